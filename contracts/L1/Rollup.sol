@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IRollup} from "../interfaces/IRollup.sol";
+import {IBridge} from "../interfaces/IBridge.sol";
+import {Types} from "../libraries/Types.sol";
+import {BatchCodec} from "../libraries/BatchCodec.sol";
+
+/// @title Rollup
+/// @notice The state commitment chain of Cairn. Bonded proposers post batches; each batch's
+///         commitments are hashed into one root here, so that a fraud proof later needs only one
+///         commitment and its Merkle path. A batch is final once its challenge window has passed.
+contract Rollup is IRollup, ReentrancyGuard {
+    /// @notice Semantic version.
+    string public constant version = "0.1.0";
+
+    /// @notice Deployment parameters.
+    struct Config {
+        address sequencer; // the designated proposer
+        uint256 bondSize; // wei a proposer must have posted
+        uint64 challengeWindow; // seconds a batch stays challengeable
+        uint64 inclusionWindow; // seconds a queue entry may wait before a batch must consume it
+        uint64 sequencerTimeout; // seconds of sequencer silence after which any bonded proposer may post
+        uint64 l2ChainId;
+        bytes32 genesisStateRoot;
+    }
+
+    /// @notice The bridge whose queue batches consume.
+    IBridge public immutable bridge;
+    /// @notice The designated proposer.
+    address public immutable sequencer;
+    /// @notice Bond a proposer must hold, in wei.
+    uint256 public immutable bondSize;
+    /// @notice Seconds from submission until a batch is final.
+    uint64 public immutable challengeWindow;
+    /// @notice Seconds a queue entry may wait for inclusion.
+    uint64 public immutable inclusionWindow;
+    /// @notice Seconds of sequencer silence after which any bonded proposer may post.
+    uint64 public immutable sequencerTimeout;
+    /// @notice Chain id of the L2; every L2 signature commits to it.
+    uint64 public immutable l2ChainId;
+    /// @notice State root of the empty L2.
+    bytes32 public immutable genesisStateRoot;
+
+    Types.BatchHeader[] private _batches;
+    /// @notice Bond posted by each proposer, in wei.
+    mapping(address proposer => uint256) public bonds;
+    /// @notice L1 time of the latest batch (deployment time before the first).
+    uint64 public lastBatchTimestamp;
+
+    constructor(IBridge bridge_, Config memory config) {
+        bridge = bridge_;
+        sequencer = config.sequencer;
+        bondSize = config.bondSize;
+        challengeWindow = config.challengeWindow;
+        inclusionWindow = config.inclusionWindow;
+        sequencerTimeout = config.sequencerTimeout;
+        l2ChainId = config.l2ChainId;
+        genesisStateRoot = config.genesisStateRoot;
+        lastBatchTimestamp = uint64(block.timestamp);
+    }
+
+    /// @inheritdoc IRollup
+    function postBond() external payable {
+        if (msg.value == 0) revert RollupZeroBond();
+        uint256 total = bonds[msg.sender] + msg.value;
+        bonds[msg.sender] = total;
+        emit BondPosted(msg.sender, msg.value, total);
+    }
+
+    /// @inheritdoc IRollup
+    function submitBatch(uint256 batchIndex, bytes32 preStateRoot_, uint64 queueCount, bytes calldata commitments)
+        external
+        nonReentrant
+    {
+        _checkProposer(msg.sender);
+        uint256 index = _batches.length;
+        // Resubmitting a batch that already landed fails here instead of appending it twice.
+        if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
+        bytes32 tip = tipStateRoot();
+        if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
+        _checkQueueCount(queueCount);
+
+        BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_);
+        uint64 firstBlock = _nextBlock();
+        _batches.push(
+            Types.BatchHeader({
+                commitmentsRoot: s.commitmentsRoot,
+                postStateRoot: s.postStateRoot,
+                withdrawalRoot: s.withdrawalRoot,
+                proposer: msg.sender,
+                timestamp: uint64(block.timestamp),
+                commitmentCount: s.count,
+                queueCount: queueCount,
+                firstBlock: firstBlock
+            })
+        );
+        lastBatchTimestamp = uint64(block.timestamp);
+        emit BatchSubmitted(
+            index,
+            msg.sender,
+            preStateRoot_,
+            s.postStateRoot,
+            s.commitmentsRoot,
+            s.withdrawalRoot,
+            queueCount,
+            firstBlock,
+            s.count
+        );
+    }
+
+    /// @inheritdoc IRollup
+    function batchCount() external view returns (uint256) {
+        return _batches.length;
+    }
+
+    /// @inheritdoc IRollup
+    function getBatch(uint256 index) external view returns (Types.BatchHeader memory) {
+        if (index >= _batches.length) revert RollupUnknownBatch(index, _batches.length);
+        return _batches[index];
+    }
+
+    /// @inheritdoc IRollup
+    function preStateRoot(uint256 index) external view returns (bytes32) {
+        if (index >= _batches.length) revert RollupUnknownBatch(index, _batches.length);
+        return index == 0 ? genesisStateRoot : _batches[index - 1].postStateRoot;
+    }
+
+    /// @inheritdoc IRollup
+    function tipStateRoot() public view returns (bytes32) {
+        uint256 n = _batches.length;
+        return n == 0 ? genesisStateRoot : _batches[n - 1].postStateRoot;
+    }
+
+    /// @inheritdoc IRollup
+    function isFinal(uint256 index) public view returns (bool) {
+        return index < _batches.length && block.timestamp >= uint256(_batches[index].timestamp) + challengeWindow;
+    }
+
+    /// @inheritdoc IRollup
+    function finalBatchCount() external view returns (uint256) {
+        // Submission times never decrease, so the final batches are a prefix: binary search it.
+        uint256 lo = 0;
+        uint256 hi = _batches.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (isFinal(mid)) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    function _checkProposer(address proposer) private view {
+        uint256 bond = bonds[proposer];
+        if (bond < bondSize || bond == 0) revert RollupProposerNotBonded(proposer, bond, bondSize);
+        if (proposer != sequencer) {
+            uint256 openAt = uint256(lastBatchTimestamp) + sequencerTimeout;
+            if (block.timestamp < openAt) revert RollupNotSequencer(proposer, openAt);
+        }
+    }
+
+    function _checkQueueCount(uint64 queueCount) private view {
+        uint256 n = _batches.length;
+        uint256 consumed = n == 0 ? 0 : _batches[n - 1].queueCount;
+        uint256 queued = bridge.queueLength();
+        if (queueCount < consumed || queueCount > queued) revert RollupInvalidQueueCount(queueCount, consumed, queued);
+        if (queueCount < queued) {
+            // The oldest entry left out must still be inside its inclusion window.
+            uint256 queuedAt = bridge.queueTimestamp(queueCount);
+            uint256 deadline = queuedAt + inclusionWindow;
+            if (block.timestamp > deadline) revert RollupQueueEntryOverdue(queueCount, queuedAt, deadline);
+        }
+    }
+
+    function _nextBlock() private view returns (uint64) {
+        uint256 n = _batches.length;
+        if (n == 0) return 1;
+        Types.BatchHeader storage last = _batches[n - 1];
+        return last.firstBlock + last.commitmentCount;
+    }
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Types} from "../libraries/Types.sol";
+
+/// @title IRollup
+/// @notice The state commitment chain: bonded proposers post batches of commitments; a batch is
+///         final once its challenge window has passed.
+interface IRollup {
+    /// @notice `proposer` holds `bond` wei of bond, under the `required` amount.
+    error RollupProposerNotBonded(address proposer, uint256 bond, uint256 required);
+    /// @notice `proposer` is not the sequencer, and the sequencer has not been silent for the
+    ///         timeout (it may post again from `openAt`).
+    error RollupNotSequencer(address proposer, uint256 openAt);
+    /// @notice The batch was built as number `given`; the next one is `expected`.
+    error RollupUnexpectedBatchIndex(uint256 expected, uint256 given);
+    /// @notice The batch was built on `given`; the chain's tip is `expected`.
+    error RollupPreStateMismatch(bytes32 expected, bytes32 given);
+    /// @notice The batch claims `queueCount` queue entries consumed; it must lie in [`min`, `max`].
+    error RollupInvalidQueueCount(uint256 queueCount, uint256 min, uint256 max);
+    /// @notice Queue entry `index`, queued at `queuedAt`, was due by `deadline` and is left out.
+    error RollupQueueEntryOverdue(uint256 index, uint256 queuedAt, uint256 deadline);
+    /// @notice There is no batch `index` (there are `count`).
+    error RollupUnknownBatch(uint256 index, uint256 count);
+    /// @notice A bond must be posted with a non-zero value.
+    error RollupZeroBond();
+
+    /// @notice Emitted when batch `index` is accepted.
+    event BatchSubmitted(
+        uint256 indexed index,
+        address indexed proposer,
+        bytes32 preStateRoot,
+        bytes32 postStateRoot,
+        bytes32 commitmentsRoot,
+        bytes32 withdrawalRoot,
+        uint64 queueCount,
+        uint64 firstBlock,
+        uint32 commitmentCount
+    );
+    /// @notice Emitted when `proposer` adds `amount` to its bond, now `total`.
+    event BondPosted(address indexed proposer, uint256 amount, uint256 total);
+
+    /// @notice Posts a batch of commitments on top of the current tip.
+    /// @param batchIndex  The index this batch must get; makes resubmission idempotent.
+    /// @param preStateRoot The tip's state root the batch was built on.
+    /// @param queueCount  L1 queue entries consumed on L2 once this batch is applied.
+    /// @param commitments The packed commitments (see BatchCodec).
+    function submitBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, bytes calldata commitments)
+        external;
+
+    /// @notice Adds `msg.value` to the caller's proposer bond.
+    function postBond() external payable;
+
+    /// @notice Number of batches on the chain (reverted ones excluded).
+    function batchCount() external view returns (uint256);
+
+    /// @notice Header of batch `index`.
+    function getBatch(uint256 index) external view returns (Types.BatchHeader memory);
+
+    /// @notice The state root batch `index` was built on.
+    function preStateRoot(uint256 index) external view returns (bytes32);
+
+    /// @notice The state root of the chain's tip (the genesis root before any batch).
+    function tipStateRoot() external view returns (bytes32);
+
+    /// @notice Whether batch `index` exists and its challenge window has passed.
+    function isFinal(uint256 index) external view returns (bool);
+
+    /// @notice Number of batches that are final (they are always a prefix of the chain).
+    function finalBatchCount() external view returns (uint256);
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title Types
+/// @notice Structs and constants shared by the L1 contracts. `src/core/constants.ts` and
+///         `src/core/types.ts` mirror them; `test/contracts/Hashing.test.ts` holds the two together.
+library Types {
+    /// @notice What an L1 queue entry asks the L2 to do, in queue order.
+    enum QueueKind {
+        ETH_DEPOSIT, // credit `amount` wei to `account` on L2
+        TOKEN_DEPOSIT, // credit `amount` of token `tokenId` to `account` on L2
+        TOKEN_REGISTRATION // make token `tokenId` (L1 address `account`) known on L2
+    }
+
+    /// @notice The header the Rollup keeps for every batch. Five storage slots.
+    struct BatchHeader {
+        bytes32 commitmentsRoot; // positional Merkle root of the commitment leaves
+        bytes32 postStateRoot; // state root after the batch's last commitment
+        bytes32 withdrawalRoot; // sorted-pair Merkle root of the commitments' withdrawal roots
+        address proposer;
+        uint64 timestamp; // L1 time of submission: the challenge window starts here
+        uint32 commitmentCount;
+        uint64 queueCount; // L1 queue entries consumed by the L2 after this batch
+        uint64 firstBlock; // L2 block number of the first commitment (one block per commitment)
+    }
+
+    /// @notice A withdrawal as recorded in a batch's withdrawal tree.
+    struct Withdrawal {
+        uint64 id; // global, sequential on the L2: what makes "exactly once" enforceable
+        address l2Sender;
+        address l1Recipient;
+        address l1Token; // address(0) for ETH
+        uint256 amount;
+    }
+}
