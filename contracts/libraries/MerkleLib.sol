@@ -3,12 +3,12 @@ pragma solidity ^0.8.28;
 
 /// @title MerkleLib
 /// @notice The two Merkle tree shapes Cairn commits to on L1.
-///         - Positional: leaves at fixed indices, padded with zero to a power of two; used for
-///           commitments in a batch, where a fraud proof names the commitment by position.
+///         - Positional: leaves at fixed indices, an odd node at any level paired with a zero word;
+///           used for commitments in a batch, where a fraud proof names the commitment by position.
 ///         - Sorted-pair: pairs hashed in sorted order, an odd node promoted unhashed; the shape
 ///           merkletreejs builds with `sortPairs: true` and OpenZeppelin's MerkleProof checks.
 library MerkleLib {
-    /// @notice Positional root of `leaves`, padded with zero leaves to the next power of two.
+    /// @notice Positional root of `leaves`: an odd node at any level is paired with a zero word.
     ///         Overwrites `leaves`.
     function positionalRoot(bytes32[] memory leaves) internal pure returns (bytes32) {
         uint256 n = leaves.length;

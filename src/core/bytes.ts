@@ -1,0 +1,96 @@
+/** A cursor over packed bytes that throws {@link DecodeError} instead of reading past the end. */
+import { DecodeError } from "./errors";
+
+export class ByteReader {
+  offset = 0;
+  constructor(readonly bytes: Buffer) {}
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.bytes[this.offset++];
+  }
+
+  /** Big-endian unsigned integer of `width` bytes (at most 6, so it fits a JS number). */
+  uint(width: number, what: string): number {
+    this.need(width, what);
+    const v = this.bytes.readUIntBE(this.offset, width);
+    this.offset += width;
+    return v;
+  }
+
+  take(length: number, what: string): Buffer {
+    this.need(length, what);
+    const out = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+
+  fail(what: string): never {
+    throw new DecodeError(what, this.offset);
+  }
+
+  private need(n: number, what: string): void {
+    if (this.offset + n > this.bytes.length) throw new DecodeError(`truncated ${what}`, this.offset);
+  }
+}
+
+/** Collects packed bytes. */
+export class ByteWriter {
+  private readonly parts: Buffer[] = [];
+  length = 0;
+
+  u8(v: number): this {
+    return this.bytes(Buffer.of(v));
+  }
+
+  uint(v: number, width: number): this {
+    const b = Buffer.alloc(width);
+    b.writeUIntBE(v, 0, width);
+    return this.bytes(b);
+  }
+
+  bytes(b: Uint8Array): this {
+    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
+    this.parts.push(buf);
+    this.length += buf.length;
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.parts, this.length);
+  }
+}
+
+/** Minimal big-endian bytes of a non-negative bigint (empty for zero). */
+export function bigintToBytes(v: bigint): Buffer {
+  if (v === 0n) return Buffer.alloc(0);
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = "0" + hex;
+  return Buffer.from(hex, "hex");
+}
+
+export function bytesToBigint(b: Uint8Array): bigint {
+  if (b.length === 0) return 0n;
+  return BigInt("0x" + Buffer.from(b).toString("hex"));
+}
+
+/** 32-byte big-endian word of a bigint. */
+export function word(v: bigint): Buffer {
+  return Buffer.from(v.toString(16).padStart(64, "0"), "hex");
+}
+
+/** 20 bytes of a 0x-prefixed address. */
+export function addressBytes(address: string): Buffer {
+  return Buffer.from(address.slice(2), "hex");
+}
+
+/** Lower-case 0x address of 20 bytes. */
+export function bytesToAddress(b: Uint8Array): string {
+  return "0x" + Buffer.from(b).toString("hex");
+}
+
+export const MAX_UINT256 = (1n << 256n) - 1n;

@@ -1,0 +1,91 @@
+/**
+ * A commitment: one L2 block's operations with the state root after them. Body layout:
+ *
+ *   postStateRoot 32 | flags 1 | withdrawalRoot 32 (if flags & 1) | timestamp 5 | baseFee amount
+ *   | feeRecipient index | feeCount 1 | fee entries | opCount 1 | operations
+ *
+ * A batch is `[u16 length][body]` repeated (contracts/libraries/BatchCodec.sol reads the envelope).
+ */
+import { ByteReader, ByteWriter } from "./bytes";
+import { readAmount, writeAmount } from "./amount";
+import { FLAG_WITHDRAWALS, MAX_COMMITMENTS_PER_BATCH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT } from "./constants";
+import { DecodeError } from "./errors";
+import { readFeeEntry, readOp, writeFeeEntry, writeOp, type Op } from "./ops";
+import type { FeeEntry } from "./txSigning";
+
+export interface Commitment {
+  postStateRoot: Buffer;
+  /** Sorted-pair Merkle root of this block's withdrawals; null when it has none. */
+  withdrawalRoot: Buffer | null;
+  /** L2 block timestamp, seconds. */
+  timestamp: number;
+  baseFee: bigint;
+  feeRecipient: number;
+  fees: FeeEntry[];
+  ops: Op[];
+}
+
+export function encodeCommitment(c: Commitment, width: number): Buffer {
+  const w = new ByteWriter();
+  w.bytes(c.postStateRoot);
+  w.u8(c.withdrawalRoot ? FLAG_WITHDRAWALS : 0);
+  if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
+  w.uint(c.timestamp, 5);
+  writeAmount(w, c.baseFee);
+  w.uint(c.feeRecipient, width);
+  w.u8(c.fees.length);
+  for (const f of c.fees) writeFeeEntry(w, f);
+  w.u8(c.ops.length);
+  for (const op of c.ops) writeOp(w, op, width);
+  return w.toBuffer();
+}
+
+/** Decodes a commitment body; throws DecodeError on any malformation, including trailing bytes. */
+export function decodeCommitment(body: Buffer, width: number): Commitment {
+  const r = new ByteReader(body);
+  const postStateRoot = Buffer.from(r.take(32, "post-state root"));
+  const flags = r.u8("flags");
+  if (flags & ~FLAG_WITHDRAWALS) r.fail(`undefined flags ${flags}`);
+  const withdrawalRoot = flags & FLAG_WITHDRAWALS ? Buffer.from(r.take(32, "withdrawal root")) : null;
+  const timestamp = r.uint(5, "timestamp");
+  const baseFee = readAmount(r, "base fee");
+  const feeRecipient = r.uint(width, "fee recipient");
+  const feeCount = r.u8("fee count");
+  if (feeCount > MAX_FEE_ENTRIES) r.fail(`${feeCount} fee entries`);
+  const fees: FeeEntry[] = [];
+  for (let i = 0; i < feeCount; i++) fees.push(readFeeEntry(r));
+  const opCount = r.u8("operation count");
+  if (opCount > MAX_OPS_PER_COMMITMENT) r.fail(`${opCount} operations`);
+  const ops: Op[] = [];
+  for (let i = 0; i < opCount; i++) ops.push(readOp(r, width));
+  if (r.remaining !== 0) r.fail(`${r.remaining} trailing bytes`);
+  return { postStateRoot, withdrawalRoot, timestamp, baseFee, feeRecipient, fees, ops };
+}
+
+/** Joins commitment bodies into a batch's `commitments` argument. */
+export function encodeBatch(bodies: Buffer[]): Buffer {
+  if (bodies.length === 0 || bodies.length > MAX_COMMITMENTS_PER_BATCH) {
+    throw new RangeError(`a batch holds 1 to ${MAX_COMMITMENTS_PER_BATCH} commitments, not ${bodies.length}`);
+  }
+  const w = new ByteWriter();
+  for (const b of bodies) {
+    if (b.length > 0xffff) throw new RangeError(`commitment of ${b.length} bytes`);
+    w.uint(b.length, 2).bytes(b);
+  }
+  return w.toBuffer();
+}
+
+/** Splits a batch's `commitments` argument into bodies (the envelope only). */
+export function splitBatch(data: Buffer): Buffer[] {
+  const bodies: Buffer[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    if (offset + 2 > data.length) throw new DecodeError("truncated commitment length", offset);
+    const length = data.readUInt16BE(offset);
+    if (offset + 2 + length > data.length) throw new DecodeError("truncated commitment", offset);
+    bodies.push(data.subarray(offset + 2, offset + 2 + length));
+    offset += 2 + length;
+  }
+  if (bodies.length === 0) throw new DecodeError("empty batch", 0);
+  return bodies;
+}

@@ -1,0 +1,63 @@
+/**
+ * Constants of the Cairn L2 state machine. The Solidity side mirrors those it needs
+ * (contracts/libraries); tests hold the two together.
+ */
+
+/** Depth of the account tree: up to 2^24 (16.7M) accounts. */
+export const ACCOUNT_TREE_DEPTH = 24;
+/** Depth of each account's token-balance tree: token ids are one byte. */
+export const TOKEN_TREE_DEPTH = 8;
+/** Most operations in one commitment (one L2 block); bounds the cost of a fraud proof. */
+export const MAX_OPS_PER_COMMITMENT = 64;
+/** Most distinct fee/gas tuples one commitment lists. */
+export const MAX_FEE_ENTRIES = 32;
+/** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */
+export const MAX_COMMITMENTS_PER_BATCH = 4096;
+
+/** The L2 address users send withdrawals to: `withdraw(l1Recipient, token, amount)`. */
+export const WITHDRAWAL_PREDEPLOY = "0xca12000000000000000000000000000000000001";
+/** The zero address: account 0, the head of the sorted address list. */
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/** Packed operation kinds (the top three bits of an operation's first byte). */
+export const OpKind = {
+  QUEUE: 0,
+  ETH_TRANSFER: 1,
+  ETH_TRANSFER_NEW: 2,
+  TOKEN_TRANSFER: 3,
+  TOKEN_TRANSFER_NEW: 4,
+  WITHDRAW_ETH: 5,
+  WITHDRAW_TOKEN: 6,
+} as const;
+export type OpKind = (typeof OpKind)[keyof typeof OpKind];
+
+/** L1 queue entry kinds (mirrors Types.QueueKind). */
+export const QueueKind = {
+  ETH_DEPOSIT: 0,
+  TOKEN_DEPOSIT: 1,
+  TOKEN_REGISTRATION: 2,
+} as const;
+export type QueueKind = (typeof QueueKind)[keyof typeof QueueKind];
+
+/**
+ * Gas schedule. gasUsed = execution gas of the kind + DATA_GAS_PER_BYTE × the operation's packed
+ * size: the L1 data cost is folded into gasUsed, so wallets need no L1-fee arithmetic.
+ */
+export const GAS = {
+  ETH_TRANSFER: 21_000n,
+  TOKEN_TRANSFER: 45_000n,
+  WITHDRAWAL: 60_000n,
+  DATA_PER_BYTE: 16n,
+} as const;
+
+/** Commitment flag: a withdrawal root follows the flags byte (mirrors BatchCodec). */
+export const FLAG_WITHDRAWALS = 0x01;
+
+/** ERC-20 `transfer(address,uint256)`. */
+export const SELECTOR_TRANSFER = "a9059cbb";
+/** `withdraw(address,address,uint256)` on the withdrawal predeploy. */
+export const SELECTOR_WITHDRAW = "d9caed12";
+/** topic0 of ERC-20 `Transfer(address,address,uint256)`. */
+export const TOPIC_TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+/** topic0 of `WithdrawalInitiated(uint64 indexed id, address indexed l2Sender, address indexed l1Recipient, address l1Token, uint256 amount)`. */
+export const TOPIC_WITHDRAWAL = "0x48b14e77a6a428d932fd98cd0d0473b7a37b2dd32ce3a3dde399fec5b7923831";

@@ -1,0 +1,274 @@
+/**
+ * The state transition: one packed operation applied to the L2 state, with every validity rule.
+ * The sequencer, the replica/challenger and the fraud-proof witness builder all call this, so
+ * there is one definition of "valid". An operation is checked in full before anything changes:
+ * a thrown InvalidOperationError leaves the state as it was.
+ */
+import { GAS, OpKind, QueueKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, TOPIC_TRANSFER, TOPIC_WITHDRAWAL, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
+import { InvalidOperationError } from "./errors";
+import { MAX_UINT256, addressBytes, word } from "./bytes";
+import type { Withdrawal } from "./hashing";
+import { opSize, type Op, type QueueOp, type SignedOp } from "./ops";
+import type { L2State } from "./state";
+import { rawTransaction, recoverSigner, signingHash, type FeeEntry, type UnsignedTx } from "./txSigning";
+import { keccak256 } from "./hash";
+import { ACCOUNT_TREE_DEPTH } from "./constants";
+
+/** An entry of the L1 queue, as the Bridge recorded it. */
+export interface QueueEntry {
+  index: bigint;
+  kind: QueueKind;
+  /** The L2 recipient, or the L1 token for a registration. */
+  account: string;
+  tokenId: number;
+  amount: bigint;
+}
+
+/** What a commitment fixes for all its operations. */
+export interface BlockEnv {
+  chainId: bigint;
+  baseFee: bigint;
+  feeRecipient: number;
+  fees: readonly FeeEntry[];
+  /** Bytes per account index in this commitment. */
+  width: number;
+  /** The L1 queue entry at `index`, if it exists. */
+  queueEntry(index: bigint): QueueEntry | undefined;
+}
+
+export interface Log {
+  address: string;
+  topics: string[];
+  data: string;
+}
+
+/** What a signed operation did: enough for a receipt. */
+export interface TxResult {
+  type: "tx";
+  hash: string;
+  from: string;
+  tx: UnsignedTx;
+  raw: Buffer;
+  gasUsed: bigint;
+  effectiveGasPrice: bigint;
+  logs: Log[];
+  withdrawal?: Withdrawal;
+}
+
+export interface QueueResult {
+  type: "queue";
+  entry: QueueEntry;
+  /** False when a credit would overflow the recipient's balance (only a rogue token can do that). */
+  credited: boolean;
+}
+
+export type OpResult = TxResult | QueueResult;
+
+const invalid = (reason: InvalidOperationError["reason"], details: string): never => {
+  throw new InvalidOperationError(reason, details);
+};
+
+const topicAddress = (a: string) => "0x" + "0".repeat(24) + a.slice(2);
+const hexWord = (v: bigint) => "0x" + word(v).toString("hex");
+
+/** ERC-20 `transfer(to, amount)` calldata. */
+export function transferCalldata(to: string, amount: bigint): Buffer {
+  return Buffer.concat([Buffer.from(SELECTOR_TRANSFER, "hex"), Buffer.alloc(12), addressBytes(to), word(amount)]);
+}
+
+/** Withdrawal predeploy `withdraw(l1Recipient, token, amount)` calldata (token zero for ETH). */
+export function withdrawCalldata(l1Recipient: string, l2Token: string, amount: bigint): Buffer {
+  return Buffer.concat([
+    Buffer.from(SELECTOR_WITHDRAW, "hex"),
+    Buffer.alloc(12),
+    addressBytes(l1Recipient),
+    Buffer.alloc(12),
+    addressBytes(l2Token),
+    word(amount),
+  ]);
+}
+
+/** Execution gas of an operation kind, before the per-byte data charge. */
+export function executionGas(kind: SignedOp["kind"]): bigint {
+  switch (kind) {
+    case OpKind.ETH_TRANSFER:
+    case OpKind.ETH_TRANSFER_NEW:
+      return GAS.ETH_TRANSFER;
+    case OpKind.TOKEN_TRANSFER:
+    case OpKind.TOKEN_TRANSFER_NEW:
+      return GAS.TOKEN_TRANSFER;
+    default:
+      return GAS.WITHDRAWAL;
+  }
+}
+
+/** gasUsed of a signed operation: execution plus the L1 data it occupies. */
+export function gasUsedOf(op: SignedOp, width: number): bigint {
+  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(opSize(op, width));
+}
+
+/** The most a fee entry lets a transaction pay per gas. */
+export function maxFeePerGas(f: FeeEntry): bigint {
+  return f.type === 2 ? f.maxFeePerGas : f.gasPrice;
+}
+
+/** Price per gas actually paid under `baseFee`; throws when the caps are below it. */
+export function effectiveGasPrice(f: FeeEntry, baseFee: bigint): bigint {
+  if (f.type === 0) {
+    if (f.gasPrice < baseFee) invalid("fee-too-low", `gas price ${f.gasPrice} below base fee ${baseFee}`);
+    return f.gasPrice;
+  }
+  if (f.maxFeePerGas < baseFee) invalid("fee-too-low", `max fee per gas ${f.maxFeePerGas} below base fee ${baseFee}`);
+  if (f.maxPriorityFeePerGas > f.maxFeePerGas) {
+    invalid("fee-too-low", `max priority fee ${f.maxPriorityFeePerGas} above max fee ${f.maxFeePerGas}`);
+  }
+  const withTip = baseFee + f.maxPriorityFeePerGas;
+  return withTip < f.maxFeePerGas ? withTip : f.maxFeePerGas;
+}
+
+/** Applies `op` to `state`. Throws InvalidOperationError, with the state untouched, if it is invalid. */
+export function applyOp(state: L2State, op: Op, env: BlockEnv): OpResult {
+  return op.kind === OpKind.QUEUE ? applyQueueOp(state, op, env) : applySignedOp(state, op, env);
+}
+
+function applyQueueOp(state: L2State, op: QueueOp, env: BlockEnv): QueueResult {
+  const entry = env.queueEntry(state.queueIndex);
+  if (!entry) return invalid("queue-empty", `no L1 queue entry ${state.queueIndex}`);
+  if (entry.kind === QueueKind.TOKEN_REGISTRATION) {
+    if (op.credit !== "none") invalid("malformed", `a token registration credits no account`);
+    if (entry.tokenId !== state.tokenCount) invalid("malformed", `registration of token ${entry.tokenId}, expected ${state.tokenCount}`);
+    state.registerToken(entry.account.toLowerCase());
+    state.queueIndex++;
+    return { type: "queue", entry, credited: true };
+  }
+  if (entry.kind === QueueKind.TOKEN_DEPOSIT && entry.tokenId >= state.tokenCount) {
+    invalid("unknown-token", `deposit of unregistered token ${entry.tokenId}`);
+  }
+  const recipient = entry.account.toLowerCase();
+  const existing = state.indexOf(recipient);
+  let index: number;
+  if (existing === undefined) {
+    if (op.credit !== "new") invalid("unknown-account", `deposit recipient ${recipient} has no account`);
+    if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
+    index = -1;
+  } else {
+    if (op.credit !== "existing" || op.index !== existing) {
+      invalid("malformed", `deposit recipient ${recipient} is account ${existing}`);
+    }
+    index = existing;
+  }
+  // Effects: the entry is consumed whatever happens to the credit.
+  if (index < 0) index = state.createAccount(recipient);
+  state.queueIndex++;
+  const current = entry.kind === QueueKind.ETH_DEPOSIT ? state.account(index).balance : state.tokenBalance(index, entry.tokenId);
+  const credited = current + entry.amount <= MAX_UINT256;
+  if (credited && entry.kind === QueueKind.ETH_DEPOSIT) state.setBalance(index, current + entry.amount);
+  if (credited && entry.kind === QueueKind.TOKEN_DEPOSIT) state.setTokenBalance(index, entry.tokenId, current + entry.amount);
+  return { type: "queue", entry, credited };
+}
+
+interface Resolved {
+  tx: UnsignedTx;
+  recipient: number | string | null;
+  tokenId: number | null;
+  l1Token: string | null;
+}
+
+/** Rebuilds what the sender signed from the packed fields and the sender's pre-state nonce. */
+function resolve(state: L2State, op: SignedOp, env: BlockEnv, nonce: bigint): Resolved {
+  const fee = env.fees[op.feeIndex];
+  if (!fee) return invalid("malformed", `fee index ${op.feeIndex} of ${env.fees.length}`);
+  const base = { fee, chainId: env.chainId, nonce };
+  const accountAddress = (i: number) => (i < state.accountCount ? state.account(i).address : invalid("unknown-account", `no account ${i}`));
+  const knownToken = (id: number) => state.token(id) ?? invalid("unknown-token", `token ${id} is not registered`);
+  switch (op.kind) {
+    case OpKind.ETH_TRANSFER:
+      return { tx: { ...base, to: accountAddress(op.to), value: op.amount, data: Buffer.alloc(0) }, recipient: op.to, tokenId: null, l1Token: null };
+    case OpKind.ETH_TRANSFER_NEW:
+      return { tx: { ...base, to: op.to, value: op.amount, data: Buffer.alloc(0) }, recipient: op.to, tokenId: null, l1Token: null };
+    case OpKind.TOKEN_TRANSFER:
+    case OpKind.TOKEN_TRANSFER_NEW: {
+      const token = knownToken(op.tokenId);
+      const to = typeof op.to === "number" ? accountAddress(op.to) : op.to;
+      return { tx: { ...base, to: token.l2Address, value: 0n, data: transferCalldata(to, op.amount) }, recipient: op.to, tokenId: op.tokenId, l1Token: token.l1Address };
+    }
+    case OpKind.WITHDRAW_ETH:
+      return { tx: { ...base, to: WITHDRAWAL_PREDEPLOY, value: 0n, data: withdrawCalldata(op.l1Recipient, ZERO_ADDRESS, op.amount) }, recipient: null, tokenId: null, l1Token: ZERO_ADDRESS };
+    case OpKind.WITHDRAW_TOKEN: {
+      const token = knownToken(op.tokenId);
+      return { tx: { ...base, to: WITHDRAWAL_PREDEPLOY, value: 0n, data: withdrawCalldata(op.l1Recipient, token.l2Address, op.amount) }, recipient: null, tokenId: op.tokenId, l1Token: token.l1Address };
+    }
+  }
+}
+
+function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
+  // Checks.
+  if (op.from >= state.accountCount) invalid("unknown-account", `sender index ${op.from} of ${state.accountCount}`);
+  const sender = state.account(op.from);
+  const { tx, recipient, tokenId, l1Token } = resolve(state, op, env, sender.nonce);
+  const hash = signingHash(tx);
+  const signer = recoverSigner(hash, op.sig);
+  if (signer !== sender.address) {
+    invalid("bad-signature", `signature does not recover account ${op.from} (${sender.address}) at nonce ${sender.nonce}`);
+  }
+  if (env.feeRecipient >= state.accountCount) invalid("unknown-account", `fee recipient ${env.feeRecipient}`);
+  const price = effectiveGasPrice(tx.fee, env.baseFee);
+  const gasUsed = gasUsedOf(op, env.width);
+  if (tx.fee.gasLimit < gasUsed) invalid("gas-limit-too-low", `gas limit ${tx.fee.gasLimit} below gas used ${gasUsed}`);
+  const ethOut = op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.WITHDRAW_ETH ? op.amount : 0n;
+  const upfront = tx.fee.gasLimit * maxFeePerGas(tx.fee) + ethOut;
+  if (sender.balance < upfront) {
+    invalid("insufficient-funds", `balance ${sender.balance} of ${sender.address} below gas × price + value ${upfront}`);
+  }
+  if (tokenId !== null && state.tokenBalance(op.from, tokenId) < op.amount) {
+    invalid("insufficient-funds", `token ${tokenId} balance ${state.tokenBalance(op.from, tokenId)} below ${op.amount}`);
+  }
+  if ((op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) && (op.amount === 0n || op.l1Recipient === ZERO_ADDRESS)) {
+    invalid("malformed", "a withdrawal needs a non-zero amount and L1 recipient");
+  }
+  let recipientIndex: number | null = typeof recipient === "number" ? recipient : null;
+  if (typeof recipient === "string") {
+    const existing = state.indexOf(recipient);
+    if (existing !== undefined) invalid("account-exists", `${recipient} is account ${existing}; name it by index`);
+    if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
+  }
+  if (recipientIndex !== null && recipientIndex !== op.from) {
+    const balance = tokenId === null ? state.account(recipientIndex).balance : state.tokenBalance(recipientIndex, tokenId);
+    if (balance + op.amount > MAX_UINT256) invalid("overflow", `credit overflows account ${recipientIndex}`);
+  }
+
+  // Effects.
+  const fee = gasUsed * price;
+  const from = sender.address;
+  state.setNonce(op.from, sender.nonce + 1n);
+  state.setBalance(op.from, sender.balance - fee - ethOut);
+  state.setBalance(env.feeRecipient, state.account(env.feeRecipient).balance + fee);
+  if (typeof recipient === "string") recipientIndex = state.createAccount(recipient);
+  const logs: Log[] = [];
+  let withdrawal: Withdrawal | undefined;
+  if (recipientIndex !== null) {
+    const to = state.account(recipientIndex).address;
+    if (tokenId === null) {
+      state.setBalance(recipientIndex, state.account(recipientIndex).balance + op.amount);
+    } else {
+      state.setTokenBalance(op.from, tokenId, state.tokenBalance(op.from, tokenId) - op.amount);
+      state.setTokenBalance(recipientIndex, tokenId, state.tokenBalance(recipientIndex, tokenId) + op.amount);
+      logs.push({ address: tx.to, topics: [TOPIC_TRANSFER, topicAddress(from), topicAddress(to)], data: hexWord(op.amount) });
+    }
+  } else if (op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) {
+    if (tokenId !== null) {
+      state.setTokenBalance(op.from, tokenId, state.tokenBalance(op.from, tokenId) - op.amount);
+      const l2Token = state.token(tokenId)!.l2Address;
+      logs.push({ address: l2Token, topics: [TOPIC_TRANSFER, topicAddress(from), topicAddress(ZERO_ADDRESS)], data: hexWord(op.amount) });
+    }
+    withdrawal = { id: state.withdrawalCount, l2Sender: from, l1Recipient: op.l1Recipient, l1Token: l1Token!, amount: op.amount };
+    state.withdrawalCount++;
+    logs.push({
+      address: WITHDRAWAL_PREDEPLOY,
+      topics: [TOPIC_WITHDRAWAL, hexWord(withdrawal.id), topicAddress(from), topicAddress(op.l1Recipient)],
+      data: "0x" + Buffer.concat([Buffer.alloc(12), addressBytes(withdrawal.l1Token), word(op.amount)]).toString("hex"),
+    });
+  }
+  const raw = rawTransaction(tx, op.sig);
+  return { type: "tx", hash: "0x" + keccak256(raw).toString("hex"), from, tx, raw, gasUsed, effectiveGasPrice: price, logs, withdrawal };
+}

@@ -1,0 +1,76 @@
+/**
+ * Every hash the L2 and the L1 contracts share; the twin of contracts/libraries/Hashing.sol.
+ * test/contracts/Hashing.test.ts holds the two together on the same inputs.
+ */
+import { keccak256 } from "./hash";
+import { addressBytes, bytesToAddress, word } from "./bytes";
+import type { QueueKind } from "./constants";
+
+const TIMESTAMP_MASK = (1n << 64n) - 1n;
+const U64 = (v: bigint | number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(v));
+  return b;
+};
+
+/** Running hash of the L1 queue after one entry (Hashing.queueAccumulator). */
+export function queueAccumulator(
+  previous: Buffer,
+  kind: QueueKind,
+  account: string,
+  tokenId: number,
+  amount: bigint,
+  timestamp: bigint,
+): Buffer {
+  const h = keccak256(Buffer.concat([previous, Buffer.of(kind), addressBytes(account), Buffer.of(tokenId), word(amount)]));
+  const v = (BigInt("0x" + h.toString("hex")) & ~TIMESTAMP_MASK) | timestamp;
+  return word(v);
+}
+
+/** A withdrawal, as recorded in a batch's withdrawal tree (Types.Withdrawal). */
+export interface Withdrawal {
+  id: bigint;
+  l2Sender: string;
+  l1Recipient: string;
+  l1Token: string;
+  amount: bigint;
+}
+
+/** Leaf of a withdrawal tree, hashed twice (Hashing.withdrawalLeaf). */
+export function withdrawalLeaf(w: Withdrawal): Buffer {
+  const pad = (a: string) => Buffer.concat([Buffer.alloc(12), addressBytes(a)]);
+  const inner = keccak256(Buffer.concat([word(w.id), pad(w.l2Sender), pad(w.l1Recipient), pad(w.l1Token), word(w.amount)]));
+  return keccak256(inner);
+}
+
+/** Leaf of a batch's commitment tree (Hashing.commitmentLeaf); also the L2 block hash. */
+export function commitmentLeaf(preStateRoot: Buffer, body: Buffer): Buffer {
+  return keccak256(Buffer.concat([preStateRoot, body]));
+}
+
+/** The deterministic L2 address of a bridged L1 token (Hashing.l2TokenAddress). */
+export function l2TokenAddress(l1Token: string): string {
+  const h = keccak256(Buffer.concat([Buffer.from("cairn:l2-token"), addressBytes(l1Token.toLowerCase())]));
+  return bytesToAddress(h.subarray(12));
+}
+
+/** Leaf of the account tree: address ‖ nonce (8 bytes) ‖ ETH balance ‖ token-balance root. */
+export function accountLeaf(address: string, nonce: bigint, balance: bigint, tokenRoot: Buffer): Buffer {
+  return keccak256(Buffer.concat([addressBytes(address), U64(nonce), word(balance), tokenRoot]));
+}
+
+/** The fields a state root commits to. */
+export interface StateSummary {
+  accountsRoot: Buffer;
+  accountCount: number;
+  queueIndex: bigint;
+  withdrawalCount: bigint;
+  tokenCount: number;
+}
+
+/** The L2 state root: the account tree plus the counters a fraud proof needs. */
+export function stateRoot(s: StateSummary): Buffer {
+  return keccak256(
+    Buffer.concat([s.accountsRoot, U64(s.accountCount), U64(s.queueIndex), U64(s.withdrawalCount), U64(s.tokenCount)]),
+  );
+}

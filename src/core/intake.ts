@@ -1,0 +1,107 @@
+/**
+ * From a raw signed Ethereum transaction (what `eth_sendRawTransaction` receives) to a packed
+ * operation. Only what the packed format reproduces byte for byte is accepted: ETH transfers,
+ * ERC-20 `transfer` on a bridged token's L2 address, and `withdraw` on the withdrawal predeploy,
+ * as EIP-1559 (type 2) or EIP-155 legacy transactions.
+ */
+import { Transaction } from "ethers";
+import { OpKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
+import { InvalidOperationError } from "./errors";
+import { keccak256 } from "./hash";
+import { bytesToAddress, bytesToBigint } from "./bytes";
+import type { SignedOp } from "./ops";
+import type { L2State } from "./state";
+import { rawTransaction, recoverSigner, signingHash, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
+
+/** A signed transaction, parsed and checked against the chain id but not yet against the state. */
+export interface ParsedTx extends UnsignedTx {
+  sig: TxSignature;
+  hash: string;
+  from: string;
+  raw: Buffer;
+}
+
+const invalid = (reason: InvalidOperationError["reason"], details: string): never => {
+  throw new InvalidOperationError(reason, details);
+};
+
+/** Parses and authenticates a raw signed transaction. */
+export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
+  if (typeof raw !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(raw)) invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
+  let tx: Transaction;
+  try {
+    tx = Transaction.from(raw);
+  } catch (e) {
+    return invalid("malformed", `cannot decode transaction (${(e as Error).message.split(" (")[0]})`);
+  }
+  if (tx.type !== 0 && tx.type !== 2) invalid("unsupported", `transaction type ${tx.type} not supported (Cairn accepts type 2 and legacy EIP-155)`);
+  if (!tx.signature) invalid("malformed", "transaction is not signed");
+  if (tx.type === 0 && tx.chainId === 0n) invalid("wrong-chain", "legacy transaction without EIP-155 chain id");
+  if (tx.chainId !== chainId) invalid("wrong-chain", `chain id ${tx.chainId}, this chain is ${chainId}`);
+  if (tx.to === null) invalid("unsupported", "contract creation is not supported: Cairn has no general contracts");
+  if (tx.type === 2 && tx.accessList && tx.accessList.length > 0) invalid("unsupported", "access lists are not supported");
+  const fee: FeeEntry =
+    tx.type === 2
+      ? { type: 2, maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? 0n, maxFeePerGas: tx.maxFeePerGas ?? 0n, gasLimit: tx.gasLimit }
+      : { type: 0, gasPrice: tx.gasPrice ?? 0n, gasLimit: tx.gasLimit };
+  const sigObj = tx.signature!;
+  const sig: TxSignature = { r: Buffer.from(sigObj.r.slice(2), "hex"), s: Buffer.from(sigObj.s.slice(2), "hex"), yParity: sigObj.yParity };
+  const unsigned: UnsignedTx = { fee, chainId, nonce: BigInt(tx.nonce), to: tx.to!.toLowerCase(), value: tx.value, data: Buffer.from(tx.data.slice(2), "hex") };
+  const bytes = Buffer.from(raw.slice(2), "hex");
+  // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
+  if (!rawTransaction(unsigned, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
+  const from = recoverSigner(signingHash(unsigned), sig);
+  if (!from) invalid("bad-signature", "invalid signature");
+  return { ...unsigned, sig, from: from!, hash: "0x" + keccak256(bytes).toString("hex"), raw: bytes };
+}
+
+/** What a parsed transaction asks for, in packed form, given the state it will run on. */
+export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number): SignedOp {
+  const from = state.indexOf(tx.from);
+  if (from === undefined) return invalid("insufficient-funds", `sender ${tx.from} has no balance on Cairn`);
+  const nonce = state.account(from).nonce;
+  if (tx.nonce < nonce) invalid("nonce-too-low", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
+  if (tx.nonce > nonce) invalid("nonce-too-high", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
+  const base = { feeIndex, from, sig: tx.sig };
+  const recipient = (address: string) => state.indexOf(address) ?? address;
+
+  if (tx.to === WITHDRAWAL_PREDEPLOY) {
+    const args = decodeCall(tx.data, SELECTOR_WITHDRAW, 3, "withdraw(address,address,uint256)");
+    if (tx.value !== 0n) invalid("unsupported", "withdraw takes its amount as an argument; send no value");
+    const l1Recipient = wordAddress(args[0], "l1Recipient");
+    const token = wordAddress(args[1], "token");
+    const amount = bytesToBigint(args[2]);
+    if (token === ZERO_ADDRESS) return { kind: OpKind.WITHDRAW_ETH, ...base, l1Recipient, amount };
+    const t = state.tokenByL2Address(token) ?? invalid("unknown-token", `${token} is not a bridged token`);
+    return { kind: OpKind.WITHDRAW_TOKEN, ...base, tokenId: t.id, l1Recipient, amount };
+  }
+  const token = state.tokenByL2Address(tx.to);
+  if (token) {
+    const args = decodeCall(tx.data, SELECTOR_TRANSFER, 2, "transfer(address,uint256)");
+    if (tx.value !== 0n) invalid("unsupported", "token transfers carry no ETH value");
+    const to = recipient(wordAddress(args[0], "to"));
+    const amount = bytesToBigint(args[1]);
+    return typeof to === "number"
+      ? { kind: OpKind.TOKEN_TRANSFER, ...base, tokenId: token.id, to, amount }
+      : { kind: OpKind.TOKEN_TRANSFER_NEW, ...base, tokenId: token.id, to, amount };
+  }
+  if (tx.data.length !== 0) {
+    invalid("unsupported", `${tx.to} is not a contract on Cairn: only ETH transfers (no data), token transfer() and the withdrawal predeploy's withdraw() are supported`);
+  }
+  const to = recipient(tx.to);
+  return typeof to === "number"
+    ? { kind: OpKind.ETH_TRANSFER, ...base, to, amount: tx.value }
+    : { kind: OpKind.ETH_TRANSFER_NEW, ...base, to, amount: tx.value };
+}
+
+function decodeCall(data: Buffer, selector: string, words: number, signature: string): Buffer[] {
+  if (data.length !== 4 + 32 * words || data.subarray(0, 4).toString("hex") !== selector) {
+    invalid("unsupported", `expected a call to ${signature}`);
+  }
+  return Array.from({ length: words }, (_, i) => data.subarray(4 + 32 * i, 36 + 32 * i));
+}
+
+function wordAddress(w: Buffer, what: string): string {
+  if (w.subarray(0, 12).some((b) => b !== 0)) invalid("malformed", `${what} is not an address`);
+  return bytesToAddress(w.subarray(12));
+}

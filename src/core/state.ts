@@ -1,0 +1,176 @@
+/**
+ * The L2 state: accounts in an incremental Merkle tree keyed by index (assigned the first time
+ * an address appears), and the counters the state root commits to. Account 0 is the zero
+ * address, present from genesis.
+ */
+import { ACCOUNT_TREE_DEPTH, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
+import { IncrementalMerkleTree, sparseRoot, zeroHashes } from "./merkle";
+import { accountLeaf, l2TokenAddress, stateRoot } from "./hashing";
+import { word } from "./bytes";
+
+export interface Account {
+  readonly address: string;
+  nonce: bigint;
+  balance: bigint;
+  /** Non-zero token balances by token id. */
+  readonly tokens: Map<number, bigint>;
+}
+
+/** A token known on L2 (its registration has been consumed from the L1 queue). */
+export interface L2Token {
+  id: number;
+  l1Address: string;
+  l2Address: string;
+}
+
+const TOKEN_ZERO = zeroHashes(TOKEN_TREE_DEPTH);
+
+/** Root of an account's token-balance tree. */
+export function tokenRoot(tokens: Map<number, bigint>): Buffer {
+  if (tokens.size === 0) return TOKEN_ZERO[TOKEN_TREE_DEPTH];
+  const leaves = new Map<number, Buffer>();
+  for (const [id, balance] of tokens) if (balance !== 0n) leaves.set(id, word(balance));
+  return sparseRoot(TOKEN_TREE_DEPTH, leaves, TOKEN_ZERO);
+}
+
+export class L2State {
+  private readonly accounts: Account[] = [];
+  private readonly tokenRoots: Buffer[] = [];
+  private readonly byAddress = new Map<string, number>();
+  private readonly tree = new IncrementalMerkleTree(ACCOUNT_TREE_DEPTH);
+  private readonly dirty = new Set<number>();
+  private readonly dirtyTokens = new Set<number>();
+  private readonly tokenList: L2Token[] = [];
+  private readonly tokenByL2 = new Map<string, L2Token>();
+  /** L1 queue entries consumed so far. */
+  queueIndex = 0n;
+  /** Withdrawals made so far; the next withdrawal's id. */
+  withdrawalCount = 0n;
+
+  /** The empty L2: only account 0, the zero address. */
+  static genesis(): L2State {
+    const s = new L2State();
+    s.createAccount(ZERO_ADDRESS);
+    return s;
+  }
+
+  get accountCount(): number {
+    return this.accounts.length;
+  }
+
+  get tokenCount(): number {
+    return this.tokenList.length;
+  }
+
+  indexOf(address: string): number | undefined {
+    return this.byAddress.get(address);
+  }
+
+  account(index: number): Account {
+    const a = this.accounts[index];
+    if (!a) throw new RangeError(`no account ${index}`);
+    return a;
+  }
+
+  /** The account of `address`, if it has one. */
+  accountOf(address: string): Account | undefined {
+    const i = this.byAddress.get(address);
+    return i === undefined ? undefined : this.accounts[i];
+  }
+
+  /** Creates the account of `address` at the next index. */
+  createAccount(address: string): number {
+    if (this.byAddress.has(address)) throw new Error(`account ${address} exists`);
+    const index = this.accounts.length;
+    this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: new Map() });
+    this.tokenRoots.push(TOKEN_ZERO[TOKEN_TREE_DEPTH]);
+    this.byAddress.set(address, index);
+    this.dirty.add(index);
+    return index;
+  }
+
+  setBalance(index: number, balance: bigint): void {
+    this.account(index).balance = balance;
+    this.dirty.add(index);
+  }
+
+  setNonce(index: number, nonce: bigint): void {
+    this.account(index).nonce = nonce;
+    this.dirty.add(index);
+  }
+
+  tokenBalance(index: number, tokenId: number): bigint {
+    return this.account(index).tokens.get(tokenId) ?? 0n;
+  }
+
+  setTokenBalance(index: number, tokenId: number, balance: bigint): void {
+    const tokens = this.account(index).tokens;
+    if (balance === 0n) tokens.delete(tokenId);
+    else tokens.set(tokenId, balance);
+    this.dirty.add(index);
+    this.dirtyTokens.add(index);
+  }
+
+  /** Makes the next token id known on L2. */
+  registerToken(l1Address: string): L2Token {
+    const token = { id: this.tokenList.length, l1Address, l2Address: l2TokenAddress(l1Address) };
+    this.tokenList.push(token);
+    this.tokenByL2.set(token.l2Address, token);
+    return token;
+  }
+
+  token(id: number): L2Token | undefined {
+    return this.tokenList[id];
+  }
+
+  tokenByL2Address(l2Address: string): L2Token | undefined {
+    return this.tokenByL2.get(l2Address);
+  }
+
+  get tokens(): readonly L2Token[] {
+    return this.tokenList;
+  }
+
+  /** Root of the account tree. */
+  accountsRoot(): Buffer {
+    for (const i of this.dirtyTokens) this.tokenRoots[i] = tokenRoot(this.accounts[i].tokens);
+    this.dirtyTokens.clear();
+    for (const i of this.dirty) this.tree.setLeaf(i, this.leafOf(i));
+    this.dirty.clear();
+    return this.tree.root();
+  }
+
+  /** The state root: the account tree and the counters. */
+  root(): Buffer {
+    return stateRoot({
+      accountsRoot: this.accountsRoot(),
+      accountCount: this.accounts.length,
+      queueIndex: this.queueIndex,
+      withdrawalCount: this.withdrawalCount,
+      tokenCount: this.tokenList.length,
+    });
+  }
+
+  /** Merkle path of account `index` against {@link accountsRoot}. */
+  accountProof(index: number): Buffer[] {
+    this.accountsRoot();
+    return this.tree.proof(index);
+  }
+
+  /** Leaf hash of account `index`. */
+  leafOf(index: number): Buffer {
+    const a = this.accounts[index];
+    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots[index]);
+  }
+
+  /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover. */
+  totals(): { eth: bigint; tokens: Map<number, bigint> } {
+    let eth = 0n;
+    const tokens = new Map<number, bigint>();
+    for (const a of this.accounts) {
+      eth += a.balance;
+      for (const [id, v] of a.tokens) tokens.set(id, (tokens.get(id) ?? 0n) + v);
+    }
+    return { eth, tokens };
+  }
+}

@@ -1,0 +1,202 @@
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { BASE_FEE, CHAIN_ID, CoreChain, ETH, QueueKind, signParsed } from "../helpers/coreFixture";
+import { InvalidOperationError } from "../../src/core/errors";
+import { ByteReader, ByteWriter } from "../../src/core/bytes";
+import { readOp, writeOp, indexWidth } from "../../src/core/ops";
+import { toSignedOp, parseRawTransaction } from "../../src/core/intake";
+import { OpKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
+import { L2State } from "../../src/core/state";
+import { replayCommitment } from "../../src/core/replay";
+import { applyOp } from "../../src/core/execute";
+import { rawTransaction } from "../../src/core/txSigning";
+import { l2TokenAddress } from "../../src/core/hashing";
+import { Interface } from "ethers";
+
+const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
+const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
+const L1_TOKEN = "0x00000000000000000000000000000000000abcde";
+const L2_TOKEN = l2TokenAddress(L1_TOKEN);
+
+function fundedChain() {
+  const alice = Wallet.createRandom();
+  const bob = Wallet.createRandom();
+  const chain = new CoreChain();
+  chain.enqueue(QueueKind.TOKEN_REGISTRATION, L1_TOKEN, 0n, 0);
+  chain.enqueue(QueueKind.ETH_DEPOSIT, alice.address, 5n * ETH);
+  chain.enqueue(QueueKind.TOKEN_DEPOSIT, alice.address, 1000n, 0);
+  chain.drainQueue();
+  return { chain, alice, bob };
+}
+
+const expectInvalid = (fn: () => unknown, reason: string) => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).to.be.instanceOf(InvalidOperationError);
+    expect((e as InvalidOperationError).reason).to.equal(reason);
+    return;
+  }
+  expect.fail(`expected ${reason}`);
+};
+
+describe("core/codec: packed operations round-trip ethers-signed transactions", () => {
+  const cases: Array<[string, (bob: string) => object]> = [
+    ["ETH transfer to a new address", (bob) => ({ to: bob, value: 10n ** 16n })],
+    ["token transfer", (bob) => ({ to: L2_TOKEN, data: erc20.encodeFunctionData("transfer", [bob, 7n]) })],
+    ["ETH withdrawal", (bob) => ({ to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [bob, ZERO_ADDRESS, ETH]) })],
+    ["token withdrawal", (bob) => ({ to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [bob, L2_TOKEN, 3n]) })],
+  ];
+  for (const [name, build] of cases) {
+    for (const type of [2, 0] as const) {
+      it(`${name}, ${type === 2 ? "EIP-1559" : "legacy EIP-155"}: encode → decode → rebuild gives the signed bytes`, async () => {
+        const { chain, alice, bob } = fundedChain();
+        const fee = type === 2 ? {} : { type: 0, gasPrice: BASE_FEE, maxFeePerGas: undefined, maxPriorityFeePerGas: undefined };
+        const parsed = await signParsed(alice, { ...build(bob.address), ...fee, nonce: 0 });
+        const op = toSignedOp(chain.state, parsed, 0);
+        const width = indexWidth(chain.state.accountCount);
+        const w = new ByteWriter();
+        writeOp(w, op, width);
+        const r = new ByteReader(w.toBuffer());
+        const decoded = readOp(r, width);
+        expect(r.remaining).to.equal(0);
+        expect(decoded).to.deep.equal(op);
+        const b = chain.builder();
+        const result = b.addTransaction(parsed);
+        expect(result.hash).to.equal(parsed.hash);
+        expect(rawTransaction(result.tx, parsed.sig).equals(parsed.raw)).to.equal(true);
+      });
+    }
+  }
+
+  it("packs an ETH transfer between known accounts at 10,000 accounts into 71 bytes", async () => {
+    const { chain, alice, bob } = fundedChain();
+    chain.enqueue(QueueKind.ETH_DEPOSIT, bob.address, 1n);
+    chain.drainQueue();
+    for (let i = 0; i < 10_000; i++) chain.state.createAccount("0x" + (i + 1).toString(16).padStart(40, "0"));
+    const parsed = await signParsed(alice, { to: bob.address, value: 5n * 10n ** 16n, nonce: 0 });
+    const op = toSignedOp(chain.state, parsed, 0);
+    const w = new ByteWriter();
+    writeOp(w, op, indexWidth(chain.state.accountCount));
+    expect(w.length).to.equal(1 + 2 + 2 + 2 + 64);
+  });
+});
+
+describe("core/execute: the state transition", () => {
+  it("credits deposits, creating accounts at the next index", () => {
+    const { chain, alice } = fundedChain();
+    const i = chain.state.indexOf(alice.address.toLowerCase())!;
+    expect(i).to.equal(1);
+    expect(chain.state.account(i).balance).to.equal(5n * ETH);
+    expect(chain.state.tokenBalance(i, 0)).to.equal(1000n);
+    expect(chain.state.queueIndex).to.equal(3n);
+    expect(chain.state.tokenCount).to.equal(1);
+  });
+
+  it("moves value and charges gasUsed × effectiveGasPrice to the fee recipient", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const before = chain.state.accountOf(alice.address.toLowerCase())!.balance;
+    const b = chain.builder(0);
+    const r = b.addTransaction(await signParsed(alice, { to: bob.address, value: ETH, nonce: 0 }));
+    const fee = r.gasUsed * r.effectiveGasPrice;
+    expect(r.effectiveGasPrice).to.equal(BASE_FEE);
+    expect(chain.state.accountOf(alice.address.toLowerCase())!.balance).to.equal(before - ETH - fee);
+    expect(chain.state.accountOf(bob.address.toLowerCase())!.balance).to.equal(ETH);
+    expect(chain.state.account(0).balance).to.equal(fee);
+    expect(chain.state.accountOf(alice.address.toLowerCase())!.nonce).to.equal(1n);
+  });
+
+  it("refuses a nonce below or above the account's", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const b = chain.builder();
+    b.addTransaction(await signParsed(alice, { to: bob.address, value: 1n, nonce: 0 }));
+    const again = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0 });
+    expectInvalid(() => b.addTransaction(again), "nonce-too-low");
+    const ahead = await signParsed(alice, { to: bob.address, value: 1n, nonce: 5 });
+    expectInvalid(() => b.addTransaction(ahead), "nonce-too-high");
+  });
+
+  it("refuses a balance that does not cover value + gasLimit × maxFee", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const tx = await signParsed(alice, { to: bob.address, value: 5n * ETH, nonce: 0 });
+    const root = chain.state.root();
+    expectInvalid(() => chain.builder().addTransaction(tx), "insufficient-funds");
+    expect(chain.state.root().equals(root)).to.equal(true);
+  });
+
+  it("refuses token transfers beyond the token balance, and unknown tokens", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const over = await signParsed(alice, { to: L2_TOKEN, data: erc20.encodeFunctionData("transfer", [bob.address, 1001n]), nonce: 0 });
+    expectInvalid(() => chain.builder().addTransaction(over), "insufficient-funds");
+    const unknown = await signParsed(alice, { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [bob.address, bob.address, 1n]), nonce: 0 });
+    expectInvalid(() => chain.builder().addTransaction(unknown), "unknown-token");
+  });
+
+  it("refuses a fee cap below the base fee and a gas limit below gasUsed", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const cheap = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0, maxFeePerGas: BASE_FEE - 1n });
+    expectInvalid(() => chain.builder().addTransaction(cheap), "fee-too-low");
+    const short = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0, gasLimit: 21_000n });
+    expectInvalid(() => chain.builder().addTransaction(short), "gas-limit-too-low");
+  });
+
+  it("refuses another chain's transactions and unsupported ones at intake", async () => {
+    const { alice, bob } = fundedChain();
+    const other = await alice.signTransaction({ type: 2, chainId: 1n, to: bob.address, value: 1n, nonce: 0, gasLimit: 30_000n, maxFeePerGas: 1n, maxPriorityFeePerGas: 0n });
+    expectInvalid(() => parseRawTransaction(other, CHAIN_ID), "wrong-chain");
+    const create = await alice.signTransaction({ type: 2, chainId: CHAIN_ID, data: "0x6000", nonce: 0, gasLimit: 60_000n, maxFeePerGas: 1n, maxPriorityFeePerGas: 0n });
+    expectInvalid(() => parseRawTransaction(create, CHAIN_ID), "unsupported");
+    expectInvalid(() => parseRawTransaction("0x02f8", CHAIN_ID), "malformed");
+    expectInvalid(() => parseRawTransaction("hello", CHAIN_ID), "malformed");
+  });
+
+  it("finds a tampered signature: the packed op then recovers another account", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const parsed = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0 });
+    const op = toSignedOp(chain.state, parsed, 0);
+    if (op.kind !== OpKind.ETH_TRANSFER_NEW) throw new Error("unexpected kind");
+    const bad = { ...op, amount: 2n };
+    const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees: [parsed.fee], width: 1, queueEntry: () => undefined };
+    expectInvalid(() => applyOp(chain.state, bad, env), "bad-signature");
+  });
+
+  it("replays a sealed block on a fresh state to the same root (a replica's view)", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const replica = new CoreChain();
+    for (const e of chain.queue) replica.queue.push(e);
+    // Replay the deposit block the fixture sealed, then one block of transfers and a withdrawal.
+    const deposits = new CoreChain();
+    for (const e of chain.queue) deposits.queue.push(e);
+    const sealed0 = deposits.drainQueue();
+    const r0 = replayCommitment(replica.state, sealed0.body, { chainId: CHAIN_ID, queueEntry: (i) => replica.queue[Number(i)] });
+    expect(r0.verdict.ok).to.equal(true);
+
+    const b = chain.builder(1);
+    b.addTransaction(await signParsed(alice, { to: bob.address, value: ETH, nonce: 0 }));
+    b.addTransaction(await signParsed(alice, { to: L2_TOKEN, data: erc20.encodeFunctionData("transfer", [bob.address, 10n]), nonce: 1 }));
+    b.addTransaction(await signParsed(alice, { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [alice.address, ZERO_ADDRESS, ETH]), nonce: 2 }));
+    const sealed = b.seal(1_700_000_100);
+    expect(sealed.withdrawals).to.have.length(1);
+    const r1 = replayCommitment(replica.state, sealed.body, { chainId: CHAIN_ID, queueEntry: (i) => replica.queue[Number(i)] });
+    expect(r1.verdict).to.deep.equal({ ok: true });
+    expect(replica.state.root().equals(chain.state.root())).to.equal(true);
+    expect(r1.results.map((r) => (r.type === "tx" ? r.hash : ""))).to.deep.equal(sealed.results.map((r) => (r.type === "tx" ? r.hash : "")));
+  });
+
+  it("flags a commitment whose post-state root is wrong", () => {
+    const chain = new CoreChain();
+    chain.enqueue(QueueKind.ETH_DEPOSIT, Wallet.createRandom().address, ETH);
+    const sealed = chain.drainQueue();
+    const forged = Buffer.from(sealed.body);
+    forged[0] ^= 1;
+    const replica = new CoreChain();
+    replica.queue.push(...chain.queue);
+    const r = replayCommitment(replica.state, forged, { chainId: CHAIN_ID, queueEntry: (i) => replica.queue[Number(i)] });
+    expect(r.verdict.ok).to.equal(false);
+    expect(r.verdict.ok === false && r.verdict.kind).to.equal("wrong-post-state");
+  });
+
+  it("gives the same genesis root every time", () => {
+    expect(L2State.genesis().root().equals(L2State.genesis().root())).to.equal(true);
+  });
+});

@@ -1,0 +1,46 @@
+import { Wallet, type TransactionRequest } from "ethers";
+import { L2State } from "../../src/core/state";
+import { BlockBuilder } from "../../src/core/blockBuilder";
+import { QueueKind } from "../../src/core/constants";
+import type { QueueEntry } from "../../src/core/execute";
+import { parseRawTransaction } from "../../src/core/intake";
+
+export const CHAIN_ID = 51730n;
+export const BASE_FEE = 10_000_000n;
+export const GWEI = 10n ** 9n;
+export const ETH = 10n ** 18n;
+
+/** A pure in-memory L2 with an L1 queue the test appends to. */
+export class CoreChain {
+  readonly state = L2State.genesis();
+  readonly queue: QueueEntry[] = [];
+
+  enqueue(kind: QueueKind, account: string, amount: bigint, tokenId = 0): void {
+    this.queue.push({ index: BigInt(this.queue.length), kind, account: account.toLowerCase(), tokenId, amount });
+  }
+
+  builder(feeRecipient = 0): BlockBuilder {
+    return new BlockBuilder(this.state, {
+      chainId: CHAIN_ID,
+      baseFee: BASE_FEE,
+      feeRecipient,
+      queueEntry: (i) => this.queue[Number(i)],
+    });
+  }
+
+  /** Applies every pending queue entry in one block. */
+  drainQueue() {
+    const b = this.builder();
+    while (this.state.queueIndex < BigInt(this.queue.length)) b.addQueueEntry();
+    return b.seal(1_700_000_000);
+  }
+}
+
+export const fees = { type: 2, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, gasLimit: 100_000n, chainId: CHAIN_ID } as const;
+
+export async function signParsed(wallet: Wallet, tx: TransactionRequest) {
+  const raw = await wallet.signTransaction({ ...fees, ...tx });
+  return parseRawTransaction(raw, CHAIN_ID);
+}
+
+export { QueueKind };
