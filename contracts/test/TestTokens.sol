@@ -73,3 +73,14 @@ contract EthRejecter {
         revert("no ETH");
     }
 }
+
+/// @notice Reports success on transferFrom but delivers nothing (a 100% fee).
+contract NothingDeliveredToken {
+    function balanceOf(address) external pure returns (uint256) {
+        return 0;
+    }
+
+    function transferFrom(address, address, uint256) external pure returns (bool) {
+        return true;
+    }
+}

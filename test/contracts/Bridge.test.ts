@@ -1,0 +1,187 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { l1Fixture } from "../helpers/l1Fixture";
+import { queueAccumulator, withdrawalLeaf, l2TokenAddress, type Withdrawal } from "../../src/core/hashing";
+import { encodeBatch } from "../../src/core/commitment";
+import { keccak256 } from "../../src/core/hash";
+import { MerkleTree } from "merkletreejs";
+
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+
+/** A batch whose single commitment claims `withdrawals` (content is not checked on submission). */
+function batchWith(withdrawals: Withdrawal[]) {
+  const tree = new MerkleTree(withdrawals.map(withdrawalLeaf), keccak256, { sortPairs: true });
+  const body = Buffer.concat([keccak256(Buffer.from("post")), Buffer.of(1), tree.getRoot(), Buffer.alloc(8)]);
+  return { data: encodeBatch([body]), tree };
+}
+
+describe("Bridge", () => {
+  describe("depositETH", () => {
+    it("queues the deposit with a running hash that src/core reproduces", async () => {
+      const { bridge, alice, bob } = await loadFixture(l1Fixture);
+      await expect(bridge.connect(alice).depositETH(bob.address, { value: 123n })).to.emit(bridge, "QueueEntryAdded");
+      const ts = BigInt(await time.latest());
+      const expected = queueAccumulator(Buffer.alloc(32), 0, bob.address.toLowerCase(), 0, 123n, ts);
+      expect(await bridge.queueAccumulator(0)).to.equal(hex(expected));
+      expect(await bridge.queueTimestamp(0)).to.equal(ts);
+      expect(await bridge.queueLength()).to.equal(1n);
+      expect(await ethers.provider.getBalance(await bridge.getAddress())).to.equal(123n);
+    });
+
+    it("reverts on zero value", async () => {
+      const { bridge, alice, bob } = await loadFixture(l1Fixture);
+      await expect(bridge.connect(alice).depositETH(bob.address)).to.be.revertedWithCustomError(bridge, "BridgeZeroAmount");
+    });
+
+    it("reverts on the zero recipient", async () => {
+      const { bridge, alice } = await loadFixture(l1Fixture);
+      await expect(bridge.connect(alice).depositETH(ethers.ZeroAddress, { value: 1n })).to.be.revertedWithCustomError(bridge, "BridgeZeroRecipient");
+    });
+  });
+
+  describe("registerToken", () => {
+    it("assigns ids in order, emits metadata and queues the registration", async () => {
+      const { bridge, token } = await loadFixture(l1Fixture);
+      const t = await token.getAddress();
+      await expect(bridge.registerToken(t))
+        .to.emit(bridge, "TokenRegistered")
+        .withArgs(t, 0, ethers.getAddress(l2TokenAddress(t)), "Test Token", "TEST", 18);
+      expect(await bridge.tokenIdOf(t)).to.equal(0n);
+      expect(await bridge.tokenAt(0)).to.equal(t);
+      expect(await bridge.tokenCount()).to.equal(1n);
+      expect(await bridge.queueLength()).to.equal(1n);
+    });
+
+    it("reverts on a second registration of the same token", async () => {
+      const { bridge, token } = await loadFixture(l1Fixture);
+      await bridge.registerToken(token);
+      await expect(bridge.registerToken(token)).to.be.revertedWithCustomError(bridge, "BridgeTokenAlreadyRegistered").withArgs(await token.getAddress(), 0);
+    });
+
+    it("reverts on an address without code", async () => {
+      const { bridge, bob } = await loadFixture(l1Fixture);
+      await expect(bridge.registerToken(bob.address)).to.be.revertedWithCustomError(bridge, "BridgeNotAContract").withArgs(bob.address);
+    });
+
+    it("reverts past 256 tokens, the one-byte id space", async () => {
+      const { bridge } = await loadFixture(l1Fixture);
+      const factory = await ethers.getContractFactory("NoReturnToken");
+      for (let i = 0; i < 256; i++) await bridge.registerToken(await (await factory.deploy()).getAddress());
+      const extra = await factory.deploy();
+      await expect(bridge.registerToken(extra)).to.be.revertedWithCustomError(bridge, "BridgeTooManyTokens").withArgs(256);
+    });
+  });
+
+  describe("depositERC20", () => {
+    it("escrows the tokens and queues the deposit", async () => {
+      const { bridge, token, alice, bob } = await loadFixture(l1Fixture);
+      await bridge.registerToken(token);
+      await expect(bridge.connect(alice).depositERC20(token, bob.address, 500n))
+        .to.emit(bridge, "QueueEntryAdded")
+        .withArgs(1, 1, bob.address, 0, 500n, alice.address, (acc: string) => acc.length === 66);
+      expect(await token.balanceOf(await bridge.getAddress())).to.equal(500n);
+    });
+
+    it("credits a fee-on-transfer token by the amount actually received", async () => {
+      const { bridge, alice, bob } = await loadFixture(l1Fixture);
+      const fot = await ethers.deployContract("FeeOnTransferToken");
+      await fot.mint(alice.address, 10_000n);
+      await fot.connect(alice).approve(await bridge.getAddress(), 10_000n);
+      await bridge.registerToken(fot);
+      await expect(bridge.connect(alice).depositERC20(fot, bob.address, 1000n))
+        .to.emit(bridge, "QueueEntryAdded")
+        .withArgs(1, 1, bob.address, 0, 990n, alice.address, (acc: string) => acc.length === 66);
+    });
+
+    it("accepts tokens whose transferFrom returns nothing", async () => {
+      const { bridge, alice, bob } = await loadFixture(l1Fixture);
+      const nrt = await ethers.deployContract("NoReturnToken");
+      await nrt.mint(alice.address, 1000n);
+      await nrt.connect(alice).approve(await bridge.getAddress(), 1000n);
+      await bridge.registerToken(nrt);
+      await bridge.connect(alice).depositERC20(nrt, bob.address, 1000n);
+      expect(await nrt.balanceOf(await bridge.getAddress())).to.equal(1000n);
+    });
+
+    it("reverts on an unregistered token", async () => {
+      const { bridge, token, alice, bob } = await loadFixture(l1Fixture);
+      await expect(bridge.connect(alice).depositERC20(token, bob.address, 1n)).to.be.revertedWithCustomError(bridge, "BridgeUnknownToken").withArgs(await token.getAddress());
+    });
+
+    it("reverts on zero amount and on the zero recipient", async () => {
+      const { bridge, token, alice, bob } = await loadFixture(l1Fixture);
+      await bridge.registerToken(token);
+      await expect(bridge.connect(alice).depositERC20(token, bob.address, 0n)).to.be.revertedWithCustomError(bridge, "BridgeZeroAmount");
+      await expect(bridge.connect(alice).depositERC20(token, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(bridge, "BridgeZeroRecipient");
+    });
+
+    it("reverts when the token delivers nothing to the bridge", async () => {
+      const { bridge, alice, bob } = await loadFixture(l1Fixture);
+      const nothing = await ethers.deployContract("NothingDeliveredToken");
+      await bridge.registerToken(nothing);
+      await expect(bridge.connect(alice).depositERC20(nothing, bob.address, 1000n)).to.be.revertedWithCustomError(bridge, "BridgeZeroAmount");
+    });
+  });
+
+  describe("views", () => {
+    it("revert on unknown queue entries and tokens", async () => {
+      const { bridge, bob } = await loadFixture(l1Fixture);
+      await expect(bridge.queueAccumulator(0)).to.be.revertedWithCustomError(bridge, "BridgeUnknownQueueEntry").withArgs(0, 0);
+      await expect(bridge.queueTimestamp(3)).to.be.revertedWithCustomError(bridge, "BridgeUnknownQueueEntry").withArgs(3, 0);
+      await expect(bridge.tokenAt(0)).to.be.revertedWithCustomError(bridge, "BridgeUnknownToken");
+      await expect(bridge.tokenIdOf(bob.address)).to.be.revertedWithCustomError(bridge, "BridgeUnknownToken").withArgs(bob.address);
+    });
+  });
+
+  describe("finalizeWithdrawal", () => {
+    async function withdrawalFixture() {
+      const f = await l1Fixture();
+      const { bridge, rollup, deployer, alice, bob, token } = f;
+      await bridge.registerToken(token);
+      await bridge.connect(alice).depositETH(alice.address, { value: ethers.parseEther("2") });
+      await bridge.connect(alice).depositERC20(token, alice.address, 1000n);
+      const rejecter = await ethers.deployContract("EthRejecter");
+      const t = (await token.getAddress()).toLowerCase();
+      const ws: Withdrawal[] = [
+        { id: 0n, l2Sender: alice.address, l1Recipient: bob.address, l1Token: ethers.ZeroAddress, amount: ethers.parseEther("1") },
+        { id: 1n, l2Sender: alice.address, l1Recipient: bob.address, l1Token: t, amount: 400n },
+        { id: 2n, l2Sender: alice.address, l1Recipient: await rejecter.getAddress(), l1Token: ethers.ZeroAddress, amount: 5n },
+      ];
+      const { data, tree } = batchWith(ws);
+      await rollup.connect(deployer).postBond({ value: f.params.bondSize });
+      await rollup.submitBatch(0, await rollup.genesisStateRoot(), 3, data);
+      const proof = (w: Withdrawal) => tree.getHexProof(withdrawalLeaf(w));
+      return { ...f, ws, proof };
+    }
+
+    it("pays ETH and tokens out exactly once after the challenge window", async () => {
+      const { bridge, bob, token, ws, proof, params } = await loadFixture(withdrawalFixture);
+      await time.increase(params.challengeWindow);
+      await expect(bridge.finalizeWithdrawal(ws[0], 0, proof(ws[0]))).to.changeEtherBalance(bob, ethers.parseEther("1"));
+      await expect(bridge.finalizeWithdrawal(ws[1], 0, proof(ws[1]))).to.changeTokenBalance(token, bob, 400n);
+      expect(await bridge.isWithdrawalFinalized(0)).to.equal(true);
+      await expect(bridge.finalizeWithdrawal(ws[0], 0, proof(ws[0]))).to.be.revertedWithCustomError(bridge, "BridgeWithdrawalAlreadyFinalized").withArgs(0);
+    });
+
+    it("reverts before the batch is final", async () => {
+      const { bridge, ws, proof } = await loadFixture(withdrawalFixture);
+      await expect(bridge.finalizeWithdrawal(ws[0], 0, proof(ws[0]))).to.be.revertedWithCustomError(bridge, "BridgeBatchNotFinal").withArgs(0);
+      await expect(bridge.finalizeWithdrawal(ws[0], 7, proof(ws[0]))).to.be.revertedWithCustomError(bridge, "BridgeBatchNotFinal").withArgs(7);
+    });
+
+    it("reverts on a proof that does not match the withdrawal", async () => {
+      const { bridge, ws, proof, params } = await loadFixture(withdrawalFixture);
+      await time.increase(params.challengeWindow);
+      const forged = { ...ws[0], amount: ws[0].amount + 1n };
+      await expect(bridge.finalizeWithdrawal(forged, 0, proof(ws[0]))).to.be.revertedWithCustomError(bridge, "BridgeInvalidWithdrawalProof").withArgs(0, 0);
+    });
+
+    it("reverts when the ETH recipient refuses the payment, leaving it payable later", async () => {
+      const { bridge, ws, proof, params } = await loadFixture(withdrawalFixture);
+      await time.increase(params.challengeWindow);
+      await expect(bridge.finalizeWithdrawal(ws[2], 0, proof(ws[2]))).to.be.revertedWithCustomError(bridge, "BridgeEthTransferFailed");
+      expect(await bridge.isWithdrawalFinalized(2)).to.equal(false);
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import fc from "fast-check";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { queueAccumulator, withdrawalLeaf, l2TokenAddress, type Withdrawal } from "../../src/core/hashing";
+import { positionalRoot } from "../../src/core/merkle";
+import { summarizeBatch, withdrawalProof } from "../../src/core/batch";
+import { encodeBatch } from "../../src/core/commitment";
+import { keccak256 } from "../../src/core/hash";
+import { MerkleTree } from "merkletreejs";
+
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+const addr = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => "0x" + Buffer.from(b).toString("hex"));
+const word = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b));
+
+describe("Hashing: src/core and the Solidity libraries agree on the same inputs", () => {
+  async function harness() {
+    return (await ethers.deployContract("HashingHarness")) as unknown as import("../../typechain-types").HashingHarness;
+  }
+
+  it("queue accumulators", async () => {
+    const h = await loadFixture(harness);
+    await fc.assert(
+      fc.asyncProperty(word, fc.integer({ min: 0, max: 2 }), addr, fc.integer({ min: 0, max: 255 }), fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), async (prev, kind, account, tokenId, amount, ts) => {
+        const ts_ = queueAccumulator(prev, kind as 0, account, tokenId, amount, ts);
+        expect(await h.queueAccumulator(prev, kind, account, tokenId, amount, ts)).to.equal(hex(ts_));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("withdrawal leaves and L2 token addresses", async () => {
+    const h = await loadFixture(harness);
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), addr, addr, addr, fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), async (id, a, b, c, amount) => {
+        const w: Withdrawal = { id, l2Sender: a, l1Recipient: b, l1Token: c, amount };
+        expect(await h.withdrawalLeaf(w)).to.equal(hex(withdrawalLeaf(w)));
+        expect((await h.l2TokenAddress(a)).toLowerCase()).to.equal(l2TokenAddress(a));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it("positional and sorted-pair (merkletreejs) roots", async () => {
+    const h = await loadFixture(harness);
+    for (const n of [1, 2, 3, 5, 8, 13]) {
+      const leaves = Array.from({ length: n }, (_, i) => keccak256(Buffer.of(i, n)));
+      expect(await h.positionalRoot(leaves)).to.equal(hex(positionalRoot(leaves)));
+      const tree = new MerkleTree(leaves, keccak256, { sortPairs: true });
+      expect(await h.sortedRoot(leaves)).to.equal(tree.getHexRoot());
+    }
+  });
+
+  it("batch summaries: commitments root, post-state root and withdrawal root", async () => {
+    const h = await loadFixture(harness);
+    const pre = keccak256(Buffer.from("pre"));
+    const body = (post: string, w: Buffer | null, extra: number) =>
+      Buffer.concat([keccak256(Buffer.from(post)), Buffer.of(w ? 1 : 0), w ?? Buffer.alloc(0), Buffer.alloc(extra, 7)]);
+    const bodies = [body("a", null, 10), body("b", keccak256(Buffer.from("w1")), 3), body("c", keccak256(Buffer.from("w2")), 0), body("d", null, 40)];
+    const s = summarizeBatch(pre, bodies);
+    const onchain = await h.summarize(encodeBatch(bodies), pre);
+    expect(onchain.commitmentsRoot).to.equal(hex(s.commitmentsRoot));
+    expect(onchain.postStateRoot).to.equal(hex(s.postStateRoot));
+    expect(onchain.withdrawalRoot).to.equal(hex(s.withdrawalRoot));
+    expect(onchain.count).to.equal(4n);
+  });
+
+  it("withdrawal proofs built with merkletreejs verify against the batch withdrawal root", async () => {
+    const ws = (base: bigint, n: number): Withdrawal[] =>
+      Array.from({ length: n }, (_, i) => ({ id: base + BigInt(i), l2Sender: "0x" + "11".repeat(20), l1Recipient: "0x" + "22".repeat(20), l1Token: "0x" + "00".repeat(20), amount: BigInt(i + 1) }));
+    const commitments = [ws(0n, 3), ws(3n, 1), ws(4n, 5)];
+    const roots = commitments.map((c) => new MerkleTree(c.map(withdrawalLeaf), keccak256, { sortPairs: true }).getRoot());
+    const batchRoot = new MerkleTree(roots, keccak256, { sortPairs: true }).getRoot();
+    for (let c = 0; c < commitments.length; c++) {
+      for (let i = 0; i < commitments[c].length; i++) {
+        const proof = withdrawalProof(commitments[c], i, roots, c);
+        expect(MerkleTree.verify(proof, withdrawalLeaf(commitments[c][i]), batchRoot, keccak256, { sortPairs: true })).to.equal(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { l1Fixture } from "../helpers/l1Fixture";
+import { encodeBatch } from "../../src/core/commitment";
+import { summarizeBatch } from "../../src/core/batch";
+import { keccak256 } from "../../src/core/hash";
+
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+const body = (seed: string, extra = 8) => Buffer.concat([keccak256(Buffer.from(seed)), Buffer.of(0), Buffer.alloc(extra)]);
+
+async function bondedFixture() {
+  const f = await l1Fixture();
+  await f.rollup.postBond({ value: f.params.bondSize });
+  return f;
+}
+
+describe("Rollup", () => {
+  describe("postBond", () => {
+    it("records the bond and emits BondPosted", async () => {
+      const { rollup, deployer } = await loadFixture(l1Fixture);
+      await expect(rollup.postBond({ value: 5n })).to.emit(rollup, "BondPosted").withArgs(deployer.address, 5n, 5n);
+      expect(await rollup.bonds(deployer.address)).to.equal(5n);
+    });
+
+    it("reverts on zero value", async () => {
+      const { rollup } = await loadFixture(l1Fixture);
+      await expect(rollup.postBond()).to.be.revertedWithCustomError(rollup, "RollupZeroBond");
+    });
+  });
+
+  describe("submitBatch", () => {
+    it("hashes the commitments into one root and records the header", async () => {
+      const { rollup, deployer, genesisStateRoot } = await loadFixture(bondedFixture);
+      const bodies = [body("a"), body("b"), body("c")];
+      const s = summarizeBatch(Buffer.from(genesisStateRoot.slice(2), "hex"), bodies);
+      await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch(bodies)))
+        .to.emit(rollup, "BatchSubmitted")
+        .withArgs(0, deployer.address, genesisStateRoot, hex(s.postStateRoot), hex(s.commitmentsRoot), ethers.ZeroHash, 0, 1, 3);
+      const h = await rollup.getBatch(0);
+      expect(h.commitmentsRoot).to.equal(hex(s.commitmentsRoot));
+      expect(h.postStateRoot).to.equal(hex(s.postStateRoot));
+      expect(h.firstBlock).to.equal(1n);
+      expect(await rollup.tipStateRoot()).to.equal(hex(s.postStateRoot));
+      expect(await rollup.preStateRoot(0)).to.equal(genesisStateRoot);
+      await rollup.submitBatch(1, hex(s.postStateRoot), 0, encodeBatch([body("d")]));
+      expect((await rollup.getBatch(1)).firstBlock).to.equal(4n);
+      expect(await rollup.preStateRoot(1)).to.equal(hex(s.postStateRoot));
+    });
+
+    it("makes batches final after the challenge window, in order", async () => {
+      const { rollup, genesisStateRoot, params } = await loadFixture(bondedFixture);
+      await rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body("a")]));
+      expect(await rollup.isFinal(0)).to.equal(false);
+      await time.increase(params.challengeWindow / 2);
+      await rollup.submitBatch(1, await rollup.tipStateRoot(), 0, encodeBatch([body("b")]));
+      await time.increase(params.challengeWindow / 2);
+      expect(await rollup.isFinal(0)).to.equal(true);
+      expect(await rollup.isFinal(1)).to.equal(false);
+      expect(await rollup.finalBatchCount()).to.equal(1n);
+      expect(await rollup.isFinal(2)).to.equal(false);
+    });
+
+    it("reverts for an unbonded proposer", async () => {
+      const { rollup, genesisStateRoot, deployer, params } = await loadFixture(l1Fixture);
+      await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body("a")])))
+        .to.be.revertedWithCustomError(rollup, "RollupProposerNotBonded")
+        .withArgs(deployer.address, 0, params.bondSize);
+    });
+
+    it("reverts for another proposer until the sequencer has been silent for the timeout", async () => {
+      const { rollup, genesisStateRoot, proposer2, params } = await loadFixture(bondedFixture);
+      await rollup.connect(proposer2).postBond({ value: params.bondSize });
+      const data = encodeBatch([body("a")]);
+      await expect(rollup.connect(proposer2).submitBatch(0, genesisStateRoot, 0, data)).to.be.revertedWithCustomError(rollup, "RollupNotSequencer");
+      await time.increase(params.sequencerTimeout);
+      await expect(rollup.connect(proposer2).submitBatch(0, genesisStateRoot, 0, data)).to.emit(rollup, "BatchSubmitted");
+    });
+
+    it("reverts on a batch index other than the next one, so resubmission is idempotent", async () => {
+      const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+      const data = encodeBatch([body("a")]);
+      await rollup.submitBatch(0, genesisStateRoot, 0, data);
+      await expect(rollup.submitBatch(0, genesisStateRoot, 0, data)).to.be.revertedWithCustomError(rollup, "RollupUnexpectedBatchIndex").withArgs(1, 0);
+    });
+
+    it("reverts on a pre-state root other than the tip's", async () => {
+      const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+      await expect(rollup.submitBatch(0, ethers.ZeroHash, 0, encodeBatch([body("a")])))
+        .to.be.revertedWithCustomError(rollup, "RollupPreStateMismatch")
+        .withArgs(genesisStateRoot, ethers.ZeroHash);
+    });
+
+    it("reverts on a queue count beyond the queue or below the last batch's", async () => {
+      const { rollup, bridge, alice, genesisStateRoot } = await loadFixture(bondedFixture);
+      await expect(rollup.submitBatch(0, genesisStateRoot, 1, encodeBatch([body("a")]))).to.be.revertedWithCustomError(rollup, "RollupInvalidQueueCount").withArgs(1, 0, 0);
+      await bridge.connect(alice).depositETH(alice.address, { value: 1n });
+      await bridge.connect(alice).depositETH(alice.address, { value: 1n });
+      await rollup.submitBatch(0, genesisStateRoot, 2, encodeBatch([body("a")]));
+      await expect(rollup.submitBatch(1, await rollup.tipStateRoot(), 1, encodeBatch([body("b")]))).to.be.revertedWithCustomError(rollup, "RollupInvalidQueueCount").withArgs(1, 2, 2);
+    });
+
+    it("reverts when it leaves a queue entry older than the inclusion window", async () => {
+      const { rollup, bridge, alice, genesisStateRoot, params } = await loadFixture(bondedFixture);
+      await bridge.connect(alice).depositETH(alice.address, { value: 1n });
+      const queuedAt = BigInt(await time.latest());
+      await time.increase(params.inclusionWindow + 1);
+      await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body("a")])))
+        .to.be.revertedWithCustomError(rollup, "RollupQueueEntryOverdue")
+        .withArgs(0, queuedAt, queuedAt + BigInt(params.inclusionWindow));
+      await expect(rollup.submitBatch(0, genesisStateRoot, 1, encodeBatch([body("a")]))).to.emit(rollup, "BatchSubmitted");
+    });
+
+    describe("malformed batches", () => {
+      it("reverts on an empty batch", async () => {
+        const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, "0x")).to.be.revertedWithCustomError(rollup, "BatchEmpty");
+      });
+
+      it("reverts on a truncated commitment or length prefix", async () => {
+        const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+        const data = encodeBatch([body("a")]);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, data.subarray(0, data.length - 1))).to.be.revertedWithCustomError(rollup, "BatchTruncated").withArgs(0);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, Buffer.concat([data, Buffer.of(0)]))).to.be.revertedWithCustomError(rollup, "BatchTruncated").withArgs(data.length);
+      });
+
+      it("reverts on a body too short for its header", async () => {
+        const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([Buffer.alloc(10)]))).to.be.revertedWithCustomError(rollup, "CommitmentTooShort").withArgs(0, 10);
+        const flagged = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(1), Buffer.alloc(5)]);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([flagged]))).to.be.revertedWithCustomError(rollup, "CommitmentTooShort").withArgs(0, 38);
+      });
+
+      it("reverts on undefined flags and on a zero withdrawal root", async () => {
+        const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+        const bad = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(6), Buffer.alloc(5)]);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([bad]))).to.be.revertedWithCustomError(rollup, "CommitmentBadFlags").withArgs(0, 6);
+        const zero = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(1), Buffer.alloc(40)]);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([zero]))).to.be.revertedWithCustomError(rollup, "CommitmentZeroWithdrawalRoot").withArgs(0);
+      });
+
+      it("reverts on more than 4,096 commitments", async () => {
+        const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+        const one = Buffer.concat([Buffer.of(0, 33), Buffer.alloc(33)]);
+        const data = Buffer.concat(Array.from({ length: 4097 }, () => one));
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, data)).to.be.revertedWithCustomError(rollup, "BatchTooManyCommitments").withArgs(4097, 4096);
+      });
+    });
+  });
+
+  describe("views", () => {
+    it("revert on unknown batches", async () => {
+      const { rollup } = await loadFixture(l1Fixture);
+      await expect(rollup.getBatch(0)).to.be.revertedWithCustomError(rollup, "RollupUnknownBatch").withArgs(0, 0);
+      await expect(rollup.preStateRoot(2)).to.be.revertedWithCustomError(rollup, "RollupUnknownBatch").withArgs(2, 0);
+      expect(await rollup.batchCount()).to.equal(0n);
+      expect(await rollup.tipStateRoot()).to.equal(await rollup.genesisStateRoot());
+    });
+  });
+});
