@@ -108,6 +108,11 @@ export class BlockBuilder {
     }
   }
 
+  /** The result of transaction `hash` if it is in this (open) block. */
+  pendingTransaction(hash: string): TxResult | undefined {
+    return this.results.find((r): r is TxResult => r.type === "tx" && r.hash === hash);
+  }
+
   /** Closes the block at L2 time `timestamp` (seconds). */
   seal(timestamp: number): SealedBlock {
     const withdrawals = this.results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : []));

@@ -10,7 +10,7 @@ import { MAX_UINT256, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
 import { opSize, type Op, type QueueOp, type SignedOp } from "./ops";
 import type { L2State } from "./state";
-import { rawTransaction, recoverSigner, signingHash, type FeeEntry, type UnsignedTx } from "./txSigning";
+import { rawTransaction, recoverSigner, signingHash, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
 import { ACCOUNT_TREE_DEPTH } from "./constants";
 
@@ -49,6 +49,7 @@ export interface TxResult {
   from: string;
   tx: UnsignedTx;
   raw: Buffer;
+  signature: TxSignature;
   gasUsed: bigint;
   effectiveGasPrice: bigint;
   logs: Log[];
@@ -270,5 +271,5 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
     });
   }
   const raw = rawTransaction(tx, op.sig);
-  return { type: "tx", hash: "0x" + keccak256(raw).toString("hex"), from, tx, raw, gasUsed, effectiveGasPrice: price, logs, withdrawal };
+  return { type: "tx", hash: "0x" + keccak256(raw).toString("hex"), from, tx, raw, signature: op.sig, gasUsed, effectiveGasPrice: price, logs, withdrawal };
 }

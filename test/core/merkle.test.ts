@@ -5,8 +5,8 @@ import { keccak256, hashPair } from "../../src/core/hash";
 
 /** Full rebuild of a depth-d tree from its leaves, the slow way: every level, empty subtrees as zero hashes. */
 function rebuild(depth: number, leaves: Buffer[]): Buffer {
-  let layer = leaves.slice();
-  let zero = Buffer.alloc(32);
+  let layer: Buffer[] = leaves.slice();
+  let zero: Buffer = Buffer.alloc(32);
   for (let l = 0; l < depth; l++) {
     const next: Buffer[] = [];
     for (let i = 0; i < Math.max(1, layer.length); i += 2) next.push(hashPair(layer[i] ?? zero, layer[i + 1] ?? zero));

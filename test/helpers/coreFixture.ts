@@ -1,4 +1,4 @@
-import { Wallet, type TransactionRequest } from "ethers";
+import { Wallet, type HDNodeWallet, type TransactionRequest } from "ethers";
 import { L2State } from "../../src/core/state";
 import { BlockBuilder } from "../../src/core/blockBuilder";
 import { QueueKind } from "../../src/core/constants";
@@ -38,7 +38,7 @@ export class CoreChain {
 
 export const fees = { type: 2, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, gasLimit: 100_000n, chainId: CHAIN_ID } as const;
 
-export async function signParsed(wallet: Wallet, tx: TransactionRequest) {
+export async function signParsed(wallet: Wallet | HDNodeWallet, tx: TransactionRequest) {
   const raw = await wallet.signTransaction({ ...fees, ...tx });
   return parseRawTransaction(raw, CHAIN_ID);
 }

@@ -1,0 +1,105 @@
+/**
+ * Posts sealed blocks to L1 as batches, when enough bytes have gathered or the oldest unposted
+ * block has waited long enough. One submission at a time; the batch index makes a resubmission
+ * after a failure harmless (the contract refuses a second copy).
+ */
+import { encodeBatch } from "../core/commitment";
+import { MAX_COMMITMENTS_PER_BATCH } from "../core/constants";
+import type { ChainStore, L2Block } from "./chainStore";
+import type { L1Contracts } from "./l1Contracts";
+import type { Logger } from "./logger";
+
+export interface BatchSubmitterOptions {
+  /** Post once this many bytes of commitments are waiting (and never post more in one batch). */
+  maxBatchBytes: number;
+  /** Post once the oldest unposted block is this old, in milliseconds. */
+  maxBatchAgeMs: number;
+  logger: Logger;
+  nowMs?: () => number;
+}
+
+export class BatchSubmitter {
+  private inFlight: Promise<void> | null = null;
+  private readonly sealedAt = new Map<number, number>();
+
+  constructor(
+    private readonly l1: L1Contracts,
+    private readonly chain: ChainStore,
+    private readonly options: BatchSubmitterOptions,
+  ) {}
+
+  /** Tells the submitter a block was sealed (starts its age clock). */
+  noteBlock(block: L2Block): void {
+    this.sealedAt.set(block.number, this.nowMs());
+  }
+
+  /** Posts a batch if one is due; resolves when that submission (if any) has finished. */
+  async tick(force = false): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    const blocks = this.chain.unbatched();
+    if (blocks.length === 0) return;
+    const bytes = blocks.reduce((n, b) => n + b.body.length + 2, 0);
+    const age = this.nowMs() - (this.sealedAt.get(blocks[0].number) ?? 0);
+    if (!force && bytes < this.options.maxBatchBytes && age < this.options.maxBatchAgeMs) return;
+    this.inFlight = this.submit(this.take(blocks)).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  /** Waits for the submission in flight, if any. */
+  async idle(): Promise<void> {
+    await this.inFlight;
+  }
+
+  private take(blocks: L2Block[]): L2Block[] {
+    const out: L2Block[] = [];
+    let bytes = 0;
+    for (const b of blocks) {
+      if (out.length > 0 && (bytes + b.body.length + 2 > this.options.maxBatchBytes || out.length >= MAX_COMMITMENTS_PER_BATCH)) break;
+      out.push(b);
+      bytes += b.body.length + 2;
+    }
+    return out;
+  }
+
+  private async submit(blocks: L2Block[]): Promise<void> {
+    const index = this.chain.batches.length;
+    const pre = this.chain.block(blocks[0].number - 1)!.stateRoot;
+    const last = blocks[blocks.length - 1];
+    const data = encodeBatch(blocks.map((b) => b.body));
+    const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}`, bytes: data.length });
+    try {
+      if (await this.adoptLanded(index, blocks)) return;
+      const tx = await this.l1.rollup.submitBatch(index, pre, last.queueIndex, data);
+      const receipt = await tx.wait();
+      if (!receipt || receipt.status !== 1) throw new Error(`submission ${tx.hash} failed`);
+      this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: tx.hash, l1Block: receipt.blockNumber });
+      for (const b of blocks) this.sealedAt.delete(b.number);
+      log.info({ l1Tx: tx.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
+    } catch (e) {
+      log.error({ err: (e as Error).message }, "batch submission failed; will retry");
+    }
+  }
+
+  /**
+   * A submission whose receipt was lost may still have landed: if L1 already holds batch
+   * `index` and it ends on one of our blocks, record it instead of posting it again.
+   */
+  private async adoptLanded(index: number, blocks: L2Block[]): Promise<boolean> {
+    if ((await this.l1.rollup.batchCount()) <= BigInt(index)) return false;
+    const header = await this.l1.rollup.getBatch(index);
+    const lastNumber = Number(header.firstBlock) + Number(header.commitmentCount) - 1;
+    const last = blocks.find((b) => b.number === lastNumber);
+    if (Number(header.firstBlock) !== blocks[0].number || !last || last.stateRoot !== header.postStateRoot) {
+      throw new Error(`L1 batch ${index} does not match this node's chain; refusing to post over it`);
+    }
+    this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: lastNumber, l1TxHash: "", l1Block: 0 });
+    this.options.logger.warn({ batch: index }, "batch was already on L1; adopted it");
+    return true;
+  }
+
+  private nowMs(): number {
+    return this.options.nowMs ? this.options.nowMs() : Date.now();
+  }
+}

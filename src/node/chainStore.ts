@@ -1,0 +1,133 @@
+/**
+ * The L2 chain as the node serves it: blocks (one per commitment), transactions and receipts,
+ * and which batch each block was posted in. In memory for now; persistence is its own issue.
+ */
+import { keccak256 } from "../core/hash";
+import type { SealedBlock } from "../core/blockBuilder";
+import type { TxResult } from "../core/execute";
+import type { Withdrawal } from "../core/hashing";
+
+export interface L2Block {
+  number: number;
+  hash: string;
+  parentHash: string;
+  timestamp: number;
+  stateRoot: string;
+  baseFee: bigint;
+  feeRecipient: string;
+  gasUsed: bigint;
+  transactions: TxResult[];
+  /** The packed commitment body posted to L1 (empty for genesis). */
+  body: Buffer;
+  withdrawals: Withdrawal[];
+  /** L1 queue entries consumed after this block. */
+  queueIndex: bigint;
+  /** The batch that posted this block, once posted. */
+  batchIndex: number | null;
+}
+
+export interface TxLocation {
+  blockNumber: number;
+  index: number;
+  /** Index of the transaction's first log within its block. */
+  firstLogIndex: number;
+}
+
+export interface BatchRecord {
+  index: number;
+  firstBlock: number;
+  lastBlock: number;
+  l1TxHash: string;
+  l1Block: number;
+}
+
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+
+export class ChainStore {
+  readonly blocks: L2Block[] = [];
+  readonly batches: BatchRecord[] = [];
+  private readonly byHash = new Map<string, number>();
+  private readonly txIndex = new Map<string, TxLocation>();
+
+  constructor(genesisStateRoot: Buffer, genesisTimestamp = 0) {
+    this.push({
+      number: 0,
+      hash: hex(keccak256(Buffer.concat([Buffer.from("cairn:genesis"), genesisStateRoot]))),
+      parentHash: "0x" + "00".repeat(32),
+      timestamp: genesisTimestamp,
+      stateRoot: hex(genesisStateRoot),
+      baseFee: 0n,
+      feeRecipient: "0x" + "00".repeat(20),
+      gasUsed: 0n,
+      transactions: [],
+      body: Buffer.alloc(0),
+      withdrawals: [],
+      queueIndex: 0n,
+      batchIndex: 0,
+    });
+  }
+
+  get latest(): L2Block {
+    return this.blocks[this.blocks.length - 1];
+  }
+
+  /** Appends a sealed commitment as the next block. */
+  append(sealed: SealedBlock, feeRecipient: string, queueIndex: bigint): L2Block {
+    const transactions = sealed.results.filter((r): r is TxResult => r.type === "tx");
+    const block: L2Block = {
+      number: this.blocks.length,
+      hash: hex(sealed.hash),
+      parentHash: this.latest.hash,
+      timestamp: sealed.commitment.timestamp,
+      stateRoot: hex(sealed.postStateRoot),
+      baseFee: sealed.commitment.baseFee,
+      feeRecipient,
+      gasUsed: transactions.reduce((sum, t) => sum + t.gasUsed, 0n),
+      transactions,
+      body: sealed.body,
+      withdrawals: sealed.withdrawals,
+      queueIndex,
+      batchIndex: null,
+    };
+    this.push(block);
+    return block;
+  }
+
+  block(number: number): L2Block | undefined {
+    return this.blocks[number];
+  }
+
+  blockByHash(hash: string): L2Block | undefined {
+    const n = this.byHash.get(hash.toLowerCase());
+    return n === undefined ? undefined : this.blocks[n];
+  }
+
+  tx(hash: string): { block: L2Block; location: TxLocation; result: TxResult } | undefined {
+    const location = this.txIndex.get(hash.toLowerCase());
+    if (!location) return undefined;
+    const block = this.blocks[location.blockNumber];
+    return { block, location, result: block.transactions[location.index] };
+  }
+
+  /** Blocks not yet posted in a batch, oldest first. */
+  unbatched(): L2Block[] {
+    const out: L2Block[] = [];
+    for (let n = this.blocks.length - 1; n > 0 && this.blocks[n].batchIndex === null; n--) out.unshift(this.blocks[n]);
+    return out;
+  }
+
+  recordBatch(record: BatchRecord): void {
+    for (let n = record.firstBlock; n <= record.lastBlock; n++) this.blocks[n].batchIndex = record.index;
+    this.batches.push(record);
+  }
+
+  private push(block: L2Block): void {
+    this.blocks.push(block);
+    this.byHash.set(block.hash, block.number);
+    let logIndex = 0;
+    block.transactions.forEach((t, index) => {
+      this.txIndex.set(t.hash, { blockNumber: block.number, index, firstLogIndex: logIndex });
+      logIndex += t.logs.length;
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The node's view of the L1 contracts: reading the queue and token registrations from events,
+ * the batch chain from views, and posting batches. Everything goes through an ethers provider,
+ * so the node runs against any L1 by URL or in-process against Hardhat.
+ */
+import type { Provider, Signer } from "ethers";
+import { Bridge__factory, Rollup__factory, type Bridge, type Rollup } from "../../typechain-types";
+import type { QueueEntry } from "../core/execute";
+import type { QueueKind } from "../core/constants";
+
+export interface L1Addresses {
+  bridge: string;
+  rollup: string;
+}
+
+/** A queue entry with what the L1 event adds. */
+export interface L1QueueEntry extends QueueEntry {
+  l1Sender: string;
+  accumulator: string;
+  l1Block: number;
+}
+
+export interface TokenMetadata {
+  tokenId: number;
+  l1Token: string;
+  l2Token: string;
+  name: string;
+  symbol: string;
+  decimals: number;
+}
+
+export interface RollupCounts {
+  queueLength: bigint;
+  batchCount: bigint;
+  finalBatchCount: bigint;
+}
+
+export class L1Contracts {
+  readonly bridge: Bridge;
+  readonly rollup: Rollup;
+
+  constructor(
+    readonly provider: Provider,
+    readonly addresses: L1Addresses,
+    signer?: Signer,
+  ) {
+    const runner = signer ?? provider;
+    this.bridge = Bridge__factory.connect(addresses.bridge, runner);
+    this.rollup = Rollup__factory.connect(addresses.rollup, runner);
+  }
+
+  /** Queue entries added in L1 blocks [from, to]. */
+  async queueEntries(fromBlock: number, toBlock: number): Promise<L1QueueEntry[]> {
+    const events = await this.bridge.queryFilter(this.bridge.filters.QueueEntryAdded(), fromBlock, toBlock);
+    return events.map((e) => ({
+      index: e.args.index,
+      kind: Number(e.args.kind) as QueueKind,
+      account: e.args.account.toLowerCase(),
+      tokenId: Number(e.args.tokenId),
+      amount: e.args.amount,
+      l1Sender: e.args.l1Sender.toLowerCase(),
+      accumulator: e.args.accumulator,
+      l1Block: e.blockNumber,
+    }));
+  }
+
+  /** Token registrations in L1 blocks [from, to], with the metadata the L2 views serve. */
+  async tokenRegistrations(fromBlock: number, toBlock: number): Promise<TokenMetadata[]> {
+    const events = await this.bridge.queryFilter(this.bridge.filters.TokenRegistered(), fromBlock, toBlock);
+    return events.map((e) => ({
+      tokenId: Number(e.args.tokenId),
+      l1Token: e.args.l1Token.toLowerCase(),
+      l2Token: e.args.l2Token.toLowerCase(),
+      name: e.args.name,
+      symbol: e.args.symbol,
+      decimals: Number(e.args.decimals),
+    }));
+  }
+
+  async counts(): Promise<RollupCounts> {
+    const [queueLength, batchCount, finalBatchCount] = await Promise.all([
+      this.bridge.queueLength(),
+      this.rollup.batchCount(),
+      this.rollup.finalBatchCount(),
+    ]);
+    return { queueLength, batchCount, finalBatchCount };
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The sequencer's ordering engine: takes signed transactions and L1 queue entries, applies them
+ * at once to the open block (so a sender's next nonce is right away visible), and seals the
+ * block into a commitment on a timer or when it is full. I/O-free apart from the clock it is
+ * given; the node wires it to the RPC, the L1 follower and the batch submitter.
+ */
+import { BlockBuilder, BlockFullError } from "../core/blockBuilder";
+import { parseRawTransaction } from "../core/intake";
+import { L2State } from "../core/state";
+import type { QueueEntry, TxResult } from "../core/execute";
+import { ChainStore, type L2Block } from "./chainStore";
+import type { Logger } from "./logger";
+import type { TokenMetadata } from "./l1Contracts";
+import { InvalidOperationError } from "../core/errors";
+
+export interface SequencerOptions {
+  chainId: bigint;
+  /** Base fee per gas of every block, in wei: one quantized value, so fee tuples compress well. */
+  baseFee: bigint;
+  /** L2 address credited with fees (falls back to account 0 until it has an account). */
+  feeRecipient: string;
+  logger: Logger;
+  /** Seconds since the epoch; injected so tests can control block timestamps. */
+  now?: () => number;
+}
+
+export class Sequencer {
+  readonly state = L2State.genesis();
+  readonly chain: ChainStore;
+  private readonly queue: QueueEntry[] = [];
+  private readonly tokenMeta = new Map<number, TokenMetadata>();
+  private builder: BlockBuilder | null = null;
+  /** Transactions per sender in the open block: "latest" nonces exclude them. */
+  private openNonces = new Map<string, number>();
+  private readonly listeners: Array<(block: L2Block) => void> = [];
+
+  constructor(private readonly options: SequencerOptions) {
+    this.chain = new ChainStore(this.state.root(), this.now());
+  }
+
+  get chainId(): bigint {
+    return this.options.chainId;
+  }
+
+  get baseFee(): bigint {
+    return this.options.baseFee;
+  }
+
+  /** L1 queue entries known but not yet applied. */
+  get pendingQueueEntries(): number {
+    return this.queue.length - Number(this.state.queueIndex);
+  }
+
+  get knownQueueLength(): number {
+    return this.queue.length;
+  }
+
+  /** Calls `listener` with every sealed block. */
+  onBlock(listener: (block: L2Block) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Validates and applies a raw signed transaction; returns its hash. Throws InvalidOperationError. */
+  sendRawTransaction(raw: string): string {
+    const tx = parseRawTransaction(raw, this.options.chainId);
+    if (this.chain.tx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
+    const result = this.addToOpenBlock((b) => b.addTransaction(tx));
+    this.openNonces.set(result.from, (this.openNonces.get(result.from) ?? 0) + 1);
+    return result.hash;
+  }
+
+  /** Learns L1 queue entries (in order, from the L1 follower) and applies them. */
+  addQueueEntries(entries: QueueEntry[]): void {
+    for (const e of entries) {
+      if (e.index < BigInt(this.queue.length)) continue;
+      if (e.index !== BigInt(this.queue.length)) throw new Error(`queue gap: got entry ${e.index}, expected ${this.queue.length}`);
+      this.queue.push(e);
+    }
+    while (this.state.queueIndex < BigInt(this.queue.length)) {
+      this.addToOpenBlock((b) => b.addQueueEntry());
+    }
+  }
+
+  addTokenMetadata(meta: TokenMetadata[]): void {
+    for (const m of meta) this.tokenMeta.set(m.tokenId, m);
+  }
+
+  tokenMetadata(tokenId: number): TokenMetadata | undefined {
+    return this.tokenMeta.get(tokenId);
+  }
+
+  /** Seals the open block, if it holds anything. */
+  sealBlock(): L2Block | null {
+    const builder = this.builder;
+    if (!builder || builder.opCount === 0) return null;
+    const timestamp = Math.max(this.chain.latest.timestamp, this.now());
+    const sealed = builder.seal(timestamp);
+    this.builder = null;
+    this.openNonces = new Map();
+    const feeRecipient = this.state.account(sealed.commitment.feeRecipient).address;
+    const block = this.chain.append(sealed, feeRecipient, this.state.queueIndex);
+    this.options.logger.debug({ block: block.number, txs: block.transactions.length, ops: sealed.commitment.ops.length }, "sealed block");
+    for (const l of this.listeners) l(block);
+    return block;
+  }
+
+  /** Nonce of `address` at "latest" (sealed blocks) or "pending" (including the open block). */
+  nonce(address: string, tag: "latest" | "pending"): bigint {
+    const a = this.state.accountOf(address.toLowerCase());
+    if (!a) return 0n;
+    return tag === "pending" ? a.nonce : a.nonce - BigInt(this.openNonces.get(a.address) ?? 0);
+  }
+
+  /** Whether `hash` is in the open (not yet sealed) block. */
+  isPending(hash: string): TxResult | undefined {
+    return this.builder?.pendingTransaction(hash.toLowerCase());
+  }
+
+  private addToOpenBlock<T>(apply: (b: BlockBuilder) => T): T {
+    try {
+      return apply(this.openBuilder());
+    } catch (e) {
+      if (!(e instanceof BlockFullError)) throw e;
+      this.sealBlock();
+      return apply(this.openBuilder());
+    }
+  }
+
+  private openBuilder(): BlockBuilder {
+    if (!this.builder) {
+      const index = this.state.indexOf(this.options.feeRecipient.toLowerCase()) ?? 0;
+      this.builder = new BlockBuilder(this.state, {
+        chainId: this.options.chainId,
+        baseFee: this.options.baseFee,
+        feeRecipient: index,
+        queueEntry: (i) => this.queue[Number(i)],
+      });
+    }
+    return this.builder;
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Math.floor(Date.now() / 1000);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The sequencer process: wires the ordering engine to the L1 follower (deposits in), the batch
+ * submitter (batches out) and the JSON-RPC server, on timers. Thin on purpose: each service is
+ * its own object and can be driven step by step in tests.
+ */
+import type { Provider, Signer } from "ethers";
+import { Sequencer } from "./sequencer";
+import { L1Contracts, type L1Addresses } from "./l1Contracts";
+import { L1Follower } from "./l1Follower";
+import { BatchSubmitter } from "./batchSubmitter";
+import type { Logger } from "./logger";
+import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
+import { RpcServer } from "../rpc/server";
+import type { TxResult } from "../core/execute";
+
+export interface SequencerNodeConfig {
+  l1Provider: Provider;
+  /** Signs batch submissions (and the bond, when autoBond is set). */
+  l1Signer: Signer;
+  addresses: L1Addresses;
+  /** L1 block the contracts were deployed in: where following starts. */
+  startBlock: number;
+  confirmations: number;
+  chainId: bigint;
+  baseFee: bigint;
+  feeRecipient: string;
+  blockTimeMs: number;
+  l1PollMs: number;
+  maxBatchBytes: number;
+  maxBatchAgeMs: number;
+  /** Post the rollup's bond from the L1 signer at start if it is short. */
+  autoBond: boolean;
+  rpc: { host: string; port: number } | null;
+  logger: Logger;
+}
+
+export class SequencerNode implements L2Backend {
+  readonly sequencer: Sequencer;
+  readonly l1: L1Contracts;
+  readonly follower: L1Follower;
+  readonly submitter: BatchSubmitter;
+  private rpcServer: RpcServer | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private polling: Promise<void> | null = null;
+  private l1ChainId = 0;
+  rpcUrl: string | null = null;
+
+  constructor(private readonly config: SequencerNodeConfig) {
+    this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger });
+    this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
+    this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
+    this.submitter = new BatchSubmitter(this.l1, this.sequencer.chain, { maxBatchBytes: config.maxBatchBytes, maxBatchAgeMs: config.maxBatchAgeMs, logger: config.logger });
+    this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
+  }
+
+  // --- L2Backend -----------------------------------------------------------------------
+  get chainId() {
+    return this.sequencer.chainId;
+  }
+  get baseFee() {
+    return this.sequencer.baseFee;
+  }
+  get state() {
+    return this.sequencer.state;
+  }
+  get chain() {
+    return this.sequencer.chain;
+  }
+  nonce(address: string, tag: "latest" | "pending") {
+    return this.sequencer.nonce(address, tag);
+  }
+  tokenMetadata(tokenId: number) {
+    return this.sequencer.tokenMetadata(tokenId);
+  }
+  pendingTransaction(hash: string): TxResult | undefined {
+    return this.sequencer.isPending(hash);
+  }
+  sendRawTransaction(raw: string): string {
+    return this.sequencer.sendRawTransaction(raw);
+  }
+  status(): RollupStatus {
+    const counts = this.follower.counts;
+    return {
+      l2BlockNumber: this.chain.latest.number,
+      stateRoot: this.chain.latest.stateRoot,
+      batches: { posted: Number(counts.batchCount), final: Number(counts.finalBatchCount), reverted: 0 },
+      pendingDeposits: Math.max(0, Number(counts.queueLength - this.state.queueIndex)),
+      l1: { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId },
+    };
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------
+  async start(): Promise<void> {
+    this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
+    if (this.config.autoBond) await this.ensureBond();
+    await this.pollL1();
+    if (this.config.rpc) {
+      this.rpcServer = new RpcServer(createMethods(this), { ...this.config.rpc, logger: this.config.logger });
+      this.rpcUrl = await this.rpcServer.start();
+      this.config.logger.info({ url: this.rpcUrl }, "L2 JSON-RPC listening");
+    }
+    this.every(this.config.blockTimeMs, () => {
+      this.sequencer.sealBlock();
+    });
+    this.every(this.config.l1PollMs, () => this.pollL1());
+    this.every(Math.min(1000, this.config.maxBatchAgeMs), () => this.submitter.tick());
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.polling;
+    await this.submitter.idle();
+    await this.rpcServer?.stop();
+    this.rpcServer = null;
+  }
+
+  /** Reads L1 now (deposits, counters). Concurrent calls share one poll. */
+  pollL1(): Promise<void> {
+    if (!this.polling) {
+      this.polling = this.follower.poll().finally(() => {
+        this.polling = null;
+      });
+    }
+    return this.polling;
+  }
+
+  /** Seals the open block and posts every unposted block now (tests and scripts). */
+  async flush(): Promise<void> {
+    this.sequencer.sealBlock();
+    await this.submitter.idle();
+    while (this.chain.unbatched().length > 0) {
+      const before = this.chain.batches.length;
+      await this.submitter.tick(true);
+      if (this.chain.batches.length === before) throw new Error("batch submission failed");
+    }
+    await this.pollL1();
+  }
+
+  private async ensureBond(): Promise<void> {
+    const me = await this.config.l1Signer.getAddress();
+    const [bond, required] = await Promise.all([this.l1.rollup.bonds(me), this.l1.rollup.bondSize()]);
+    if (bond >= required) return;
+    const tx = await this.l1.rollup.postBond({ value: required - bond });
+    await tx.wait();
+    this.config.logger.info({ proposer: me, bond: required.toString() }, "posted proposer bond");
+  }
+
+  private every(ms: number, task: () => unknown): void {
+    let running = false;
+    const timer = setInterval(async () => {
+      if (running) return;
+      running = true;
+      try {
+        await task();
+      } catch (e) {
+        this.config.logger.error({ err: (e as Error).message }, "background task failed");
+      } finally {
+        running = false;
+      }
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * JSON-RPC errors worded and coded as geth words and codes them: ethers and viem classify
+ * failures by these phrases ("nonce too low", "insufficient funds", ...).
+ */
+import { JSONRPCErrorException } from "json-rpc-2.0";
+import { InvalidOperationError } from "../core/errors";
+
+export const RpcCode = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL: -32603,
+  SERVER: -32000,
+  EXECUTION_REVERTED: 3,
+} as const;
+
+export function rpcError(code: number, message: string, data?: unknown): JSONRPCErrorException {
+  return new JSONRPCErrorException(message, code, data);
+}
+
+export function invalidParams(message: string): JSONRPCErrorException {
+  return rpcError(RpcCode.INVALID_PARAMS, `invalid params: ${message}`);
+}
+
+const GETH_PHRASES: Record<InvalidOperationError["reason"], string> = {
+  "nonce-too-low": "nonce too low",
+  "nonce-too-high": "nonce too high",
+  "insufficient-funds": "insufficient funds for gas * price + value",
+  "wrong-chain": "invalid chain id for signer",
+  "bad-signature": "invalid sender",
+  "fee-too-low": "max fee per gas less than block base fee",
+  "gas-limit-too-low": "intrinsic gas too low",
+  "unknown-token": "unknown token",
+  "unknown-account": "unknown account",
+  "account-exists": "account exists",
+  unsupported: "transaction type not supported",
+  malformed: "invalid transaction",
+  overflow: "balance overflow",
+  "queue-empty": "queue empty",
+  "commitment-full": "block full",
+};
+
+/** Maps a refused transaction to geth's phrase, keeping Cairn's details after it. */
+export function fromInvalidOperation(e: InvalidOperationError): JSONRPCErrorException {
+  const phrase = e.reason === "unsupported" && !/type/.test(e.details ?? "") ? "unsupported call" : GETH_PHRASES[e.reason];
+  return rpcError(RpcCode.SERVER, `${phrase}: ${e.details}`);
+}

@@ -1,0 +1,241 @@
+/**
+ * The L2 JSON-RPC methods, answering as an Ethereum node does for everything a payments-and-
+ * tokens chain can do. Methods read a backend (the sequencer, or later a replica) and never
+ * change state except through `eth_sendRawTransaction`.
+ */
+import { AbiCoder } from "ethers";
+import { InvalidOperationError } from "../core/errors";
+import { GAS, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../core/constants";
+import { amountSize } from "../core/amount";
+import { indexWidth } from "../core/ops";
+import { bytesToBigint } from "../core/bytes";
+import { withdrawalProof } from "../core/batch";
+import type { TxResult } from "../core/execute";
+import type { L2State } from "../core/state";
+import type { ChainStore, L2Block } from "../node/chainStore";
+import type { TokenMetadata } from "../node/l1Contracts";
+import { fromInvalidOperation, invalidParams, rpcError, RpcCode } from "./errors";
+import { formatBlock, formatReceipt, formatTransaction, quantity } from "./format";
+import * as p from "./params";
+
+export interface RollupStatus {
+  l2BlockNumber: number;
+  stateRoot: string;
+  batches: { posted: number; final: number; reverted: number };
+  pendingDeposits: number;
+  l1: { bridge: string; rollup: string; chainId: number };
+}
+
+/** What the RPC reads. The sequencer provides all of it; a replica everything but sending. */
+export interface L2Backend {
+  readonly chainId: bigint;
+  readonly baseFee: bigint;
+  readonly state: L2State;
+  readonly chain: ChainStore;
+  nonce(address: string, tag: "latest" | "pending"): bigint;
+  tokenMetadata(tokenId: number): TokenMetadata | undefined;
+  pendingTransaction(hash: string): TxResult | undefined;
+  sendRawTransaction?(raw: string): string;
+  status(): RollupStatus;
+}
+
+export type Method = (params: unknown[]) => unknown | Promise<unknown>;
+
+const abi = AbiCoder.defaultAbiCoder();
+const SELECTORS = {
+  balanceOf: "70a08231",
+  decimals: "313ce567",
+  symbol: "95d89b41",
+  name: "06fdde03",
+  totalSupply: "18160ddd",
+  allowance: "dd62ed3e",
+  transfer: SELECTOR_TRANSFER,
+};
+
+export function createMethods(backend: L2Backend): Record<string, Method> {
+  const resolveBlock = (tag: p.BlockTag): L2Block | undefined => {
+    const chain = backend.chain;
+    switch (tag) {
+      case "latest":
+      case "pending":
+        return chain.latest;
+      case "earliest":
+        return chain.block(0);
+      case "safe": {
+        const last = chain.batches[chain.batches.length - 1];
+        return chain.block(last ? last.lastBlock : 0);
+      }
+      case "finalized": {
+        const final = backend.status().batches.final;
+        const last = chain.batches[final - 1];
+        return chain.block(last ? last.lastBlock : 0);
+      }
+      default:
+        return chain.block(tag);
+    }
+  };
+
+  /** Cairn keeps the current state only; older blocks' state is not served. */
+  const requireCurrentState = (tag: p.BlockTag): "latest" | "pending" => {
+    if (tag === "pending") return "pending";
+    if (tag === "latest" || tag === backend.chain.latest.number) return "latest";
+    throw rpcError(RpcCode.SERVER, `historical state is not available (requested ${tag}; latest is ${backend.chain.latest.number})`);
+  };
+
+  const tokenAt = (address: string) => backend.state.tokenByL2Address(address);
+
+  const estimateGas = (req: p.CallRequest): bigint => {
+    const width = indexWidth(backend.state.accountCount);
+    const recipientSize = (to: string) => (backend.state.indexOf(to) !== undefined ? width : 20);
+    const SIGNED_OVERHEAD = 1 + width + 64;
+    if (!req.to) throw rpcError(RpcCode.SERVER, "unsupported call: contract creation is not supported on Cairn");
+    let gas: bigint;
+    if (req.to === WITHDRAWAL_PREDEPLOY) {
+      if (req.data.length !== 100 || req.data.subarray(0, 4).toString("hex") !== SELECTOR_WITHDRAW) {
+        throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: the withdrawal predeploy only takes withdraw(address,address,uint256)");
+      }
+      const amount = bytesToBigint(req.data.subarray(68, 100));
+      const isToken = !req.data.subarray(36, 68).equals(Buffer.alloc(32));
+      gas = GAS.WITHDRAWAL + GAS.DATA_PER_BYTE * BigInt(SIGNED_OVERHEAD + (isToken ? 1 : 0) + 20 + amountSize(amount));
+    } else if (tokenAt(req.to)) {
+      if (req.data.length !== 68 || req.data.subarray(0, 4).toString("hex") !== SELECTOR_TRANSFER) {
+        throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: only transfer(address,uint256) changes token state on Cairn");
+      }
+      const to = "0x" + req.data.subarray(16, 36).toString("hex");
+      gas = GAS.TOKEN_TRANSFER + GAS.DATA_PER_BYTE * BigInt(SIGNED_OVERHEAD + 1 + recipientSize(to) + amountSize(bytesToBigint(req.data.subarray(36, 68))));
+    } else {
+      if (req.data.length > 0) throw rpcError(RpcCode.SERVER, `unsupported call: ${req.to} is not a contract on Cairn`);
+      gas = GAS.ETH_TRANSFER + GAS.DATA_PER_BYTE * BigInt(SIGNED_OVERHEAD + recipientSize(req.to) + amountSize(req.value));
+    }
+    if (req.from && req.value > 0n) {
+      const balance = backend.state.accountOf(req.from)?.balance ?? 0n;
+      if (balance < req.value) throw rpcError(RpcCode.SERVER, `insufficient funds for transfer: balance ${balance}, value ${req.value}`);
+    }
+    // Round up to a multiple of 1,000 with headroom for the index width growing before inclusion:
+    // estimates that compress well and still cover the gas the operation will use.
+    return ((gas + 2n * GAS.DATA_PER_BYTE + 999n) / 1000n) * 1000n;
+  };
+
+  const call = (req: p.CallRequest): string => {
+    if (!req.to) throw rpcError(RpcCode.SERVER, "unsupported call: contract creation is not supported on Cairn");
+    const token = tokenAt(req.to);
+    if (!token) {
+      if (req.data.length === 0 || req.to === WITHDRAWAL_PREDEPLOY) return "0x";
+      throw rpcError(RpcCode.SERVER, `unsupported call: ${req.to} is not a contract on Cairn`);
+    }
+    const selector = req.data.subarray(0, 4).toString("hex");
+    const meta = backend.tokenMetadata(token.id);
+    const encode = (types: string[], values: unknown[]) => abi.encode(types, values);
+    switch (selector) {
+      case SELECTORS.balanceOf: {
+        const [owner] = abi.decode(["address"], req.data.subarray(4)) as unknown as [string];
+        const i = backend.state.indexOf(owner.toLowerCase());
+        return encode(["uint256"], [i === undefined ? 0n : backend.state.tokenBalance(i, token.id)]);
+      }
+      case SELECTORS.decimals:
+        return encode(["uint8"], [meta?.decimals ?? 18]);
+      case SELECTORS.symbol:
+        return encode(["string"], [meta?.symbol ?? ""]);
+      case SELECTORS.name:
+        return encode(["string"], [meta?.name ?? ""]);
+      case SELECTORS.totalSupply:
+        return encode(["uint256"], [backend.state.totals().tokens.get(token.id) ?? 0n]);
+      case SELECTORS.allowance:
+        return encode(["uint256"], [0n]);
+      case SELECTORS.transfer:
+        estimateGas(req);
+        return encode(["bool"], [true]);
+      default:
+        throw rpcError(RpcCode.EXECUTION_REVERTED, `execution reverted: Cairn tokens answer name, symbol, decimals, totalSupply, balanceOf, allowance and transfer; not selector 0x${selector}`);
+    }
+  };
+
+  const findTx = (hash: string) => {
+    const mined = backend.chain.tx(hash);
+    if (mined) return mined;
+    const pending = backend.pendingTransaction(hash);
+    return pending ? { block: null, location: null, result: pending } : undefined;
+  };
+
+  return {
+    web3_clientVersion: () => "cairn/0.1.0",
+    net_version: () => backend.chainId.toString(),
+    eth_chainId: () => quantity(backend.chainId),
+    eth_accounts: () => [],
+    eth_syncing: () => false,
+    eth_blockNumber: () => quantity(backend.chain.latest.number),
+    eth_gasPrice: () => quantity(backend.baseFee),
+    eth_maxPriorityFeePerGas: () => "0x0",
+
+    eth_getBalance: ([a, tag]) => {
+      const addr = p.address(a, "address");
+      requireCurrentState(p.blockTag(tag));
+      return quantity(backend.state.accountOf(addr)?.balance ?? 0n);
+    },
+    eth_getTransactionCount: ([a, tag]) => {
+      const addr = p.address(a, "address");
+      return quantity(backend.nonce(addr, requireCurrentState(p.blockTag(tag))));
+    },
+    eth_getCode: ([a, tag]) => {
+      const addr = p.address(a, "address");
+      p.blockTag(tag);
+      // Tokens and the predeploy are native on Cairn; non-empty code tells libraries they are contracts.
+      return tokenAt(addr) || addr === WITHDRAWAL_PREDEPLOY ? "0xfe" : "0x";
+    },
+    eth_getBlockByNumber: ([tag, full]) => {
+      const block = resolveBlock(p.blockTag(tag));
+      return block ? formatBlock(block, p.bool(full, "full"), backend.chainId) : null;
+    },
+    eth_getBlockByHash: ([h, full]) => {
+      const block = backend.chain.blockByHash(p.hash32(h, "hash"));
+      return block ? formatBlock(block, p.bool(full, "full"), backend.chainId) : null;
+    },
+    eth_estimateGas: ([req]) => quantity(estimateGas(p.callRequest(req))),
+    eth_call: ([req, tag]) => {
+      requireCurrentState(p.blockTag(tag));
+      return call(p.callRequest(req));
+    },
+    eth_sendRawTransaction: ([raw]) => {
+      if (!backend.sendRawTransaction) throw rpcError(RpcCode.SERVER, "this node is a read-only replica: send transactions to the sequencer");
+      if (typeof raw !== "string") throw invalidParams("raw transaction must be a hex string");
+      try {
+        return backend.sendRawTransaction(raw);
+      } catch (e) {
+        if (e instanceof InvalidOperationError) throw fromInvalidOperation(e);
+        throw e;
+      }
+    },
+    eth_getTransactionByHash: ([h]) => {
+      const found = findTx(p.hash32(h, "hash"));
+      return found ? formatTransaction(found.result, found.block, found.location?.index ?? null, backend.chainId) : null;
+    },
+    eth_getTransactionReceipt: ([h]) => {
+      const found = backend.chain.tx(p.hash32(h, "hash"));
+      return found ? formatReceipt(found.result, found.block, found.location.index, found.location.firstLogIndex) : null;
+    },
+
+    rollup_status: () => backend.status(),
+    rollup_getWithdrawalProof: ([h]) => {
+      const found = backend.chain.tx(p.hash32(h, "hash"));
+      if (!found?.result.withdrawal) throw rpcError(RpcCode.SERVER, "not a withdrawal included in an L2 block");
+      const { block, result } = found;
+      const w = result.withdrawal!;
+      const base = {
+        withdrawal: { id: quantity(w.id), l2Sender: w.l2Sender, l1Recipient: w.l1Recipient, l1Token: w.l1Token, amount: quantity(w.amount) },
+        l2BlockNumber: quantity(block.number),
+      };
+      if (block.batchIndex === null) return { ...base, batchIndex: null, proof: null };
+      const batch = backend.chain.batches[block.batchIndex];
+      const blocks = backend.chain.blocks.slice(batch.firstBlock, batch.lastBlock + 1).filter((b) => b.withdrawals.length > 0);
+      const roots = blocks.map((b) => withdrawalRootOf(b));
+      const position = blocks.findIndex((b) => b.number === block.number);
+      const index = block.withdrawals.findIndex((x) => x.id === w.id);
+      const proof = withdrawalProof(block.withdrawals, index, roots, position).map((b) => "0x" + b.toString("hex"));
+      return { ...base, batchIndex: quantity(batch.index), proof };
+    },
+  };
+}
+
+function withdrawalRootOf(block: L2Block): Buffer {
+  return block.body.subarray(33, 65);
+}

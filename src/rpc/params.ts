@@ -1,0 +1,64 @@
+/** Validation of JSON-RPC parameters: every bad one becomes -32602 with a message naming it. */
+import { invalidParams } from "./errors";
+
+export function paramList(params: unknown): unknown[] {
+  if (params === undefined || params === null) return [];
+  if (!Array.isArray(params)) throw invalidParams("params must be an array");
+  return params;
+}
+
+export function address(v: unknown, name: string): string {
+  if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw invalidParams(`${name} must be a 20-byte 0x address`);
+  return v.toLowerCase();
+}
+
+export function hash32(v: unknown, name: string): string {
+  if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw invalidParams(`${name} must be a 32-byte 0x hash`);
+  return v.toLowerCase();
+}
+
+export function hexData(v: unknown, name: string): Buffer {
+  if (v === undefined || v === null) return Buffer.alloc(0);
+  if (typeof v !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(v)) throw invalidParams(`${name} must be 0x-prefixed hex bytes`);
+  return Buffer.from(v.slice(2), "hex");
+}
+
+export function optionalQuantity(v: unknown, name: string): bigint | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string" || !/^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,63})$/.test(v)) throw invalidParams(`${name} must be a hex quantity`);
+  return BigInt(v);
+}
+
+export type BlockTag = "latest" | "pending" | "earliest" | "safe" | "finalized" | number;
+
+export function blockTag(v: unknown, name = "block"): BlockTag {
+  if (v === undefined || v === null) return "latest";
+  if (v === "latest" || v === "pending" || v === "earliest" || v === "safe" || v === "finalized") return v;
+  if (typeof v === "string" && /^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,12})$/.test(v)) return Number(BigInt(v));
+  if (typeof v === "object" && v !== null && "blockNumber" in v) return blockTag((v as { blockNumber: unknown }).blockNumber, name);
+  throw invalidParams(`${name} must be a block number or tag`);
+}
+
+export function bool(v: unknown, name: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== "boolean") throw invalidParams(`${name} must be a boolean`);
+  return v;
+}
+
+export interface CallRequest {
+  from?: string;
+  to?: string;
+  value: bigint;
+  data: Buffer;
+}
+
+export function callRequest(v: unknown): CallRequest {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw invalidParams("transaction must be an object");
+  const o = v as Record<string, unknown>;
+  return {
+    from: o.from === undefined || o.from === null ? undefined : address(o.from, "from"),
+    to: o.to === undefined || o.to === null ? undefined : address(o.to, "to"),
+    value: optionalQuantity(o.value, "value") ?? 0n,
+    data: hexData(o.input ?? o.data, "data"),
+  };
+}
