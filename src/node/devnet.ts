@@ -1,0 +1,143 @@
+/**
+ * The whole of Cairn in one process tree: an embedded Hardhat L1 served over JSON-RPC, the
+ * contracts deployed with deploy/, a test token, funded test keys on both layers, and the
+ * sequencer with its L2 JSON-RPC. `npm run devnet` is a thin CLI over {@link startDevnet}.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
+import { HDNodeWallet, Mnemonic, parseEther, type Signer } from "ethers";
+import { deployCairn } from "../../deploy/cairn";
+import { DEVNET_PARAMS } from "../../deploy/params";
+import { SequencerNode } from "./sequencerNode";
+import type { Logger } from "./logger";
+import { l2TokenAddress } from "../core/hashing";
+import { WITHDRAWAL_PREDEPLOY } from "../core/constants";
+import { TestToken__factory } from "../../typechain-types";
+
+export interface DevnetOptions {
+  host: string;
+  l1Port: number;
+  l2Port: number;
+  /** Number of funded test keys. */
+  accounts: number;
+  /** Where devnet.json is written. */
+  configPath: string;
+  blockTimeMs: number;
+  logger: Logger;
+}
+
+export interface DevnetInfo {
+  l1: { rpcUrl: string; chainId: number };
+  l2: { rpcUrl: string; chainId: number };
+  contracts: { bridge: string; rollup: string; deployBlock: number };
+  testToken: { l1: string; l2: string; name: string; symbol: string; decimals: number };
+  withdrawalPredeploy: string;
+  params: { challengeWindow: number; inclusionWindow: number; sequencerTimeout: number; bondSize: string };
+  accounts: Array<{ address: string; privateKey: string; l1: { eth: string; tokens: string }; l2: { eth: string; tokens: string } }>;
+}
+
+export interface Devnet {
+  info: DevnetInfo;
+  node: SequencerNode;
+  stop(): Promise<void>;
+}
+
+/** Hardhat's default mnemonic: its accounts hold 10,000 ETH each on the embedded L1. */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+const L2_ETH = parseEther("100");
+const L2_TOKENS = parseEther("10000");
+const L1_TOKENS = parseEther("1000000");
+
+export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
+  const log = options.logger;
+  const provider = hre.network.provider;
+  const server = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: options.host, port: options.l1Port, provider })) as {
+    listen(): Promise<{ address: string; port: number }>;
+    close(): Promise<void>;
+  };
+  const l1 = await server.listen();
+  const l1Url = `http://${options.host}:${l1.port}`;
+  log.info({ url: l1Url }, "L1 (embedded Hardhat) listening");
+
+  try {
+    const signers = await hre.ethers.getSigners();
+    const deployer = signers[0];
+    const d = await deployCairn(deployer, DEVNET_PARAMS);
+    log.info(d.addresses, "contracts deployed");
+    const token = await new TestToken__factory(deployer).deploy("Cairn Test Token", "CTT", 18);
+    await token.waitForDeployment();
+    await (await d.bridge.registerToken(token)).wait();
+    const tokenAddress = (await token.getAddress()).toLowerCase();
+
+    const node = new SequencerNode({
+      l1Provider: hre.ethers.provider,
+      l1Signer: deployer,
+      addresses: d.addresses,
+      startBlock: d.deployBlock,
+      confirmations: 0,
+      chainId: DEVNET_PARAMS.l2ChainId,
+      baseFee: 10_000_000n,
+      feeRecipient: deployer.address,
+      blockTimeMs: options.blockTimeMs,
+      l1PollMs: 250,
+      maxBatchBytes: 100_000,
+      maxBatchAgeMs: 2_000,
+      autoBond: true,
+      rpc: { host: options.host, port: options.l2Port },
+      logger: log,
+    });
+    await node.start();
+
+    const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
+    const keys = Array.from({ length: options.accounts }, (_, i) => HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i + 1}`));
+    for (const key of keys) {
+      const signer = signers.find((s) => s.address === key.address) ?? (key.connect(hre.ethers.provider) as unknown as Signer);
+      await (await token.mint(key.address, L1_TOKENS + L2_TOKENS)).wait();
+      await (await d.bridge.connect(signer).depositETH(key.address, { value: L2_ETH })).wait();
+      await (await token.connect(signer).approve(d.addresses.bridge, L2_TOKENS)).wait();
+      await (await d.bridge.connect(signer).depositERC20(tokenAddress, key.address, L2_TOKENS)).wait();
+    }
+    await node.pollL1();
+    node.sequencer.sealBlock();
+    log.info({ accounts: keys.length }, "test keys funded on L1 and L2");
+
+    const info: DevnetInfo = {
+      l1: { rpcUrl: l1Url, chainId: Number((await hre.ethers.provider.getNetwork()).chainId) },
+      l2: { rpcUrl: node.rpcUrl!, chainId: Number(DEVNET_PARAMS.l2ChainId) },
+      contracts: { ...d.addresses, deployBlock: d.deployBlock },
+      testToken: { l1: tokenAddress, l2: l2TokenAddress(tokenAddress), name: "Cairn Test Token", symbol: "CTT", decimals: 18 },
+      withdrawalPredeploy: WITHDRAWAL_PREDEPLOY,
+      params: {
+        challengeWindow: DEVNET_PARAMS.challengeWindow,
+        inclusionWindow: DEVNET_PARAMS.inclusionWindow,
+        sequencerTimeout: DEVNET_PARAMS.sequencerTimeout,
+        bondSize: DEVNET_PARAMS.bondSize.toString(),
+      },
+      accounts: keys.map((k) => ({
+        address: k.address,
+        privateKey: k.privateKey,
+        l1: { eth: "~9900", tokens: "1000000" },
+        l2: { eth: "100", tokens: "10000" },
+      })),
+    };
+    fs.mkdirSync(path.dirname(options.configPath), { recursive: true });
+    fs.writeFileSync(options.configPath, JSON.stringify(info, null, 2) + "\n");
+
+    let stopped = false;
+    return {
+      info,
+      node,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await node.stop();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Reads posted batches back from L1: the BatchSubmitted events and the commitments bytes from
+ * each submission's calldata. This is all a replica or the challenger needs besides the queue.
+ */
+import type { L1Contracts } from "./l1Contracts";
+import { splitBatch } from "../core/commitment";
+
+export interface PostedBatch {
+  index: number;
+  preStateRoot: string;
+  postStateRoot: string;
+  queueCount: bigint;
+  firstBlock: number;
+  /** Commitment bodies, in order. */
+  bodies: Buffer[];
+  l1Block: number;
+  l1TxHash: string;
+}
+
+/** Batches submitted in L1 blocks [from, to], decoded from their transactions' calldata. */
+export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
+  const events = await l1.rollup.queryFilter(l1.rollup.filters.BatchSubmitted(), fromBlock, toBlock);
+  const out: PostedBatch[] = [];
+  for (const e of events) {
+    const tx = await l1.provider.getTransaction(e.transactionHash);
+    if (!tx) throw new Error(`L1 transaction ${e.transactionHash} not found`);
+    const call = l1.rollup.interface.parseTransaction({ data: tx.data, value: tx.value });
+    // Only direct calls to submitBatch carry the bytes in calldata; a batch posted through a
+    // contract would need a trace, which Cairn's proposers never use.
+    if (!call || call.name !== "submitBatch") throw new Error(`batch ${e.args.index} was not posted by a direct submitBatch call`);
+    const data = Buffer.from((call.args.commitments as string).slice(2), "hex");
+    out.push({
+      index: Number(e.args.index),
+      preStateRoot: e.args.preStateRoot,
+      postStateRoot: e.args.postStateRoot,
+      queueCount: e.args.queueCount,
+      firstBlock: Number(e.args.firstBlock),
+      bodies: splitBatch(data),
+      l1Block: e.blockNumber,
+      l1TxHash: e.transactionHash,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import { ethers } from "hardhat";
+import { Wallet, parseEther } from "ethers";
+import { deployCairn } from "../../deploy/cairn";
+import { DEVNET_PARAMS } from "../../deploy/params";
+import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencerNode";
+import { silentLogger } from "../../src/node/logger";
+import type { TestToken } from "../../typechain-types";
+
+/**
+ * Cairn deployed on the in-process Hardhat L1 with a sequencer node (RPC on a free port) and
+ * `users` fresh wallets holding 10 ETH and 1,000 test tokens on L2. Call `stop()` when done.
+ */
+export async function startTestNode(users = 2, overrides: Partial<SequencerNodeConfig> = {}) {
+  const [deployer, funder] = await ethers.getSigners();
+  const d = await deployCairn(deployer, DEVNET_PARAMS);
+  const token = (await ethers.deployContract("TestToken", ["Test Token", "TEST", 18], funder)) as unknown as TestToken;
+  await token.mint(funder.address, parseEther("1000000"));
+  await token.approve(d.addresses.bridge, ethers.MaxUint256);
+  await d.bridge.registerToken(token);
+  const wallets = Array.from({ length: users }, () => Wallet.createRandom());
+  for (const w of wallets) {
+    await d.bridge.connect(funder).depositETH(w.address, { value: parseEther("10") });
+    await d.bridge.connect(funder).depositERC20(token, w.address, parseEther("1000"));
+  }
+  const node = new SequencerNode({
+    l1Provider: ethers.provider,
+    l1Signer: deployer,
+    addresses: d.addresses,
+    startBlock: d.deployBlock,
+    confirmations: 0,
+    chainId: DEVNET_PARAMS.l2ChainId,
+    baseFee: 10_000_000n,
+    feeRecipient: deployer.address,
+    blockTimeMs: 50,
+    l1PollMs: 100,
+    maxBatchBytes: 100_000,
+    maxBatchAgeMs: 60_000,
+    autoBond: true,
+    rpc: { host: "127.0.0.1", port: 0 },
+    logger: silentLogger,
+    ...overrides,
+  });
+  await node.start();
+  node.sequencer.sealBlock();
+  return { ...d, deployer, funder, token, wallets, node, url: node.rpcUrl!, stop: () => node.stop() };
+}
+
+/** POSTs a raw body to a JSON-RPC URL and returns status and parsed JSON. */
+export async function postRaw(url: string, body: string): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
+  const { json } = await postRaw(url, JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }));
+  return json as { result?: unknown; error?: { code: number; message: string } };
+}

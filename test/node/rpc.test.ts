@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import { JsonRpcProvider, Transaction, Wallet, parseEther } from "ethers";
+import { startTestNode, postRaw, rpc } from "../helpers/nodeFixture";
+
+type Started = Awaited<ReturnType<typeof startTestNode>>;
+
+describe("rpc: the sequencer's JSON-RPC", function () {
+  let t: Started;
+  let alice: Wallet;
+
+  before(async () => {
+    t = await startTestNode(2);
+    alice = t.wallets[0] as unknown as Wallet;
+  });
+  after(async () => t?.stop());
+
+  const sign = (w: Wallet, overrides: Record<string, unknown> = {}) =>
+    w.signTransaction({ type: 2, chainId: 51730n, to: Wallet.createRandom().address, value: 1n, nonce: 0, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n, ...overrides });
+
+  const stateRoot = () => t.node.state.root().toString("hex");
+
+  it("answers the basics ethers asks for", async () => {
+    expect((await rpc(t.url, "eth_chainId")).result).to.equal("0xca12");
+    expect((await rpc(t.url, "eth_getBalance", [alice.address, "latest"])).result).to.equal("0x" + parseEther("10").toString(16));
+    expect((await rpc(t.url, "eth_getTransactionCount", [alice.address, "pending"])).result).to.equal("0x0");
+    expect((await rpc(t.url, "eth_getTransactionReceipt", ["0x" + "ab".repeat(32)])).result).to.equal(null);
+    const status = (await rpc(t.url, "rollup_status")).result as Record<string, unknown>;
+    expect(status).to.include.keys("l2BlockNumber", "stateRoot", "batches", "pendingDeposits");
+    expect(status.batches).to.deep.equal({ posted: 0, final: 0, reverted: 0 });
+  });
+
+  it("accepts a signed transfer, returns its hash and receipts it once sealed", async () => {
+    const raw = await sign(alice, { nonce: 0 });
+    const res = await rpc(t.url, "eth_sendRawTransaction", [raw]);
+    expect(res.result).to.equal(Transaction.from(raw).hash);
+    t.node.sequencer.sealBlock();
+    const receipt = (await rpc(t.url, "eth_getTransactionReceipt", [res.result])).result as Record<string, string>;
+    expect(receipt.status).to.equal("0x1");
+    expect(BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice)).to.be.greaterThan(0n);
+  });
+
+  it("refuses malformed bytes with a clear error and changes no state", async () => {
+    const root = stateRoot();
+    for (const raw of ["0x", "0x02", "0xdeadbeef", "not hex", "0x" + "ff".repeat(300)]) {
+      const res = await rpc(t.url, "eth_sendRawTransaction", [raw]);
+      expect(res.error?.code, raw).to.equal(-32000);
+      expect(res.error?.message, raw).to.match(/invalid transaction/);
+    }
+    expect((await rpc(t.url, "eth_sendRawTransaction", [42])).error?.code).to.equal(-32602);
+    expect(stateRoot()).to.equal(root);
+  });
+
+  it("refuses a wrongly signed transaction: the tampered signature names an account with no funds", async () => {
+    const root = stateRoot();
+    const tx = Transaction.from(await sign(alice, { nonce: 1 }));
+    const sig = tx.signature!.clone();
+    tx.signature = { r: sig.r, s: "0x" + (BigInt(sig.s) - 1n).toString(16).padStart(64, "0"), yParity: sig.yParity } as never;
+    const res = await rpc(t.url, "eth_sendRawTransaction", [tx.serialized]);
+    expect(res.error?.message).to.match(/insufficient funds|invalid sender/);
+    expect(stateRoot()).to.equal(root);
+  });
+
+  it("words nonce, chain and fee errors as geth does", async () => {
+    const root = stateRoot();
+    expect((await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce: 0 })])).error?.message).to.match(/^nonce too low/);
+    expect((await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce: 9 })])).error?.message).to.match(/^nonce too high/);
+    expect((await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce: 1, chainId: 1n })])).error?.message).to.match(/^invalid chain id for signer/);
+    expect((await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce: 1, maxFeePerGas: 1n })])).error?.message).to.match(/^max fee per gas less than block base fee/);
+    expect((await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce: 1, value: parseEther("100") })])).error?.message).to.match(/^insufficient funds for gas \* price \+ value/);
+    expect((await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce: 1, data: "0x1234" })])).error?.message).to.match(/^unsupported call/);
+    expect(stateRoot()).to.equal(root);
+  });
+
+  it("answers transport-level garbage with JSON-RPC errors and stays up", async () => {
+    expect((await postRaw(t.url, "{not json")).json).to.deep.include({ error: { code: -32700, message: "parse error" } });
+    expect(((await postRaw(t.url, JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_nope" }))).json as { error: { code: number } }).error.code).to.equal(-32601);
+    expect(((await postRaw(t.url, "[]")).json as { error: { code: number } }).error.code).to.equal(-32600);
+    expect(((await postRaw(t.url, "null")).json as { error: { code: number } }).error.code).to.equal(-32600);
+    expect(((await postRaw(t.url, JSON.stringify([1, "x"]))).json as unknown[]).length).to.equal(2);
+    expect((await rpc(t.url, "eth_getBalance", ["0x1234", "latest"])).error?.code).to.equal(-32602);
+    expect((await rpc(t.url, "eth_getBlockByNumber", ["tomorrow", false])).error?.code).to.equal(-32602);
+    const big = await postRaw(t.url, JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: ["x".repeat(6 * 1024 * 1024)] }));
+    expect(big.status).to.equal(413);
+    const batch = (await postRaw(t.url, JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "eth_chainId" }]))).json;
+    expect(batch).to.be.an("array").with.length(1);
+    expect((await rpc(t.url, "eth_blockNumber")).result).to.match(/^0x/);
+  });
+
+  it("lets an ethers Wallet send ETH and read the exact balance change", async () => {
+    const l2 = new JsonRpcProvider(t.url, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    try {
+      const bob = t.wallets[1].connect(l2);
+      const before = await l2.getBalance(bob.address);
+      const tx = await bob.sendTransaction({ to: alice.address, value: parseEther("1") });
+      const receipt = (await tx.wait())!;
+      expect(await l2.getBalance(bob.address)).to.equal(before - parseEther("1") - receipt.gasUsed * receipt.gasPrice);
+      expect(tx.gasLimit % 1000n).to.equal(0n); // estimates are quantized so fee tuples compress
+    } finally {
+      l2.destroy();
+    }
+  });
+});
