@@ -19,8 +19,6 @@ interface IBridge {
     error BridgeNotAContract(address l1Token);
     /// @notice The bridge holds the maximum `max` of tokens.
     error BridgeTooManyTokens(uint256 max);
-    /// @notice Only the rollup contract may call this.
-    error BridgeOnlyRollup(address caller);
     /// @notice Batch `batchIndex` is not final yet.
     error BridgeBatchNotFinal(uint256 batchIndex);
     /// @notice Withdrawal `id` has been paid out already.
