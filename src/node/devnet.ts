@@ -11,6 +11,7 @@ import { HDNodeWallet, Mnemonic, parseEther, type Signer } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode } from "./sequencerNode";
+import { SEQUENCER_DEFAULTS } from "./config";
 import type { Logger } from "./logger";
 import { l2TokenAddress } from "../core/hashing";
 import { WITHDRAWAL_PREDEPLOY } from "../core/constants";
@@ -72,19 +73,14 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const tokenAddress = (await token.getAddress()).toLowerCase();
 
     const node = new SequencerNode({
+      ...SEQUENCER_DEFAULTS,
       l1Provider: hre.ethers.provider,
       l1Signer: deployer,
       addresses: d.addresses,
       startBlock: d.deployBlock,
-      confirmations: 0,
       chainId: DEVNET_PARAMS.l2ChainId,
-      baseFee: 10_000_000n,
       feeRecipient: deployer.address,
       blockTimeMs: options.blockTimeMs,
-      l1PollMs: 250,
-      maxBatchBytes: 100_000,
-      maxBatchAgeMs: 2_000,
-      autoBond: true,
       rpc: { host: options.host, port: options.l2Port },
       logger: log,
     });

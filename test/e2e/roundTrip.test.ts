@@ -5,6 +5,7 @@ import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode } from "../../src/node/sequencerNode";
 import { silentLogger } from "../../src/node/logger";
+import { SEQUENCER_DEFAULTS } from "../../src/node/config";
 import { runScenario } from "../../scripts/e2eScenario";
 import { expectEscrowMatches } from "../helpers/invariants";
 import type { TestToken } from "../../typechain-types";
@@ -25,19 +26,16 @@ describe("e2e: deposit → L2 transfers → withdrawal → finalize, in-process"
     await d.bridge.registerToken(token);
 
     node = new SequencerNode({
+      ...SEQUENCER_DEFAULTS,
       l1Provider: ethers.provider,
       l1Signer: deployer,
       addresses: d.addresses,
       startBlock: d.deployBlock,
-      confirmations: 0,
       chainId: DEVNET_PARAMS.l2ChainId,
-      baseFee: 10_000_000n,
       feeRecipient: deployer.address,
       blockTimeMs: 50,
       l1PollMs: 100,
-      maxBatchBytes: 100_000,
       maxBatchAgeMs: 300,
-      autoBond: true,
       rpc: { host: "127.0.0.1", port: 0 },
       logger: silentLogger,
     });

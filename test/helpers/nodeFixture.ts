@@ -4,6 +4,7 @@ import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencerNode";
 import { silentLogger } from "../../src/node/logger";
+import { SEQUENCER_DEFAULTS } from "../../src/node/config";
 import type { TestToken } from "../../typechain-types";
 
 /**
@@ -23,19 +24,16 @@ export async function startTestNode(users = 2, overrides: Partial<SequencerNodeC
     await d.bridge.connect(funder).depositERC20(token, w.address, parseEther("1000"));
   }
   const node = new SequencerNode({
+    ...SEQUENCER_DEFAULTS,
     l1Provider: ethers.provider,
     l1Signer: deployer,
     addresses: d.addresses,
     startBlock: d.deployBlock,
-    confirmations: 0,
     chainId: DEVNET_PARAMS.l2ChainId,
-    baseFee: 10_000_000n,
     feeRecipient: deployer.address,
     blockTimeMs: 50,
     l1PollMs: 100,
-    maxBatchBytes: 100_000,
     maxBatchAgeMs: 60_000,
-    autoBond: true,
     rpc: { host: "127.0.0.1", port: 0 },
     logger: silentLogger,
     ...overrides,
