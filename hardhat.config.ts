@@ -23,11 +23,20 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: {
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 10_000 },
-      viaIR: false,
+    // The `compilers` form: with a top-level `version`, Hardhat 2 silently drops `overrides`.
+    compilers: [
+      {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 }, viaIR: false },
+      },
+    ],
+    overrides: {
+      // The verifier mirrors src/core's state transition in a few long functions; the IR
+      // pipeline spills to memory where the legacy one runs out of stack.
+      "contracts/L1/FraudVerifier.sol": {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 }, viaIR: true },
+      },
     },
   },
   networks: {

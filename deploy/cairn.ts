@@ -3,14 +3,15 @@
  * other immutably, so the Rollup's address is computed from the deployer's nonce first.
  */
 import { getCreateAddress, type Signer } from "ethers";
-import { Bridge__factory, Rollup__factory, type Bridge, type Rollup } from "../typechain-types";
+import { Bridge__factory, FraudVerifier__factory, Rollup__factory, type Bridge, type FraudVerifier, type Rollup } from "../typechain-types";
 import { L2State } from "../src/core/state";
 import type { RollupParams } from "./params";
 
 export interface Deployment {
   bridge: Bridge;
   rollup: Rollup;
-  addresses: { bridge: string; rollup: string };
+  verifier: FraudVerifier;
+  addresses: { bridge: string; rollup: string; fraudVerifier: string };
   genesisStateRoot: string;
   deployBlock: number;
 }
@@ -24,6 +25,8 @@ export async function deployCairn(deployer: Signer, options: DeployOptions): Pro
   const from = await deployer.getAddress();
   const provider = deployer.provider;
   if (!provider) throw new Error("deployer has no provider");
+  const verifier = await new FraudVerifier__factory(deployer).deploy();
+  await verifier.waitForDeployment();
   const nonce = await provider.getTransactionCount(from, "pending");
   const predictedRollup = getCreateAddress({ from, nonce: nonce + 1 });
   const genesisStateRoot = "0x" + L2State.genesis().root().toString("hex");
@@ -39,6 +42,7 @@ export async function deployCairn(deployer: Signer, options: DeployOptions): Pro
       sequencerTimeout: options.sequencerTimeout,
       l2ChainId: options.l2ChainId,
       genesisStateRoot,
+      fraudVerifier: await verifier.getAddress(),
     },
     { nonce: nonce + 1 },
   );
@@ -49,7 +53,8 @@ export async function deployCairn(deployer: Signer, options: DeployOptions): Pro
   return {
     bridge,
     rollup,
-    addresses: { bridge: await bridge.getAddress(), rollup: rollupAddress },
+    verifier,
+    addresses: { bridge: await bridge.getAddress(), rollup: rollupAddress, fraudVerifier: await verifier.getAddress() },
     genesisStateRoot,
     deployBlock: receipt!.blockNumber,
   };

@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IRollup} from "../interfaces/IRollup.sol";
 import {IBridge} from "../interfaces/IBridge.sol";
+import {IFraudVerifier} from "../interfaces/IFraudVerifier.sol";
+import {Hashing} from "../libraries/Hashing.sol";
 import {Types} from "../libraries/Types.sol";
 import {BatchCodec} from "../libraries/BatchCodec.sol";
 
@@ -24,6 +26,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         uint64 sequencerTimeout; // seconds of sequencer silence after which any bonded proposer may post
         uint64 l2ChainId;
         bytes32 genesisStateRoot;
+        IFraudVerifier fraudVerifier;
     }
 
     /// @notice The bridge whose queue batches consume.
@@ -42,12 +45,18 @@ contract Rollup is IRollup, ReentrancyGuard {
     uint64 public immutable l2ChainId;
     /// @notice State root of the empty L2.
     bytes32 public immutable genesisStateRoot;
+    /// @notice Replays disputed commitments.
+    IFraudVerifier public immutable fraudVerifier;
 
     Types.BatchHeader[] private _batches;
     /// @notice Bond posted by each proposer, in wei.
     mapping(address proposer => uint256) public bonds;
     /// @notice L1 time of the latest batch (deployment time before the first).
     uint64 public lastBatchTimestamp;
+    /// @inheritdoc IRollup
+    uint256 public revertedBatchCount;
+    /// @notice Slashed bond kept by the contract forever, in wei.
+    uint256 public burnedBonds;
 
     constructor(IBridge bridge_, Config memory config) {
         bridge = bridge_;
@@ -58,6 +67,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         sequencerTimeout = config.sequencerTimeout;
         l2ChainId = config.l2ChainId;
         genesisStateRoot = config.genesisStateRoot;
+        fraudVerifier = config.fraudVerifier;
         lastBatchTimestamp = uint64(block.timestamp);
     }
 
@@ -108,6 +118,69 @@ contract Rollup is IRollup, ReentrancyGuard {
             firstBlock,
             s.count
         );
+    }
+
+    /// @inheritdoc IRollup
+    function proveFraud(
+        uint256 batchIndex,
+        uint256 commitmentIndex,
+        bytes32 preStateRoot_,
+        bytes calldata body,
+        bytes32[] calldata path,
+        IFraudVerifier.Witness calldata witness
+    ) external nonReentrant {
+        uint256 count = _batches.length;
+        if (batchIndex >= count) revert RollupUnknownBatch(batchIndex, count);
+        if (isFinal(batchIndex)) revert RollupBatchFinal(batchIndex);
+        Types.BatchHeader memory batch = _batches[batchIndex];
+        if (!_inBatch(batch, commitmentIndex, Hashing.commitmentLeaf(preStateRoot_, body), path)) {
+            revert RollupBadCommitmentProof(batchIndex, commitmentIndex);
+        }
+        Verdict memory v = _replay(batch, commitmentIndex, preStateRoot_, body, witness);
+        if (v.kind == IFraudVerifier.FraudKind.NONE) revert RollupNotFraudulent(batchIndex, commitmentIndex);
+        _revertFrom(batchIndex, commitmentIndex, batch.proposer, v);
+    }
+
+    struct Verdict {
+        IFraudVerifier.FraudKind kind;
+        IFraudVerifier.Reason reason;
+        uint256 opIndex;
+    }
+
+    function _replay(
+        Types.BatchHeader memory batch,
+        uint256 commitmentIndex,
+        bytes32 preStateRoot_,
+        bytes calldata body,
+        IFraudVerifier.Witness calldata witness
+    ) private view returns (Verdict memory v) {
+        IFraudVerifier.Context memory context = IFraudVerifier.Context({
+            preStateRoot: preStateRoot_,
+            chainId: l2ChainId,
+            bridge: address(bridge),
+            queueLimit: batch.queueCount,
+            lastInBatch: commitmentIndex + 1 == batch.commitmentCount
+        });
+        (v.kind, v.reason, v.opIndex) = fraudVerifier.verify(body, witness, context);
+    }
+
+    /// @dev Deletes batch `batchIndex` and every later one, slashes `proposer`, pays the challenger.
+    function _revertFrom(uint256 batchIndex, uint256 commitmentIndex, address proposer, Verdict memory v) private {
+        uint256 reverted = _batches.length - batchIndex;
+        for (uint256 i = 0; i < reverted; i++) {
+            _batches.pop();
+        }
+        revertedBatchCount += reverted;
+        uint256 bond = bonds[proposer];
+        bonds[proposer] = 0;
+        uint256 reward = bond / 2;
+        burnedBonds += bond - reward;
+        emit FraudProven(batchIndex, commitmentIndex, msg.sender, proposer, v.kind, v.reason, v.opIndex, reverted, reward, bond - reward);
+        // Interaction last.
+        if (reward > 0) {
+            (bool ok,) = msg.sender.call{value: reward}("");
+            if (!ok) revert RollupRewardTransferFailed(msg.sender, reward);
+        }
     }
 
     /// @inheritdoc IRollup
@@ -171,6 +244,26 @@ contract Rollup is IRollup, ReentrancyGuard {
             uint256 deadline = queuedAt + inclusionWindow;
             if (block.timestamp > deadline) revert RollupQueueEntryOverdue(queueCount, queuedAt, deadline);
         }
+    }
+
+    /// @dev Walks the positional path of `leaf` (an odd node pairs with a zero word, which the
+    ///      path carries) up to the batch's commitments root.
+    function _inBatch(Types.BatchHeader memory batch, uint256 index, bytes32 leaf, bytes32[] calldata path)
+        private
+        pure
+        returns (bool)
+    {
+        if (index >= batch.commitmentCount) return false;
+        uint256 depth = 0;
+        while ((uint256(1) << depth) < batch.commitmentCount) depth++;
+        if (path.length != depth) return false;
+        bytes32 node = leaf;
+        for (uint256 level = 0; level < depth; level++) {
+            node = (index >> level) & 1 == 0
+                ? keccak256(abi.encodePacked(node, path[level]))
+                : keccak256(abi.encodePacked(path[level], node));
+        }
+        return node == batch.commitmentsRoot;
     }
 
     function _nextBlock() private view returns (uint64) {

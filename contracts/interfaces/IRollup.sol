@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Types} from "../libraries/Types.sol";
+import {IFraudVerifier} from "./IFraudVerifier.sol";
 
 /// @title IRollup
 /// @notice The state commitment chain: bonded proposers post batches of commitments; a batch is
@@ -24,6 +25,14 @@ interface IRollup {
     error RollupUnknownBatch(uint256 index, uint256 count);
     /// @notice A bond must be posted with a non-zero value.
     error RollupZeroBond();
+    /// @notice Batch `index` is final: its challenge window has passed.
+    error RollupBatchFinal(uint256 index);
+    /// @notice The commitment and path do not belong to batch `batchIndex` at `commitmentIndex`.
+    error RollupBadCommitmentProof(uint256 batchIndex, uint256 commitmentIndex);
+    /// @notice The replay found commitment `commitmentIndex` of batch `batchIndex` honest.
+    error RollupNotFraudulent(uint256 batchIndex, uint256 commitmentIndex);
+    /// @notice Paying the challenger's reward of `amount` to `challenger` failed.
+    error RollupRewardTransferFailed(address challenger, uint256 amount);
 
     /// @notice Emitted when batch `index` is accepted.
     event BatchSubmitted(
@@ -37,6 +46,20 @@ interface IRollup {
         uint64 firstBlock,
         uint32 commitmentCount
     );
+    /// @notice Emitted when a fraud proof succeeds: batches `batchIndex` onwards are deleted, the
+    ///         proposer's bond is slashed, `reward` paid to the challenger and `burned` kept forever.
+    event FraudProven(
+        uint256 indexed batchIndex,
+        uint256 commitmentIndex,
+        address indexed challenger,
+        address indexed proposer,
+        IFraudVerifier.FraudKind kind,
+        IFraudVerifier.Reason reason,
+        uint256 opIndex,
+        uint256 batchesReverted,
+        uint256 reward,
+        uint256 burned
+    );
     /// @notice Emitted when `proposer` adds `amount` to its bond, now `total`.
     event BondPosted(address indexed proposer, uint256 amount, uint256 total);
 
@@ -47,6 +70,24 @@ interface IRollup {
     /// @param commitments The packed commitments (see BatchCodec).
     function submitBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, bytes calldata commitments)
         external;
+
+    /// @notice Proves commitment `commitmentIndex` of batch `batchIndex` wrong, in one transaction.
+    ///         Deletes that batch and every later one and slashes the batch's proposer.
+    /// @param preStateRoot_ The state root the commitment starts from (bound by its leaf).
+    /// @param body          The commitment's bytes, as posted.
+    /// @param path          Positional Merkle path of the commitment leaf in the batch.
+    /// @param witness       The touched accounts and queue entries (see IFraudVerifier).
+    function proveFraud(
+        uint256 batchIndex,
+        uint256 commitmentIndex,
+        bytes32 preStateRoot_,
+        bytes calldata body,
+        bytes32[] calldata path,
+        IFraudVerifier.Witness calldata witness
+    ) external;
+
+    /// @notice Batches deleted by fraud proofs so far.
+    function revertedBatchCount() external view returns (uint256);
 
     /// @notice Adds `msg.value` to the caller's proposer bond.
     function postBond() external payable;

@@ -105,7 +105,7 @@ export function executionGas(kind: SignedOp["kind"]): bigint {
 
 /** gasUsed of a signed operation: execution plus the L1 data it occupies. */
 export function gasUsedOf(op: SignedOp, width: number): bigint {
-  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(opSize(op, width));
+  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(op.size ?? opSize(op, width));
 }
 
 /** The most a fee entry lets a transaction pay per gas. */
@@ -139,28 +139,33 @@ function applyQueueOp(state: L2State, op: QueueOp, env: BlockEnv): QueueResult {
     if (op.credit !== "none") invalid("malformed", `a token registration credits no account`);
     if (entry.tokenId !== state.tokenCount) invalid("malformed", `registration of token ${entry.tokenId}, expected ${state.tokenCount}`);
     state.registerToken(entry.account.toLowerCase());
-    state.queueIndex++;
+    state.consumeQueueEntry();
     return { type: "queue", entry, credited: true };
   }
   if (entry.kind === QueueKind.TOKEN_DEPOSIT && entry.tokenId >= state.tokenCount) {
     invalid("unknown-token", `deposit of unregistered token ${entry.tokenId}`);
   }
   const recipient = entry.account.toLowerCase();
-  const existing = state.indexOf(recipient);
+  // Each branch reads exactly the accounts a fraud proof needs to witness its verdict.
   let index: number;
-  if (existing === undefined) {
-    if (op.credit !== "new") invalid("unknown-account", `deposit recipient ${recipient} has no account`);
+  if (op.credit === "existing") {
+    if (op.index >= state.accountCount) invalid("unknown-account", `no account ${op.index}`);
+    if (state.account(op.index).address !== recipient) invalid("malformed", `account ${op.index} is not deposit recipient ${recipient}`);
+    index = op.index;
+  } else if (op.credit === "new") {
+    const existing = state.indexOf(recipient);
+    if (existing !== undefined) {
+      state.account(existing);
+      invalid("account-exists", `deposit recipient ${recipient} is account ${existing}`);
+    }
     if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
     index = -1;
   } else {
-    if (op.credit !== "existing" || op.index !== existing) {
-      invalid("malformed", `deposit recipient ${recipient} is account ${existing}`);
-    }
-    index = existing;
+    return invalid("malformed", "a deposit must credit an account");
   }
   // Effects: the entry is consumed whatever happens to the credit.
   if (index < 0) index = state.createAccount(recipient);
-  state.queueIndex++;
+  state.consumeQueueEntry();
   const current = entry.kind === QueueKind.ETH_DEPOSIT ? state.account(index).balance : state.tokenBalance(index, entry.tokenId);
   const credited = current + entry.amount <= MAX_UINT256;
   if (credited && entry.kind === QueueKind.ETH_DEPOSIT) state.setBalance(index, current + entry.amount);
@@ -230,7 +235,10 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   let recipientIndex: number | null = typeof recipient === "number" ? recipient : null;
   if (typeof recipient === "string") {
     const existing = state.indexOf(recipient);
-    if (existing !== undefined) invalid("account-exists", `${recipient} is account ${existing}; name it by index`);
+    if (existing !== undefined) {
+      state.account(existing);
+      invalid("account-exists", `${recipient} is account ${existing}; name it by index`);
+    }
     if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
   }
   if (recipientIndex !== null && recipientIndex !== op.from) {
@@ -262,8 +270,7 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
       const l2Token = state.token(tokenId)!.l2Address;
       logs.push({ address: l2Token, topics: [TOPIC_TRANSFER, topicAddress(from), topicAddress(ZERO_ADDRESS)], data: hexWord(op.amount) });
     }
-    withdrawal = { id: state.withdrawalCount, l2Sender: from, l1Recipient: op.l1Recipient, l1Token: l1Token!, amount: op.amount };
-    state.withdrawalCount++;
+    withdrawal = { id: state.takeWithdrawalId(), l2Sender: from, l1Recipient: op.l1Recipient, l1Token: l1Token!, amount: op.amount };
     logs.push({
       address: WITHDRAWAL_PREDEPLOY,
       topics: [TOPIC_WITHDRAWAL, hexWord(withdrawal.id), topicAddress(from), topicAddress(op.l1Recipient)],

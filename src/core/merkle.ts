@@ -96,6 +96,12 @@ export class IncrementalMerkleTree {
     return hashPair(this.node(top, 0), this.node(top, 1));
   }
 
+  /** Node `index` of `level` (level 0 = leaves), after rehashing changed paths. */
+  nodeAt(level: number, index: number): Buffer {
+    this.root();
+    return level === this.depth ? this.root() : this.node(level, index);
+  }
+
   private node(level: number, index: number): Buffer {
     if (index >= this.sizes[level]) return this.zero[level];
     const buf = this.levels[level];
@@ -124,17 +130,31 @@ export function sparseRoot(depth: number, leaves: Map<number, Buffer>, zero: Buf
   let level = new Map(leaves);
   for (let l = 0; l < depth; l++) {
     const next = new Map<number, Buffer>();
-    for (const [i, h] of level) {
+    for (const i of level.keys()) {
       const p = i >> 1;
-      if (next.has(p)) continue;
-      const left = level.get(p * 2) ?? zero[l];
-      const right = level.get(p * 2 + 1) ?? zero[l];
-      next.set(p, hashPair(left, right));
-      void h;
+      if (!next.has(p)) next.set(p, hashPair(level.get(p * 2) ?? zero[l], level.get(p * 2 + 1) ?? zero[l]));
     }
     level = next;
   }
   return level.get(0) ?? zero[depth];
+}
+
+/** Merkle path of leaf `index` in a sparse positional tree (siblings bottom-up). */
+export function sparseProof(depth: number, leaves: Map<number, Buffer>, index: number, zero: Buffer[] = zeroHashes(depth)): Buffer[] {
+  const path: Buffer[] = [];
+  let level = new Map(leaves);
+  let i = index;
+  for (let l = 0; l < depth; l++) {
+    path.push(level.get(i ^ 1) ?? zero[l]);
+    const next = new Map<number, Buffer>();
+    for (const k of level.keys()) {
+      const p = k >> 1;
+      if (!next.has(p)) next.set(p, hashPair(level.get(p * 2) ?? zero[l], level.get(p * 2 + 1) ?? zero[l]));
+    }
+    level = next;
+    i >>= 1;
+  }
+  return path;
 }
 
 /** Positional root of `leaves`; an odd node at any level is paired with a zero word (MerkleLib.positionalRoot). */

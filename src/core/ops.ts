@@ -21,6 +21,8 @@ export type QueueOp =
 const QUEUE_CREDIT = { none: 0, new: 1, existing: 2 } as const;
 
 interface SignedBase {
+  /** Packed size as decoded; gasUsed charges the bytes actually posted. */
+  size?: number;
   feeIndex: number;
   /** The sender's account index: its nonce builds the signing hash the signature must match. */
   from: number;
@@ -62,8 +64,9 @@ export type Op = QueueOp | SignedOp;
 /** Bytes per account index in a commitment whose pre-state holds `accountCount` accounts. */
 export function indexWidth(accountCount: number): number {
   const maxIndex = accountCount + MAX_OPS_PER_COMMITMENT - 1;
-  const width = Math.max(1, Math.ceil(Math.log2(maxIndex + 1) / 8));
-  return Math.min(width, ACCOUNT_TREE_DEPTH / 8);
+  let width = 1;
+  while (width < ACCOUNT_TREE_DEPTH / 8 && maxIndex >= 2 ** (8 * width)) width++;
+  return width;
 }
 
 export function writeOp(w: ByteWriter, op: Op, width: number): void {
@@ -98,6 +101,13 @@ export function writeOp(w: ByteWriter, op: Op, width: number): void {
 }
 
 export function readOp(r: ByteReader, width: number): Op {
+  const start = r.offset;
+  const op = readOpFields(r, width);
+  if (op.kind !== OpKind.QUEUE) op.size = r.offset - start;
+  return op;
+}
+
+function readOpFields(r: ByteReader, width: number): Op {
   const head = r.u8("operation");
   const kind = head >> 5;
   const feeIndex = head & 0x1f;

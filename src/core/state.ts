@@ -4,7 +4,7 @@
  * address, present from genesis.
  */
 import { ACCOUNT_TREE_DEPTH, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
-import { IncrementalMerkleTree, sparseRoot, zeroHashes } from "./merkle";
+import { IncrementalMerkleTree, sparseProof, sparseRoot, zeroHashes } from "./merkle";
 import { accountLeaf, l2TokenAddress, stateRoot } from "./hashing";
 import { word } from "./bytes";
 
@@ -33,6 +33,26 @@ export function tokenRoot(tokens: Map<number, bigint>): Buffer {
   return sparseRoot(TOKEN_TREE_DEPTH, leaves, TOKEN_ZERO);
 }
 
+type JournalEntry =
+  | { kind: "balance"; index: number; old: bigint }
+  | { kind: "nonce"; index: number; old: bigint }
+  | { kind: "token"; index: number; tokenId: number; old: bigint }
+  | { kind: "create"; index: number }
+  | { kind: "register" };
+
+/** A point the state can be rolled back to. */
+export interface Checkpoint {
+  readonly journalLength: number;
+  readonly queueIndex: bigint;
+  readonly withdrawalCount: bigint;
+}
+
+/** Every account and token balance a run of operations read or wrote: what a fraud proof must witness. */
+export interface AccessLog {
+  accounts: Set<number>;
+  tokens: Map<number, Set<number>>;
+}
+
 export class L2State {
   private readonly accounts: Account[] = [];
   private readonly tokenRoots: Buffer[] = [];
@@ -42,10 +62,31 @@ export class L2State {
   private readonly dirtyTokens = new Set<number>();
   private readonly tokenList: L2Token[] = [];
   private readonly tokenByL2 = new Map<string, L2Token>();
+  private queueConsumed = 0n;
+  private withdrawalsMade = 0n;
+  private journal: JournalEntry[] | null = null;
+  private openCheckpoints = 0;
+  private access: AccessLog | null = null;
+
   /** L1 queue entries consumed so far. */
-  queueIndex = 0n;
+  get queueIndex(): bigint {
+    return this.queueConsumed;
+  }
+
   /** Withdrawals made so far; the next withdrawal's id. */
-  withdrawalCount = 0n;
+  get withdrawalCount(): bigint {
+    return this.withdrawalsMade;
+  }
+
+  /** Marks the next L1 queue entry consumed. */
+  consumeQueueEntry(): void {
+    this.queueConsumed++;
+  }
+
+  /** Returns the next withdrawal id and counts it. */
+  takeWithdrawalId(): bigint {
+    return this.withdrawalsMade++;
+  }
 
   /** The empty L2: only account 0, the zero address. */
   static genesis(): L2State {
@@ -69,6 +110,7 @@ export class L2State {
   account(index: number): Account {
     const a = this.accounts[index];
     if (!a) throw new RangeError(`no account ${index}`);
+    this.access?.accounts.add(index);
     return a;
   }
 
@@ -82,6 +124,8 @@ export class L2State {
   createAccount(address: string): number {
     if (this.byAddress.has(address)) throw new Error(`account ${address} exists`);
     const index = this.accounts.length;
+    this.journal?.push({ kind: "create", index });
+    this.access?.accounts.add(index);
     this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: new Map() });
     this.tokenRoots.push(TOKEN_ZERO[TOKEN_TREE_DEPTH]);
     this.byAddress.set(address, index);
@@ -90,21 +134,28 @@ export class L2State {
   }
 
   setBalance(index: number, balance: bigint): void {
-    this.account(index).balance = balance;
+    const a = this.account(index);
+    this.journal?.push({ kind: "balance", index, old: a.balance });
+    a.balance = balance;
     this.dirty.add(index);
   }
 
   setNonce(index: number, nonce: bigint): void {
-    this.account(index).nonce = nonce;
+    const a = this.account(index);
+    this.journal?.push({ kind: "nonce", index, old: a.nonce });
+    a.nonce = nonce;
     this.dirty.add(index);
   }
 
   tokenBalance(index: number, tokenId: number): bigint {
+    this.trackToken(index, tokenId);
     return this.account(index).tokens.get(tokenId) ?? 0n;
   }
 
   setTokenBalance(index: number, tokenId: number, balance: bigint): void {
     const tokens = this.account(index).tokens;
+    this.trackToken(index, tokenId);
+    this.journal?.push({ kind: "token", index, tokenId, old: tokens.get(tokenId) ?? 0n });
     if (balance === 0n) tokens.delete(tokenId);
     else tokens.set(tokenId, balance);
     this.dirty.add(index);
@@ -113,6 +164,7 @@ export class L2State {
 
   /** Makes the next token id known on L2. */
   registerToken(l1Address: string): L2Token {
+    this.journal?.push({ kind: "register" });
     const token = { id: this.tokenList.length, l1Address, l2Address: l2TokenAddress(l1Address) };
     this.tokenList.push(token);
     this.tokenByL2.set(token.l2Address, token);
@@ -131,6 +183,95 @@ export class L2State {
     return this.tokenList;
   }
 
+  // --- checkpoints: what the challenger and the fraud-proof builder roll back to ------------
+
+  /** Starts recording changes; {@link rollback} undoes everything since. Checkpoints nest. */
+  checkpoint(): Checkpoint {
+    if (!this.journal) this.journal = [];
+    this.openCheckpoints++;
+    return { journalLength: this.journal.length, queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
+  }
+
+  /** Undoes every change made since `cp` and closes it. */
+  rollback(cp: Checkpoint): void {
+    const journal = this.journal;
+    if (!journal) throw new Error("no open checkpoint");
+    while (journal.length > cp.journalLength) this.undo(journal.pop()!);
+    this.queueConsumed = cp.queueIndex;
+    this.withdrawalsMade = cp.withdrawalCount;
+    this.release(cp);
+  }
+
+  /** Keeps the changes made since `cp` and closes it. */
+  release(_cp: Checkpoint): void {
+    if (--this.openCheckpoints === 0) this.journal = null;
+  }
+
+  /** Records every account and token balance touched until {@link stopAccessLog}. */
+  startAccessLog(): void {
+    this.access = { accounts: new Set(), tokens: new Map() };
+  }
+
+  stopAccessLog(): AccessLog {
+    const log = this.access ?? { accounts: new Set(), tokens: new Map() };
+    this.access = null;
+    return log;
+  }
+
+  /** The leaf fields of account `index` (untracked; for witnesses). */
+  peek(index: number): Account | undefined {
+    return this.accounts[index];
+  }
+
+  /** Merkle path of token `tokenId` in account `index`'s token tree, and its root. */
+  tokenProof(index: number, tokenId: number): Buffer[] {
+    const leaves = new Map<number, Buffer>();
+    for (const [id, balance] of this.accounts[index].tokens) if (balance !== 0n) leaves.set(id, word(balance));
+    return sparseProof(TOKEN_TREE_DEPTH, leaves, tokenId, TOKEN_ZERO);
+  }
+
+  private trackToken(index: number, tokenId: number): void {
+    if (!this.access) return;
+    let set = this.access.tokens.get(index);
+    if (!set) this.access.tokens.set(index, (set = new Set()));
+    set.add(tokenId);
+  }
+
+  private undo(e: JournalEntry): void {
+    switch (e.kind) {
+      case "balance":
+        this.accounts[e.index].balance = e.old;
+        this.dirty.add(e.index);
+        break;
+      case "nonce":
+        this.accounts[e.index].nonce = e.old;
+        this.dirty.add(e.index);
+        break;
+      case "token": {
+        const tokens = this.accounts[e.index].tokens;
+        if (e.old === 0n) tokens.delete(e.tokenId);
+        else tokens.set(e.tokenId, e.old);
+        this.dirty.add(e.index);
+        this.dirtyTokens.add(e.index);
+        break;
+      }
+      case "create": {
+        const a = this.accounts.pop()!;
+        this.tokenRoots.pop();
+        this.byAddress.delete(a.address);
+        this.dirty.delete(e.index);
+        this.dirtyTokens.delete(e.index);
+        this.tree.setLeaf(e.index, Buffer.alloc(32));
+        break;
+      }
+      case "register": {
+        const t = this.tokenList.pop()!;
+        this.tokenByL2.delete(t.l2Address);
+        break;
+      }
+    }
+  }
+
   /** Root of the account tree. */
   accountsRoot(): Buffer {
     for (const i of this.dirtyTokens) this.tokenRoots[i] = tokenRoot(this.accounts[i].tokens);
@@ -145,8 +286,8 @@ export class L2State {
     return stateRoot({
       accountsRoot: this.accountsRoot(),
       accountCount: this.accounts.length,
-      queueIndex: this.queueIndex,
-      withdrawalCount: this.withdrawalCount,
+      queueIndex: this.queueConsumed,
+      withdrawalCount: this.withdrawalsMade,
       tokenCount: this.tokenList.length,
     });
   }

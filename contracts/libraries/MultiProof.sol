@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title MultiProof
+/// @notice Root of a positional Merkle tree from several leaves at once and the siblings they
+///         need. Fraud proofs run it twice over the same siblings: with the pre-state leaves
+///         (it must give the pre-state root) and with the replayed leaves (the post-state root).
+///         Siblings that are empty subtrees are not sent: bit k of `zeroFlags` (LSB first) says
+///         the k-th sibling the walk needs is the zero hash of its level. `src/core/multiproof.ts`
+///         builds proofs for exactly this walk.
+library MultiProof {
+    /// @notice Leaf indices must be strictly increasing and inside the tree.
+    error MultiProofBadIndices();
+    /// @notice The proof has fewer siblings than the walk needs, or more.
+    error MultiProofWrongLength(uint256 used, uint256 given);
+
+    /// @notice zero[l] is the root of an empty subtree of height l.
+    function zeroHashes(uint256 depth) internal pure returns (bytes32[] memory zero) {
+        zero = new bytes32[](depth + 1);
+        for (uint256 l = 1; l <= depth; l++) {
+            zero[l] = keccak256(abi.encodePacked(zero[l - 1], zero[l - 1]));
+        }
+    }
+
+    /// @dev The walk's cursor: nodes at the current level and the siblings consumed so far.
+    struct Walk {
+        uint256[] idx;
+        bytes32[] node;
+        uint256 n;
+        uint256 used; // siblings consumed (zero or sent)
+        uint256 sent; // siblings read from the proof
+    }
+
+    /// @notice The root of a depth-`depth` tree whose leaves at `indices` are `leaves`.
+    function root(
+        uint256 depth,
+        uint256[] memory indices,
+        bytes32[] memory leaves,
+        bytes32[] calldata proof,
+        bytes calldata zeroFlags,
+        bytes32[] memory zero
+    ) internal pure returns (bytes32) {
+        uint256 n = indices.length;
+        if (n == 0 || n != leaves.length) revert MultiProofBadIndices();
+        Walk memory w = Walk({idx: new uint256[](n), node: new bytes32[](n), n: n, used: 0, sent: 0});
+        for (uint256 i = 0; i < n; i++) {
+            if (indices[i] >> depth != 0 || (i > 0 && indices[i] <= indices[i - 1])) revert MultiProofBadIndices();
+            w.idx[i] = indices[i];
+            w.node[i] = leaves[i];
+        }
+        for (uint256 level = 0; level < depth; level++) {
+            _climb(w, proof, zeroFlags, zero[level]);
+        }
+        if (w.sent != proof.length) revert MultiProofWrongLength(w.sent, proof.length);
+        return w.node[0];
+    }
+
+    /// @dev Replaces the nodes of one level by their parents.
+    function _climb(Walk memory w, bytes32[] calldata proof, bytes calldata zeroFlags, bytes32 zeroHash) private pure {
+        uint256 m = 0;
+        uint256 i = 0;
+        while (i < w.n) {
+            uint256 at = w.idx[i];
+            bytes32 sibling;
+            bytes32 h = w.node[i];
+            if (at & 1 == 0 && i + 1 < w.n && w.idx[i + 1] == at + 1) {
+                sibling = w.node[i + 1];
+                i += 2;
+            } else {
+                uint256 k = w.used++;
+                if (k >> 3 < zeroFlags.length && uint8(zeroFlags[k >> 3]) & (1 << (k & 7)) != 0) {
+                    sibling = zeroHash;
+                } else {
+                    if (w.sent >= proof.length) revert MultiProofWrongLength(w.sent + 1, proof.length);
+                    sibling = proof[w.sent++];
+                }
+                i += 1;
+            }
+            w.idx[m] = at >> 1;
+            w.node[m] = at & 1 == 0 ? _hash(h, sibling) : _hash(sibling, h);
+            m++;
+        }
+        w.n = m;
+    }
+
+    function _hash(bytes32 a, bytes32 b) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            mstore(0x00, a)
+            mstore(0x20, b)
+            h := keccak256(0x00, 0x40)
+        }
+    }
+}
