@@ -15,7 +15,16 @@ export type Verdict =
   | { ok: false; kind: "malformed"; details: string }
   | { ok: false; kind: "invalid-operation"; opIndex: number; reason: InvalidOperationError["reason"]; details: string }
   | { ok: false; kind: "wrong-post-state"; expected: Buffer; claimed: Buffer }
-  | { ok: false; kind: "wrong-withdrawal-root"; expected: Buffer | null; claimed: Buffer | null };
+  | { ok: false; kind: "wrong-withdrawal-root"; expected: Buffer | null; claimed: Buffer | null }
+  | { ok: false; kind: "queue-count-mismatch"; consumed: bigint; claimed: bigint };
+
+/** Where a commitment sits in its batch: what the batch claims about the L1 queue. */
+export interface BatchPosition {
+  /** The batch's queue count: no operation may consume an entry at or past it. */
+  queueLimit: bigint;
+  /** The batch's last commitment must end exactly at the queue count. */
+  lastInBatch: boolean;
+}
 
 export interface ReplayResult {
   verdict: Verdict;
@@ -31,8 +40,10 @@ export interface ReplayResult {
 export function replayCommitment(
   state: L2State,
   body: Buffer,
-  params: { chainId: bigint; queueEntry(index: bigint): QueueEntry | undefined },
+  params: { chainId: bigint; queueEntry(index: bigint): QueueEntry | undefined; position?: BatchPosition },
 ): ReplayResult {
+  const position = params.position;
+  const queueEntry = position ? (i: bigint) => (i < position.queueLimit ? params.queueEntry(i) : undefined) : params.queueEntry;
   const width = indexWidth(state.accountCount);
   let commitment: Commitment;
   try {
@@ -41,7 +52,7 @@ export function replayCommitment(
     if (e instanceof DecodeError) return { verdict: { ok: false, kind: "malformed", details: e.message }, results: [], withdrawals: [] };
     throw e;
   }
-  const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, width, queueEntry: params.queueEntry };
+  const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, width, queueEntry };
   const results: OpResult[] = [];
   for (let i = 0; i < commitment.ops.length; i++) {
     try {
@@ -61,6 +72,9 @@ export function replayCommitment(
   const post = state.root();
   if (!post.equals(commitment.postStateRoot)) {
     return { verdict: { ok: false, kind: "wrong-post-state", expected: post, claimed: commitment.postStateRoot }, commitment, results, withdrawals };
+  }
+  if (position?.lastInBatch && state.queueIndex !== position.queueLimit) {
+    return { verdict: { ok: false, kind: "queue-count-mismatch", consumed: state.queueIndex, claimed: position.queueLimit }, commitment, results, withdrawals };
   }
   return { verdict: { ok: true }, commitment, results, withdrawals };
 }

@@ -4,7 +4,7 @@
  * address, present from genesis.
  */
 import { ACCOUNT_TREE_DEPTH, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
-import { IncrementalMerkleTree, sparseProof, sparseRoot, zeroHashes } from "./merkle";
+import { IncrementalMerkleTree, sparseRoot, zeroHashes } from "./merkle";
 import { accountLeaf, l2TokenAddress, stateRoot } from "./hashing";
 import { word } from "./bytes";
 
@@ -223,11 +223,10 @@ export class L2State {
     return this.accounts[index];
   }
 
-  /** Merkle path of token `tokenId` in account `index`'s token tree, and its root. */
-  tokenProof(index: number, tokenId: number): Buffer[] {
-    const leaves = new Map<number, Buffer>();
-    for (const [id, balance] of this.accounts[index].tokens) if (balance !== 0n) leaves.set(id, word(balance));
-    return sparseProof(TOKEN_TREE_DEPTH, leaves, tokenId, TOKEN_ZERO);
+  /** Node `index` at `level` of the account tree (level 0: leaves), for multiproofs. */
+  accountNode(level: number, index: number): Buffer {
+    this.accountsRoot();
+    return this.tree.nodeAt(level, index);
   }
 
   private trackToken(index: number, tokenId: number): void {

@@ -1,0 +1,163 @@
+/**
+ * Builds what Rollup.proveFraud needs for one commitment: the verdict of replaying it, and the
+ * witnesses — every account and token balance the replay touched, with a multiproof against the
+ * pre-state — in the shape of IFraudVerifier.Witness. The state is left exactly as it was.
+ */
+import { ACCOUNT_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
+import { decodeCommitment } from "./commitment";
+import { word } from "./bytes";
+import type { QueueEntry } from "./execute";
+import { zeroHashes } from "./merkle";
+import { buildMultiProof } from "./multiproof";
+import { indexWidth } from "./ops";
+import { replayCommitment, type BatchPosition, type Verdict } from "./replay";
+import { tokenRoot, type AccessLog, type L2State } from "./state";
+import { hashPair } from "./hash";
+
+export interface AccountWitness {
+  index: number;
+  empty: boolean;
+  addr: string;
+  nonce: bigint;
+  balance: bigint;
+  tokenRoot: string;
+  tokenIds: number[];
+  tokenBalances: bigint[];
+  tokenProof: string[];
+  tokenZeroFlags: string;
+}
+
+export interface QueueWitness {
+  kind: number;
+  account: string;
+  tokenId: number;
+  amount: bigint;
+}
+
+export interface Witness {
+  pre: { accountsRoot: string; accountCount: bigint; queueIndex: bigint; withdrawalCount: bigint; tokenCount: bigint };
+  accounts: AccountWitness[];
+  accountProof: string[];
+  accountZeroFlags: string;
+  queue: QueueWitness[];
+}
+
+/** IFraudVerifier.FraudKind. */
+export const FRAUD_KIND = { none: 0, malformed: 1, "invalid-operation": 2, "wrong-withdrawal-root": 3, "wrong-post-state": 4, "queue-count-mismatch": 5 } as const;
+
+/** IFraudVerifier.Reason, by src/core's InvalidReason. */
+export const FRAUD_REASON: Record<string, number> = {
+  "bad-signature": 1,
+  "unknown-account": 2,
+  "insufficient-funds": 3,
+  "fee-too-low": 4,
+  "gas-limit-too-low": 5,
+  "unknown-token": 6,
+  "account-exists": 7,
+  malformed: 8,
+  overflow: 9,
+  "queue-empty": 10,
+};
+
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+const ACCOUNT_ZERO = zeroHashes(ACCOUNT_TREE_DEPTH);
+const TOKEN_ZERO = zeroHashes(TOKEN_TREE_DEPTH);
+
+export interface FraudCheck {
+  verdict: Verdict;
+  witness: Witness;
+}
+
+/**
+ * Replays `body` on `state` (which must be at the commitment's pre-state), records what it
+ * touches, rolls the state back and returns the verdict with the witnesses.
+ */
+export function buildFraudWitness(
+  state: L2State,
+  body: Buffer,
+  params: { chainId: bigint; queueEntry(index: bigint): QueueEntry | undefined; position: BatchPosition },
+): FraudCheck {
+  const preAccountCount = state.accountCount;
+  const pre = {
+    accountsRoot: hex(state.accountsRoot()),
+    accountCount: BigInt(preAccountCount),
+    queueIndex: state.queueIndex,
+    withdrawalCount: state.withdrawalCount,
+    tokenCount: BigInt(state.tokenCount),
+  };
+  const cp = state.checkpoint();
+  state.startAccessLog();
+  let verdict: Verdict;
+  let touched: AccessLog;
+  try {
+    verdict = replayCommitment(state, body, params).verdict;
+  } finally {
+    touched = state.stopAccessLog();
+    state.rollback(cp);
+  }
+  if (verdict.ok === false && verdict.kind === "malformed") {
+    return { verdict, witness: { pre, accounts: [], accountProof: [], accountZeroFlags: "0x", queue: [] } };
+  }
+
+  const indices = [...touched.accounts].sort((a, b) => a - b);
+  const accounts = indices.map((index) => accountWitness(state, index, preAccountCount, [...(touched.tokens.get(index) ?? [])].sort((a, b) => a - b)));
+  const mp = indices.length ? buildMultiProof(ACCOUNT_TREE_DEPTH, indices, (l, i) => state.accountNode(l, i), ACCOUNT_ZERO) : { proof: [], zeroFlags: Buffer.alloc(0) };
+
+  const commitment = decodeCommitment(body, indexWidth(preAccountCount));
+  const queueOps = commitment.ops.filter((o) => o.kind === OpKind.QUEUE).length;
+  const queue: QueueWitness[] = [];
+  for (let i = state.queueIndex; i < state.queueIndex + BigInt(queueOps) && i < params.position.queueLimit; i++) {
+    const e = params.queueEntry(i);
+    if (!e) break;
+    queue.push({ kind: e.kind, account: e.account, tokenId: e.tokenId, amount: e.amount });
+  }
+  return {
+    verdict,
+    witness: { pre, accounts, accountProof: mp.proof.map(hex), accountZeroFlags: hex(mp.zeroFlags), queue },
+  };
+}
+
+function accountWitness(state: L2State, index: number, preAccountCount: number, tokenIds: number[]): AccountWitness {
+  const empty = index >= preAccountCount;
+  const a = empty ? undefined : state.peek(index);
+  const tokens = a?.tokens ?? new Map<number, bigint>();
+  const levels = tokenLevels(tokens);
+  const mp = tokenIds.length
+    ? buildMultiProof(TOKEN_TREE_DEPTH, tokenIds, (l, i) => levels[l].get(i) ?? TOKEN_ZERO[l], TOKEN_ZERO)
+    : { proof: [], zeroFlags: Buffer.alloc(0) };
+  return {
+    index,
+    empty,
+    addr: a?.address ?? "0x" + "00".repeat(20),
+    nonce: a?.nonce ?? 0n,
+    balance: a?.balance ?? 0n,
+    tokenRoot: hex(tokenRoot(tokens)),
+    tokenIds,
+    tokenBalances: tokenIds.map((id) => tokens.get(id) ?? 0n),
+    tokenProof: mp.proof.map(hex),
+    tokenZeroFlags: hex(mp.zeroFlags),
+  };
+}
+
+/** Every non-empty node of a token tree, level by level. */
+function tokenLevels(tokens: Map<number, bigint>): Array<Map<number, Buffer>> {
+  let level = new Map<number, Buffer>();
+  for (const [id, v] of tokens) if (v !== 0n) level.set(id, word(v));
+  const levels = [level];
+  for (let l = 0; l < TOKEN_TREE_DEPTH; l++) {
+    const next = new Map<number, Buffer>();
+    for (const i of level.keys()) {
+      const p = i >> 1;
+      if (!next.has(p)) next.set(p, hashPair(level.get(2 * p) ?? TOKEN_ZERO[l], level.get(2 * p + 1) ?? TOKEN_ZERO[l]));
+    }
+    levels.push(next);
+    level = next;
+  }
+  return levels;
+}
+
+/** The Solidity FraudKind and Reason a verdict corresponds to. */
+export function onChainVerdict(v: Verdict): { kind: number; reason: number } {
+  if (v.ok) return { kind: 0, reason: 0 };
+  return { kind: FRAUD_KIND[v.kind], reason: v.kind === "invalid-operation" ? FRAUD_REASON[v.reason] : 0 };
+}
