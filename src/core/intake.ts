@@ -55,13 +55,19 @@ export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
   return { ...unsigned, sig, from: from!, hash: "0x" + keccak256(bytes).toString("hex"), raw: bytes };
 }
 
-/** What a parsed transaction asks for, in packed form, given the state it will run on. */
-export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number): SignedOp {
+/**
+ * What a parsed transaction asks for, in packed form, given the state it will run on.
+ * `checkNonce: false` skips the nonce comparison: only for building invalid operations on
+ * purpose (fraud-proof tests and the sequencer's faulty mode).
+ */
+export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number, options: { checkNonce?: boolean } = {}): SignedOp {
   const from = state.indexOf(tx.from);
   if (from === undefined) return invalid("insufficient-funds", `sender ${tx.from} has no balance on Cairn`);
   const nonce = state.account(from).nonce;
-  if (tx.nonce < nonce) invalid("nonce-too-low", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
-  if (tx.nonce > nonce) invalid("nonce-too-high", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
+  if (options.checkNonce !== false) {
+    if (tx.nonce < nonce) invalid("nonce-too-low", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
+    if (tx.nonce > nonce) invalid("nonce-too-high", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
+  }
   const base = { feeIndex, from, sig: tx.sig };
   const recipient = (address: string) => state.indexOf(address) ?? address;
 

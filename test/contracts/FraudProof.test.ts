@@ -1,0 +1,265 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { Wallet, parseEther } from "ethers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { fraudFixture, tokenTransfer, transferTo, withdrawEth } from "../helpers/fraudFixture";
+import { onChainVerdict } from "../../src/core/fraudProof";
+import { OpKind } from "../../src/core/constants";
+import { l2TokenAddress } from "../../src/core/hashing";
+import type { QueueEntry } from "../../src/core/execute";
+
+type F = Awaited<ReturnType<typeof fraudFixture>>;
+type Batch = Awaited<ReturnType<F["chain"]["post"]>>;
+
+const idx = (f: F, w: { address: string }) => f.chain.state.indexOf(w.address.toLowerCase())!;
+const flip = (b: Buffer) => {
+  const out = Buffer.from(b);
+  out[5] ^= 0xff;
+  return out;
+};
+const KIND = { malformed: 1, invalidOp: 2, withdrawalRoot: 3, postState: 4, queueCount: 5 };
+const REASON = { badSignature: 1, unknownAccount: 2, insufficientFunds: 3, unknownToken: 6, malformed: 8 };
+
+async function challenger() {
+  return (await ethers.getSigners())[6];
+}
+
+/** Posts `bodies` as batch 1, proves commitment `c` wrong, and checks rollback and slashing. */
+async function proveAndCheck(f: F, bodies: Buffer[], expected: { kind: number; reason?: number }, opts: { queueCount?: bigint; c?: number } = {}) {
+  const { rollup, deployer } = f;
+  const batch = await f.chain.post(bodies, opts.queueCount);
+  const c = opts.c ?? 0;
+  const { verdict, args } = f.chain.proof(batch, c);
+  expect(onChainVerdict(verdict), "src/core's verdict").to.deep.equal({ kind: expected.kind, reason: expected.reason ?? 0 });
+  const who = await challenger();
+  const bond = await rollup.bonds(deployer.address);
+  const tx = rollup.connect(who).proveFraud(...args);
+  await expect(tx)
+    .to.emit(rollup, "FraudProven")
+    .withArgs(batch.index, c, who.address, deployer.address, expected.kind, expected.reason ?? 0, (n: bigint) => n >= 0n, 1, bond / 2n, bond - bond / 2n);
+  await expect(tx).to.changeEtherBalance(who, bond / 2n);
+  expect(await rollup.batchCount()).to.equal(1n);
+  expect(await rollup.revertedBatchCount()).to.equal(1n);
+  expect(await rollup.bonds(deployer.address)).to.equal(0n);
+  expect(await rollup.burnedBonds()).to.equal(bond - bond / 2n);
+  expect(await rollup.tipStateRoot()).to.equal("0x" + f.chain.state.root().toString("hex"));
+  await expect(rollup.connect(who).proveFraud(...args), "a replayed proof").to.be.revertedWithCustomError(rollup, "RollupUnknownBatch");
+}
+
+/** Posts `bodies` and checks that proving commitment `c` reverts: it is honest. */
+async function expectHonest(f: F, bodies: Buffer[], c = 0, queueCount?: bigint): Promise<Batch> {
+  const batch = await f.chain.post(bodies, queueCount);
+  const { verdict, args } = f.chain.proof(batch, c);
+  expect(verdict).to.deep.equal({ ok: true });
+  await expect(f.rollup.connect(await challenger()).proveFraud(...args))
+    .to.be.revertedWithCustomError(f.rollup, "RollupNotFraudulent")
+    .withArgs(batch.index, c);
+  return batch;
+}
+
+async function newDeposits(f: F, deposits: Array<[string, bigint]>) {
+  const [, funder] = await ethers.getSigners();
+  for (const [to, amount] of deposits) await f.bridge.connect(funder).depositETH(to, { value: amount });
+  await f.chain.syncQueue();
+}
+
+describe("FraudProof: each kind of bad commitment is proven, and the honest one is not", function () {
+  this.timeout(120_000);
+
+  it("bad signature", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
+    const r = Buffer.from(op.sig.r);
+    r[31] ^= 1;
+    await proveAndCheck(f, [f.chain.handMade([{ ...op, sig: { ...op.sig, r } }], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature });
+  });
+
+  it("wrong chain id: the rebuilt hash recovers another account", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n), 1n);
+    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature });
+  });
+
+  it("nonce mismatch: the rebuilt hash recovers another account", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op, fee } = await f.chain.signedOp(f.alice, { ...transferTo(f.bob.address, 1n), nonce: 7 });
+    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature });
+  });
+
+  it("insufficient balance, the fee included", async () => {
+    const f = await loadFixture(fraudFixture);
+    // Alice holds exactly 10 ETH: the value fits, value + gasLimit × maxFee does not.
+    const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, parseEther("10")));
+    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.insufficientFunds });
+  });
+
+  it("unknown token", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
+    const bad = { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: op.from, tokenId: 9, to: idx(f, f.bob), amount: 1n, sig: op.sig } as const;
+    await proveAndCheck(f, [f.chain.handMade([bad], [fee])], { kind: KIND.invalidOp, reason: REASON.unknownToken });
+  });
+
+  it("malformed: truncated bytes", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
+    const body = f.chain.handMade([op], [fee]);
+    await proveAndCheck(f, [body.subarray(0, body.length - 1)], { kind: KIND.malformed });
+  });
+
+  it("malformed: an undefined operation kind", async () => {
+    const f = await loadFixture(fraudFixture);
+    const body = f.chain.handMade([], []);
+    const bad = Buffer.concat([body.subarray(0, body.length - 1), Buffer.of(1, 7 << 5)]);
+    await proveAndCheck(f, [bad], { kind: KIND.malformed });
+  });
+
+  it("an account index that does not exist", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
+    const bad = { kind: OpKind.ETH_TRANSFER, feeIndex: 0, from: op.from, to: f.chain.state.accountCount + 40, amount: 1n, sig: op.sig } as const;
+    await proveAndCheck(f, [f.chain.handMade([bad], [fee])], { kind: KIND.invalidOp, reason: REASON.unknownAccount });
+  });
+
+  it("a deposit skipped: the batch claims an entry its commitments never consume", async () => {
+    const f = await loadFixture(fraudFixture);
+    await newDeposits(f, [[f.bob.address, 3n]]);
+    await proveAndCheck(f, [f.chain.handMade([], [])], { kind: KIND.queueCount }, { queueCount: f.chain.state.queueIndex + 1n });
+  });
+
+  it("deposits reordered: an entry credited to the next entry's recipient", async () => {
+    const f = await loadFixture(fraudFixture);
+    const carol = Wallet.createRandom();
+    await newDeposits(f, [[carol.address, 1n], [f.bob.address, 2n]]);
+    const swapped = f.chain.handMade([{ kind: OpKind.QUEUE, credit: "existing", index: idx(f, f.bob) }, { kind: OpKind.QUEUE, credit: "new" }], []);
+    await proveAndCheck(f, [swapped], { kind: KIND.invalidOp, reason: REASON.malformed }, { queueCount: f.chain.state.queueIndex + 2n });
+  });
+
+  it("a deposit applied with the wrong amount", async () => {
+    const f = await loadFixture(fraudFixture);
+    await newDeposits(f, [[f.bob.address, 1000n]]);
+    const inflated = (i: bigint): QueueEntry | undefined => {
+      const e = f.chain.queueEntry(i);
+      return e && i === f.chain.state.queueIndex ? { ...e, amount: e.amount * 1000n } : e;
+    };
+    const body = f.chain.craft((b) => b.addQueueEntry(), () => {}, inflated);
+    await proveAndCheck(f, [body], { kind: KIND.postState }, { queueCount: f.chain.state.queueIndex + 1n });
+  });
+
+  it("a deposit applied to the wrong recipient", async () => {
+    const f = await loadFixture(fraudFixture);
+    await newDeposits(f, [[Wallet.createRandom().address, 1000n]]);
+    const mallory = Wallet.createRandom().address.toLowerCase();
+    const redirected = (i: bigint): QueueEntry | undefined => {
+      const e = f.chain.queueEntry(i);
+      return e && i === f.chain.state.queueIndex ? { ...e, account: mallory } : e;
+    };
+    const body = f.chain.craft((b) => b.addQueueEntry(), () => {}, redirected);
+    await proveAndCheck(f, [body], { kind: KIND.postState }, { queueCount: f.chain.state.queueIndex + 1n });
+  });
+
+  it("a wrong post-state root", async () => {
+    const f = await loadFixture(fraudFixture);
+    const tx = await f.chain.parsed(f.alice, transferTo(f.bob.address, parseEther("1")));
+    const body = f.chain.craft((b) => void b.addTransaction(tx), (c) => void (c.postStateRoot = flip(c.postStateRoot)));
+    await proveAndCheck(f, [body], { kind: KIND.postState });
+  });
+
+  it("a wrong withdrawal root", async () => {
+    const f = await loadFixture(fraudFixture);
+    const tx = await f.chain.parsed(f.alice, withdrawEth(f.alice.address, parseEther("1")));
+    const body = f.chain.craft((b) => void b.addTransaction(tx), (c) => void (c.withdrawalRoot = flip(c.withdrawalRoot!)));
+    await proveAndCheck(f, [body], { kind: KIND.withdrawalRoot });
+  });
+
+  it("the fraud in the middle commitment of three, after an honest one", async () => {
+    const f = await loadFixture(fraudFixture);
+    const t1 = await f.chain.parsed(f.alice, transferTo(f.bob.address, 5n));
+    const honest = f.chain.craft((b) => void b.addTransaction(t1));
+    // The second commitment builds on the first; craft it from the first's post-state.
+    const cp = f.chain.state.checkpoint();
+    f.chain.craft((b) => void b.addTransaction(t1));
+    const b1 = f.chain.builder();
+    b1.addTransaction(t1);
+    b1.seal(1);
+    const t2 = await f.chain.parsed(f.bob, transferTo(f.alice.address, 1n));
+    const bad = f.chain.craft((b) => void b.addTransaction(t2), (c) => void (c.postStateRoot = flip(c.postStateRoot)));
+    const post = f.chain.state.root();
+    f.chain.state.rollback(cp);
+    const third = f.chain.handMade([], [], post);
+    await proveAndCheck(f, [honest, bad, third], { kind: KIND.postState }, { c: 1 });
+  });
+
+  describe("honest commitments cannot be proven wrong", () => {
+    it("transfers, a token transfer, a withdrawal and deposits", async () => {
+      const f = await loadFixture(fraudFixture);
+      await newDeposits(f, [[Wallet.createRandom().address, 7n], [f.bob.address, 8n]]);
+      const l2Token = l2TokenAddress(f.tokenAddress);
+      const cp = f.chain.state.checkpoint();
+      const b = f.chain.builder();
+      b.addQueueEntry();
+      b.addQueueEntry();
+      b.addTransaction(await f.chain.parsed(f.alice, transferTo(f.bob.address, 5n)));
+      b.addTransaction(await f.chain.parsed(f.alice, tokenTransfer(l2Token, Wallet.createRandom().address, 10n)));
+      b.addTransaction(await f.chain.parsed(f.alice, withdrawEth(f.alice.address, 1000n)));
+      const body = b.seal(1_700_000_100).body;
+      const queueCount = f.chain.state.queueIndex;
+      f.chain.state.rollback(cp);
+      await expectHonest(f, [body], 0, queueCount);
+    });
+  });
+
+  describe("guards", () => {
+    async function badBatch(f: F) {
+      const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, parseEther("10")));
+      const batch = await f.chain.post([f.chain.handMade([op], [fee])]);
+      return { batch, ...f.chain.proof(batch, 0) };
+    }
+
+    it("reverts on a witness leaf that does not match the pre-state", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      const witness = structuredClone(args[5]);
+      witness.accounts[0].balance += 1n;
+      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], witness)).to.be.revertedWithCustomError(f.verifier, "FraudWitnessAccountsMismatch");
+    });
+
+    it("reverts on pre-state counters that do not hash to the pre-state root", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      const witness = structuredClone(args[5]);
+      witness.pre.accountCount += 1n;
+      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], witness)).to.be.revertedWithCustomError(f.verifier, "FraudWitnessPreStateMismatch");
+    });
+
+    it("reverts when the witness leaves out an account the replay needs", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      const witness = structuredClone(args[5]);
+      witness.accounts = [];
+      witness.accountProof = [];
+      witness.accountZeroFlags = "0x";
+      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], witness)).to.be.revertedWithCustomError(f.verifier, "FraudWitnessMissingAccount");
+    });
+
+    it("reverts on a commitment that is not in the batch", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      await expect(f.rollup.proveFraud(args[0], args[1], args[2], "0x" + "00".repeat(40), args[4], args[5])).to.be.revertedWithCustomError(f.rollup, "RollupBadCommitmentProof").withArgs(1, 0);
+      await expect(f.rollup.proveFraud(args[0], 3, args[2], args[3], args[4], args[5])).to.be.revertedWithCustomError(f.rollup, "RollupBadCommitmentProof").withArgs(1, 3);
+    });
+
+    it("reverts on a batch that does not exist", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      await expect(f.rollup.proveFraud(9, args[1], args[2], args[3], args[4], args[5])).to.be.revertedWithCustomError(f.rollup, "RollupUnknownBatch").withArgs(9, 2);
+    });
+
+    it("reverts once the batch is final", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      await time.increase(f.params.challengeWindow);
+      await expect(f.rollup.proveFraud(...args)).to.be.revertedWithCustomError(f.rollup, "RollupBatchFinal").withArgs(1);
+    });
+  });
+});
