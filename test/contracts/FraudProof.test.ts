@@ -12,6 +12,19 @@ type F = Awaited<ReturnType<typeof fraudFixture>>;
 type Batch = Awaited<ReturnType<F["chain"]["post"]>>;
 
 const idx = (f: F, w: { address: string }) => f.chain.state.indexOf(w.address.toLowerCase())!;
+
+/** An honest commitment with one transfer from alice. */
+async function honestTransfer(f: F): Promise<Buffer[]> {
+  const tx = await f.chain.parsed(f.alice, transferTo(f.bob.address, 1n));
+  return [f.chain.craft((b) => void b.addTransaction(tx))];
+}
+
+/** An honest commitment consuming every queue entry not yet consumed. */
+function honestDeposits(f: F): Buffer[] {
+  return [f.chain.craft((b) => {
+    while (f.chain.state.queueIndex < BigInt(f.chain.queue.length)) b.addQueueEntry();
+  })];
+}
 const flip = (b: Buffer) => {
   const out = Buffer.from(b);
   out[5] ^= 0xff;
@@ -25,7 +38,12 @@ async function challenger() {
 }
 
 /** Posts `bodies` as batch 1, proves commitment `c` wrong, and checks rollback and slashing. */
-async function proveAndCheck(f: F, bodies: Buffer[], expected: { kind: number; reason?: number }, opts: { queueCount?: bigint; c?: number } = {}) {
+async function proveAndCheck(
+  f: F,
+  bodies: Buffer[],
+  expected: { kind: number; reason?: number },
+  opts: { queueCount?: bigint; c?: number; honest?: Buffer[] } = {},
+) {
   const { rollup, deployer } = f;
   const batch = await f.chain.post(bodies, opts.queueCount);
   const c = opts.c ?? 0;
@@ -44,6 +62,11 @@ async function proveAndCheck(f: F, bodies: Buffer[], expected: { kind: number; r
   expect(await rollup.burnedBonds()).to.equal(bond - bond / 2n);
   expect(await rollup.tipStateRoot()).to.equal("0x" + f.chain.state.root().toString("hex"));
   await expect(rollup.connect(who).proveFraud(...args), "a replayed proof").to.be.revertedWithCustomError(rollup, "RollupUnknownBatch");
+  if (opts.honest) {
+    // The honest twin of the same batch: the same kind of proof must fail.
+    await rollup.connect(deployer).postBond({ value: f.params.bondSize });
+    await expectHonest(f, opts.honest, c, opts.queueCount);
+  }
 }
 
 /** Posts `bodies` and checks that proving commitment `c` reverts: it is honest. */
@@ -71,60 +94,62 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
     const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
     const r = Buffer.from(op.sig.r);
     r[31] ^= 1;
-    await proveAndCheck(f, [f.chain.handMade([{ ...op, sig: { ...op.sig, r } }], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature });
+    await proveAndCheck(f, [f.chain.handMade([{ ...op, sig: { ...op.sig, r } }], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature }, { honest: await honestTransfer(f) });
   });
 
   it("wrong chain id: the rebuilt hash recovers another account", async () => {
     const f = await loadFixture(fraudFixture);
     const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n), 1n);
-    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature });
+    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature }, { honest: await honestTransfer(f) });
   });
 
   it("nonce mismatch: the rebuilt hash recovers another account", async () => {
     const f = await loadFixture(fraudFixture);
     const { op, fee } = await f.chain.signedOp(f.alice, { ...transferTo(f.bob.address, 1n), nonce: 7 });
-    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature });
+    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.badSignature }, { honest: await honestTransfer(f) });
   });
 
   it("insufficient balance, the fee included", async () => {
     const f = await loadFixture(fraudFixture);
     // Alice holds exactly 10 ETH: the value fits, value + gasLimit × maxFee does not.
     const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, parseEther("10")));
-    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.insufficientFunds });
+    const affordable = await f.chain.parsed(f.alice, transferTo(f.bob.address, parseEther("9.99")));
+    await proveAndCheck(f, [f.chain.handMade([op], [fee])], { kind: KIND.invalidOp, reason: REASON.insufficientFunds }, { honest: [f.chain.craft((b) => void b.addTransaction(affordable))] });
   });
 
   it("unknown token", async () => {
     const f = await loadFixture(fraudFixture);
     const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
     const bad = { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: op.from, tokenId: 9, to: idx(f, f.bob), amount: 1n, sig: op.sig } as const;
-    await proveAndCheck(f, [f.chain.handMade([bad], [fee])], { kind: KIND.invalidOp, reason: REASON.unknownToken });
+    const known = await f.chain.parsed(f.alice, tokenTransfer(l2TokenAddress(f.tokenAddress), f.bob.address, 1n));
+    await proveAndCheck(f, [f.chain.handMade([bad], [fee])], { kind: KIND.invalidOp, reason: REASON.unknownToken }, { honest: [f.chain.craft((b) => void b.addTransaction(known))] });
   });
 
   it("malformed: truncated bytes", async () => {
     const f = await loadFixture(fraudFixture);
     const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
     const body = f.chain.handMade([op], [fee]);
-    await proveAndCheck(f, [body.subarray(0, body.length - 1)], { kind: KIND.malformed });
+    await proveAndCheck(f, [body.subarray(0, body.length - 1)], { kind: KIND.malformed }, { honest: await honestTransfer(f) });
   });
 
   it("malformed: an undefined operation kind", async () => {
     const f = await loadFixture(fraudFixture);
     const body = f.chain.handMade([], []);
     const bad = Buffer.concat([body.subarray(0, body.length - 1), Buffer.of(1, 7 << 5)]);
-    await proveAndCheck(f, [bad], { kind: KIND.malformed });
+    await proveAndCheck(f, [bad], { kind: KIND.malformed }, { honest: [body] });
   });
 
   it("an account index that does not exist", async () => {
     const f = await loadFixture(fraudFixture);
     const { op, fee } = await f.chain.signedOp(f.alice, transferTo(f.bob.address, 1n));
     const bad = { kind: OpKind.ETH_TRANSFER, feeIndex: 0, from: op.from, to: f.chain.state.accountCount + 40, amount: 1n, sig: op.sig } as const;
-    await proveAndCheck(f, [f.chain.handMade([bad], [fee])], { kind: KIND.invalidOp, reason: REASON.unknownAccount });
+    await proveAndCheck(f, [f.chain.handMade([bad], [fee])], { kind: KIND.invalidOp, reason: REASON.unknownAccount }, { honest: await honestTransfer(f) });
   });
 
   it("a deposit skipped: the batch claims an entry its commitments never consume", async () => {
     const f = await loadFixture(fraudFixture);
     await newDeposits(f, [[f.bob.address, 3n]]);
-    await proveAndCheck(f, [f.chain.handMade([], [])], { kind: KIND.queueCount }, { queueCount: f.chain.state.queueIndex + 1n });
+    await proveAndCheck(f, [f.chain.handMade([], [])], { kind: KIND.queueCount }, { queueCount: f.chain.state.queueIndex + 1n, honest: honestDeposits(f) });
   });
 
   it("deposits reordered: an entry credited to the next entry's recipient", async () => {
@@ -132,7 +157,7 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
     const carol = Wallet.createRandom();
     await newDeposits(f, [[carol.address, 1n], [f.bob.address, 2n]]);
     const swapped = f.chain.handMade([{ kind: OpKind.QUEUE, credit: "existing", index: idx(f, f.bob) }, { kind: OpKind.QUEUE, credit: "new" }], []);
-    await proveAndCheck(f, [swapped], { kind: KIND.invalidOp, reason: REASON.malformed }, { queueCount: f.chain.state.queueIndex + 2n });
+    await proveAndCheck(f, [swapped], { kind: KIND.invalidOp, reason: REASON.malformed }, { queueCount: f.chain.state.queueIndex + 2n, honest: honestDeposits(f) });
   });
 
   it("a deposit applied with the wrong amount", async () => {
@@ -143,7 +168,7 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
       return e && i === f.chain.state.queueIndex ? { ...e, amount: e.amount * 1000n } : e;
     };
     const body = f.chain.craft((b) => b.addQueueEntry(), () => {}, inflated);
-    await proveAndCheck(f, [body], { kind: KIND.postState }, { queueCount: f.chain.state.queueIndex + 1n });
+    await proveAndCheck(f, [body], { kind: KIND.postState }, { queueCount: f.chain.state.queueIndex + 1n, honest: honestDeposits(f) });
   });
 
   it("a deposit applied to the wrong recipient", async () => {
@@ -155,39 +180,39 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
       return e && i === f.chain.state.queueIndex ? { ...e, account: mallory } : e;
     };
     const body = f.chain.craft((b) => b.addQueueEntry(), () => {}, redirected);
-    await proveAndCheck(f, [body], { kind: KIND.postState }, { queueCount: f.chain.state.queueIndex + 1n });
+    await proveAndCheck(f, [body], { kind: KIND.postState }, { queueCount: f.chain.state.queueIndex + 1n, honest: honestDeposits(f) });
   });
 
   it("a wrong post-state root", async () => {
     const f = await loadFixture(fraudFixture);
     const tx = await f.chain.parsed(f.alice, transferTo(f.bob.address, parseEther("1")));
     const body = f.chain.craft((b) => void b.addTransaction(tx), (c) => void (c.postStateRoot = flip(c.postStateRoot)));
-    await proveAndCheck(f, [body], { kind: KIND.postState });
+    await proveAndCheck(f, [body], { kind: KIND.postState }, { honest: [f.chain.craft((b) => void b.addTransaction(tx))] });
   });
 
   it("a wrong withdrawal root", async () => {
     const f = await loadFixture(fraudFixture);
     const tx = await f.chain.parsed(f.alice, withdrawEth(f.alice.address, parseEther("1")));
     const body = f.chain.craft((b) => void b.addTransaction(tx), (c) => void (c.withdrawalRoot = flip(c.withdrawalRoot!)));
-    await proveAndCheck(f, [body], { kind: KIND.withdrawalRoot });
+    await proveAndCheck(f, [body], { kind: KIND.withdrawalRoot }, { honest: [f.chain.craft((b) => void b.addTransaction(tx))] });
   });
 
   it("the fraud in the middle commitment of three, after an honest one", async () => {
     const f = await loadFixture(fraudFixture);
     const t1 = await f.chain.parsed(f.alice, transferTo(f.bob.address, 5n));
-    const honest = f.chain.craft((b) => void b.addTransaction(t1));
-    // The second commitment builds on the first; craft it from the first's post-state.
+    const t2 = await f.chain.parsed(f.bob, transferTo(f.alice.address, 1n));
+    // Build the three commitments in sequence on a checkpoint, then put the state back.
     const cp = f.chain.state.checkpoint();
-    f.chain.craft((b) => void b.addTransaction(t1));
     const b1 = f.chain.builder();
     b1.addTransaction(t1);
-    b1.seal(1);
-    const t2 = await f.chain.parsed(f.bob, transferTo(f.alice.address, 1n));
-    const bad = f.chain.craft((b) => void b.addTransaction(t2), (c) => void (c.postStateRoot = flip(c.postStateRoot)));
-    const post = f.chain.state.root();
+    const first = b1.seal(1).body;
+    const honestSecond = f.chain.craft((b) => void b.addTransaction(t2));
+    const badSecond = f.chain.craft((b) => void b.addTransaction(t2), (c) => void (c.postStateRoot = flip(c.postStateRoot)));
+    const b2 = f.chain.builder();
+    b2.addTransaction(t2);
+    const thirdHonest = f.chain.handMade([], [], (b2.seal(2), f.chain.state.root()));
     f.chain.state.rollback(cp);
-    const third = f.chain.handMade([], [], post);
-    await proveAndCheck(f, [honest, bad, third], { kind: KIND.postState }, { c: 1 });
+    await proveAndCheck(f, [first, badSecond, thirdHonest], { kind: KIND.postState }, { c: 1, honest: [first, honestSecond, thirdHonest] });
   });
 
   describe("honest commitments cannot be proven wrong", () => {
