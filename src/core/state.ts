@@ -65,7 +65,7 @@ export class L2State {
   private queueConsumed = 0n;
   private withdrawalsMade = 0n;
   private journal: JournalEntry[] | null = null;
-  private openCheckpoints = 0;
+  private openCheckpoints: Checkpoint[] = [];
   private access: AccessLog | null = null;
 
   /** L1 queue entries consumed so far. */
@@ -185,26 +185,35 @@ export class L2State {
 
   // --- checkpoints: what the challenger and the fraud-proof builder roll back to ------------
 
-  /** Starts recording changes; {@link rollback} undoes everything since. Checkpoints nest. */
+  /**
+   * Starts recording changes; {@link rollback} undoes everything since. Checkpoints nest: the
+   * challenger holds one per batch still in its challenge window, and one per commitment.
+   */
   checkpoint(): Checkpoint {
     if (!this.journal) this.journal = [];
-    this.openCheckpoints++;
-    return { journalLength: this.journal.length, queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
+    const cp = { journalLength: this.journal.length, queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
+    this.openCheckpoints.push(cp);
+    return cp;
   }
 
-  /** Undoes every change made since `cp` and closes it. */
+  /** Undoes every change made since `cp`, closing it and every checkpoint opened after it. */
   rollback(cp: Checkpoint): void {
+    const at = this.openCheckpoints.indexOf(cp);
     const journal = this.journal;
-    if (!journal) throw new Error("no open checkpoint");
+    if (at < 0 || !journal) throw new Error("rollback to a checkpoint that is not open");
     while (journal.length > cp.journalLength) this.undo(journal.pop()!);
     this.queueConsumed = cp.queueIndex;
     this.withdrawalsMade = cp.withdrawalCount;
-    this.release(cp);
+    this.openCheckpoints.length = at;
+    if (this.openCheckpoints.length === 0) this.journal = null;
   }
 
-  /** Keeps the changes made since `cp` and closes it. */
-  release(_cp: Checkpoint): void {
-    if (--this.openCheckpoints === 0) this.journal = null;
+  /** Keeps the changes made since `cp` and closes it (checkpoints opened after it stay open). */
+  release(cp: Checkpoint): void {
+    const at = this.openCheckpoints.indexOf(cp);
+    if (at < 0) throw new Error("release of a checkpoint that is not open");
+    this.openCheckpoints.splice(at, 1);
+    if (this.openCheckpoints.length === 0) this.journal = null;
   }
 
   /** Records every account and token balance touched until {@link stopAccessLog}. */

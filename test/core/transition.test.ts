@@ -200,3 +200,41 @@ describe("core/execute: the state transition", () => {
     expect(L2State.genesis().root().equals(L2State.genesis().root())).to.equal(true);
   });
 });
+
+describe("core/state checkpoints", () => {
+  it("roll back nested changes, account creation and token registration exactly", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const root0 = chain.state.root();
+    const outer = chain.state.checkpoint();
+    const b = chain.builder();
+    b.addTransaction(await signParsed(alice, { to: bob.address, value: 1n, nonce: 0 }));
+    b.seal(1);
+    const root1 = chain.state.root();
+    const inner = chain.state.checkpoint();
+    chain.enqueue(QueueKind.TOKEN_REGISTRATION, "0x" + "99".repeat(20), 0n, 1);
+    chain.drainQueue();
+    expect(chain.state.tokenCount).to.equal(2);
+    chain.state.rollback(inner);
+    expect(chain.state.root().equals(root1)).to.equal(true);
+    expect(chain.state.tokenCount).to.equal(1);
+    chain.state.rollback(outer);
+    expect(chain.state.root().equals(root0)).to.equal(true);
+    expect(chain.state.indexOf(bob.address.toLowerCase())).to.equal(undefined);
+    expect(() => chain.state.rollback(inner)).to.throw(/not open/);
+  });
+
+  it("keeps released changes while an older checkpoint stays open", async () => {
+    const { chain, alice, bob } = fundedChain();
+    const root0 = chain.state.root();
+    const outer = chain.state.checkpoint();
+    const inner = chain.state.checkpoint();
+    const b = chain.builder();
+    b.addTransaction(await signParsed(alice, { to: bob.address, value: 1n, nonce: 0 }));
+    b.seal(1);
+    chain.state.release(outer);
+    const root1 = chain.state.root();
+    expect(root1.equals(root0)).to.equal(false);
+    chain.state.rollback(inner);
+    expect(chain.state.root().equals(root0)).to.equal(true);
+  });
+});
