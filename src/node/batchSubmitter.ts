@@ -8,6 +8,7 @@ import { MAX_COMMITMENTS_PER_BATCH } from "../core/constants";
 import type { ChainStore, L2Block } from "./chainStore";
 import type { L1Contracts } from "./l1Contracts";
 import type { Logger } from "./logger";
+import type { FaultInjector } from "./faults";
 
 export interface BatchSubmitterOptions {
   /** Post once this many bytes of commitments are waiting (and never post more in one batch). */
@@ -16,11 +17,19 @@ export interface BatchSubmitterOptions {
   maxBatchAgeMs: number;
   logger: Logger;
   nowMs?: () => number;
+  /** Tops up the proposer bond before posting (after a slashing, say). */
+  ensureBond?: () => Promise<void>;
+  /** Faulty mode: corrupts one batch on purpose (local L1 only). */
+  injector?: FaultInjector;
 }
 
 export class BatchSubmitter {
   private inFlight: Promise<void> | null = null;
   private readonly sealedAt = new Map<number, number>();
+  /** Index of a batch posted faulty on purpose: nothing is posted on top of it until it is reverted. */
+  private heldFor: number | null = null;
+  /** Batches reverted on L1 by fraud proofs so far, as this submitter saw them. */
+  revertedSeen = 0;
 
   constructor(
     private readonly l1: L1Contracts,
@@ -35,16 +44,38 @@ export class BatchSubmitter {
 
   /** Posts a batch if one is due; resolves when that submission (if any) has finished. */
   async tick(force = false): Promise<void> {
-    if (this.inFlight) return this.inFlight;
+    if (!this.inFlight) {
+      this.inFlight = this.run(force).finally(() => {
+        this.inFlight = null;
+      });
+    }
+    return this.inFlight;
+  }
+
+  private async run(force: boolean): Promise<void> {
+    await this.reconcile();
+    if (this.heldFor !== null) return;
     const blocks = this.chain.unbatched();
     if (blocks.length === 0) return;
     const bytes = blocks.reduce((n, b) => n + b.body.length + 2, 0);
     const age = this.nowMs() - (this.sealedAt.get(blocks[0].number) ?? 0);
     if (!force && bytes < this.options.maxBatchBytes && age < this.options.maxBatchAgeMs) return;
-    this.inFlight = this.submit(this.take(blocks)).finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    await this.options.ensureBond?.();
+    await this.submit(this.take(blocks));
+  }
+
+  /**
+   * Notices batches of ours that a fraud proof reverted: their blocks become unposted again and
+   * are posted anew (honestly) from the last good state on L1.
+   */
+  private async reconcile(): Promise<void> {
+    if (this.chain.batches.length === 0) return;
+    const onChain = Number(await this.l1.rollup.batchCount());
+    if (onChain >= this.chain.batches.length) return;
+    const dropped = this.chain.dropBatchesFrom(onChain);
+    this.revertedSeen += dropped.length;
+    if (this.heldFor !== null && this.heldFor >= onChain) this.heldFor = null;
+    this.options.logger.warn({ from: onChain, batches: dropped.length }, "batches reverted by a fraud proof; posting the blocks again from the last good state");
   }
 
   /** Waits for the submission in flight, if any. */
@@ -67,14 +98,19 @@ export class BatchSubmitter {
     const index = this.chain.batches.length;
     const pre = this.chain.block(blocks[0].number - 1)!.stateRoot;
     const last = blocks[blocks.length - 1];
-    const data = encodeBatch(blocks.map((b) => b.body));
+    let outgoing = { bodies: blocks.map((b) => b.body), queueCount: last.queueIndex };
+    const injector = this.options.injector;
+    const faulty = injector !== undefined && injector.ready(blocks);
+    if (faulty) outgoing = await injector.corrupt(outgoing, last.number);
+    const data = encodeBatch(outgoing.bodies);
     const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}`, bytes: data.length });
     try {
       if (await this.adoptLanded(index, blocks)) return;
-      const tx = await this.l1.rollup.submitBatch(index, pre, last.queueIndex, data);
+      const tx = await this.l1.rollup.submitBatch(index, pre, outgoing.queueCount, data);
       const receipt = await tx.wait();
       if (!receipt || receipt.status !== 1) throw new Error(`submission ${tx.hash} failed`);
       this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: tx.hash, l1Block: receipt.blockNumber });
+      if (faulty) this.heldFor = index;
       for (const b of blocks) this.sealedAt.delete(b.number);
       log.info({ l1Tx: tx.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
     } catch (e) {

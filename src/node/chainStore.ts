@@ -116,6 +116,13 @@ export class ChainStore {
     return out;
   }
 
+  /** Batches from `index` on were reverted on L1: their blocks are unposted again. */
+  dropBatchesFrom(index: number): BatchRecord[] {
+    const dropped = this.batches.splice(index);
+    for (const r of dropped) for (let n = r.firstBlock; n <= r.lastBlock; n++) this.blocks[n].batchIndex = null;
+    return dropped;
+  }
+
   recordBatch(record: BatchRecord): void {
     for (let n = record.firstBlock; n <= record.lastBlock; n++) this.blocks[n].batchIndex = record.index;
     this.batches.push(record);

@@ -33,6 +33,7 @@ export interface RollupCounts {
   queueLength: bigint;
   batchCount: bigint;
   finalBatchCount: bigint;
+  revertedBatchCount: bigint;
 }
 
 export class L1Contracts {
@@ -78,11 +79,12 @@ export class L1Contracts {
   }
 
   async counts(): Promise<RollupCounts> {
-    const [queueLength, batchCount, finalBatchCount] = await Promise.all([
+    const [queueLength, batchCount, finalBatchCount, revertedBatchCount] = await Promise.all([
       this.bridge.queueLength(),
       this.rollup.batchCount(),
       this.rollup.finalBatchCount(),
+      this.rollup.revertedBatchCount(),
     ]);
-    return { queueLength, batchCount, finalBatchCount };
+    return { queueLength, batchCount, finalBatchCount, revertedBatchCount };
   }
 }

@@ -19,7 +19,7 @@ export interface L1FollowerOptions {
 
 export class L1Follower {
   private nextBlock: number;
-  counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n };
+  counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n, revertedBatchCount: 0n };
 
   constructor(
     private readonly l1: L1Contracts,

@@ -81,6 +81,11 @@ export class Sequencer {
     }
   }
 
+  /** L1 queue entry `index`, if known. */
+  queueEntry(index: bigint): QueueEntry | undefined {
+    return this.queue[Number(index)];
+  }
+
   addTokenMetadata(meta: TokenMetadata[]): void {
     for (const m of meta) this.tokenMeta.set(m.tokenId, m);
   }

@@ -12,6 +12,7 @@ import type { Logger } from "./logger";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
 import { RpcServer } from "../rpc/server";
 import type { TxResult } from "../core/execute";
+import { FaultInjector, type FaultKind } from "./faults";
 
 export interface SequencerNodeConfig {
   l1Provider: Provider;
@@ -32,13 +33,15 @@ export interface SequencerNodeConfig {
   autoBond: boolean;
   rpc: { host: string; port: number } | null;
   logger: Logger;
+  /** Faulty mode: corrupt one batch with this kind of fraud (local L1 only; off by default). */
+  faulty?: FaultKind;
 }
 
 export class SequencerNode implements L2Backend {
   readonly sequencer: Sequencer;
   readonly l1: L1Contracts;
   readonly follower: L1Follower;
-  readonly submitter: BatchSubmitter;
+  submitter: BatchSubmitter;
   private rpcServer: RpcServer | null = null;
   private timers: NodeJS.Timeout[] = [];
   private polling: Promise<void> | null = null;
@@ -49,8 +52,19 @@ export class SequencerNode implements L2Backend {
     this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
-    this.submitter = new BatchSubmitter(this.l1, this.sequencer.chain, { maxBatchBytes: config.maxBatchBytes, maxBatchAgeMs: config.maxBatchAgeMs, logger: config.logger });
+    this.submitter = this.createSubmitter();
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
+  }
+
+  private createSubmitter(injector?: FaultInjector): BatchSubmitter {
+    const c = this.config;
+    return new BatchSubmitter(this.l1, this.sequencer.chain, {
+      maxBatchBytes: c.maxBatchBytes,
+      maxBatchAgeMs: c.maxBatchAgeMs,
+      logger: c.logger,
+      ensureBond: c.autoBond ? () => this.ensureBond() : undefined,
+      injector,
+    });
   }
 
   // --- L2Backend -----------------------------------------------------------------------
@@ -83,7 +97,7 @@ export class SequencerNode implements L2Backend {
     return {
       l2BlockNumber: this.chain.latest.number,
       stateRoot: this.chain.latest.stateRoot,
-      batches: { posted: Number(counts.batchCount), final: Number(counts.finalBatchCount), reverted: 0 },
+      batches: { posted: Number(counts.batchCount), final: Number(counts.finalBatchCount), reverted: Number(counts.revertedBatchCount) },
       pendingDeposits: Math.max(0, Number(counts.queueLength - this.state.queueIndex)),
       l1: { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId },
     };
@@ -93,6 +107,17 @@ export class SequencerNode implements L2Backend {
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
     if (this.config.autoBond) await this.ensureBond();
+    if (this.config.faulty) {
+      const injector = await FaultInjector.create(this.config.faulty, {
+        l1: this.l1,
+        chainId: this.config.chainId,
+        blocks: this.chain.blocks,
+        queue: (i) => this.sequencer.queueEntry(i),
+        logger: this.config.logger,
+      });
+      this.submitter = this.createSubmitter(injector);
+      this.config.logger.warn({ fault: this.config.faulty }, "FAULTY MODE: one batch will carry this fraud");
+    }
     await this.pollL1();
     if (this.config.rpc) {
       this.rpcServer = new RpcServer(createMethods(this), { ...this.config.rpc, logger: this.config.logger });
