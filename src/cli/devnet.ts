@@ -4,6 +4,7 @@
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../node/logger";
+import { FAULT_KINDS, type FaultKind } from "../node/faults";
 
 const port = (v: string) => {
   const n = Number(v);
@@ -16,6 +17,11 @@ const positive = (v: string) => {
   return n;
 };
 
+const faultKind = (v: string) => {
+  if (!(FAULT_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${FAULT_KINDS.join(", ")}`);
+  return v as FaultKind;
+};
+
 const program = new Command("devnet")
   .description("Run Cairn locally: embedded Hardhat L1, contracts, sequencer and L2 JSON-RPC")
   .option("--host <host>", "interface to bind", "127.0.0.1")
@@ -24,10 +30,11 @@ const program = new Command("devnet")
   .option("--accounts <n>", "funded test keys", positive, 5)
   .option("--block-time <ms>", "L2 block time in milliseconds", positive, 100)
   .option("--config <file>", "where to write the devnet description", ".cairn/devnet.json")
+  .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
   .parse();
 
 async function main(): Promise<void> {
-  const opts = program.opts<{ host: string; l1Port: number; l2Port: number; accounts: number; blockTime: number; config: string }>();
+  const opts = program.opts<{ host: string; l1Port: number; l2Port: number; accounts: number; blockTime: number; config: string; faulty?: FaultKind }>();
   const logger = createLogger("devnet");
   // Loaded here so --help answers without starting Hardhat.
   const { startDevnet } = await import("../node/devnet");
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
     configPath: path.resolve(opts.config),
     blockTimeMs: opts.blockTime,
     logger,
+    faulty: opts.faulty,
   });
   printSummary(devnet.info, path.resolve(opts.config));
 
@@ -63,7 +71,8 @@ function printSummary(info: import("../node/devnet").DevnetInfo, configPath: str
     `  Bridge        ${info.contracts.bridge}`,
     `  Test token    ${info.testToken.symbol}: L1 ${info.testToken.l1}  L2 ${info.testToken.l2}`,
     `  Withdrawals   send withdraw(l1Recipient, token, amount) to ${info.withdrawalPredeploy}`,
-    `  Challenge     ${info.params.challengeWindow}s window (advance L1 time with evm_increaseTime)`,
+    `  Challenge     ${info.params.challengeWindow}s window (advance L1 time with evm_increaseTime); challenger ${info.challenger.l1Address}`,
+    ...(info.faulty ? [`  FAULTY MODE   the sequencer will post one batch with fraud "${info.faulty}"; watch the challenger revert it`] : []),
     "",
     "  Funded test keys (100 ETH and 10,000 CTT on L2; ETH and 1,000,000 CTT on L1):",
     ...info.accounts.map((a) => `    ${a.address}  ${a.privateKey}`),

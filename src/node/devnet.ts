@@ -11,6 +11,8 @@ import { HDNodeWallet, Mnemonic, parseEther, type Signer } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode } from "./sequencerNode";
+import { Challenger } from "./challenger";
+import type { FaultKind } from "./faults";
 import { SEQUENCER_DEFAULTS } from "./config";
 import type { Logger } from "./logger";
 import { l2TokenAddress } from "../core/hashing";
@@ -27,12 +29,16 @@ export interface DevnetOptions {
   configPath: string;
   blockTimeMs: number;
   logger: Logger;
+  /** Faulty mode: the sequencer posts one fraudulent batch of this kind. */
+  faulty?: FaultKind;
 }
 
 export interface DevnetInfo {
   l1: { rpcUrl: string; chainId: number };
   l2: { rpcUrl: string; chainId: number };
-  contracts: { bridge: string; rollup: string; deployBlock: number };
+  contracts: { bridge: string; rollup: string; fraudVerifier: string; deployBlock: number };
+  challenger: { l1Address: string };
+  faulty: FaultKind | null;
   testToken: { l1: string; l2: string; name: string; symbol: string; decimals: number };
   withdrawalPredeploy: string;
   params: { challengeWindow: number; inclusionWindow: number; sequencerTimeout: number; bondSize: string };
@@ -42,6 +48,7 @@ export interface DevnetInfo {
 export interface Devnet {
   info: DevnetInfo;
   node: SequencerNode;
+  challenger: Challenger;
   stop(): Promise<void>;
 }
 
@@ -83,8 +90,23 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       blockTimeMs: options.blockTimeMs,
       rpc: { host: options.host, port: options.l2Port },
       logger: log,
+      faulty: options.faulty,
     });
     await node.start();
+
+    // The challenger follows L1 only, with its own key (Hardhat's last default account).
+    const challengerSigner = signers[signers.length - 1];
+    const challenger = new Challenger({
+      l1Provider: hre.ethers.provider,
+      l1Signer: challengerSigner,
+      addresses: d.addresses,
+      startBlock: d.deployBlock,
+      confirmations: 0,
+      chainId: DEVNET_PARAMS.l2ChainId,
+      pollMs: 500,
+      logger: log.child({ name: "challenger" }),
+    });
+    challenger.start();
 
     const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
     const keys = Array.from({ length: options.accounts }, (_, i) => HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i + 1}`));
@@ -103,6 +125,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       l1: { rpcUrl: l1Url, chainId: Number((await hre.ethers.provider.getNetwork()).chainId) },
       l2: { rpcUrl: node.rpcUrl!, chainId: Number(DEVNET_PARAMS.l2ChainId) },
       contracts: { ...d.addresses, deployBlock: d.deployBlock },
+      challenger: { l1Address: challengerSigner.address },
+      faulty: options.faulty ?? null,
       testToken: { l1: tokenAddress, l2: l2TokenAddress(tokenAddress), name: "Cairn Test Token", symbol: "CTT", decimals: 18 },
       withdrawalPredeploy: WITHDRAWAL_PREDEPLOY,
       params: {
@@ -125,9 +149,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     return {
       info,
       node,
+      challenger,
       async stop() {
         if (stopped) return;
         stopped = true;
+        await challenger.stop();
         await node.stop();
         await server.close();
       },
