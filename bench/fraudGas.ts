@@ -1,0 +1,211 @@
+/**
+ * `npm run bench:fraud`: L1 gas of the worst-case fraud proof of each kind, at the maximum
+ * commitment size (64 operations, the fraud in the last one or in the claimed roots, so the
+ * verifier replays everything first), on a state of 100,000 accounts. Prints one JSON object.
+ *
+ * The pre-state is claimed by an unchallenged batch 0 (the verifier takes a commitment's
+ * pre-state root as given, so only the disputed commitment needs to be honest up to its fraud).
+ */
+import hre from "hardhat";
+import { Interface, Wallet, parseEther, type HDNodeWallet } from "ethers";
+import { deployCairn } from "../deploy/cairn";
+import { DEVNET_PARAMS } from "../deploy/params";
+import { L1Contracts } from "../src/node/l1Contracts";
+import { L2State } from "../src/core/state";
+import { BlockBuilder } from "../src/core/blockBuilder";
+import { encodeBatch, encodeCommitment, type Commitment } from "../src/core/commitment";
+import { summarizeBatch } from "../src/core/batch";
+import { positionalProof } from "../src/core/merkle";
+import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
+import { parseRawTransaction, toSignedOp } from "../src/core/intake";
+import { indexWidth, type Op } from "../src/core/ops";
+import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
+import { l2TokenAddress } from "../src/core/hashing";
+import { replayCommitment } from "../src/core/replay";
+import type { QueueEntry } from "../src/core/execute";
+
+const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
+const BASE_FEE = 10_000_000n;
+const FILLER_ACCOUNTS = 100_000;
+const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
+const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+
+async function main(): Promise<void> {
+  const [deployer, funder] = await hre.ethers.getSigners();
+  const d = await deployCairn(deployer, DEVNET_PARAMS);
+  const token = await hre.ethers.deployContract("TestToken", ["Bench", "B", 18], funder);
+  await d.bridge.registerToken(token);
+  await (token as unknown as { mint(a: string, v: bigint): Promise<unknown> }).mint(funder.address, parseEther("1000000"));
+  await (token as unknown as { approve(a: string, v: bigint): Promise<unknown> }).approve(d.addresses.bridge, parseEther("1000000"));
+  // Real L1 queue entries for the deposit kinds: the verifier authenticates them on the Bridge.
+  for (let i = 0; i < 2; i++) await d.bridge.connect(funder).depositETH(Wallet.createRandom().address, { value: 1000n });
+  await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize * 20n });
+  const l1 = new L1Contracts(hre.ethers.provider, d.addresses, deployer);
+  const queue = await l1.queueEntries(0, await hre.ethers.provider.getBlockNumber());
+  const queueEntry = (i: bigint): QueueEntry | undefined => queue[Number(i)];
+  const l2Token = l2TokenAddress((await token.getAddress()).toLowerCase());
+
+  // The pre-state: the token registration consumed, 64 funded senders, 100,000 other accounts.
+  const state = L2State.genesis();
+  const boot = new BlockBuilder(state, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, queueEntry });
+  boot.addQueueEntry();
+  boot.seal(1);
+  const senders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
+  for (const s of senders) {
+    const i = state.createAccount(s.address.toLowerCase());
+    state.setBalance(i, parseEther("10"));
+    state.setTokenBalance(i, 0, parseEther("10"));
+  }
+  for (let i = 0; i < FILLER_ACCOUNTS; i++) state.createAccount("0x" + (0x10000000 + i).toString(16).padStart(40, "0"));
+  const genesisRoot = Buffer.from((await d.rollup.genesisStateRoot()).slice(2), "hex");
+  const preRoot = state.root();
+  const fake0 = encodeCommitment({ postStateRoot: preRoot, withdrawalRoot: null, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] }, indexWidth(1));
+  await d.rollup.submitBatch(0, genesisRoot, 1, encodeBatch([fake0]));
+
+  const width = indexWidth(state.accountCount);
+  const sign = async (w: HDNodeWallet, tx: Record<string, unknown>, opts: { chainId?: bigint; nonce?: number } = {}) => {
+    const chainId = opts.chainId ?? CHAIN_ID;
+    const raw = await w.signTransaction({ type: 2, chainId, nonce: opts.nonce ?? 0, gasLimit: 200_000n, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, ...tx });
+    const parsed = parseRawTransaction(raw, chainId);
+    return { op: toSignedOp(state, parsed, 0, { checkNonce: false }), fee: parsed.fee };
+  };
+  const tokenTransfer = (w: HDNodeWallet) => sign(w, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 12n * 10n ** 16n]) });
+  const tokenWithdrawal = (w: HDNodeWallet) => sign(w, { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [w.address, l2Token, 12n * 10n ** 16n]) });
+
+  /** 63 (or 64) heavy honest operations — token transfers to new accounts — and a final one. */
+  const fillers = async (n: number, make = tokenTransfer) => {
+    const out: Op[] = [];
+    let fee;
+    for (let i = 0; i < n; i++) {
+      const s = await make(senders[i]);
+      out.push(s.op);
+      fee = s.fee;
+    }
+    return { ops: out, fee: fee! };
+  };
+  /** Builds the commitment, claiming the roots src/core computes for its valid prefix. */
+  const commitment = (ops: Op[], fees: Commitment["fees"], mutate: (c: Commitment) => void = () => {}) => {
+    const cp = state.checkpoint();
+    const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, width, queueEntry };
+    const { applyOp } = require("../src/core/execute") as typeof import("../src/core/execute");
+    const results = [];
+    for (const op of ops) {
+      try {
+        results.push(applyOp(state, op, env));
+      } catch {
+        break;
+      }
+    }
+    const { withdrawalTree } = require("../src/core/blockBuilder") as typeof import("../src/core/blockBuilder");
+    const w = withdrawalTree(results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : [])));
+    const c: Commitment = { postStateRoot: state.root(), withdrawalRoot: w ? w.getRoot() : null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees, ops };
+    state.rollback(cp);
+    mutate(c);
+    return encodeCommitment(c, width);
+  };
+
+  const last = senders[MAX_OPS_PER_COMMITMENT - 1];
+  const cases: Record<string, () => Promise<{ body: Buffer; queueCount?: bigint }>> = {
+    "bad-signature": async () => {
+      const f = await fillers(63);
+      const { op } = await tokenTransfer(last);
+      const r = Buffer.from(op.sig.r);
+      r[31] ^= 1;
+      return { body: commitment([...f.ops, { ...op, sig: { ...op.sig, r } } as Op], [f.fee]) };
+    },
+    "wrong-chain": async () => {
+      const f = await fillers(63);
+      const { op } = await sign(last, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 1n]) }, { chainId: 1n });
+      return { body: commitment([...f.ops, op], [f.fee]) };
+    },
+    nonce: async () => {
+      const f = await fillers(63);
+      const { op } = await sign(last, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 1n]) }, { nonce: 3 });
+      return { body: commitment([...f.ops, op], [f.fee]) };
+    },
+    "insufficient-balance": async () => {
+      const f = await fillers(63);
+      const { op } = await sign(last, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, parseEther("11")]) });
+      return { body: commitment([...f.ops, op], [f.fee]) };
+    },
+    "unknown-token": async () => {
+      const f = await fillers(63);
+      const { op } = await tokenTransfer(last);
+      return { body: commitment([...f.ops, { ...op, tokenId: 7 } as Op], [f.fee]) };
+    },
+    malformed: async () => {
+      const f = await fillers(64);
+      const body = commitment(f.ops, [f.fee]);
+      return { body: body.subarray(0, body.length - 1) };
+    },
+    "unknown-account": async () => {
+      const f = await fillers(63);
+      const { op } = await tokenTransfer(last);
+      return { body: commitment([...f.ops, { ...op, kind: OpKind.TOKEN_TRANSFER, to: state.accountCount + 1000 } as Op], [f.fee]) };
+    },
+    "deposit-skipped": async () => {
+      const f = await fillers(64);
+      return { body: commitment(f.ops, [f.fee]), queueCount: 2n };
+    },
+    "deposit-misapplied": async () => {
+      const f = await fillers(63);
+      return { body: commitment([...f.ops, { kind: OpKind.QUEUE, credit: "existing", index: 1 }], [f.fee]), queueCount: 2n };
+    },
+    "deposit-amount": async () => {
+      const f = await fillers(63);
+      return { body: commitment([...f.ops, { kind: OpKind.QUEUE, credit: "new" }], [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), queueCount: 2n };
+    },
+    "post-state": async () => {
+      const f = await fillers(64);
+      return { body: commitment(f.ops, [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
+    },
+    "withdrawal-root": async () => {
+      const f = await fillers(64, tokenWithdrawal);
+      return { body: commitment(f.ops, [f.fee], (c) => void (c.withdrawalRoot = Buffer.alloc(32, 1))) };
+    },
+  };
+
+  const gas: Record<string, number> = {};
+  const calldata: Record<string, number> = {};
+  for (const [kind, build] of Object.entries(cases)) {
+    const { body, queueCount = 1n } = await build();
+    const batchIndex = Number(await d.rollup.batchCount());
+    await d.rollup.submitBatch(batchIndex, hex(preRoot), queueCount, encodeBatch([body]));
+    const position = { queueLimit: queueCount, lastInBatch: true };
+    const { verdict, witness } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
+    if (verdict.ok) throw new Error(`${kind}: src/core finds no fraud`);
+    const path = positionalProof(summarizeBatch(preRoot, [body]).leaves, 0).map(hex);
+    const tx = await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(body), path, witness, { gasLimit: 16_777_216 });
+    const receipt = (await tx.wait())!;
+    const proven = receipt.logs.map((l) => d.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
+    if (!proven) throw new Error(`${kind}: not proven`);
+    const expected = onChainVerdict(verdict);
+    if (Number(proven.args.kind) !== expected.kind) throw new Error(`${kind}: verifier says ${proven.args.kind}, src/core ${expected.kind}`);
+    gas[kind] = Number(receipt.gasUsed);
+    calldata[kind] = (tx.data.length - 2) / 2;
+    await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
+    void replayCommitment;
+  }
+  const worst = Math.max(...Object.values(gas));
+  process.stdout.write(
+    JSON.stringify(
+      {
+        fraudProofGas: gas,
+        fraudProofCalldataBytes: calldata,
+        worst,
+        target: 3_000_000,
+        withinTarget: worst <= 3_000_000,
+        l1TxGasCap: 16_777_216,
+        setup: { opsPerCommitment: MAX_OPS_PER_COMMITMENT, accounts: state.accountCount, hardfork: hre.config.networks.hardhat.hardfork ?? "default (osaka)" },
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:fraud failed: ${(e as Error).stack}\n`);
+  process.exitCode = 1;
+});
