@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     const { verdict, witness } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
     if (verdict.ok) throw new Error(`${kind}: src/core finds no fraud`);
     const path = positionalProof(summarizeBatch(preRoot, [body]).leaves, 0).map(hex);
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${kind}: verifyGas=${await d.verifier.verify.estimateGas(body, witness, { preStateRoot: hex(preRoot), chainId: CHAIN_ID, bridge: d.addresses.bridge, queueLimit: queueCount, lastInBatch: true })} accounts=${witness.accounts.length} siblings=${witness.accountProof.length} tokenSiblings=${witness.accounts.reduce((n, a) => n + a.tokenProof.length, 0)} body=${body.length}\n`);
     const tx = await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(body), path, witness, { gasLimit: 16_777_216 });
     const receipt = (await tx.wait())!;
     const proven = receipt.logs.map((l) => d.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
