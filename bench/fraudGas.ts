@@ -173,11 +173,11 @@ async function main(): Promise<void> {
     const batchIndex = Number(await d.rollup.batchCount());
     await d.rollup.submitBatch(batchIndex, hex(preRoot), queueCount, encodeBatch([body]));
     const position = { queueLimit: queueCount, lastInBatch: true };
-    const { verdict, witness } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
+    const { verdict, witness, packed } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
     if (verdict.ok) throw new Error(`${kind}: src/core finds no fraud`);
     const path = positionalProof(summarizeBatch(preRoot, [body]).leaves, 0).map(hex);
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${kind}: verifyGas=${await d.verifier.verify.estimateGas(body, witness, { preStateRoot: hex(preRoot), chainId: CHAIN_ID, bridge: d.addresses.bridge, queueLimit: queueCount, lastInBatch: true })} accounts=${witness.accounts.length} siblings=${witness.accountProof.length} tokenSiblings=${witness.accounts.reduce((n, a) => n + a.tokenProof.length, 0)} body=${body.length}\n`);
-    const tx = await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(body), path, witness, { gasLimit: 16_777_216 });
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${kind}: verifyGas=${await d.verifier.verify.estimateGas(body, packed, { preStateRoot: hex(preRoot), chainId: CHAIN_ID, bridge: d.addresses.bridge, queueLimit: queueCount, lastInBatch: true })} accounts=${witness.accounts.length} siblings=${witness.accountProof.length} tokenSiblings=${witness.accounts.reduce((n, a) => n + a.tokenProof.length, 0)} body=${body.length}\n`);
+    const tx = await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(body), path, packed, { gasLimit: 16_777_216 });
     const receipt = (await tx.wait())!;
     const proven = receipt.logs.map((l) => d.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
     if (!proven) throw new Error(`${kind}: not proven`);

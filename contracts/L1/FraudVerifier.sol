@@ -43,8 +43,25 @@ contract FraudVerifier is IFraudVerifier {
         address addr;
         uint64 nonce;
         uint256 balance;
+        bytes32 tokenRoot; // pre-state token root
         uint8[] tokenIds;
         uint256[] tokenBalances;
+        uint256 tokenProofAt; // slices of the witness: the token multiproof
+        uint256 tokenProofLen;
+        uint256 tokenFlagsAt;
+        uint256 tokenFlagsLen;
+    }
+
+    /// @dev Where the parts of the packed witness are.
+    struct Layout {
+        bytes32 accountsRoot;
+        uint256 proofAt;
+        uint256 proofLen;
+        uint256 flagsAt;
+        uint256 flagsLen;
+        uint256 queueAt;
+        uint256 queueCount;
+        uint256 preQueueIndex;
     }
 
     struct Op {
@@ -87,27 +104,19 @@ contract FraudVerifier is IFraudVerifier {
     }
 
     /// @inheritdoc IFraudVerifier
-    function verify(bytes calldata body, Witness calldata witness, Context calldata context)
+    function verify(bytes calldata body, bytes calldata witness, Context calldata context)
         external
         view
         returns (FraudKind, Reason, uint256)
     {
-        bytes32 preRoot = _stateRoot(
-            witness.pre.accountsRoot,
-            witness.pre.accountCount,
-            witness.pre.queueIndex,
-            witness.pre.withdrawalCount,
-            witness.pre.tokenCount
-        );
-        if (preRoot != context.preStateRoot) revert FraudWitnessPreStateMismatch(context.preStateRoot, preRoot);
-
-        Run memory run = _loadWitness(witness);
+        (Run memory run, Layout memory lay) = _loadWitness(witness, context.preStateRoot);
         (bool ok, Header memory header, Op[] memory ops) = _decode(body, run.width);
         if (!ok) return (FraudKind.MALFORMED, Reason.NONE, 0);
 
         for (uint256 i = 0; i < ops.length; i++) {
-            Reason reason =
-                ops[i].kind == OP_QUEUE ? _applyQueue(run, ops[i], witness, context) : _applySigned(run, header, ops[i], context);
+            Reason reason = ops[i].kind == OP_QUEUE
+                ? _applyQueue(run, ops[i], witness, lay, context)
+                : _applySigned(run, header, ops[i], context);
             if (reason != Reason.NONE) return (FraudKind.INVALID_OPERATION, reason, i);
         }
 
@@ -115,7 +124,7 @@ contract FraudVerifier is IFraudVerifier {
         if (withdrawalRoot != (header.hasWithdrawals ? header.withdrawalRoot : bytes32(0))) {
             return (FraudKind.WRONG_WITHDRAWAL_ROOT, Reason.NONE, 0);
         }
-        bytes32 postRoot = _stateRoot(_accountsRoot(run, witness), run.accountCount, run.queueIndex, run.withdrawalCount, run.tokenCount);
+        bytes32 postRoot = _stateRoot(_accountsRoot(run, witness, lay), run.accountCount, run.queueIndex, run.withdrawalCount, run.tokenCount);
         if (postRoot != header.postStateRoot) return (FraudKind.WRONG_POST_STATE, Reason.NONE, 0);
         if (context.lastInBatch && run.queueIndex != context.queueLimit) return (FraudKind.QUEUE_COUNT_MISMATCH, Reason.NONE, 0);
         return (FraudKind.NONE, Reason.NONE, 0);
@@ -125,84 +134,129 @@ contract FraudVerifier is IFraudVerifier {
     // Witness
     // ---------------------------------------------------------------------------------------
 
-    /// @dev Checks every witnessed leaf and token balance against the pre-state and copies them
-    ///      into memory for the replay.
-    function _loadWitness(Witness calldata w) private pure returns (Run memory run) {
-        uint256 n = w.accounts.length;
-        run.accounts = new Account[](n);
-        run.accountCount = w.pre.accountCount;
-        run.queueIndex = w.pre.queueIndex;
-        run.withdrawalCount = w.pre.withdrawalCount;
-        run.tokenCount = w.pre.tokenCount;
-        run.withdrawals = new bytes32[](MAX_OPS);
-        run.width = _indexWidth(w.pre.accountCount);
-        if (n == 0) return run;
+    /// @dev Reads `n` bytes of the witness as a big-endian integer; malformed past the end.
+    function _take(bytes calldata w, Cursor memory c, uint256 n) private pure returns (uint256 v) {
+        if (c.at + n > w.length) revert FraudWitnessMalformed(c.at);
+        if (n > 0) v = uint256(bytes32(w[c.at:c.at + n])) >> (8 * (32 - n));
+        c.at += n;
+    }
 
+    /// @dev Parses the packed witness, checks the pre-state fields against the pre-state root and
+    ///      every witnessed leaf and token balance against the pre-state, and copies them into
+    ///      memory for the replay.
+    function _loadWitness(bytes calldata w, bytes32 preStateRoot) private pure returns (Run memory run, Layout memory lay) {
+        Cursor memory c;
+        lay.accountsRoot = bytes32(_take(w, c, 32));
+        run.accountCount = _take(w, c, 8);
+        run.queueIndex = _take(w, c, 8);
+        lay.preQueueIndex = run.queueIndex;
+        run.withdrawalCount = _take(w, c, 8);
+        run.tokenCount = _take(w, c, 8);
+        bytes32 computed = _stateRoot(lay.accountsRoot, run.accountCount, run.queueIndex, run.withdrawalCount, run.tokenCount);
+        if (computed != preStateRoot) revert FraudWitnessPreStateMismatch(preStateRoot, computed);
+        run.withdrawals = new bytes32[](MAX_OPS);
+        run.width = _indexWidth(run.accountCount);
+
+        uint256 n = _take(w, c, 2);
+        run.accounts = new Account[](n);
         bytes32[] memory tokenZero = MultiProof.zeroHashes(TOKEN_DEPTH);
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
-            AccountWitness calldata a = w.accounts[i];
-            // An index below the account count holds an account; one at or above it is empty.
-            if (a.empty != (a.index >= w.pre.accountCount)) revert FraudWitnessInconsistent(a.index);
+            Account memory a = _readAccount(w, c, run.accountCount, tokenZero);
+            if (i > 0 && a.index <= indices[i - 1]) revert FraudWitnessMalformed(c.at);
             indices[i] = a.index;
-            bytes32 tokenRoot = a.empty ? tokenZero[TOKEN_DEPTH] : a.tokenRoot;
-            if (a.tokenIds.length > 0) {
-                bytes32 computed = _tokenRoot(a.tokenIds, a.tokenBalances, a.tokenProof, a.tokenZeroFlags, tokenZero);
-                if (computed != tokenRoot || (a.empty && _anyNonZero(a.tokenBalances))) revert FraudWitnessTokensMismatch(a.index);
-            }
-            leaves[i] = a.empty ? bytes32(0) : _accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot);
-            run.accounts[i] = Account({
-                index: a.index,
-                exists: !a.empty,
-                addr: a.empty ? address(0) : a.addr,
-                nonce: a.empty ? 0 : a.nonce,
-                balance: a.empty ? 0 : a.balance,
-                tokenIds: a.tokenIds,
-                tokenBalances: a.tokenBalances
-            });
+            leaves[i] = a.exists ? _accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot) : bytes32(0);
+            run.accounts[i] = a;
         }
-        bytes32 root =
-            MultiProof.root(ACCOUNT_DEPTH, indices, leaves, w.accountProof, w.accountZeroFlags, MultiProof.zeroHashes(ACCOUNT_DEPTH));
-        if (root != w.pre.accountsRoot) revert FraudWitnessAccountsMismatch(w.pre.accountsRoot, root);
+        lay.proofLen = _take(w, c, 2) * 32;
+        lay.proofAt = c.at;
+        c.at += lay.proofLen;
+        lay.flagsLen = _take(w, c, 2);
+        lay.flagsAt = c.at;
+        c.at += lay.flagsLen;
+        lay.queueCount = _take(w, c, 1);
+        lay.queueAt = c.at;
+        if (c.at + lay.queueCount * 54 != w.length) revert FraudWitnessMalformed(c.at);
+        if (n == 0) return (run, lay);
+        bytes32 root = MultiProof.root(
+            ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], MultiProof.zeroHashes(ACCOUNT_DEPTH)
+        );
+        if (root != lay.accountsRoot) revert FraudWitnessAccountsMismatch(lay.accountsRoot, root);
+    }
+
+    /// @dev One witnessed account, its token balances checked against its token root.
+    function _readAccount(bytes calldata w, Cursor memory c, uint256 accountCount, bytes32[] memory tokenZero)
+        private
+        pure
+        returns (Account memory a)
+    {
+        a.index = _take(w, c, 3);
+        bool empty = _take(w, c, 1) != 0;
+        // An index below the account count holds an account; one at or above it is empty.
+        if (empty != (a.index >= accountCount)) revert FraudWitnessInconsistent(a.index);
+        a.exists = !empty;
+        a.tokenRoot = tokenZero[TOKEN_DEPTH];
+        if (!empty) {
+            a.addr = address(uint160(_take(w, c, 20)));
+            a.nonce = uint64(_take(w, c, 8));
+            a.balance = _take(w, c, 32);
+            a.tokenRoot = bytes32(_take(w, c, 32));
+        }
+        uint256 t = _take(w, c, 1);
+        a.tokenIds = new uint8[](t);
+        a.tokenBalances = new uint256[](t);
+        for (uint256 k = 0; k < t; k++) {
+            a.tokenIds[k] = uint8(_take(w, c, 1));
+            a.tokenBalances[k] = _take(w, c, 32);
+            if (empty && a.tokenBalances[k] != 0) revert FraudWitnessTokensMismatch(a.index);
+        }
+        a.tokenProofLen = _take(w, c, 1) * 32;
+        a.tokenProofAt = c.at;
+        c.at += a.tokenProofLen;
+        a.tokenFlagsLen = _take(w, c, 1);
+        a.tokenFlagsAt = c.at;
+        c.at += a.tokenFlagsLen;
+        if (c.at > w.length) revert FraudWitnessMalformed(c.at);
+        if (t > 0 && _tokenRoot(a, w, tokenZero) != a.tokenRoot) revert FraudWitnessTokensMismatch(a.index);
     }
 
     /// @dev The post-state account root: the same sibling hashes, the replayed leaves.
-    function _accountsRoot(Run memory run, Witness calldata w) private pure returns (bytes32) {
+    function _accountsRoot(Run memory run, bytes calldata w, Layout memory lay) private pure returns (bytes32) {
         uint256 n = run.accounts.length;
-        if (n == 0) return w.pre.accountsRoot;
+        if (n == 0) return lay.accountsRoot;
         bytes32[] memory tokenZero = MultiProof.zeroHashes(TOKEN_DEPTH);
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
             Account memory a = run.accounts[i];
-            AccountWitness calldata aw = w.accounts[i];
             indices[i] = a.index;
             if (!a.exists) continue;
-            bytes32 tokenRoot = aw.empty ? tokenZero[TOKEN_DEPTH] : aw.tokenRoot;
-            if (a.tokenIds.length > 0) {
-                tokenRoot = _tokenRoot(a.tokenIds, a.tokenBalances, aw.tokenProof, aw.tokenZeroFlags, tokenZero);
-            }
+            bytes32 tokenRoot = a.tokenIds.length > 0 ? _tokenRoot(a, w, tokenZero) : a.tokenRoot;
             leaves[i] = _accountLeaf(a.addr, a.nonce, a.balance, tokenRoot);
         }
-        return MultiProof.root(ACCOUNT_DEPTH, indices, leaves, w.accountProof, w.accountZeroFlags, MultiProof.zeroHashes(ACCOUNT_DEPTH));
+        return MultiProof.root(
+            ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], MultiProof.zeroHashes(ACCOUNT_DEPTH)
+        );
     }
 
-    function _tokenRoot(
-        uint8[] memory ids,
-        uint256[] memory balances,
-        bytes32[] calldata proof,
-        bytes calldata flags,
-        bytes32[] memory zero
-    ) private pure returns (bytes32) {
-        if (ids.length != balances.length) revert MultiProof.MultiProofBadIndices();
-        uint256[] memory indices = new uint256[](ids.length);
-        bytes32[] memory leaves = new bytes32[](ids.length);
-        for (uint256 i = 0; i < ids.length; i++) {
-            indices[i] = ids[i];
-            leaves[i] = bytes32(balances[i]);
+    /// @dev Root of the account's token tree with its current witnessed balances.
+    function _tokenRoot(Account memory a, bytes calldata w, bytes32[] memory zero) private pure returns (bytes32) {
+        uint256 t = a.tokenIds.length;
+        uint256[] memory indices = new uint256[](t);
+        bytes32[] memory leaves = new bytes32[](t);
+        for (uint256 i = 0; i < t; i++) {
+            indices[i] = a.tokenIds[i];
+            leaves[i] = bytes32(a.tokenBalances[i]);
         }
-        return MultiProof.root(TOKEN_DEPTH, indices, leaves, proof, flags, zero);
+        return MultiProof.root(
+            TOKEN_DEPTH,
+            indices,
+            leaves,
+            w[a.tokenProofAt:a.tokenProofAt + a.tokenProofLen],
+            w[a.tokenFlagsAt:a.tokenFlagsAt + a.tokenFlagsLen],
+            zero
+        );
     }
 
     function _find(Run memory run, uint256 index) private pure returns (Account memory) {
@@ -248,9 +302,20 @@ contract FraudVerifier is IFraudVerifier {
     // Queue operations
     // ---------------------------------------------------------------------------------------
 
-    function _applyQueue(Run memory run, Op memory op, Witness calldata w, Context calldata c) private view returns (Reason) {
+    struct QueueEntry {
+        uint8 kind;
+        address account;
+        uint8 tokenId;
+        uint256 amount;
+    }
+
+    function _applyQueue(Run memory run, Op memory op, bytes calldata w, Layout memory lay, Context calldata c)
+        private
+        view
+        returns (Reason)
+    {
         if (run.queueIndex >= c.queueLimit) return Reason.QUEUE_EMPTY;
-        QueueWitness calldata e = _queueEntry(run.queueIndex, w, c.bridge);
+        QueueEntry memory e = _queueEntry(run.queueIndex, w, lay, c.bridge);
         if (e.kind == uint8(Types.QueueKind.TOKEN_REGISTRATION)) {
             if (op.x != 0) return Reason.MALFORMED;
             if (e.tokenId != run.tokenCount) return Reason.MALFORMED;
@@ -284,13 +349,17 @@ contract FraudVerifier is IFraudVerifier {
     }
 
     /// @dev The witnessed entry at queue position `index`, authenticated by the Bridge's running hash.
-    function _queueEntry(uint256 index, Witness calldata w, address bridge) private view returns (QueueWitness calldata e) {
-        uint256 k = index - w.pre.queueIndex;
-        if (k >= w.queue.length) revert FraudWitnessBadQueueEntry(index);
-        e = w.queue[k];
+    function _queueEntry(uint256 index, bytes calldata w, Layout memory lay, address bridge) private view returns (QueueEntry memory e) {
+        uint256 k = index - lay.preQueueIndex;
+        if (k >= lay.queueCount) revert FraudWitnessBadQueueEntry(index);
+        Cursor memory c = Cursor({at: lay.queueAt + k * 54, bad: false});
+        e.kind = uint8(_take(w, c, 1));
+        e.account = address(uint160(_take(w, c, 20)));
+        e.tokenId = uint8(_take(w, c, 1));
+        e.amount = _take(w, c, 32);
+        if (e.kind > uint8(Types.QueueKind.TOKEN_REGISTRATION)) revert FraudWitnessBadQueueEntry(index);
         bytes32 previous = index == 0 ? bytes32(0) : IBridge(bridge).queueAccumulator(index - 1);
         bytes32 stored = IBridge(bridge).queueAccumulator(index);
-        if (e.kind > uint8(Types.QueueKind.TOKEN_REGISTRATION)) revert FraudWitnessBadQueueEntry(index);
         bytes32 computed =
             Hashing.queueAccumulator(previous, Types.QueueKind(e.kind), e.account, e.tokenId, e.amount, uint64(uint256(stored)));
         if (computed != stored) revert FraudWitnessBadQueueEntry(index);
@@ -575,10 +644,4 @@ contract FraudVerifier is IFraudVerifier {
         while (width < ACCOUNT_DEPTH / 8 && maxIndex >> (8 * width) != 0) width++;
     }
 
-    function _anyNonZero(uint256[] calldata values) private pure returns (bool) {
-        for (uint256 i = 0; i < values.length; i++) {
-            if (values[i] != 0) return true;
-        }
-        return false;
-    }
 }

@@ -127,7 +127,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         bytes32 preStateRoot_,
         bytes calldata body,
         bytes32[] calldata path,
-        IFraudVerifier.Witness calldata witness
+        bytes calldata witness
     ) external nonReentrant {
         uint256 count = _batches.length;
         if (batchIndex >= count) revert RollupUnknownBatch(batchIndex, count);
@@ -152,7 +152,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         uint256 commitmentIndex,
         bytes32 preStateRoot_,
         bytes calldata body,
-        IFraudVerifier.Witness calldata witness
+        bytes calldata witness
     ) private view returns (Verdict memory v) {
         IFraudVerifier.Context memory context = IFraudVerifier.Context({
             preStateRoot: preStateRoot_,

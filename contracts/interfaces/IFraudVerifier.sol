@@ -30,44 +30,16 @@ interface IFraudVerifier {
         QUEUE_EMPTY
     }
 
-    /// @notice The counters and account-tree root behind a state root.
-    struct PreState {
-        bytes32 accountsRoot;
-        uint64 accountCount;
-        uint64 queueIndex;
-        uint64 withdrawalCount;
-        uint64 tokenCount;
-    }
-
-    /// @notice The pre-state leaf of one touched account, and its touched token balances.
-    struct AccountWitness {
-        uint32 index;
-        bool empty; // the leaf is empty: an index the commitment creates
-        address addr;
-        uint64 nonce;
-        uint256 balance;
-        bytes32 tokenRoot;
-        uint8[] tokenIds; // strictly increasing
-        uint256[] tokenBalances;
-        bytes32[] tokenProof; // MultiProof of tokenIds against tokenRoot
-        bytes tokenZeroFlags;
-    }
-
-    /// @notice An L1 queue entry the commitment consumes (authenticated against the Bridge).
-    struct QueueWitness {
-        uint8 kind;
-        address account;
-        uint8 tokenId;
-        uint256 amount;
-    }
-
-    struct Witness {
-        PreState pre;
-        AccountWitness[] accounts; // strictly increasing by index
-        bytes32[] accountProof; // MultiProof of the account indices against pre.accountsRoot
-        bytes accountZeroFlags;
-        QueueWitness[] queue; // in queue order, from pre.queueIndex
-    }
+    // The witness is one packed byte string (src/core/fraudProof.ts `encodeWitness`), so a proof
+    // pays for its data once, not for ABI padding and re-encoding between contracts:
+    //
+    //   pre:       accountsRoot 32 | accountCount 8 | queueIndex 8 | withdrawalCount 8 | tokenCount 8
+    //   accounts:  count 2, then per account (strictly increasing index):
+    //              index 3 | empty 1 | [addr 20 | nonce 8 | balance 32 | tokenRoot 32]  (if not empty)
+    //              | tokens 1 | per token: id 1 | balance 32   (ids strictly increasing)
+    //              | tokenSiblings 1 | siblings 32 each | tokenFlags 1 | flag bytes
+    //   proof:     siblings 2 | siblings 32 each | flags 2 | flag bytes   (MultiProof of the accounts)
+    //   queue:     count 1, then per entry: kind 1 | account 20 | tokenId 1 | amount 32
 
     /// @notice What the proof is checked against, from the Rollup's records.
     struct Context {
@@ -78,6 +50,8 @@ interface IFraudVerifier {
         bool lastInBatch; // the commitment must then end exactly at queueLimit
     }
 
+    /// @notice The witness bytes do not follow the layout above (at byte `offset`).
+    error FraudWitnessMalformed(uint256 offset);
     /// @notice The pre-state fields do not hash to the commitment's pre-state root.
     error FraudWitnessPreStateMismatch(bytes32 expected, bytes32 computed);
     /// @notice The account leaves and proof do not give the pre-state account root.
@@ -97,7 +71,7 @@ interface IFraudVerifier {
     /// @return kind    NONE when the commitment is honest.
     /// @return reason  For INVALID_OPERATION, which rule the operation broke.
     /// @return opIndex For INVALID_OPERATION, the operation's position.
-    function verify(bytes calldata body, Witness calldata witness, Context calldata context)
+    function verify(bytes calldata body, bytes calldata witness, Context calldata context)
         external
         view
         returns (FraudKind kind, Reason reason, uint256 opIndex);

@@ -76,14 +76,14 @@ interface IRollup {
     /// @param preStateRoot_ The state root the commitment starts from (bound by its leaf).
     /// @param body          The commitment's bytes, as posted.
     /// @param path          Positional Merkle path of the commitment leaf in the batch.
-    /// @param witness       The touched accounts and queue entries (see IFraudVerifier).
+    /// @param witness       The touched accounts and queue entries, packed (see IFraudVerifier).
     function proveFraud(
         uint256 batchIndex,
         uint256 commitmentIndex,
         bytes32 preStateRoot_,
         bytes calldata body,
         bytes32[] calldata path,
-        IFraudVerifier.Witness calldata witness
+        bytes calldata witness
     ) external;
 
     /// @notice Batches deleted by fraud proofs so far.

@@ -11,7 +11,8 @@ pragma solidity ^0.8.28;
 library MultiProof {
     /// @notice Leaf indices must be strictly increasing and inside the tree.
     error MultiProofBadIndices();
-    /// @notice The proof has fewer siblings than the walk needs, or more.
+    /// @notice The proof has fewer siblings than the walk needs, or more (`proof` holds 32-byte
+    ///         siblings back to back).
     error MultiProofWrongLength(uint256 used, uint256 given);
 
     /// @notice zero[l] is the root of an empty subtree of height l.
@@ -36,10 +37,11 @@ library MultiProof {
         uint256 depth,
         uint256[] memory indices,
         bytes32[] memory leaves,
-        bytes32[] calldata proof,
+        bytes calldata proof,
         bytes calldata zeroFlags,
         bytes32[] memory zero
     ) internal pure returns (bytes32) {
+        if (proof.length % 32 != 0) revert MultiProofWrongLength(proof.length / 32, proof.length);
         uint256 n = indices.length;
         if (n == 0 || n != leaves.length) revert MultiProofBadIndices();
         Walk memory w = Walk({idx: new uint256[](n), node: new bytes32[](n), n: n, used: 0, sent: 0});
@@ -51,12 +53,12 @@ library MultiProof {
         for (uint256 level = 0; level < depth; level++) {
             _climb(w, proof, zeroFlags, zero[level]);
         }
-        if (w.sent != proof.length) revert MultiProofWrongLength(w.sent, proof.length);
+        if (w.sent * 32 != proof.length) revert MultiProofWrongLength(w.sent, proof.length / 32);
         return w.node[0];
     }
 
     /// @dev Replaces the nodes of one level by their parents.
-    function _climb(Walk memory w, bytes32[] calldata proof, bytes calldata zeroFlags, bytes32 zeroHash) private pure {
+    function _climb(Walk memory w, bytes calldata proof, bytes calldata zeroFlags, bytes32 zeroHash) private pure {
         uint256 m = 0;
         uint256 i = 0;
         while (i < w.n) {
@@ -71,8 +73,10 @@ library MultiProof {
                 if (k >> 3 < zeroFlags.length && uint8(zeroFlags[k >> 3]) & (1 << (k & 7)) != 0) {
                     sibling = zeroHash;
                 } else {
-                    if (w.sent >= proof.length) revert MultiProofWrongLength(w.sent + 1, proof.length);
-                    sibling = proof[w.sent++];
+                    uint256 at32 = w.sent * 32;
+                    if (at32 + 32 > proof.length) revert MultiProofWrongLength(w.sent + 1, proof.length / 32);
+                    sibling = bytes32(proof[at32:at32 + 32]);
+                    w.sent++;
                 }
                 i += 1;
             }

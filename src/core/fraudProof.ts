@@ -5,7 +5,7 @@
  */
 import { ACCOUNT_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
 import { decodeCommitment } from "./commitment";
-import { word } from "./bytes";
+import { ByteWriter, word } from "./bytes";
 import type { QueueEntry } from "./execute";
 import { zeroHashes } from "./merkle";
 import { buildMultiProof } from "./multiproof";
@@ -66,6 +66,38 @@ const TOKEN_ZERO = zeroHashes(TOKEN_TREE_DEPTH);
 export interface FraudCheck {
   verdict: Verdict;
   witness: Witness;
+  /** The witness packed as IFraudVerifier reads it: what proveFraud takes. */
+  packed: string;
+}
+
+/** Packs a witness in IFraudVerifier's byte layout. */
+export function encodeWitness(w: Witness): string {
+  const out = new ByteWriter();
+  const u64 = (v: bigint) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(v);
+    return b;
+  };
+  const bytes = (h: string) => Buffer.from(h.slice(2), "hex");
+  out.bytes(bytes(w.pre.accountsRoot)).bytes(u64(w.pre.accountCount)).bytes(u64(w.pre.queueIndex)).bytes(u64(w.pre.withdrawalCount)).bytes(u64(w.pre.tokenCount));
+  out.uint(w.accounts.length, 2);
+  for (const a of w.accounts) {
+    out.uint(a.index, 3).u8(a.empty ? 1 : 0);
+    if (!a.empty) out.bytes(bytes(a.addr)).bytes(u64(a.nonce)).bytes(word(a.balance)).bytes(bytes(a.tokenRoot));
+    out.u8(a.tokenIds.length);
+    a.tokenIds.forEach((id, k) => out.u8(id).bytes(word(a.tokenBalances[k])));
+    out.u8(a.tokenProof.length);
+    for (const p of a.tokenProof) out.bytes(bytes(p));
+    const tf = bytes(a.tokenZeroFlags);
+    out.u8(tf.length).bytes(tf);
+  }
+  out.uint(w.accountProof.length, 2);
+  for (const p of w.accountProof) out.bytes(bytes(p));
+  const af = bytes(w.accountZeroFlags);
+  out.uint(af.length, 2).bytes(af);
+  out.u8(w.queue.length);
+  for (const q of w.queue) out.u8(q.kind).bytes(bytes(q.account)).u8(q.tokenId).bytes(word(q.amount));
+  return "0x" + out.toBuffer().toString("hex");
 }
 
 /**
@@ -96,7 +128,8 @@ export function buildFraudWitness(
     state.rollback(cp);
   }
   if (verdict.ok === false && verdict.kind === "malformed") {
-    return { verdict, witness: { pre, accounts: [], accountProof: [], accountZeroFlags: "0x", queue: [] } };
+    const witness: Witness = { pre, accounts: [], accountProof: [], accountZeroFlags: "0x", queue: [] };
+    return { verdict, witness, packed: encodeWitness(witness) };
   }
 
   const indices = [...touched.accounts].sort((a, b) => a - b);
@@ -111,10 +144,8 @@ export function buildFraudWitness(
     if (!e) break;
     queue.push({ kind: e.kind, account: e.account, tokenId: e.tokenId, amount: e.amount });
   }
-  return {
-    verdict,
-    witness: { pre, accounts, accountProof: mp.proof.map(hex), accountZeroFlags: hex(mp.zeroFlags), queue },
-  };
+  const witness: Witness = { pre, accounts, accountProof: mp.proof.map(hex), accountZeroFlags: hex(mp.zeroFlags), queue };
+  return { verdict, witness, packed: encodeWitness(witness) };
 }
 
 function accountWitness(state: L2State, index: number, preAccountCount: number, tokenIds: number[]): AccountWitness {

@@ -175,11 +175,11 @@ export class Challenger {
       this.options.logger.error({ batch: batchIndex }, "fraudulent batch is already final: it can no longer be challenged");
       return;
     }
-    const { witness } = buildFraudWitness(this.state, bodies[c], params);
+    const { packed } = buildFraudWitness(this.state, bodies[c], params);
     const summary = summarizeBatch(batchPreStateRoot, bodies);
     const path = positionalProof(summary.leaves, c).map(hex);
     try {
-      const tx = await rollup.proveFraud(batchIndex, c, hex(this.state.root()), hex(bodies[c]), path, witness);
+      const tx = await rollup.proveFraud(batchIndex, c, hex(this.state.root()), hex(bodies[c]), path, packed);
       const receipt = await tx.wait();
       this.stats.fraudsProven++;
       this.options.logger.warn({ batch: batchIndex, commitment: c, l1Tx: tx.hash, gasUsed: receipt?.gasUsed.toString() }, "fraud proven; batch reverted");

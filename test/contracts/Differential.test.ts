@@ -131,8 +131,8 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
         }
         const body = encodeCommitment({ postStateRoot: claimed, withdrawalRoot, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees, ops }, width);
         const position = { queueLimit: BigInt(chain.queue.length), lastInBatch: false };
-        const { verdict, witness } = buildFraudWitness(s, body, { chainId: CHAIN_ID, queueEntry, position });
-        const [kind, reason] = await f.verifier.verify(body, witness, {
+        const { verdict, packed } = buildFraudWitness(s, body, { chainId: CHAIN_ID, queueEntry, position });
+        const [kind, reason] = await f.verifier.verify(body, packed, {
           preStateRoot: "0x" + s.root().toString("hex"),
           chainId: CHAIN_ID,
           bridge: f.addresses.bridge,

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { fraudFixture, tokenTransfer, transferTo, withdrawEth } from "../helpers/fraudFixture";
-import { onChainVerdict } from "../../src/core/fraudProof";
+import { encodeWitness, onChainVerdict, type Witness } from "../../src/core/fraudProof";
 import { OpKind } from "../../src/core/constants";
 import { l2TokenAddress } from "../../src/core/hashing";
 import type { QueueEntry } from "../../src/core/execute";
@@ -241,30 +241,41 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
       return { batch, ...f.chain.proof(batch, 0) };
     }
 
+    function withWitness(args: ReturnType<F["chain"]["proof"]>["args"], witness: Witness) {
+      return [args[0], args[1], args[2], args[3], args[4], encodeWitness(witness)] as const;
+    }
+
     it("reverts on a witness leaf that does not match the pre-state", async () => {
       const f = await loadFixture(fraudFixture);
-      const { args } = await badBatch(f);
-      const witness = structuredClone(args[5]);
+      const { args, witness: w } = await badBatch(f);
+      const witness = structuredClone(w);
       witness.accounts[0].balance += 1n;
-      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], witness)).to.be.revertedWithCustomError(f.verifier, "FraudWitnessAccountsMismatch");
+      await expect(f.rollup.proveFraud(...withWitness(args, witness))).to.be.revertedWithCustomError(f.verifier, "FraudWitnessAccountsMismatch");
     });
 
     it("reverts on pre-state counters that do not hash to the pre-state root", async () => {
       const f = await loadFixture(fraudFixture);
-      const { args } = await badBatch(f);
-      const witness = structuredClone(args[5]);
+      const { args, witness: w } = await badBatch(f);
+      const witness = structuredClone(w);
       witness.pre.accountCount += 1n;
-      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], witness)).to.be.revertedWithCustomError(f.verifier, "FraudWitnessPreStateMismatch");
+      await expect(f.rollup.proveFraud(...withWitness(args, witness))).to.be.revertedWithCustomError(f.verifier, "FraudWitnessPreStateMismatch");
     });
 
     it("reverts when the witness leaves out an account the replay needs", async () => {
       const f = await loadFixture(fraudFixture);
-      const { args } = await badBatch(f);
-      const witness = structuredClone(args[5]);
+      const { args, witness: w } = await badBatch(f);
+      const witness = structuredClone(w);
       witness.accounts = [];
       witness.accountProof = [];
       witness.accountZeroFlags = "0x";
-      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], witness)).to.be.revertedWithCustomError(f.verifier, "FraudWitnessMissingAccount");
+      await expect(f.rollup.proveFraud(...withWitness(args, witness))).to.be.revertedWithCustomError(f.verifier, "FraudWitnessMissingAccount");
+    });
+
+    it("reverts on witness bytes that do not follow the layout", async () => {
+      const f = await loadFixture(fraudFixture);
+      const { args } = await badBatch(f);
+      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], args[5] + "00")).to.be.revertedWithCustomError(f.verifier, "FraudWitnessMalformed");
+      await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], args[5].slice(0, 100))).to.be.revertedWithCustomError(f.verifier, "FraudWitnessMalformed");
     });
 
     it("reverts on a commitment that is not in the batch", async () => {
