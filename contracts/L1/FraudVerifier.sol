@@ -89,6 +89,9 @@ contract FraudVerifier is IFraudVerifier {
 
     struct Run {
         Account[] accounts;
+        /// Open-addressing set of the addresses held by witnessed accounts (existing or created):
+        /// `address | 1 << 160` per slot, zero for empty. Makes "is this address new?" O(1).
+        uint256[] holders;
         uint256 accountCount;
         uint256 queueIndex;
         uint256 withdrawalCount;
@@ -159,6 +162,7 @@ contract FraudVerifier is IFraudVerifier {
 
         uint256 n = _take(w, c, 2);
         run.accounts = new Account[](n);
+        run.holders = new uint256[](_tableSize(n + MAX_OPS));
         bytes32[] memory tokenZero = MultiProof.zeroHashes(TOKEN_DEPTH);
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
@@ -167,6 +171,7 @@ contract FraudVerifier is IFraudVerifier {
             if (i > 0 && a.index <= indices[i - 1]) revert FraudWitnessMalformed(c.at);
             indices[i] = a.index;
             leaves[i] = a.exists ? _accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot) : bytes32(0);
+            if (a.exists) _hold(run.holders, a.addr);
             run.accounts[i] = a;
         }
         lay.proofLen = _take(w, c, 2) * 32;
@@ -280,13 +285,29 @@ contract FraudVerifier is IFraudVerifier {
         revert FraudWitnessMissingToken(a.index, tokenId);
     }
 
-    /// @dev The witnessed account holding `addr`, if any (an account that exists, or was created
-    ///      earlier in this commitment).
-    function _holder(Run memory run, address addr) private pure returns (bool found, uint256 index) {
-        for (uint256 i = 0; i < run.accounts.length; i++) {
-            if (run.accounts[i].exists && run.accounts[i].addr == addr) return (true, run.accounts[i].index);
+    function _tableSize(uint256 entries) private pure returns (uint256 size) {
+        size = 16;
+        while (size < 2 * entries) size <<= 1;
+    }
+
+    /// @dev Whether a witnessed account (existing, or created earlier in this commitment) holds `addr`.
+    function _held(uint256[] memory table, address addr) private pure returns (bool) {
+        uint256 key = uint256(uint160(addr)) | (1 << 160);
+        uint256 mask = table.length - 1;
+        for (uint256 slot = uint256(uint160(addr)) & mask; ; slot = (slot + 1) & mask) {
+            uint256 v = table[slot];
+            if (v == key) return true;
+            if (v == 0) return false;
         }
-        return (false, 0);
+        return false;
+    }
+
+    function _hold(uint256[] memory table, address addr) private pure {
+        uint256 key = uint256(uint160(addr)) | (1 << 160);
+        uint256 mask = table.length - 1;
+        uint256 slot = uint256(uint160(addr)) & mask;
+        while (table[slot] != 0 && table[slot] != key) slot = (slot + 1) & mask;
+        table[slot] = key;
     }
 
     /// @dev Creates the account of `addr` at the next index, which must be witnessed empty.
@@ -295,6 +316,7 @@ contract FraudVerifier is IFraudVerifier {
         if (a.exists) revert FraudWitnessInconsistent(a.index);
         a.exists = true;
         a.addr = addr;
+        _hold(run.holders, addr);
         run.accountCount++;
     }
 
@@ -330,8 +352,7 @@ contract FraudVerifier is IFraudVerifier {
             a = _find(run, op.to);
             if (a.addr != e.account) return Reason.MALFORMED;
         } else if (op.x == 1) {
-            (bool exists,) = _holder(run, e.account);
-            if (exists) return Reason.ACCOUNT_EXISTS;
+            if (_held(run.holders, e.account)) return Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << ACCOUNT_DEPTH) return Reason.OVERFLOW;
             a = _create(run, e.account);
         } else {
@@ -418,8 +439,7 @@ contract FraudVerifier is IFraudVerifier {
         charge.isWithdrawal = op.kind == OP_WITHDRAW_ETH || op.kind == OP_WITHDRAW_TOKEN;
         if (charge.isWithdrawal && (op.amount == 0 || op.addr == address(0))) return Reason.MALFORMED;
         if (res.newRecipient) {
-            (bool exists,) = _holder(run, op.addr);
-            if (exists) return Reason.ACCOUNT_EXISTS;
+            if (_held(run.holders, op.addr)) return Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << ACCOUNT_DEPTH) return Reason.OVERFLOW;
         } else if (!charge.isWithdrawal && op.to != op.from) {
             Account memory r = _find(run, op.to);

@@ -44,6 +44,7 @@ library MultiProof {
         if (proof.length % 32 != 0) revert MultiProofWrongLength(proof.length / 32, proof.length);
         uint256 n = indices.length;
         if (n == 0 || n != leaves.length) revert MultiProofBadIndices();
+        if (n == 1) return _single(depth, indices[0], leaves[0], proof, zeroFlags, zero);
         Walk memory w = Walk({idx: new uint256[](n), node: new bytes32[](n), n: n, used: 0, sent: 0});
         for (uint256 i = 0; i < n; i++) {
             if (indices[i] >> depth != 0 || (i > 0 && indices[i] <= indices[i - 1])) revert MultiProofBadIndices();
@@ -55,6 +56,32 @@ library MultiProof {
         }
         if (w.sent * 32 != proof.length) revert MultiProofWrongLength(w.sent, proof.length / 32);
         return w.node[0];
+    }
+
+    /// @dev The walk for one leaf: its path, without the bookkeeping of a multi-leaf walk.
+    function _single(
+        uint256 depth,
+        uint256 index,
+        bytes32 leaf,
+        bytes calldata proof,
+        bytes calldata zeroFlags,
+        bytes32[] memory zero
+    ) private pure returns (bytes32 node) {
+        if (index >> depth != 0) revert MultiProofBadIndices();
+        node = leaf;
+        uint256 sent;
+        for (uint256 level = 0; level < depth; level++) {
+            bytes32 sibling;
+            if (level >> 3 < zeroFlags.length && uint8(zeroFlags[level >> 3]) & (1 << (level & 7)) != 0) {
+                sibling = zero[level];
+            } else {
+                if (sent + 32 > proof.length) revert MultiProofWrongLength(sent / 32 + 1, proof.length / 32);
+                sibling = bytes32(proof[sent:sent + 32]);
+                sent += 32;
+            }
+            node = (index >> level) & 1 == 0 ? _hash(node, sibling) : _hash(sibling, node);
+        }
+        if (sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
     }
 
     /// @dev Replaces the nodes of one level by their parents.
