@@ -35,7 +35,7 @@ const config: HardhatUserConfig = {
       // pipeline spills to memory where the legacy one runs out of stack.
       "contracts/L1/FraudVerifier.sol": {
         version: SOLC_VERSION,
-        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 }, viaIR: true },
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
       },
     },
   },
