@@ -85,6 +85,8 @@ contract FraudVerifier is IFraudVerifier {
         uint256 baseFee;
         uint256 feeRecipient;
         TxHashing.Fee[] fees;
+        bool feeRecipientFound;
+        Account feeAccount;
     }
 
     struct Run {
@@ -139,9 +141,13 @@ contract FraudVerifier is IFraudVerifier {
 
     /// @dev Reads `n` bytes of the witness as a big-endian integer; malformed past the end.
     function _take(bytes calldata w, Cursor memory c, uint256 n) private pure returns (uint256 v) {
-        if (c.at + n > w.length) revert FraudWitnessMalformed(c.at);
-        if (n > 0) v = uint256(bytes32(w[c.at:c.at + n])) >> (8 * (32 - n));
-        c.at += n;
+        uint256 at = c.at;
+        if (at + n > w.length) revert FraudWitnessMalformed(at);
+        assembly ("memory-safe") {
+            // n ≤ 32; shr by 256 (n = 0) gives 0.
+            v := shr(mul(8, sub(32, n)), calldataload(add(w.offset, at)))
+        }
+        c.at = at + n;
     }
 
     /// @dev Parses the packed witness, checks the pre-state fields against the pre-state root and
@@ -267,12 +273,16 @@ contract FraudVerifier is IFraudVerifier {
     function _find(Run memory run, uint256 index) private pure returns (Account memory) {
         uint256 lo = 0;
         uint256 hi = run.accounts.length;
-        while (lo < hi) {
-            uint256 mid = (lo + hi) / 2;
-            uint256 at = run.accounts[mid].index;
-            if (at == index) return run.accounts[mid];
-            if (at < index) lo = mid + 1;
-            else hi = mid;
+        Account[] memory accounts = run.accounts;
+        unchecked {
+            // lo < hi ≤ accounts.length: no overflow, indices in range.
+            while (lo < hi) {
+                uint256 mid = (lo + hi) >> 1;
+                Account memory a = accounts[mid];
+                if (a.index == index) return a;
+                if (a.index < index) lo = mid + 1;
+                else hi = mid;
+            }
         }
         revert FraudWitnessMissingAccount(index);
     }
@@ -397,6 +407,7 @@ contract FraudVerifier is IFraudVerifier {
         bool hasToken;
         address l1Token;
         bool newRecipient;
+        Account recipient; // the existing recipient, found once
     }
 
     /// @dev What a valid signed operation moves: the fee charged and the ETH leaving the sender.
@@ -442,11 +453,20 @@ contract FraudVerifier is IFraudVerifier {
             if (_held(run.holders, op.addr)) return Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << ACCOUNT_DEPTH) return Reason.OVERFLOW;
         } else if (!charge.isWithdrawal && op.to != op.from) {
-            Account memory r = _find(run, op.to);
+            Account memory r = res.recipient;
             uint256 held = res.hasToken ? r.tokenBalances[_token(r, op.tokenId)] : r.balance;
             if (op.amount > type(uint256).max - held) return Reason.OVERFLOW;
         }
         return Reason.NONE;
+    }
+
+    /// @dev The commitment's fee recipient, looked up once.
+    function _feeRecipient(Run memory run, Header memory h) private pure returns (Account memory a) {
+        if (!h.feeRecipientFound) {
+            h.feeAccount = _find(run, h.feeRecipient);
+            h.feeRecipientFound = true;
+        }
+        return h.feeAccount;
     }
 
     /// @dev The effects, in the order src/core applies them.
@@ -456,7 +476,7 @@ contract FraudVerifier is IFraudVerifier {
     {
         sender.nonce += 1;
         sender.balance -= charge.fee + charge.ethOut;
-        _find(run, h.feeRecipient).balance += charge.fee;
+        _feeRecipient(run, h).balance += charge.fee;
         if (charge.isWithdrawal) {
             if (res.hasToken) sender.tokenBalances[_token(sender, op.tokenId)] -= op.amount;
             run.withdrawals[run.withdrawalsLength++] = Hashing.withdrawalLeaf(
@@ -471,7 +491,7 @@ contract FraudVerifier is IFraudVerifier {
             run.withdrawalCount++;
             return;
         }
-        Account memory recipient = res.newRecipient ? _create(run, op.addr) : _find(run, op.to);
+        Account memory recipient = res.newRecipient ? _create(run, op.addr) : res.recipient;
         if (res.hasToken) {
             sender.tokenBalances[_token(sender, op.tokenId)] -= op.amount;
             recipient.tokenBalances[_token(recipient, op.tokenId)] += op.amount;
@@ -491,7 +511,8 @@ contract FraudVerifier is IFraudVerifier {
         address recipient = op.addr;
         if (k == OP_ETH || k == OP_TOKEN) {
             if (op.to >= run.accountCount) return (Reason.UNKNOWN_ACCOUNT, res);
-            recipient = _find(run, op.to).addr;
+            res.recipient = _find(run, op.to);
+            recipient = res.recipient.addr;
         }
         res.newRecipient = k == OP_ETH_NEW || k == OP_TOKEN_NEW;
         if (k == OP_ETH || k == OP_ETH_NEW) {
@@ -612,12 +633,15 @@ contract FraudVerifier is IFraudVerifier {
 
     /// @dev Big-endian unsigned integer of `n` bytes (n ≤ 32); marks the cursor bad past the end.
     function _uintN(bytes calldata b, Cursor memory c, uint256 n) private pure returns (uint256 v) {
-        if (c.bad || c.at + n > b.length) {
+        uint256 at = c.at;
+        if (c.bad || at + n > b.length) {
             c.bad = true;
             return 0;
         }
-        if (n > 0) v = uint256(bytes32(b[c.at:c.at + n])) >> (8 * (32 - n));
-        c.at += n;
+        assembly ("memory-safe") {
+            v := shr(mul(8, sub(32, n)), calldataload(add(b.offset, at)))
+        }
+        c.at = at + n;
     }
 
     /// @dev The amount codec of src/core/amount.ts.
