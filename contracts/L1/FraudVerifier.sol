@@ -254,6 +254,16 @@ contract FraudVerifier is IFraudVerifier {
     /// @dev Root of the account's token tree with its current witnessed balances.
     function _tokenRoot(Account memory a, bytes calldata w, bytes32[] memory zero) private pure returns (bytes32) {
         uint256 t = a.tokenIds.length;
+        if (t == 1) {
+            return MultiProof.leafRoot(
+                TOKEN_DEPTH,
+                a.tokenIds[0],
+                bytes32(a.tokenBalances[0]),
+                w[a.tokenProofAt:a.tokenProofAt + a.tokenProofLen],
+                w[a.tokenFlagsAt:a.tokenFlagsAt + a.tokenFlagsLen],
+                zero
+            );
+        }
         uint256[] memory indices = new uint256[](t);
         bytes32[] memory leaves = new bytes32[](t);
         for (uint256 i = 0; i < t; i++) {

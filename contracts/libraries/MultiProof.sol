@@ -66,21 +66,48 @@ library MultiProof {
         bytes calldata proof,
         bytes calldata zeroFlags,
         bytes32[] memory zero
-    ) private pure returns (bytes32 node) {
-        if (index >> depth != 0) revert MultiProofBadIndices();
-        node = leaf;
+    ) private pure returns (bytes32) {
+        return leafRoot(depth, index, leaf, proof, zeroFlags, zero);
+    }
+
+    /// @notice Root of a depth-`depth` tree from one leaf and its path (MultiProof's layout with
+    ///         one leaf: bit `level` of `zeroFlags` marks a zero-hash sibling). Token trees are
+    ///         mostly empty, so this runs for nearly every witnessed account, twice.
+    function leafRoot(
+        uint256 depth,
+        uint256 index,
+        bytes32 leaf,
+        bytes calldata proof,
+        bytes calldata zeroFlags,
+        bytes32[] memory zero
+    ) internal pure returns (bytes32 node) {
+        if (index >> depth != 0 || depth > 64 || zeroFlags.length > 8) revert MultiProofBadIndices();
+        uint256 flags;
         uint256 sent;
-        for (uint256 level = 0; level < depth; level++) {
-            bytes32 sibling;
-            if (level >> 3 < zeroFlags.length && uint8(zeroFlags[level >> 3]) & (1 << (level & 7)) != 0) {
-                sibling = zero[level];
-            } else {
-                if (sent + 32 > proof.length) revert MultiProofWrongLength(sent / 32 + 1, proof.length / 32);
-                sibling = bytes32(proof[sent:sent + 32]);
-                sent += 32;
+        assembly ("memory-safe") {
+            // Up to 64 flag bits, LSB-first by byte: byte k holds levels 8k..8k+7.
+            let raw := calldataload(zeroFlags.offset)
+            for { let k := 0 } lt(k, zeroFlags.length) { k := add(k, 1) } {
+                flags := or(flags, shl(mul(8, k), byte(k, raw)))
             }
-            node = (index >> level) & 1 == 0 ? _hash(node, sibling) : _hash(sibling, node);
+            node := leaf
+            let zeros := add(zero, 32)
+            for { let level := 0 } lt(level, depth) { level := add(level, 1) } {
+                let sibling
+                switch and(shr(level, flags), 1)
+                case 1 { sibling := mload(add(zeros, mul(32, level))) }
+                default {
+                    if gt(add(sent, 32), proof.length) { sent := not(0) break }
+                    sibling := calldataload(add(proof.offset, sent))
+                    sent := add(sent, 32)
+                }
+                switch and(shr(level, index), 1)
+                case 0 { mstore(0x00, node) mstore(0x20, sibling) }
+                default { mstore(0x00, sibling) mstore(0x20, node) }
+                node := keccak256(0x00, 0x40)
+            }
         }
+        if (zero.length <= depth) revert MultiProofBadIndices();
         if (sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
     }
 
