@@ -101,6 +101,8 @@ contract FraudVerifier is IFraudVerifier {
         bytes32[] withdrawals;
         uint256 withdrawalsLength;
         uint256 width;
+        /// L1 addresses of the tokens read from the Bridge so far, by id (lazily allocated).
+        address[] l1Tokens;
     }
 
     struct Cursor {
@@ -229,7 +231,13 @@ contract FraudVerifier is IFraudVerifier {
         a.tokenFlagsAt = c.at;
         c.at += a.tokenFlagsLen;
         if (c.at > w.length) revert FraudWitnessMalformed(c.at);
-        if (t > 0 && _tokenRoot(a, w, tokenZero) != a.tokenRoot) revert FraudWitnessTokensMismatch(a.index);
+        if (empty) {
+            // An empty account's token tree is empty: no sibling may be sent (every one is a zero
+            // hash), so its balances — checked zero above — need no proof.
+            if (a.tokenProofLen != 0) revert FraudWitnessTokensMismatch(a.index);
+        } else if (t > 0 && _tokenRoot(a, w, tokenZero) != a.tokenRoot) {
+            revert FraudWitnessTokensMismatch(a.index);
+        }
     }
 
     /// @dev The post-state account root: the same sibling hashes, the replayed leaves.
@@ -510,13 +518,23 @@ contract FraudVerifier is IFraudVerifier {
         }
     }
 
+    /// @dev The L1 address of token `tokenId`, read from the Bridge once per proof.
+    function _l1Token(Run memory run, uint8 tokenId, address bridge) private view returns (address token) {
+        if (run.l1Tokens.length == 0) run.l1Tokens = new address[](256);
+        token = run.l1Tokens[tokenId];
+        if (token == address(0)) {
+            token = IBridge(bridge).tokenAt(tokenId);
+            run.l1Tokens[tokenId] = token;
+        }
+    }
+
     /// @dev What the sender signed: recipient, value and calldata rebuilt from the packed fields.
     function _resolve(Run memory run, Op memory op, address bridge) private view returns (Reason, Resolved memory res) {
         uint8 k = op.kind;
         if (k == OP_TOKEN || k == OP_TOKEN_NEW || k == OP_WITHDRAW_TOKEN) {
             if (op.tokenId >= run.tokenCount) return (Reason.UNKNOWN_TOKEN, res);
             res.hasToken = true;
-            res.l1Token = IBridge(bridge).tokenAt(op.tokenId);
+            res.l1Token = _l1Token(run, op.tokenId, bridge);
         }
         address recipient = op.addr;
         if (k == OP_ETH || k == OP_TOKEN) {

@@ -153,9 +153,11 @@ function accountWitness(state: L2State, index: number, preAccountCount: number, 
   const a = empty ? undefined : state.peek(index);
   const tokens = a?.tokens ?? new Map<number, bigint>();
   const levels = tokenLevels(tokens);
+  // An empty account's token tree is all zero hashes: flags only, no siblings.
   const mp = tokenIds.length
     ? buildMultiProof(TOKEN_TREE_DEPTH, tokenIds, (l, i) => levels[l].get(i) ?? TOKEN_ZERO[l], TOKEN_ZERO)
     : { proof: [], zeroFlags: Buffer.alloc(0) };
+  if (empty && mp.proof.length > 0) throw new Error(`empty account ${index} with a non-empty token tree`);
   return {
     index,
     empty,
