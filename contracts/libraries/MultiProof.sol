@@ -23,16 +23,8 @@ library MultiProof {
         }
     }
 
-    /// @dev The walk's cursor: nodes at the current level and the siblings consumed so far.
-    struct Walk {
-        uint256[] idx;
-        bytes32[] node;
-        uint256 n;
-        uint256 used; // siblings consumed (zero or sent)
-        uint256 sent; // siblings read from the proof
-    }
-
     /// @notice The root of a depth-`depth` tree whose leaves at `indices` are `leaves`.
+    ///         Overwrites `indices` and `leaves` (the walk runs in place).
     function root(
         uint256 depth,
         uint256[] memory indices,
@@ -40,34 +32,62 @@ library MultiProof {
         bytes calldata proof,
         bytes calldata zeroFlags,
         bytes32[] memory zero
-    ) internal pure returns (bytes32) {
-        if (proof.length % 32 != 0) revert MultiProofWrongLength(proof.length / 32, proof.length);
+    ) internal pure returns (bytes32 r) {
         uint256 n = indices.length;
-        if (n == 0 || n != leaves.length) revert MultiProofBadIndices();
-        if (n == 1) return _single(depth, indices[0], leaves[0], proof, zeroFlags, zero);
-        Walk memory w = Walk({idx: new uint256[](n), node: new bytes32[](n), n: n, used: 0, sent: 0});
+        if (n == 0 || n != leaves.length || zero.length <= depth) revert MultiProofBadIndices();
+        if (n == 1) return leafRoot(depth, indices[0], leaves[0], proof, zeroFlags, zero);
         for (uint256 i = 0; i < n; i++) {
             if (indices[i] >> depth != 0 || (i > 0 && indices[i] <= indices[i - 1])) revert MultiProofBadIndices();
-            w.idx[i] = indices[i];
-            w.node[i] = leaves[i];
         }
-        for (uint256 level = 0; level < depth; level++) {
-            _climb(w, proof, zeroFlags, zero[level]);
+        uint256 sent;
+        bool short;
+        assembly ("memory-safe") {
+            let idx := add(indices, 32)
+            let node := add(leaves, 32)
+            let zeros := add(zero, 32)
+            let used := 0
+            for { let level := 0 } lt(level, depth) { level := add(level, 1) } {
+                let m := 0
+                for { let i := 0 } lt(i, n) {} {
+                    let at := mload(add(idx, shl(5, i)))
+                    let h := mload(add(node, shl(5, i)))
+                    let sibling
+                    let paired := 0
+                    if iszero(and(at, 1)) {
+                        if lt(add(i, 1), n) { paired := eq(mload(add(idx, shl(5, add(i, 1)))), add(at, 1)) }
+                    }
+                    switch paired
+                    case 1 {
+                        sibling := mload(add(node, shl(5, add(i, 1))))
+                        i := add(i, 2)
+                    }
+                    default {
+                        let flagged := 0
+                        if lt(shr(3, used), zeroFlags.length) {
+                            flagged := and(shr(and(used, 7), byte(0, calldataload(add(zeroFlags.offset, shr(3, used))))), 1)
+                        }
+                        switch flagged
+                        case 1 { sibling := mload(add(zeros, shl(5, level))) }
+                        default {
+                            if gt(add(sent, 32), proof.length) { short := 1 }
+                            sibling := calldataload(add(proof.offset, sent))
+                            sent := add(sent, 32)
+                        }
+                        used := add(used, 1)
+                        i := add(i, 1)
+                    }
+                    switch and(at, 1)
+                    case 0 { mstore(0x00, h) mstore(0x20, sibling) }
+                    default { mstore(0x00, sibling) mstore(0x20, h) }
+                    mstore(add(idx, shl(5, m)), shr(1, at))
+                    mstore(add(node, shl(5, m)), keccak256(0x00, 0x40))
+                    m := add(m, 1)
+                }
+                n := m
+            }
+            r := mload(node)
         }
-        if (w.sent * 32 != proof.length) revert MultiProofWrongLength(w.sent, proof.length / 32);
-        return w.node[0];
-    }
-
-    /// @dev The walk for one leaf: its path, without the bookkeeping of a multi-leaf walk.
-    function _single(
-        uint256 depth,
-        uint256 index,
-        bytes32 leaf,
-        bytes calldata proof,
-        bytes calldata zeroFlags,
-        bytes32[] memory zero
-    ) private pure returns (bytes32) {
-        return leafRoot(depth, index, leaf, proof, zeroFlags, zero);
+        if (short || sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
     }
 
     /// @notice Root of a depth-`depth` tree from one leaf and its path (MultiProof's layout with
@@ -109,43 +129,5 @@ library MultiProof {
         }
         if (zero.length <= depth) revert MultiProofBadIndices();
         if (sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
-    }
-
-    /// @dev Replaces the nodes of one level by their parents.
-    function _climb(Walk memory w, bytes calldata proof, bytes calldata zeroFlags, bytes32 zeroHash) private pure {
-        uint256 m = 0;
-        uint256 i = 0;
-        while (i < w.n) {
-            uint256 at = w.idx[i];
-            bytes32 sibling;
-            bytes32 h = w.node[i];
-            if (at & 1 == 0 && i + 1 < w.n && w.idx[i + 1] == at + 1) {
-                sibling = w.node[i + 1];
-                i += 2;
-            } else {
-                uint256 k = w.used++;
-                if (k >> 3 < zeroFlags.length && uint8(zeroFlags[k >> 3]) & (1 << (k & 7)) != 0) {
-                    sibling = zeroHash;
-                } else {
-                    uint256 at32 = w.sent * 32;
-                    if (at32 + 32 > proof.length) revert MultiProofWrongLength(w.sent + 1, proof.length / 32);
-                    sibling = bytes32(proof[at32:at32 + 32]);
-                    w.sent++;
-                }
-                i += 1;
-            }
-            w.idx[m] = at >> 1;
-            w.node[m] = at & 1 == 0 ? _hash(h, sibling) : _hash(sibling, h);
-            m++;
-        }
-        w.n = m;
-    }
-
-    function _hash(bytes32 a, bytes32 b) private pure returns (bytes32 h) {
-        assembly ("memory-safe") {
-            mstore(0x00, a)
-            mstore(0x20, b)
-            h := keccak256(0x00, 0x40)
-        }
     }
 }
