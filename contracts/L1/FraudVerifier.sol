@@ -103,6 +103,9 @@ contract FraudVerifier is IFraudVerifier {
         uint256 width;
         /// L1 addresses of the tokens read from the Bridge so far, by id (lazily allocated).
         address[] l1Tokens;
+        /// One past the highest witnessed index: accounts from accountCount up to it are the
+        /// (empty) slots the commitment may create, in order at the end of `accounts`.
+        uint256 createdLimit;
     }
 
     struct Cursor {
@@ -182,6 +185,7 @@ contract FraudVerifier is IFraudVerifier {
             if (a.exists) _hold(run.holders, a.addr);
             run.accounts[i] = a;
         }
+        run.createdLimit = n == 0 ? 0 : indices[n - 1] + 1;
         lay.proofLen = _take(w, c, 2) * 32;
         lay.proofAt = c.at;
         c.at += lay.proofLen;
@@ -340,7 +344,13 @@ contract FraudVerifier is IFraudVerifier {
 
     /// @dev Creates the account of `addr` at the next index, which must be witnessed empty.
     function _create(Run memory run, address addr) private pure returns (Account memory a) {
-        a = _find(run, run.accountCount);
+        // Created accounts take the next indices, which sort last in the witness: look there first.
+        uint256 pos = run.accounts.length - (run.createdLimit - run.accountCount);
+        if (run.createdLimit > run.accountCount && pos < run.accounts.length && run.accounts[pos].index == run.accountCount) {
+            a = run.accounts[pos];
+        } else {
+            a = _find(run, run.accountCount);
+        }
         if (a.exists) revert FraudWitnessInconsistent(a.index);
         a.exists = true;
         a.addr = addr;
@@ -695,8 +705,16 @@ contract FraudVerifier is IFraudVerifier {
     // Hashes (src/core/hashing.ts)
     // ---------------------------------------------------------------------------------------
 
-    function _accountLeaf(address addr, uint64 nonce, uint256 balance, bytes32 tokenRoot) private pure returns (bytes32) {
-        return keccak256(abi.encodePacked(addr, nonce, balance, tokenRoot));
+    function _accountLeaf(address addr, uint64 nonce, uint256 bal, bytes32 tokenRoot) private pure returns (bytes32 h) {
+        // keccak256(abi.encodePacked(addr, nonce, balance, tokenRoot)), hashed in scratch memory.
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, shl(96, addr))
+            mstore(add(p, 20), shl(192, nonce))
+            mstore(add(p, 28), bal)
+            mstore(add(p, 60), tokenRoot)
+            h := keccak256(p, 92)
+        }
     }
 
     function _stateRoot(bytes32 accountsRoot, uint256 accountCount, uint256 queueIndex, uint256 withdrawalCount, uint256 tokenCount)

@@ -102,20 +102,18 @@ library MultiProof {
         bytes32[] memory zero
     ) internal pure returns (bytes32 node) {
         if (index >> depth != 0 || depth > 64 || zeroFlags.length > 8) revert MultiProofBadIndices();
-        uint256 flags;
         uint256 sent;
         assembly ("memory-safe") {
-            // Up to 64 flag bits, LSB-first by byte: byte k holds levels 8k..8k+7.
+            // Bit `level` of the flags is bit (level % 8) of byte (level / 8); bytes past the end are 0.
             let raw := calldataload(zeroFlags.offset)
-            for { let k := 0 } lt(k, zeroFlags.length) { k := add(k, 1) } {
-                flags := or(flags, shl(mul(8, k), byte(k, raw)))
-            }
+            let flagBytes := zeroFlags.length
             node := leaf
             let zeros := add(zero, 32)
             for { let level := 0 } lt(level, depth) { level := add(level, 1) } {
                 let sibling
-                switch and(shr(level, flags), 1)
-                case 1 { sibling := mload(add(zeros, mul(32, level))) }
+                let k := shr(3, level)
+                switch and(lt(k, flagBytes), and(shr(and(level, 7), byte(k, raw)), 1))
+                case 1 { sibling := mload(add(zeros, shl(5, level))) }
                 default {
                     if gt(add(sent, 32), proof.length) { sent := not(0) break }
                     sibling := calldataload(add(proof.offset, sent))
