@@ -103,6 +103,10 @@ contract FraudVerifier is IFraudVerifier {
         uint256 width;
         /// L1 addresses of the tokens read from the Bridge so far, by id (lazily allocated).
         address[] l1Tokens;
+        bytes32[] accountZero;
+        bytes32[] tokenZero;
+        /// L2 addresses of the tokens, by id, once computed.
+        address[] l2Tokens;
         /// One past the highest witnessed index: accounts from accountCount up to it are the
         /// (empty) slots the commitment may create, in order at the end of `accounts`.
         uint256 createdLimit;
@@ -174,7 +178,9 @@ contract FraudVerifier is IFraudVerifier {
         uint256 n = _take(w, c, 2);
         run.accounts = new Account[](n);
         run.holders = new uint256[](_tableSize(n + MAX_OPS));
-        bytes32[] memory tokenZero = MultiProof.zeroHashes(TOKEN_DEPTH);
+        run.accountZero = MultiProof.zeroHashes(ACCOUNT_DEPTH);
+        run.tokenZero = MultiProof.zeroHashes(TOKEN_DEPTH);
+        bytes32[] memory tokenZero = run.tokenZero;
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
@@ -197,7 +203,7 @@ contract FraudVerifier is IFraudVerifier {
         if (c.at + lay.queueCount * 54 != w.length) revert FraudWitnessMalformed(c.at);
         if (n == 0) return (run, lay);
         bytes32 root = MultiProof.root(
-            ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], MultiProof.zeroHashes(ACCOUNT_DEPTH)
+            ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], run.accountZero
         );
         if (root != lay.accountsRoot) revert FraudWitnessAccountsMismatch(lay.accountsRoot, root);
     }
@@ -248,7 +254,7 @@ contract FraudVerifier is IFraudVerifier {
     function _accountsRoot(Run memory run, bytes calldata w, Layout memory lay) private pure returns (bytes32) {
         uint256 n = run.accounts.length;
         if (n == 0) return lay.accountsRoot;
-        bytes32[] memory tokenZero = MultiProof.zeroHashes(TOKEN_DEPTH);
+        bytes32[] memory tokenZero = run.tokenZero;
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
@@ -259,7 +265,7 @@ contract FraudVerifier is IFraudVerifier {
             leaves[i] = _accountLeaf(a.addr, a.nonce, a.balance, tokenRoot);
         }
         return MultiProof.root(
-            ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], MultiProof.zeroHashes(ACCOUNT_DEPTH)
+            ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], run.accountZero
         );
     }
 
@@ -538,6 +544,15 @@ contract FraudVerifier is IFraudVerifier {
         }
     }
 
+    function _l2Token(Run memory run, uint8 tokenId, address l1Token) private pure returns (address token) {
+        if (run.l2Tokens.length == 0) run.l2Tokens = new address[](256);
+        token = run.l2Tokens[tokenId];
+        if (token == address(0)) {
+            token = Hashing.l2TokenAddress(l1Token);
+            run.l2Tokens[tokenId] = token;
+        }
+    }
+
     /// @dev What the sender signed: recipient, value and calldata rebuilt from the packed fields.
     function _resolve(Run memory run, Op memory op, address bridge) private view returns (Reason, Resolved memory res) {
         uint8 k = op.kind;
@@ -557,11 +572,11 @@ contract FraudVerifier is IFraudVerifier {
             res.to = recipient;
             res.value = op.amount;
         } else if (k == OP_TOKEN || k == OP_TOKEN_NEW) {
-            res.to = Hashing.l2TokenAddress(res.l1Token);
+            res.to = _l2Token(run, op.tokenId, res.l1Token);
             res.data = abi.encodeWithSelector(0xa9059cbb, recipient, op.amount);
         } else {
             res.to = WITHDRAWAL_PREDEPLOY;
-            address l2Token = res.hasToken ? Hashing.l2TokenAddress(res.l1Token) : address(0);
+            address l2Token = res.hasToken ? _l2Token(run, op.tokenId, res.l1Token) : address(0);
             res.data = abi.encodeWithSelector(0xd9caed12, op.addr, l2Token, op.amount);
         }
         return (Reason.NONE, res);

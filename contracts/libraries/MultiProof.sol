@@ -90,6 +90,17 @@ library MultiProof {
         if (short || sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
     }
 
+    /// @dev Whether the first `bits` flag bits are all set.
+    function _allSet(bytes calldata flags, uint256 bits) private pure returns (bool all) {
+        assembly ("memory-safe") {
+            let raw := calldataload(flags.offset)
+            all := 1
+            for { let level := 0 } lt(level, bits) { level := add(level, 1) } {
+                if iszero(and(shr(and(level, 7), byte(shr(3, level), raw)), 1)) { all := 0 break }
+            }
+        }
+    }
+
     /// @notice Root of a depth-`depth` tree from one leaf and its path (MultiProof's layout with
     ///         one leaf: bit `level` of `zeroFlags` marks a zero-hash sibling). Token trees are
     ///         mostly empty, so this runs for nearly every witnessed account, twice.
@@ -103,6 +114,20 @@ library MultiProof {
     ) internal pure returns (bytes32 node) {
         if (index >> depth != 0 || depth > 64 || zeroFlags.length > 8) revert MultiProofBadIndices();
         uint256 sent;
+        if (proof.length == 0 && zeroFlags.length == (depth + 7) / 8 && _allSet(zeroFlags, depth)) {
+            // Every sibling is an empty subtree (a lone token in its tree): hash straight up.
+            assembly ("memory-safe") {
+                node := leaf
+                let zeros := add(zero, 32)
+                for { let level := 0 } lt(level, depth) { level := add(level, 1) } {
+                    switch and(shr(level, index), 1)
+                    case 0 { mstore(0x00, node) mstore(0x20, mload(add(zeros, shl(5, level)))) }
+                    default { mstore(0x00, mload(add(zeros, shl(5, level)))) mstore(0x20, node) }
+                    node := keccak256(0x00, 0x40)
+                }
+            }
+            return node;
+        }
         assembly ("memory-safe") {
             // Bit `level` of the flags is bit (level % 8) of byte (level / 8); bytes past the end are 0.
             let raw := calldataload(zeroFlags.offset)
