@@ -1,7 +1,9 @@
 /**
  * `npm run bench:fraud`: L1 gas of the worst-case fraud proof of each kind, at the maximum
  * commitment size (64 operations, the fraud in the last one or in the claimed roots, so the
- * verifier replays everything first), on a state of 100,000 accounts. Prints one JSON object.
+ * verifier replays everything first), on a state of 100,000 accounts with the 64 senders spread
+ * evenly through the tree (so their Merkle paths share little) and 64 new recipients. Prints
+ * one JSON object.
  *
  * The pre-state is claimed by an unchallenged batch 0 (the verifier takes a commitment's
  * pre-state root as given, so only the disputed commitment needs to be honest up to its fraud).
@@ -51,13 +53,18 @@ async function main(): Promise<void> {
   const boot = new BlockBuilder(state, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, queueEntry });
   boot.addQueueEntry();
   boot.seal(1);
+  // Senders spread evenly through the tree, so their Merkle paths share as little as possible.
   const senders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
-  for (const s of senders) {
-    const i = state.createAccount(s.address.toLowerCase());
-    state.setBalance(i, parseEther("10"));
-    state.setTokenBalance(i, 0, parseEther("10"));
+  const spacing = Math.floor(FILLER_ACCOUNTS / MAX_OPS_PER_COMMITMENT);
+  for (let i = 0; i < FILLER_ACCOUNTS; i++) {
+    const k = i / spacing;
+    if (i % spacing === 0 && k < senders.length) {
+      const at = state.createAccount(senders[k].address.toLowerCase());
+      state.setBalance(at, parseEther("10"));
+      state.setTokenBalance(at, 0, parseEther("10"));
+    }
+    state.createAccount("0x" + (0x10000000 + i).toString(16).padStart(40, "0"));
   }
-  for (let i = 0; i < FILLER_ACCOUNTS; i++) state.createAccount("0x" + (0x10000000 + i).toString(16).padStart(40, "0"));
   const genesisRoot = Buffer.from((await d.rollup.genesisStateRoot()).slice(2), "hex");
   const preRoot = state.root();
   const fake0 = encodeCommitment({ postStateRoot: preRoot, withdrawalRoot: null, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] }, indexWidth(1));
@@ -168,6 +175,7 @@ async function main(): Promise<void> {
 
   const gas: Record<string, number> = {};
   const calldata: Record<string, number> = {};
+  const witnessSize: Record<string, { accounts: number; accountSiblings: number; witnessBytes: number; commitmentBytes: number }> = {};
   for (const [kind, build] of Object.entries(cases)) {
     const { body, queueCount = 1n } = await build();
     const batchIndex = Number(await d.rollup.batchCount());
@@ -176,7 +184,7 @@ async function main(): Promise<void> {
     const { verdict, witness, packed } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
     if (verdict.ok) throw new Error(`${kind}: src/core finds no fraud`);
     const path = positionalProof(summarizeBatch(preRoot, [body]).leaves, 0).map(hex);
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${kind}: verifyGas=${await d.verifier.verify.estimateGas(body, packed, { preStateRoot: hex(preRoot), chainId: CHAIN_ID, bridge: d.addresses.bridge, queueLimit: queueCount, lastInBatch: true })} accounts=${witness.accounts.length} siblings=${witness.accountProof.length} tokenSiblings=${witness.accounts.reduce((n, a) => n + a.tokenProof.length, 0)} body=${body.length}\n`);
+    witnessSize[kind] = { accounts: witness.accounts.length, accountSiblings: witness.accountProof.length, witnessBytes: (packed.length - 2) / 2, commitmentBytes: body.length };
     const tx = await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(body), path, packed, { gasLimit: 16_777_216 });
     const receipt = (await tx.wait())!;
     const proven = receipt.logs.map((l) => d.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
@@ -194,6 +202,7 @@ async function main(): Promise<void> {
       {
         fraudProofGas: gas,
         fraudProofCalldataBytes: calldata,
+        witness: witnessSize,
         worst,
         target: 3_000_000,
         withinTarget: worst <= 3_000_000,
