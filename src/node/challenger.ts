@@ -40,7 +40,7 @@ interface AppliedBatch {
 }
 
 type L1Event =
-  | { type: "batch"; block: number; logIndex: number; index: number; txHash: string; queueCount: bigint; postStateRoot: string }
+  | { type: "batch"; block: number; logIndex: number; index: number; txHash: string; queueCount: bigint; postStateRoot: string; commitmentsRoot: string }
   | { type: "fraud"; block: number; logIndex: number; index: number };
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
@@ -108,7 +108,7 @@ export class Challenger {
       r.queryFilter(r.filters.FraudProven(), from, to),
     ]);
     const out: L1Event[] = [
-      ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.index), txHash: e.transactionHash, queueCount: e.args.queueCount, postStateRoot: e.args.postStateRoot })),
+      ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.index), txHash: e.transactionHash, queueCount: e.args.queueCount, postStateRoot: e.args.postStateRoot, commitmentsRoot: e.args.commitmentsRoot })),
       ...frauds.map((e) => ({ type: "fraud" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.batchIndex) })),
     ];
     return out.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
@@ -148,7 +148,7 @@ export class Challenger {
       this.state.rollback(cp);
       this.stats.fraudsFound++;
       this.options.logger.warn({ batch: event.index, commitment: c, fraud: describe(verdict) }, "fraudulent commitment found");
-      await this.prove(event.index, c, preStateRoot, bodies, params);
+      await this.prove(event, c, preStateRoot, bodies, params);
       this.state.rollback(batchStart);
       return;
     }
@@ -160,14 +160,18 @@ export class Challenger {
   }
 
   private async prove(
-    batchIndex: number,
+    event: Extract<L1Event, { type: "batch" }>,
     c: number,
     batchPreStateRoot: Buffer,
     bodies: Buffer[],
     params: Parameters<typeof buildFraudWitness>[2],
   ): Promise<void> {
     const rollup = this.l1.rollup;
-    if ((await rollup.batchCount()) <= BigInt(batchIndex)) {
+    const batchIndex = event.index;
+    // Replaying history after a restart meets batches that were reverted long ago: L1 now holds
+    // a different batch at that index, or none.
+    const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.getBatch(batchIndex)).commitmentsRoot === event.commitmentsRoot;
+    if (!stillThere) {
       this.options.logger.info({ batch: batchIndex }, "batch already reverted; nothing to prove");
       return;
     }

@@ -81,6 +81,14 @@ describe("e2e: a faulty sequencer is caught by the challenger, for every kind of
         expect(await t.rollup.bonds(t.deployer.address)).to.equal(DEVNET_PARAMS.bondSize);
         await t.node.pollL1();
         expect(t.node.status().batches.reverted).to.equal(1);
+
+        // A challenger started now (after a restart, say) rebuilds the same state from L1 alone,
+        // meets the reverted batch in history and does not try to prove it again.
+        const restarted = new Challenger({ l1Provider: ethers.provider, l1Signer: signers[8], addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: DEVNET_PARAMS.l2ChainId, pollMs: 100, logger: silentLogger });
+        await restarted.poll();
+        expect(restarted.stats.fraudsProven).to.equal(0);
+        expect(restarted.batchCount).to.equal(Number(await t.rollup.batchCount()));
+        expect(restarted.state.root().equals(challenger.state.root())).to.equal(true);
       } finally {
         await challenger.stop();
         await t.stop();
