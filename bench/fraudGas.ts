@@ -1,8 +1,8 @@
 /**
  * `npm run bench:fraud`: L1 gas of the worst-case fraud proof of each kind, at the maximum
- * commitment size (64 operations, the fraud in the last one or in the claimed roots, so the
- * verifier replays everything first), on a state of 100,000 accounts with the 64 senders spread
- * evenly through the tree (so their Merkle paths share little) and 64 new recipients. Prints
+ * commitment size (32 operations, the fraud in the last one or in the claimed roots, so the
+ * verifier replays everything first), on a state of 100,000 accounts with the senders spread
+ * evenly through the tree (so their Merkle paths share little) and as many new recipients. Prints
  * one JSON object.
  *
  * The pre-state is claimed by an unchallenged batch 0 (the verifier takes a commitment's
@@ -20,7 +20,7 @@ import { summarizeBatch } from "../src/core/batch";
 import { positionalProof } from "../src/core/merkle";
 import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
 import { parseRawTransaction, toSignedOp } from "../src/core/intake";
-import { indexWidth, type Op } from "../src/core/ops";
+import type { Op } from "../src/core/ops";
 import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
@@ -67,10 +67,9 @@ async function main(): Promise<void> {
   }
   const genesisRoot = Buffer.from((await d.rollup.genesisStateRoot()).slice(2), "hex");
   const preRoot = state.root();
-  const fake0 = encodeCommitment({ postStateRoot: preRoot, withdrawalRoot: null, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] }, indexWidth(1));
+  const fake0 = encodeCommitment({ postStateRoot: preRoot, withdrawalRoot: null, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
   await d.rollup.submitBatch(0, genesisRoot, 1, encodeBatch([fake0]));
 
-  const width = indexWidth(state.accountCount);
   const sign = async (w: HDNodeWallet, tx: Record<string, unknown>, opts: { chainId?: bigint; nonce?: number } = {}) => {
     const chainId = opts.chainId ?? CHAIN_ID;
     const raw = await w.signTransaction({ type: 2, chainId, nonce: opts.nonce ?? 0, gasLimit: 200_000n, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, ...tx });
@@ -80,7 +79,7 @@ async function main(): Promise<void> {
   const tokenTransfer = (w: HDNodeWallet) => sign(w, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 12n * 10n ** 16n]) });
   const tokenWithdrawal = (w: HDNodeWallet) => sign(w, { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [w.address, l2Token, 12n * 10n ** 16n]) });
 
-  /** 63 (or 64) heavy honest operations — token transfers to new accounts — and a final one. */
+  /** All but one (or all) operations heavy and honest — token transfers to new accounts — and a final one. */
   const fillers = async (n: number, make = tokenTransfer) => {
     const out: Op[] = [];
     let fee;
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
   /** Builds the commitment, claiming the roots src/core computes for its valid prefix. */
   const commitment = (ops: Op[], fees: Commitment["fees"], mutate: (c: Commitment) => void = () => {}) => {
     const cp = state.checkpoint();
-    const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, width, queueEntry };
+    const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, queueEntry };
     const { applyOp } = require("../src/core/execute") as typeof import("../src/core/execute");
     const results = [];
     for (const op of ops) {
@@ -109,66 +108,66 @@ async function main(): Promise<void> {
     const c: Commitment = { postStateRoot: state.root(), withdrawalRoot: w ? w.getRoot() : null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees, ops };
     state.rollback(cp);
     mutate(c);
-    return encodeCommitment(c, width);
+    return encodeCommitment(c);
   };
 
   const last = senders[MAX_OPS_PER_COMMITMENT - 1];
   const cases: Record<string, () => Promise<{ body: Buffer; queueCount?: bigint }>> = {
     "bad-signature": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       const { op } = await tokenTransfer(last);
       const r = Buffer.from(op.sig.r);
       r[31] ^= 1;
       return { body: commitment([...f.ops, { ...op, sig: { ...op.sig, r } } as Op], [f.fee]) };
     },
     "wrong-chain": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       const { op } = await sign(last, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 1n]) }, { chainId: 1n });
       return { body: commitment([...f.ops, op], [f.fee]) };
     },
     nonce: async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       const { op } = await sign(last, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 1n]) }, { nonce: 3 });
       return { body: commitment([...f.ops, op], [f.fee]) };
     },
     "insufficient-balance": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       const { op } = await sign(last, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, parseEther("11")]) });
       return { body: commitment([...f.ops, op], [f.fee]) };
     },
     "unknown-token": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       const { op } = await tokenTransfer(last);
       return { body: commitment([...f.ops, { ...op, tokenId: 7 } as Op], [f.fee]) };
     },
     malformed: async () => {
-      const f = await fillers(64);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT);
       const body = commitment(f.ops, [f.fee]);
       return { body: body.subarray(0, body.length - 1) };
     },
     "unknown-account": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       const { op } = await tokenTransfer(last);
       return { body: commitment([...f.ops, { ...op, kind: OpKind.TOKEN_TRANSFER, to: state.accountCount + 1000 } as Op], [f.fee]) };
     },
     "deposit-skipped": async () => {
-      const f = await fillers(64);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT);
       return { body: commitment(f.ops, [f.fee]), queueCount: 2n };
     },
     "deposit-misapplied": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       return { body: commitment([...f.ops, { kind: OpKind.QUEUE, credit: "existing", index: 1 }], [f.fee]), queueCount: 2n };
     },
     "deposit-amount": async () => {
-      const f = await fillers(63);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT - 1);
       return { body: commitment([...f.ops, { kind: OpKind.QUEUE, credit: "new" }], [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), queueCount: 2n };
     },
     "post-state": async () => {
-      const f = await fillers(64);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT);
       return { body: commitment(f.ops, [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
     },
     "withdrawal-root": async () => {
-      const f = await fillers(64, tokenWithdrawal);
+      const f = await fillers(MAX_OPS_PER_COMMITMENT, tokenWithdrawal);
       return { body: commitment(f.ops, [f.fee], (c) => void (c.withdrawalRoot = Buffer.alloc(32, 1))) };
     },
   };

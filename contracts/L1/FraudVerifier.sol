@@ -20,7 +20,7 @@ contract FraudVerifier is IFraudVerifier {
 
     uint256 private constant ACCOUNT_DEPTH = 24;
     uint256 private constant TOKEN_DEPTH = 8;
-    uint256 private constant MAX_OPS = 64;
+    uint256 private constant MAX_OPS = 32;
     uint256 private constant MAX_FEES = 32;
     uint256 private constant GAS_ETH_TRANSFER = 21_000;
     uint256 private constant GAS_TOKEN_TRANSFER = 45_000;
@@ -100,7 +100,6 @@ contract FraudVerifier is IFraudVerifier {
         uint256 tokenCount;
         bytes32[] withdrawals;
         uint256 withdrawalsLength;
-        uint256 width;
         /// L1 addresses of the tokens read from the Bridge so far, by id (lazily allocated).
         address[] l1Tokens;
         bytes32[] accountZero;
@@ -124,7 +123,7 @@ contract FraudVerifier is IFraudVerifier {
         returns (FraudKind, Reason, uint256)
     {
         (Run memory run, Layout memory lay) = _loadWitness(witness, context.preStateRoot);
-        (bool ok, Header memory header, Op[] memory ops) = _decode(body, run.width);
+        (bool ok, Header memory header, Op[] memory ops) = _decode(body);
         if (!ok) return (FraudKind.MALFORMED, Reason.NONE, 0);
 
         for (uint256 i = 0; i < ops.length; i++) {
@@ -173,7 +172,6 @@ contract FraudVerifier is IFraudVerifier {
         bytes32 computed = _stateRoot(lay.accountsRoot, run.accountCount, run.queueIndex, run.withdrawalCount, run.tokenCount);
         if (computed != preStateRoot) revert FraudWitnessPreStateMismatch(preStateRoot, computed);
         run.withdrawals = new bytes32[](MAX_OPS);
-        run.width = _indexWidth(run.accountCount);
 
         uint256 n = _take(w, c, 2);
         run.accounts = new Account[](n);
@@ -623,7 +621,7 @@ contract FraudVerifier is IFraudVerifier {
     // Decoding (src/core/commitment.ts and ops.ts); never reverts: bad bytes are fraud
     // ---------------------------------------------------------------------------------------
 
-    function _decode(bytes calldata b, uint256 width) private pure returns (bool, Header memory h, Op[] memory ops) {
+    function _decode(bytes calldata b) private pure returns (bool, Header memory h, Op[] memory ops) {
         Cursor memory c;
         h.postStateRoot = bytes32(_uintN(b, c, 32));
         uint256 flags = _uintN(b, c, 1);
@@ -632,7 +630,7 @@ contract FraudVerifier is IFraudVerifier {
         if (h.hasWithdrawals) h.withdrawalRoot = bytes32(_uintN(b, c, 32));
         _uintN(b, c, 5); // timestamp: informational on L1
         h.baseFee = _amount(b, c);
-        h.feeRecipient = _uintN(b, c, width);
+        h.feeRecipient = _varint(b, c);
         uint256 feeCount = _uintN(b, c, 1);
         if (c.bad || feeCount > MAX_FEES) return (false, h, ops);
         h.fees = new TxHashing.Fee[](feeCount);
@@ -655,25 +653,25 @@ contract FraudVerifier is IFraudVerifier {
         if (c.bad || opCount > MAX_OPS) return (false, h, ops);
         ops = new Op[](opCount);
         for (uint256 i = 0; i < opCount; i++) {
-            if (!_decodeOp(b, c, width, ops[i])) return (false, h, ops);
+            if (!_decodeOp(b, c, ops[i])) return (false, h, ops);
         }
         return (!c.bad && c.at == b.length, h, ops);
     }
 
-    function _decodeOp(bytes calldata b, Cursor memory c, uint256 width, Op memory op) private pure returns (bool) {
+    function _decodeOp(bytes calldata b, Cursor memory c, Op memory op) private pure returns (bool) {
         uint256 start = c.at;
         uint256 head = _uintN(b, c, 1);
         op.kind = uint8(head >> 5);
         op.x = uint8(head & 31);
         if (op.kind == OP_QUEUE) {
-            if (op.x == 2) op.to = _uintN(b, c, width);
+            if (op.x == 2) op.to = _varint(b, c);
             else if (op.x > 2) return false;
             return !c.bad;
         }
         if (op.kind > OP_WITHDRAW_TOKEN) return false;
-        op.from = _uintN(b, c, width);
+        op.from = _varint(b, c);
         if (op.kind == OP_TOKEN || op.kind == OP_TOKEN_NEW || op.kind == OP_WITHDRAW_TOKEN) op.tokenId = uint8(_uintN(b, c, 1));
-        if (op.kind == OP_ETH || op.kind == OP_TOKEN) op.to = _uintN(b, c, width);
+        if (op.kind == OP_ETH || op.kind == OP_TOKEN) op.to = _varint(b, c);
         else op.addr = address(uint160(_uintN(b, c, 20)));
         op.amount = _amount(b, c);
         op.r = bytes32(_uintN(b, c, 32));
@@ -695,6 +693,18 @@ contract FraudVerifier is IFraudVerifier {
             v := shr(mul(8, sub(32, n)), calldataload(add(b.offset, at)))
         }
         c.at = at + n;
+    }
+
+    /// @dev An account index: unsigned LEB128, at most 4 bytes (src/core/bytes.ts).
+    function _varint(bytes calldata b, Cursor memory c) private pure returns (uint256 v) {
+        for (uint256 i = 0; i < 4; i++) {
+            uint256 x = _uintN(b, c, 1);
+            if (c.bad) return 0;
+            v |= (x & 0x7f) << (7 * i);
+            if (x & 0x80 == 0) return v;
+        }
+        c.bad = true;
+        return 0;
     }
 
     /// @dev The amount codec of src/core/amount.ts.
@@ -742,11 +752,5 @@ contract FraudVerifier is IFraudVerifier {
         );
     }
 
-    /// @dev Bytes per account index: enough for accountCount + MAX_OPS − 1 (src/core/ops.ts).
-    function _indexWidth(uint256 accountCount) private pure returns (uint256 width) {
-        uint256 maxIndex = accountCount + MAX_OPS - 1;
-        width = 1;
-        while (width < ACCOUNT_DEPTH / 8 && maxIndex >> (8 * width) != 0) width++;
-    }
 
 }

@@ -10,7 +10,7 @@ import { CairnError } from "./errors";
 import { applyOp, type BlockEnv, type OpResult, type QueueEntry, type QueueResult, type TxResult } from "./execute";
 import { keccak256 } from "./hash";
 import { commitmentLeaf, withdrawalLeaf, type Withdrawal } from "./hashing";
-import { indexWidth, sameFeeEntry, type Op, type QueueOp } from "./ops";
+import { sameFeeEntry, type Op, type QueueOp } from "./ops";
 import type { L2State } from "./state";
 import type { FeeEntry } from "./txSigning";
 import { toSignedOp, type ParsedTx } from "./intake";
@@ -48,7 +48,6 @@ export function withdrawalTree(withdrawals: Withdrawal[]): MerkleTree | null {
 }
 
 export class BlockBuilder {
-  readonly width: number;
   readonly preStateRoot: Buffer;
   private readonly fees: FeeEntry[] = [];
   private readonly ops: Op[] = [];
@@ -59,9 +58,8 @@ export class BlockBuilder {
     private readonly state: L2State,
     params: BlockParams,
   ) {
-    this.width = indexWidth(state.accountCount);
     this.preStateRoot = state.root();
-    this.env = { ...params, fees: this.fees, width: this.width };
+    this.env = { ...params, fees: this.fees };
   }
 
   get opCount(): number {
@@ -127,7 +125,7 @@ export class BlockBuilder {
       fees: this.fees.slice(),
       ops: this.ops.slice(),
     };
-    const body = encodeCommitment(commitment, this.width);
+    const body = encodeCommitment(commitment);
     return {
       commitment,
       body,

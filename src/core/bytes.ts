@@ -22,6 +22,17 @@ export class ByteReader {
     return v;
   }
 
+  /** An account index: unsigned LEB128, at most 4 bytes (7 bits each, low group first). */
+  varint(what: string): number {
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = this.u8(what);
+      v += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) return v;
+    }
+    return this.fail(`${what} longer than 4 bytes`);
+  }
+
   take(length: number, what: string): Buffer {
     this.need(length, what);
     const out = this.bytes.subarray(this.offset, this.offset + length);
@@ -53,6 +64,17 @@ export class ByteWriter {
     return this.bytes(b);
   }
 
+  /** Unsigned LEB128 (see ByteReader.varint). */
+  varint(v: number): this {
+    const out: number[] = [];
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+    return this.bytes(Buffer.from(out));
+  }
+
   bytes(b: Uint8Array): this {
     const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
     this.parts.push(buf);
@@ -63,6 +85,16 @@ export class ByteWriter {
   toBuffer(): Buffer {
     return Buffer.concat(this.parts, this.length);
   }
+}
+
+/** Size of `v` as a varint. */
+export function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
 
 /** Minimal big-endian bytes of a non-negative bigint (empty for zero). */

@@ -2,7 +2,7 @@
  * A commitment: one L2 block's operations with the state root after them. Body layout:
  *
  *   postStateRoot 32 | flags 1 | withdrawalRoot 32 (if flags & 1) | timestamp 5 | baseFee amount
- *   | feeRecipient index | feeCount 1 | fee entries | opCount 1 | operations
+ *   | feeRecipient varint | feeCount 1 | fee entries | opCount 1 | operations
  *
  * A batch is `[u16 length][body]` repeated (contracts/libraries/BatchCodec.sol reads the envelope).
  */
@@ -25,23 +25,23 @@ export interface Commitment {
   ops: Op[];
 }
 
-export function encodeCommitment(c: Commitment, width: number): Buffer {
+export function encodeCommitment(c: Commitment): Buffer {
   const w = new ByteWriter();
   w.bytes(c.postStateRoot);
   w.u8(c.withdrawalRoot ? FLAG_WITHDRAWALS : 0);
   if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
   w.uint(c.timestamp, 5);
   writeAmount(w, c.baseFee);
-  w.uint(c.feeRecipient, width);
+  w.varint(c.feeRecipient);
   w.u8(c.fees.length);
   for (const f of c.fees) writeFeeEntry(w, f);
   w.u8(c.ops.length);
-  for (const op of c.ops) writeOp(w, op, width);
+  for (const op of c.ops) writeOp(w, op);
   return w.toBuffer();
 }
 
 /** Decodes a commitment body; throws DecodeError on any malformation, including trailing bytes. */
-export function decodeCommitment(body: Buffer, width: number): Commitment {
+export function decodeCommitment(body: Buffer): Commitment {
   const r = new ByteReader(body);
   const postStateRoot = Buffer.from(r.take(32, "post-state root"));
   const flags = r.u8("flags");
@@ -49,7 +49,7 @@ export function decodeCommitment(body: Buffer, width: number): Commitment {
   const withdrawalRoot = flags & FLAG_WITHDRAWALS ? Buffer.from(r.take(32, "withdrawal root")) : null;
   const timestamp = r.uint(5, "timestamp");
   const baseFee = readAmount(r, "base fee");
-  const feeRecipient = r.uint(width, "fee recipient");
+  const feeRecipient = r.varint("fee recipient");
   const feeCount = r.u8("fee count");
   if (feeCount > MAX_FEE_ENTRIES) r.fail(`${feeCount} fee entries`);
   const fees: FeeEntry[] = [];
@@ -57,7 +57,7 @@ export function decodeCommitment(body: Buffer, width: number): Commitment {
   const opCount = r.u8("operation count");
   if (opCount > MAX_OPS_PER_COMMITMENT) r.fail(`${opCount} operations`);
   const ops: Op[] = [];
-  for (let i = 0; i < opCount; i++) ops.push(readOp(r, width));
+  for (let i = 0; i < opCount; i++) ops.push(readOp(r));
   if (r.remaining !== 0) r.fail(`${r.remaining} trailing bytes`);
   return { postStateRoot, withdrawalRoot, timestamp, baseFee, feeRecipient, fees, ops };
 }

@@ -8,7 +8,7 @@ export const ACCOUNT_TREE_DEPTH = 24;
 /** Depth of each account's token-balance tree: token ids are one byte. */
 export const TOKEN_TREE_DEPTH = 8;
 /** Most operations in one commitment (one L2 block); bounds the cost of a fraud proof. */
-export const MAX_OPS_PER_COMMITMENT = 64;
+export const MAX_OPS_PER_COMMITMENT = 32;
 /** Most distinct fee/gas tuples one commitment lists. */
 export const MAX_FEE_ENTRIES = 32;
 /** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */

@@ -30,8 +30,6 @@ export interface BlockEnv {
   baseFee: bigint;
   feeRecipient: number;
   fees: readonly FeeEntry[];
-  /** Bytes per account index in this commitment. */
-  width: number;
   /** The L1 queue entry at `index`, if it exists. */
   queueEntry(index: bigint): QueueEntry | undefined;
 }
@@ -104,8 +102,8 @@ export function executionGas(kind: SignedOp["kind"]): bigint {
 }
 
 /** gasUsed of a signed operation: execution plus the L1 data it occupies. */
-export function gasUsedOf(op: SignedOp, width: number): bigint {
-  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(op.size ?? opSize(op, width));
+export function gasUsedOf(op: SignedOp): bigint {
+  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(op.size ?? opSize(op));
 }
 
 /** The most a fee entry lets a transaction pay per gas. */
@@ -219,7 +217,7 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   }
   if (env.feeRecipient >= state.accountCount) invalid("unknown-account", `fee recipient ${env.feeRecipient}`);
   const price = effectiveGasPrice(tx.fee, env.baseFee);
-  const gasUsed = gasUsedOf(op, env.width);
+  const gasUsed = gasUsedOf(op);
   if (tx.fee.gasLimit < gasUsed) invalid("gas-limit-too-low", `gas limit ${tx.fee.gasLimit} below gas used ${gasUsed}`);
   const ethOut = op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.WITHDRAW_ETH ? op.amount : 0n;
   const upfront = tx.fee.gasLimit * maxFeePerGas(tx.fee) + ethOut;

@@ -9,7 +9,6 @@ import { ByteWriter, word } from "./bytes";
 import type { QueueEntry } from "./execute";
 import { zeroHashes } from "./merkle";
 import { buildMultiProof } from "./multiproof";
-import { indexWidth } from "./ops";
 import { replayCommitment, type BatchPosition, type Verdict } from "./replay";
 import { tokenRoot, type AccessLog, type L2State } from "./state";
 import { hashPair } from "./hash";
@@ -136,7 +135,7 @@ export function buildFraudWitness(
   const accounts = indices.map((index) => accountWitness(state, index, preAccountCount, [...(touched.tokens.get(index) ?? [])].sort((a, b) => a - b)));
   const mp = indices.length ? buildMultiProof(ACCOUNT_TREE_DEPTH, indices, (l, i) => state.accountNode(l, i), ACCOUNT_ZERO) : { proof: [], zeroFlags: Buffer.alloc(0) };
 
-  const commitment = decodeCommitment(body, indexWidth(preAccountCount));
+  const commitment = decodeCommitment(body);
   const queueOps = commitment.ops.filter((o) => o.kind === OpKind.QUEUE).length;
   const queue: QueueWitness[] = [];
   for (let i = state.queueIndex; i < state.queueIndex + BigInt(queueOps) && i < params.position.queueLimit; i++) {

@@ -1,12 +1,12 @@
 /**
  * Packed operations: the body of a commitment, field-packed so that every byte posted to L1
  * pays for itself. An operation's first byte is `kind << 5 | feeIndex`; what follows depends on
- * the kind (see docs/architecture.md for the table). Nothing here needs the state except the
- * index width, which the decoder derives from the pre-state's account count.
+ * the kind (see docs/architecture.md for the table). Account indices are varints: accounts
+ * that appeared early — typically the busiest — take one byte.
  */
 import { ByteReader, ByteWriter, addressBytes, bytesToAddress } from "./bytes";
 import { readAmount, writeAmount } from "./amount";
-import { ACCOUNT_TREE_DEPTH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, OpKind } from "./constants";
+import { MAX_FEE_ENTRIES, OpKind } from "./constants";
 import { compactSignature, expandSignature, type FeeEntry, type TxSignature } from "./txSigning";
 
 /**
@@ -61,30 +61,22 @@ export interface WithdrawTokenOp extends SignedBase {
 export type SignedOp = EthTransferOp | EthTransferNewOp | TokenTransferOp | TokenTransferNewOp | WithdrawEthOp | WithdrawTokenOp;
 export type Op = QueueOp | SignedOp;
 
-/** Bytes per account index in a commitment whose pre-state holds `accountCount` accounts. */
-export function indexWidth(accountCount: number): number {
-  const maxIndex = accountCount + MAX_OPS_PER_COMMITMENT - 1;
-  let width = 1;
-  while (width < ACCOUNT_TREE_DEPTH / 8 && maxIndex >= 2 ** (8 * width)) width++;
-  return width;
-}
-
-export function writeOp(w: ByteWriter, op: Op, width: number): void {
+export function writeOp(w: ByteWriter, op: Op): void {
   if (op.kind === OpKind.QUEUE) {
     w.u8((OpKind.QUEUE << 5) | QUEUE_CREDIT[op.credit]);
-    if (op.credit === "existing") w.uint(op.index, width);
+    if (op.credit === "existing") w.varint(op.index);
     return;
   }
-  w.u8((op.kind << 5) | op.feeIndex).uint(op.from, width);
+  w.u8((op.kind << 5) | op.feeIndex).varint(op.from);
   switch (op.kind) {
     case OpKind.ETH_TRANSFER:
-      w.uint(op.to, width);
+      w.varint(op.to);
       break;
     case OpKind.ETH_TRANSFER_NEW:
       w.bytes(addressBytes(op.to));
       break;
     case OpKind.TOKEN_TRANSFER:
-      w.u8(op.tokenId).uint(op.to, width);
+      w.u8(op.tokenId).varint(op.to);
       break;
     case OpKind.TOKEN_TRANSFER_NEW:
       w.u8(op.tokenId).bytes(addressBytes(op.to));
@@ -100,29 +92,29 @@ export function writeOp(w: ByteWriter, op: Op, width: number): void {
   w.bytes(compactSignature(op.sig));
 }
 
-export function readOp(r: ByteReader, width: number): Op {
+export function readOp(r: ByteReader): Op {
   const start = r.offset;
-  const op = readOpFields(r, width);
+  const op = readOpFields(r);
   if (op.kind !== OpKind.QUEUE) op.size = r.offset - start;
   return op;
 }
 
-function readOpFields(r: ByteReader, width: number): Op {
+function readOpFields(r: ByteReader): Op {
   const head = r.u8("operation");
   const kind = head >> 5;
   const feeIndex = head & 0x1f;
   if (kind === OpKind.QUEUE) {
     if (feeIndex === QUEUE_CREDIT.none) return { kind, credit: "none" };
     if (feeIndex === QUEUE_CREDIT.new) return { kind, credit: "new" };
-    if (feeIndex === QUEUE_CREDIT.existing) return { kind, credit: "existing", index: r.uint(width, "credited index") };
+    if (feeIndex === QUEUE_CREDIT.existing) return { kind, credit: "existing", index: r.varint("credited index") };
     return r.fail(`queue operation mode ${feeIndex}`);
   }
-  const from = r.uint(width, "sender index");
+  const from = r.varint("sender index");
   const address = (what: string) => bytesToAddress(r.take(20, what));
   const tail = () => ({ feeIndex, from, amount: readAmount(r, "amount"), sig: expandSignature(r.take(64, "signature")) });
   switch (kind) {
     case OpKind.ETH_TRANSFER: {
-      const to = r.uint(width, "recipient index");
+      const to = r.varint("recipient index");
       return { kind, to, ...tail() };
     }
     case OpKind.ETH_TRANSFER_NEW: {
@@ -131,7 +123,7 @@ function readOpFields(r: ByteReader, width: number): Op {
     }
     case OpKind.TOKEN_TRANSFER: {
       const tokenId = r.u8("token id");
-      const to = r.uint(width, "recipient index");
+      const to = r.varint("recipient index");
       return { kind, tokenId, to, ...tail() };
     }
     case OpKind.TOKEN_TRANSFER_NEW: {
@@ -154,9 +146,9 @@ function readOpFields(r: ByteReader, width: number): Op {
 }
 
 /** Packed size of `op` in bytes. */
-export function opSize(op: Op, width: number): number {
+export function opSize(op: Op): number {
   const w = new ByteWriter();
-  writeOp(w, op, width);
+  writeOp(w, op);
   return w.length;
 }
 

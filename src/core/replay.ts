@@ -5,7 +5,6 @@
 import { decodeCommitment, type Commitment } from "./commitment";
 import { DecodeError, InvalidOperationError } from "./errors";
 import { applyOp, type OpResult, type QueueEntry } from "./execute";
-import { indexWidth } from "./ops";
 import type { L2State } from "./state";
 import { withdrawalTree } from "./blockBuilder";
 import type { Withdrawal } from "./hashing";
@@ -44,15 +43,14 @@ export function replayCommitment(
 ): ReplayResult {
   const position = params.position;
   const queueEntry = position ? (i: bigint) => (i < position.queueLimit ? params.queueEntry(i) : undefined) : params.queueEntry;
-  const width = indexWidth(state.accountCount);
   let commitment: Commitment;
   try {
-    commitment = decodeCommitment(body, width);
+    commitment = decodeCommitment(body);
   } catch (e) {
     if (e instanceof DecodeError) return { verdict: { ok: false, kind: "malformed", details: e.message }, results: [], withdrawals: [] };
     throw e;
   }
-  const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, width, queueEntry };
+  const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, queueEntry };
   const results: OpResult[] = [];
   for (let i = 0; i < commitment.ops.length; i++) {
     try {

@@ -9,7 +9,7 @@ import { encodeCommitment, type Commitment } from "../core/commitment";
 import { OpKind } from "../core/constants";
 import type { QueueEntry } from "../core/execute";
 import { parseRawTransaction, toSignedOp } from "../core/intake";
-import { indexWidth, type Op } from "../core/ops";
+import type { Op } from "../core/ops";
 import { replayCommitment } from "../core/replay";
 import { L2State } from "../core/state";
 import { CairnError } from "../core/errors";
@@ -124,9 +124,8 @@ export class FaultInjector {
 
   /** A commitment on top of `tip` that breaks a rule. */
   private async craft(tip: L2State, queueCount: bigint): Promise<{ body: Buffer; queueCount: bigint }> {
-    const width = indexWidth(tip.accountCount);
     const header = (ops: Op[], fees: Commitment["fees"], postStateRoot = tip.root()): Buffer =>
-      encodeCommitment({ postStateRoot, withdrawalRoot: null, timestamp: Math.floor(Date.now() / 1000), baseFee: 10_000_000n, feeRecipient: 0, fees, ops }, width);
+      encodeCommitment({ postStateRoot, withdrawalRoot: null, timestamp: Math.floor(Date.now() / 1000), baseFee: 10_000_000n, feeRecipient: 0, fees, ops });
     const puppetIndex = tip.indexOf(this.puppet.address.toLowerCase())!;
     const sign = async (overrides: { chainId?: bigint; nonceDelta?: bigint; value?: bigint }) => {
       const nonce = tip.account(puppetIndex).nonce + (overrides.nonceDelta ?? 0n);

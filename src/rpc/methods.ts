@@ -7,7 +7,7 @@ import { AbiCoder } from "ethers";
 import { InvalidOperationError } from "../core/errors";
 import { GAS, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../core/constants";
 import { amountSize } from "../core/amount";
-import { indexWidth } from "../core/ops";
+import { varintSize } from "../core/bytes";
 import { bytesToBigint } from "../core/bytes";
 import { withdrawalProof } from "../core/batch";
 import type { TxResult } from "../core/execute";
@@ -85,9 +85,10 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
   const tokenAt = (address: string) => backend.state.tokenByL2Address(address);
 
   const estimateGas = (req: p.CallRequest): bigint => {
-    const width = indexWidth(backend.state.accountCount);
-    const recipientSize = (to: string) => (backend.state.indexOf(to) !== undefined ? width : 20);
-    const SIGNED_OVERHEAD = 1 + width + 64;
+    // An index not known yet is quoted at the size the next new account would get.
+    const indexSize = (address: string | undefined) => varintSize((address === undefined ? undefined : backend.state.indexOf(address)) ?? backend.state.accountCount);
+    const recipientSize = (to: string) => (backend.state.indexOf(to) !== undefined ? indexSize(to) : 20);
+    const SIGNED_OVERHEAD = 1 + indexSize(req.from) + 64;
     if (!req.to) throw rpcError(RpcCode.SERVER, "unsupported call: contract creation is not supported on Cairn");
     let gas: bigint;
     if (req.to === WITHDRAWAL_PREDEPLOY) {
@@ -111,7 +112,7 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
       const balance = backend.state.accountOf(req.from)?.balance ?? 0n;
       if (balance < req.value) throw rpcError(RpcCode.SERVER, `insufficient funds for transfer: balance ${balance}, value ${req.value}`);
     }
-    // Round up to a multiple of 1,000 with headroom for the index width growing before inclusion:
+    // Round up to a multiple of 1,000 with headroom for an index growing a byte before inclusion:
     // estimates that compress well and still cover the gas the operation will use.
     return ((gas + 2n * GAS.DATA_PER_BYTE + 999n) / 1000n) * 1000n;
   };

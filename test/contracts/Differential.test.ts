@@ -10,7 +10,7 @@ import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { applyOp } from "../../src/core/execute";
 import { encodeCommitment } from "../../src/core/commitment";
 import { withdrawalTree } from "../../src/core/blockBuilder";
-import { indexWidth, type Op, type SignedOp } from "../../src/core/ops";
+import type { Op, SignedOp } from "../../src/core/ops";
 import { OpKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
 import { l2TokenAddress } from "../../src/core/hashing";
 import { InvalidOperationError } from "../../src/core/errors";
@@ -115,13 +115,12 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
         sent = new Map();
         for (const spec of specs) ops.push(await build(spec, fees));
         // The claimed post-state: what src/core computes when every operation is valid.
-        const width = indexWidth(s.accountCount);
         const cp = s.checkpoint();
         let claimed = s.root();
         let withdrawalRoot: Buffer | null = null;
         const queueEntry = chain.queueEntry;
         try {
-          const results = ops.map((op) => applyOp(s, op, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, width, queueEntry }));
+          const results = ops.map((op) => applyOp(s, op, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, queueEntry }));
           claimed = s.root();
           withdrawalRoot = withdrawalTree(results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : [])))?.getRoot() ?? null;
         } catch (e) {
@@ -129,7 +128,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
         } finally {
           s.rollback(cp);
         }
-        const body = encodeCommitment({ postStateRoot: claimed, withdrawalRoot, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees, ops }, width);
+        const body = encodeCommitment({ postStateRoot: claimed, withdrawalRoot, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees, ops });
         const position = { queueLimit: BigInt(chain.queue.length), lastInBatch: false };
         const { verdict, packed } = buildFraudWitness(s, body, { chainId: CHAIN_ID, queueEntry, position });
         const [kind, reason] = await f.verifier.verify(body, packed, {
@@ -147,7 +146,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
         // Move on from honest commitments so later ones run on a richer state.
         if (verdict.ok) {
           const keep = s.checkpoint();
-          for (const op of ops) applyOp(s, op, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, width, queueEntry });
+          for (const op of ops) applyOp(s, op, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, queueEntry });
           s.release(keep);
         }
       }),

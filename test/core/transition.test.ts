@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { BASE_FEE, CHAIN_ID, CoreChain, ETH, QueueKind, signParsed } from "../helpers/coreFixture";
 import { InvalidOperationError } from "../../src/core/errors";
 import { ByteReader, ByteWriter } from "../../src/core/bytes";
-import { readOp, writeOp, indexWidth } from "../../src/core/ops";
+import { readOp, writeOp } from "../../src/core/ops";
 import { toSignedOp, parseRawTransaction } from "../../src/core/intake";
 import { OpKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { L2State } from "../../src/core/state";
@@ -11,7 +11,7 @@ import { replayCommitment } from "../../src/core/replay";
 import { applyOp } from "../../src/core/execute";
 import { rawTransaction } from "../../src/core/txSigning";
 import { l2TokenAddress } from "../../src/core/hashing";
-import { Interface } from "ethers";
+import { Interface, type HDNodeWallet } from "ethers";
 
 const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
 const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
@@ -54,11 +54,10 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
         const fee = type === 2 ? {} : { type: 0, gasPrice: BASE_FEE, maxFeePerGas: undefined, maxPriorityFeePerGas: undefined };
         const parsed = await signParsed(alice, { ...build(bob.address), ...fee, nonce: 0 });
         const op = toSignedOp(chain.state, parsed, 0);
-        const width = indexWidth(chain.state.accountCount);
         const w = new ByteWriter();
-        writeOp(w, op, width);
+        writeOp(w, op);
         const r = new ByteReader(w.toBuffer());
-        const decoded = readOp(r, width);
+        const decoded = readOp(r);
         expect(r.remaining).to.equal(0);
         expect(decoded).to.deep.equal({ ...op, size: w.length });
         const b = chain.builder();
@@ -69,16 +68,22 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
     }
   }
 
-  it("packs an ETH transfer between known accounts at 10,000 accounts into 71 bytes", async () => {
+  it("packs an ETH transfer into 69 bytes between early accounts and 71 between late ones", async () => {
     const { chain, alice, bob } = fundedChain();
     chain.enqueue(QueueKind.ETH_DEPOSIT, bob.address, 1n);
     chain.drainQueue();
     for (let i = 0; i < 10_000; i++) chain.state.createAccount("0x" + (i + 1).toString(16).padStart(40, "0"));
-    const parsed = await signParsed(alice, { to: bob.address, value: 5n * 10n ** 16n, nonce: 0 });
-    const op = toSignedOp(chain.state, parsed, 0);
-    const w = new ByteWriter();
-    writeOp(w, op, indexWidth(chain.state.accountCount));
-    expect(w.length).to.equal(1 + 2 + 2 + 2 + 64);
+    const late = Wallet.createRandom();
+    chain.enqueue(QueueKind.ETH_DEPOSIT, late.address, ETH);
+    chain.drainQueue();
+    const size = async (from: Wallet | HDNodeWallet, to: string) => {
+      const op = toSignedOp(chain.state, await signParsed(from, { to, value: 5n * 10n ** 16n, nonce: 0 }), 0);
+      const w = new ByteWriter();
+      writeOp(w, op);
+      return w.length;
+    };
+    expect(await size(alice, bob.address)).to.equal(1 + 1 + 1 + 2 + 64); // indices 1 and 2
+    expect(await size(late, "0x" + (9_000).toString(16).padStart(40, "0"))).to.equal(1 + 2 + 2 + 2 + 64); // indices > 127
   });
 });
 
@@ -156,7 +161,7 @@ describe("core/execute: the state transition", () => {
     const op = toSignedOp(chain.state, parsed, 0);
     if (op.kind !== OpKind.ETH_TRANSFER_NEW) throw new Error("unexpected kind");
     const bad = { ...op, amount: 2n };
-    const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees: [parsed.fee], width: 1, queueEntry: () => undefined };
+    const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees: [parsed.fee], queueEntry: () => undefined };
     expectInvalid(() => applyOp(chain.state, bad, env), "bad-signature");
   });
 

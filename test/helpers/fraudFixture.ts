@@ -70,7 +70,7 @@ export class FraudChain {
       build(b);
       const sealed = b.seal(1_700_000_100);
       mutate(sealed.commitment);
-      return encodeCommitment(sealed.commitment, b.width);
+      return encodeCommitment(sealed.commitment);
     } finally {
       this.state.rollback(cp);
     }
@@ -78,8 +78,7 @@ export class FraudChain {
 
   /** A commitment of hand-made operations (nothing checked), claiming `postStateRoot`. */
   handMade(ops: Commitment["ops"], fees: Commitment["fees"], postStateRoot = this.state.root()): Buffer {
-    const b = this.builder();
-    return encodeCommitment({ postStateRoot, withdrawalRoot: null, timestamp: 1_700_000_100, baseFee: BASE_FEE, feeRecipient: 0, fees, ops }, b.width);
+    return encodeCommitment({ postStateRoot, withdrawalRoot: null, timestamp: 1_700_000_100, baseFee: BASE_FEE, feeRecipient: 0, fees, ops });
   }
 
   /** Posts `bodies` as the next batch on top of L1's tip (the local state is not changed). */
