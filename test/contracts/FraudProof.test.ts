@@ -299,3 +299,36 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
     });
   });
 });
+
+describe("FraudProof: garbage proofs never succeed", function () {
+  this.timeout(120_000);
+
+  it("random witness bytes against an honest commitment always revert and change nothing", async () => {
+    const f = await loadFixture(fraudFixture);
+    const tx = await f.chain.parsed(f.alice, transferTo(f.bob.address, 5n));
+    const body = f.chain.craft((b) => void b.addTransaction(tx));
+    const batch = await f.chain.post([body]);
+    const { args } = f.chain.proof(batch, 0);
+    const honest = Buffer.from(args[5].slice(2), "hex");
+    const { default: fc } = await import("fast-check");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+          // The honest witness with a few bytes changed: the most plausible forgeries.
+          fc.array(fc.tuple(fc.nat(honest.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((edits) => {
+            const w = Buffer.from(honest);
+            for (const [at, x] of edits) w[at] ^= x;
+            return w;
+          }),
+        ),
+        async (witness) => {
+          await expect(f.rollup.proveFraud(args[0], args[1], args[2], args[3], args[4], "0x" + witness.toString("hex"))).to.be.reverted;
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(await f.rollup.batchCount()).to.equal(2n);
+    expect(await f.rollup.revertedBatchCount()).to.equal(0n);
+  });
+});
