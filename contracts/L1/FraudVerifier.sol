@@ -158,6 +158,13 @@ contract FraudVerifier is IFraudVerifier {
         c.at = at + n;
     }
 
+    /// @dev A counted run of `unit`-byte items: the count in `countBytes`, then the items.
+    function _slice(bytes calldata w, Cursor memory c, uint256 countBytes, uint256 unit) private pure returns (uint256 at, uint256 len) {
+        len = _take(w, c, countBytes) * unit;
+        at = c.at;
+        c.at = at + len;
+    }
+
     /// @dev Parses the packed witness, checks the pre-state fields against the pre-state root and
     ///      every witnessed leaf and token balance against the pre-state, and copies them into
     ///      memory for the replay.
@@ -190,12 +197,8 @@ contract FraudVerifier is IFraudVerifier {
             run.accounts[i] = a;
         }
         run.createdLimit = n == 0 ? 0 : indices[n - 1] + 1;
-        lay.proofLen = _take(w, c, 2) * 32;
-        lay.proofAt = c.at;
-        c.at += lay.proofLen;
-        lay.flagsLen = _take(w, c, 2);
-        lay.flagsAt = c.at;
-        c.at += lay.flagsLen;
+        (lay.proofAt, lay.proofLen) = _slice(w, c, 2, 32);
+        (lay.flagsAt, lay.flagsLen) = _slice(w, c, 2, 1);
         lay.queueCount = _take(w, c, 1);
         lay.queueAt = c.at;
         if (c.at + lay.queueCount * 54 != w.length) revert FraudWitnessMalformed(c.at);
@@ -232,12 +235,8 @@ contract FraudVerifier is IFraudVerifier {
             a.tokenBalances[k] = _take(w, c, 32);
             if (empty && a.tokenBalances[k] != 0) revert FraudWitnessTokensMismatch(a.index);
         }
-        a.tokenProofLen = _take(w, c, 1) * 32;
-        a.tokenProofAt = c.at;
-        c.at += a.tokenProofLen;
-        a.tokenFlagsLen = _take(w, c, 1);
-        a.tokenFlagsAt = c.at;
-        c.at += a.tokenFlagsLen;
+        (a.tokenProofAt, a.tokenProofLen) = _slice(w, c, 1, 32);
+        (a.tokenFlagsAt, a.tokenFlagsLen) = _slice(w, c, 1, 1);
         if (c.at > w.length) revert FraudWitnessMalformed(c.at);
         if (empty) {
             // An empty account's token tree is empty: no sibling may be sent (every one is a zero

@@ -3,8 +3,7 @@
  * sequencer — rebuilds the L2 state, replays every commitment with src/core, and when one is
  * wrong builds the witnesses and proves it with Rollup.proveFraud well inside the window.
  */
-import type { Provider, Signer } from "ethers";
-import { L1Contracts, type L1Addresses } from "./l1Contracts";
+import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import type { Logger } from "./logger";
 import { L2State, type Checkpoint } from "../core/state";
 import type { QueueEntry } from "../core/execute";
@@ -14,14 +13,7 @@ import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
 import { splitBatch } from "../core/commitment";
 
-export interface ChallengerOptions {
-  l1Provider: Provider;
-  /** Pays for fraud proofs and receives the reward. */
-  l1Signer: Signer;
-  addresses: L1Addresses;
-  startBlock: number;
-  confirmations: number;
-  chainId: bigint;
+export interface ChallengerOptions extends L1NodeConfig {
   pollMs: number;
   logger: Logger;
 }

@@ -13,6 +13,20 @@ export interface L1Addresses {
   rollup: string;
 }
 
+/** How a node reaches L1 and follows Cairn there: shared by every node role. */
+export interface L1NodeConfig {
+  l1Provider: Provider;
+  /** The node's L1 account: posts batches (sequencer) or fraud proofs (challenger). */
+  l1Signer: Signer;
+  addresses: L1Addresses;
+  /** L1 block the contracts were deployed in: where following starts. */
+  startBlock: number;
+  /** Blocks an L1 event must be buried under before the node acts on it. */
+  confirmations: number;
+  /** The L2 chain id. */
+  chainId: bigint;
+}
+
 /** A queue entry with what the L1 event adds. */
 export interface L1QueueEntry extends QueueEntry {
   l1Sender: string;

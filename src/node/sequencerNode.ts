@@ -3,9 +3,8 @@
  * submitter (batches out) and the JSON-RPC server, on timers. Thin on purpose: each service is
  * its own object and can be driven step by step in tests.
  */
-import type { Provider, Signer } from "ethers";
 import { Sequencer } from "./sequencer";
-import { L1Contracts, type L1Addresses } from "./l1Contracts";
+import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
 import type { Logger } from "./logger";
@@ -14,15 +13,7 @@ import { RpcServer } from "../rpc/server";
 import type { TxResult } from "../core/execute";
 import { FaultInjector, type FaultKind } from "./faults";
 
-export interface SequencerNodeConfig {
-  l1Provider: Provider;
-  /** Signs batch submissions (and the bond, when autoBond is set). */
-  l1Signer: Signer;
-  addresses: L1Addresses;
-  /** L1 block the contracts were deployed in: where following starts. */
-  startBlock: number;
-  confirmations: number;
-  chainId: bigint;
+export interface SequencerNodeConfig extends L1NodeConfig {
   baseFee: bigint;
   feeRecipient: string;
   blockTimeMs: number;

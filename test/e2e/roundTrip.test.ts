@@ -4,8 +4,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode } from "../../src/node/sequencerNode";
-import { silentLogger } from "../../src/node/logger";
-import { SEQUENCER_DEFAULTS } from "../../src/node/config";
+import { testNodeConfig } from "../helpers/nodeFixture";
 import { runScenario } from "../../scripts/e2eScenario";
 import { expectEscrowMatches } from "../helpers/invariants";
 import type { TestToken } from "../../typechain-types";
@@ -25,20 +24,7 @@ describe("e2e: deposit → L2 transfers → withdrawal → finalize, in-process"
     await token.mint(funder.address, ethers.parseEther("1000000"));
     await d.bridge.registerToken(token);
 
-    node = new SequencerNode({
-      ...SEQUENCER_DEFAULTS,
-      l1Provider: ethers.provider,
-      l1Signer: deployer,
-      addresses: d.addresses,
-      startBlock: d.deployBlock,
-      chainId: DEVNET_PARAMS.l2ChainId,
-      feeRecipient: deployer.address,
-      blockTimeMs: 50,
-      l1PollMs: 100,
-      maxBatchAgeMs: 300,
-      rpc: { host: "127.0.0.1", port: 0 },
-      logger: silentLogger,
-    });
+    node = new SequencerNode(testNodeConfig(d, deployer, { maxBatchAgeMs: 300 }));
     await node.start();
 
     const steps: string[] = [];

@@ -23,24 +23,32 @@ export async function startTestNode(users = 2, overrides: Partial<SequencerNodeC
     await d.bridge.connect(funder).depositETH(w.address, { value: parseEther("10") });
     await d.bridge.connect(funder).depositERC20(token, w.address, parseEther("1000"));
   }
-  const node = new SequencerNode({
-    ...SEQUENCER_DEFAULTS,
-    l1Provider: ethers.provider,
-    l1Signer: deployer,
-    addresses: d.addresses,
-    startBlock: d.deployBlock,
-    chainId: DEVNET_PARAMS.l2ChainId,
-    feeRecipient: deployer.address,
-    blockTimeMs: 50,
-    l1PollMs: 100,
-    maxBatchAgeMs: 60_000,
-    rpc: { host: "127.0.0.1", port: 0 },
-    logger: silentLogger,
-    ...overrides,
-  });
+  const node = new SequencerNode(testNodeConfig(d, deployer, { maxBatchAgeMs: 60_000, ...overrides }));
   await node.start();
   node.sequencer.sealBlock();
   return { ...d, deployer, funder, token, wallets, node, url: node.rpcUrl!, stop: () => node.stop() };
+}
+
+/** A sequencer on the in-process L1 with test timings, its RPC on a free port. */
+export function testNodeConfig(
+  d: Awaited<ReturnType<typeof deployCairn>>,
+  sequencer: Awaited<ReturnType<typeof ethers.getSigners>>[number],
+  overrides: Partial<SequencerNodeConfig> = {},
+): SequencerNodeConfig {
+  return {
+    ...SEQUENCER_DEFAULTS,
+    l1Provider: ethers.provider,
+    l1Signer: sequencer,
+    addresses: d.addresses,
+    startBlock: d.deployBlock,
+    chainId: DEVNET_PARAMS.l2ChainId,
+    feeRecipient: sequencer.address,
+    blockTimeMs: 50,
+    l1PollMs: 100,
+    rpc: { host: "127.0.0.1", port: 0 },
+    logger: silentLogger,
+    ...overrides,
+  };
 }
 
 /** POSTs a raw body to a JSON-RPC URL and returns status and parsed JSON. */
