@@ -11,6 +11,7 @@ import type { Logger } from "./logger";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
 import { RpcServer } from "../rpc/server";
 import type { TxResult } from "../core/execute";
+import type { L2Block } from "./chainStore";
 import { FaultInjector, type FaultKind } from "./faults";
 
 export interface SequencerNodeConfig extends L1NodeConfig {
@@ -80,6 +81,9 @@ export class SequencerNode implements L2Backend {
   pendingTransaction(hash: string): TxResult | undefined {
     return this.sequencer.isPending(hash);
   }
+  onBlock(listener: (block: L2Block) => void): void {
+    this.sequencer.onBlock(listener);
+  }
   sendRawTransaction(raw: string): string {
     return this.sequencer.sendRawTransaction(raw);
   }
@@ -111,7 +115,12 @@ export class SequencerNode implements L2Backend {
     }
     await this.pollL1();
     if (this.config.rpc) {
-      this.rpcServer = new RpcServer(createMethods(this), { ...this.config.rpc, logger: this.config.logger });
+      this.rpcServer = new RpcServer(createMethods(this), {
+        ...this.config.rpc,
+        logger: this.config.logger,
+        onBlock: (l) => this.onBlock(l),
+        chainId: this.config.chainId,
+      });
       this.rpcUrl = await this.rpcServer.start();
       this.config.logger.info({ url: this.rpcUrl }, "L2 JSON-RPC listening");
     }

@@ -15,7 +15,9 @@ import type { L2State } from "../core/state";
 import type { ChainStore, L2Block } from "../node/chainStore";
 import type { TokenMetadata } from "../node/l1Contracts";
 import { fromInvalidOperation, invalidParams, rpcError, RpcCode } from "./errors";
-import { formatBlock, formatReceipt, formatTransaction, quantity } from "./format";
+import { BLOCK_GAS_LIMIT, formatBlock, formatReceipt, formatTransaction, quantity } from "./format";
+import { collectLogs, parseLogFilter } from "./logs";
+import { FilterManager } from "./filters";
 import * as p from "./params";
 
 export interface RollupStatus {
@@ -37,11 +39,18 @@ export interface L2Backend {
   pendingTransaction(hash: string): TxResult | undefined;
   sendRawTransaction?(raw: string): string;
   status(): RollupStatus;
+  /** Calls `listener` with every new block (subscriptions). */
+  onBlock(listener: (block: L2Block) => void): void;
 }
 
 export type Method = (params: unknown[]) => unknown | Promise<unknown>;
 
 const abi = AbiCoder.defaultAbiCoder();
+/** Multicall3's canonical address: viem and wagmi batch view calls through it. */
+export const MULTICALL3 = "0xca11bde05977b3631167028862be2a173976ca11";
+const MULTICALL_SELECTORS = { aggregate3: "82ad56cb", getEthBalance: "4d2301cc", getBlockNumber: "42cbb15c", getCurrentBlockTimestamp: "0f28c97d", getChainId: "3408e470", getBasefee: "3e64a696" };
+/** Most blocks one eth_feeHistory covers. */
+const MAX_FEE_HISTORY = 1024;
 const SELECTORS = {
   balanceOf: "70a08231",
   decimals: "313ce567",
@@ -83,6 +92,30 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
   };
 
   const tokenAt = (address: string) => backend.state.tokenByL2Address(address);
+  const filters = new FilterManager(backend.chain);
+
+  /** The block being built, as geth shows it: numbered latest + 1, no hash yet. */
+  const pendingBlock = (full: boolean) => {
+    const latest = backend.chain.latest;
+    return {
+      ...formatBlock({ ...latest, number: latest.number + 1, parentHash: latest.hash, transactions: [], gasUsed: 0n, baseFee: backend.baseFee }, full, backend.chainId),
+      hash: null,
+      nonce: null,
+      logsBloom: null,
+    };
+  };
+
+  const blockByTag = (tag: unknown): L2Block | undefined => {
+    const b = resolveBlock(p.blockTag(tag));
+    if (!b) return undefined;
+    return b;
+  };
+
+  const txInBlock = (block: L2Block | undefined, index: unknown) => {
+    const i = p.optionalQuantity(index, "index");
+    if (!block || i === undefined || i >= BigInt(block.transactions.length)) return null;
+    return formatTransaction(block.transactions[Number(i)], block, Number(i), backend.chainId);
+  };
 
   const estimateGas = (req: p.CallRequest): bigint => {
     // An index not known yet is quoted at the size the next new account would get.
@@ -117,8 +150,49 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
     return ((gas + 2n * GAS.DATA_PER_BYTE + 999n) / 1000n) * 1000n;
   };
 
+  const multicall = (req: p.CallRequest): string => {
+    const selector = req.data.subarray(0, 4).toString("hex");
+    const args = req.data.subarray(4);
+    switch (selector) {
+      case MULTICALL_SELECTORS.aggregate3: {
+        const [calls] = abi.decode(["(address target, bool allowFailure, bytes callData)[]"], args) as unknown as [Array<[string, boolean, string]>];
+        const results = calls.map(([target, allowFailure, callData]) => {
+          try {
+            return [true, call({ to: target.toLowerCase(), value: 0n, data: Buffer.from(callData.slice(2), "hex"), from: req.from })];
+          } catch (e) {
+            if (!allowFailure) throw rpcError(RpcCode.EXECUTION_REVERTED, `execution reverted: Multicall3: call to ${target} failed`);
+            return [false, "0x"];
+          }
+        });
+        return abi.encode(["(bool success, bytes returnData)[]"], [results]);
+      }
+      case MULTICALL_SELECTORS.getEthBalance: {
+        const [owner] = abi.decode(["address"], args) as unknown as [string];
+        return abi.encode(["uint256"], [backend.state.accountOf(owner.toLowerCase())?.balance ?? 0n]);
+      }
+      case MULTICALL_SELECTORS.getBlockNumber:
+        return abi.encode(["uint256"], [backend.chain.latest.number]);
+      case MULTICALL_SELECTORS.getCurrentBlockTimestamp:
+        return abi.encode(["uint256"], [backend.chain.latest.timestamp]);
+      case MULTICALL_SELECTORS.getChainId:
+        return abi.encode(["uint256"], [backend.chainId]);
+      case MULTICALL_SELECTORS.getBasefee:
+        return abi.encode(["uint256"], [backend.baseFee]);
+      default:
+        throw rpcError(RpcCode.EXECUTION_REVERTED, `execution reverted: Cairn's Multicall3 answers aggregate3 and its block views, not selector 0x${selector}`);
+    }
+  };
+
   const call = (req: p.CallRequest): string => {
     if (!req.to) throw rpcError(RpcCode.SERVER, "unsupported call: contract creation is not supported on Cairn");
+    if (req.to === MULTICALL3) {
+      try {
+        return multicall(req);
+      } catch (e) {
+        if (e instanceof Error && "code" in e) throw e;
+        throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: malformed Multicall3 call");
+      }
+    }
     const token = tokenAt(req.to);
     if (!token) {
       if (req.data.length === 0 || req.to === WITHDRAWAL_PREDEPLOY) return "0x";
@@ -180,13 +254,55 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
     eth_getCode: ([a, tag]) => {
       const addr = p.address(a, "address");
       p.blockTag(tag);
-      // Tokens and the predeploy are native on Cairn; non-empty code tells libraries they are contracts.
-      return tokenAt(addr) || addr === WITHDRAWAL_PREDEPLOY ? "0xfe" : "0x";
+      // Tokens, the predeploy and Multicall3 are native on Cairn; non-empty code tells libraries they are contracts.
+      return tokenAt(addr) || addr === WITHDRAWAL_PREDEPLOY || addr === MULTICALL3 ? "0xfe" : "0x";
     },
     eth_getBlockByNumber: ([tag, full]) => {
-      const block = resolveBlock(p.blockTag(tag));
+      const t = p.blockTag(tag);
+      if (t === "pending") return pendingBlock(p.bool(full, "full"));
+      const block = resolveBlock(t);
       return block ? formatBlock(block, p.bool(full, "full"), backend.chainId) : null;
     },
+    eth_getBlockTransactionCountByNumber: ([tag]) => {
+      const block = blockByTag(tag);
+      return block ? quantity(block.transactions.length) : null;
+    },
+    eth_getBlockTransactionCountByHash: ([h]) => {
+      const block = backend.chain.blockByHash(p.hash32(h, "hash"));
+      return block ? quantity(block.transactions.length) : null;
+    },
+    eth_getTransactionByBlockNumberAndIndex: ([tag, index]) => txInBlock(blockByTag(tag), index),
+    eth_getTransactionByBlockHashAndIndex: ([h, index]) => txInBlock(backend.chain.blockByHash(p.hash32(h, "hash")), index),
+    eth_feeHistory: ([count, newest, percentiles]) => {
+      const n = Number(p.optionalQuantity(typeof count === "number" ? quantity(count) : count, "blockCount") ?? 0n);
+      if (n < 1 || n > MAX_FEE_HISTORY) throw invalidParams(`blockCount must be 1..${MAX_FEE_HISTORY}`);
+      const last = resolveBlock(p.blockTag(newest, "newestBlock"));
+      if (!last) throw rpcError(RpcCode.SERVER, "unknown block");
+      const pct = percentiles === undefined || percentiles === null ? [] : Array.isArray(percentiles) ? percentiles : null;
+      if (!pct || pct.some((x) => typeof x !== "number" || x < 0 || x > 100)) throw invalidParams("rewardPercentiles must be numbers 0..100");
+      const oldest = Math.max(0, last.number - n + 1);
+      const blocks = backend.chain.blocks.slice(oldest, last.number + 1);
+      const baseFee = (b: L2Block) => (b.number === 0 ? backend.baseFee : b.baseFee);
+      return {
+        oldestBlock: quantity(oldest),
+        baseFeePerGas: [...blocks.map((b) => quantity(baseFee(b))), quantity(backend.baseFee)],
+        gasUsedRatio: blocks.map((b) => Number(b.gasUsed) / Number(BLOCK_GAS_LIMIT)),
+        ...(pct.length ? { reward: blocks.map((b) => pct.map(() => quantity(b.transactions.length ? b.transactions[0].effectiveGasPrice - baseFee(b) : 0n))) } : {}),
+      };
+    },
+    eth_getLogs: ([filter]) => collectLogs(backend.chain, parseLogFilter(filter), resolveBlock),
+    eth_newFilter: ([filter]) => filters.newLogFilter(parseLogFilter(filter)),
+    eth_newBlockFilter: () => filters.newBlockFilter(),
+    eth_newPendingTransactionFilter: () => {
+      throw rpcError(RpcCode.SERVER, "pending transaction filters are not supported: Cairn seals blocks within a block time, so poll eth_newBlockFilter");
+    },
+    eth_getFilterChanges: ([id]) => filters.changes(filterId(id)),
+    eth_getFilterLogs: ([id]) => {
+      const f = filters.get(filterId(id));
+      if (f.kind !== "logs") throw rpcError(RpcCode.SERVER, "filter is not a log filter");
+      return collectLogs(backend.chain, f.filter, resolveBlock);
+    },
+    eth_uninstallFilter: ([id]) => filters.uninstall(filterId(id)),
     eth_getBlockByHash: ([h, full]) => {
       const block = backend.chain.blockByHash(p.hash32(h, "hash"));
       return block ? formatBlock(block, p.bool(full, "full"), backend.chainId) : null;
@@ -216,6 +332,22 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
     },
 
     rollup_status: () => backend.status(),
+    rollup_getBatch: ([index]) => {
+      const i = p.optionalQuantity(typeof index === "number" ? quantity(index) : index, "index");
+      if (i === undefined) throw invalidParams("batch index required");
+      const batch = backend.chain.batches[Number(i)];
+      if (!batch) return null;
+      const status = backend.status();
+      return {
+        index: quantity(batch.index),
+        firstBlock: quantity(batch.firstBlock),
+        lastBlock: quantity(batch.lastBlock),
+        stateRoot: backend.chain.block(batch.lastBlock)!.stateRoot,
+        l1TxHash: batch.l1TxHash || null,
+        l1Block: batch.l1Block ? quantity(batch.l1Block) : null,
+        final: batch.index < status.batches.final,
+      };
+    },
     rollup_getWithdrawalProof: ([h]) => {
       const found = backend.chain.tx(p.hash32(h, "hash"));
       if (!found?.result.withdrawal) throw rpcError(RpcCode.SERVER, "not a withdrawal included in an L2 block");
@@ -235,6 +367,11 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
       return { ...base, batchIndex: quantity(batch.index), proof };
     },
   };
+}
+
+function filterId(id: unknown): string {
+  if (typeof id !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(id)) throw invalidParams("filter id must be a hex string");
+  return id;
 }
 
 function withdrawalRootOf(block: L2Block): Buffer {

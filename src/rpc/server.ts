@@ -6,9 +6,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { JSONRPCErrorException, JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from "json-rpc-2.0";
+import { randomBytes } from "node:crypto";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "../node/logger";
+import type { L2Block } from "../node/chainStore";
 import { RpcCode } from "./errors";
 import type { Method } from "./methods";
+import { formatBlock } from "./format";
+import { blockLogs, parseLogFilter, type LogFilter } from "./logs";
 
 export interface RpcServerOptions {
   host?: string;
@@ -18,7 +23,15 @@ export interface RpcServerOptions {
   maxBodyBytes?: number;
   /** Most requests in one batch. */
   maxBatchSize?: number;
+  /** Where new blocks come from, for eth_subscribe over WebSocket. */
+  onBlock?: (listener: (block: L2Block) => void) => void;
+  chainId?: bigint;
 }
+
+type Subscription = { kind: "newHeads" } | { kind: "logs"; filter: LogFilter };
+
+/** Most subscriptions one WebSocket connection may hold. */
+const MAX_SUBSCRIPTIONS = 100;
 
 export class RpcServer {
   private readonly rpc: JSONRPCServer;
@@ -46,6 +59,90 @@ export class RpcServer {
     }
     this.http = http.createServer((req, res) => void this.handle(req, res));
     this.http.keepAliveTimeout = 60_000;
+    this.ws = new WebSocketServer({ server: this.http, maxPayload: this.maxBodyBytes });
+    this.ws.on("connection", (socket) => this.serveSocket(socket));
+    options.onBlock?.((block) => this.publish(block));
+  }
+
+  private readonly ws: WebSocketServer;
+  private readonly sockets = new Map<WebSocket, Map<string, Subscription>>();
+
+  /** JSON-RPC over one WebSocket: the same methods, plus eth_subscribe / eth_unsubscribe. */
+  private serveSocket(socket: WebSocket): void {
+    const subs = new Map<string, Subscription>();
+    this.sockets.set(socket, subs);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => this.sockets.delete(socket));
+    socket.on("message", (data) => {
+      void this.onSocketMessage(socket, subs, data.toString()).catch((e: unknown) => this.options.logger.error({ err: e }, "WebSocket message failed"));
+    });
+  }
+
+  private async onSocketMessage(socket: WebSocket, subs: Map<string, Subscription>, text: string): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.send(socket, createJSONRPCErrorResponse(null, RpcCode.PARSE_ERROR, "parse error"));
+    }
+    const one = async (r: unknown) => {
+      const req = r as { id?: number | string | null; method?: unknown; params?: unknown };
+      if (req && typeof req === "object" && (req.method === "eth_subscribe" || req.method === "eth_unsubscribe")) {
+        return this.subscription(subs, req);
+      }
+      return this.receiveOne(r);
+    };
+    if (Array.isArray(parsed)) {
+      const out = (await Promise.all(parsed.slice(0, this.maxBatchSize).map(one))).flatMap((x) => (x === null ? [] : Array.isArray(x) ? x : [x]));
+      if (out.length) this.send(socket, out);
+      return;
+    }
+    const response = await one(parsed);
+    if (response) this.send(socket, response);
+  }
+
+  private subscription(subs: Map<string, Subscription>, req: { id?: number | string | null; method?: unknown; params?: unknown }): JSONRPCResponse {
+    const id = req.id ?? null;
+    const params = Array.isArray(req.params) ? req.params : [];
+    if (req.method === "eth_unsubscribe") {
+      return { jsonrpc: "2.0", id, result: typeof params[0] === "string" && subs.delete(params[0]) } as JSONRPCResponse;
+    }
+    if (subs.size >= MAX_SUBSCRIPTIONS) return createJSONRPCErrorResponse(id, RpcCode.SERVER, `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
+    let sub: Subscription;
+    if (params[0] === "newHeads") sub = { kind: "newHeads" };
+    else if (params[0] === "logs") {
+      try {
+        sub = { kind: "logs", filter: parseLogFilter(params[1]) };
+      } catch (e) {
+        return createJSONRPCErrorResponse(id, RpcCode.INVALID_PARAMS, (e as Error).message);
+      }
+    } else {
+      return createJSONRPCErrorResponse(id, RpcCode.INVALID_PARAMS, `unsupported subscription ${JSON.stringify(params[0])}: Cairn offers newHeads and logs`);
+    }
+    const subId = "0x" + randomBytes(16).toString("hex");
+    subs.set(subId, sub);
+    return { jsonrpc: "2.0", id, result: subId } as JSONRPCResponse;
+  }
+
+  private publish(block: L2Block): void {
+    if (this.sockets.size === 0) return;
+    const { transactions: _t, ...header } = formatBlock(block, false, this.options.chainId ?? 0n);
+    void _t;
+    for (const [socket, subs] of this.sockets) {
+      for (const [subscription, sub] of subs) {
+        const results = sub.kind === "newHeads" ? [header] : blockLogs(block, sub.filter);
+        for (const result of results) this.sendRaw(socket, { jsonrpc: "2.0", method: "eth_subscription", params: { subscription, result } });
+      }
+    }
+  }
+
+  private send(socket: WebSocket, payload: JSONRPCResponse | JSONRPCResponse[]): void {
+    this.sendRaw(socket, payload);
+  }
+
+  private sendRaw(socket: WebSocket, payload: unknown): void {
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify(payload, (_k, v) => (typeof v === "bigint" ? "0x" + v.toString(16) : v)));
   }
 
   /** Starts listening; resolves with the URL. */
@@ -59,6 +156,9 @@ export class RpcServer {
   }
 
   async stop(): Promise<void> {
+    for (const socket of this.sockets.keys()) socket.terminate();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => this.ws.close(() => resolve()));
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
