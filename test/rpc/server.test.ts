@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { JsonRpcProvider, Transaction, Wallet, parseEther } from "ethers";
+import fc from "fast-check";
 import { startTestNode, postRaw, rpc } from "../helpers/nodeFixture";
+import { createMethods } from "../../src/rpc/methods";
 
 type Started = Awaited<ReturnType<typeof startTestNode>>;
 
@@ -98,5 +100,89 @@ describe("rpc: the sequencer's JSON-RPC", function () {
     } finally {
       l2.destroy();
     }
+  });
+
+  describe("conformance", () => {
+    const TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+
+    it("numbers the pending block latest + 1 and resolves safe and finalized", async () => {
+      const latest = Number((await rpc(t.url, "eth_blockNumber")).result);
+      const pending = (await rpc(t.url, "eth_getBlockByNumber", ["pending", false])).result as Record<string, unknown>;
+      expect(pending.number).to.equal("0x" + (latest + 1).toString(16));
+      expect(pending.hash).to.equal(null);
+      const safe = (await rpc(t.url, "eth_getBlockByNumber", ["safe", false])).result as Record<string, string>;
+      const finalized = (await rpc(t.url, "eth_getBlockByNumber", ["finalized", false])).result as Record<string, string>;
+      expect(Number(safe.number)).to.be.at.most(latest);
+      expect(Number(finalized.number)).to.be.at.most(Number(safe.number));
+    });
+
+    it("serves logs by range, block hash and topic OR-lists", async () => {
+      const all = (await rpc(t.url, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }])).result as unknown[];
+      const transfers = (await rpc(t.url, "eth_getLogs", [{ fromBlock: "0x0", topics: [[TRANSFER, "0x" + "11".repeat(32)]] }])).result as unknown[];
+      expect(transfers.length).to.be.at.most(all.length);
+      expect((await rpc(t.url, "eth_getLogs", [{ fromBlock: "0x0", address: ["0x" + "22".repeat(20)] }])).result).to.deep.equal([]);
+      const block = (await rpc(t.url, "eth_getBlockByNumber", ["latest", false])).result as { hash: string };
+      expect((await rpc(t.url, "eth_getLogs", [{ blockHash: block.hash }])).result).to.be.an("array");
+      expect((await rpc(t.url, "eth_getLogs", [{ blockHash: block.hash, fromBlock: "0x0" }])).error?.code).to.equal(-32602);
+      expect((await rpc(t.url, "eth_getLogs", [{ topics: "nope" }])).error?.code).to.equal(-32602);
+    });
+
+    it("installs, polls and uninstalls filters", async () => {
+      const id = (await rpc(t.url, "eth_newBlockFilter")).result as string;
+      const raw = await sign(alice, { nonce: Number((await rpc(t.url, "eth_getTransactionCount", [alice.address, "pending"])).result) });
+      await rpc(t.url, "eth_sendRawTransaction", [raw]);
+      t.node.sequencer.sealBlock();
+      const changes = (await rpc(t.url, "eth_getFilterChanges", [id])).result as string[];
+      expect(changes).to.have.length.greaterThan(0);
+      expect((await rpc(t.url, "eth_getFilterChanges", [id])).result).to.deep.equal([]);
+      const logFilter = (await rpc(t.url, "eth_newFilter", [{ topics: [TRANSFER] }])).result as string;
+      expect((await rpc(t.url, "eth_getFilterLogs", [logFilter])).result).to.be.an("array");
+      expect((await rpc(t.url, "eth_uninstallFilter", [id])).result).to.equal(true);
+      expect((await rpc(t.url, "eth_uninstallFilter", [id])).result).to.equal(false);
+      expect((await rpc(t.url, "eth_getFilterChanges", [id])).error?.message).to.match(/filter not found/);
+    });
+
+    it("answers fee history, per-block transaction lookups and batches", async () => {
+      const history = (await rpc(t.url, "eth_feeHistory", ["0x4", "latest", [50]])).result as { baseFeePerGas: string[]; gasUsedRatio: number[]; reward: string[][] };
+      expect(history.baseFeePerGas.length).to.equal(history.gasUsedRatio.length + 1);
+      expect(history.reward).to.have.length(history.gasUsedRatio.length);
+      expect((await rpc(t.url, "eth_feeHistory", ["0x0", "latest", []])).error?.code).to.equal(-32602);
+      const latest = (await rpc(t.url, "eth_getBlockByNumber", ["latest", false])).result as { number: string; hash: string; transactions: string[] };
+      const count = (await rpc(t.url, "eth_getBlockTransactionCountByHash", [latest.hash])).result;
+      expect(count).to.equal("0x" + latest.transactions.length.toString(16));
+      if (latest.transactions.length) {
+        const tx = (await rpc(t.url, "eth_getTransactionByBlockNumberAndIndex", [latest.number, "0x0"])).result as { hash: string };
+        expect(tx.hash).to.equal(latest.transactions[0]);
+      }
+      expect((await rpc(t.url, "eth_getTransactionByBlockHashAndIndex", [latest.hash, "0x99"])).result).to.equal(null);
+      await t.node.flush();
+      const batch = (await rpc(t.url, "rollup_getBatch", ["0x0"])).result as { index: string; lastBlock: string };
+      expect(batch.index).to.equal("0x0");
+      expect((await rpc(t.url, "rollup_getBatch", ["0x999"])).result).to.equal(null);
+    });
+
+    it("answers every fuzzed body and parameter list with a JSON-RPC response and stays up", async () => {
+      const methods = Object.keys(createMethods(t.node)).filter((m) => m !== "eth_sendRawTransaction");
+      const junk = fc.oneof(fc.jsonValue(), fc.uint8Array({ maxLength: 40 }).map((b) => "0x" + Buffer.from(b).toString("hex")), fc.constantFrom("latest", "pending", "0x", "0x0", null));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.record({ jsonrpc: fc.constant("2.0"), id: fc.nat(), method: fc.constantFrom(...methods), params: fc.array(junk, { maxLength: 4 }) }).map((r) => JSON.stringify(r)),
+            fc.jsonValue().map((v) => JSON.stringify(v)),
+            fc.string({ maxLength: 200 }),
+          ),
+          async (body) => {
+            const { status, json } = await postRaw(t.url, body);
+            expect(status, body).to.be.oneOf([200, 204]);
+            if (json !== null) {
+              const responses = Array.isArray(json) ? json : [json];
+              for (const r of responses) expect(r, body).to.satisfy((x: Record<string, unknown>) => "result" in x || "error" in x);
+            }
+          },
+        ),
+        { numRuns: 400 },
+      );
+      expect((await rpc(t.url, "eth_chainId")).result).to.equal("0xca12");
+    });
   });
 });
