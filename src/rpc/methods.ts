@@ -131,9 +131,13 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
       const amount = bytesToBigint(req.data.subarray(68, 100));
       const isToken = !req.data.subarray(36, 68).equals(Buffer.alloc(32));
       gas = GAS.WITHDRAWAL + GAS.DATA_PER_BYTE * BigInt(SIGNED_OVERHEAD + (isToken ? 1 : 0) + 20 + amountSize(amount));
+    } else if (req.to === MULTICALL3 || (tokenAt(req.to) && req.data.subarray(0, 4).toString("hex") !== SELECTOR_TRANSFER)) {
+      // A view: answerable (or the call's own error), and as cheap as a plain transfer.
+      call(req);
+      gas = GAS.ETH_TRANSFER;
     } else if (tokenAt(req.to)) {
-      if (req.data.length !== 68 || req.data.subarray(0, 4).toString("hex") !== SELECTOR_TRANSFER) {
-        throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: only transfer(address,uint256) changes token state on Cairn");
+      if (req.data.length !== 68) {
+        throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: malformed transfer(address,uint256) call");
       }
       const to = "0x" + req.data.subarray(16, 36).toString("hex");
       gas = GAS.TOKEN_TRANSFER + GAS.DATA_PER_BYTE * BigInt(SIGNED_OVERHEAD + 1 + recipientSize(to) + amountSize(bytesToBigint(req.data.subarray(36, 68))));

@@ -127,6 +127,46 @@ describe("rpc: the sequencer's JSON-RPC", function () {
       expect((await rpc(t.url, "eth_getLogs", [{ topics: "nope" }])).error?.code).to.equal(-32602);
     });
 
+    it("estimates token views and transfers, and refuses what Cairn cannot run", async () => {
+      const l2Token = (await import("../../src/core/hashing")).l2TokenAddress((await t.token.getAddress()).toLowerCase());
+      const balanceOf = "0x70a08231" + "00".repeat(12) + alice.address.slice(2).toLowerCase();
+      expect((await rpc(t.url, "eth_estimateGas", [{ to: l2Token, data: balanceOf }])).result).to.match(/^0x/);
+      const transfer = "0xa9059cbb" + "00".repeat(12) + "11".repeat(20) + "00".repeat(31) + "05";
+      expect(Number((await rpc(t.url, "eth_estimateGas", [{ from: alice.address, to: l2Token, data: transfer }])).result) % 1000).to.equal(0);
+      expect((await rpc(t.url, "eth_estimateGas", [{ to: l2Token, data: "0xdeadbeef" }])).error?.code).to.equal(3);
+      expect((await rpc(t.url, "eth_estimateGas", [{ data: "0x6000" }])).error?.message).to.match(/contract creation is not supported/);
+      expect((await rpc(t.url, "eth_call", [{ to: alice.address, data: "0x1234" }, "latest"])).error?.message).to.match(/not a contract on Cairn/);
+    });
+
+    it("refuses transaction types other than 2 and legacy, naming what Cairn supports", async () => {
+      const raw = await alice.signTransaction({ type: 1, chainId: 51730n, to: alice.address, value: 1n, nonce: 0, gasLimit: 30_000n, gasPrice: 20_000_000n, accessList: [] });
+      const res = await rpc(t.url, "eth_sendRawTransaction", [raw]);
+      expect(res.error?.message).to.match(/^transaction type not supported: transaction type 1 not supported \(Cairn accepts type 2 and legacy EIP-155\)/);
+    });
+
+    it("pushes matching logs to eth_subscribe(\"logs\") over WebSocket", async () => {
+      const { WebSocket } = await import("ws");
+      const socket = new WebSocket(t.url.replace("http", "ws"));
+      await new Promise((r) => socket.once("open", r));
+      const messages: Array<{ id?: number; result?: unknown; params?: { subscription: string; result: { topics: string[] } } }> = [];
+      socket.on("message", (d) => messages.push(JSON.parse(d.toString())));
+      socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["logs", { topics: [TRANSFER] }] }));
+      socket.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "eth_subscribe", params: ["newPendingTransactions"] }));
+      await new Promise((r) => setTimeout(r, 100));
+      const l2Token = (await import("../../src/core/hashing")).l2TokenAddress((await t.token.getAddress()).toLowerCase());
+      const nonce = Number((await rpc(t.url, "eth_getTransactionCount", [alice.address, "pending"])).result);
+      const data = "0xa9059cbb" + "00".repeat(12) + "33".repeat(20) + "00".repeat(31) + "09";
+      await rpc(t.url, "eth_sendRawTransaction", [await sign(alice, { nonce, to: l2Token, value: 0n, data, gasLimit: 100_000n })]);
+      t.node.sequencer.sealBlock();
+      await new Promise((r) => setTimeout(r, 100));
+      socket.close();
+      const subId = messages.find((m) => m.id === 1)?.result;
+      expect(messages.find((m) => m.id === 2)).to.have.nested.property("error.code", -32602);
+      const pushed = messages.filter((m) => m.params?.subscription === subId);
+      expect(pushed).to.have.length(1);
+      expect(pushed[0].params!.result.topics[0]).to.equal(TRANSFER);
+    });
+
     it("installs, polls and uninstalls filters", async () => {
       const id = (await rpc(t.url, "eth_newBlockFilter")).result as string;
       const raw = await sign(alice, { nonce: Number((await rpc(t.url, "eth_getTransactionCount", [alice.address, "pending"])).result) });
