@@ -105,6 +105,26 @@ describe("rpc: the sequencer's JSON-RPC", function () {
   describe("conformance", () => {
     const TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
+    it("answers the node and fee basics in Ethereum's formats", async () => {
+      const l2Token = (await import("../../src/core/hashing")).l2TokenAddress((await t.token.getAddress()).toLowerCase());
+      expect((await rpc(t.url, "web3_clientVersion")).result).to.match(/^cairn\//);
+      expect((await rpc(t.url, "net_version")).result).to.equal("51730");
+      expect((await rpc(t.url, "eth_syncing")).result).to.equal(false);
+      expect((await rpc(t.url, "eth_accounts")).result).to.deep.equal([]);
+      expect((await rpc(t.url, "eth_gasPrice")).result).to.equal("0x989680");
+      expect((await rpc(t.url, "eth_maxPriorityFeePerGas")).result).to.equal("0x0");
+      expect((await rpc(t.url, "eth_getCode", [l2Token, "latest"])).result).to.equal("0xfe");
+      expect((await rpc(t.url, "eth_getCode", ["0xca12000000000000000000000000000000000001", "latest"])).result).to.equal("0xfe");
+      expect((await rpc(t.url, "eth_getCode", [alice.address, "latest"])).result).to.equal("0x");
+      expect((await rpc(t.url, "eth_getBalance", [alice.address, "0x0"])).error?.message).to.match(/historical state/);
+      const earliest = (await rpc(t.url, "eth_getBlockByNumber", ["earliest", true])).result as Record<string, unknown>;
+      expect(earliest.number).to.equal("0x0");
+      const byHash = (await rpc(t.url, "eth_getBlockByHash", [earliest.hash, false])).result as Record<string, unknown>;
+      expect(byHash.hash).to.equal(earliest.hash);
+      expect((await rpc(t.url, "eth_getBlockByHash", ["0x" + "ee".repeat(32), false])).result).to.equal(null);
+      expect((await rpc(t.url, "eth_getTransactionByHash", ["0x" + "ee".repeat(32)])).result).to.equal(null);
+    });
+
     it("numbers the pending block latest + 1 and resolves safe and finalized", async () => {
       const latest = Number((await rpc(t.url, "eth_blockNumber")).result);
       const pending = (await rpc(t.url, "eth_getBlockByNumber", ["pending", false])).result as Record<string, unknown>;
