@@ -59,6 +59,18 @@ contract Bridge is IBridge, ReentrancyGuard {
     }
 
     /// @inheritdoc IBridge
+    function forceWithdrawal(address l1Token, uint256 amount) external {
+        if (amount == 0) revert BridgeZeroAmount();
+        if (l1Token == address(0)) {
+            _enqueue(Types.QueueKind.FORCED_WITHDRAWAL_ETH, msg.sender, 0, amount);
+            return;
+        }
+        uint256 idPlusOne = _tokenIdPlusOne[l1Token];
+        if (idPlusOne == 0) revert BridgeUnknownToken(l1Token);
+        _enqueue(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN, msg.sender, uint8(idPlusOne - 1), amount);
+    }
+
+    /// @inheritdoc IBridge
     function registerToken(address l1Token) external returns (uint8 tokenId) {
         uint256 idPlusOne = _tokenIdPlusOne[l1Token];
         if (idPlusOne != 0) revert BridgeTokenAlreadyRegistered(l1Token, uint8(idPlusOne - 1));

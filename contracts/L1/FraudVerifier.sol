@@ -386,7 +386,10 @@ contract FraudVerifier is IFraudVerifier {
             run.queueIndex++;
             return Reason.NONE;
         }
-        if (e.kind == uint8(Types.QueueKind.TOKEN_DEPOSIT) && e.tokenId >= run.tokenCount) return Reason.UNKNOWN_TOKEN;
+        bool forced = e.kind >= uint8(Types.QueueKind.FORCED_WITHDRAWAL_ETH);
+        bool token = e.kind == uint8(Types.QueueKind.TOKEN_DEPOSIT) || e.kind == uint8(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN);
+        if (token && e.tokenId >= run.tokenCount) return Reason.UNKNOWN_TOKEN;
+        if (forced) return _applyForcedWithdrawal(run, op, e, c.bridge);
         Account memory a;
         if (op.x == 2) {
             if (op.to >= run.accountCount) return Reason.UNKNOWN_ACCOUNT;
@@ -410,6 +413,41 @@ contract FraudVerifier is IFraudVerifier {
         return Reason.NONE;
     }
 
+    /// @dev A forced withdrawal: all of `amount` from the caller's own account, or nothing
+    ///      (no account, or too little). The commitment names the account, or says none.
+    function _applyForcedWithdrawal(Run memory run, Op memory op, QueueEntry memory e, address bridge) private view returns (Reason) {
+        Account memory a;
+        if (op.x == 2) {
+            if (op.to >= run.accountCount) return Reason.UNKNOWN_ACCOUNT;
+            a = _find(run, op.to);
+            if (a.addr != e.account) return Reason.MALFORMED;
+        } else if (op.x == 0) {
+            if (_held(run.holders, e.account)) return Reason.ACCOUNT_EXISTS;
+            run.queueIndex++;
+            return Reason.NONE;
+        } else {
+            return Reason.MALFORMED;
+        }
+        run.queueIndex++;
+        bool isEth = e.kind == uint8(Types.QueueKind.FORCED_WITHDRAWAL_ETH);
+        uint256 t = isEth ? 0 : _token(a, e.tokenId);
+        uint256 held = isEth ? a.balance : a.tokenBalances[t];
+        if (held < e.amount) return Reason.NONE;
+        if (isEth) a.balance = held - e.amount;
+        else a.tokenBalances[t] = held - e.amount;
+        run.withdrawals[run.withdrawalsLength++] = Hashing.withdrawalLeaf(
+            Types.Withdrawal({
+                id: uint64(run.withdrawalCount),
+                l2Sender: e.account,
+                l1Recipient: e.account,
+                l1Token: isEth ? address(0) : _l1Token(run, e.tokenId, bridge),
+                amount: e.amount
+            })
+        );
+        run.withdrawalCount++;
+        return Reason.NONE;
+    }
+
     /// @dev The witnessed entry at queue position `index`, authenticated by the Bridge's running hash.
     function _queueEntry(uint256 index, bytes calldata w, Layout memory lay, address bridge) private view returns (QueueEntry memory e) {
         uint256 k = index - lay.preQueueIndex;
@@ -419,7 +457,7 @@ contract FraudVerifier is IFraudVerifier {
         e.account = address(uint160(_take(w, c, 20)));
         e.tokenId = uint8(_take(w, c, 1));
         e.amount = _take(w, c, 32);
-        if (e.kind > uint8(Types.QueueKind.TOKEN_REGISTRATION)) revert FraudWitnessBadQueueEntry(index);
+        if (e.kind > uint8(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN)) revert FraudWitnessBadQueueEntry(index);
         bytes32 previous = index == 0 ? bytes32(0) : IBridge(bridge).queueAccumulator(index - 1);
         bytes32 stored = IBridge(bridge).queueAccumulator(index);
         bytes32 computed =

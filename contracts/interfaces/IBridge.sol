@@ -56,6 +56,12 @@ interface IBridge {
         uint64 indexed id, address indexed l1Recipient, address indexed l1Token, uint256 amount, uint256 batchIndex
     );
 
+    /// @notice Queues a withdrawal of the caller's own L2 funds to the same address on L1: the
+    ///         way out when the sequencer censors. The L2 applies it in queue order — if the
+    ///         caller's L2 balance covers `amount` — and it is paid by `finalizeWithdrawal` once
+    ///         its batch is final. `l1Token` is address(0) for ETH.
+    function forceWithdrawal(address l1Token, uint256 amount) external;
+
     /// @notice Deposits `msg.value` wei to `l2Recipient` on L2.
     function depositETH(address l2Recipient) external payable;
 

@@ -9,7 +9,9 @@ library Types {
     enum QueueKind {
         ETH_DEPOSIT, // credit `amount` wei to `account` on L2
         TOKEN_DEPOSIT, // credit `amount` of token `tokenId` to `account` on L2
-        TOKEN_REGISTRATION // make token `tokenId` (L1 address `account`) known on L2
+        TOKEN_REGISTRATION, // make token `tokenId` (L1 address `account`) known on L2
+        FORCED_WITHDRAWAL_ETH, // withdraw `amount` wei of `account`'s L2 funds to `account` on L1
+        FORCED_WITHDRAWAL_TOKEN // withdraw `amount` of token `tokenId` likewise
     }
 
     /// @notice The header the Rollup keeps for every batch. Five storage slots.

@@ -7,7 +7,7 @@ import { MerkleTree } from "merkletreejs";
 import { MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, OpKind, QueueKind } from "./constants";
 import { encodeCommitment, type Commitment } from "./commitment";
 import { CairnError } from "./errors";
-import { applyOp, type BlockEnv, type OpResult, type QueueEntry, type QueueResult, type TxResult } from "./execute";
+import { applyOp, isForcedWithdrawal, type BlockEnv, type OpResult, type QueueEntry, type QueueResult, type TxResult } from "./execute";
 import { keccak256 } from "./hash";
 import { commitmentLeaf, withdrawalLeaf, type Withdrawal } from "./hashing";
 import { sameFeeEntry, type Op, type QueueOp } from "./ops";
@@ -39,6 +39,11 @@ export interface SealedBlock {
   hash: Buffer;
   results: OpResult[];
   withdrawals: Withdrawal[];
+}
+
+/** The withdrawals a block's operations made, signed or forced, in order. */
+export function withdrawalsOf(results: OpResult[]): Withdrawal[] {
+  return results.flatMap((r) => (r.withdrawal ? [r.withdrawal] : []));
 }
 
 /** Sorted-pair (merkletreejs) root of withdrawal leaves; null when there are none. */
@@ -77,7 +82,9 @@ export class BlockBuilder {
     let op: QueueOp = { kind: OpKind.QUEUE, credit: "none" };
     if (entry && entry.kind !== QueueKind.TOKEN_REGISTRATION) {
       const index = this.state.indexOf(entry.account.toLowerCase());
-      op = index === undefined ? { kind: OpKind.QUEUE, credit: "new" } : { kind: OpKind.QUEUE, credit: "existing", index };
+      // A deposit creates its recipient; a forced withdrawal from nobody does nothing.
+      const absent: QueueOp = isForcedWithdrawal(entry.kind) ? { kind: OpKind.QUEUE, credit: "none" } : { kind: OpKind.QUEUE, credit: "new" };
+      op = index === undefined ? absent : { kind: OpKind.QUEUE, credit: "existing", index };
     }
     const result = applyOp(this.state, op, this.env) as QueueResult;
     this.ops.push(op);
@@ -113,7 +120,7 @@ export class BlockBuilder {
 
   /** Closes the block at L2 time `timestamp` (seconds). */
   seal(timestamp: number): SealedBlock {
-    const withdrawals = this.results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : []));
+    const withdrawals = withdrawalsOf(this.results);
     const tree = withdrawalTree(withdrawals);
     const postStateRoot = this.state.root();
     const commitment: Commitment = {

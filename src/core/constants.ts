@@ -36,6 +36,8 @@ export const QueueKind = {
   ETH_DEPOSIT: 0,
   TOKEN_DEPOSIT: 1,
   TOKEN_REGISTRATION: 2,
+  FORCED_WITHDRAWAL_ETH: 3,
+  FORCED_WITHDRAWAL_TOKEN: 4,
 } as const;
 export type QueueKind = (typeof QueueKind)[keyof typeof QueueKind];
 

@@ -57,8 +57,17 @@ export interface TxResult {
 export interface QueueResult {
   type: "queue";
   entry: QueueEntry;
-  /** False when a credit would overflow the recipient's balance (only a rogue token can do that). */
+  /**
+   * Whether the entry took effect: false when a credit would overflow a balance (only a rogue
+   * token can do that), or a forced withdrawal finds too little (or no account) to withdraw.
+   */
   credited: boolean;
+  /** The withdrawal a forced withdrawal made. */
+  withdrawal?: Withdrawal;
+}
+
+export function isForcedWithdrawal(kind: QueueKind): boolean {
+  return kind === QueueKind.FORCED_WITHDRAWAL_ETH || kind === QueueKind.FORCED_WITHDRAWAL_TOKEN;
 }
 
 export type OpResult = TxResult | QueueResult;
@@ -140,9 +149,10 @@ function applyQueueOp(state: L2State, op: QueueOp, env: BlockEnv): QueueResult {
     state.consumeQueueEntry();
     return { type: "queue", entry, credited: true };
   }
-  if (entry.kind === QueueKind.TOKEN_DEPOSIT && entry.tokenId >= state.tokenCount) {
-    invalid("unknown-token", `deposit of unregistered token ${entry.tokenId}`);
+  if ((entry.kind === QueueKind.TOKEN_DEPOSIT || entry.kind === QueueKind.FORCED_WITHDRAWAL_TOKEN) && entry.tokenId >= state.tokenCount) {
+    invalid("unknown-token", `queue entry for unregistered token ${entry.tokenId}`);
   }
+  if (isForcedWithdrawal(entry.kind)) return applyForcedWithdrawal(state, op, entry);
   const recipient = entry.account.toLowerCase();
   // Each branch reads exactly the accounts a fraud proof needs to witness its verdict.
   let index: number;
@@ -169,6 +179,39 @@ function applyQueueOp(state: L2State, op: QueueOp, env: BlockEnv): QueueResult {
   if (credited && entry.kind === QueueKind.ETH_DEPOSIT) state.setBalance(index, current + entry.amount);
   if (credited && entry.kind === QueueKind.TOKEN_DEPOSIT) state.setTokenBalance(index, entry.tokenId, current + entry.amount);
   return { type: "queue", entry, credited };
+}
+
+/**
+ * A forced withdrawal takes the L1 caller's own L2 funds out, all or nothing: it applies when
+ * the account exists and holds `amount`, and is otherwise consumed without effect. Either way
+ * the commitment must say which: the account's index, or "none" when it has no account.
+ */
+function applyForcedWithdrawal(state: L2State, op: QueueOp, entry: QueueEntry): QueueResult {
+  const owner = entry.account.toLowerCase();
+  let index: number | null = null;
+  if (op.credit === "existing") {
+    if (op.index >= state.accountCount) invalid("unknown-account", `no account ${op.index}`);
+    if (state.account(op.index).address !== owner) invalid("malformed", `account ${op.index} is not ${owner}`);
+    index = op.index;
+  } else if (op.credit === "none") {
+    const existing = state.indexOf(owner);
+    if (existing !== undefined) {
+      state.account(existing);
+      invalid("account-exists", `forced withdrawal of ${owner}, which is account ${existing}`);
+    }
+  } else {
+    invalid("malformed", "a forced withdrawal names the account it takes from, or none");
+  }
+  state.consumeQueueEntry();
+  if (index === null) return { type: "queue", entry, credited: false };
+  const isEth = entry.kind === QueueKind.FORCED_WITHDRAWAL_ETH;
+  const held = isEth ? state.account(index).balance : state.tokenBalance(index, entry.tokenId);
+  if (held < entry.amount) return { type: "queue", entry, credited: false };
+  if (isEth) state.setBalance(index, held - entry.amount);
+  else state.setTokenBalance(index, entry.tokenId, held - entry.amount);
+  const l1Token = isEth ? ZERO_ADDRESS : state.token(entry.tokenId)!.l1Address;
+  const withdrawal = { id: state.takeWithdrawalId(), l2Sender: owner, l1Recipient: owner, l1Token, amount: entry.amount };
+  return { type: "queue", entry, credited: true, withdrawal };
 }
 
 interface Resolved {

@@ -6,7 +6,7 @@ import { decodeCommitment, type Commitment } from "./commitment";
 import { DecodeError, InvalidOperationError } from "./errors";
 import { applyOp, type OpResult, type QueueEntry } from "./execute";
 import type { L2State } from "./state";
-import { withdrawalTree } from "./blockBuilder";
+import { withdrawalTree, withdrawalsOf } from "./blockBuilder";
 import type { Withdrawal } from "./hashing";
 
 export type Verdict =
@@ -60,7 +60,7 @@ export function replayCommitment(
       return { verdict: { ok: false, kind: "invalid-operation", opIndex: i, reason: e.reason, details: e.message }, commitment, results, withdrawals: [] };
     }
   }
-  const withdrawals = results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : []));
+  const withdrawals = withdrawalsOf(results);
   const tree = withdrawalTree(withdrawals);
   const expectedW = tree ? tree.getRoot() : null;
   const claimedW = commitment.withdrawalRoot;
