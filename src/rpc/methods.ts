@@ -11,6 +11,7 @@ import { varintSize } from "../core/bytes";
 import { bytesToBigint } from "../core/bytes";
 import { withdrawalProof } from "../core/batch";
 import type { TxResult } from "../core/execute";
+import type { Withdrawal } from "../core/hashing";
 import type { L2State } from "../core/state";
 import type { ChainStore, L2Block } from "../node/chainStore";
 import type { TokenMetadata } from "../node/l1Contracts";
@@ -352,22 +353,33 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
         final: batch.index < status.batches.final,
       };
     },
-    rollup_getWithdrawalProof: ([h]) => {
-      const found = backend.chain.tx(p.hash32(h, "hash"));
-      if (!found?.result.withdrawal) throw rpcError(RpcCode.SERVER, "not a withdrawal included in an L2 block");
-      const { block, result } = found;
-      const w = result.withdrawal!;
+    rollup_getWithdrawalProof: ([ref]) => {
+      // By the L2 transaction that withdrew, or { id } for any withdrawal — forced ones have no L2 transaction.
+      let block: L2Block | undefined;
+      let w: Withdrawal | undefined;
+      if (typeof ref === "object" && ref !== null && "id" in ref) {
+        const id = p.optionalQuantity((ref as { id: unknown }).id, "id");
+        if (id === undefined) throw invalidParams("id required");
+        block = backend.chain.blocks.find((b) => b.withdrawals.some((x) => x.id === id));
+        w = block?.withdrawals.find((x) => x.id === id);
+        if (!w) throw rpcError(RpcCode.SERVER, `no withdrawal ${id} in an L2 block`);
+      } else {
+        const found = backend.chain.tx(p.hash32(ref, "hash"));
+        if (!found?.result.withdrawal) throw rpcError(RpcCode.SERVER, "not a withdrawal included in an L2 block");
+        block = found.block;
+        w = found.result.withdrawal;
+      }
       const base = {
         withdrawal: { id: quantity(w.id), l2Sender: w.l2Sender, l1Recipient: w.l1Recipient, l1Token: w.l1Token, amount: quantity(w.amount) },
-        l2BlockNumber: quantity(block.number),
+        l2BlockNumber: quantity(block!.number),
       };
-      if (block.batchIndex === null) return { ...base, batchIndex: null, proof: null };
-      const batch = backend.chain.batches[block.batchIndex];
+      if (block!.batchIndex === null) return { ...base, batchIndex: null, proof: null };
+      const batch = backend.chain.batches[block!.batchIndex];
       const blocks = backend.chain.blocks.slice(batch.firstBlock, batch.lastBlock + 1).filter((b) => b.withdrawals.length > 0);
       const roots = blocks.map((b) => withdrawalRootOf(b));
-      const position = blocks.findIndex((b) => b.number === block.number);
-      const index = block.withdrawals.findIndex((x) => x.id === w.id);
-      const proof = withdrawalProof(block.withdrawals, index, roots, position).map((b) => "0x" + b.toString("hex"));
+      const position = blocks.findIndex((b) => b.number === block!.number);
+      const index = block!.withdrawals.findIndex((x) => x.id === w!.id);
+      const proof = withdrawalProof(block!.withdrawals, index, roots, position).map((b) => "0x" + b.toString("hex"));
       return { ...base, batchIndex: quantity(batch.index), proof };
     },
   };

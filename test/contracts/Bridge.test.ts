@@ -185,3 +185,22 @@ describe("Bridge", () => {
     });
   });
 });
+
+describe("Bridge.forceWithdrawal", () => {
+  it("queues a forced withdrawal of the caller's ETH or token", async () => {
+    const { bridge, token, alice } = await loadFixture(l1Fixture);
+    await bridge.registerToken(token);
+    await expect(bridge.connect(alice).forceWithdrawal(ethers.ZeroAddress, 5n))
+      .to.emit(bridge, "QueueEntryAdded")
+      .withArgs(1, 3, alice.address, 0, 5n, alice.address, (acc: string) => acc.length === 66);
+    await expect(bridge.connect(alice).forceWithdrawal(token, 7n))
+      .to.emit(bridge, "QueueEntryAdded")
+      .withArgs(2, 4, alice.address, 0, 7n, alice.address, (acc: string) => acc.length === 66);
+  });
+
+  it("reverts on zero amount and on an unregistered token", async () => {
+    const { bridge, token, alice } = await loadFixture(l1Fixture);
+    await expect(bridge.connect(alice).forceWithdrawal(ethers.ZeroAddress, 0n)).to.be.revertedWithCustomError(bridge, "BridgeZeroAmount");
+    await expect(bridge.connect(alice).forceWithdrawal(token, 1n)).to.be.revertedWithCustomError(bridge, "BridgeUnknownToken").withArgs(await token.getAddress());
+  });
+});

@@ -56,7 +56,7 @@ async function proveAndCheck(
     .to.emit(rollup, "FraudProven")
     .withArgs(batch.index, c, who.address, deployer.address, expected.kind, expected.reason ?? 0, (n: bigint) => n >= 0n, 1, bond / 2n, bond - bond / 2n);
   await expect(tx).to.changeEtherBalance(who, bond / 2n);
-  expect(await rollup.batchCount()).to.equal(1n);
+  expect(await rollup.batchCount()).to.equal(BigInt(batch.index));
   expect(await rollup.revertedBatchCount()).to.equal(1n);
   expect(await rollup.bonds(deployer.address)).to.equal(0n);
   expect(await rollup.burnedBonds()).to.equal(bond - bond / 2n);
@@ -213,6 +213,48 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
     const thirdHonest = f.chain.handMade([], [], (b2.seal(2), f.chain.state.root()));
     f.chain.state.rollback(cp);
     await proveAndCheck(f, [first, badSecond, thirdHonest], { kind: KIND.postState }, { c: 1, honest: [first, honestSecond, thirdHonest] });
+  });
+
+  describe("forced withdrawals", () => {
+    /** An L1 account with 3 ETH on L2 (posted in an honest batch), and its forced withdrawal queued. */
+    async function forced(f: F, amount: bigint) {
+      const user = (await ethers.getSigners())[9];
+      await f.bridge.connect(user).depositETH(user.address, { value: parseEther("3") });
+      await f.chain.syncQueue();
+      const b = f.chain.builder();
+      b.addQueueEntry();
+      await f.chain.post([b.seal(1).body], f.chain.state.queueIndex);
+      await f.bridge.connect(user).forceWithdrawal(ethers.ZeroAddress, amount);
+      await f.chain.syncQueue();
+      return user;
+    }
+
+    it("skipped: the batch claims it consumed, its commitments did not", async () => {
+      // A fixture of its own: these tests advance the local L2 state, which loadFixture would share.
+      const f = await fraudFixture();
+      await forced(f, parseEther("1"));
+      await proveAndCheck(f, [f.chain.handMade([], [])], { kind: KIND.queueCount }, { queueCount: f.chain.state.queueIndex + 1n, honest: honestDeposits(f) });
+    });
+
+    it("misapplied: said to have no account when the caller has one", async () => {
+      // A fixture of its own: these tests advance the local L2 state, which loadFixture would share.
+      const f = await fraudFixture();
+      await forced(f, parseEther("1"));
+      const body = f.chain.handMade([{ kind: OpKind.QUEUE, credit: "none" }], []);
+      await proveAndCheck(f, [body], { kind: KIND.invalidOp, reason: 7 }, { queueCount: f.chain.state.queueIndex + 1n, honest: honestDeposits(f) });
+    });
+
+    it("applied with the wrong amount", async () => {
+      // A fixture of its own: these tests advance the local L2 state, which loadFixture would share.
+      const f = await fraudFixture();
+      await forced(f, parseEther("1"));
+      const halved = (i: bigint): QueueEntry | undefined => {
+        const e = f.chain.queueEntry(i);
+        return e && i === f.chain.state.queueIndex ? { ...e, amount: e.amount / 2n } : e;
+      };
+      const body = f.chain.craft((b) => void b.addQueueEntry(), () => {}, halved);
+      await proveAndCheck(f, [body], { kind: KIND.withdrawalRoot }, { queueCount: f.chain.state.queueIndex + 1n, honest: honestDeposits(f) });
+    });
   });
 
   describe("honest commitments cannot be proven wrong", () => {
