@@ -40,6 +40,7 @@ export async function deployCairn(deployer: Signer, options: DeployOptions): Pro
       challengeWindow: options.challengeWindow,
       inclusionWindow: options.inclusionWindow,
       sequencerTimeout: options.sequencerTimeout,
+      bondWithdrawalDelay: options.bondWithdrawalDelay,
       l2ChainId: options.l2ChainId,
       genesisStateRoot,
       fraudVerifier: await verifier.getAddress(),

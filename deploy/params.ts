@@ -13,6 +13,8 @@ export interface RollupParams {
   inclusionWindow: number;
   /** Seconds of sequencer silence after which any bonded proposer may post. */
   sequencerTimeout: number;
+  /** Seconds between a proposer asking for its bond back and getting it. */
+  bondWithdrawalDelay: number;
   /** Chain id of the L2. */
   l2ChainId: bigint;
 }
@@ -22,6 +24,7 @@ export const PRODUCTION_PARAMS: RollupParams = {
   challengeWindow: 7 * 24 * 3600,
   inclusionWindow: 24 * 3600,
   sequencerTimeout: 3 * 24 * 3600,
+  bondWithdrawalDelay: 8 * 24 * 3600,
   l2ChainId: 51730n,
 };
 
@@ -30,5 +33,6 @@ export const DEVNET_PARAMS: RollupParams = {
   challengeWindow: 60,
   inclusionWindow: 600,
   sequencerTimeout: 1800,
+  bondWithdrawalDelay: 120,
   l2ChainId: 51730n,
 };

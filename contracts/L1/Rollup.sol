@@ -24,6 +24,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         uint64 challengeWindow; // seconds a batch stays challengeable
         uint64 inclusionWindow; // seconds a queue entry may wait before a batch must consume it
         uint64 sequencerTimeout; // seconds of sequencer silence after which any bonded proposer may post
+        uint64 bondWithdrawalDelay; // seconds between asking for a bond back and getting it
         uint64 l2ChainId;
         bytes32 genesisStateRoot;
         IFraudVerifier fraudVerifier;
@@ -41,6 +42,8 @@ contract Rollup is IRollup, ReentrancyGuard {
     uint64 public immutable inclusionWindow;
     /// @notice Seconds of sequencer silence after which any bonded proposer may post.
     uint64 public immutable sequencerTimeout;
+    /// @notice Seconds between asking for a bond back and getting it.
+    uint64 public immutable bondWithdrawalDelay;
     /// @notice Chain id of the L2; every L2 signature commits to it.
     uint64 public immutable l2ChainId;
     /// @notice State root of the empty L2.
@@ -57,6 +60,10 @@ contract Rollup is IRollup, ReentrancyGuard {
     uint256 public revertedBatchCount;
     /// @notice Slashed bond kept by the contract forever, in wei.
     uint256 public burnedBonds;
+    /// @notice When each proposer asked for its bond back (zero: it has not).
+    mapping(address proposer => uint64) public bondWithdrawalRequestedAt;
+    /// @dev 1 + the index of each proposer's latest batch (zero: none).
+    mapping(address proposer => uint256) private _lastBatchOf;
 
     constructor(IBridge bridge_, Config memory config) {
         bridge = bridge_;
@@ -65,6 +72,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         challengeWindow = config.challengeWindow;
         inclusionWindow = config.inclusionWindow;
         sequencerTimeout = config.sequencerTimeout;
+        bondWithdrawalDelay = config.bondWithdrawalDelay;
         l2ChainId = config.l2ChainId;
         genesisStateRoot = config.genesisStateRoot;
         fraudVerifier = config.fraudVerifier;
@@ -77,6 +85,32 @@ contract Rollup is IRollup, ReentrancyGuard {
         uint256 total = bonds[msg.sender] + msg.value;
         bonds[msg.sender] = total;
         emit BondPosted(msg.sender, msg.value, total);
+    }
+
+    /// @inheritdoc IRollup
+    function requestBondWithdrawal() external {
+        uint256 bond = bonds[msg.sender];
+        if (bond == 0) revert RollupNoBond(msg.sender);
+        bondWithdrawalRequestedAt[msg.sender] = uint64(block.timestamp);
+        emit BondWithdrawalRequested(msg.sender, bond, block.timestamp + bondWithdrawalDelay);
+    }
+
+    /// @inheritdoc IRollup
+    function withdrawBond() external nonReentrant {
+        uint256 requestedAt = bondWithdrawalRequestedAt[msg.sender];
+        if (requestedAt == 0) revert RollupBondWithdrawalNotRequested(msg.sender);
+        uint256 readyAt = requestedAt + bondWithdrawalDelay;
+        if (block.timestamp < readyAt) revert RollupBondWithdrawalTooEarly(readyAt);
+        // The bond answers for every batch its proposer posted until that batch is final.
+        uint256 last = _lastBatchOf[msg.sender];
+        if (last != 0 && last - 1 < _batches.length && !isFinal(last - 1)) revert RollupProposerHasPendingBatch(last - 1);
+        uint256 amount = bonds[msg.sender];
+        if (amount == 0) revert RollupNoBond(msg.sender);
+        bonds[msg.sender] = 0;
+        bondWithdrawalRequestedAt[msg.sender] = 0;
+        emit BondWithdrawn(msg.sender, amount);
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert RollupBondTransferFailed(msg.sender, amount);
     }
 
     /// @inheritdoc IRollup
@@ -107,6 +141,7 @@ contract Rollup is IRollup, ReentrancyGuard {
             })
         );
         lastBatchTimestamp = uint64(block.timestamp);
+        _lastBatchOf[msg.sender] = index + 1;
         emit BatchSubmitted(
             index,
             msg.sender,
@@ -173,6 +208,7 @@ contract Rollup is IRollup, ReentrancyGuard {
         revertedBatchCount += reverted;
         uint256 bond = bonds[proposer];
         bonds[proposer] = 0;
+        bondWithdrawalRequestedAt[proposer] = 0;
         uint256 reward = bond / 2;
         burnedBonds += bond - reward;
         emit FraudProven(batchIndex, commitmentIndex, msg.sender, proposer, v.kind, v.reason, v.opIndex, reverted, reward, bond - reward);
@@ -225,6 +261,7 @@ contract Rollup is IRollup, ReentrancyGuard {
     }
 
     function _checkProposer(address proposer) private view {
+        if (bondWithdrawalRequestedAt[proposer] != 0) revert RollupBondWithdrawalPending(proposer);
         uint256 bond = bonds[proposer];
         if (bond < bondSize || bond == 0) revert RollupProposerNotBonded(proposer, bond, bondSize);
         if (proposer != sequencer) {

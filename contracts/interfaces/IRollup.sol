@@ -25,6 +25,18 @@ interface IRollup {
     error RollupUnknownBatch(uint256 index, uint256 count);
     /// @notice A bond must be posted with a non-zero value.
     error RollupZeroBond();
+    /// @notice `proposer` has no bond to withdraw.
+    error RollupNoBond(address proposer);
+    /// @notice `proposer` has not asked to withdraw its bond.
+    error RollupBondWithdrawalNotRequested(address proposer);
+    /// @notice `proposer` asked to withdraw its bond and may not propose meanwhile.
+    error RollupBondWithdrawalPending(address proposer);
+    /// @notice The bond can be withdrawn from `readyAt` on.
+    error RollupBondWithdrawalTooEarly(uint256 readyAt);
+    /// @notice The proposer's batch `index` is not final yet: its bond still answers for it.
+    error RollupProposerHasPendingBatch(uint256 index);
+    /// @notice Paying the bond of `amount` back to `proposer` failed.
+    error RollupBondTransferFailed(address proposer, uint256 amount);
     /// @notice Batch `index` is final: its challenge window has passed.
     error RollupBatchFinal(uint256 index);
     /// @notice The commitment and path do not belong to batch `batchIndex` at `commitmentIndex`.
@@ -60,6 +72,10 @@ interface IRollup {
         uint256 reward,
         uint256 burned
     );
+    /// @notice Emitted when `proposer` asks for its bond back, payable from `readyAt`.
+    event BondWithdrawalRequested(address indexed proposer, uint256 amount, uint256 readyAt);
+    /// @notice Emitted when `proposer` takes its bond of `amount` back.
+    event BondWithdrawn(address indexed proposer, uint256 amount);
     /// @notice Emitted when `proposer` adds `amount` to its bond, now `total`.
     event BondPosted(address indexed proposer, uint256 amount, uint256 total);
 
@@ -91,6 +107,13 @@ interface IRollup {
 
     /// @notice Adds `msg.value` to the caller's proposer bond.
     function postBond() external payable;
+
+    /// @notice Starts the bond withdrawal delay; the caller may not propose until it withdraws.
+    function requestBondWithdrawal() external;
+
+    /// @notice Pays the caller's bond back once the delay has passed and none of its batches
+    ///         can still be challenged.
+    function withdrawBond() external;
 
     /// @notice Number of batches on the chain (reverted ones excluded).
     function batchCount() external view returns (uint256);

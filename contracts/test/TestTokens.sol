@@ -84,3 +84,30 @@ contract NothingDeliveredToken {
         return true;
     }
 }
+
+interface IRollupBond {
+    function postBond() external payable;
+    function requestBondWithdrawal() external;
+    function withdrawBond() external;
+}
+
+/// @notice A proposer contract that refuses ETH, to exercise failed bond payouts.
+contract BondHolder {
+    IRollupBond private immutable rollup;
+
+    constructor(IRollupBond rollup_) {
+        rollup = rollup_;
+    }
+
+    function bond() external payable {
+        rollup.postBond{value: msg.value}();
+    }
+
+    function request() external {
+        rollup.requestBondWithdrawal();
+    }
+
+    function withdraw() external {
+        rollup.withdrawBond();
+    }
+}

@@ -5,6 +5,8 @@ import { l1Fixture } from "../helpers/l1Fixture";
 import { encodeBatch } from "../../src/core/commitment";
 import { summarizeBatch } from "../../src/core/batch";
 import { keccak256 } from "../../src/core/hash";
+import { deployCairn } from "../../deploy/cairn";
+import { DEVNET_PARAMS } from "../../deploy/params";
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 const body = (seed: string, extra = 8) => Buffer.concat([keccak256(Buffer.from(seed)), Buffer.of(0), Buffer.alloc(extra)]);
@@ -145,6 +147,56 @@ describe("Rollup", () => {
         const data = Buffer.concat(Array.from({ length: 4097 }, () => one));
         await expect(rollup.submitBatch(0, genesisStateRoot, 0, data)).to.be.revertedWithCustomError(rollup, "BatchTooManyCommitments").withArgs(4097, 4096);
       });
+    });
+  });
+
+  describe("bond withdrawal", () => {
+    it("pays the bond back after the delay, once the proposer's batches are final", async () => {
+      const { rollup, deployer, genesisStateRoot, params } = await loadFixture(bondedFixture);
+      await rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body("a")]));
+      const requested = rollup.requestBondWithdrawal();
+      await expect(requested).to.emit(rollup, "BondWithdrawalRequested");
+      await expect(rollup.submitBatch(1, await rollup.tipStateRoot(), 0, encodeBatch([body("b")])))
+        .to.be.revertedWithCustomError(rollup, "RollupBondWithdrawalPending")
+        .withArgs(deployer.address);
+      await time.increase(params.bondWithdrawalDelay);
+      await expect(rollup.withdrawBond()).to.changeEtherBalance(deployer, params.bondSize);
+      expect(await rollup.bonds(deployer.address)).to.equal(0n);
+    });
+
+    it("reverts without a request, before the delay, and while a batch is challengeable", async () => {
+      const { rollup, deployer, genesisStateRoot, params } = await loadFixture(bondedFixture);
+      await expect(rollup.withdrawBond()).to.be.revertedWithCustomError(rollup, "RollupBondWithdrawalNotRequested").withArgs(deployer.address);
+      await rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body("a")]));
+      await rollup.requestBondWithdrawal();
+      await expect(rollup.withdrawBond()).to.be.revertedWithCustomError(rollup, "RollupBondWithdrawalTooEarly");
+      void params;
+    });
+
+    it("reverts while the proposer's last batch is challengeable, even after the delay", async () => {
+      const [deployer] = await ethers.getSigners();
+      const d = await deployCairn(deployer, { ...DEVNET_PARAMS, bondWithdrawalDelay: 10 });
+      await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
+      await d.rollup.submitBatch(0, d.genesisStateRoot, 0, encodeBatch([body("a")]));
+      await d.rollup.requestBondWithdrawal();
+      await time.increase(10);
+      await expect(d.rollup.withdrawBond()).to.be.revertedWithCustomError(d.rollup, "RollupProposerHasPendingBatch").withArgs(0);
+      await time.increase(DEVNET_PARAMS.challengeWindow);
+      await expect(d.rollup.withdrawBond()).to.emit(d.rollup, "BondWithdrawn").withArgs(deployer.address, DEVNET_PARAMS.bondSize);
+    });
+
+    it("reverts when there is no bond to withdraw", async () => {
+      const { rollup, proposer2 } = await loadFixture(bondedFixture);
+      await expect(rollup.connect(proposer2).requestBondWithdrawal()).to.be.revertedWithCustomError(rollup, "RollupNoBond").withArgs(proposer2.address);
+    });
+
+    it("reverts when the bond cannot be paid to the proposer", async () => {
+      const { rollup, params } = await loadFixture(bondedFixture);
+      const rejecter = await ethers.deployContract("BondHolder", [await rollup.getAddress()]);
+      await rejecter.bond({ value: params.bondSize });
+      await rejecter.request();
+      await time.increase(params.bondWithdrawalDelay);
+      await expect(rejecter.withdraw()).to.be.revertedWithCustomError(rollup, "RollupBondTransferFailed");
     });
   });
 
