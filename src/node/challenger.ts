@@ -54,6 +54,11 @@ export class Challenger {
     this.nextBlock = options.startBlock;
   }
 
+  /** L1 queue entry `index`, if seen. */
+  queueEntry(index: bigint): QueueEntry | undefined {
+    return this.queue[Number(index)];
+  }
+
   /** Batches applied so far (final and challengeable). */
   get batchCount(): number {
     return this.finalized + this.applied.length;

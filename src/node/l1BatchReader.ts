@@ -11,6 +11,7 @@ export interface PostedBatch {
   postStateRoot: string;
   queueCount: bigint;
   firstBlock: number;
+  commitmentsRoot: string;
   /** Commitment bodies, in order. */
   bodies: Buffer[];
   l1Block: number;
@@ -35,10 +36,28 @@ export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBl
       postStateRoot: e.args.postStateRoot,
       queueCount: e.args.queueCount,
       firstBlock: Number(e.args.firstBlock),
+      commitmentsRoot: e.args.commitmentsRoot,
       bodies: splitBatch(data),
       l1Block: e.blockNumber,
       l1TxHash: e.transactionHash,
     });
+  }
+  return out;
+}
+
+/**
+ * The batches L1 holds now, in order: of every batch ever posted at an index, the one whose
+ * commitments root the Rollup still records (earlier ones were reverted by fraud proofs).
+ */
+export async function readCurrentBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
+  const posted = await readPostedBatches(l1, fromBlock, toBlock);
+  const count = Number(await l1.rollup.batchCount());
+  const out: PostedBatch[] = [];
+  for (let i = 0; i < count; i++) {
+    const root = (await l1.rollup.getBatch(i)).commitmentsRoot;
+    const batch = posted.filter((b) => b.index === i && b.commitmentsRoot === root).pop();
+    if (!batch) throw new Error(`batch ${i} on L1 was posted outside blocks ${fromBlock}..${toBlock}`);
+    out.push(batch);
   }
   return out;
 }

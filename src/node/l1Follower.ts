@@ -29,6 +29,11 @@ export class L1Follower {
     this.nextBlock = options.startBlock;
   }
 
+  /** Continues from L1 block `block` (what came before has been read another way). */
+  skipTo(block: number): void {
+    this.nextBlock = Math.max(this.nextBlock, block);
+  }
+
   /** Scans the L1 blocks that have appeared since the last call. */
   async poll(): Promise<void> {
     const head = await this.l1.provider.getBlockNumber();

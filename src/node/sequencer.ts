@@ -4,7 +4,9 @@
  * block into a commitment on a timer or when it is full. I/O-free apart from the clock it is
  * given; the node wires it to the RPC, the L1 follower and the batch submitter.
  */
-import { BlockBuilder, BlockFullError } from "../core/blockBuilder";
+import { BlockBuilder, BlockFullError, type SealedBlock } from "../core/blockBuilder";
+import { replayCommitment } from "../core/replay";
+import { commitmentLeaf } from "../core/hashing";
 import { parseRawTransaction } from "../core/intake";
 import { L2State } from "../core/state";
 import type { QueueEntry, TxResult } from "../core/execute";
@@ -79,6 +81,28 @@ export class Sequencer {
     while (this.state.queueIndex < BigInt(this.queue.length)) {
       this.addToOpenBlock((b) => b.addQueueEntry());
     }
+  }
+
+  /** Learns L1 queue entries without applying them (before replaying L1's batches). */
+  learnQueueEntries(entries: QueueEntry[]): void {
+    for (const e of entries) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
+  }
+
+  /**
+   * Applies a commitment someone posted on L1 (this node before a restart, or a fallback
+   * proposer) as the next block. Throws if it does not replay: a node does not build on fraud.
+   */
+  adoptPostedBlock(body: Buffer): L2Block {
+    if (this.builder && this.builder.opCount > 0) throw new Error("cannot adopt a posted block over an open one");
+    this.builder = null;
+    const preStateRoot = this.state.root();
+    const r = replayCommitment(this.state, body, { chainId: this.options.chainId, queueEntry: (i) => this.queue[Number(i)] });
+    if (!r.verdict.ok || !r.commitment) throw new Error(`posted commitment does not replay: ${r.verdict.ok ? "" : r.verdict.kind}`);
+    const postStateRoot = this.state.root();
+    const sealed: SealedBlock = { commitment: r.commitment, body, preStateRoot, postStateRoot, hash: commitmentLeaf(preStateRoot, body), results: r.results, withdrawals: r.withdrawals };
+    const block = this.chain.append(sealed, this.state.account(r.commitment.feeRecipient).address, this.state.queueIndex);
+    for (const l of this.listeners) l(block);
+    return block;
   }
 
   /** L1 queue entry `index`, if known. */

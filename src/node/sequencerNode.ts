@@ -7,6 +7,7 @@ import { Sequencer } from "./sequencer";
 import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
+import { readCurrentBatches } from "./l1BatchReader";
 import type { Logger } from "./logger";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
 import { RpcServer } from "../rpc/server";
@@ -101,6 +102,7 @@ export class SequencerNode implements L2Backend {
   // --- lifecycle -----------------------------------------------------------------------
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
+    await this.syncFromL1();
     if (this.config.autoBond) await this.ensureBond();
     if (this.config.faulty) {
       const injector = await FaultInjector.create(this.config.faulty, {
@@ -138,6 +140,25 @@ export class SequencerNode implements L2Backend {
     await this.submitter.idle();
     await this.rpcServer?.stop();
     this.rpcServer = null;
+  }
+
+  /**
+   * Rebuilds the chain L1 holds — batches this node posted before a restart, or a fallback
+   * proposer's — so that the node carries on from L1's tip rather than from genesis.
+   */
+  async syncFromL1(): Promise<void> {
+    const head = (await this.config.l1Provider.getBlockNumber()) - this.config.confirmations;
+    if (head < this.config.startBlock) return;
+    this.sequencer.learnQueueEntries(await this.l1.queueEntries(this.config.startBlock, head));
+    this.sequencer.addTokenMetadata(await this.l1.tokenRegistrations(this.config.startBlock, head));
+    const batches = await readCurrentBatches(this.l1, this.config.startBlock, head);
+    for (const batch of batches) {
+      const blocks = batch.bodies.map((body) => this.sequencer.adoptPostedBlock(body));
+      this.chain.recordBatch({ index: batch.index, firstBlock: blocks[0].number, lastBlock: blocks[blocks.length - 1].number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+    }
+    this.follower.skipTo(head + 1);
+    this.sequencer.addQueueEntries([]);
+    if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot }, "synced the chain from L1");
   }
 
   /** Reads L1 now (deposits, counters). Concurrent calls share one poll. */

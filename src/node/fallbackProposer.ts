@@ -1,0 +1,95 @@
+/**
+ * The fallback proposer: when the designated sequencer has posted nothing for the sequencer
+ * timeout, any bonded proposer may. This node follows L1 like the challenger (it is one), and
+ * then posts batches that consume the pending L1 queue — deposits and forced withdrawals — so
+ * that users can get their funds out with nothing but L1.
+ */
+import { BlockBuilder } from "../core/blockBuilder";
+import { encodeBatch } from "../core/commitment";
+import { MAX_OPS_PER_COMMITMENT } from "../core/constants";
+import { Challenger, type ChallengerOptions } from "./challenger";
+import { DEFAULT_BASE_FEE } from "./config";
+
+export interface FallbackProposerOptions extends ChallengerOptions {
+  /** Post the bond from the L1 signer if it is short. */
+  autoBond: boolean;
+}
+
+export class FallbackProposer {
+  readonly challenger: Challenger;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  batchesPosted = 0;
+
+  constructor(private readonly options: FallbackProposerOptions) {
+    this.challenger = new Challenger(options);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.tick().catch((e: unknown) => this.options.logger.error({ err: (e as Error).message }, "fallback proposer tick failed"));
+    }, this.options.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    await this.challenger.stop();
+  }
+
+  /** Follows L1 and, if the sequencer is silent and the queue is not empty, posts a batch. */
+  tick(): Promise<void> {
+    if (!this.running) this.running = this.tickOnce().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** Whether L1 lets a proposer other than the sequencer post now. */
+  async open(): Promise<boolean> {
+    const rollup = this.challenger.l1.rollup;
+    const [last, timeout, block] = await Promise.all([rollup.lastBatchTimestamp(), rollup.sequencerTimeout(), this.options.l1Provider.getBlock("latest")]);
+    return BigInt(block!.timestamp) >= last + timeout;
+  }
+
+  private async tickOnce(): Promise<void> {
+    const c = this.challenger;
+    await c.poll();
+    const l1 = c.l1;
+    const queued = await l1.bridge.queueLength();
+    if (queued <= c.state.queueIndex || !(await this.open())) return;
+    if (c.batchCount !== Number(await l1.rollup.batchCount())) return; // not caught up yet
+    if (this.options.autoBond) await this.ensureBond();
+
+    // Build on a checkpoint: the batch is applied for real when the challenger replays it from L1.
+    const state = c.state;
+    const preStateRoot = state.root();
+    const cp = state.checkpoint();
+    const bodies: Buffer[] = [];
+    let queueCount = state.queueIndex;
+    try {
+      const timestamp = (await this.options.l1Provider.getBlock("latest"))!.timestamp;
+      while (state.queueIndex < queued) {
+        const b = new BlockBuilder(state, { chainId: this.options.chainId, baseFee: DEFAULT_BASE_FEE, feeRecipient: 0, queueEntry: (i) => c.queueEntry(i) });
+        for (let k = 0; k < MAX_OPS_PER_COMMITMENT && state.queueIndex < queued; k++) b.addQueueEntry();
+        bodies.push(b.seal(timestamp).body);
+      }
+      queueCount = state.queueIndex;
+    } finally {
+      state.rollback(cp);
+    }
+    const index = c.batchCount;
+    const tx = await l1.rollup.submitBatch(index, "0x" + preStateRoot.toString("hex"), queueCount, encodeBatch(bodies));
+    await tx.wait();
+    this.batchesPosted++;
+    this.options.logger.warn({ batch: index, queueEntries: Number(queueCount - BigInt(c.state.queueIndex)), l1Tx: tx.hash }, "sequencer silent: posted the pending L1 queue as a fallback proposer");
+    await c.poll();
+  }
+
+  private async ensureBond(): Promise<void> {
+    const rollup = this.challenger.l1.rollup;
+    const me = await this.options.l1Signer.getAddress();
+    const [bond, required] = await Promise.all([rollup.bonds(me), rollup.bondSize()]);
+    if (bond < required) await (await rollup.postBond({ value: required - bond })).wait();
+  }
+}

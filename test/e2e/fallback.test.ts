@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { Wallet, parseEther } from "ethers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { startTestNode, rpc, testNodeConfig } from "../helpers/nodeFixture";
+import { FallbackProposer } from "../../src/node/fallbackProposer";
+import { SequencerNode } from "../../src/node/sequencerNode";
+import { silentLogger } from "../../src/node/logger";
+import { DEVNET_PARAMS } from "../../deploy/params";
+import { expectEscrowMatches } from "../helpers/invariants";
+
+describe("e2e: liveness without the sequencer", function () {
+  this.timeout(120_000);
+
+  it("the sequencer stops; a fallback proposer posts the pending deposit and forced withdrawal; the user finalizes; the sequencer resumes from L1", async () => {
+    const t = await startTestNode(1);
+    const signers = await ethers.getSigners();
+    const user = signers[12];
+    let fallback: FallbackProposer | null = null;
+    let resumed: SequencerNode | null = null;
+    try {
+      // Before: the user has funds on L2, posted by the sequencer.
+      await t.bridge.connect(user).depositETH(user.address, { value: parseEther("3") });
+      await t.node.pollL1();
+      await t.node.flush();
+      await t.stop();
+
+      // The sequencer is gone. The user deposits more and forces a withdrawal, on L1 only.
+      const friend = Wallet.createRandom().address;
+      await t.bridge.connect(user).depositETH(friend, { value: parseEther("1") });
+      await t.bridge.connect(user).forceWithdrawal(ethers.ZeroAddress, parseEther("2"));
+
+      fallback = new FallbackProposer({
+        l1Provider: ethers.provider,
+        l1Signer: signers[13],
+        addresses: t.addresses,
+        startBlock: t.deployBlock,
+        confirmations: 0,
+        chainId: DEVNET_PARAMS.l2ChainId,
+        pollMs: 100,
+        logger: silentLogger,
+        autoBond: true,
+      });
+      await fallback.tick();
+      expect(fallback.batchesPosted, "not before the sequencer timeout").to.equal(0);
+      await time.increase(DEVNET_PARAMS.sequencerTimeout);
+      await fallback.tick();
+      expect(fallback.batchesPosted).to.equal(1);
+      expect(await t.bridge.queueLength()).to.equal(fallback.challenger.state.queueIndex);
+      const last = await t.rollup.getBatch((await t.rollup.batchCount()) - 1n);
+      expect(last.proposer).to.equal(signers[13].address);
+
+      // The batch becomes final; the designated sequencer comes back, synced from L1 alone.
+      await time.increase(DEVNET_PARAMS.challengeWindow);
+      resumed = new SequencerNode(testNodeConfig(t, t.deployer));
+      await resumed.start();
+      expect(resumed.chain.latest.stateRoot).to.equal(await t.rollup.tipStateRoot());
+      expect(resumed.state.accountOf(friend.toLowerCase())!.balance).to.equal(parseEther("1"));
+      const w = resumed.chain.blocks.flatMap((b) => b.withdrawals).find((x) => x.l1Recipient === user.address.toLowerCase())!;
+      const proof = (await rpc(resumed.rpcUrl!, "rollup_getWithdrawalProof", [{ id: "0x" + w.id.toString(16) }])).result as {
+        withdrawal: { id: string; l2Sender: string; l1Recipient: string; l1Token: string; amount: string };
+        batchIndex: string;
+        proof: string[];
+      };
+      const args = { ...proof.withdrawal, id: BigInt(proof.withdrawal.id), amount: BigInt(proof.withdrawal.amount) };
+      await expect(t.bridge.finalizeWithdrawal(args, BigInt(proof.batchIndex), proof.proof)).to.changeEtherBalance(user, parseEther("2"));
+
+      // And it carries on: a new L2 transfer is posted on top of the fallback's batch.
+      const alice = t.wallets[0];
+      const raw = await alice.signTransaction({ type: 2, chainId: DEVNET_PARAMS.l2ChainId, to: friend, value: 5n, nonce: Number(resumed.nonce(alice.address, "pending")), gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
+      resumed.sendRawTransaction(raw);
+      await resumed.flush();
+      expect(await t.rollup.tipStateRoot()).to.equal(resumed.chain.latest.stateRoot);
+      await fallback.tick();
+      expect(fallback.challenger.state.root().toString("hex")).to.equal(resumed.chain.latest.stateRoot.slice(2));
+      await expectEscrowMatches(resumed, t.bridge, ethers.provider);
+    } finally {
+      await fallback?.stop();
+      await resumed?.stop();
+    }
+  });
+});
