@@ -68,7 +68,6 @@ export class Challenger {
     this.timer = setInterval(() => {
       this.poll().catch((e: unknown) => this.options.logger.error({ err: (e as Error).message }, "challenger poll failed"));
     }, this.options.pollMs);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {

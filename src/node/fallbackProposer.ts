@@ -29,7 +29,6 @@ export class FallbackProposer {
     this.timer = setInterval(() => {
       this.tick().catch((e: unknown) => this.options.logger.error({ err: (e as Error).message }, "fallback proposer tick failed"));
     }, this.options.pollMs);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
