@@ -103,7 +103,7 @@ async function l1Figures(preRoot: Buffer, ethData: Buffer, tokenData: Buffer) {
 
 function child(script: string, args: string[]): Record<string, unknown> {
   const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
-  return JSON.parse(out.trim().split("\n").pop()!);
+  return JSON.parse(out.slice(out.indexOf("{")));
 }
 
 async function main(): Promise<void> {
