@@ -30,11 +30,12 @@ const program = new Command("devnet")
   .option("--accounts <n>", "funded test keys", positive, 5)
   .option("--block-time <ms>", "L2 block time in milliseconds", positive, 100)
   .option("--config <file>", "where to write the devnet description", ".cairn/devnet.json")
+  .option("--data-dir <dir>", "the sequencer's data directory (emptied at start)", ".cairn/data")
   .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
   .parse();
 
 async function main(): Promise<void> {
-  const opts = program.opts<{ host: string; l1Port: number; l2Port: number; accounts: number; blockTime: number; config: string; faulty?: FaultKind }>();
+  const opts = program.opts<{ host: string; l1Port: number; l2Port: number; accounts: number; blockTime: number; config: string; faulty?: FaultKind; dataDir: string }>();
   const logger = createLogger("devnet");
   // Loaded here so --help answers without starting Hardhat.
   const { startDevnet } = await import("../node/devnet");
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     blockTimeMs: opts.blockTime,
     logger,
     faulty: opts.faulty,
+    dataDir: path.resolve(opts.dataDir),
   });
   printSummary(devnet.info, path.resolve(opts.config));
 

@@ -30,6 +30,12 @@ export class BatchSubmitter {
   private heldFor: number | null = null;
   /** Batches reverted on L1 by fraud proofs so far, as this submitter saw them. */
   revertedSeen = 0;
+  private readonly postedListeners: Array<() => void> = [];
+
+  /** Calls `listener` after each batch lands. */
+  onPosted(listener: () => void): void {
+    this.postedListeners.push(listener);
+  }
 
   constructor(
     private readonly l1: L1Contracts,
@@ -111,6 +117,7 @@ export class BatchSubmitter {
       if (!receipt || receipt.status !== 1) throw new Error(`submission ${tx.hash} failed`);
       this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: tx.hash, l1Block: receipt.blockNumber });
       if (faulty) this.heldFor = index;
+      for (const l of this.postedListeners) l();
       for (const b of blocks) this.sealedAt.delete(b.number);
       log.info({ l1Tx: tx.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
     } catch (e) {

@@ -31,6 +31,8 @@ export interface DevnetOptions {
   logger: Logger;
   /** Faulty mode: the sequencer posts one fraudulent batch of this kind. */
   faulty?: FaultKind;
+  /** The sequencer's data directory; emptied at start, since the embedded L1 starts empty too. */
+  dataDir: string;
 }
 
 export interface DevnetInfo {
@@ -60,6 +62,7 @@ const L1_TOKENS = parseEther("1000000");
 
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const log = options.logger;
+  fs.rmSync(options.dataDir, { recursive: true, force: true });
   const provider = hre.network.provider;
   const server = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: options.host, port: options.l1Port, provider })) as {
     listen(): Promise<{ address: string; port: number }>;
@@ -91,6 +94,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       rpc: { host: options.host, port: options.l2Port },
       logger: log,
       faulty: options.faulty,
+      dataDir: options.dataDir,
     });
     await node.start();
 

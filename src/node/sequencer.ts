@@ -140,6 +140,11 @@ export class Sequencer {
     return tag === "pending" ? a.nonce : a.nonce - BigInt(this.openNonces.get(a.address) ?? 0);
   }
 
+  /** Whether a block is being built (operations applied but not sealed). */
+  get hasOpenBlock(): boolean {
+    return this.builder !== null && this.builder.opCount > 0;
+  }
+
   /** Whether `hash` is in the open (not yet sealed) block. */
   isPending(hash: string): TxResult | undefined {
     return this.builder?.pendingTransaction(hash.toLowerCase());

@@ -8,6 +8,8 @@ import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
 import { readCurrentBatches } from "./l1BatchReader";
+import { TxJournal } from "./txJournal";
+import path from "node:path";
 import type { Logger } from "./logger";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
 import { RpcServer } from "../rpc/server";
@@ -28,6 +30,8 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   logger: Logger;
   /** Faulty mode: corrupt one batch with this kind of fraud (local L1 only; off by default). */
   faulty?: FaultKind;
+  /** Where the node keeps its journal of accepted transactions; none: nothing survives a restart. */
+  dataDir?: string;
 }
 
 export class SequencerNode implements L2Backend {
@@ -39,6 +43,7 @@ export class SequencerNode implements L2Backend {
   private timers: NodeJS.Timeout[] = [];
   private polling: Promise<void> | null = null;
   private l1ChainId = 0;
+  private journal: TxJournal | null = null;
   rpcUrl: string | null = null;
 
   constructor(private readonly config: SequencerNodeConfig) {
@@ -47,6 +52,12 @@ export class SequencerNode implements L2Backend {
     this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
     this.submitter = this.createSubmitter();
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
+    this.submitter.onPosted(() => this.trimJournal());
+  }
+
+  /** Once every accepted transaction is in a batch on L1, the journal has nothing to keep. */
+  private trimJournal(): void {
+    if (this.journal && this.chain.unbatched().length === 0 && !this.sequencer.hasOpenBlock) this.journal.truncate();
   }
 
   private createSubmitter(injector?: FaultInjector): BatchSubmitter {
@@ -85,8 +96,11 @@ export class SequencerNode implements L2Backend {
   onBlock(listener: (block: L2Block) => void): void {
     this.sequencer.onBlock(listener);
   }
-  sendRawTransaction(raw: string): string {
-    return this.sequencer.sendRawTransaction(raw);
+  /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
+  async sendRawTransaction(raw: string): Promise<string> {
+    const hash = this.sequencer.sendRawTransaction(raw);
+    await this.journal?.append(raw);
+    return hash;
   }
   status(): RollupStatus {
     const counts = this.follower.counts;
@@ -103,6 +117,10 @@ export class SequencerNode implements L2Backend {
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
     await this.syncFromL1();
+    if (this.config.dataDir) {
+      this.journal = new TxJournal(path.join(this.config.dataDir, "accepted-txs.log"));
+      this.replayJournal(this.journal.read());
+    }
     if (this.config.autoBond) await this.ensureBond();
     if (this.config.faulty) {
       const injector = await FaultInjector.create(this.config.faulty, {
@@ -113,6 +131,7 @@ export class SequencerNode implements L2Backend {
         logger: this.config.logger,
       });
       this.submitter = this.createSubmitter(injector);
+      this.submitter.onPosted(() => this.trimJournal());
       this.config.logger.warn({ fault: this.config.faulty }, "FAULTY MODE: one batch will carry this fraud");
     }
     await this.pollL1();
@@ -140,6 +159,8 @@ export class SequencerNode implements L2Backend {
     await this.submitter.idle();
     await this.rpcServer?.stop();
     this.rpcServer = null;
+    this.journal?.close();
+    this.journal = null;
   }
 
   /**
@@ -159,6 +180,24 @@ export class SequencerNode implements L2Backend {
     this.follower.skipTo(head + 1);
     this.sequencer.addQueueEntries([]);
     if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot }, "synced the chain from L1");
+  }
+
+  /**
+   * Re-applies the journal after a restart. Transactions that are in L1's batches already are
+   * refused as known (their nonce is used) and skipped; the others go into new blocks in the
+   * order they were first accepted.
+   */
+  private replayJournal(raws: string[]): void {
+    let applied = 0;
+    for (const raw of raws) {
+      try {
+        this.sequencer.sendRawTransaction(raw);
+        applied++;
+      } catch {
+        // Already on L1 (nonce used), or no longer valid: nothing to re-apply.
+      }
+    }
+    if (raws.length) this.config.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
   }
 
   /** Reads L1 now (deposits, counters). Concurrent calls share one poll. */

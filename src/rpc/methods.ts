@@ -38,7 +38,7 @@ export interface L2Backend {
   nonce(address: string, tag: "latest" | "pending"): bigint;
   tokenMetadata(tokenId: number): TokenMetadata | undefined;
   pendingTransaction(hash: string): TxResult | undefined;
-  sendRawTransaction?(raw: string): string;
+  sendRawTransaction?(raw: string): string | Promise<string>;
   status(): RollupStatus;
   /** Calls `listener` with every new block (subscriptions). */
   onBlock(listener: (block: L2Block) => void): void;
@@ -317,11 +317,11 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
       requireCurrentState(p.blockTag(tag));
       return call(p.callRequest(req));
     },
-    eth_sendRawTransaction: ([raw]) => {
+    eth_sendRawTransaction: async ([raw]) => {
       if (!backend.sendRawTransaction) throw rpcError(RpcCode.SERVER, "this node is a read-only replica: send transactions to the sequencer");
       if (typeof raw !== "string") throw invalidParams("raw transaction must be a hex string");
       try {
-        return backend.sendRawTransaction(raw);
+        return await backend.sendRawTransaction(raw);
       } catch (e) {
         if (e instanceof InvalidOperationError) throw fromInvalidOperation(e);
         throw e;

@@ -68,7 +68,7 @@ describe("e2e: liveness without the sequencer", function () {
       // And it carries on: a new L2 transfer is posted on top of the fallback's batch.
       const alice = t.wallets[0];
       const raw = await alice.signTransaction({ type: 2, chainId: DEVNET_PARAMS.l2ChainId, to: friend, value: 5n, nonce: Number(resumed.nonce(alice.address, "pending")), gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
-      resumed.sendRawTransaction(raw);
+      await resumed.sendRawTransaction(raw);
       await resumed.flush();
       expect(await t.rollup.tipStateRoot()).to.equal(resumed.chain.latest.stateRoot);
       await fallback.tick();

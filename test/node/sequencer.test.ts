@@ -19,7 +19,7 @@ describe("node: the sequencer", function () {
       const nonce = nonces.get(w.address) ?? Number(t.node.nonce(w.address, "pending"));
       nonces.set(w.address, nonce + 1);
       const raw = await w.signTransaction({ type: 2, chainId: 51730n, to: Wallet.createRandom().address, value: parseEther("0.01"), nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
-      hashes.push(t.node.sendRawTransaction(raw));
+      hashes.push(await t.node.sendRawTransaction(raw));
     }
     return hashes;
   }
@@ -86,6 +86,45 @@ describe("node: the sequencer", function () {
       await expectEscrowMatches(t.node, t.bridge, ethers.provider);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe("node: accepted transactions are durable", function () {
+  this.timeout(120_000);
+
+  it("survives a restart: the journal re-applies every acknowledged transaction not yet on L1", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-journal-"));
+    const { testNodeConfig } = await import("../helpers/nodeFixture");
+    const { SequencerNode } = await import("../../src/node/sequencerNode");
+    const t = await startTestNode(2, { dataDir, blockTimeMs: 60_000 });
+    let restarted: InstanceType<typeof SequencerNode> | null = null;
+    try {
+      const send = async (nonce: number, value: bigint) => {
+        const raw = await t.wallets[0].signTransaction({ type: 2, chainId: 51730n, to: t.wallets[1].address, value, nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
+        return t.node.sendRawTransaction(raw);
+      };
+      // One transaction posted on L1, then three acknowledged but never posted.
+      await send(0, 1n);
+      await t.node.flush();
+      const hashes = [await send(1, 2n), await send(2, 3n), await send(3, 4n)];
+      const expectedRoot = (t.node.sequencer.sealBlock(), t.node.state.root().toString("hex"));
+      await t.stop(); // a crash, as far as L1 is concerned: nothing more was posted
+
+      restarted = new SequencerNode(testNodeConfig(t, t.deployer, { dataDir, blockTimeMs: 60_000 }));
+      await restarted.start();
+      restarted.sequencer.sealBlock();
+      for (const h of hashes) expect(restarted.chain.tx(h), h).to.not.equal(undefined);
+      expect(restarted.state.root().toString("hex")).to.equal(expectedRoot);
+      expect(restarted.nonce(t.wallets[0].address, "latest")).to.equal(4n);
+      await restarted.flush();
+      expect(await t.rollup.tipStateRoot()).to.equal("0x" + expectedRoot);
+      expect(fs.readFileSync(path.join(dataDir, "accepted-txs.log"), "utf8")).to.equal("");
+    } finally {
+      await restarted?.stop();
     }
   });
 });
