@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IBridge} from "../interfaces/IBridge.sol";
@@ -14,7 +14,7 @@ import {Hashing} from "../libraries/Hashing.sol";
 /// @title Bridge
 /// @notice Holds the escrow of everything bridged to Cairn and the L1 → L2 queue. Invariant:
 ///         escrow = sum of L2 balances + withdrawals not yet paid out.
-contract Bridge is IBridge, ReentrancyGuard {
+contract Bridge is IBridge, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using BitMaps for BitMaps.BitMap;
 

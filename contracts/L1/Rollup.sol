@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IRollup} from "../interfaces/IRollup.sol";
 import {IBridge} from "../interfaces/IBridge.sol";
 import {IFraudVerifier} from "../interfaces/IFraudVerifier.sol";
@@ -13,7 +13,7 @@ import {BatchCodec} from "../libraries/BatchCodec.sol";
 /// @notice The state commitment chain of Cairn. Bonded proposers post batches; each batch's
 ///         commitments are hashed into one root here, so that a fraud proof later needs only one
 ///         commitment and its Merkle path. A batch is final once its challenge window has passed.
-contract Rollup is IRollup, ReentrancyGuard {
+contract Rollup is IRollup, ReentrancyGuardTransient {
     /// @notice Semantic version.
     string public constant version = "0.1.0";
 
