@@ -103,6 +103,7 @@ export class BlockBuilder {
     }
     try {
       const op = toSignedOp(this.state, tx, feeIndex);
+      this.env.recovered = { hash: tx.signingHash, signer: tx.from };
       const result = applyOp(this.state, op, this.env) as TxResult;
       this.ops.push(op);
       this.results.push(result);
@@ -110,6 +111,8 @@ export class BlockBuilder {
     } catch (e) {
       if (newFee) this.fees.pop();
       throw e;
+    } finally {
+      this.env.recovered = undefined;
     }
   }
 

@@ -32,6 +32,11 @@ export interface BlockEnv {
   fees: readonly FeeEntry[];
   /** The L1 queue entry at `index`, if it exists. */
   queueEntry(index: bigint): QueueEntry | undefined;
+  /**
+   * A signature already recovered over `hash` (the sequencer recovers once at intake): when the
+   * rebuilt signing hash is that hash, its signer is known and ecrecover need not run again.
+   */
+  recovered?: { hash: Buffer; signer: string };
 }
 
 export interface Log {
@@ -254,7 +259,8 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   const sender = state.account(op.from);
   const { tx, recipient, tokenId, l1Token } = resolve(state, op, env, sender.nonce);
   const hash = signingHash(tx);
-  const signer = recoverSigner(hash, op.sig);
+  const known = env.recovered;
+  const signer = known && known.hash.equals(hash) ? known.signer : recoverSigner(hash, op.sig);
   if (signer !== sender.address) {
     invalid("bad-signature", `signature does not recover account ${op.from} (${sender.address}) at nonce ${sender.nonce}`);
   }

@@ -19,6 +19,8 @@ export interface ParsedTx extends UnsignedTx {
   hash: string;
   from: string;
   raw: Buffer;
+  /** The hash the signature was checked against (it recovered `from`). */
+  signingHash: Buffer;
 }
 
 const invalid = (reason: InvalidOperationError["reason"], details: string): never => {
@@ -50,9 +52,10 @@ export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
   const bytes = Buffer.from(raw.slice(2), "hex");
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
   if (!rawTransaction(unsigned, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
-  const from = recoverSigner(signingHash(unsigned), sig);
+  const digest = signingHash(unsigned);
+  const from = recoverSigner(digest, sig);
   if (!from) invalid("bad-signature", "invalid signature");
-  return { ...unsigned, sig, from: from!, hash: "0x" + keccak256(bytes).toString("hex"), raw: bytes };
+  return { ...unsigned, sig, from: from!, hash: "0x" + keccak256(bytes).toString("hex"), raw: bytes, signingHash: digest };
 }
 
 /**
