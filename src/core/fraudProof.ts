@@ -150,7 +150,7 @@ export function buildFraudWitness(
 function accountWitness(state: L2State, index: number, preAccountCount: number, tokenIds: number[]): AccountWitness {
   const empty = index >= preAccountCount;
   const a = empty ? undefined : state.peek(index);
-  const tokens = a?.tokens ?? new Map<number, bigint>();
+  const tokens: ReadonlyMap<number, bigint> = a?.tokens ?? new Map<number, bigint>();
   const levels = tokenLevels(tokens);
   // An empty account's token tree is all zero hashes: flags only, no siblings.
   const mp = tokenIds.length
@@ -172,7 +172,7 @@ function accountWitness(state: L2State, index: number, preAccountCount: number, 
 }
 
 /** Every non-empty node of a token tree, level by level. */
-function tokenLevels(tokens: Map<number, bigint>): Array<Map<number, Buffer>> {
+function tokenLevels(tokens: ReadonlyMap<number, bigint>): Array<Map<number, Buffer>> {
   let level = new Map<number, Buffer>();
   for (const [id, v] of tokens) if (v !== 0n) level.set(id, word(v));
   const levels = [level];

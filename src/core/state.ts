@@ -12,8 +12,8 @@ export interface Account {
   readonly address: string;
   nonce: bigint;
   balance: bigint;
-  /** Non-zero token balances by token id. */
-  readonly tokens: Map<number, bigint>;
+  /** Non-zero token balances by token id (a shared empty map until the account holds a token). */
+  readonly tokens: ReadonlyMap<number, bigint>;
 }
 
 /** A token known on L2 (its registration has been consumed from the L1 queue). */
@@ -26,7 +26,16 @@ export interface L2Token {
 const TOKEN_ZERO = zeroHashes(TOKEN_TREE_DEPTH);
 
 /** Root of an account's token-balance tree. */
-export function tokenRoot(tokens: Map<number, bigint>): Buffer {
+/** Shared by every account without tokens: most accounts, at a few hundred bytes each. */
+const NO_TOKENS: ReadonlyMap<number, bigint> = new Map();
+
+/** The account's own token map, made on first write. */
+function ownTokens(a: Account): Map<number, bigint> {
+  if (a.tokens === NO_TOKENS) (a as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map();
+  return a.tokens as Map<number, bigint>;
+}
+
+export function tokenRoot(tokens: ReadonlyMap<number, bigint>): Buffer {
   if (tokens.size === 0) return TOKEN_ZERO[TOKEN_TREE_DEPTH];
   const leaves = new Map<number, Buffer>();
   for (const [id, balance] of tokens) if (balance !== 0n) leaves.set(id, word(balance));
@@ -126,7 +135,7 @@ export class L2State {
     const index = this.accounts.length;
     this.journal?.push({ kind: "create", index });
     this.access?.accounts.add(index);
-    this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: new Map() });
+    this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: NO_TOKENS });
     this.tokenRoots.push(TOKEN_ZERO[TOKEN_TREE_DEPTH]);
     this.byAddress.set(address, index);
     this.dirty.add(index);
@@ -153,7 +162,7 @@ export class L2State {
   }
 
   setTokenBalance(index: number, tokenId: number, balance: bigint): void {
-    const tokens = this.account(index).tokens;
+    const tokens = ownTokens(this.account(index));
     this.trackToken(index, tokenId);
     this.journal?.push({ kind: "token", index, tokenId, old: tokens.get(tokenId) ?? 0n });
     if (balance === 0n) tokens.delete(tokenId);
@@ -256,7 +265,7 @@ export class L2State {
         this.dirty.add(e.index);
         break;
       case "token": {
-        const tokens = this.accounts[e.index].tokens;
+        const tokens = ownTokens(this.accounts[e.index]);
         if (e.old === 0n) tokens.delete(e.tokenId);
         else tokens.set(e.tokenId, e.old);
         this.dirty.add(e.index);
