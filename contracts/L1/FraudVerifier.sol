@@ -392,9 +392,9 @@ contract FraudVerifier is IFraudVerifier {
         if (forced) return _applyForcedWithdrawal(run, op, e, c.bridge);
         Account memory a;
         if (op.x == 2) {
-            if (op.to >= run.accountCount) return Reason.UNKNOWN_ACCOUNT;
-            a = _find(run, op.to);
-            if (a.addr != e.account) return Reason.MALFORMED;
+            Reason named;
+            (named, a) = _namedAccount(run, op.to, e.account);
+            if (named != Reason.NONE) return named;
         } else if (op.x == 1) {
             if (_held(run.holders, e.account)) return Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << ACCOUNT_DEPTH) return Reason.OVERFLOW;
@@ -413,14 +413,22 @@ contract FraudVerifier is IFraudVerifier {
         return Reason.NONE;
     }
 
+    /// @dev The existing account a queue operation names by index, which must be `owner`'s.
+    function _namedAccount(Run memory run, uint256 index, address owner) private pure returns (Reason, Account memory a) {
+        if (index >= run.accountCount) return (Reason.UNKNOWN_ACCOUNT, a);
+        a = _find(run, index);
+        if (a.addr != owner) return (Reason.MALFORMED, a);
+        return (Reason.NONE, a);
+    }
+
     /// @dev A forced withdrawal: all of `amount` from the caller's own account, or nothing
     ///      (no account, or too little). The commitment names the account, or says none.
     function _applyForcedWithdrawal(Run memory run, Op memory op, QueueEntry memory e, address bridge) private view returns (Reason) {
         Account memory a;
         if (op.x == 2) {
-            if (op.to >= run.accountCount) return Reason.UNKNOWN_ACCOUNT;
-            a = _find(run, op.to);
-            if (a.addr != e.account) return Reason.MALFORMED;
+            Reason named;
+            (named, a) = _namedAccount(run, op.to, e.account);
+            if (named != Reason.NONE) return named;
         } else if (op.x == 0) {
             if (_held(run.holders, e.account)) return Reason.ACCOUNT_EXISTS;
             run.queueIndex++;

@@ -12,6 +12,7 @@ import { buildFraudWitness } from "../core/fraudProof";
 import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
 import { splitBatch } from "../core/commitment";
+import { repeat, type Repeating } from "./schedule";
 
 export interface ChallengerOptions extends L1NodeConfig {
   pollMs: number;
@@ -46,7 +47,7 @@ export class Challenger {
   private applied: AppliedBatch[] = [];
   private finalized = 0;
   private nextBlock: number;
-  private timer: NodeJS.Timeout | null = null;
+  private loop: Repeating | null = null;
   private polling: Promise<void> | null = null;
 
   constructor(private readonly options: ChallengerOptions) {
@@ -65,14 +66,12 @@ export class Challenger {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.poll().catch((e: unknown) => this.options.logger.error({ err: (e as Error).message }, "challenger poll failed"));
-    }, this.options.pollMs);
+    this.loop = repeat(this.options.pollMs, () => this.poll(), { logger: this.options.logger, what: "challenger poll" });
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.loop?.stop();
+    this.loop = null;
     await this.polling;
   }
 

@@ -9,6 +9,7 @@ import { encodeBatch } from "../core/commitment";
 import { MAX_OPS_PER_COMMITMENT } from "../core/constants";
 import { Challenger, type ChallengerOptions } from "./challenger";
 import { DEFAULT_BASE_FEE } from "./config";
+import { repeat, type Repeating } from "./schedule";
 
 export interface FallbackProposerOptions extends ChallengerOptions {
   /** Post the bond from the L1 signer if it is short. */
@@ -17,7 +18,7 @@ export interface FallbackProposerOptions extends ChallengerOptions {
 
 export class FallbackProposer {
   readonly challenger: Challenger;
-  private timer: NodeJS.Timeout | null = null;
+  private loop: Repeating | null = null;
   private running: Promise<void> | null = null;
   batchesPosted = 0;
 
@@ -26,14 +27,12 @@ export class FallbackProposer {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.tick().catch((e: unknown) => this.options.logger.error({ err: (e as Error).message }, "fallback proposer tick failed"));
-    }, this.options.pollMs);
+    this.loop = repeat(this.options.pollMs, () => this.tick(), { logger: this.options.logger, what: "fallback proposer tick" });
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.loop?.stop();
+    this.loop = null;
     await this.running;
     await this.challenger.stop();
   }

@@ -9,6 +9,7 @@ import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
 import { readCurrentBatches } from "./l1BatchReader";
 import { TxJournal } from "./txJournal";
+import { repeat, type Repeating } from "./schedule";
 import path from "node:path";
 import type { Logger } from "./logger";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
@@ -40,7 +41,7 @@ export class SequencerNode implements L2Backend {
   readonly follower: L1Follower;
   submitter: BatchSubmitter;
   private rpcServer: RpcServer | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private loops: Repeating[] = [];
   private polling: Promise<void> | null = null;
   private l1ChainId = 0;
   private journal: TxJournal | null = null;
@@ -153,8 +154,8 @@ export class SequencerNode implements L2Backend {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    await Promise.all(this.loops.map((l) => l.stop()));
+    this.loops = [];
     await this.polling;
     await this.submitter.idle();
     await this.rpcServer?.stop();
@@ -232,19 +233,6 @@ export class SequencerNode implements L2Backend {
   }
 
   private every(ms: number, task: () => unknown): void {
-    let running = false;
-    const timer = setInterval(async () => {
-      if (running) return;
-      running = true;
-      try {
-        await task();
-      } catch (e) {
-        this.config.logger.error({ err: (e as Error).message }, "background task failed");
-      } finally {
-        running = false;
-      }
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
+    this.loops.push(repeat(ms, task, { logger: this.config.logger, what: "background task", unref: true }));
   }
 }

@@ -2,10 +2,9 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { startTestNode, rpc, testNodeConfig } from "../helpers/nodeFixture";
+import { startTestNode, rpc, testNodeConfig, testChallengerOptions } from "../helpers/nodeFixture";
 import { FallbackProposer } from "../../src/node/fallbackProposer";
 import { SequencerNode } from "../../src/node/sequencerNode";
-import { silentLogger } from "../../src/node/logger";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { expectEscrowMatches } from "../helpers/invariants";
 
@@ -30,17 +29,7 @@ describe("e2e: liveness without the sequencer", function () {
       await t.bridge.connect(user).depositETH(friend, { value: parseEther("1") });
       await t.bridge.connect(user).forceWithdrawal(ethers.ZeroAddress, parseEther("2"));
 
-      fallback = new FallbackProposer({
-        l1Provider: ethers.provider,
-        l1Signer: signers[13],
-        addresses: t.addresses,
-        startBlock: t.deployBlock,
-        confirmations: 0,
-        chainId: DEVNET_PARAMS.l2ChainId,
-        pollMs: 100,
-        logger: silentLogger,
-        autoBond: true,
-      });
+      fallback = new FallbackProposer({ ...testChallengerOptions(t, signers[13]), autoBond: true });
       await fallback.tick();
       expect(fallback.batchesPosted, "not before the sequencer timeout").to.equal(0);
       await time.increase(DEVNET_PARAMS.sequencerTimeout);

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { parseEther } from "ethers";
-import { startTestNode } from "../helpers/nodeFixture";
+import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
 import { Challenger } from "../../src/node/challenger";
-import { silentLogger } from "../../src/node/logger";
 import { FAULT_KINDS, type FaultKind } from "../../src/node/faults";
 import { DEVNET_PARAMS } from "../../deploy/params";
 
@@ -40,16 +39,7 @@ describe("e2e: a faulty sequencer is caught by the challenger, for every kind of
       const t = await startTestNode(2, { faulty: kind, maxBatchAgeMs: 200 });
       const signers = await ethers.getSigners();
       const challengerSigner = signers[7];
-      const challenger = new Challenger({
-        l1Provider: ethers.provider,
-        l1Signer: challengerSigner,
-        addresses: t.addresses,
-        startBlock: t.deployBlock,
-        confirmations: 0,
-        chainId: DEVNET_PARAMS.l2ChainId,
-        pollMs: 100,
-        logger: silentLogger,
-      });
+      const challenger = new Challenger(testChallengerOptions(t, challengerSigner));
       challenger.start();
       try {
         const send = async (value: bigint) => {
@@ -84,7 +74,7 @@ describe("e2e: a faulty sequencer is caught by the challenger, for every kind of
 
         // A challenger started now (after a restart, say) rebuilds the same state from L1 alone,
         // meets the reverted batch in history and does not try to prove it again.
-        const restarted = new Challenger({ l1Provider: ethers.provider, l1Signer: signers[8], addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: DEVNET_PARAMS.l2ChainId, pollMs: 100, logger: silentLogger });
+        const restarted = new Challenger(testChallengerOptions(t, signers[8]));
         await restarted.poll();
         expect(restarted.stats.fraudsProven).to.equal(0);
         expect(restarted.batchCount).to.equal(Number(await t.rollup.batchCount()));

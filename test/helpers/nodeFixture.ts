@@ -51,6 +51,20 @@ export function testNodeConfig(
   };
 }
 
+/** A challenger (or fallback proposer) on the in-process L1, following the test deployment. */
+export function testChallengerOptions(d: Awaited<ReturnType<typeof deployCairn>>, signer: Awaited<ReturnType<typeof ethers.getSigners>>[number]) {
+  return {
+    l1Provider: ethers.provider,
+    l1Signer: signer,
+    addresses: d.addresses,
+    startBlock: d.deployBlock,
+    confirmations: 0,
+    chainId: DEVNET_PARAMS.l2ChainId,
+    pollMs: 100,
+    logger: silentLogger,
+  };
+}
+
 /** POSTs a raw body to a JSON-RPC URL and returns status and parsed JSON. */
 export async function postRaw(url: string, body: string): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
