@@ -26,6 +26,8 @@ export interface RollupStatus {
   stateRoot: string;
   batches: { posted: number; final: number; reverted: number };
   pendingDeposits: number;
+  /** L1 queue entries (deposits, registrations, forced withdrawals) the L2 has applied. */
+  queueConsumed: number;
   l1: { bridge: string; rollup: string; chainId: number };
 }
 
