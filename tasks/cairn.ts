@@ -1,0 +1,92 @@
+/**
+ * Hardhat tasks for Cairn's everyday operations on any network Hardhat knows:
+ *
+ *   npx hardhat cairn:deposit --network localhost --amount 1.5 [--token 0x…] [--to 0x…]
+ *   npx hardhat cairn:status --network localhost --l2 http://127.0.0.1:8547
+ *   npx hardhat cairn:finalize --network localhost --l2 http://127.0.0.1:8547 --id 3
+ *
+ * Contract addresses come from `--bridge`/`--rollup`, else from `.cairn/devnet.json` (or
+ * `--devnet FILE`). The signer is the network's first account.
+ */
+import fs from "node:fs";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+interface Addresses {
+  bridge: string;
+  rollup: string;
+}
+
+function addresses(args: { bridge?: string; rollup?: string; devnet: string }): Addresses {
+  if (args.bridge && args.rollup) return { bridge: args.bridge, rollup: args.rollup };
+  try {
+    const info = JSON.parse(fs.readFileSync(args.devnet, "utf8")) as { contracts: Addresses };
+    return { bridge: args.bridge ?? info.contracts.bridge, rollup: args.rollup ?? info.contracts.rollup };
+  } catch {
+    throw new Error(`no contract addresses: pass --bridge and --rollup, or run a devnet that writes ${args.devnet}`);
+  }
+}
+
+async function client(hre: HardhatRuntimeEnvironment, args: { bridge?: string; rollup?: string; devnet: string; l2: string }) {
+  // Loaded lazily: the SDK uses typechain types, which exist only after the first compile.
+  const { CairnClient } = await import("../src/sdk");
+  const [signer] = await hre.ethers.getSigners();
+  const l2 = new hre.ethers.JsonRpcProvider(args.l2, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  return { cairn: new CairnClient({ l1: signer, l2, addresses: addresses(args), pollMs: 250 }), l2, signer };
+}
+
+const common = (t: ReturnType<typeof task>) =>
+  t
+    .addOptionalParam("bridge", "the Bridge address")
+    .addOptionalParam("rollup", "the Rollup address")
+    .addOptionalParam("devnet", "devnet description to read addresses from", ".cairn/devnet.json")
+    .addOptionalParam("l2", "the Cairn L2 JSON-RPC URL", "http://127.0.0.1:8547");
+
+common(task("cairn:deposit", "Deposit ETH or a bridged ERC-20 to Cairn, and wait for the L2 credit"))
+  .addParam("amount", "amount in whole units (e.g. 1.5)")
+  .addOptionalParam("token", "the L1 token (ETH when absent)")
+  .addOptionalParam("to", "the L2 recipient (the signer when absent)")
+  .addFlag("nowait", "do not wait for the L2 credit")
+  .setAction(async (args, hre) => {
+    const { cairn, l2, signer } = await client(hre, args);
+    try {
+      const decimals = args.token ? Number(await new hre.ethers.Contract(args.token, ["function decimals() view returns (uint8)"], signer).decimals()) : 18;
+      const amount = hre.ethers.parseUnits(args.amount, decimals);
+      const d = args.token ? await cairn.depositERC20(args.token, amount, args.to) : await cairn.depositETH(amount, args.to);
+      console.log(`deposited ${args.amount} ${args.token ?? "ETH"} (queue entry ${d.queueIndex}, L1 tx ${d.l1Tx})`);
+      if (!args.nowait) {
+        await d.credited;
+        console.log("credited on L2");
+      }
+      return d.queueIndex;
+    } finally {
+      l2.destroy();
+    }
+  });
+
+common(task("cairn:status", "Print the rollup's status as the L2 node reports it")).setAction(async (args, hre) => {
+  const { l2 } = await client(hre, args);
+  try {
+    const status = await l2.send("rollup_status", []);
+    console.log(JSON.stringify(status, null, 2));
+    return status;
+  } finally {
+    l2.destroy();
+  }
+});
+
+common(task("cairn:finalize", "Finalize a withdrawal whose batch is final"))
+  .addParam("id", "the withdrawal id", undefined, types.string)
+  .setAction(async (args, hre) => {
+    const { cairn, l2 } = await client(hre, args);
+    try {
+      const id = BigInt(args.id);
+      const status = await cairn.getWithdrawalStatus(id);
+      if (status.state !== "ready") throw new Error(`withdrawal ${id} is ${status.state}${status.challengeableUntil ? ` until ${new Date(status.challengeableUntil * 1000).toISOString()}` : ""}`);
+      const receipt = await cairn.finalizeWithdrawal(id);
+      console.log(`withdrawal ${id} paid out (L1 tx ${receipt.hash})`);
+      return receipt.hash;
+    } finally {
+      l2.destroy();
+    }
+  });
