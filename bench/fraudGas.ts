@@ -14,7 +14,7 @@ import { deployCairn } from "../deploy/cairn";
 import { DEVNET_PARAMS } from "../deploy/params";
 import { L1Contracts } from "../src/node/l1Contracts";
 import { L2State } from "../src/core/state";
-import { BlockBuilder } from "../src/core/blockBuilder";
+import { BlockBuilder, withdrawalTree, withdrawalsOf } from "../src/core/blockBuilder";
 import { encodeBatch, encodeCommitment, type Commitment } from "../src/core/commitment";
 import { summarizeBatch } from "../src/core/batch";
 import { positionalProof } from "../src/core/merkle";
@@ -24,7 +24,7 @@ import type { Op } from "../src/core/ops";
 import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
-import type { QueueEntry } from "../src/core/execute";
+import { applyOp, type QueueEntry } from "../src/core/execute";
 
 const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
 const BASE_FEE = 10_000_000n;
@@ -94,7 +94,6 @@ async function main(): Promise<void> {
   const commitment = (ops: Op[], fees: Commitment["fees"], mutate: (c: Commitment) => void = () => {}) => {
     const cp = state.checkpoint();
     const env = { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, queueEntry };
-    const { applyOp } = require("../src/core/execute") as typeof import("../src/core/execute");
     const results = [];
     for (const op of ops) {
       try {
@@ -103,8 +102,7 @@ async function main(): Promise<void> {
         break;
       }
     }
-    const { withdrawalTree } = require("../src/core/blockBuilder") as typeof import("../src/core/blockBuilder");
-    const w = withdrawalTree(results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : [])));
+    const w = withdrawalTree(withdrawalsOf(results));
     const c: Commitment = { postStateRoot: state.root(), withdrawalRoot: w ? w.getRoot() : null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees, ops };
     state.rollback(cp);
     mutate(c);

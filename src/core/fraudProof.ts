@@ -7,11 +7,10 @@ import { ACCOUNT_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
 import { decodeCommitment } from "./commitment";
 import { ByteWriter, word } from "./bytes";
 import type { QueueEntry } from "./execute";
-import { zeroHashes } from "./merkle";
+import { sparseLevels, zeroHashes } from "./merkle";
 import { buildMultiProof } from "./multiproof";
 import { replayCommitment, type BatchPosition, type Verdict } from "./replay";
-import { tokenRoot, type AccessLog, type L2State } from "./state";
-import { hashPair } from "./hash";
+import { tokenLeaves, tokenRoot, type AccessLog, type L2State } from "./state";
 
 export interface AccountWitness {
   index: number;
@@ -151,7 +150,7 @@ function accountWitness(state: L2State, index: number, preAccountCount: number, 
   const empty = index >= preAccountCount;
   const a = empty ? undefined : state.peek(index);
   const tokens: ReadonlyMap<number, bigint> = a?.tokens ?? new Map<number, bigint>();
-  const levels = tokenLevels(tokens);
+  const levels = sparseLevels(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
   // An empty account's token tree is all zero hashes: flags only, no siblings.
   const mp = tokenIds.length
     ? buildMultiProof(TOKEN_TREE_DEPTH, tokenIds, (l, i) => levels[l].get(i) ?? TOKEN_ZERO[l], TOKEN_ZERO)
@@ -169,23 +168,6 @@ function accountWitness(state: L2State, index: number, preAccountCount: number, 
     tokenProof: mp.proof.map(hex),
     tokenZeroFlags: hex(mp.zeroFlags),
   };
-}
-
-/** Every non-empty node of a token tree, level by level. */
-function tokenLevels(tokens: ReadonlyMap<number, bigint>): Array<Map<number, Buffer>> {
-  let level = new Map<number, Buffer>();
-  for (const [id, v] of tokens) if (v !== 0n) level.set(id, word(v));
-  const levels = [level];
-  for (let l = 0; l < TOKEN_TREE_DEPTH; l++) {
-    const next = new Map<number, Buffer>();
-    for (const i of level.keys()) {
-      const p = i >> 1;
-      if (!next.has(p)) next.set(p, hashPair(level.get(2 * p) ?? TOKEN_ZERO[l], level.get(2 * p + 1) ?? TOKEN_ZERO[l]));
-    }
-    levels.push(next);
-    level = next;
-  }
-  return levels;
 }
 
 /** The Solidity FraudKind and Reason a verdict corresponds to. */

@@ -28,6 +28,7 @@ export class IncrementalMerkleTree {
   hashesComputed = 0;
 
   constructor(readonly depth: number) {
+    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`tree depth ${depth}: at least 1`);
     this.zero = zeroHashes(depth);
     this.levels = Array.from({ length: depth }, () => Buffer.alloc(0));
     this.sizes = new Array<number>(depth).fill(0);
@@ -77,8 +78,7 @@ export class IncrementalMerkleTree {
       indices = parents;
     }
     this.dirty = new Set();
-    if (!this.cachedRoot) this.cachedRoot = this.computeTop();
-    return this.cachedRoot;
+    return this.cachedRoot!;
   }
 
   /** Siblings of leaf `index` from the bottom up: its Merkle path against {@link root}. */
@@ -91,15 +91,10 @@ export class IncrementalMerkleTree {
     return path;
   }
 
-  private computeTop(): Buffer {
-    const top = this.depth - 1;
-    return hashPair(this.node(top, 0), this.node(top, 1));
-  }
-
   /** Node `index` of `level` (level 0 = leaves), after rehashing changed paths. */
   nodeAt(level: number, index: number): Buffer {
-    this.root();
-    return level === this.depth ? this.root() : this.node(level, index);
+    const root = this.root();
+    return level === this.depth ? root : this.node(level, index);
   }
 
   private node(level: number, index: number): Buffer {
@@ -125,36 +120,24 @@ export class IncrementalMerkleTree {
   }
 }
 
-/** Root of a sparse positional tree of `depth` given its non-zero leaves (index → hash). */
-export function sparseRoot(depth: number, leaves: Map<number, Buffer>, zero: Buffer[] = zeroHashes(depth)): Buffer {
-  let level = new Map(leaves);
+/** Every non-empty node of a sparse positional tree, level by level (level 0: the given leaves). */
+export function sparseLevels(depth: number, leaves: Map<number, Buffer>, zero: Buffer[] = zeroHashes(depth)): Array<Map<number, Buffer>> {
+  const levels = [new Map(leaves)];
   for (let l = 0; l < depth; l++) {
+    const level = levels[l];
     const next = new Map<number, Buffer>();
     for (const i of level.keys()) {
       const p = i >> 1;
       if (!next.has(p)) next.set(p, hashPair(level.get(p * 2) ?? zero[l], level.get(p * 2 + 1) ?? zero[l]));
     }
-    level = next;
+    levels.push(next);
   }
-  return level.get(0) ?? zero[depth];
+  return levels;
 }
 
-/** Merkle path of leaf `index` in a sparse positional tree (siblings bottom-up). */
-export function sparseProof(depth: number, leaves: Map<number, Buffer>, index: number, zero: Buffer[] = zeroHashes(depth)): Buffer[] {
-  const path: Buffer[] = [];
-  let level = new Map(leaves);
-  let i = index;
-  for (let l = 0; l < depth; l++) {
-    path.push(level.get(i ^ 1) ?? zero[l]);
-    const next = new Map<number, Buffer>();
-    for (const k of level.keys()) {
-      const p = k >> 1;
-      if (!next.has(p)) next.set(p, hashPair(level.get(p * 2) ?? zero[l], level.get(p * 2 + 1) ?? zero[l]));
-    }
-    level = next;
-    i >>= 1;
-  }
-  return path;
+/** Root of a sparse positional tree of `depth` given its non-zero leaves (index → hash). */
+export function sparseRoot(depth: number, leaves: Map<number, Buffer>, zero: Buffer[] = zeroHashes(depth)): Buffer {
+  return sparseLevels(depth, leaves, zero)[depth].get(0) ?? zero[depth];
 }
 
 /** Positional root of `leaves`; an odd node at any level is paired with a zero word (MerkleLib.positionalRoot). */

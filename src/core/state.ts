@@ -35,11 +35,16 @@ function ownTokens(a: Account): Map<number, bigint> {
   return a.tokens as Map<number, bigint>;
 }
 
-export function tokenRoot(tokens: ReadonlyMap<number, bigint>): Buffer {
-  if (tokens.size === 0) return TOKEN_ZERO[TOKEN_TREE_DEPTH];
+/** Leaves of an account's token tree: each non-zero balance as a word, at its token id. */
+export function tokenLeaves(tokens: ReadonlyMap<number, bigint>): Map<number, Buffer> {
   const leaves = new Map<number, Buffer>();
   for (const [id, balance] of tokens) if (balance !== 0n) leaves.set(id, word(balance));
-  return sparseRoot(TOKEN_TREE_DEPTH, leaves, TOKEN_ZERO);
+  return leaves;
+}
+
+export function tokenRoot(tokens: ReadonlyMap<number, bigint>): Buffer {
+  if (tokens.size === 0) return TOKEN_ZERO[TOKEN_TREE_DEPTH];
+  return sparseRoot(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
 }
 
 type JournalEntry =

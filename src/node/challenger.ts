@@ -11,7 +11,7 @@ import { replayCommitment, type BatchPosition, type Verdict } from "../core/repl
 import { buildFraudWitness } from "../core/fraudProof";
 import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
-import { splitBatch } from "../core/commitment";
+import { readBatchBodies } from "./l1BatchReader";
 import { repeat, type Repeating } from "./schedule";
 
 export interface ChallengerOptions extends L1NodeConfig {
@@ -124,10 +124,7 @@ export class Challenger {
       this.options.logger.error({ batch: event.index, expected: this.batchCount }, "batch out of order; skipping");
       return;
     }
-    const tx = await this.options.l1Provider.getTransaction(event.txHash);
-    const call = tx && this.l1.rollup.interface.parseTransaction({ data: tx.data, value: tx.value });
-    if (!call || call.name !== "submitBatch") throw new Error(`batch ${event.index} was not posted by a direct submitBatch call`);
-    const bodies = splitBatch(Buffer.from((call.args.commitments as string).slice(2), "hex"));
+    const bodies = await readBatchBodies(this.l1, event.txHash);
     const batchStart = this.state.checkpoint();
     const preStateRoot = this.state.root();
     for (let c = 0; c < bodies.length; c++) {

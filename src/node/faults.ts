@@ -66,6 +66,8 @@ export interface FaultContext {
 
 export class FaultInjector {
   private used = false;
+  /** The state at the last tip asked for: ready() and corrupt() ask for the same one. */
+  private tip: { block: number; state: L2State } | null = null;
   /** An L2 account only the injector holds the key of, funded with a little ETH. */
   private readonly puppet: HDNodeWallet = Wallet.createRandom();
 
@@ -197,11 +199,13 @@ export class FaultInjector {
 
   /** The L2 state after block `number`, rebuilt from the node's own blocks. */
   private stateAt(number: number): L2State {
+    if (this.tip?.block === number) return this.tip.state;
     const state = L2State.genesis();
     for (const block of this.ctx.blocks.slice(1, number + 1)) {
       const r = replayCommitment(state, block.body, { chainId: this.ctx.chainId, queueEntry: (i) => this.ctx.queue(i) });
       if (!r.verdict.ok) throw new Error(`own block ${block.number} does not replay`);
     }
+    this.tip = { block: number, state };
     return state;
   }
 }

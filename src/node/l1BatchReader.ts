@@ -18,18 +18,23 @@ export interface PostedBatch {
   l1TxHash: string;
 }
 
+/** The commitment bodies a `submitBatch` transaction carried in its calldata. */
+export async function readBatchBodies(l1: L1Contracts, txHash: string): Promise<Buffer[]> {
+  const tx = await l1.provider.getTransaction(txHash);
+  if (!tx) throw new Error(`L1 transaction ${txHash} not found`);
+  const call = l1.rollup.interface.parseTransaction({ data: tx.data, value: tx.value });
+  // Only direct calls to submitBatch carry the bytes in calldata; a batch posted through a
+  // contract would need a trace, which Cairn's proposers never use.
+  if (!call || call.name !== "submitBatch") throw new Error(`L1 transaction ${txHash} is not a direct submitBatch call`);
+  return splitBatch(Buffer.from((call.args.commitments as string).slice(2), "hex"));
+}
+
 /** Batches submitted in L1 blocks [from, to], decoded from their transactions' calldata. */
 export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
   const events = await l1.rollup.queryFilter(l1.rollup.filters.BatchSubmitted(), fromBlock, toBlock);
   const out: PostedBatch[] = [];
   for (const e of events) {
-    const tx = await l1.provider.getTransaction(e.transactionHash);
-    if (!tx) throw new Error(`L1 transaction ${e.transactionHash} not found`);
-    const call = l1.rollup.interface.parseTransaction({ data: tx.data, value: tx.value });
-    // Only direct calls to submitBatch carry the bytes in calldata; a batch posted through a
-    // contract would need a trace, which Cairn's proposers never use.
-    if (!call || call.name !== "submitBatch") throw new Error(`batch ${e.args.index} was not posted by a direct submitBatch call`);
-    const data = Buffer.from((call.args.commitments as string).slice(2), "hex");
+    const bodies = await readBatchBodies(l1, e.transactionHash);
     out.push({
       index: Number(e.args.index),
       preStateRoot: e.args.preStateRoot,
@@ -37,7 +42,7 @@ export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBl
       queueCount: e.args.queueCount,
       firstBlock: Number(e.args.firstBlock),
       commitmentsRoot: e.args.commitmentsRoot,
-      bodies: splitBatch(data),
+      bodies,
       l1Block: e.blockNumber,
       l1TxHash: e.transactionHash,
     });

@@ -9,7 +9,7 @@ import { GAS, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from 
 import { amountSize } from "../core/amount";
 import { varintSize } from "../core/bytes";
 import { bytesToBigint } from "../core/bytes";
-import { withdrawalProof } from "../core/batch";
+import { commitmentWithdrawalRoot, withdrawalProof } from "../core/batch";
 import type { TxResult } from "../core/execute";
 import type { Withdrawal } from "../core/hashing";
 import type { L2State } from "../core/state";
@@ -108,11 +108,7 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
     };
   };
 
-  const blockByTag = (tag: unknown): L2Block | undefined => {
-    const b = resolveBlock(p.blockTag(tag));
-    if (!b) return undefined;
-    return b;
-  };
+  const blockByTag = (tag: unknown): L2Block | undefined => resolveBlock(p.blockTag(tag));
 
   const txInBlock = (block: L2Block | undefined, index: unknown) => {
     const i = p.optionalQuantity(index, "index");
@@ -378,7 +374,7 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
       if (block!.batchIndex === null) return { ...base, batchIndex: null, proof: null };
       const batch = backend.chain.batches[block!.batchIndex];
       const blocks = backend.chain.blocks.slice(batch.firstBlock, batch.lastBlock + 1).filter((b) => b.withdrawals.length > 0);
-      const roots = blocks.map((b) => withdrawalRootOf(b));
+      const roots = blocks.map((b) => commitmentWithdrawalRoot(b.body)!);
       const position = blocks.findIndex((b) => b.number === block!.number);
       const index = block!.withdrawals.findIndex((x) => x.id === w!.id);
       const proof = withdrawalProof(block!.withdrawals, index, roots, position).map((b) => "0x" + b.toString("hex"));
@@ -392,6 +388,3 @@ function filterId(id: unknown): string {
   return id;
 }
 
-function withdrawalRootOf(block: L2Block): Buffer {
-  return block.body.subarray(33, 65);
-}

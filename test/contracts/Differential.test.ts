@@ -9,7 +9,7 @@ import { L2State } from "../../src/core/state";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { applyOp } from "../../src/core/execute";
 import { encodeCommitment } from "../../src/core/commitment";
-import { withdrawalTree } from "../../src/core/blockBuilder";
+import { withdrawalTree, withdrawalsOf } from "../../src/core/blockBuilder";
 import type { Op, SignedOp } from "../../src/core/ops";
 import { OpKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
 import { l2TokenAddress } from "../../src/core/hashing";
@@ -122,7 +122,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
         try {
           const results = ops.map((op) => applyOp(s, op, { chainId: CHAIN_ID, baseFee: BASE_FEE, feeRecipient: 0, fees, queueEntry }));
           claimed = s.root();
-          withdrawalRoot = withdrawalTree(results.flatMap((r) => (r.type === "tx" && r.withdrawal ? [r.withdrawal] : [])))?.getRoot() ?? null;
+          withdrawalRoot = withdrawalTree(withdrawalsOf(results))?.getRoot() ?? null;
         } catch (e) {
           if (!(e instanceof InvalidOperationError)) throw e;
         } finally {

@@ -102,7 +102,7 @@ export class FraudChain {
       const pre = this.state.root();
       const check = buildFraudWitness(this.state, batch.bodies[c], this.params(batch, c));
       const summary = summarizeBatch(batch.pre, batch.bodies);
-      const path = positionalProof(summary.leaves, c).slice(0, Math.ceil(Math.log2(batch.bodies.length)));
+      const path = positionalProof(summary.leaves, c);
       return { verdict: check.verdict, witness: check.witness, args: [batch.index, c, hex(pre), hex(batch.bodies[c]), path.map(hex), check.packed] as const };
     } finally {
       this.state.rollback(cp);
