@@ -2,6 +2,8 @@
  * Deploys Cairn's L1 contracts with any ethers signer: the Bridge and the Rollup reference each
  * other immutably, so the Rollup's address is computed from the deployer's nonce first.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { getCreateAddress, type Signer } from "ethers";
 import { Bridge__factory, FraudVerifier__factory, Rollup__factory, type Bridge, type FraudVerifier, type Rollup } from "../typechain-types";
 import { L2State } from "../src/core/state";
@@ -59,4 +61,34 @@ export async function deployCairn(deployer: Signer, options: DeployOptions): Pro
     genesisStateRoot,
     deployBlock: receipt!.blockNumber,
   };
+}
+
+/** What `deployments/<network>.json` records of a deployment. */
+export interface DeploymentRecord {
+  network: string;
+  chainId: number;
+  bridge: string;
+  rollup: string;
+  fraudVerifier: string;
+  deployBlock: number;
+  genesisStateRoot: string;
+  params: Record<string, string | number>;
+  sequencer: string;
+}
+
+/** Writes the record of deployment `d` to `file` and returns it. */
+export async function recordDeployment(d: Deployment, options: DeployOptions, network: string, file: string): Promise<DeploymentRecord> {
+  const { sequencer, ...params } = options;
+  const record: DeploymentRecord = {
+    network,
+    chainId: Number((await d.rollup.runner!.provider!.getNetwork()).chainId),
+    ...d.addresses,
+    deployBlock: d.deployBlock,
+    genesisStateRoot: d.genesisStateRoot,
+    params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : (v as number)])),
+    sequencer: sequencer ?? (await d.rollup.sequencer()),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  return record;
 }

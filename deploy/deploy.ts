@@ -1,38 +1,27 @@
 /**
  * Deploys Cairn to any network Hardhat knows:
  *
- *   npx hardhat run deploy/deploy.ts --network localhost
+ *   npx hardhat run deploy/deploy.ts --network localhost      (or: npx cairn deploy --network localhost)
  *
  * Parameters default to production (7-day challenge window); set CAIRN_PARAMS=devnet for the
  * short devnet windows, CAIRN_SEQUENCER to designate a sequencer other than the deployer.
  * The addresses are written to deployments/<network>.json.
  */
-import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { deployCairn } from "./cairn";
-import { DEVNET_PARAMS, PRODUCTION_PARAMS } from "./params";
+import { deployCairn, recordDeployment } from "./cairn";
+import { paramsNamed } from "./params";
 
 async function main(): Promise<void> {
   const which = process.env.CAIRN_PARAMS ?? "production";
-  if (which !== "production" && which !== "devnet") throw new Error(`CAIRN_PARAMS must be "production" or "devnet", not "${which}"`);
-  const params = which === "devnet" ? DEVNET_PARAMS : PRODUCTION_PARAMS;
+  const params = paramsNamed(which);
   const sequencer = process.env.CAIRN_SEQUENCER;
   if (sequencer !== undefined && !hre.ethers.isAddress(sequencer)) throw new Error(`CAIRN_SEQUENCER is not an address: ${sequencer}`);
   const [deployer] = await hre.ethers.getSigners();
-  const d = await deployCairn(deployer, { ...params, sequencer });
-  const out = {
-    network: hre.network.name,
-    chainId: Number((await hre.ethers.provider.getNetwork()).chainId),
-    ...d.addresses,
-    deployBlock: d.deployBlock,
-    genesisStateRoot: d.genesisStateRoot,
-    params: { ...params, bondSize: params.bondSize.toString(), l2ChainId: params.l2ChainId.toString() },
-    sequencer: sequencer ?? deployer.address,
-  };
+  const options = { ...params, sequencer };
+  const d = await deployCairn(deployer, options);
   const file = path.join("deployments", `${hre.network.name}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+  await recordDeployment(d, options, hre.network.name, file);
   console.log(`Cairn deployed to ${hre.network.name} (${which} parameters)`);
   console.log(`  Rollup  ${d.addresses.rollup}`);
   console.log(`  Bridge  ${d.addresses.bridge}`);

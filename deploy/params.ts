@@ -36,3 +36,11 @@ export const DEVNET_PARAMS: RollupParams = {
   bondWithdrawalDelay: 120,
   l2ChainId: 51730n,
 };
+
+export const PARAM_SETS = { production: PRODUCTION_PARAMS, devnet: DEVNET_PARAMS } as const;
+
+/** The parameter set called `name` ("production" or "devnet"). */
+export function paramsNamed(name: string): RollupParams {
+  if (name !== "production" && name !== "devnet") throw new Error(`the parameter set must be "production" or "devnet", not "${name}"`);
+  return PARAM_SETS[name];
+}

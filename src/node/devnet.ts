@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { HDNodeWallet, Mnemonic, parseEther, type Signer } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, parseEther, type Signer } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode } from "./sequencerNode";
@@ -18,6 +18,11 @@ import type { Logger } from "./logger";
 import { l2TokenAddress } from "../core/hashing";
 import { WITHDRAWAL_PREDEPLOY } from "../core/constants";
 import { TestToken__factory } from "../../typechain-types";
+import { ExplorerData } from "../explorer/snapshot";
+import { startExplorer, type ExplorerServer } from "../explorer/server";
+import type { DevnetInfo } from "../sdk/devnetFile";
+
+export type { DevnetInfo };
 
 export interface DevnetOptions {
   host: string;
@@ -33,18 +38,8 @@ export interface DevnetOptions {
   faulty?: FaultKind;
   /** The sequencer's data directory; emptied at start, since the embedded L1 starts empty too. */
   dataDir: string;
-}
-
-export interface DevnetInfo {
-  l1: { rpcUrl: string; chainId: number };
-  l2: { rpcUrl: string; chainId: number };
-  contracts: { bridge: string; rollup: string; fraudVerifier: string; deployBlock: number };
-  challenger: { l1Address: string };
-  faulty: FaultKind | null;
-  testToken: { l1: string; l2: string; name: string; symbol: string; decimals: number };
-  withdrawalPredeploy: string;
-  params: { challengeWindow: number; inclusionWindow: number; sequencerTimeout: number; bondSize: string };
-  accounts: Array<{ address: string; privateKey: string; l1: { eth: string; tokens: string }; l2: { eth: string; tokens: string } }>;
+  /** Port of the explorer page (0: any free port); no explorer when absent. */
+  explorerPort?: number;
 }
 
 export interface Devnet {
@@ -125,11 +120,21 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     node.sequencer.sealBlock();
     log.info({ accounts: keys.length }, "test keys funded on L1 and L2");
 
+    let explorer: ExplorerServer | null = null;
+    let explorerL2: JsonRpcProvider | null = null;
+    if (options.explorerPort !== undefined) {
+      explorerL2 = new JsonRpcProvider(node.rpcUrl!, undefined, { staticNetwork: Network.from(DEVNET_PARAMS.l2ChainId), cacheTimeout: -1 });
+      const data = new ExplorerData(hre.ethers.provider, explorerL2, d.addresses, d.deployBlock);
+      explorer = await startExplorer({ host: options.host, port: options.explorerPort, data, logger: log });
+      log.info({ url: explorer.url }, "explorer listening");
+    }
+
     const info: DevnetInfo = {
       l1: { rpcUrl: l1Url, chainId: Number((await hre.ethers.provider.getNetwork()).chainId) },
       l2: { rpcUrl: node.rpcUrl!, chainId: Number(DEVNET_PARAMS.l2ChainId) },
       contracts: { ...d.addresses, deployBlock: d.deployBlock },
       challenger: { l1Address: challengerSigner.address },
+      explorer: explorer ? { url: explorer.url } : null,
       faulty: options.faulty ?? null,
       testToken: { l1: tokenAddress, l2: l2TokenAddress(tokenAddress), name: "Cairn Test Token", symbol: "CTT", decimals: 18 },
       withdrawalPredeploy: WITHDRAWAL_PREDEPLOY,
@@ -157,6 +162,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       async stop() {
         if (stopped) return;
         stopped = true;
+        await explorer?.close();
+        explorerL2?.destroy();
         await challenger.stop();
         await node.stop();
         await server.close();

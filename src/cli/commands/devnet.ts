@@ -1,0 +1,104 @@
+/**
+ * `cairn devnet` (= `npm run devnet`): the whole system on an embedded Hardhat L1 — contracts,
+ * test token, funded keys, sequencer, challenger and explorer. Ctrl-C or SIGTERM stops it.
+ */
+import path from "node:path";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import type { CliIO } from "../output";
+import { createLogger } from "../../node/logger";
+import { FAULT_KINDS, type FaultKind } from "../../node/faults";
+import type { DevnetInfo } from "../../sdk/devnetFile";
+import { untilSignal } from "../signals";
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+};
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+};
+const faultKind = (v: string) => {
+  if (!(FAULT_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${FAULT_KINDS.join(", ")}`);
+  return v as FaultKind;
+};
+
+interface DevnetCliOptions {
+  host: string;
+  l1Port: number;
+  l2Port: number;
+  explorerPort: number;
+  accounts: number;
+  blockTime: number;
+  dataDir: string;
+  faulty?: FaultKind;
+  devnet: string;
+}
+
+export function devnetCommand(program: Command, io: CliIO): void {
+  program
+    .command("devnet")
+    .description("run Cairn locally: embedded Hardhat L1, contracts, sequencer, challenger, explorer (writes --devnet FILE)")
+    .option("--host <host>", "interface to bind", "127.0.0.1")
+    .option("--l1-port <port>", "L1 JSON-RPC port", port, 8545)
+    .option("--l2-port <port>", "L2 JSON-RPC port", port, 8547)
+    .option("--explorer-port <port>", "explorer page port", port, 8548)
+    .option("--accounts <n>", "funded test keys", positive, 5)
+    .option("--block-time <ms>", "L2 block time in milliseconds", positive, 100)
+    .option("--data-dir <dir>", "the sequencer's data directory (emptied at start)", ".cairn/data")
+    .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
+    .action(async (_opts: unknown, command: Command) => {
+      const opts = command.optsWithGlobals<DevnetCliOptions>();
+      const logger = createLogger("devnet");
+      // Loaded here so every other command answers without starting Hardhat.
+      process.env.HARDHAT_CONFIG ??= path.resolve(__dirname, "../../../hardhat.config.ts");
+      const hre = (await import("hardhat")).default;
+      await hre.run("compile", { quiet: true });
+      const { startDevnet } = await import("../../node/devnet");
+      const configPath = path.resolve(opts.devnet);
+      const devnet = await startDevnet({
+        host: opts.host,
+        l1Port: opts.l1Port,
+        l2Port: opts.l2Port,
+        explorerPort: opts.explorerPort,
+        accounts: opts.accounts,
+        configPath,
+        blockTimeMs: opts.blockTime,
+        logger,
+        faulty: opts.faulty,
+        dataDir: path.resolve(opts.dataDir),
+      });
+      io.stdout.write(summary(devnet.info, configPath));
+      const signal = await untilSignal();
+      logger.info({ signal }, "shutting down");
+      await devnet.stop();
+    });
+}
+
+function summary(info: DevnetInfo, configPath: string): string {
+  const lines = [
+    "",
+    "Cairn devnet is running",
+    "",
+    `  L1 (Hardhat)  ${info.l1.rpcUrl}   chain id ${info.l1.chainId}`,
+    `  L2 (Cairn)    ${info.l2.rpcUrl}   chain id ${info.l2.chainId}`,
+    ...(info.explorer ? [`  Explorer      ${info.explorer.url}`] : []),
+    "",
+    `  Rollup        ${info.contracts.rollup}`,
+    `  Bridge        ${info.contracts.bridge}`,
+    `  Test token    ${info.testToken.symbol}: L1 ${info.testToken.l1}  L2 ${info.testToken.l2}`,
+    `  Withdrawals   send withdraw(l1Recipient, token, amount) to ${info.withdrawalPredeploy}`,
+    `  Challenge     ${info.params.challengeWindow}s window (advance L1 time with evm_increaseTime); challenger ${info.challenger.l1Address}`,
+    ...(info.faulty ? [`  FAULTY MODE   the sequencer will post one batch with fraud "${info.faulty}"; watch the challenger revert it`] : []),
+    "",
+    "  Funded test keys (100 ETH and 10,000 CTT on L2; ETH and 1,000,000 CTT on L1):",
+    ...info.accounts.map((a) => `    ${a.address}  ${a.privateKey}`),
+    "",
+    `  Written to ${configPath}. Try \`npx cairn status\`, \`npx cairn deposit 1\` or \`npm run e2e\` in another terminal. Ctrl-C stops everything.`,
+    "",
+  ];
+  return lines.join("\n") + "\n";
+}

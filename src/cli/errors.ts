@@ -1,0 +1,31 @@
+/** What the `cairn` CLI's exit code tells a script. */
+import { CairnError } from "../core/errors";
+
+export const EXIT = {
+  /** Done. */
+  ok: 0,
+  /** The operation failed: a node refused it, a transaction reverted, a wait timed out. */
+  failed: 1,
+  /** Bad usage or setup: an unknown flag, a malformed argument, no key, no node to talk to. */
+  usage: 2,
+  /** Not yet: the withdrawal is still in its challenge window (pass --wait to wait for it). */
+  notYet: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error the CLI prints as one line and turns into its exit code. */
+export class CliError extends CairnError {
+  override readonly name = "CliError";
+
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = EXIT.failed,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** A usage error: the message says what to pass instead. */
+export const usage = (message: string) => new CliError(message, EXIT.usage);

@@ -1,0 +1,45 @@
+/**
+ * `.cairn/devnet.json`: what a running devnet tells scripts, the CLI and Hardhat tasks about
+ * itself — RPC URLs, contract addresses, the test token and the funded test keys.
+ */
+import fs from "node:fs";
+import { CairnError } from "../core/errors";
+
+export interface DevnetInfo {
+  l1: { rpcUrl: string; chainId: number };
+  l2: { rpcUrl: string; chainId: number };
+  contracts: { bridge: string; rollup: string; fraudVerifier: string; deployBlock: number };
+  challenger: { l1Address: string };
+  explorer: { url: string } | null;
+  faulty: string | null;
+  testToken: { l1: string; l2: string; name: string; symbol: string; decimals: number };
+  withdrawalPredeploy: string;
+  params: { challengeWindow: number; inclusionWindow: number; sequencerTimeout: number; bondSize: string };
+  accounts: Array<{ address: string; privateKey: string; l1: { eth: string; tokens: string }; l2: { eth: string; tokens: string } }>;
+}
+
+/** The devnet description could not be read. */
+export class DevnetFileError extends CairnError {
+  override readonly name = "DevnetFileError";
+}
+
+/** Reads a devnet description; null when the file does not exist. */
+export function readDevnetInfo(file: string): DevnetInfo | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new DevnetFileError(`cannot read ${file}`, { cause: e, details: (e as Error).message });
+  }
+  let info: Partial<DevnetInfo>;
+  try {
+    info = JSON.parse(text) as Partial<DevnetInfo>;
+  } catch (e) {
+    throw new DevnetFileError(`${file} is not JSON`, { cause: e });
+  }
+  if (!info.l1?.rpcUrl || !info.l2?.rpcUrl || !info.contracts?.bridge || !info.contracts.rollup) {
+    throw new DevnetFileError(`${file} is not a Cairn devnet description (no RPC URLs or contract addresses)`);
+  }
+  return { explorer: null, faulty: null, accounts: [], ...info } as DevnetInfo;
+}
