@@ -3,7 +3,7 @@
  * finalization, the rollup's status and batches, and a challenger — with --json on every read
  * and exit codes scripts can rely on (see ./errors).
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { CairnError } from "../core/errors";
 import { CairnClientError } from "../sdk/client";
 import { DevnetFileError } from "../sdk/devnetFile";
@@ -26,7 +26,7 @@ export function createProgram(io: CliIO): Command {
     .option("--l1-rpc <url>", "L1 JSON-RPC URL (env CAIRN_L1_RPC)")
     .option("--l2-rpc <url>", "Cairn L2 JSON-RPC URL (env CAIRN_L2_RPC)")
     .option("--rollup <address>", "the Rollup contract (env CAIRN_ROLLUP); the Bridge is read from it")
-    .addOption(new Option("--private-key <hex>", "signing key; prefer the env variable, flags end up in shell history").env("CAIRN_PRIVATE_KEY").hideHelp())
+    .option("--private-key <hex>", "signing key (prefer env CAIRN_PRIVATE_KEY: flags end up in shell history)")
     .option("--account <n>", "on a devnet without a key set: which funded test key to use", "0")
     .option("--json", "print the result as one JSON document on stdout")
     .addHelpText("after", "\nKeys come from CAIRN_PRIVATE_KEY (or --private-key); on a devnet, its test keys (--account N).\nExit codes: 0 done, 1 failed, 2 bad usage or setup, 3 not yet final.\n")
@@ -64,10 +64,11 @@ function explain(e: unknown): { message: string; code: ExitCode } {
   if (e instanceof CliError) return { message: e.message, code: e.exitCode };
   if (e instanceof DevnetFileError) return { message: e.message, code: EXIT.usage };
   if (e instanceof CairnClientError) return { message: e.message, code: EXIT.failed };
-  const err = e as { code?: string; revert?: { name: string; args: unknown[] } | null; info?: { error?: { message?: string } } };
+  const err = e as { code?: string; revert?: { name: string; args: unknown[] } | null; info?: { error?: { message?: string } }; error?: { message?: string } };
   if (err.revert) return { message: `the transaction reverted: ${err.revert.name}(${err.revert.args.map(String).join(", ")})`, code: EXIT.failed };
   if (err.code === "INSUFFICIENT_FUNDS") return { message: "not enough ETH to pay for this transaction and its gas", code: EXIT.failed };
-  if (err.info?.error?.message) return { message: `the node refused it: ${err.info.error.message}`, code: EXIT.failed };
+  const refusal = err.info?.error?.message ?? err.error?.message;
+  if (refusal) return { message: `the node refused it: ${refusal}`, code: EXIT.failed };
   if (e instanceof CairnError) return { message: e.message, code: EXIT.failed };
   return { message: shortMessage(e), code: EXIT.failed };
 }

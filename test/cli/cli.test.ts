@@ -1,0 +1,218 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { JsonRpcProvider, Wallet, parseEther } from "ethers";
+import { startDevnet, type Devnet } from "../../src/node/devnet";
+import { silentLogger } from "../../src/node/logger";
+import { cli } from "../helpers/cliRunner";
+
+const advanceL1 = async (seconds: number) => {
+  await hre.network.provider.send("evm_increaseTime", [seconds]);
+  await hre.network.provider.send("evm_mine", []);
+};
+
+/** Runs bin/cairn.js as a user would; resolves with its output once it exits. */
+function spawnCairn(args: string[], env: NodeJS.ProcessEnv = {}, onStart?: (child: ReturnType<typeof spawn>, output: () => string) => void) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["bin/cairn.js", ...args], { env: { ...process.env, ...env, CAIRN_LOG_JSON: "1" } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ code, signal, output }));
+    onStart?.(child, () => output);
+  });
+}
+
+describe("cli: the cairn command against a running devnet", function () {
+  this.timeout(240_000);
+  let devnet: Devnet;
+  let dir: string;
+  let l2: JsonRpcProvider;
+  let l1: JsonRpcProvider;
+  const at = (...argv: string[]) => ["--devnet", path.join(dir, "devnet.json"), ...argv];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-cli-"));
+    devnet = await startDevnet({ host: "127.0.0.1", l1Port: 0, l2Port: 0, accounts: 2, configPath: path.join(dir, "devnet.json"), blockTimeMs: 50, logger: silentLogger, dataDir: path.join(dir, "data") });
+    l1 = new JsonRpcProvider(devnet.info.l1.rpcUrl, undefined, { cacheTimeout: -1 });
+    l2 = new JsonRpcProvider(devnet.info.l2.rpcUrl, undefined, { cacheTimeout: -1 });
+  });
+  after(async () => {
+    l1?.destroy();
+    l2?.destroy();
+    await devnet?.stop();
+  });
+
+  it("--help lists every command, the key sources and the exit codes", async () => {
+    const r = await cli(["--help"]);
+    expect(r.code).to.equal(0);
+    for (const c of ["deposit", "transfer", "withdraw", "finalize", "status", "batches", "deploy", "challenger", "devnet", "node"]) expect(r.stdout).to.include(`  ${c}`);
+    expect(r.stdout).to.include("CAIRN_PRIVATE_KEY").and.include("Exit codes");
+    expect((await cli(["deposit", "--help"])).stdout).to.include("--no-wait");
+  });
+
+  it("status --json reports the L2 head, batches, deposits and the key's L2 balance", async () => {
+    const r = await cli(at("status", "--json"));
+    expect(r.code, r.stderr).to.equal(0);
+    const s = r.json();
+    expect(s.queueConsumed).to.be.greaterThan(0);
+    expect(s.l1.rollup).to.equal(devnet.info.contracts.rollup);
+    expect(s.account.address).to.equal(devnet.info.accounts[0].address);
+    expect(BigInt(s.account.l2Balance)).to.equal(await l2.getBalance(devnet.info.accounts[0].address));
+  });
+
+  it("deposit waits until the L2 credited it, for ETH and for the test token named by its symbol", async () => {
+    const me = devnet.info.accounts[1].address;
+    const before = await l2.getBalance(me);
+    const eth = await cli(at("--account", "1", "deposit", "1.25", "--json"));
+    expect(eth.code, eth.stderr).to.equal(0);
+    expect(eth.json()).to.include({ credited: true, token: "ETH", recipient: me, amount: parseEther("1.25").toString() });
+    expect(await l2.getBalance(me)).to.equal(before + parseEther("1.25"));
+
+    const to = Wallet.createRandom().address;
+    const tok = await cli(at("--account", "1", "deposit", "3", "--token", "CTT", "--to", to));
+    expect(tok.code, tok.stderr).to.equal(0);
+    expect(tok.stdout).to.include(`3 CTT → ${to}`);
+    const balance = await l2.call({ to: devnet.info.testToken.l2, data: "0x70a08231" + to.slice(2).toLowerCase().padStart(64, "0") });
+    expect(BigInt(balance)).to.equal(parseEther("3"));
+  });
+
+  it("transfer sends ETH and tokens on L2 and reports the block and fee", async () => {
+    const to = Wallet.createRandom().address;
+    const r = await cli(at("transfer", to, "0.5", "--json"));
+    expect(r.code, r.stderr).to.equal(0);
+    const t = r.json();
+    expect(await l2.getBalance(to)).to.equal(parseEther("0.5"));
+    const receipt = await l2.getTransactionReceipt(t.l2Tx);
+    expect(BigInt(t.fee)).to.equal(receipt!.gasUsed * receipt!.gasPrice);
+    const tok = await cli(at("transfer", to, "2.5", "--token", devnet.info.testToken.l1, "--wait-batch", "--json"));
+    expect(tok.code, tok.stderr).to.equal(0);
+    expect(tok.json().batchIndex).to.match(/^\d+$/);
+  });
+
+  it("withdraw, then finalize: exit 3 while challengeable, paid once final, idempotent after", async () => {
+    const recipient = Wallet.createRandom().address;
+    const w = await cli(at("withdraw", "0.75", "--to", recipient, "--until", "posted", "--json"));
+    expect(w.code, w.stderr).to.equal(0);
+    const { withdrawalId, status } = w.json();
+    expect(status.state).to.equal("posted");
+
+    const early = await cli(at("finalize", withdrawalId));
+    expect(early.code).to.equal(3);
+    expect(early.stderr).to.match(/not final yet: in batch \d+, challengeable until .*pass --wait/);
+
+    await advanceL1(devnet.info.params.challengeWindow + 1);
+    expect((await cli(at("withdrawal", withdrawalId, "--json"))).json().state).to.equal("ready");
+    const paid = await cli(at("finalize", withdrawalId, "--json"));
+    expect(paid.code, paid.stderr).to.equal(0);
+    expect(paid.json()).to.include({ state: "finalized", alreadyFinalized: false });
+    expect(await l1.getBalance(recipient)).to.equal(parseEther("0.75"));
+
+    const again = await cli(at("finalize", withdrawalId, "--json"));
+    expect(again.code).to.equal(0);
+    expect(again.json().alreadyFinalized).to.equal(true);
+    expect(await l1.getBalance(recipient)).to.equal(parseEther("0.75"));
+  });
+
+  it("withdraw --until finalized waits through batch inclusion and the challenge window, then pays out", async () => {
+    const recipient = Wallet.createRandom().address;
+    const running = cli(at("withdraw", "0.1", "--to", recipient, "--until", "finalized", "--json"));
+    // Once its batch is on L1 (the L2's safe head passed it), move L1's clock past the window.
+    const topic = "0x" + recipient.slice(2).toLowerCase().padStart(64, "0");
+    for (;;) {
+      const [log] = await l2.getLogs({ address: devnet.info.withdrawalPredeploy, topics: [null, null, null, topic], fromBlock: 0 });
+      const safe = await l2.getBlock("safe");
+      if (log && safe && safe.number >= log.blockNumber) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await advanceL1(devnet.info.params.challengeWindow + 1);
+    const r = await running;
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.json().status.state).to.equal("finalized");
+    expect(r.json().l1Tx).to.match(/^0x[0-9a-f]{64}$/);
+    expect(await l1.getBalance(recipient)).to.equal(parseEther("0.1"));
+  });
+
+  it("batches --json lists batches newest first with their state and challenge deadline", async () => {
+    await cli(at("transfer", Wallet.createRandom().address, "0.01", "--wait-batch"));
+    const r = await cli(at("batches", "--last", "50", "--json"));
+    expect(r.code, r.stderr).to.equal(0);
+    const { batches, l1Time } = r.json();
+    expect(batches.length).to.be.greaterThan(2);
+    expect(batches[0].index).to.be.greaterThan(batches[1].index);
+    expect(batches[0].state).to.equal("challengeable");
+    expect(batches[0].challengeableUntil).to.be.greaterThan(l1Time);
+    expect(batches.at(-1).state).to.equal("final");
+    expect((await cli(at("batches", "--last", "2"))).stdout).to.match(/#\d+ {2}L2 blocks \d+–\d+ {2}challengeable for \d+s/);
+  });
+
+  it("bad input exits 2 with what to pass instead, and never echoes the key", async () => {
+    const secret = "0x" + "ab".repeat(31) + "zz";
+    const cases: Array<[string[], RegExp]> = [
+      [at("deposit", "abc"), /decimal number of ETH such as 1\.5, not "abc"/],
+      [at("deposit", "0"), /more than zero/],
+      [at("deposit", "1", "--token", "XYZ"), /--token must be ETH, an L1 token address or CTT/],
+      [at("deposit", "1", "--to", "0x12"), /--to must be a 0x address/],
+      [at("transfer", "0xdead", "1"), /recipient must be a 0x address/],
+      [at("--account", "7", "deposit", "1"), /has 2 test keys; --account 7/],
+      [at("finalize", "first"), /whole number/],
+      [at("batches", "--last", "0"), /positive whole number/],
+      [at("withdraw", "1", "--until", "soon"), /Allowed choices are l2, posted, ready, finalized/],
+      [at("bogus"), /unknown command 'bogus'/],
+      [at("--private-key", secret, "status"), /must be 32 bytes of hex/],
+      [["--devnet", path.join(dir, "missing.json"), "status"], /no L2 node: pass --l2-rpc URL/],
+      [["--l2-rpc", "http://127.0.0.1:1", "status"], /cannot reach the L2 node at http:\/\/127\.0\.0\.1:1/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli(argv);
+      expect(r.code, argv.join(" ")).to.equal(2);
+      expect(r.stderr, argv.join(" ")).to.match(message);
+      expect(r.stdout + r.stderr).not.to.include(secret);
+    }
+  });
+
+  it("a failed operation exits 1 and says why, without the key", async () => {
+    const poor = Wallet.createRandom();
+    const r = await cli(at("deposit", "1"), { CAIRN_PRIVATE_KEY: poor.privateKey });
+    expect(r.code).to.equal(1);
+    expect(r.stderr, r.stderr).to.match(/cairn: .*(not enough ETH|insufficient funds|enough funds)/i);
+    expect(r.stdout + r.stderr).not.to.include(poor.privateKey.slice(2));
+  });
+
+  it("deploy --l1-rpc puts a second Cairn on the L1 and records its addresses", async () => {
+    const out = path.join(dir, "deployment.json");
+    const r = await cli(["--l1-rpc", devnet.info.l1.rpcUrl, "deploy", "--params", "devnet", "--out", out, "--json"], { CAIRN_PRIVATE_KEY: devnet.info.accounts[1].privateKey });
+    expect(r.code, r.stderr).to.equal(0);
+    const record = JSON.parse(fs.readFileSync(out, "utf8"));
+    expect(record.rollup).to.equal(r.json().rollup);
+    expect(record.params.challengeWindow).to.equal(60);
+    expect(await l1.getCode(record.rollup)).to.not.equal("0x");
+    expect(record.rollup).to.not.equal(devnet.info.contracts.rollup);
+  });
+
+  it("as a program: npx-style bin answers --version, deploys with --network, and runs a challenger until SIGTERM", async () => {
+    const version = await spawnCairn(["--version"]);
+    expect(version.code).to.equal(0);
+    expect(version.output.trim()).to.equal(JSON.parse(fs.readFileSync("package.json", "utf8")).version);
+
+    const deployed = await spawnCairn(["deploy", "--network", "localhost", "--params", "devnet", "--out", path.join(dir, "localhost.json")], { L1_RPC_URL: devnet.info.l1.rpcUrl });
+    expect(deployed.code, deployed.output).to.equal(0);
+    expect(deployed.output).to.match(/Rollup +0x[0-9a-fA-F]{40}/);
+
+    const challenger = await spawnCairn(["--devnet", path.join(dir, "devnet.json"), "challenger", "--poll-ms", "200"], { CAIRN_PRIVATE_KEY: devnet.info.accounts[1].privateKey }, (child, output) => {
+      const wait = setInterval(() => {
+        if (output().includes("following L1")) {
+          clearInterval(wait);
+          child.kill("SIGTERM");
+        }
+      }, 100);
+    });
+    expect(challenger.code, challenger.output).to.equal(0);
+    expect(challenger.output).to.include("challenger stopped");
+    expect(challenger.output).not.to.include(devnet.info.accounts[1].privateKey.slice(2));
+  });
+});
