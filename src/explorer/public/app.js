@@ -94,7 +94,7 @@ function render(s) {
         h("td", {}, c.reason ? `${c.kind}: ${c.reason}` : c.kind),
         h("td", {}, `${c.batchesReverted} batch${c.batchesReverted === 1 ? "" : "es"}`),
         h("td", {}, mono(c.challenger)),
-        h("td", {}, `${units(c.slashed)} ETH (${units(c.reward)} to challenger, ${units(c.burned)} burned)`),
+        h("td", { class: "wrap" }, `${units(c.slashed)} ETH (${units(c.reward)} to challenger, ${units(c.burned)} burned)`),
         h("td", {}, mono(c.l1Tx)),
       ),
     ),
