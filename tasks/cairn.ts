@@ -3,10 +3,13 @@
  *
  *   npx hardhat cairn:deposit --network localhost --amount 1.5 [--token 0x…] [--to 0x…]
  *   npx hardhat cairn:status --network localhost --l2 http://127.0.0.1:8547
+ *   npx hardhat cairn:transfer --network localhost --to 0x… --amount 0.5 [--token 0x…]
+ *   npx hardhat cairn:withdraw --network localhost --amount 0.5 [--token 0x…] [--to 0x…]
  *   npx hardhat cairn:finalize --network localhost --l2 http://127.0.0.1:8547 --id 3
  *
  * Contract addresses come from `--bridge`/`--rollup`, else from `.cairn/devnet.json` (or
- * `--devnet FILE`). The signer is the network's first account.
+ * `--devnet FILE`). The L1 signer is the network's first account; on L2 the same account signs
+ * with its key from the network's configuration (or CAIRN_PRIVATE_KEY, which wins).
  */
 import fs from "node:fs";
 import { task, types } from "hardhat/config";
@@ -35,6 +38,37 @@ async function client(hre: HardhatRuntimeEnvironment, args: { bridge?: string; r
   return { cairn: new CairnClient({ l1: signer, l2, addresses: addresses(args), pollMs: 250 }), l2, signer };
 }
 
+/**
+ * The L2 signer: CAIRN_PRIVATE_KEY, else the key behind the network's first account (a key list
+ * or an HD mnemonic in hardhat.config.ts; for `localhost`, Hardhat's default mnemonic, which is
+ * what the devnet's embedded L1 uses), so L1 and L2 act as the same address.
+ */
+async function l2Wallet(hre: HardhatRuntimeEnvironment, l2: import("ethers").JsonRpcProvider) {
+  const { Wallet, HDNodeWallet, Mnemonic } = hre.ethers;
+  const env = process.env.CAIRN_PRIVATE_KEY;
+  if (env) return new Wallet(env, l2);
+  const [signer] = await hre.ethers.getSigners();
+  const accounts = hre.network.config.accounts;
+  const hd = accounts === "remote" ? hre.config.networks.hardhat.accounts : accounts;
+  let wallet: import("ethers").Wallet | import("ethers").HDNodeWallet | undefined;
+  if (Array.isArray(hd) && typeof hd[0] === "string") wallet = new Wallet(hd[0] as string, l2);
+  else if (!Array.isArray(hd) && typeof hd === "object" && "mnemonic" in hd) {
+    const config = hd as { mnemonic: string; path: string; initialIndex: number; passphrase?: string };
+    wallet = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(config.mnemonic, config.passphrase), `${config.path}/${config.initialIndex}`).connect(l2);
+  }
+  if (!wallet || wallet.address !== signer.address) {
+    throw new Error(`no L2 key for ${signer.address} on network ${hre.network.name}: set CAIRN_PRIVATE_KEY`);
+  }
+  return wallet;
+}
+
+/** An amount in whole units of ETH or of the L1 token `token`. */
+async function units(hre: HardhatRuntimeEnvironment, amount: string, token: string | undefined): Promise<bigint> {
+  const [signer] = await hre.ethers.getSigners();
+  const decimals = token ? Number(await new hre.ethers.Contract(token, ["function decimals() view returns (uint8)"], signer).decimals()) : 18;
+  return hre.ethers.parseUnits(amount, decimals);
+}
+
 const common = (t: ReturnType<typeof task>) =>
   t
     .addOptionalParam("bridge", "the Bridge address")
@@ -48,10 +82,9 @@ common(task("cairn:deposit", "Deposit ETH or a bridged ERC-20 to Cairn, and wait
   .addOptionalParam("to", "the L2 recipient (the signer when absent)")
   .addFlag("nowait", "do not wait for the L2 credit")
   .setAction(async (args, hre) => {
-    const { cairn, l2, signer } = await client(hre, args);
+    const { cairn, l2 } = await client(hre, args);
     try {
-      const decimals = args.token ? Number(await new hre.ethers.Contract(args.token, ["function decimals() view returns (uint8)"], signer).decimals()) : 18;
-      const amount = hre.ethers.parseUnits(args.amount, decimals);
+      const amount = await units(hre, args.amount, args.token);
       const d = args.token ? await cairn.depositERC20(args.token, amount, args.to) : await cairn.depositETH(amount, args.to);
       console.log(`deposited ${args.amount} ${args.token ?? "ETH"} (queue entry ${d.queueIndex}, L1 tx ${d.l1Tx})`);
       if (!args.nowait) {
@@ -59,6 +92,43 @@ common(task("cairn:deposit", "Deposit ETH or a bridged ERC-20 to Cairn, and wait
         console.log("credited on L2");
       }
       return d.queueIndex;
+    } finally {
+      l2.destroy();
+    }
+  });
+
+common(task("cairn:transfer", "Send ETH or a bridged token to another account on Cairn"))
+  .addParam("to", "the L2 recipient")
+  .addParam("amount", "amount in whole units (e.g. 1.5)")
+  .addOptionalParam("token", "the L1 token whose L2 twin to send (ETH when absent)")
+  .setAction(async (args, hre) => {
+    const { cairn, l2 } = await client(hre, args);
+    try {
+      const wallet = await l2Wallet(hre, l2);
+      const amount = await units(hre, args.amount, args.token);
+      const tx = args.token
+        ? await new hre.ethers.Contract(cairn.l2TokenAddress(args.token), ["function transfer(address to, uint256 amount) returns (bool)"], wallet).transfer(args.to, amount)
+        : await wallet.sendTransaction({ to: args.to, value: amount });
+      const receipt = (await tx.wait())!;
+      console.log(`sent ${args.amount} ${args.token ?? "ETH"} to ${args.to} in L2 block ${receipt.blockNumber} (${receipt.hash})`);
+      return receipt.hash;
+    } finally {
+      l2.destroy();
+    }
+  });
+
+common(task("cairn:withdraw", "Start a withdrawal from Cairn to L1; cairn:finalize pays it out once its batch is final"))
+  .addParam("amount", "amount in whole units (e.g. 1.5)")
+  .addOptionalParam("token", "the L1 token to withdraw (ETH when absent)")
+  .addOptionalParam("to", "the L1 recipient (the signer when absent)")
+  .setAction(async (args, hre) => {
+    const { cairn, l2 } = await client(hre, args);
+    try {
+      const wallet = await l2Wallet(hre, l2);
+      const amount = await units(hre, args.amount, args.token);
+      const w = await cairn.withdraw(wallet, { amount, l1Recipient: args.to, l1Token: args.token });
+      console.log(`withdrawal ${w.withdrawalId} started (L2 tx ${w.l2Tx}); finalize it once its batch is final`);
+      return w.withdrawalId;
     } finally {
       l2.destroy();
     }
