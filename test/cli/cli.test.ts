@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,25 +6,12 @@ import hre from "hardhat";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { startDevnet, type Devnet } from "../../src/node/devnet";
 import { silentLogger } from "../../src/node/logger";
-import { cli } from "../helpers/cliRunner";
+import { cli, runUntilReady, spawnCairn } from "../helpers/cliRunner";
 
 const advanceL1 = async (seconds: number) => {
   await hre.network.provider.send("evm_increaseTime", [seconds]);
   await hre.network.provider.send("evm_mine", []);
 };
-
-/** Runs bin/cairn.js as a user would; resolves with its output once it exits. */
-function spawnCairn(args: string[], env: NodeJS.ProcessEnv = {}, onStart?: (child: ReturnType<typeof spawn>, output: () => string) => void) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/cairn.js", ...args], { env: { ...process.env, ...env, CAIRN_LOG_JSON: "1" } });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, output }));
-    onStart?.(child, () => output);
-  });
-}
 
 describe("cli: the cairn command against a running devnet", function () {
   this.timeout(240_000);
@@ -203,14 +189,7 @@ describe("cli: the cairn command against a running devnet", function () {
     expect(deployed.code, deployed.output).to.equal(0);
     expect(deployed.output).to.match(/Rollup +0x[0-9a-fA-F]{40}/);
 
-    const challenger = await spawnCairn(["--devnet", path.join(dir, "devnet.json"), "challenger", "--poll-ms", "200"], { CAIRN_PRIVATE_KEY: devnet.info.accounts[1].privateKey }, (child, output) => {
-      const wait = setInterval(() => {
-        if (output().includes("following L1")) {
-          clearInterval(wait);
-          child.kill("SIGTERM");
-        }
-      }, 100);
-    });
+    const challenger = await runUntilReady(["--devnet", path.join(dir, "devnet.json"), "challenger", "--poll-ms", "200"], /following L1/, { CAIRN_PRIVATE_KEY: devnet.info.accounts[1].privateKey });
     expect(challenger.code, challenger.output).to.equal(0);
     expect(challenger.output).to.include("challenger stopped");
     expect(challenger.output).not.to.include(devnet.info.accounts[1].privateKey.slice(2));

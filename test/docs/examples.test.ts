@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import { Wallet, parseEther, type HDNodeWallet } from "ethers";
 import type { Hex } from "viem";
@@ -6,13 +5,7 @@ import { startTestNode } from "../helpers/nodeFixture";
 import { l2TokenAddress } from "../../src/core/hashing";
 import { ethersExample } from "../../docs/examples/ethers";
 import { viemExample } from "../../docs/examples/viem";
-
-/** The code block of `page` tagged `file=<path>` must be that file, verbatim. */
-function expectInlined(page: string, file: string): void {
-  const md = fs.readFileSync(page, "utf8");
-  const block = md.split("```ts file=" + file + "\n")[1]?.split("```")[0];
-  expect(block, `${page} shows ${file}`).to.equal(fs.readFileSync(file, "utf8"));
-}
+import { expectInlined } from "../helpers/docs";
 
 describe("docs: the integration examples run as written", function () {
   this.timeout(60_000);
