@@ -27,7 +27,11 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
     IRollup public immutable rollup;
 
     /// @dev One slot per entry: the running hash, its low 64 bits replaced by the L1 timestamp.
-    bytes32[] private _queue;
+    mapping(uint256 index => bytes32) private _queue;
+    /// @dev The queue's head in one slot, so a deposit reads one cold slot, not two: the last
+    ///      entry's hash bits (high 192) and the queue length (low 64). The chain hashes only
+    ///      the hash bits of the previous entry (see Hashing.queueAccumulator).
+    uint256 private _queueHead;
     address[] private _tokens;
     /// @dev tokenId + 1, so that zero means "not registered".
     mapping(address l1Token => uint256) private _tokenIdPlusOne;
@@ -114,18 +118,20 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
 
     /// @inheritdoc IBridge
     function queueLength() external view returns (uint256) {
-        return _queue.length;
+        return _queueHead & Hashing.TIMESTAMP_MASK;
     }
 
     /// @inheritdoc IBridge
     function queueAccumulator(uint256 index) external view returns (bytes32) {
-        if (index >= _queue.length) revert BridgeUnknownQueueEntry(index, _queue.length);
+        uint256 length = _queueHead & Hashing.TIMESTAMP_MASK;
+        if (index >= length) revert BridgeUnknownQueueEntry(index, length);
         return _queue[index];
     }
 
     /// @inheritdoc IBridge
     function queueTimestamp(uint256 index) external view returns (uint64) {
-        if (index >= _queue.length) revert BridgeUnknownQueueEntry(index, _queue.length);
+        uint256 length = _queueHead & Hashing.TIMESTAMP_MASK;
+        if (index >= length) revert BridgeUnknownQueueEntry(index, length);
         return uint64(uint256(_queue[index]));
     }
 
@@ -158,10 +164,12 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
     }
 
     function _enqueue(Types.QueueKind kind, address account, uint8 tokenId, uint256 amount) private {
-        uint256 index = _queue.length;
-        bytes32 previous = index == 0 ? bytes32(0) : _queue[index - 1];
-        bytes32 acc = Hashing.queueAccumulator(previous, kind, account, tokenId, amount, uint64(block.timestamp));
-        _queue.push(acc);
+        uint256 head = _queueHead;
+        uint256 index = head & Hashing.TIMESTAMP_MASK;
+        // The head's low bits are the length, which the accumulator masks off like a timestamp.
+        bytes32 acc = Hashing.queueAccumulator(bytes32(head), kind, account, tokenId, amount, uint64(block.timestamp));
+        _queue[index] = acc;
+        _queueHead = (uint256(acc) & ~Hashing.TIMESTAMP_MASK) | (index + 1);
         emit QueueEntryAdded(index, kind, account, tokenId, amount, msg.sender, acc);
     }
 

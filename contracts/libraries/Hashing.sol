@@ -11,8 +11,11 @@ library Hashing {
     ///      slot per entry serves both the running hash and the inclusion-window check.
     uint256 internal constant TIMESTAMP_MASK = type(uint64).max;
 
-    /// @notice The next running hash of the L1 queue: the previous one, the entry's fields, and
-    ///         (in the low 64 bits, replacing hash bits) the L1 timestamp it was queued at.
+    /// @notice The next running hash of the L1 queue: the previous one's hash bits (its low 64
+    ///         bits, a timestamp, are ignored), the entry's fields, and (in the low 64 bits,
+    ///         replacing hash bits) the L1 timestamp it was queued at. Ignoring the previous
+    ///         timestamp lets the Bridge keep the chain's head and the queue length in one slot;
+    ///         each entry's own timestamp is still bound by its slot.
     function queueAccumulator(
         bytes32 previous,
         Types.QueueKind kind,
@@ -21,7 +24,7 @@ library Hashing {
         uint256 amount,
         uint64 timestamp
     ) internal pure returns (bytes32) {
-        bytes32 h = keccak256(abi.encodePacked(previous, uint8(kind), account, tokenId, amount));
+        bytes32 h = keccak256(abi.encodePacked(uint256(previous) & ~TIMESTAMP_MASK, uint8(kind), account, tokenId, amount));
         return bytes32((uint256(h) & ~TIMESTAMP_MASK) | uint256(timestamp));
     }
 

@@ -13,7 +13,7 @@ const U64 = (v: bigint | number): Buffer => {
   return b;
 };
 
-/** Running hash of the L1 queue after one entry (Hashing.queueAccumulator). */
+/** Running hash of the L1 queue after one entry (Hashing.queueAccumulator): the previous one's low 64 bits (its timestamp) are ignored. */
 export function queueAccumulator(
   previous: Buffer,
   kind: QueueKind,
@@ -22,7 +22,9 @@ export function queueAccumulator(
   amount: bigint,
   timestamp: bigint,
 ): Buffer {
-  const h = keccak256(Buffer.concat([previous, Buffer.of(kind), addressBytes(account), Buffer.of(tokenId), word(amount)]));
+  const prevHash = Buffer.from(previous);
+  prevHash.fill(0, 24);
+  const h = keccak256(Buffer.concat([prevHash, Buffer.of(kind), addressBytes(account), Buffer.of(tokenId), word(amount)]));
   const v = (BigInt("0x" + h.toString("hex")) & ~TIMESTAMP_MASK) | timestamp;
   return word(v);
 }
