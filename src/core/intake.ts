@@ -4,14 +4,14 @@
  * ERC-20 `transfer` on a bridged token's L2 address, and `withdraw` on the withdrawal predeploy,
  * as EIP-1559 (type 2) or EIP-155 legacy transactions.
  */
-import { Transaction } from "ethers";
 import { OpKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
 import { InvalidOperationError } from "./errors";
 import { keccak256 } from "./hash";
 import { bytesToAddress, bytesToBigint } from "./bytes";
 import type { SignedOp } from "./ops";
 import type { L2State } from "./state";
-import { rawTransaction, recoverSigner, signingHash, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
+import { isCanonicalSignature, rawTransaction, recoverSigner, signingHash, type TxSignature, type UnsignedTx } from "./txSigning";
+import { rlpDecode, type RlpValue } from "./rlp";
 
 /** A signed transaction, parsed and checked against the chain id but not yet against the state. */
 export interface ParsedTx extends UnsignedTx {
@@ -29,33 +29,68 @@ const invalid = (reason: InvalidOperationError["reason"], details: string): neve
 
 /** Parses and authenticates a raw signed transaction. */
 export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
-  if (typeof raw !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(raw)) invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
-  let tx: Transaction;
-  try {
-    tx = Transaction.from(raw);
-  } catch (e) {
-    return invalid("malformed", `cannot decode transaction (${(e as Error).message.split(" (")[0]})`);
-  }
-  if (tx.type !== 0 && tx.type !== 2) invalid("unsupported", `transaction type ${tx.type} not supported (Cairn accepts type 2 and legacy EIP-155)`);
-  if (!tx.signature) invalid("malformed", "transaction is not signed");
-  if (tx.type === 0 && tx.chainId === 0n) invalid("wrong-chain", "legacy transaction without EIP-155 chain id");
-  if (tx.chainId !== chainId) invalid("wrong-chain", `chain id ${tx.chainId}, this chain is ${chainId}`);
-  if (tx.to === null) invalid("unsupported", "contract creation is not supported: Cairn has no general contracts");
-  if (tx.type === 2 && tx.accessList && tx.accessList.length > 0) invalid("unsupported", "access lists are not supported");
-  const fee: FeeEntry =
-    tx.type === 2
-      ? { type: 2, maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? 0n, maxFeePerGas: tx.maxFeePerGas ?? 0n, gasLimit: tx.gasLimit }
-      : { type: 0, gasPrice: tx.gasPrice ?? 0n, gasLimit: tx.gasLimit };
-  const sigObj = tx.signature!;
-  const sig: TxSignature = { r: Buffer.from(sigObj.r.slice(2), "hex"), s: Buffer.from(sigObj.s.slice(2), "hex"), yParity: sigObj.yParity };
-  const unsigned: UnsignedTx = { fee, chainId, nonce: BigInt(tx.nonce), to: tx.to!.toLowerCase(), value: tx.value, data: Buffer.from(tx.data.slice(2), "hex") };
+  if (typeof raw !== "string" || raw.length < 4 || raw.length % 2 !== 0 || !HEX.test(raw)) invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
   const bytes = Buffer.from(raw.slice(2), "hex");
+  const { unsigned, sig } = decodeSigned(bytes, chainId);
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
   if (!rawTransaction(unsigned, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
+  if (!isCanonicalSignature(sig)) invalid("bad-signature", "invalid signature (r or s out of range, or s in the upper half)");
   const digest = signingHash(unsigned);
   const from = recoverSigner(digest, sig);
   if (!from) invalid("bad-signature", "invalid signature");
   return { ...unsigned, sig, from: from!, hash: "0x" + keccak256(bytes).toString("hex"), raw: bytes, signingHash: digest };
+}
+
+const HEX = /^0x[0-9a-fA-F]+$/;
+
+/** The fields of a type-2 or EIP-155 legacy transaction, checked against the chain id. */
+function decodeSigned(bytes: Buffer, chainId: bigint): { unsigned: UnsignedTx; sig: TxSignature } {
+  const type = bytes[0] >= 0xc0 ? 0 : bytes[0];
+  if (type !== 0 && type !== 2) invalid("unsupported", `transaction type ${type} not supported (Cairn accepts type 2 and legacy EIP-155)`);
+  let list: RlpValue;
+  try {
+    list = rlpDecode(bytes, type === 2 ? 1 : 0);
+  } catch (e) {
+    return invalid("malformed", `cannot decode transaction (${(e as Error).message})`);
+  }
+  const accessListAt = type === 2 ? 8 : -1;
+  if (!Array.isArray(list) || list.length !== (type === 2 ? 12 : 9) || !list.every((v, i) => i === accessListAt || Buffer.isBuffer(v))) {
+    return invalid("malformed", `cannot decode transaction (not a list of ${type === 2 ? 12 : 9} fields)`);
+  }
+  if (type === 2 && (!Array.isArray(list[8]) || list[8].length > 0)) invalid("unsupported", "access lists are not supported");
+  const f = list as Buffer[];
+  const num = (b: Buffer, what: string) => {
+    if (b.length > 32) invalid("malformed", `${what} is longer than 32 bytes`);
+    return bytesToBigint(b);
+  };
+  if (type === 2) {
+    const [cid, nonce, tip, maxFee, gasLimit, to, value, data, , yParity, r, s] = f;
+    if (num(cid, "chain id") !== chainId) invalid("wrong-chain", `chain id ${num(cid, "chain id")}, this chain is ${chainId}`);
+    if (to.length === 0) invalid("unsupported", "contract creation is not supported: Cairn has no general contracts");
+    if (to.length !== 20) invalid("malformed", "recipient is not 20 bytes");
+    const v = num(yParity, "y parity");
+    if (v > 1n) invalid("bad-signature", "y parity must be 0 or 1");
+    return {
+      unsigned: { fee: { type: 2, maxPriorityFeePerGas: num(tip, "priority fee"), maxFeePerGas: num(maxFee, "max fee"), gasLimit: num(gasLimit, "gas limit") }, chainId, nonce: num(nonce, "nonce"), to: bytesToAddress(to), value: num(value, "value"), data },
+      sig: { r: pad32(r), s: pad32(s), yParity: Number(v) as 0 | 1 },
+    };
+  }
+  const [nonce, gasPrice, gasLimit, to, value, data, vBytes, r, s] = f;
+  const v = num(vBytes, "v");
+  if (v === 27n || v === 28n) invalid("wrong-chain", "legacy transaction without EIP-155 chain id");
+  const txChainId = (v - 35n) / 2n;
+  if (v < 35n || txChainId !== chainId) invalid("wrong-chain", `chain id ${v < 35n ? "none" : txChainId}, this chain is ${chainId}`);
+  if (to.length === 0) invalid("unsupported", "contract creation is not supported: Cairn has no general contracts");
+  if (to.length !== 20) invalid("malformed", "recipient is not 20 bytes");
+  return {
+    unsigned: { fee: { type: 0, gasPrice: num(gasPrice, "gas price"), gasLimit: num(gasLimit, "gas limit") }, chainId, nonce: num(nonce, "nonce"), to: bytesToAddress(to), value: num(value, "value"), data },
+    sig: { r: pad32(r), s: pad32(s), yParity: Number((v - 35n) % 2n) as 0 | 1 },
+  };
+}
+
+function pad32(b: Buffer): Buffer {
+  if (b.length > 32) invalid("bad-signature", "signature value longer than 32 bytes");
+  return b.length === 32 ? b : Buffer.concat([Buffer.alloc(32 - b.length), b]);
 }
 
 /**
