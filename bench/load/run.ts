@@ -3,7 +3,7 @@
  * this machine: a Cairn sequencer on the in-process Hardhat L1, posting its batches there as
  * usual, and `hardhat node` (automine) — the same transfers, the same connections.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import net from "node:net";
 import hre from "hardhat";
 import { JsonRpcProvider, parseEther } from "ethers";
@@ -33,11 +33,6 @@ export interface LoadOptions {
   connections: number;
 }
 
-function generate(spec: LoadSpec): LoadResult {
-  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bench/load/generator.ts", JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 16 * 2 ** 20 });
-  return JSON.parse(out.trim().split("\n").pop()!) as LoadResult;
-}
-
 /** The generator is a child process; run it without blocking this one's event loop (it serves the sequencer). */
 function generateAsync(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -49,8 +44,11 @@ function generateAsync(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-/** A Cairn sequencer on the in-process L1, its senders funded through the bridge. */
-export async function sequencerLoad(options: LoadOptions): Promise<LoadResult> {
+/**
+ * A Cairn sequencer on the in-process L1, its senders funded through the bridge; it journals to
+ * `dataDir` (fsync before a hash is returned), as an operator runs it.
+ */
+export async function sequencerLoad(options: LoadOptions & { dataDir: string }): Promise<LoadResult> {
   const [deployer, funder] = await hre.ethers.getSigners();
   const d = await deployCairn(deployer, DEVNET_PARAMS);
   const keys = loadKeys(options.senders, 1);
@@ -67,12 +65,13 @@ export async function sequencerLoad(options: LoadOptions): Promise<LoadResult> {
     feeRecipient: deployer.address,
     rpc: { host: "127.0.0.1", port: 0 },
     logger: silentLogger,
+    dataDir: options.dataDir,
   });
   await node.start();
   try {
     await node.pollL1();
     node.sequencer.sealBlock();
-    return await generateAsync({ url: node.rpcUrl!, chainId: DEVNET_PARAMS.l2ChainId.toString(), senders: options.senders, seed: 1, connections: options.connections, seconds: options.seconds, maxFeePerGas: "1000000000", gasLimit: "30000" });
+    return await generateAsync({ url: node.rpcUrl!, chainId: DEVNET_PARAMS.l2ChainId.toString(), senders: options.senders, seed: 1, connections: options.connections, seconds: options.seconds, maxFeePerGas: "1000000000", gasLimit: "30000", presignRate: 8_000 });
   } finally {
     await node.stop();
   }
@@ -108,10 +107,8 @@ export async function hardhatNodeLoad(options: LoadOptions): Promise<LoadResult>
     const keys = loadKeys(options.senders, 2);
     for (const k of keys) await provider.send("hardhat_setBalance", [k.address, "0x" + parseEther("10").toString(16)]);
     provider.destroy();
-    return await generateAsync({ url, chainId: "31337", senders: options.senders, seed: 2, connections: options.connections, seconds: options.seconds, maxFeePerGas: "100000000000", gasLimit: "21000" });
+    return await generateAsync({ url, chainId: "31337", senders: options.senders, seed: 2, connections: options.connections, seconds: options.seconds, maxFeePerGas: "100000000000", gasLimit: "21000", presignRate: 1_000 });
   } finally {
     child.kill("SIGTERM");
   }
 }
-
-export { generate };

@@ -27,18 +27,39 @@ const invalid = (reason: InvalidOperationError["reason"], details: string): neve
   throw new InvalidOperationError(reason, details);
 };
 
+/** A raw transaction decoded and checked, all but its signature's signer. */
+export interface DecodedTx {
+  unsigned: UnsignedTx;
+  sig: TxSignature;
+  raw: Buffer;
+  /** The hash the signature must recover the sender from. */
+  signingHash: Buffer;
+}
+
 /** Parses and authenticates a raw signed transaction. */
 export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
+  const d = decodeRawTransaction(raw, chainId);
+  return authenticate(d, recoverSigner(d.signingHash, d.sig));
+}
+
+/**
+ * Decodes a raw signed transaction and checks everything but who signed it — so the costly
+ * recovery can run elsewhere (a worker thread) and {@link authenticate} finish the job.
+ */
+export function decodeRawTransaction(raw: string, chainId: bigint): DecodedTx {
   if (typeof raw !== "string" || raw.length < 4 || raw.length % 2 !== 0 || !HEX.test(raw)) invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
   const bytes = Buffer.from(raw.slice(2), "hex");
   const { unsigned, sig } = decodeSigned(bytes, chainId);
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
   if (!rawTransaction(unsigned, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
   if (!isCanonicalSignature(sig)) invalid("bad-signature", "invalid signature (r or s out of range, or s in the upper half)");
-  const digest = signingHash(unsigned);
-  const from = recoverSigner(digest, sig);
-  if (!from) invalid("bad-signature", "invalid signature");
-  return { ...unsigned, sig, from: from!, hash: "0x" + keccak256(bytes).toString("hex"), raw: bytes, signingHash: digest };
+  return { unsigned, sig, raw: bytes, signingHash: signingHash(unsigned) };
+}
+
+/** A decoded transaction with the address its signature recovered (null: it recovered none). */
+export function authenticate(d: DecodedTx, from: string | null): ParsedTx {
+  if (!from) return invalid("bad-signature", "invalid signature");
+  return { ...d.unsigned, sig: d.sig, from, hash: "0x" + keccak256(d.raw).toString("hex"), raw: d.raw, signingHash: d.signingHash };
 }
 
 const HEX = /^0x[0-9a-fA-F]+$/;

@@ -7,7 +7,7 @@
 import { BlockBuilder, BlockFullError, type SealedBlock } from "../core/blockBuilder";
 import { replayCommitment } from "../core/replay";
 import { commitmentLeaf } from "../core/hashing";
-import { parseRawTransaction } from "../core/intake";
+import { parseRawTransaction, type ParsedTx } from "../core/intake";
 import { L2State } from "../core/state";
 import type { QueueEntry, TxResult } from "../core/execute";
 import { ChainStore, type L2Block } from "./chainStore";
@@ -64,7 +64,11 @@ export class Sequencer {
 
   /** Validates and applies a raw signed transaction; returns its hash. Throws InvalidOperationError. */
   sendRawTransaction(raw: string): string {
-    const tx = parseRawTransaction(raw, this.options.chainId);
+    return this.sendParsedTransaction(parseRawTransaction(raw, this.options.chainId));
+  }
+
+  /** Applies a transaction already parsed and authenticated; returns its hash. Throws InvalidOperationError. */
+  sendParsedTransaction(tx: ParsedTx): string {
     if (this.chain.tx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
     const result = this.addToOpenBlock((b) => b.addTransaction(tx));
     this.openNonces.set(result.from, (this.openNonces.get(result.from) ?? 0) + 1);

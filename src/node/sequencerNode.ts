@@ -8,6 +8,9 @@ import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
 import { readCurrentBatches } from "./l1BatchReader";
+import { RecoveryWorker } from "./recoveryWorker";
+import { authenticate, decodeRawTransaction } from "../core/intake";
+import { recoverSigner } from "../core/txSigning";
 import { TxJournal } from "./txJournal";
 import { repeat, type Repeating } from "./schedule";
 import path from "node:path";
@@ -33,6 +36,8 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   faulty?: FaultKind;
   /** Where the node keeps its journal of accepted transactions; none: nothing survives a restart. */
   dataDir?: string;
+  /** Recover signatures on a worker thread (default: yes, where native secp256k1 loads). */
+  recoveryWorker?: boolean;
 }
 
 export class SequencerNode implements L2Backend {
@@ -45,6 +50,7 @@ export class SequencerNode implements L2Backend {
   private polling: Promise<void> | null = null;
   private l1ChainId = 0;
   private journal: TxJournal | null = null;
+  private recovery: RecoveryWorker | null = null;
   rpcUrl: string | null = null;
 
   constructor(private readonly config: SequencerNodeConfig) {
@@ -99,7 +105,9 @@ export class SequencerNode implements L2Backend {
   }
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
-    const hash = this.sequencer.sendRawTransaction(raw);
+    const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
+    const from = this.recovery ? await this.recovery.recover(decoded.signingHash, decoded.sig) : recoverSigner(decoded.signingHash, decoded.sig);
+    const hash = this.sequencer.sendParsedTransaction(authenticate(decoded, from));
     await this.journal?.append(raw);
     return hash;
   }
@@ -137,6 +145,7 @@ export class SequencerNode implements L2Backend {
       this.config.logger.warn({ fault: this.config.faulty }, "FAULTY MODE: one batch will carry this fraud");
     }
     await this.pollL1();
+    if (this.config.recoveryWorker !== false) this.recovery = RecoveryWorker.start();
     if (this.config.rpc) {
       this.rpcServer = new RpcServer(createMethods(this), {
         ...this.config.rpc,
@@ -161,6 +170,8 @@ export class SequencerNode implements L2Backend {
     await this.submitter.idle();
     await this.rpcServer?.stop();
     this.rpcServer = null;
+    await this.recovery?.stop();
+    this.recovery = null;
     this.journal?.close();
     this.journal = null;
   }
