@@ -10,7 +10,7 @@ import { MAX_UINT256, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
 import { opSize, type Op, type QueueOp, type SignedOp } from "./ops";
 import type { L2State } from "./state";
-import { rawTransaction, recoverSigner, signingHash, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
+import { encodeTxFields, rawTransactionOfFields, recoverSigner, signingHash, signingHashOfFields, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
 import { ACCOUNT_TREE_DEPTH } from "./constants";
 
@@ -37,6 +37,27 @@ export interface BlockEnv {
    * rebuilt signing hash is that hash, its signer is known and ecrecover need not run again.
    */
   recovered?: { hash: Buffer; signer: string };
+  /**
+   * Signers recovered ahead of time (a replica recovers a batch's on a worker thread), by
+   * operation: each for the sender nonce it was predicted at. At that nonce the operation
+   * signs exactly the predicted hash — everything else it signs (recipient and token addresses,
+   * fees, chain id) never changes once it exists — so the signer stands; at another nonce it
+   * is recovered again.
+   */
+  ahead?: ReadonlyMap<SignedOp, { nonce: bigint; signer: string }>;
+}
+
+/**
+ * The hash `op` signs if its sender's nonce is `nonce`, or null when the state cannot say yet
+ * (an account or token the commitment itself creates first): for recovering signatures ahead.
+ */
+export function signingHashAt(state: L2State, op: SignedOp, env: BlockEnv, nonce: bigint): Buffer | null {
+  try {
+    return signingHash(resolve(state, op, env, nonce).tx);
+  } catch (e) {
+    if (e instanceof InvalidOperationError) return null;
+    throw e;
+  }
 }
 
 export interface Log {
@@ -258,9 +279,16 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   if (op.from >= state.accountCount) invalid("unknown-account", `sender index ${op.from} of ${state.accountCount}`);
   const sender = state.account(op.from);
   const { tx, recipient, tokenId, l1Token } = resolve(state, op, env, sender.nonce);
-  const hash = signingHash(tx);
-  const known = env.recovered;
-  const signer = known && known.hash.equals(hash) ? known.signer : recoverSigner(hash, op.sig);
+  const fields = encodeTxFields(tx);
+  const predicted = env.ahead?.get(op);
+  let signer: string | null;
+  if (predicted && predicted.nonce === sender.nonce) {
+    signer = predicted.signer;
+  } else {
+    const hash = signingHashOfFields(tx, fields);
+    const known = env.recovered;
+    signer = known && known.hash.equals(hash) ? known.signer : recoverSigner(hash, op.sig);
+  }
   if (signer !== sender.address) {
     invalid("bad-signature", `signature does not recover account ${op.from} (${sender.address}) at nonce ${sender.nonce}`);
   }
@@ -324,6 +352,6 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
       data: "0x" + Buffer.concat([Buffer.alloc(12), addressBytes(withdrawal.l1Token), word(op.amount)]).toString("hex"),
     });
   }
-  const raw = rawTransaction(tx, op.sig);
+  const raw = rawTransactionOfFields(tx, fields, op.sig);
   return { type: "tx", hash: "0x" + keccak256(raw).toString("hex"), from, tx, raw, signature: op.sig, gasUsed, effectiveGasPrice: price, logs, withdrawal };
 }

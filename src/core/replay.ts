@@ -4,7 +4,10 @@
  */
 import { decodeCommitment, type Commitment } from "./commitment";
 import { DecodeError, InvalidOperationError } from "./errors";
-import { applyOp, type OpResult, type QueueEntry } from "./execute";
+import { applyOp, signingHashAt, type BlockEnv, type OpResult, type QueueEntry } from "./execute";
+import type { SignedOp } from "./ops";
+import { OpKind } from "./constants";
+import type { TxSignature } from "./txSigning";
 import type { L2State } from "./state";
 import { withdrawalTree, withdrawalsOf } from "./blockBuilder";
 import type { Withdrawal } from "./hashing";
@@ -39,18 +42,32 @@ export interface ReplayResult {
 export function replayCommitment(
   state: L2State,
   body: Buffer,
-  params: { chainId: bigint; queueEntry(index: bigint): QueueEntry | undefined; position?: BatchPosition },
+  params: {
+    chainId: bigint;
+    queueEntry(index: bigint): QueueEntry | undefined;
+    position?: BatchPosition;
+    /** `body` already decoded (it must be its decoding). */
+    decoded?: Commitment;
+    /** Signers recovered ahead (see {@link signaturesAhead}). */
+    ahead?: BlockEnv["ahead"];
+    /**
+     * Whether to compute and check the state root after this commitment (default yes). A
+     * replica rebuilding batches that are already final checks only each batch's last one:
+     * L1 has settled them, and the root is the costliest step of a replay.
+     */
+    checkStateRoot?: boolean;
+  },
 ): ReplayResult {
   const position = params.position;
   const queueEntry = position ? (i: bigint) => (i < position.queueLimit ? params.queueEntry(i) : undefined) : params.queueEntry;
   let commitment: Commitment;
   try {
-    commitment = decodeCommitment(body);
+    commitment = params.decoded ?? decodeCommitment(body);
   } catch (e) {
     if (e instanceof DecodeError) return { verdict: { ok: false, kind: "malformed", details: e.message }, results: [], withdrawals: [] };
     throw e;
   }
-  const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, queueEntry };
+  const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, queueEntry, ahead: params.ahead };
   const results: OpResult[] = [];
   for (let i = 0; i < commitment.ops.length; i++) {
     try {
@@ -67,7 +84,7 @@ export function replayCommitment(
   if ((expectedW === null) !== (claimedW === null) || (expectedW && claimedW && !expectedW.equals(claimedW))) {
     return { verdict: { ok: false, kind: "wrong-withdrawal-root", expected: expectedW, claimed: claimedW }, commitment, results, withdrawals };
   }
-  const post = state.root();
+  const post = params.checkStateRoot === false ? commitment.postStateRoot : state.root();
   if (!post.equals(commitment.postStateRoot)) {
     return { verdict: { ok: false, kind: "wrong-post-state", expected: post, claimed: commitment.postStateRoot }, commitment, results, withdrawals };
   }
@@ -75,4 +92,32 @@ export function replayCommitment(
     return { verdict: { ok: false, kind: "queue-count-mismatch", consumed: state.queueIndex, claimed: position.queueLimit }, commitment, results, withdrawals };
   }
   return { verdict: { ok: true }, commitment, results, withdrawals };
+}
+
+/** A signature to recover ahead: the operation, the sender nonce it was predicted at, and the hash it signs there. */
+export interface SignatureAhead {
+  op: SignedOp;
+  nonce: bigint;
+  hash: Buffer;
+  sig: TxSignature;
+}
+
+/**
+ * The signatures of commitment `c` (about to be replayed on `state` after the commitments whose
+ * senders' nonces `nonces` has counted so far; updated here), with the hash each signs — so they
+ * can be recovered elsewhere before the replay reaches them. A prediction that turns out wrong
+ * (a fraudulent batch, an account the batch itself creates) only means that signature is
+ * recovered again during the replay.
+ */
+export function signaturesAhead(state: L2State, c: Commitment, chainId: bigint, nonces: Map<number, bigint>): SignatureAhead[] {
+  const out: SignatureAhead[] = [];
+  const env = { chainId, baseFee: c.baseFee, feeRecipient: c.feeRecipient, fees: c.fees, queueEntry: () => undefined };
+  for (const op of c.ops) {
+    if (op.kind === OpKind.QUEUE || op.from >= state.accountCount) continue;
+    const nonce = nonces.get(op.from) ?? state.account(op.from).nonce;
+    nonces.set(op.from, nonce + 1n);
+    const hash = signingHashAt(state, op, env, nonce);
+    if (hash) out.push({ op, nonce, hash, sig: op.sig });
+  }
+  return out;
 }

@@ -61,21 +61,48 @@ function fields(tx: UnsignedTx): RlpItem[] {
   return [int(tx.nonce), int(f.gasPrice), int(f.gasLimit), addr(tx.to), int(tx.value), tx.data];
 }
 
+/**
+ * The RLP items a transaction signs, encoded and concatenated but not yet wrapped in a list:
+ * the signing payload and the raw transaction share them, so a replay encodes them once.
+ */
+export function encodeTxFields(tx: UnsignedTx): Buffer {
+  return Buffer.concat(fields(tx).map(rlpEncode));
+}
+
+const list = (payload: Buffer): Buffer => Buffer.concat([lengthPrefix(payload.length, 0xc0, 0xf7), payload]);
+
 /** The hash the sender signed (EIP-1559 type 2, or legacy with EIP-155 replay protection). */
 export function signingHash(tx: UnsignedTx): Buffer {
-  if (tx.fee.type === 2) return keccak256(Buffer.concat([Buffer.of(2), rlpEncode(fields(tx))]));
-  return keccak256(rlpEncode([...fields(tx), int(tx.chainId), Buffer.alloc(0), Buffer.alloc(0)]));
+  return signingHashOfFields(tx, encodeTxFields(tx));
 }
+
+/** {@link signingHash} from the transaction's {@link encodeTxFields}. */
+export function signingHashOfFields(tx: UnsignedTx, encoded: Buffer): Buffer {
+  if (tx.fee.type === 2) return keccak256(Buffer.concat([Buffer.of(2), list(encoded)]));
+  return keccak256(list(Buffer.concat([encoded, rlpEncode(int(tx.chainId)), EMPTY_ITEM, EMPTY_ITEM])));
+}
+
+const EMPTY_ITEM = Buffer.of(0x80);
 
 /** The raw signed transaction, byte for byte what the wallet broadcast. */
 export function rawTransaction(tx: UnsignedTx, sig: TxSignature): Buffer {
-  const r = int(BigInt("0x" + sig.r.toString("hex")));
-  const s = int(BigInt("0x" + sig.s.toString("hex")));
-  if (tx.fee.type === 2) {
-    return Buffer.concat([Buffer.of(2), rlpEncode([...fields(tx), int(BigInt(sig.yParity)), r, s])]);
-  }
+  return rawTransactionOfFields(tx, encodeTxFields(tx), sig);
+}
+
+/** {@link rawTransaction} from the transaction's {@link encodeTxFields}. */
+export function rawTransactionOfFields(tx: UnsignedTx, encoded: Buffer, sig: TxSignature): Buffer {
+  const r = rlpEncode(stripZeros(sig.r));
+  const s = rlpEncode(stripZeros(sig.s));
+  if (tx.fee.type === 2) return Buffer.concat([Buffer.of(2), list(Buffer.concat([encoded, rlpEncode(int(BigInt(sig.yParity))), r, s]))]);
   const v = tx.chainId * 2n + 35n + BigInt(sig.yParity);
-  return rlpEncode([...fields(tx), int(v), r, s]);
+  return list(Buffer.concat([encoded, rlpEncode(int(v)), r, s]));
+}
+
+/** A big-endian integer's minimal bytes (RLP's canonical form). */
+function stripZeros(b: Buffer): Buffer {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.subarray(i);
 }
 
 /** Transaction hash: keccak256 of the raw signed bytes. */

@@ -66,9 +66,19 @@ export class RecoveryWorker {
       this.queue.push({ hash, sig, resolve });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
       }
     });
+  }
+
+  /** Recovers `items` as one message of their own (sent now, answered in order): how a replica pipelines a batch. */
+  recoverAll(items: Array<{ hash: Buffer; sig: TxSignature }>): Promise<Array<string | null>> {
+    const answers = items.map((it) => new Promise<string | null>((resolve) => this.queue.push({ ...it, resolve })));
+    this.flush();
+    return Promise.all(answers);
   }
 
   async stop(): Promise<void> {
@@ -77,7 +87,6 @@ export class RecoveryWorker {
   }
 
   private flush(): void {
-    this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
