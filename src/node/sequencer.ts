@@ -104,7 +104,15 @@ export class Sequencer {
     if (!r.verdict.ok || !r.commitment) throw new Error(`posted commitment does not replay: ${r.verdict.ok ? "" : r.verdict.kind}`);
     const postStateRoot = this.state.root();
     const sealed: SealedBlock = { commitment: r.commitment, body, preStateRoot, postStateRoot, hash: commitmentLeaf(preStateRoot, body), results: r.results, withdrawals: r.withdrawals };
-    const block = this.chain.append(sealed, this.state.account(r.commitment.feeRecipient).address, this.state.queueIndex);
+    return this.appendReplayedBlock(sealed, this.state.queueIndex);
+  }
+
+  /**
+   * Appends a commitment replayed elsewhere (a replica's batch replayer) as the next block;
+   * `queueIndex` is the L1 queue position after it.
+   */
+  appendReplayedBlock(sealed: SealedBlock, queueIndex: bigint): L2Block {
+    const block = this.chain.append(sealed, this.state.account(sealed.commitment.feeRecipient).address, queueIndex);
     for (const l of this.listeners) l(block);
     return block;
   }
