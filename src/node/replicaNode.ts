@@ -177,7 +177,7 @@ export class ReplicaNode implements L2Backend {
       if (batch.index > expected) throw new Error(`replica missing batch ${expected} (next on L1 is ${batch.index})`);
       if (this.stuckAt === batch.index) return;
       const applied = await this.applyBatch(batch, BigInt(batch.index) < this.counts.finalBatchCount);
-      if (!applied) {
+      if (applied === false) {
         this.stuckAt = batch.index;
         this.config.logger.warn({ batch: batch.index }, "batch on L1 does not replay; waiting for a fraud proof to revert it");
         return;
@@ -188,7 +188,7 @@ export class ReplicaNode implements L2Backend {
     }
   }
 
-  /** Replays one batch; returns the transactions it applied, or 0 with the state untouched if it is not honest. */
+  /** Replays one batch; returns the transactions it applied, or false with the state untouched if it is not honest. */
   private async applyBatch(batch: PostedBatch, final: boolean): Promise<number | false> {
     const state = this.state;
     const cp = state.checkpoint();
