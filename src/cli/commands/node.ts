@@ -1,10 +1,13 @@
 /**
- * `cairn node --role challenger|fallback` (and its shorthand `cairn challenger`): a node that
- * follows an L1 and proves fraud, or also posts the L1 queue when the sequencer goes silent.
- * Runs until SIGINT or SIGTERM.
+ * `cairn node --role sequencer|replica|challenger|fallback` (and `cairn challenger`): one Cairn
+ * node against an L1 by URL, in its own process, so L1 outlives it. Runs until SIGINT or
+ * SIGTERM. The sequencer journals what it accepts in --data-dir and, restarted, carries on
+ * from L1 and its journal; the replica rebuilds everything from L1 alone.
  */
+import path from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
+import { SingleBar } from "cli-progress";
 import { Wallet } from "ethers";
 import { action, type ActionInput } from "../action";
 import { usage } from "../errors";
@@ -12,15 +15,24 @@ import type { CliIO } from "../output";
 import { createLogger } from "../../node/logger";
 import { Challenger } from "../../node/challenger";
 import { FallbackProposer } from "../../node/fallbackProposer";
+import { SequencerNode } from "../../node/sequencerNode";
+import { ReplicaNode } from "../../node/replicaNode";
+import { SEQUENCER_DEFAULTS } from "../../node/config";
 import { Rollup__factory } from "../../../typechain-types";
 import { untilSignal } from "../signals";
 
-type Role = "challenger" | "fallback";
+const ROLES = ["sequencer", "replica", "challenger", "fallback"] as const;
+type Role = (typeof ROLES)[number];
+
 interface NodeOptions {
   role?: Role;
-  fromBlock: string;
+  fromBlock?: string;
   confirmations: string;
   pollMs: string;
+  dataDir?: string;
+  rpcHost: string;
+  rpcPort?: string;
+  blockTime: string;
 }
 
 const nodeOptions = (c: Command) =>
@@ -33,8 +45,12 @@ export function nodeCommands(program: Command, io: CliIO): void {
   nodeOptions(
     program
       .command("node")
-      .description("run a Cairn node against an L1: a challenger, or a fallback proposer")
-      .addOption(new Option("--role <role>", "what the node does").choices(["challenger", "fallback"]).makeOptionMandatory()),
+      .description("run one Cairn node against an L1: the sequencer, a read-only replica, a challenger, or a fallback proposer")
+      .addOption(new Option("--role <role>", "what the node does").choices(ROLES).makeOptionMandatory())
+      .option("--data-dir <dir>", "sequencer: where accepted transactions are journaled (default .cairn/<role>)")
+      .option("--rpc-host <host>", "sequencer and replica: the interface the L2 JSON-RPC binds", "127.0.0.1")
+      .option("--rpc-port <port>", "sequencer and replica: the L2 JSON-RPC port (default 8547 sequencer, 8549 replica)")
+      .option("--block-time <ms>", "sequencer: L2 block time in milliseconds", "100"),
   ).action(action<NodeOptions>(io, (input) => runNode(input, input.opts.role!)));
 
   nodeOptions(program.command("challenger").description("watch every batch posted on L1 and prove fraud when one is wrong (= node --role challenger)")).action(
@@ -42,24 +58,68 @@ export function nodeCommands(program: Command, io: CliIO): void {
   );
 }
 
-async function runNode({ ctx, opts, out }: ActionInput<NodeOptions>, role: Role): Promise<void> {
-  const whole = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw usage(`--${name} must be a whole number, not "${v}"`);
-    return n;
-  };
+const whole = (name: string, v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw usage(`--${name} must be a whole number, not "${v}"`);
+  return n;
+};
+
+async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<void> {
+  const { ctx, opts, out, io } = input;
   const startBlock = whole("from-block", opts.fromBlock ?? String(ctx.devnet?.contracts.deployBlock ?? 0));
   const confirmations = whole("confirmations", opts.confirmations);
-  const pollMs = Math.max(50, whole("poll-ms", opts.pollMs));
+  const pollMs = Math.max(50, whole("poll-ms", opts.pollMs ?? "1000"));
+  const rpcPort = opts.rpcPort === undefined ? (role === "replica" ? 8549 : 8547) : whole("rpc-port", opts.rpcPort);
+  if (rpcPort > 65535) throw usage(`--rpc-port must be a port number, not "${opts.rpcPort}"`);
   const l1 = await ctx.l1();
   const addresses = await ctx.addresses();
-  const signer = new Wallet(ctx.privateKey(), l1);
   const chainId = await Rollup__factory.connect(addresses.rollup, l1).l2ChainId();
   const logger = createLogger(role);
-  const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger };
-  const node = role === "fallback" ? new FallbackProposer({ ...common, autoBond: true }) : new Challenger(common);
-  node.start();
-  logger.info({ role, rollup: addresses.rollup, l1: ctx.l1Url, l1Account: signer.address }, "following L1");
+  const rpc = { host: opts.rpcHost ?? "127.0.0.1", port: rpcPort };
+
+  let node: { stop(): Promise<void> };
+  if (role === "replica") {
+    const bar = io.stderr.isTTY ? new SingleBar({ format: "rebuilding from L1 [{bar}] batch {value}/{total} · L2 block {l2Block} · {txs} transactions", stream: io.stderr, hideCursor: true }) : null;
+    let barStarted = false;
+    const replica = new ReplicaNode({
+      l1Provider: l1,
+      addresses,
+      startBlock,
+      confirmations,
+      chainId,
+      pollMs,
+      rpc,
+      logger,
+      onProgress: (p) => {
+        if (bar && !barStarted) {
+          bar.start(p.batches, 0, { l2Block: 0, txs: 0 });
+          barStarted = true;
+        }
+        bar?.update(p.batch, { l2Block: p.l2Block, txs: p.txs });
+        if (!bar && (p.batch === p.batches || p.batch % 100 === 0)) logger.info(p, "rebuilding from L1");
+      },
+    });
+    await replica.start();
+    bar?.stop();
+    logger.info({ l2Block: replica.chain.latest.number, stateRoot: replica.chain.latest.stateRoot, batches: replica.chain.batches.length, rpc: replica.rpcUrl }, "replica in sync; following L1");
+    node = replica;
+  } else {
+    const signer = new Wallet(ctx.privateKey(), l1);
+    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger };
+    if (role === "sequencer") {
+      const dataDir = path.resolve(opts.dataDir ?? path.join(".cairn", role));
+      const blockTimeMs = Math.max(10, whole("block-time", opts.blockTime ?? "100"));
+      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, rpc, dataDir });
+      await sequencer.start();
+      logger.info({ rpc: sequencer.rpcUrl, dataDir, l2Block: sequencer.chain.latest.number, l1Account: signer.address }, "sequencer running");
+      node = sequencer;
+    } else {
+      const n = role === "fallback" ? new FallbackProposer({ ...common, autoBond: true }) : new Challenger(common);
+      n.start();
+      node = n;
+    }
+    logger.info({ role, rollup: addresses.rollup, l1: ctx.l1Url, l1Account: signer.address }, "following L1");
+  }
   const signal = await untilSignal();
   logger.info({ signal }, "stopping");
   await node.stop();
