@@ -43,6 +43,8 @@ export interface CrashTestResult {
   batchesPostedTwice: number;
   rootsChecked: number;
   rootMismatches: number;
+  /** Restarts that loaded the chain from the node's store, and ones that had to rebuild it from L1. */
+  startups?: { fromStore: number; rebuilt: number };
   ok: boolean;
 }
 
@@ -106,9 +108,21 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
     child = spawn(
       process.execPath,
       [path.resolve("bin/cairn.js"), "--devnet", path.join(dir, "none.json"), "node", "--role", "sequencer", "--l1-rpc", l1Url, "--rollup", d.addresses.rollup, "--from-block", String(d.deployBlock), "--data-dir", path.join(dir, "data"), "--rpc-port", String(rpcPort), "--poll-ms", "100", "--block-time", "50"],
-      { env: { ...process.env, CAIRN_PRIVATE_KEY: sequencerKey.privateKey, CAIRN_LOG_JSON: "1", CAIRN_LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit"] },
+      { env: { ...process.env, CAIRN_PRIVATE_KEY: sequencerKey.privateKey, CAIRN_LOG_JSON: "1", CAIRN_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] },
     );
+    // How each start came up, from the node's own log.
+    let buffered = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buffered += d.toString();
+      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.includes("loaded the chain from the store")) startups.fromStore++;
+        if (line.includes("rebuilding from L1")) startups.rebuilt++;
+      }
+    });
   };
+  const startups = { fromStore: 0, rebuilt: 0 };
   const up = async () => {
     for (let i = 0; i < 600; i++) {
       if (await rpc(l2Url, "eth_chainId", []).then(() => true, () => false)) return;
@@ -162,7 +176,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       if (latest.number === safe.number) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    result = await check(l2Url, d, acknowledged, kills);
+    result = { ...(await check(l2Url, d, acknowledged, kills)), startups };
   } finally {
     loading = false;
     const c = child as ChildProcess | null;

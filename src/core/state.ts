@@ -61,6 +61,15 @@ export interface Checkpoint {
   readonly withdrawalCount: bigint;
 }
 
+/** The parts of a state that are not accounts. */
+export interface StateMeta {
+  accountCount: number;
+  /** L1 addresses of the registered tokens, by id. */
+  tokens: string[];
+  queueIndex: bigint;
+  withdrawalCount: bigint;
+}
+
 /** Every account and token balance a run of operations read or wrote: what a fraud proof must witness. */
 export interface AccessLog {
   accounts: Set<number>;
@@ -81,6 +90,8 @@ export class L2State {
   private journal: JournalEntry[] | null = null;
   private openCheckpoints: Checkpoint[] = [];
   private access: AccessLog | null = null;
+  /** Accounts changed since the last {@link takeChanges}, when a store is tracking them. */
+  private changed: Set<number> | null = null;
 
   /** L1 queue entries consumed so far. */
   get queueIndex(): bigint {
@@ -143,7 +154,7 @@ export class L2State {
     this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: NO_TOKENS });
     this.tokenRoots.push(TOKEN_ZERO[TOKEN_TREE_DEPTH]);
     this.byAddress.set(address, index);
-    this.dirty.add(index);
+    this.markDirty(index);
     return index;
   }
 
@@ -151,14 +162,14 @@ export class L2State {
     const a = this.account(index);
     this.journal?.push({ kind: "balance", index, old: a.balance });
     a.balance = balance;
-    this.dirty.add(index);
+    this.markDirty(index);
   }
 
   setNonce(index: number, nonce: bigint): void {
     const a = this.account(index);
     this.journal?.push({ kind: "nonce", index, old: a.nonce });
     a.nonce = nonce;
-    this.dirty.add(index);
+    this.markDirty(index);
   }
 
   tokenBalance(index: number, tokenId: number): bigint {
@@ -172,7 +183,7 @@ export class L2State {
     this.journal?.push({ kind: "token", index, tokenId, old: tokens.get(tokenId) ?? 0n });
     if (balance === 0n) tokens.delete(tokenId);
     else tokens.set(tokenId, balance);
-    this.dirty.add(index);
+    this.markDirty(index);
     this.dirtyTokens.add(index);
   }
 
@@ -230,6 +241,55 @@ export class L2State {
     if (this.openCheckpoints.length === 0) this.journal = null;
   }
 
+  // --- persistence: what a node's store writes after each block ----------------------------
+
+  /**
+   * From now on, remember which accounts change, for {@link takeChanges}; `all` counts every
+   * existing account as changed (a store starting empty must write them).
+   */
+  trackChanges(all = false): void {
+    this.changed ??= new Set();
+    if (all) for (let i = 0; i < this.accounts.length; i++) this.changed.add(i);
+  }
+
+  /** The accounts changed since the last call (that still exist), and forgets them. */
+  takeChanges(): number[] {
+    if (!this.changed) return [];
+    const out = [...this.changed].filter((i) => i < this.accounts.length).sort((a, b) => a - b);
+    this.changed.clear();
+    return out;
+  }
+
+  /** Everything but the accounts: what a store keeps beside them. */
+  snapshotMeta(): StateMeta {
+    return { accountCount: this.accounts.length, tokens: this.tokenList.map((t) => t.l1Address), queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
+  }
+
+  /** A state rebuilt from a store: accounts by index, then its meta. */
+  static restore(accounts: Array<{ address: string; nonce: bigint; balance: bigint; tokens: Array<[number, bigint]> }>, meta: StateMeta): L2State {
+    if (accounts.length !== meta.accountCount) throw new Error(`store holds ${accounts.length} accounts, its meta says ${meta.accountCount}`);
+    const s = new L2State();
+    for (const a of accounts) {
+      const index = s.createAccount(a.address);
+      const account = s.accounts[index];
+      account.nonce = a.nonce;
+      account.balance = a.balance;
+      if (a.tokens.length > 0) {
+        (account as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map(a.tokens);
+        s.dirtyTokens.add(index);
+      }
+    }
+    for (const l1 of meta.tokens) s.registerToken(l1);
+    s.queueConsumed = meta.queueIndex;
+    s.withdrawalsMade = meta.withdrawalCount;
+    return s;
+  }
+
+  private markDirty(index: number): void {
+    this.dirty.add(index);
+    this.changed?.add(index);
+  }
+
   /** Records every account and token balance touched until {@link stopAccessLog}. */
   startAccessLog(): void {
     this.access = { accounts: new Set(), tokens: new Map() };
@@ -263,17 +323,17 @@ export class L2State {
     switch (e.kind) {
       case "balance":
         this.accounts[e.index].balance = e.old;
-        this.dirty.add(e.index);
+        this.markDirty(e.index);
         break;
       case "nonce":
         this.accounts[e.index].nonce = e.old;
-        this.dirty.add(e.index);
+        this.markDirty(e.index);
         break;
       case "token": {
         const tokens = ownTokens(this.accounts[e.index]);
         if (e.old === 0n) tokens.delete(e.tokenId);
         else tokens.set(e.tokenId, e.old);
-        this.dirty.add(e.index);
+        this.markDirty(e.index);
         this.dirtyTokens.add(e.index);
         break;
       }

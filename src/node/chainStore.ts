@@ -1,6 +1,7 @@
 /**
  * The L2 chain as the node serves it: blocks (one per commitment), transactions and receipts,
- * and which batch each block was posted in. In memory for now; persistence is its own issue.
+ * and which batch each block was posted in. In memory; a node with a data directory mirrors it
+ * to its NodeStore (blocks as they are appended, batch records as they change).
  */
 import { keccak256 } from "../core/hash";
 import type { SealedBlock } from "../core/blockBuilder";
@@ -48,6 +49,7 @@ export class ChainStore {
   readonly batches: BatchRecord[] = [];
   private readonly byHash = new Map<string, number>();
   private readonly txIndex = new Map<string, TxLocation>();
+  private readonly batchListeners: Array<(recorded: BatchRecord | null, droppedFrom: number | null) => void> = [];
 
   constructor(genesisStateRoot: Buffer, genesisTimestamp = 0) {
     this.push({
@@ -120,12 +122,37 @@ export class ChainStore {
   dropBatchesFrom(index: number): BatchRecord[] {
     const dropped = this.batches.splice(index);
     for (const r of dropped) for (let n = r.firstBlock; n <= r.lastBlock; n++) this.blocks[n].batchIndex = null;
+    if (dropped.length) for (const l of this.batchListeners) l(null, index);
     return dropped;
   }
 
   recordBatch(record: BatchRecord): void {
     for (let n = record.firstBlock; n <= record.lastBlock; n++) this.blocks[n].batchIndex = record.index;
     this.batches.push(record);
+    for (const l of this.batchListeners) l(record, null);
+  }
+
+  /** Calls `listener` when a batch is recorded (record) or batches from an index are dropped (index). */
+  onBatchesChanged(listener: (recorded: BatchRecord | null, droppedFrom: number | null) => void): void {
+    this.batchListeners.push(listener);
+  }
+
+  /** Replaces the whole chain with `blocks` (from genesis) and their batch records: a restart from a store. */
+  restore(blocks: L2Block[], batches: BatchRecord[]): void {
+    if (blocks.length === 0 || blocks[0].number !== 0) throw new Error("a restored chain starts at genesis");
+    blocks.forEach((b, i) => {
+      if (b.number !== i) throw new Error(`restored block ${b.number} at height ${i}`);
+    });
+    if (batches.some((r) => r.lastBlock >= blocks.length)) throw new Error("a restored batch record names a block the chain does not hold");
+    this.blocks.length = 0;
+    this.batches.length = 0;
+    this.byHash.clear();
+    this.txIndex.clear();
+    for (const b of blocks) this.push({ ...b, batchIndex: null });
+    for (const r of batches) {
+      for (let n = r.firstBlock; n <= r.lastBlock; n++) this.blocks[n].batchIndex = r.index;
+      this.batches.push(r);
+    }
   }
 
   private push(block: L2Block): void {

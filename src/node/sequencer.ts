@@ -10,7 +10,7 @@ import { commitmentLeaf } from "../core/hashing";
 import { parseRawTransaction, type ParsedTx } from "../core/intake";
 import { L2State } from "../core/state";
 import type { QueueEntry, TxResult } from "../core/execute";
-import { ChainStore, type L2Block } from "./chainStore";
+import { ChainStore, type BatchRecord, type L2Block } from "./chainStore";
 import type { Logger } from "./logger";
 import type { TokenMetadata } from "./l1Contracts";
 import { InvalidOperationError } from "../core/errors";
@@ -27,7 +27,7 @@ export interface SequencerOptions {
 }
 
 export class Sequencer {
-  readonly state = L2State.genesis();
+  private currentState = L2State.genesis();
   readonly chain: ChainStore;
   private readonly queue: QueueEntry[] = [];
   private readonly tokenMeta = new Map<number, TokenMetadata>();
@@ -42,6 +42,26 @@ export class Sequencer {
 
   get chainId(): bigint {
     return this.options.chainId;
+  }
+
+  get state(): L2State {
+    return this.currentState;
+  }
+
+  /** Back to genesis (keeping the L1 queue and tokens learned): a store that does not line up with L1. */
+  resetToGenesis(): void {
+    if (this.builder) throw new Error("reset with a block open");
+    this.currentState = L2State.genesis();
+    this.chain.restore([this.chain.blocks[0]], []);
+  }
+
+  /** Takes over a state and chain loaded from a store (before anything else happened). */
+  restore(restored: { state: L2State; blocks: L2Block[]; batches: BatchRecord[] }): void {
+    if (this.chain.blocks.length > 1 || this.builder) throw new Error("restore into a sequencer that has already run");
+    const tip = restored.blocks[restored.blocks.length - 1];
+    if ("0x" + restored.state.root().toString("hex") !== tip.stateRoot) throw new Error(`the stored state does not have the stored tip's root (block ${tip.number})`);
+    this.chain.restore(restored.blocks, restored.batches);
+    this.currentState = restored.state;
   }
 
   get baseFee(): bigint {
@@ -101,7 +121,7 @@ export class Sequencer {
     this.builder = null;
     const preStateRoot = this.state.root();
     const r = replayCommitment(this.state, body, { chainId: this.options.chainId, queueEntry: (i) => this.queue[Number(i)] });
-    if (!r.verdict.ok || !r.commitment) throw new Error(`posted commitment does not replay: ${r.verdict.ok ? "" : r.verdict.kind}`);
+    if (!r.verdict.ok || !r.commitment) throw new Error(`posted commitment does not replay: ${r.verdict.ok ? "" : JSON.stringify(r.verdict)}`);
     const postStateRoot = this.state.root();
     const sealed: SealedBlock = { commitment: r.commitment, body, preStateRoot, postStateRoot, hash: commitmentLeaf(preStateRoot, body), results: r.results, withdrawals: r.withdrawals };
     return this.appendReplayedBlock(sealed, this.state.queueIndex);

@@ -7,8 +7,10 @@ import { Sequencer } from "./sequencer";
 import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
-import { readCurrentBatches } from "./l1BatchReader";
+import { readCurrentBatches, type PostedBatch } from "./l1BatchReader";
 import { RecoveryWorker } from "./recoveryWorker";
+import { NodeStore } from "./nodeStore";
+import { L2State } from "../core/state";
 import { authenticate, decodeRawTransaction } from "../core/intake";
 import { recoverSigner } from "../core/txSigning";
 import { TxJournal } from "./txJournal";
@@ -51,6 +53,9 @@ export class SequencerNode implements L2Backend {
   private l1ChainId = 0;
   private journal: TxJournal | null = null;
   private recovery: RecoveryWorker | null = null;
+  private store: NodeStore | null = null;
+  /** How the node came up: blocks loaded from its store, and blocks it replayed from L1. */
+  readonly startup = { restoredBlocks: 0, replayedBlocks: 0, rebuiltFromL1: false };
   rpcUrl: string | null = null;
 
   constructor(private readonly config: SequencerNodeConfig) {
@@ -126,6 +131,7 @@ export class SequencerNode implements L2Backend {
   // --- lifecycle -----------------------------------------------------------------------
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
+    if (this.config.dataDir) await this.openStore(this.config.dataDir);
     await this.syncFromL1();
     if (this.config.dataDir) {
       this.journal = new TxJournal(path.join(this.config.dataDir, "accepted-txs.log"));
@@ -172,13 +178,47 @@ export class SequencerNode implements L2Backend {
     this.rpcServer = null;
     await this.recovery?.stop();
     this.recovery = null;
+    await this.store?.close();
+    this.store = null;
     this.journal?.close();
     this.journal = null;
   }
 
   /**
-   * Rebuilds the chain L1 holds — batches this node posted before a restart, or a fallback
-   * proposer's — so that the node carries on from L1's tip rather than from genesis.
+   * Opens the store in `dataDir` and loads the chain and state it holds, so that syncing from L1
+   * only has to cover what was posted since; from then on every block and batch record is
+   * mirrored to it.
+   */
+  private async openStore(dataDir: string): Promise<void> {
+    const store = await NodeStore.open(path.join(dataDir, "chain"), { chainId: this.config.chainId, rollup: this.config.addresses.rollup });
+    this.store = store;
+    const restored = await store.load((accounts, meta) => L2State.restore(accounts, meta));
+    if (restored) {
+      try {
+        this.sequencer.restore(restored);
+        this.startup.restoredBlocks = restored.blocks.length - 1;
+        this.config.logger.info({ l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, batches: this.chain.batches.length }, "loaded the chain from the store");
+      } catch (e) {
+        this.config.logger.warn({ err: (e as Error).message }, "the store is inconsistent; rebuilding from L1");
+        store.clear();
+      }
+    }
+    if (this.startup.restoredBlocks === 0) this.startStoreAtGenesis();
+    else this.state.trackChanges();
+    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.state));
+    this.chain.onBatchesChanged((recorded, droppedFrom) => this.store?.saveBatchChange(recorded, droppedFrom));
+  }
+
+  /** An empty store gets the genesis block and state; every block appended after adds its changes. */
+  private startStoreAtGenesis(): void {
+    this.state.trackChanges(true);
+    this.store!.saveBlock(this.chain.blocks[0], this.state);
+  }
+
+  /**
+   * Brings the chain up to what L1 holds — batches this node posted before a restart (the ones
+   * its store does not have yet), or a fallback proposer's — so that the node carries on from
+   * L1's tip. If what the node holds does not line up with L1, it starts over from genesis on L1.
    */
   async syncFromL1(): Promise<void> {
     const head = (await this.config.l1Provider.getBlockNumber()) - this.config.confirmations;
@@ -186,13 +226,44 @@ export class SequencerNode implements L2Backend {
     this.sequencer.learnQueueEntries(await this.l1.queueEntries(this.config.startBlock, head));
     this.sequencer.addTokenMetadata(await this.l1.tokenRegistrations(this.config.startBlock, head));
     const batches = await readCurrentBatches(this.l1, this.config.startBlock, head);
-    for (const batch of batches) {
-      const blocks = batch.bodies.map((body) => this.sequencer.adoptPostedBlock(body));
-      this.chain.recordBatch({ index: batch.index, firstBlock: blocks[0].number, lastBlock: blocks[blocks.length - 1].number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+    try {
+      this.lineUpWithL1(batches);
+    } catch (e) {
+      if (this.chain.blocks.length <= 1) throw e;
+      this.config.logger.warn({ err: (e as Error).message }, "the stored chain does not line up with L1; rebuilding from L1");
+      this.startup.rebuiltFromL1 = true;
+      this.sequencer.resetToGenesis();
+      if (this.store) {
+        this.store.clear();
+        this.startStoreAtGenesis();
+      }
+      this.lineUpWithL1(batches);
     }
     this.follower.skipTo(head + 1);
     this.sequencer.addQueueEntries([]);
-    if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot }, "synced the chain from L1");
+    if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, replayed: this.startup.replayedBlocks }, "synced the chain from L1");
+  }
+
+  /** Records, checks or adopts each of L1's batches against the chain held; throws where they disagree. */
+  private lineUpWithL1(batches: PostedBatch[]): void {
+    // Records past what L1 holds were reverted or reorganised away while the node was down.
+    if (this.chain.batches.length > batches.length) this.chain.dropBatchesFrom(batches.length);
+    for (const batch of batches) {
+      const last = batch.firstBlock + batch.bodies.length - 1;
+      if (this.chain.latest.number >= last) {
+        // Blocks this node holds (posted before a restart, maybe with the record lost): the same ones?
+        const same = this.chain.block(batch.firstBlock - 1)?.stateRoot === batch.preStateRoot && batch.bodies.every((b, i) => this.chain.block(batch.firstBlock + i)!.body.equals(b));
+        if (!same) throw new Error(`L1 batch ${batch.index} (blocks ${batch.firstBlock}-${last}) is not the chain this node holds`);
+        if (!this.chain.batches[batch.index]) this.chain.recordBatch({ index: batch.index, firstBlock: batch.firstBlock, lastBlock: last, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+        continue;
+      }
+      if (this.chain.latest.number + 1 !== batch.firstBlock || this.chain.latest.stateRoot !== batch.preStateRoot) {
+        throw new Error(`L1 batch ${batch.index} starts at block ${batch.firstBlock}; this node's chain ends at ${this.chain.latest.number}`);
+      }
+      const blocks = batch.bodies.map((body) => this.sequencer.adoptPostedBlock(body));
+      this.startup.replayedBlocks += blocks.length;
+      this.chain.recordBatch({ index: batch.index, firstBlock: blocks[0].number, lastBlock: blocks[blocks.length - 1].number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+    }
   }
 
   /**

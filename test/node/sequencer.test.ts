@@ -112,10 +112,15 @@ describe("node: accepted transactions are durable", function () {
       await t.node.flush();
       const hashes = [await send(1, 2n), await send(2, 3n), await send(3, 4n)];
       const expectedRoot = (t.node.sequencer.sealBlock(), t.node.state.root().toString("hex"));
+      const tip = t.node.chain.latest;
       await t.stop(); // a crash, as far as L1 is concerned: nothing more was posted
 
       restarted = new SequencerNode(testNodeConfig(t, t.deployer, { dataDir, blockTimeMs: 60_000 }));
       await restarted.start();
+      // The store gave back every block, the unposted ones included, exactly; nothing was replayed.
+      expect(restarted.startup).to.deep.equal({ restoredBlocks: tip.number, replayedBlocks: 0, rebuiltFromL1: false });
+      expect(restarted.chain.latest.hash).to.equal(tip.hash);
+      expect(restarted.chain.unbatched().length).to.be.greaterThan(0);
       restarted.sequencer.sealBlock();
       for (const h of hashes) expect(restarted.chain.tx(h), h).to.not.equal(undefined);
       expect(restarted.state.root().toString("hex")).to.equal(expectedRoot);
@@ -126,5 +131,16 @@ describe("node: accepted transactions are durable", function () {
     } finally {
       await restarted?.stop();
     }
+
+    // A data directory is one rollup's: another deployment refuses it rather than mixing chains.
+    const { deployCairn } = await import("../../deploy/cairn");
+    const { DEVNET_PARAMS } = await import("../../deploy/params");
+    const other = await deployCairn(t.deployer, DEVNET_PARAMS);
+    const stranger = new SequencerNode(testNodeConfig(other, t.deployer, { dataDir }));
+    await stranger.start().then(
+      () => expect.fail("a store of another rollup must be refused"),
+      (e: Error) => expect(e.message).to.match(/belongs to rollup/),
+    );
+    await stranger.stop();
   });
 });

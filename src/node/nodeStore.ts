@@ -1,0 +1,142 @@
+/**
+ * A node's persistent store (LevelDB, through classic-level): the L2 blocks with their receipts,
+ * the account state, and the batch records, so a restart loads where it stopped instead of
+ * replaying every batch from L1. Each block is written in one atomic LevelDB batch together
+ * with the accounts it changed and the state's counters, so the stored state is always the
+ * post-state of the stored tip. Writes are serialized at append time and applied in order in
+ * the background; the transaction journal (fsync'd) remains what makes acceptance durable.
+ */
+import { ClassicLevel } from "classic-level";
+import type { L2State, StateMeta } from "../core/state";
+import type { BatchRecord, L2Block } from "./chainStore";
+
+const FORMAT = 1;
+const pad = (n: number) => n.toString().padStart(12, "0");
+
+interface StoredMeta {
+  format: number;
+  chainId: string;
+  rollup: string;
+  tip: number;
+  state: { accountCount: number; tokens: string[]; queueIndex: string; withdrawalCount: string };
+}
+
+export interface Restored {
+  state: L2State;
+  blocks: L2Block[];
+  batches: BatchRecord[];
+}
+
+/** bigints and Buffers survive JSON as tagged strings. */
+const encode = (v: unknown): string =>
+  JSON.stringify(v, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    if (typeof raw === "bigint") return { $n: raw.toString() };
+    if (Buffer.isBuffer(raw)) return { $b: raw.toString("hex") };
+    return value;
+  });
+const decode = <T>(s: string): T =>
+  JSON.parse(s, (_k, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const o = v as { $n?: string; $b?: string };
+      if (typeof o.$n === "string" && Object.keys(o).length === 1) return BigInt(o.$n);
+      if (typeof o.$b === "string" && Object.keys(o).length === 1) return Buffer.from(o.$b, "hex");
+    }
+    return v;
+  }) as T;
+
+export class NodeStore {
+  private writing: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly db: ClassicLevel<string, string>,
+    private readonly identity: { chainId: bigint; rollup: string },
+  ) {}
+
+  /** Opens (creating) the store in `dir` for the rollup `identity` names. */
+  static async open(dir: string, identity: { chainId: bigint; rollup: string }): Promise<NodeStore> {
+    const db = new ClassicLevel<string, string>(dir, { valueEncoding: "utf8" });
+    await db.open();
+    return new NodeStore(db, identity);
+  }
+
+  /** What the store holds, or null when it is empty. Throws if it belongs to another rollup. */
+  async load(restoreState: (accounts: Parameters<typeof L2State.restore>[0], meta: StateMeta) => L2State): Promise<Restored | null> {
+    const metaText = await this.db.get("meta");
+    if (metaText === undefined) return null;
+    const meta = decode<StoredMeta>(metaText);
+    if (meta.format !== FORMAT) throw new Error(`the store is format ${meta.format}; this node reads format ${FORMAT}`);
+    if (meta.chainId !== this.identity.chainId.toString() || meta.rollup.toLowerCase() !== this.identity.rollup.toLowerCase()) {
+      throw new Error(`the data directory belongs to rollup ${meta.rollup} (L2 chain ${meta.chainId}), not ${this.identity.rollup}`);
+    }
+    const accounts: Parameters<typeof L2State.restore>[0] = [];
+    for await (const value of this.db.values({ gte: "acct:", lt: "acct;" })) {
+      if (accounts.length === meta.state.accountCount) break;
+      accounts.push(decode(value));
+    }
+    const state = restoreState(accounts, { accountCount: meta.state.accountCount, tokens: meta.state.tokens, queueIndex: BigInt(meta.state.queueIndex), withdrawalCount: BigInt(meta.state.withdrawalCount) });
+    const blocks: L2Block[] = [];
+    for await (const value of this.db.values({ gte: "block:", lt: "block;" })) {
+      const b = decode<L2Block>(value);
+      if (b.number > meta.tip) break;
+      blocks.push(b);
+    }
+    const batches: BatchRecord[] = [];
+    for await (const value of this.db.values({ gte: "batch:", lt: "batch;" })) batches.push(decode(value));
+    return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip) };
+  }
+
+  /** Queues block `block` (just appended; `state` is its post-state) with the accounts it changed. */
+  saveBlock(block: L2Block, state: L2State): void {
+    const ops: Array<{ type: "put"; key: string; value: string }> = [];
+    for (const i of state.takeChanges()) {
+      const a = state.peek(i)!;
+      ops.push({ type: "put", key: `acct:${pad(i)}`, value: encode({ address: a.address, nonce: a.nonce, balance: a.balance, tokens: [...a.tokens] }) });
+    }
+    ops.push({ type: "put", key: `block:${pad(block.number)}`, value: encode({ ...block, batchIndex: null }) });
+    const m = state.snapshotMeta();
+    const meta: StoredMeta = {
+      format: FORMAT,
+      chainId: this.identity.chainId.toString(),
+      rollup: this.identity.rollup,
+      tip: block.number,
+      state: { accountCount: m.accountCount, tokens: m.tokens, queueIndex: m.queueIndex.toString(), withdrawalCount: m.withdrawalCount.toString() },
+    };
+    ops.push({ type: "put", key: "meta", value: encode(meta) });
+    this.enqueue(() => this.db.batch(ops));
+  }
+
+  /** Mirrors a ChainStore batch change: a record added, or records from an index dropped. */
+  saveBatchChange(recorded: BatchRecord | null, droppedFrom: number | null): void {
+    if (recorded) this.enqueue(() => this.db.put(`batch:${pad(recorded.index)}`, encode(recorded)));
+    if (droppedFrom !== null) this.enqueue(() => this.db.clear({ gte: `batch:${pad(droppedFrom)}`, lt: "batch;" }));
+  }
+
+  /** Empties the store (before rebuilding from L1 when it does not line up with L1). */
+  clear(): void {
+    this.enqueue(() => this.db.clear());
+  }
+
+  /** Waits for every queued write; throws the first that failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await this.writing;
+    await this.db.close();
+  }
+
+  private enqueue(write: () => Promise<unknown>): void {
+    this.writing = this.writing.then(async () => {
+      if (this.failure) return;
+      try {
+        await write();
+      } catch (e) {
+        this.failure = e as Error;
+      }
+    });
+  }
+}
