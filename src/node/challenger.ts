@@ -13,10 +13,17 @@ import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
 import { readBatchBodies } from "./l1BatchReader";
 import { repeat, type Repeating } from "./schedule";
+import { NodeStore } from "./nodeStore";
+import path from "node:path";
 
 export interface ChallengerOptions extends L1NodeConfig {
   pollMs: number;
   logger: Logger;
+  /**
+   * Where the challenger keeps the state it has checked, so a restart resumes from there
+   * instead of replaying every batch; none: rebuild from L1 at every start.
+   */
+  dataDir?: string;
 }
 
 export interface ChallengerStats {
@@ -39,7 +46,7 @@ type L1Event =
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 
 export class Challenger {
-  readonly state = L2State.genesis();
+  private currentState = L2State.genesis();
   readonly l1: L1Contracts;
   readonly stats: ChallengerStats = { batchesChecked: 0, commitmentsChecked: 0, fraudsFound: 0, fraudsProven: 0, batchesRolledBack: 0 };
   private readonly queue: QueueEntry[] = [];
@@ -49,10 +56,18 @@ export class Challenger {
   private nextBlock: number;
   private loop: Repeating | null = null;
   private polling: Promise<void> | null = null;
+  private store: NodeStore | null = null;
+  private opened = false;
+  /** Batches loaded from the store at start (they have no rollback point: a proof against one means a rebuild). */
+  restoredBatches = 0;
 
   constructor(private readonly options: ChallengerOptions) {
     this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer);
     this.nextBlock = options.startBlock;
+  }
+
+  get state(): L2State {
+    return this.currentState;
   }
 
   /** L1 queue entry `index`, if seen. */
@@ -73,6 +88,38 @@ export class Challenger {
     await this.loop?.stop();
     this.loop = null;
     await this.polling;
+    await this.store?.close();
+    this.store = null;
+  }
+
+  /** Loads what the store holds (once): the state after the last batch checked, and where on L1 that was. */
+  private async open(): Promise<void> {
+    this.opened = true;
+    if (!this.options.dataDir) return;
+    this.store = await NodeStore.open(path.join(this.options.dataDir, "challenger"), { chainId: this.options.chainId, rollup: this.options.addresses.rollup });
+    const restored = await this.store.load((accounts, meta) => L2State.restore(accounts, meta));
+    if (restored && restored.extra.batches !== undefined && restored.extra.cursor !== undefined) {
+      this.currentState = restored.state;
+      this.finalized = this.restoredBatches = restored.extra.batches;
+      // The queue is read again from the start: it is small, and the state needs all of it.
+      for (const e of await this.l1.queueEntries(this.options.startBlock, restored.extra.cursor - 1)) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
+      this.nextBlock = restored.extra.cursor;
+      this.currentState.trackChanges();
+      this.options.logger.info({ batches: this.restoredBatches, l1Block: this.nextBlock }, "resumed from the store");
+    } else {
+      this.currentState.trackChanges(true);
+    }
+  }
+
+  /** A batch the store gave back was reverted: start over from genesis on L1 (rare, and simple). */
+  private rebuild(): void {
+    this.options.logger.warn("a batch loaded from the store was reverted; rebuilding from L1");
+    this.currentState = L2State.genesis();
+    this.applied = [];
+    this.finalized = this.restoredBatches = 0;
+    this.nextBlock = this.options.startBlock;
+    this.store?.clear();
+    this.currentState.trackChanges(true);
   }
 
   /** Processes the L1 blocks that have appeared since the last call. Concurrent calls share one. */
@@ -82,14 +129,19 @@ export class Challenger {
   }
 
   private async pollOnce(): Promise<void> {
+    if (!this.opened) await this.open();
     const head = (await this.options.l1Provider.getBlockNumber()) - this.options.confirmations;
     if (head >= this.nextBlock) {
       const from = this.nextBlock;
       const entries = await this.l1.queueEntries(from, head);
       for (const e of entries) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
       for (const event of await this.events(from, head)) {
-        if (event.type === "fraud") this.onFraudProven(event.index);
-        else await this.onBatch(event);
+        if (event.type === "fraud") {
+          if (!this.onFraudProven(event.index)) return this.rebuild();
+          this.store?.saveState(this.state, { batches: this.batchCount, cursor: event.block });
+        } else if (!(await this.onBatch(event))) {
+          return; // a fraud not (yet) proven: look at this batch again next time
+        }
       }
       this.nextBlock = head + 1;
     }
@@ -109,20 +161,24 @@ export class Challenger {
     return out.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
   }
 
-  /** Someone proved batch `index` wrong: forget it and every later batch. */
-  private onFraudProven(index: number): void {
+  /** Someone proved batch `index` wrong: forget it and every later batch. False: it is one without a rollback point. */
+  private onFraudProven(index: number): boolean {
+    if (index < this.restoredBatches) return false;
     const at = this.applied.findIndex((b) => b.index >= index);
-    if (at < 0) return;
+    if (at < 0) return true;
     this.state.rollback(this.applied[at].checkpoint);
     this.stats.batchesRolledBack += this.applied.length - at;
     this.options.logger.warn({ batch: index, dropped: this.applied.length - at }, "batches reverted on L1; rolled back");
     this.applied = this.applied.slice(0, at);
+    return true;
   }
 
-  private async onBatch(event: Extract<L1Event, { type: "batch" }>): Promise<void> {
+  /** Checks one batch; false when it is fraudulent and still stands on L1 (a proof failed or has yet to land). */
+  private async onBatch(event: Extract<L1Event, { type: "batch" }>): Promise<boolean> {
+    if (event.index < this.batchCount) return true; // seen before a restart (the store resumes at its batch's L1 block)
     if (event.index !== this.batchCount) {
       this.options.logger.error({ batch: event.index, expected: this.batchCount }, "batch out of order; skipping");
-      return;
+      return true;
     }
     const bodies = await readBatchBodies(this.l1, event.txHash);
     const batchStart = this.state.checkpoint();
@@ -140,15 +196,18 @@ export class Challenger {
       this.state.rollback(cp);
       this.stats.fraudsFound++;
       this.options.logger.warn({ batch: event.index, commitment: c, fraud: describe(verdict) }, "fraudulent commitment found");
-      await this.prove(event, c, preStateRoot, bodies, params);
+      const settled = await this.prove(event, c, preStateRoot, bodies, params);
       this.state.rollback(batchStart);
-      return;
+      return settled;
     }
     this.applied.push({ index: event.index, checkpoint: batchStart });
     this.stats.batchesChecked++;
     const root = hex(this.state.root());
     if (root !== event.postStateRoot) this.options.logger.error({ batch: event.index, root, claimed: event.postStateRoot }, "replayed root differs from the batch's");
     this.options.logger.info({ batch: event.index, commitments: bodies.length, stateRoot: root }, "batch checked: honest");
+    // Resume at this batch's L1 block after a restart; what was before it is in the store.
+    this.store?.saveState(this.state, { batches: this.batchCount, cursor: event.block });
+    return true;
   }
 
   private async prove(
@@ -157,7 +216,7 @@ export class Challenger {
     batchPreStateRoot: Buffer,
     bodies: Buffer[],
     params: Parameters<typeof buildFraudWitness>[2],
-  ): Promise<void> {
+  ): Promise<boolean> {
     const rollup = this.l1.rollup;
     const batchIndex = event.index;
     // Replaying history after a restart meets batches that were reverted long ago: L1 now holds
@@ -165,11 +224,11 @@ export class Challenger {
     const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.getBatch(batchIndex)).commitmentsRoot === event.commitmentsRoot;
     if (!stillThere) {
       this.options.logger.info({ batch: batchIndex }, "batch already reverted; nothing to prove");
-      return;
+      return true;
     }
     if (await rollup.isFinal(batchIndex)) {
       this.options.logger.error({ batch: batchIndex }, "fraudulent batch is already final: it can no longer be challenged");
-      return;
+      return true;
     }
     const { packed } = buildFraudWitness(this.state, bodies[c], params);
     const summary = summarizeBatch(batchPreStateRoot, bodies);
@@ -179,8 +238,10 @@ export class Challenger {
       const receipt = await tx.wait();
       this.stats.fraudsProven++;
       this.options.logger.warn({ batch: batchIndex, commitment: c, l1Tx: tx.hash, gasUsed: receipt?.gasUsed.toString() }, "fraud proven; batch reverted");
+      return true;
     } catch (e) {
-      this.options.logger.error({ batch: batchIndex, err: (e as Error).message.slice(0, 300) }, "fraud proof failed");
+      this.options.logger.error({ batch: batchIndex, err: (e as Error).message.slice(0, 300) }, "fraud proof failed; will try again");
+      return false;
     }
   }
 

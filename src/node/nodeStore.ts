@@ -17,14 +17,18 @@ interface StoredMeta {
   format: number;
   chainId: string;
   rollup: string;
+  /** The newest stored block (-1: the node stores no blocks, only state). */
   tip: number;
   state: { accountCount: number; tokens: string[]; queueIndex: string; withdrawalCount: string };
+  /** What else the node needs to resume (the challenger: batches applied, L1 cursor). */
+  extra?: Record<string, number>;
 }
 
 export interface Restored {
   state: L2State;
   blocks: L2Block[];
   batches: BatchRecord[];
+  extra: Record<string, number>;
 }
 
 /** bigints and Buffers survive JSON as tagged strings. */
@@ -84,27 +88,39 @@ export class NodeStore {
     }
     const batches: BatchRecord[] = [];
     for await (const value of this.db.values({ gte: "batch:", lt: "batch;" })) batches.push(decode(value));
-    return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip) };
+    return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip), extra: meta.extra ?? {} };
   }
 
   /** Queues block `block` (just appended; `state` is its post-state) with the accounts it changed. */
   saveBlock(block: L2Block, state: L2State): void {
+    const ops = this.stateOps(state, block.number, undefined);
+    ops.unshift({ type: "put", key: `block:${pad(block.number)}`, value: encode({ ...block, batchIndex: null }) });
+    this.enqueue(() => this.db.batch(ops));
+  }
+
+  /** Queues the accounts changed since the last save, the state's counters and `extra`, for a node that keeps no blocks. */
+  saveState(state: L2State, extra: Record<string, number>): void {
+    const ops = this.stateOps(state, -1, extra);
+    this.enqueue(() => this.db.batch(ops));
+  }
+
+  private stateOps(state: L2State, tip: number, extra: Record<string, number> | undefined): Array<{ type: "put"; key: string; value: string }> {
     const ops: Array<{ type: "put"; key: string; value: string }> = [];
     for (const i of state.takeChanges()) {
       const a = state.peek(i)!;
       ops.push({ type: "put", key: `acct:${pad(i)}`, value: encode({ address: a.address, nonce: a.nonce, balance: a.balance, tokens: [...a.tokens] }) });
     }
-    ops.push({ type: "put", key: `block:${pad(block.number)}`, value: encode({ ...block, batchIndex: null }) });
     const m = state.snapshotMeta();
     const meta: StoredMeta = {
       format: FORMAT,
       chainId: this.identity.chainId.toString(),
       rollup: this.identity.rollup,
-      tip: block.number,
+      tip,
       state: { accountCount: m.accountCount, tokens: m.tokens, queueIndex: m.queueIndex.toString(), withdrawalCount: m.withdrawalCount.toString() },
+      extra,
     };
     ops.push({ type: "put", key: "meta", value: encode(meta) });
-    this.enqueue(() => this.db.batch(ops));
+    return ops;
   }
 
   /** Mirrors a ChainStore batch change: a record added, or records from an index dropped. */

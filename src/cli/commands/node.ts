@@ -47,7 +47,7 @@ export function nodeCommands(program: Command, io: CliIO): void {
       .command("node")
       .description("run one Cairn node against an L1: the sequencer, a read-only replica, a challenger, or a fallback proposer")
       .addOption(new Option("--role <role>", "what the node does").choices(ROLES).makeOptionMandatory())
-      .option("--data-dir <dir>", "sequencer: where accepted transactions are journaled (default .cairn/<role>)")
+      .option("--data-dir <dir>", "sequencer, challenger, fallback: the node's store and journal (default .cairn/<role>)")
       .option("--rpc-host <host>", "sequencer and replica: the interface the L2 JSON-RPC binds", "127.0.0.1")
       .option("--rpc-port <port>", "sequencer and replica: the L2 JSON-RPC port (default 8547 sequencer, 8549 replica)")
       .option("--block-time <ms>", "sequencer: L2 block time in milliseconds", "100"),
@@ -105,9 +105,9 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
     node = replica;
   } else {
     const signer = new Wallet(ctx.privateKey(), l1);
-    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger };
+    const dataDir = path.resolve(opts.dataDir ?? path.join(".cairn", role));
+    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger, dataDir };
     if (role === "sequencer") {
-      const dataDir = path.resolve(opts.dataDir ?? path.join(".cairn", role));
       const blockTimeMs = Math.max(10, whole("block-time", opts.blockTime ?? "100"));
       const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, rpc, dataDir });
       await sequencer.start();
