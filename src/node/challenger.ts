@@ -13,7 +13,8 @@ import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
 import { readBatchBodies } from "./l1BatchReader";
 import { repeat, type Repeating } from "./schedule";
-import { NodeStore } from "./nodeStore";
+import { NodeStore, queueHeadOnL1 } from "./nodeStore";
+import type { L1QueueEntry } from "./l1Contracts";
 import path from "node:path";
 
 export interface ChallengerOptions extends L1NodeConfig {
@@ -98,12 +99,23 @@ export class Challenger {
     if (!this.options.dataDir) return;
     this.store = await NodeStore.open(path.join(this.options.dataDir, "challenger"), { chainId: this.options.chainId, rollup: this.options.addresses.rollup });
     const restored = await this.store.load((accounts, meta) => L2State.restore(accounts, meta));
-    if (restored && restored.extra.batches !== undefined && restored.extra.cursor !== undefined) {
+    const { batches, cursor, cursorHash, queueHead } = restored?.extra ?? {};
+    const usable =
+      restored &&
+      typeof batches === "number" &&
+      typeof cursor === "number" &&
+      (await this.options.l1Provider.getBlock(cursor))?.hash === cursorHash &&
+      (await queueHeadOnL1(this.l1.bridge, restored.state.queueIndex, queueHead));
+    if (restored && !usable) {
+      this.options.logger.warn("the store is of another chain, or of L1 history that is gone; rebuilding from L1");
+      this.store.clear();
+    }
+    if (restored && usable) {
       this.currentState = restored.state;
-      this.finalized = this.restoredBatches = restored.extra.batches;
+      this.finalized = this.restoredBatches = batches;
       // The queue is read again from the start: it is small, and the state needs all of it.
-      for (const e of await this.l1.queueEntries(this.options.startBlock, restored.extra.cursor - 1)) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
-      this.nextBlock = restored.extra.cursor;
+      for (const e of await this.l1.queueEntries(this.options.startBlock, cursor - 1)) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
+      this.nextBlock = cursor;
       this.currentState.trackChanges();
       this.options.logger.info({ batches: this.restoredBatches, l1Block: this.nextBlock }, "resumed from the store");
     } else {
@@ -138,7 +150,7 @@ export class Challenger {
       for (const event of await this.events(from, head)) {
         if (event.type === "fraud") {
           if (!this.onFraudProven(event.index)) return this.rebuild();
-          this.store?.saveState(this.state, { batches: this.batchCount, cursor: event.block });
+          await this.saveProgress(event.block);
         } else if (!(await this.onBatch(event))) {
           return; // a fraud not (yet) proven: look at this batch again next time
         }
@@ -206,8 +218,17 @@ export class Challenger {
     if (root !== event.postStateRoot) this.options.logger.error({ batch: event.index, root, claimed: event.postStateRoot }, "replayed root differs from the batch's");
     this.options.logger.info({ batch: event.index, commitments: bodies.length, stateRoot: root }, "batch checked: honest");
     // Resume at this batch's L1 block after a restart; what was before it is in the store.
-    this.store?.saveState(this.state, { batches: this.batchCount, cursor: event.block });
+    await this.saveProgress(event.block);
     return true;
+  }
+
+  /** Stores the state, the batches it holds and where on L1 to resume (with that block's hash, to notice a different chain). */
+  private async saveProgress(l1Block: number): Promise<void> {
+    if (!this.store) return;
+    const i = this.state.queueIndex;
+    const queueHead = i === 0n ? "" : ((this.queue[Number(i - 1n)] as L1QueueEntry | undefined)?.accumulator ?? "");
+    const cursorHash = (await this.options.l1Provider.getBlock(l1Block))?.hash ?? "";
+    this.store.saveState(this.state, { batches: this.batchCount, cursor: l1Block, cursorHash, queueHead });
   }
 
   private async prove(

@@ -21,14 +21,14 @@ interface StoredMeta {
   tip: number;
   state: { accountCount: number; tokens: string[]; queueIndex: string; withdrawalCount: string };
   /** What else the node needs to resume (the challenger: batches applied, L1 cursor). */
-  extra?: Record<string, number>;
+  extra?: Record<string, number | string>;
 }
 
 export interface Restored {
   state: L2State;
   blocks: L2Block[];
   batches: BatchRecord[];
-  extra: Record<string, number>;
+  extra: Record<string, number | string>;
 }
 
 /** bigints and Buffers survive JSON as tagged strings. */
@@ -92,19 +92,19 @@ export class NodeStore {
   }
 
   /** Queues block `block` (just appended; `state` is its post-state) with the accounts it changed. */
-  saveBlock(block: L2Block, state: L2State): void {
-    const ops = this.stateOps(state, block.number, undefined);
+  saveBlock(block: L2Block, state: L2State, extra?: Record<string, number | string>): void {
+    const ops = this.stateOps(state, block.number, extra);
     ops.unshift({ type: "put", key: `block:${pad(block.number)}`, value: encode({ ...block, batchIndex: null }) });
     this.enqueue(() => this.db.batch(ops));
   }
 
   /** Queues the accounts changed since the last save, the state's counters and `extra`, for a node that keeps no blocks. */
-  saveState(state: L2State, extra: Record<string, number>): void {
+  saveState(state: L2State, extra: Record<string, number | string>): void {
     const ops = this.stateOps(state, -1, extra);
     this.enqueue(() => this.db.batch(ops));
   }
 
-  private stateOps(state: L2State, tip: number, extra: Record<string, number> | undefined): Array<{ type: "put"; key: string; value: string }> {
+  private stateOps(state: L2State, tip: number, extra: Record<string, number | string> | undefined): Array<{ type: "put"; key: string; value: string }> {
     const ops: Array<{ type: "put"; key: string; value: string }> = [];
     for (const i of state.takeChanges()) {
       const a = state.peek(i)!;
@@ -155,4 +155,15 @@ export class NodeStore {
       }
     });
   }
+}
+
+/**
+ * Whether L1 still holds the queue a stored state consumed: the accumulator of its last entry
+ * (`head`, "" for none) against the Bridge's. A store from another chain that happens to have
+ * the same addresses (a restarted devnet), or from before a deep reorg, fails this.
+ */
+export async function queueHeadOnL1(bridge: { queueLength(): Promise<bigint>; queueAccumulator(i: bigint): Promise<string> }, consumed: bigint, head: string | number | undefined): Promise<boolean> {
+  if (consumed === 0n) return true;
+  if (typeof head !== "string" || (await bridge.queueLength()) < consumed) return false;
+  return (await bridge.queueAccumulator(consumed - 1n)).toLowerCase() === head.toLowerCase();
 }

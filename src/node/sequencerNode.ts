@@ -9,7 +9,8 @@ import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
 import { readCurrentBatches, type PostedBatch } from "./l1BatchReader";
 import { RecoveryWorker } from "./recoveryWorker";
-import { NodeStore } from "./nodeStore";
+import { NodeStore, queueHeadOnL1 } from "./nodeStore";
+import type { L1QueueEntry } from "./l1Contracts";
 import { L2State } from "../core/state";
 import { authenticate, decodeRawTransaction } from "../core/intake";
 import { recoverSigner } from "../core/txSigning";
@@ -193,7 +194,10 @@ export class SequencerNode implements L2Backend {
     const store = await NodeStore.open(path.join(dataDir, "chain"), { chainId: this.config.chainId, rollup: this.config.addresses.rollup });
     this.store = store;
     const restored = await store.load((accounts, meta) => L2State.restore(accounts, meta));
-    if (restored) {
+    if (restored && !(await queueHeadOnL1(this.l1.bridge, restored.state.queueIndex, restored.extra.queueHead))) {
+      this.config.logger.warn("the store is of another chain, or of L1 history that is gone; rebuilding from L1");
+      store.clear();
+    } else if (restored) {
       try {
         this.sequencer.restore(restored);
         this.startup.restoredBlocks = restored.blocks.length - 1;
@@ -205,14 +209,20 @@ export class SequencerNode implements L2Backend {
     }
     if (this.startup.restoredBlocks === 0) this.startStoreAtGenesis();
     else this.state.trackChanges();
-    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.state));
+    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.state, { queueHead: this.queueHead() }));
     this.chain.onBatchesChanged((recorded, droppedFrom) => this.store?.saveBatchChange(recorded, droppedFrom));
   }
 
   /** An empty store gets the genesis block and state; every block appended after adds its changes. */
   private startStoreAtGenesis(): void {
     this.state.trackChanges(true);
-    this.store!.saveBlock(this.chain.blocks[0], this.state);
+    this.store!.saveBlock(this.chain.blocks[0], this.state, { queueHead: "" });
+  }
+
+  /** The accumulator of the last L1 queue entry the state consumed ("" for none). */
+  private queueHead(): string {
+    const i = this.state.queueIndex;
+    return i === 0n ? "" : ((this.sequencer.queueEntry(i - 1n) as L1QueueEntry | undefined)?.accumulator ?? "");
   }
 
   /**

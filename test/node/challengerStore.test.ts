@@ -48,7 +48,7 @@ describe("node/challenger: a restart resumes from its store, and still proves wh
 
       second = new Challenger(options);
       second.start();
-      await until("the fraud proof", async () => (await t.rollup.revertedBatchCount()) > 0n);
+      await until("the fraud proof", async () => (await t.rollup.revertedBatchCount()) > 0n && second!.stats.fraudsProven === 1);
       expect(second.restoredBatches, "resumed from the store").to.equal(posted);
       expect(second.stats.fraudsProven).to.equal(1);
       expect(second.stats.batchesChecked, "no batch before the restart was replayed").to.be.lessThan(posted);
