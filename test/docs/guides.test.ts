@@ -27,6 +27,9 @@ describe("docs/guides: every cairn command on the task pages runs as written", f
       ROLLUP: devnet.info.contracts.rollup,
       // Funded on the embedded L1, and not the devnet's own challenger (#19).
       CHALLENGER_KEY: hardhatKey(8),
+      SEQUENCER_KEY: hardhatKey(7),
+      DATA_DIR: path.join(dir, "node-data"),
+      RPC_PORT: "0",
     };
   });
   after(async () => devnet?.stop());
@@ -60,7 +63,7 @@ describe("docs/guides: every cairn command on the task pages runs as written", f
     if (c.argv.includes("--json")) JSON.parse(r.stdout);
   }
 
-  for (const page of ["devnet", "deposit", "transfer", "withdraw", "deploy", "challenger"]) {
+  for (const page of ["devnet", "deposit", "transfer", "withdraw", "deploy", "challenger", "nodes"]) {
     it(`docs/guides/${page}.md`, async () => {
       const file = `docs/guides/${page}.md`;
       for (const inlined of ["scripts/deposit.ts", "scripts/withdraw.ts"]) {
