@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
@@ -24,6 +23,7 @@ import { silentLogger } from "../src/node/logger";
 import { keccak256 } from "../src/core/hash";
 import { bytesToAddress } from "../src/core/bytes";
 import { rawTransaction, signingHash } from "../src/core/txSigning";
+import { freePort } from "./lib/net";
 
 export interface CrashTestOptions {
   kills: number;
@@ -59,17 +59,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {

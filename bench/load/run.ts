@@ -4,7 +4,6 @@
  * usual, and `hardhat node` (automine) — the same transfers, the same connections.
  */
 import { spawn } from "node:child_process";
-import net from "node:net";
 import hre from "hardhat";
 import { JsonRpcProvider, parseEther } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
@@ -14,6 +13,7 @@ import { SEQUENCER_DEFAULTS } from "../../src/node/config";
 import { silentLogger } from "../../src/node/logger";
 import { loadKeys } from "./keys";
 import type { LoadSpec } from "./generator";
+import { freePort } from "../../scripts/lib/net";
 
 export interface LoadResult {
   sent: number;
@@ -75,17 +75,6 @@ export async function sequencerLoad(options: LoadOptions & { dataDir: string }):
   } finally {
     await node.stop();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** `hardhat node` in its own process (automine), senders funded with hardhat_setBalance. */

@@ -5,6 +5,7 @@ import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
 import { Challenger } from "../../src/node/challenger";
 import { FAULT_KINDS, type FaultKind } from "../../src/node/faults";
 import { DEVNET_PARAMS } from "../../deploy/params";
+import { until } from "../helpers/until";
 
 /** What the verifier reports for each injected fault: [FraudKind, Reason]. */
 const EXPECTED: Record<FaultKind, [number, number]> = {
@@ -22,14 +23,6 @@ const EXPECTED: Record<FaultKind, [number, number]> = {
   "post-state": [4, 0],
   "withdrawal-root": [3, 0],
 };
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("e2e: a faulty sequencer is caught by the challenger, for every kind of fraud", function () {
   this.timeout(120_000);

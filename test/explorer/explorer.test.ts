@@ -8,17 +8,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { startDevnet, type Devnet } from "../../src/node/devnet";
 import { silentLogger } from "../../src/node/logger";
 import { CairnClient } from "../../src/sdk";
+import { until } from "../helpers/until";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve("test-artifacts");
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("explorer: the devnet's page in headless Chromium", function () {
   this.timeout(240_000);

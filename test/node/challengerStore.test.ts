@@ -7,14 +7,7 @@ import { Wallet, parseEther } from "ethers";
 import { startTestNode, testChallengerOptions, testNodeConfig } from "../helpers/nodeFixture";
 import { Challenger } from "../../src/node/challenger";
 import { SequencerNode } from "../../src/node/sequencerNode";
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../helpers/until";
 
 describe("node/challenger: a restart resumes from its store, and still proves what came since", function () {
   this.timeout(120_000);

@@ -5,6 +5,7 @@ import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
 import { ReplicaNode } from "../../src/node/replicaNode";
 import { Challenger } from "../../src/node/challenger";
 import { silentLogger } from "../../src/node/logger";
+import { until } from "../helpers/until";
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 
@@ -21,14 +22,6 @@ async function sendTransfers(t: TestNode, count: number): Promise<string[]> {
 
 function startReplica(t: TestNode, onProgress?: (p: { batch: number }) => void) {
   return new ReplicaNode({ l1Provider: ethers.provider, addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, rpc: { host: "127.0.0.1", port: 0 }, logger: silentLogger, onProgress });
-}
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("node/replica: rebuilds the L2 from L1 alone and follows it", function () {

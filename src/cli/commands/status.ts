@@ -6,15 +6,7 @@ import { usage } from "../errors";
 import { formatDuration, type CliIO } from "../output";
 import { RollupHistory, l1Now, type BatchRecord } from "../../sdk/history";
 import { Rollup__factory } from "../../../typechain-types";
-
-interface RollupStatus {
-  l2BlockNumber: number;
-  stateRoot: string;
-  batches: { posted: number; final: number; reverted: number };
-  pendingDeposits: number;
-  queueConsumed: number;
-  l1: { bridge: string; rollup: string; chainId: number };
-}
+import type { RollupStatus } from "../../rpc/methods";
 
 export function statusCommands(program: Command, io: CliIO): void {
   program
