@@ -189,7 +189,7 @@ describe("cli: the cairn command against a running devnet", function () {
     expect(deployed.code, deployed.output).to.equal(0);
     expect(deployed.output).to.match(/Rollup +0x[0-9a-fA-F]{40}/);
 
-    const challenger = await runUntilReady(["--devnet", path.join(dir, "devnet.json"), "challenger", "--poll-ms", "200"], /following L1/, { CAIRN_PRIVATE_KEY: devnet.info.accounts[1].privateKey });
+    const challenger = await runUntilReady(["--devnet", path.join(dir, "devnet.json"), "challenger", "--poll-ms", "200", "--data-dir", path.join(dir, "challenger")], /following L1/, { CAIRN_PRIVATE_KEY: devnet.info.accounts[1].privateKey });
     expect(challenger.code, challenger.output).to.equal(0);
     expect(challenger.output).to.include("challenger stopped");
     expect(challenger.output).not.to.include(devnet.info.accounts[1].privateKey.slice(2));

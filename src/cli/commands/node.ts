@@ -53,7 +53,9 @@ export function nodeCommands(program: Command, io: CliIO): void {
       .option("--block-time <ms>", "sequencer: L2 block time in milliseconds", "100"),
   ).action(action<NodeOptions>(io, (input) => runNode(input, input.opts.role!)));
 
-  nodeOptions(program.command("challenger").description("watch every batch posted on L1 and prove fraud when one is wrong (= node --role challenger)")).action(
+  nodeOptions(program.command("challenger").description("watch every batch posted on L1 and prove fraud when one is wrong (= node --role challenger)"))
+    .option("--data-dir <dir>", "where the challenger keeps what it has checked (default .cairn/challenger)")
+    .action(
     action<NodeOptions>(io, (input) => runNode(input, "challenger")),
   );
 }
