@@ -93,12 +93,22 @@ export class Challenger {
     this.store = null;
   }
 
-  /** Loads what the store holds (once): the state after the last batch checked, and where on L1 that was. */
-  private async open(): Promise<void> {
-    this.opened = true;
-    if (!this.options.dataDir) return;
+  /**
+   * Loads what the store holds (once): the state after the last batch checked, and where on L1
+   * that was. The first poll does it; call it first to have a bad data directory fail at once.
+   */
+  async open(): Promise<void> {
+    if (this.opened) return;
+    if (!this.options.dataDir) {
+      this.opened = true;
+      return;
+    }
     this.store = await NodeStore.open(path.join(this.options.dataDir, "challenger"), { chainId: this.options.chainId, rollup: this.options.addresses.rollup });
-    const restored = await this.store.load((accounts, meta) => L2State.restore(accounts, meta));
+    const restored = await this.store.load((accounts, meta) => L2State.restore(accounts, meta)).catch(async (e: unknown) => {
+      await this.store?.close();
+      this.store = null;
+      throw e;
+    });
     const { batches, cursor, cursorHash, queueHead } = restored?.extra ?? {};
     const usable =
       restored &&
@@ -121,6 +131,7 @@ export class Challenger {
     } else {
       this.currentState.trackChanges(true);
     }
+    this.opened = true;
   }
 
   /** A batch the store gave back was reverted: start over from genesis on L1 (rare, and simple). */

@@ -61,7 +61,12 @@ export class NodeStore {
   /** Opens (creating) the store in `dir` for the rollup `identity` names. */
   static async open(dir: string, identity: { chainId: bigint; rollup: string }): Promise<NodeStore> {
     const db = new ClassicLevel<string, string>(dir, { valueEncoding: "utf8" });
-    await db.open();
+    try {
+      await db.open();
+    } catch (e) {
+      const cause = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+      throw new Error(`cannot open the node store in ${dir}: ${cause}; is another node using this data directory?`);
+    }
     return new NodeStore(db, identity);
   }
 
