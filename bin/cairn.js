@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `cairn` command: runs src/cli/cairn.ts through ts-node, compiling the contracts (and
 // their generated TypeScript bindings) first on a fresh checkout.
 const fs = require("node:fs");

@@ -96,7 +96,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   const start = () => {
     child = spawn(
       process.execPath,
-      [path.resolve("bin/cairn.js"), "--devnet", path.join(dir, "none.json"), "node", "--role", "sequencer", "--l1-rpc", l1Url, "--rollup", d.addresses.rollup, "--from-block", String(d.deployBlock), "--data-dir", path.join(dir, "data"), "--rpc-port", String(rpcPort), "--poll-ms", "100", "--block-time", "50"],
+      ["--max-semi-space-size=64", path.resolve("bin/cairn.js"), "--devnet", path.join(dir, "none.json"), "node", "--role", "sequencer", "--l1-rpc", l1Url, "--rollup", d.addresses.rollup, "--from-block", String(d.deployBlock), "--data-dir", path.join(dir, "data"), "--rpc-port", String(rpcPort), "--poll-ms", "100", "--block-time", "50"],
       { env: { ...process.env, CAIRN_PRIVATE_KEY: sequencerKey.privateKey, CAIRN_LOG_JSON: "1", CAIRN_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] },
     );
     // How each start came up, from the node's own log.
