@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, parseEther } from "ethers";
+import { HDNodeWallet, Mnemonic, parseEther } from "ethers";
 import secp256k1 from "secp256k1";
 import { deployCairn } from "../deploy/cairn";
 import { DEVNET_PARAMS } from "../deploy/params";

@@ -49,6 +49,8 @@ export class ChainStore {
   readonly batches: BatchRecord[] = [];
   private readonly byHash = new Map<string, number>();
   private readonly txIndex = new Map<string, TxLocation>();
+  /** Withdrawal id → the block that made it (forced withdrawals included: they have no transaction). */
+  private readonly withdrawalIndex = new Map<bigint, number>();
   private readonly batchListeners: Array<(recorded: BatchRecord | null, droppedFrom: number | null) => void> = [];
 
   constructor(genesisStateRoot: Buffer, genesisTimestamp = 0) {
@@ -148,6 +150,7 @@ export class ChainStore {
     this.batches.length = 0;
     this.byHash.clear();
     this.txIndex.clear();
+    this.withdrawalIndex.clear();
     for (const b of blocks) this.push({ ...b, batchIndex: null });
     for (const r of batches) {
       for (let n = r.firstBlock; n <= r.lastBlock; n++) this.blocks[n].batchIndex = r.index;
@@ -155,9 +158,16 @@ export class ChainStore {
     }
   }
 
+  /** The block whose state transition made withdrawal `id`. */
+  blockOfWithdrawal(id: bigint): L2Block | undefined {
+    const n = this.withdrawalIndex.get(id);
+    return n === undefined ? undefined : this.blocks[n];
+  }
+
   private push(block: L2Block): void {
     this.blocks.push(block);
     this.byHash.set(block.hash, block.number);
+    for (const w of block.withdrawals) this.withdrawalIndex.set(w.id, block.number);
     let logIndex = 0;
     block.transactions.forEach((t, index) => {
       this.txIndex.set(t.hash, { blockNumber: block.number, index, firstLogIndex: logIndex });

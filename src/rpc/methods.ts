@@ -358,7 +358,7 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
       if (typeof ref === "object" && ref !== null && "id" in ref) {
         const id = p.optionalQuantity((ref as { id: unknown }).id, "id");
         if (id === undefined) throw invalidParams("id required");
-        block = backend.chain.blocks.find((b) => b.withdrawals.some((x) => x.id === id));
+        block = backend.chain.blockOfWithdrawal(id);
         w = block?.withdrawals.find((x) => x.id === id);
         if (!w) throw rpcError(RpcCode.SERVER, `no withdrawal ${id} in an L2 block`);
       } else {
