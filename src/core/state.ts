@@ -92,6 +92,9 @@ export class L2State {
   private access: AccessLog | null = null;
   /** Accounts changed since the last {@link takeChanges}, when a store is tracking them. */
   private changed: Set<number> | null = null;
+  /** Running sums of every balance, kept as balances change, so totalSupply is O(1). */
+  private ethTotal = 0n;
+  private readonly tokenTotals = new Map<number, bigint>();
 
   /** L1 queue entries consumed so far. */
   get queueIndex(): bigint {
@@ -161,6 +164,7 @@ export class L2State {
   setBalance(index: number, balance: bigint): void {
     const a = this.account(index);
     this.journal?.push({ kind: "balance", index, old: a.balance });
+    this.ethTotal += balance - a.balance;
     a.balance = balance;
     this.markDirty(index);
   }
@@ -180,7 +184,9 @@ export class L2State {
   setTokenBalance(index: number, tokenId: number, balance: bigint): void {
     const tokens = ownTokens(this.account(index));
     this.trackToken(index, tokenId);
-    this.journal?.push({ kind: "token", index, tokenId, old: tokens.get(tokenId) ?? 0n });
+    const old = tokens.get(tokenId) ?? 0n;
+    this.journal?.push({ kind: "token", index, tokenId, old });
+    this.addToTokenTotal(tokenId, balance - old);
     if (balance === 0n) tokens.delete(tokenId);
     else tokens.set(tokenId, balance);
     this.markDirty(index);
@@ -280,6 +286,9 @@ export class L2State {
       }
     }
     for (const l1 of meta.tokens) s.registerToken(l1);
+    const totals = s.recountTotals();
+    s.ethTotal = totals.eth;
+    for (const [id, v] of totals.tokens) s.tokenTotals.set(id, v);
     s.queueConsumed = meta.queueIndex;
     s.withdrawalsMade = meta.withdrawalCount;
     return s;
@@ -322,6 +331,7 @@ export class L2State {
   private undo(e: JournalEntry): void {
     switch (e.kind) {
       case "balance":
+        this.ethTotal += e.old - this.accounts[e.index].balance;
         this.accounts[e.index].balance = e.old;
         this.markDirty(e.index);
         break;
@@ -331,6 +341,7 @@ export class L2State {
         break;
       case "token": {
         const tokens = ownTokens(this.accounts[e.index]);
+        this.addToTokenTotal(e.tokenId, e.old - (tokens.get(e.tokenId) ?? 0n));
         if (e.old === 0n) tokens.delete(e.tokenId);
         else tokens.set(e.tokenId, e.old);
         this.markDirty(e.index);
@@ -388,6 +399,11 @@ export class L2State {
 
   /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover. */
   totals(): { eth: bigint; tokens: Map<number, bigint> } {
+    return { eth: this.ethTotal, tokens: new Map([...this.tokenTotals].filter(([, v]) => v !== 0n)) };
+  }
+
+  /** {@link totals} counted account by account (O(accounts)): what the running sums must equal. */
+  recountTotals(): { eth: bigint; tokens: Map<number, bigint> } {
     let eth = 0n;
     const tokens = new Map<number, bigint>();
     for (const a of this.accounts) {
@@ -395,5 +411,9 @@ export class L2State {
       for (const [id, v] of a.tokens) tokens.set(id, (tokens.get(id) ?? 0n) + v);
     }
     return { eth, tokens };
+  }
+
+  private addToTokenTotal(tokenId: number, delta: bigint): void {
+    if (delta !== 0n) this.tokenTotals.set(tokenId, (this.tokenTotals.get(tokenId) ?? 0n) + delta);
   }
 }

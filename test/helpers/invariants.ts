@@ -10,6 +10,10 @@ import { ZERO_ADDRESS } from "../../src/core/constants";
  */
 export async function expectEscrowMatches(node: SequencerNode, bridge: Bridge, provider: Provider): Promise<void> {
   const totals = node.state.totals();
+  // The running sums (what eth_call totalSupply answers with) agree with a recount.
+  const recount = node.state.recountTotals();
+  expect(totals.eth, "running ETH total").to.equal(recount.eth);
+  expect([...totals.tokens].sort(), "running token totals").to.deep.equal([...recount.tokens].sort());
   const unpaid = new Map<string, bigint>();
   for (const block of node.chain.blocks) {
     for (const w of block.withdrawals) {
