@@ -3,7 +3,7 @@
  * (CAIRN_L1_RPC, CAIRN_L2_RPC, CAIRN_ROLLUP, CAIRN_PRIVATE_KEY), then the running devnet's
  * `.cairn/devnet.json`. The private key is never printed, not even in an error.
  */
-import { FetchRequest, JsonRpcProvider, Network, Wallet, isAddress, parseUnits } from "ethers";
+import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isAddress, parseUnits } from "ethers";
 import { CairnClient, type CairnAddresses } from "../sdk/client";
 import { readDevnetInfo, type DevnetInfo } from "../sdk/devnetFile";
 import { Rollup__factory } from "../../typechain-types";
@@ -122,7 +122,7 @@ export class Context {
     }
     if (!isAddress(spec)) throw usage(`--token must be ETH, an L1 token address${t ? ` or ${t.symbol}` : ""}, not "${spec}"`);
     const l1 = await this.l1();
-    const erc20 = new (await import("ethers")).Contract(spec, ["function decimals() view returns (uint8)", "function symbol() view returns (string)"], l1);
+    const erc20 = new Contract(spec, ["function decimals() view returns (uint8)", "function symbol() view returns (string)"], l1);
     const [decimals, symbol] = await Promise.all([erc20.decimals(), erc20.symbol()]).catch(() => {
       throw new CliError(`${spec} is not an ERC-20 on the L1 (no decimals()/symbol())`);
     });
