@@ -51,14 +51,15 @@ export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBl
 }
 
 /**
- * The batches L1 holds now, in order: of every batch ever posted at an index, the one whose
- * commitments root the Rollup still records (earlier ones were reverted by fraud proofs).
+ * The batches L1 holds now, in order, from index `fromIndex`: of every batch ever posted at an
+ * index, the one whose commitments root the Rollup still records (earlier ones were reverted by
+ * fraud proofs). All of them must have been posted in L1 blocks [fromBlock, toBlock].
  */
-export async function readCurrentBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
+export async function readCurrentBatches(l1: L1Contracts, fromBlock: number, toBlock: number, fromIndex = 0): Promise<PostedBatch[]> {
   const posted = await readPostedBatches(l1, fromBlock, toBlock);
   const count = Number(await l1.rollup.batchCount());
   const out: PostedBatch[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = fromIndex; i < count; i++) {
     const root = (await l1.rollup.getBatch(i)).commitmentsRoot;
     const batch = posted.filter((b) => b.index === i && b.commitmentsRoot === root).pop();
     if (!batch) throw new Error(`batch ${i} on L1 was posted outside blocks ${fromBlock}..${toBlock}`);

@@ -235,9 +235,12 @@ export class SequencerNode implements L2Backend {
     if (head < this.config.startBlock) return;
     this.sequencer.learnQueueEntries(await this.l1.queueEntries(this.config.startBlock, head));
     this.sequencer.addTokenMetadata(await this.l1.tokenRegistrations(this.config.startBlock, head));
-    const batches = await readCurrentBatches(this.l1, this.config.startBlock, head);
+    // With a store, what L1 still holds up to the last stored batch need not be read again.
+    const from = await this.storedBatchesStanding();
+    const fromBlock = from > 0 ? this.chain.batches[from - 1].l1Block : this.config.startBlock;
+    let batches = await readCurrentBatches(this.l1, fromBlock, head, from);
     try {
-      this.lineUpWithL1(batches);
+      this.lineUpWithL1(batches, from);
     } catch (e) {
       if (this.chain.blocks.length <= 1) throw e;
       this.config.logger.warn({ err: (e as Error).message }, "the stored chain does not line up with L1; rebuilding from L1");
@@ -247,17 +250,34 @@ export class SequencerNode implements L2Backend {
         this.store.clear();
         this.startStoreAtGenesis();
       }
-      this.lineUpWithL1(batches);
+      if (from > 0) batches = await readCurrentBatches(this.l1, this.config.startBlock, head);
+      this.lineUpWithL1(batches, 0);
     }
     this.follower.skipTo(head + 1);
     this.sequencer.addQueueEntries([]);
     if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, replayed: this.startup.replayedBlocks }, "synced the chain from L1");
   }
 
-  /** Records, checks or adopts each of L1's batches against the chain held; throws where they disagree. */
-  private lineUpWithL1(batches: PostedBatch[]): void {
+  /**
+   * How many of the stored batch records L1 still holds as they are: all of them when L1 still
+   * has the last one's post-state root at its index (a revert or reorg of an earlier one would
+   * have taken it too), else none (the chain is then checked against L1 from the start).
+   */
+  private async storedBatchesStanding(): Promise<number> {
+    const last = this.chain.batches[this.chain.batches.length - 1];
+    if (!last || last.l1Block === 0) return 0;
+    if ((await this.l1.rollup.batchCount()) <= BigInt(last.index)) return 0;
+    const header = await this.l1.rollup.getBatch(last.index);
+    return header.postStateRoot === this.chain.block(last.lastBlock)!.stateRoot ? this.chain.batches.length : 0;
+  }
+
+  /**
+   * Records, checks or adopts each of L1's batches (`batches`, L1's current ones from index
+   * `from` on) against the chain held; throws where they disagree.
+   */
+  private lineUpWithL1(batches: PostedBatch[], from: number): void {
     // Records past what L1 holds were reverted or reorganised away while the node was down.
-    if (this.chain.batches.length > batches.length) this.chain.dropBatchesFrom(batches.length);
+    if (this.chain.batches.length > from + batches.length) this.chain.dropBatchesFrom(from + batches.length);
     for (const batch of batches) {
       const last = batch.firstBlock + batch.bodies.length - 1;
       if (this.chain.latest.number >= last) {
