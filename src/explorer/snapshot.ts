@@ -15,6 +15,8 @@ export interface ExplorerSnapshot {
   l1: { block: number; time: number };
   l2: { head: number; safe: number; finalized: number; stateRoot: string; queueConsumed: number };
   challengeWindow: number;
+  /** Registered tokens (for symbols and decimals), by id. */
+  tokens: Array<{ id: number; l1Token: string; l2Token: string; symbol: string; decimals: number }>;
   blocks: Array<{ number: number; hash: string; time: number; txs: Array<{ hash: string; from: string; to: string | null; value: string; kind: string }> }>;
   batches: Array<Omit<BatchRecord, "state"> & { state: BatchState }>;
   deposits: Array<{ index: number; kind: string; account: string; tokenId: number; amount: string; l1Sender: string; time: number; credited: boolean }>;
@@ -74,6 +76,7 @@ export class ExplorerData {
       l1: { block: l1Block, time: now },
       l2: { head: status.l2BlockNumber, safe: Number(safe?.number ?? 0), finalized: Number(finalized?.number ?? 0), stateRoot: status.stateRoot, queueConsumed: status.queueConsumed },
       challengeWindow: this.challengeWindow,
+      tokens: [...this.history.tokens.values()],
       blocks: await this.recentBlocks(status.l2BlockNumber),
       batches: this.history.batches.slice(-SHOWN).reverse().map((b) => ({ ...b })),
       deposits: this.history.queue

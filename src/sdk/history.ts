@@ -62,12 +62,22 @@ export interface PayoutRecord {
   l1Tx: string;
 }
 
+export interface TokenRecord {
+  id: number;
+  l1Token: string;
+  l2Token: string;
+  symbol: string;
+  decimals: number;
+}
+
 export class RollupHistory {
   /** Every batch submission in L1 order; a reverted one stays, marked. */
   readonly batches: BatchRecord[] = [];
   readonly challenges: ChallengeRecord[] = [];
   readonly queue: QueueRecord[] = [];
   readonly payouts = new Map<number, PayoutRecord>();
+  /** Registered tokens by id, as their registration on L1 described them. */
+  readonly tokens = new Map<number, TokenRecord>();
   private challengeWindow = 0;
   private nextBlock: number;
   private readonly rollupIface = Rollup__factory.createInterface();
@@ -162,6 +172,9 @@ export class RollupHistory {
           l1Tx: log.transactionHash,
           time: await this.time(log.blockNumber),
         });
+        break;
+      case "TokenRegistered":
+        this.tokens.set(Number(a.tokenId), { id: Number(a.tokenId), l1Token: String(a.l1Token).toLowerCase(), l2Token: String(a.l2Token).toLowerCase(), symbol: a.symbol || "?", decimals: Number(a.decimals) });
         break;
       case "WithdrawalFinalized":
         this.payouts.set(Number(a.id), { id: Number(a.id), l1Recipient: a.l1Recipient, l1Token: a.l1Token, amount: a.amount, batchIndex: Number(a.batchIndex), l1Tx: log.transactionHash });

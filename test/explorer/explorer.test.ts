@@ -71,6 +71,7 @@ describe("explorer: the devnet's page in headless Chromium", function () {
     expect(await page.textContent(`${row}`)).to.include("0.25 ETH");
     await page.waitForSelector(`[data-testid=tx]:has-text("withdrawal")`);
     expect(await page.locator("[data-testid=deposit][data-state=credited]").count()).to.be.greaterThan(3);
+    expect(await page.locator('[data-testid=deposit]:has-text("10000 CTT")').count(), "token deposits in the token's units").to.be.greaterThan(0);
 
     // Past the window: the same page, without a reload, shows it ready, then finalized.
     await hre.network.provider.send("evm_increaseTime", [devnet.info.params.challengeWindow + 1]);

@@ -36,6 +36,13 @@ function duration(s) {
   return hrs < 48 ? `${hrs}h ${Math.floor((s % 3600) / 60)}m` : `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
 }
 
+/** "1.5 CTT": an amount of ETH (no token) or of a registered token, by its L1 address or id. */
+function amount(wei, token) {
+  if (token === undefined || token === null || /^0x0{40}$/.test(String(token))) return `${units(wei)} ETH`;
+  const t = snapshot.tokens.find((x) => x.id === token || x.l1Token === String(token).toLowerCase());
+  return t ? `${units(wei, t.decimals)} ${t.symbol}` : `${units(wei)} (token ${short(String(token))})`;
+}
+
 /** L1 time now, extrapolated from the snapshot's. */
 const l1Now = () => (snapshot ? snapshot.l1.time + (Date.now() - fetchedAt) / 1000 : 0);
 
@@ -108,7 +115,7 @@ function render(s) {
         "tr",
         { "data-testid": "withdrawal", "data-id": w.id, "data-state": w.state },
         h("td", {}, String(w.id)),
-        h("td", {}, `${units(w.amount)} ${/^0x0{40}$/.test(w.l1Token) ? "ETH" : short(w.l1Token)}`),
+        h("td", {}, amount(w.amount, w.l1Token)),
         h("td", {}, mono(w.l1Recipient)),
         h("td", { class: "state" }, badge(w.state, w.state === "posted" ? w.challengeableUntil : null), w.state === "ready" ? " — can be finalized on L1" : ""),
         h("td", {}, mono(w.l2Tx)),
@@ -124,9 +131,9 @@ function render(s) {
         "tr",
         { "data-testid": "deposit", "data-index": d.index, "data-state": d.credited ? "credited" : "pending" },
         h("td", {}, String(d.index)),
-        h("td", {}, d.kind + (d.tokenId && d.kind !== "eth-deposit" ? ` (token ${d.tokenId})` : "")),
+        h("td", {}, d.kind),
         h("td", {}, mono(d.account)),
-        h("td", {}, d.kind === "token-registration" ? "—" : units(d.amount)),
+        h("td", {}, d.kind === "token-registration" ? "—" : amount(d.amount, d.kind.includes("token") ? d.tokenId : null)),
         h("td", {}, badge(d.credited ? "credited" : "pending")),
       ),
     ),
