@@ -3,7 +3,7 @@
  * sequencer — rebuilds the L2 state, replays every commitment with src/core, and when one is
  * wrong builds the witnesses and proves it with Rollup.proveFraud well inside the window.
  */
-import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
+import { L1Contracts, inSlices, type L1NodeConfig } from "./l1Contracts";
 import type { Logger } from "./logger";
 import { L2State, type Checkpoint } from "../core/state";
 import type { QueueEntry } from "../core/execute";
@@ -174,8 +174,8 @@ export class Challenger {
   private async events(from: number, to: number): Promise<L1Event[]> {
     const r = this.l1.rollup;
     const [batches, frauds] = await Promise.all([
-      r.queryFilter(r.filters.BatchSubmitted(), from, to),
-      r.queryFilter(r.filters.FraudProven(), from, to),
+      inSlices(from, to, (a, b) => r.queryFilter(r.filters.BatchSubmitted(), a, b)),
+      inSlices(from, to, (a, b) => r.queryFilter(r.filters.FraudProven(), a, b)),
     ]);
     const out: L1Event[] = [
       ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.index), txHash: e.transactionHash, queueCount: e.args.queueCount, postStateRoot: e.args.postStateRoot, commitmentsRoot: e.args.commitmentsRoot })),

@@ -2,7 +2,7 @@
  * Reads posted batches back from L1: the BatchSubmitted events and the commitments bytes from
  * each submission's calldata. This is all a replica or the challenger needs besides the queue.
  */
-import type { L1Contracts } from "./l1Contracts";
+import { inSlices, type L1Contracts } from "./l1Contracts";
 import { splitBatch } from "../core/commitment";
 
 export interface PostedBatch {
@@ -31,7 +31,7 @@ export async function readBatchBodies(l1: L1Contracts, txHash: string): Promise<
 
 /** Batches submitted in L1 blocks [from, to], decoded from their transactions' calldata. */
 export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
-  const events = await l1.rollup.queryFilter(l1.rollup.filters.BatchSubmitted(), fromBlock, toBlock);
+  const events = await inSlices(fromBlock, toBlock, (from, to) => l1.rollup.queryFilter(l1.rollup.filters.BatchSubmitted(), from, to));
   const out: PostedBatch[] = [];
   for (const e of events) {
     const bodies = await readBatchBodies(l1, e.transactionHash);

@@ -66,7 +66,7 @@ export class L1Contracts {
 
   /** Queue entries added in L1 blocks [from, to]. */
   async queueEntries(fromBlock: number, toBlock: number): Promise<L1QueueEntry[]> {
-    const events = await this.bridge.queryFilter(this.bridge.filters.QueueEntryAdded(), fromBlock, toBlock);
+    const events = await inSlices(fromBlock, toBlock, (from, to) => this.bridge.queryFilter(this.bridge.filters.QueueEntryAdded(), from, to));
     return events.map((e) => ({
       index: e.args.index,
       kind: Number(e.args.kind) as QueueKind,
@@ -81,7 +81,7 @@ export class L1Contracts {
 
   /** Token registrations in L1 blocks [from, to], with the metadata the L2 views serve. */
   async tokenRegistrations(fromBlock: number, toBlock: number): Promise<TokenMetadata[]> {
-    const events = await this.bridge.queryFilter(this.bridge.filters.TokenRegistered(), fromBlock, toBlock);
+    const events = await inSlices(fromBlock, toBlock, (from, to) => this.bridge.queryFilter(this.bridge.filters.TokenRegistered(), from, to));
     return events.map((e) => ({
       tokenId: Number(e.args.tokenId),
       l1Token: e.args.l1Token.toLowerCase(),
@@ -101,4 +101,14 @@ export class L1Contracts {
     ]);
     return { queueLength, batchCount, finalBatchCount, revertedBatchCount };
   }
+}
+
+/** L1 blocks one log query covers: public L1 nodes cap the range of eth_getLogs. */
+export const MAX_LOG_RANGE = 5_000;
+
+/** Runs a log query over [fromBlock, toBlock] in slices of {@link MAX_LOG_RANGE} blocks, in order. */
+export async function inSlices<T>(fromBlock: number, toBlock: number, query: (from: number, to: number) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let from = fromBlock; from <= toBlock; from += MAX_LOG_RANGE) out.push(...(await query(from, Math.min(toBlock, from + MAX_LOG_RANGE - 1))));
+  return out;
 }

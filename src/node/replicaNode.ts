@@ -9,7 +9,7 @@ import type { Provider } from "ethers";
 import { commitmentLeaf } from "../core/hashing";
 import type { SealedBlock } from "../core/blockBuilder";
 import type { L2Block } from "./chainStore";
-import { L1Contracts, type RollupCounts } from "./l1Contracts";
+import { L1Contracts, inSlices, type RollupCounts } from "./l1Contracts";
 import { readCurrentBatches, readPostedBatches, type PostedBatch } from "./l1BatchReader";
 import { Sequencer } from "./sequencer";
 import { BatchReplayer } from "./batchReplayer";
@@ -125,7 +125,7 @@ export class ReplicaNode implements L2Backend {
   private async syncOnce(): Promise<void> {
     const head = (await this.config.l1Provider.getBlockNumber()) - this.config.confirmations;
     if (head >= this.nextBlock) {
-      const proofs = await this.l1.rollup.queryFilter(this.l1.rollup.filters.FraudProven(), this.nextBlock, head);
+      const proofs = await inSlices(this.nextBlock, head, (from, to) => this.l1.rollup.queryFilter(this.l1.rollup.filters.FraudProven(), from, to));
       if (this.nextBlock === this.config.startBlock || proofs.length > 0) {
         await this.rebuild(head);
       } else {

@@ -7,7 +7,7 @@ import type { Log, Provider } from "ethers";
 import { Bridge__factory, Rollup__factory } from "../../typechain-types";
 import type { CairnAddresses } from "./client";
 
-/** L1 blocks one log query covers. */
+/** L1 blocks one log query covers (public L1 nodes cap eth_getLogs ranges). */
 const MAX_LOG_RANGE = 5_000;
 
 export type BatchState = "challengeable" | "final" | "reverted";
