@@ -171,5 +171,6 @@ export function parseAmount(text: string, token: TokenRef): bigint {
 /** The first line of an ethers or node error, without its appended request dump. */
 export function shortMessage(e: unknown): string {
   const err = e as { shortMessage?: string; message?: string; code?: string };
-  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0].split(" (")[0];
+  // ethers appends " (key=value, …, version=6.x)" to its messages; other parentheses stay.
+  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0].replace(/ \((?:[a-zA-Z]+=[^)]*)\)$/, "");
 }
