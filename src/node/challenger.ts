@@ -97,7 +97,7 @@ export class Challenger {
    * Loads what the store holds (once): the state after the last batch checked, and where on L1
    * that was. The first poll does it; call it first to have a bad data directory fail at once.
    */
-  async open(): Promise<void> {
+  async openStore(): Promise<void> {
     if (this.opened) return;
     if (!this.options.dataDir) {
       this.opened = true;
@@ -152,7 +152,7 @@ export class Challenger {
   }
 
   private async pollOnce(): Promise<void> {
-    if (!this.opened) await this.open();
+    if (!this.opened) await this.openStore();
     const head = (await this.options.l1Provider.getBlockNumber()) - this.options.confirmations;
     if (head >= this.nextBlock) {
       const from = this.nextBlock;

@@ -43,8 +43,13 @@ export class FallbackProposer {
     return this.running;
   }
 
+  /** Opens the store of the challenger it follows L1 with (see {@link Challenger.openStore}). */
+  openStore(): Promise<void> {
+    return this.challenger.openStore();
+  }
+
   /** Whether L1 lets a proposer other than the sequencer post now. */
-  async open(): Promise<boolean> {
+  async sequencerSilent(): Promise<boolean> {
     const rollup = this.challenger.l1.rollup;
     const [last, timeout, block] = await Promise.all([rollup.lastBatchTimestamp(), rollup.sequencerTimeout(), this.options.l1Provider.getBlock("latest")]);
     return BigInt(block!.timestamp) >= last + timeout;
@@ -55,7 +60,7 @@ export class FallbackProposer {
     await c.poll();
     const l1 = c.l1;
     const queued = await l1.bridge.queueLength();
-    if (queued <= c.state.queueIndex || !(await this.open())) return;
+    if (queued <= c.state.queueIndex || !(await this.sequencerSilent())) return;
     if (c.batchCount !== Number(await l1.rollup.batchCount())) return; // not caught up yet
     if (this.options.autoBond) await this.ensureBond();
 

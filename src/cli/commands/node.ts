@@ -117,7 +117,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
       node = sequencer;
     } else {
       const n = role === "fallback" ? new FallbackProposer({ ...common, autoBond: true }) : new Challenger(common);
-      await n.open();
+      await n.openStore();
       n.start();
       node = n;
     }
