@@ -84,14 +84,7 @@ export class ReplicaNode implements L2Backend {
     this.blockListeners.push(listener);
   }
   status(): RollupStatus {
-    return {
-      l2BlockNumber: this.chain.latest.number,
-      stateRoot: this.chain.latest.stateRoot,
-      batches: { posted: Number(this.counts.batchCount), final: Number(this.counts.finalBatchCount), reverted: Number(this.counts.revertedBatchCount) },
-      pendingDeposits: Math.max(0, Number(this.counts.queueLength - this.state.queueIndex)),
-      queueConsumed: Number(this.state.queueIndex),
-      l1: { ...this.config.addresses, chainId: this.l1ChainId },
-    };
+    return this.sequencer.status(this.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
   }
 
   // --- lifecycle ------------------------------------------------------------------------

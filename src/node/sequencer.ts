@@ -12,7 +12,8 @@ import { L2State } from "../core/state";
 import type { QueueEntry, TxResult } from "../core/execute";
 import { ChainStore, type BatchRecord, type L2Block } from "./chainStore";
 import type { Logger } from "./logger";
-import type { TokenMetadata } from "./l1Contracts";
+import type { RollupCounts, TokenMetadata } from "./l1Contracts";
+import type { RollupStatus } from "../rpc/methods";
 import { InvalidOperationError } from "../core/errors";
 
 export interface SequencerOptions {
@@ -163,6 +164,18 @@ export class Sequencer {
     this.options.logger.debug({ block: block.number, txs: block.transactions.length, ops: sealed.commitment.ops.length }, "sealed block");
     for (const l of this.listeners) l(block);
     return block;
+  }
+
+  /** `rollup_status` from this chain and the L1 counters a node has read. */
+  status(counts: RollupCounts, l1: RollupStatus["l1"]): RollupStatus {
+    return {
+      l2BlockNumber: this.chain.latest.number,
+      stateRoot: this.chain.latest.stateRoot,
+      batches: { posted: Number(counts.batchCount), final: Number(counts.finalBatchCount), reverted: Number(counts.revertedBatchCount) },
+      pendingDeposits: Math.max(0, Number(counts.queueLength - this.state.queueIndex)),
+      queueConsumed: Number(this.state.queueIndex),
+      l1,
+    };
   }
 
   /** Nonce of `address` at "latest" (sealed blocks) or "pending" (including the open block). */

@@ -118,15 +118,7 @@ export class SequencerNode implements L2Backend {
     return hash;
   }
   status(): RollupStatus {
-    const counts = this.follower.counts;
-    return {
-      l2BlockNumber: this.chain.latest.number,
-      stateRoot: this.chain.latest.stateRoot,
-      batches: { posted: Number(counts.batchCount), final: Number(counts.finalBatchCount), reverted: Number(counts.revertedBatchCount) },
-      pendingDeposits: Math.max(0, Number(counts.queueLength - this.state.queueIndex)),
-      queueConsumed: Number(this.state.queueIndex),
-      l1: { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId },
-    };
+    return this.sequencer.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
   }
 
   // --- lifecycle -----------------------------------------------------------------------
