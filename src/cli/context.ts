@@ -7,7 +7,7 @@ import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isAddress, pa
 import { CairnClient, type CairnAddresses } from "../sdk/client";
 import { readDevnetInfo, type DevnetInfo } from "../sdk/devnetFile";
 import { Rollup__factory } from "../../typechain-types";
-import { usage, CliError } from "./errors";
+import { usage, CliError, EXIT } from "./errors";
 import type { CliIO } from "./output";
 
 export interface GlobalOptions {
@@ -31,6 +31,9 @@ const KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 
 export class Context {
   private readonly providers: JsonRpcProvider[] = [];
+  /** One probed provider per layer, and the contracts, for the whole command. */
+  private readonly connections = new Map<"L1" | "L2", Promise<JsonRpcProvider>>();
+  private resolvedAddresses: Promise<CairnAddresses> | null = null;
   readonly devnet: DevnetInfo | null;
 
   constructor(
@@ -52,16 +55,21 @@ export class Context {
     return url;
   }
 
-  async l1(): Promise<JsonRpcProvider> {
-    return this.connect("L1", this.l1Url);
+  l1(): Promise<JsonRpcProvider> {
+    return this.connection("L1", this.l1Url);
   }
 
-  async l2(): Promise<JsonRpcProvider> {
-    return this.connect("L2", this.l2Url);
+  l2(): Promise<JsonRpcProvider> {
+    return this.connection("L2", this.l2Url);
   }
 
   /** The contracts: --rollup (its bridge read from it), else the devnet's, else what the L2 node reports. */
-  async addresses(): Promise<CairnAddresses> {
+  addresses(): Promise<CairnAddresses> {
+    this.resolvedAddresses ??= this.resolveAddresses();
+    return this.resolvedAddresses;
+  }
+
+  private async resolveAddresses(): Promise<CairnAddresses> {
     const rollup = this.opts.rollup ?? this.io.env.CAIRN_ROLLUP;
     if (rollup) {
       if (!isAddress(rollup)) throw usage(`--rollup must be a 0x address, not "${rollup}"`);
@@ -133,9 +141,15 @@ export class Context {
     for (const p of this.providers) p.destroy();
   }
 
+  private connection(layer: "L1" | "L2", url: string): Promise<JsonRpcProvider> {
+    let c = this.connections.get(layer);
+    if (!c) this.connections.set(layer, (c = this.connect(layer, url)));
+    return c;
+  }
+
   private async connect(layer: "L1" | "L2", url: string): Promise<JsonRpcProvider> {
     const chainId = await probeChainId(url).catch((e: unknown) => {
-      throw new CliError(`cannot reach the ${layer} node at ${url}: ${shortMessage(e)}${this.devnet ? " (is the devnet still running?)" : ""}`, 2);
+      throw new CliError(`cannot reach the ${layer} node at ${url}: ${shortMessage(e)}${this.devnet ? " (is the devnet still running?)" : ""}`, EXIT.usage);
     });
     const provider = new JsonRpcProvider(url, undefined, { staticNetwork: Network.from(chainId), cacheTimeout: -1 });
     this.providers.push(provider);
