@@ -6,9 +6,7 @@
 import type { Log, Provider } from "ethers";
 import { Bridge__factory, Rollup__factory } from "../../typechain-types";
 import type { CairnAddresses } from "./client";
-
-/** L1 blocks one log query covers (public L1 nodes cap eth_getLogs ranges). */
-const MAX_LOG_RANGE = 5_000;
+import { inSlices } from "../node/l1Contracts";
 
 export type BatchState = "challengeable" | "final" | "reverted";
 
@@ -99,14 +97,12 @@ export class RollupHistory {
   async update(): Promise<number> {
     if (this.challengeWindow === 0) this.challengeWindow = Number(await Rollup__factory.connect(this.addresses.rollup, this.l1).challengeWindow());
     const head = await this.l1.getBlockNumber();
-    // Public L1 nodes cap the block range of one eth_getLogs: read in slices.
-    while (this.nextBlock <= head) {
-      const to = Math.min(head, this.nextBlock + MAX_LOG_RANGE - 1);
-      const logs = await this.l1.getLogs({ address: [this.addresses.rollup, this.addresses.bridge], fromBlock: this.nextBlock, toBlock: to });
-      logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
-      for (const log of logs) await this.apply(log);
-      this.nextBlock = to + 1;
-    }
+    if (head < this.nextBlock) return head;
+    const address = [this.addresses.rollup, this.addresses.bridge];
+    const logs = await inSlices(this.nextBlock, head, (fromBlock, toBlock) => this.l1.getLogs({ address, fromBlock, toBlock }));
+    logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+    for (const log of logs) await this.apply(log);
+    this.nextBlock = head + 1;
     return head;
   }
 
