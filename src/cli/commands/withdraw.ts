@@ -8,7 +8,7 @@ import { CliError, EXIT, usage } from "../errors";
 import type { CliIO, Output } from "../output";
 import { formatDuration } from "../output";
 import type { CairnClient, WithdrawalStatus } from "../../sdk/client";
-import { waitUntilReady } from "../withdrawalWait";
+import { waitUntilPosted, waitUntilReady } from "../withdrawalWait";
 import { l1Now } from "../../sdk/history";
 import type { Provider } from "ethers";
 
@@ -85,9 +85,7 @@ export function withdrawCommand(program: Command, io: CliIO): void {
 /** Moves withdrawal `id` on to `until`; finalizing pays it out. */
 async function advance(cairn: CairnClient, l1: Provider, out: Output, id: bigint, until: Stage): Promise<{ status: WithdrawalStatus; l1Tx: string | null }> {
   let status = await cairn.getWithdrawalStatus(id);
-  if (until === "posted" && status.state === "on-l2") {
-    status = await out.spin(`waiting for withdrawal ${id} to be posted on L1`, () => cairn.waitForWithdrawal(id, "posted"), (s) => `in batch ${s.batchIndex} on L1`);
-  }
+  if (until === "posted" && status.state === "on-l2") status = await waitUntilPosted(cairn, out, id);
   if (until === "ready" || until === "finalized") status = await waitUntilReady(cairn, l1, out, id, 500);
   if (until !== "finalized" || status.state === "finalized") return { status, l1Tx: null };
   const receipt = await out.spin(`finalizing withdrawal ${id} on L1`, () => cairn.finalizeWithdrawal(id), (r) => `paid out on L1 (${r.hash})`);
