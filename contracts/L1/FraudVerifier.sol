@@ -670,8 +670,10 @@ contract FraudVerifier is IFraudVerifier {
         Cursor memory c;
         h.postStateRoot = bytes32(_uintN(b, c, 32));
         uint256 flags = _uintN(b, c, 1);
-        if (flags > 1) return (false, h, ops);
-        h.hasWithdrawals = flags == 1;
+        // Bit 0: a withdrawal root follows; bits 1-5: the width of every account index.
+        uint256 indexBits = flags >> 1;
+        if (indexBits > ACCOUNT_DEPTH) return (false, h, ops);
+        h.hasWithdrawals = flags & 1 == 1;
         if (h.hasWithdrawals) h.withdrawalRoot = bytes32(_uintN(b, c, 32));
         _uintN(b, c, 5); // timestamp: informational on L1
         h.baseFee = _amount(b, c);
@@ -694,37 +696,82 @@ contract FraudVerifier is IFraudVerifier {
             }
             f.gasLimit = _amount(b, c);
         }
+        uint256 feeBits = _bitLength(feeCount > 0 ? feeCount - 1 : 0);
         uint256 opCount = _uintN(b, c, 1);
         if (c.bad || opCount > MAX_OPS) return (false, h, ops);
         ops = new Op[](opCount);
         for (uint256 i = 0; i < opCount; i++) {
-            if (!_decodeOp(b, c, ops[i])) return (false, h, ops);
+            if (!_decodeOp(b, c, ops[i], indexBits, feeBits)) return (false, h, ops);
         }
         return (!c.bad && c.at == b.length, h, ops);
     }
 
-    function _decodeOp(bytes calldata b, Cursor memory c, Op memory op) private pure returns (bool) {
-        uint256 start = c.at;
-        uint256 head = _uintN(b, c, 1);
-        op.kind = uint8(head >> 5);
-        op.x = uint8(head & 31);
+    /// @dev An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then the
+    ///      byte fields. `size` is what its gas charges: its standalone byte-aligned form.
+    function _decodeOp(bytes calldata b, Cursor memory c, Op memory op, uint256 indexBits, uint256 feeBits) private pure returns (bool) {
+        uint256 at = c.at;
+        if (c.bad || at >= b.length) return false;
+        uint256 head;
+        assembly ("memory-safe") {
+            head := calldataload(add(b.offset, at))
+        }
+        op.kind = uint8(head >> 253);
+        uint256 used = 3;
         if (op.kind == OP_QUEUE) {
-            if (op.x == 2) op.to = _varint(b, c);
-            else if (op.x > 2) return false;
-            return !c.bad;
+            op.x = uint8(_field(head, used, 2));
+            used += 2;
+            if (op.x == 2) {
+                op.to = _field(head, used, indexBits);
+                used += indexBits;
+            } else if (op.x > 2) {
+                return false;
+            }
+            return _endHead(b, c, head, used);
         }
         if (op.kind > OP_WITHDRAW_TOKEN) return false;
-        op.from = _varint(b, c);
-        if (op.kind == OP_TOKEN || op.kind == OP_TOKEN_NEW || op.kind == OP_WITHDRAW_TOKEN) op.tokenId = uint8(_uintN(b, c, 1));
-        if (op.kind == OP_ETH || op.kind == OP_TOKEN) op.to = _varint(b, c);
+        op.x = uint8(_field(head, used, feeBits));
+        used += feeBits;
+        op.from = _field(head, used, indexBits);
+        used += indexBits;
+        bool hasToken = op.kind == OP_TOKEN || op.kind == OP_TOKEN_NEW || op.kind == OP_WITHDRAW_TOKEN;
+        if (hasToken) {
+            op.tokenId = uint8(_field(head, used, 8));
+            used += 8;
+        }
+        bool byIndex = op.kind == OP_ETH || op.kind == OP_TOKEN;
+        if (byIndex) {
+            op.to = _field(head, used, indexBits);
+            used += indexBits;
+        }
+        uint256 amountHead = _field(head, used, 8);
+        if (!_endHead(b, c, head, used + 8)) return false;
+        uint256 recipientSize = 20;
+        if (byIndex) recipientSize = _varintSize(op.to);
         else op.addr = address(uint160(_uintN(b, c, 20)));
-        op.amount = _amount(b, c);
+        uint256 amountSize;
+        (op.amount, amountSize) = _amountRest(b, c, amountHead);
         op.r = bytes32(_uintN(b, c, 32));
         uint256 vs = _uintN(b, c, 32);
         op.yParity = uint8(vs >> 255);
         op.s = bytes32(vs & ((1 << 255) - 1));
-        op.size = c.at - start;
+        op.size = 1 + _varintSize(op.from) + (hasToken ? 1 : 0) + recipientSize + amountSize + 64;
         return !c.bad;
+    }
+
+    /// @dev `n` bits of `head` after the first `used` (a shift by 256 gives 0, so n may be 0).
+    function _field(uint256 head, uint256 used, uint256 n) private pure returns (uint256) {
+        return (head << used) >> (256 - n);
+    }
+
+    /// @dev Moves past a head of `used` bits: whole bytes inside the body, zero padding.
+    function _endHead(bytes calldata b, Cursor memory c, uint256 head, uint256 used) private pure returns (bool) {
+        uint256 length = (used + 7) / 8;
+        if (c.at + length > b.length || _field(head, used, length * 8 - used) != 0) {
+            c.bad = true;
+            return false;
+        }
+        c.at += length;
+        return true;
     }
 
     /// @dev Big-endian unsigned integer of `n` bytes (n ≤ 32); marks the cursor bad past the end.
@@ -740,7 +787,7 @@ contract FraudVerifier is IFraudVerifier {
         c.at = at + n;
     }
 
-    /// @dev An account index: unsigned LEB128, at most 4 bytes (src/core/bytes.ts).
+    /// @dev The fee recipient's index: unsigned LEB128, at most 4 bytes (src/core/bytes.ts).
     function _varint(bytes calldata b, Cursor memory c) private pure returns (uint256 v) {
         for (uint256 i = 0; i < 4; i++) {
             uint256 x = _uintN(b, c, 1);
@@ -752,23 +799,37 @@ contract FraudVerifier is IFraudVerifier {
         return 0;
     }
 
+    function _varintSize(uint256 v) private pure returns (uint256 n) {
+        for (n = 1; v >= 0x80; n++) v >>= 7;
+    }
+
+    function _bitLength(uint256 v) private pure returns (uint256 n) {
+        for (; v >> n != 0; n++) {}
+    }
+
     /// @dev The amount codec of src/core/amount.ts.
-    function _amount(bytes calldata b, Cursor memory c) private pure returns (uint256) {
-        uint256 head = _uintN(b, c, 1);
+    function _amount(bytes calldata b, Cursor memory c) private pure returns (uint256 value) {
+        (value,) = _amountRest(b, c, _uintN(b, c, 1));
+    }
+
+    /// @dev What follows an amount's head byte; `size` counts the head byte too.
+    function _amountRest(bytes calldata b, Cursor memory c, uint256 head) private pure returns (uint256, uint256 size) {
         uint256 len = head >> 5;
         uint256 exp = head & 31;
+        size = 1 + len;
         if (len == 7) {
             len = _uintN(b, c, 1);
             if (len < 1 || len > 32) c.bad = true;
+            size = 2 + len;
         }
-        if (c.bad) return 0;
+        if (c.bad) return (0, 0);
         uint256 mantissa = _uintN(b, c, len);
         uint256 scale = 10 ** exp;
         if (mantissa > type(uint256).max / scale) {
             c.bad = true;
-            return 0;
+            return (0, 0);
         }
-        return mantissa * scale;
+        return (mantissa * scale, size);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ import {MerkleLib} from "./MerkleLib.sol";
 library BatchCodec {
     /// @notice More commitments than a batch may carry.
     uint256 internal constant MAX_COMMITMENTS = 4096;
-    /// @notice Commitment flag: a 32-byte withdrawal root follows the flags byte.
+    /// @notice Commitment flag: a 32-byte withdrawal root follows the flags byte. The bits above
+    ///         it hold the width of the account indices in the operations (at most the tree depth).
     uint8 internal constant FLAG_WITHDRAWALS = 0x01;
+    uint8 private constant MAX_INDEX_BITS = 24;
     uint256 private constant MIN_BODY = 33;
 
     /// @notice The batch carries no commitment.
@@ -25,7 +27,8 @@ library BatchCodec {
     error BatchTruncated(uint256 offset);
     /// @notice The commitment at byte `offset` has a body of `length` bytes, too short for its header.
     error CommitmentTooShort(uint256 offset, uint256 length);
-    /// @notice The commitment at byte `offset` sets flag bits Cairn does not define.
+    /// @notice The commitment at byte `offset` has a flags byte Cairn does not define (an index
+    ///         width above 24 bits).
     error CommitmentBadFlags(uint256 offset, uint8 flags);
     /// @notice The commitment at byte `offset` declares withdrawals with a zero root.
     error CommitmentZeroWithdrawalRoot(uint256 offset);
@@ -50,7 +53,7 @@ library BatchCodec {
             uint256 length = uint16(bytes2(data[offset:offset + 2]));
             bytes calldata body = data[offset + 2:offset + 2 + length];
             uint8 flags = uint8(body[32]);
-            if (flags & ~FLAG_WITHDRAWALS != 0) revert CommitmentBadFlags(offset, flags);
+            if (flags >> 1 > MAX_INDEX_BITS) revert CommitmentBadFlags(offset, flags);
             if (flags & FLAG_WITHDRAWALS != 0) {
                 if (length < MIN_BODY + 32) revert CommitmentTooShort(offset, length);
                 bytes32 wRoot = bytes32(body[33:65]);

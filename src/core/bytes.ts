@@ -87,6 +87,65 @@ export class ByteWriter {
   }
 }
 
+/**
+ * Big-endian bit fields, most significant bit first, zero-padded to whole bytes: an operation's
+ * head (ops.ts), where account indices take exactly the commitment's index width.
+ */
+export class BitWriter {
+  private readonly out: number[] = [];
+  private acc = 0;
+  private used = 0;
+
+  /** Appends `v` in `width` bits (width ≤ 30); throws if it does not fit. */
+  bits(v: number, width: number): this {
+    if (!Number.isInteger(v) || v < 0 || v >= 2 ** width) throw new RangeError(`${v} does not fit in ${width} bits`);
+    for (let i = width - 1; i >= 0; i--) {
+      this.acc = (this.acc << 1) | ((v >>> i) & 1);
+      if (++this.used === 8) {
+        this.out.push(this.acc);
+        this.acc = 0;
+        this.used = 0;
+      }
+    }
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.from(this.used === 0 ? this.out : [...this.out, this.acc << (8 - this.used)]);
+  }
+}
+
+/** Reads a {@link BitWriter} head at a ByteReader's offset; `end()` moves the reader past it. */
+export class BitReader {
+  private bit = 0;
+  constructor(private readonly r: ByteReader) {}
+
+  bits(width: number, what: string): number {
+    const { bytes, offset } = this.r;
+    let v = 0;
+    for (let i = 0; i < width; i++, this.bit++) {
+      const at = offset + (this.bit >> 3);
+      if (at >= bytes.length) throw new DecodeError(`truncated ${what}`, at);
+      v = v * 2 + ((bytes[at] >> (7 - (this.bit & 7))) & 1);
+    }
+    return v;
+  }
+
+  /** Ends the head: its padding bits must be zero, so that every head has one encoding. */
+  end(what: string): void {
+    const pad = (8 - (this.bit & 7)) & 7;
+    if (pad && this.bits(pad, what) !== 0) throw new DecodeError(`non-zero padding in ${what}`, this.r.offset);
+    this.r.offset += this.bit >> 3;
+  }
+}
+
+/** Bits needed to write `v` (0 for 0). */
+export function bitLength(v: number): number {
+  let n = 0;
+  while (v >= 2 ** n) n++;
+  return n;
+}
+
 /** Size of `v` as a varint. */
 export function varintSize(v: number): number {
   let n = 1;

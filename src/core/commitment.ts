@@ -4,13 +4,17 @@
  *   postStateRoot 32 | flags 1 | withdrawalRoot 32 (if flags & 1) | timestamp 5 | baseFee amount
  *   | feeRecipient varint | feeCount 1 | fee entries | opCount 1 | operations
  *
+ * flags: bit 0 says a withdrawal root follows; bits 1–5 are the index width, the bits every
+ * account index in the operations' heads takes (the fewest that hold the largest one written).
+ * Fee indices take the fewest bits that hold feeCount − 1.
+ *
  * A batch is `[u16 length][body]` repeated (contracts/libraries/BatchCodec.sol reads the envelope).
  */
-import { ByteReader, ByteWriter } from "./bytes";
+import { bitLength, ByteReader, ByteWriter } from "./bytes";
 import { readAmount, writeAmount } from "./amount";
-import { FLAG_WITHDRAWALS, MAX_COMMITMENTS_PER_BATCH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT } from "./constants";
+import { ACCOUNT_TREE_DEPTH, FLAG_WITHDRAWALS, MAX_COMMITMENTS_PER_BATCH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT } from "./constants";
 import { DecodeError } from "./errors";
-import { readFeeEntry, readOp, writeFeeEntry, writeOp, type Op } from "./ops";
+import { opIndices, readFeeEntry, readOp, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
 import type { FeeEntry } from "./txSigning";
 
 export interface Commitment {
@@ -26,9 +30,10 @@ export interface Commitment {
 }
 
 export function encodeCommitment(c: Commitment): Buffer {
+  const layout: OpLayout = { indexBits: indexWidth(c.ops), feeBits: feeWidth(c.fees.length) };
   const w = new ByteWriter();
   w.bytes(c.postStateRoot);
-  w.u8(c.withdrawalRoot ? FLAG_WITHDRAWALS : 0);
+  w.u8((layout.indexBits << 1) | (c.withdrawalRoot ? FLAG_WITHDRAWALS : 0));
   if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
   w.uint(c.timestamp, 5);
   writeAmount(w, c.baseFee);
@@ -36,7 +41,7 @@ export function encodeCommitment(c: Commitment): Buffer {
   w.u8(c.fees.length);
   for (const f of c.fees) writeFeeEntry(w, f);
   w.u8(c.ops.length);
-  for (const op of c.ops) writeOp(w, op);
+  for (const op of c.ops) writeOp(w, op, layout);
   return w.toBuffer();
 }
 
@@ -45,7 +50,8 @@ export function decodeCommitment(body: Buffer): Commitment {
   const r = new ByteReader(body);
   const postStateRoot = Buffer.from(r.take(32, "post-state root"));
   const flags = r.u8("flags");
-  if (flags & ~FLAG_WITHDRAWALS) r.fail(`undefined flags ${flags}`);
+  const indexBits = flags >> 1;
+  if (indexBits > ACCOUNT_TREE_DEPTH) r.fail(`flags ${flags}: index width ${indexBits} bits`);
   const withdrawalRoot = flags & FLAG_WITHDRAWALS ? Buffer.from(r.take(32, "withdrawal root")) : null;
   const timestamp = r.uint(5, "timestamp");
   const baseFee = readAmount(r, "base fee");
@@ -56,10 +62,23 @@ export function decodeCommitment(body: Buffer): Commitment {
   for (let i = 0; i < feeCount; i++) fees.push(readFeeEntry(r));
   const opCount = r.u8("operation count");
   if (opCount > MAX_OPS_PER_COMMITMENT) r.fail(`${opCount} operations`);
+  const layout: OpLayout = { indexBits, feeBits: feeWidth(feeCount) };
   const ops: Op[] = [];
-  for (let i = 0; i < opCount; i++) ops.push(readOp(r));
+  for (let i = 0; i < opCount; i++) ops.push(readOp(r, layout));
   if (r.remaining !== 0) r.fail(`${r.remaining} trailing bytes`);
   return { postStateRoot, withdrawalRoot, timestamp, baseFee, feeRecipient, fees, ops };
+}
+
+/** Bits of the largest account index the operations write. */
+function indexWidth(ops: Op[]): number {
+  let max = 0;
+  for (const op of ops) for (const i of opIndices(op)) max = Math.max(max, i);
+  return bitLength(max);
+}
+
+/** Bits of a fee index among `count` entries (none for one entry or none). */
+export function feeWidth(count: number): number {
+  return bitLength(Math.max(count - 1, 0));
 }
 
 /** Joins commitment bodies into a batch's `commitments` argument. */

@@ -8,7 +8,7 @@ import { GAS, OpKind, QueueKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, TOPIC_TRA
 import { InvalidOperationError } from "./errors";
 import { MAX_UINT256, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
-import { opSize, type Op, type QueueOp, type SignedOp } from "./ops";
+import { chargedSize, type Op, type QueueOp, type SignedOp } from "./ops";
 import type { L2State } from "./state";
 import { encodeTxFields, rawTransactionOfFields, recoverSigner, signingHash, signingHashOfFields, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
@@ -138,7 +138,7 @@ export function executionGas(kind: SignedOp["kind"]): bigint {
 
 /** gasUsed of a signed operation: execution plus the L1 data it occupies. */
 export function gasUsedOf(op: SignedOp): bigint {
-  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(op.size ?? opSize(op));
+  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(op.size ?? chargedSize(op));
 }
 
 /** The most a fee entry lets a transaction pay per gas. */

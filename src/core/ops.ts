@@ -1,11 +1,12 @@
 /**
- * Packed operations: the body of a commitment, field-packed so that every byte posted to L1
- * pays for itself. An operation's first byte is `kind << 5 | feeIndex`; what follows depends on
- * the kind (see docs/architecture.md for the table). Account indices are varints: accounts
- * that appeared early — typically the busiest — take one byte.
+ * Packed operations: the body of a commitment, field-packed so that every bit posted to L1 pays
+ * for itself. An operation starts with a bit head — kind, fee index, account indices, token id
+ * and the amount's head byte, each in exactly the bits the commitment says it needs — padded to
+ * a whole byte; its byte fields follow (address, amount mantissa, signature). See
+ * docs/architecture.md for the table.
  */
-import { ByteReader, ByteWriter, addressBytes, bytesToAddress } from "./bytes";
-import { readAmount, writeAmount } from "./amount";
+import { BitReader, BitWriter, ByteReader, ByteWriter, addressBytes, bytesToAddress, varintSize } from "./bytes";
+import { amountParts, amountSize, readAmount, readAmountRest, writeAmount } from "./amount";
 import { MAX_FEE_ENTRIES, OpKind } from "./constants";
 import { compactSignature, expandSignature, type FeeEntry, type TxSignature } from "./txSigning";
 
@@ -21,7 +22,7 @@ export type QueueOp =
 const QUEUE_CREDIT = { none: 0, new: 1, existing: 2 } as const;
 
 interface SignedBase {
-  /** Packed size as decoded; gasUsed charges the bytes actually posted. */
+  /** Charged size as decoded (see {@link chargedSize}). */
   size?: number;
   feeIndex: number;
   /** The sender's account index: its nonce builds the signing hash the signature must match. */
@@ -61,95 +62,109 @@ export interface WithdrawTokenOp extends SignedBase {
 export type SignedOp = EthTransferOp | EthTransferNewOp | TokenTransferOp | TokenTransferNewOp | WithdrawEthOp | WithdrawTokenOp;
 export type Op = QueueOp | SignedOp;
 
-export function writeOp(w: ByteWriter, op: Op): void {
+/** Field widths a commitment declares for its operations' heads. */
+export interface OpLayout {
+  /** Bits of every account index (0..24). */
+  indexBits: number;
+  /** Bits of every fee index: enough for the commitment's fee entries. */
+  feeBits: number;
+}
+
+const hasToken = (kind: OpKind): boolean => kind === OpKind.TOKEN_TRANSFER || kind === OpKind.TOKEN_TRANSFER_NEW || kind === OpKind.WITHDRAW_TOKEN;
+const hasIndexRecipient = (kind: OpKind): boolean => kind === OpKind.ETH_TRANSFER || kind === OpKind.TOKEN_TRANSFER;
+
+/** The recipient's account index, for the kinds that name it by index. */
+function recipientIndex(op: SignedOp): number | undefined {
+  return op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.TOKEN_TRANSFER ? op.to : undefined;
+}
+
+/** The address an operation writes in full: a new recipient or an L1 recipient. */
+function fullAddress(op: SignedOp): string | undefined {
+  if (op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) return op.l1Recipient;
+  if (op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.TOKEN_TRANSFER_NEW) return op.to;
+  return undefined;
+}
+
+export function writeOp(w: ByteWriter, op: Op, layout: OpLayout): void {
+  const head = new BitWriter().bits(op.kind, 3);
   if (op.kind === OpKind.QUEUE) {
-    w.u8((OpKind.QUEUE << 5) | QUEUE_CREDIT[op.credit]);
-    if (op.credit === "existing") w.varint(op.index);
+    head.bits(QUEUE_CREDIT[op.credit], 2);
+    if (op.credit === "existing") head.bits(op.index, layout.indexBits);
+    w.bytes(head.toBuffer());
     return;
   }
-  w.u8((op.kind << 5) | op.feeIndex).varint(op.from);
-  switch (op.kind) {
-    case OpKind.ETH_TRANSFER:
-      w.varint(op.to);
-      break;
-    case OpKind.ETH_TRANSFER_NEW:
-      w.bytes(addressBytes(op.to));
-      break;
-    case OpKind.TOKEN_TRANSFER:
-      w.u8(op.tokenId).varint(op.to);
-      break;
-    case OpKind.TOKEN_TRANSFER_NEW:
-      w.u8(op.tokenId).bytes(addressBytes(op.to));
-      break;
-    case OpKind.WITHDRAW_ETH:
-      w.bytes(addressBytes(op.l1Recipient));
-      break;
-    case OpKind.WITHDRAW_TOKEN:
-      w.u8(op.tokenId).bytes(addressBytes(op.l1Recipient));
-      break;
-  }
-  writeAmount(w, op.amount);
-  w.bytes(compactSignature(op.sig));
+  head.bits(op.feeIndex, layout.feeBits).bits(op.from, layout.indexBits);
+  if ("tokenId" in op) head.bits(op.tokenId, 8);
+  const to = recipientIndex(op);
+  if (to !== undefined) head.bits(to, layout.indexBits);
+  const amount = amountParts(op.amount);
+  w.bytes(head.bits(amount.head, 8).toBuffer());
+  const address = fullAddress(op);
+  if (address !== undefined) w.bytes(addressBytes(address));
+  w.bytes(amount.rest).bytes(compactSignature(op.sig));
 }
 
-export function readOp(r: ByteReader): Op {
-  const start = r.offset;
-  const op = readOpFields(r);
-  if (op.kind !== OpKind.QUEUE) op.size = r.offset - start;
-  return op;
-}
-
-function readOpFields(r: ByteReader): Op {
-  const head = r.u8("operation");
-  const kind = head >> 5;
-  const feeIndex = head & 0x1f;
+export function readOp(r: ByteReader, layout: OpLayout): Op {
+  const head = new BitReader(r);
+  const kind = head.bits(3, "operation kind");
   if (kind === OpKind.QUEUE) {
-    if (feeIndex === QUEUE_CREDIT.none) return { kind, credit: "none" };
-    if (feeIndex === QUEUE_CREDIT.new) return { kind, credit: "new" };
-    if (feeIndex === QUEUE_CREDIT.existing) return { kind, credit: "existing", index: r.varint("credited index") };
-    return r.fail(`queue operation mode ${feeIndex}`);
+    const credit = head.bits(2, "queue credit mode");
+    const index = credit === QUEUE_CREDIT.existing ? head.bits(layout.indexBits, "credited index") : 0;
+    head.end("queue operation");
+    if (credit === QUEUE_CREDIT.none) return { kind, credit: "none" };
+    if (credit === QUEUE_CREDIT.new) return { kind, credit: "new" };
+    if (credit === QUEUE_CREDIT.existing) return { kind, credit: "existing", index };
+    return r.fail(`queue operation mode ${credit}`);
   }
-  const from = r.varint("sender index");
-  const address = (what: string) => bytesToAddress(r.take(20, what));
-  const tail = () => ({ feeIndex, from, amount: readAmount(r, "amount"), sig: expandSignature(r.take(64, "signature")) });
+  if (kind > OpKind.WITHDRAW_TOKEN) return r.fail(`unknown operation kind ${kind}`);
+  const feeIndex = head.bits(layout.feeBits, "fee index");
+  const from = head.bits(layout.indexBits, "sender index");
+  const tokenId = hasToken(kind as OpKind) ? head.bits(8, "token id") : 0;
+  const toIndex = hasIndexRecipient(kind as OpKind) ? head.bits(layout.indexBits, "recipient index") : 0;
+  const amountHead = head.bits(8, "amount");
+  head.end("operation head");
+  const address = hasIndexRecipient(kind as OpKind) ? "" : bytesToAddress(r.take(20, "address"));
+  const amount = readAmountRest(r, amountHead, "amount");
+  const sig = expandSignature(r.take(64, "signature"));
+  const base = { feeIndex, from, amount: amount.value, sig };
+  const size = chargedFieldsSize(kind as OpKind, from, hasIndexRecipient(kind as OpKind) ? toIndex : undefined) + amount.size;
   switch (kind) {
-    case OpKind.ETH_TRANSFER: {
-      const to = r.varint("recipient index");
-      return { kind, to, ...tail() };
-    }
-    case OpKind.ETH_TRANSFER_NEW: {
-      const to = address("recipient");
-      return { kind, to, ...tail() };
-    }
-    case OpKind.TOKEN_TRANSFER: {
-      const tokenId = r.u8("token id");
-      const to = r.varint("recipient index");
-      return { kind, tokenId, to, ...tail() };
-    }
-    case OpKind.TOKEN_TRANSFER_NEW: {
-      const tokenId = r.u8("token id");
-      const to = address("recipient");
-      return { kind, tokenId, to, ...tail() };
-    }
-    case OpKind.WITHDRAW_ETH: {
-      const l1Recipient = address("L1 recipient");
-      return { kind, l1Recipient, ...tail() };
-    }
-    case OpKind.WITHDRAW_TOKEN: {
-      const tokenId = r.u8("token id");
-      const l1Recipient = address("L1 recipient");
-      return { kind, tokenId, l1Recipient, ...tail() };
-    }
+    case OpKind.ETH_TRANSFER:
+      return { kind, to: toIndex, ...base, size };
+    case OpKind.ETH_TRANSFER_NEW:
+      return { kind, to: address, ...base, size };
+    case OpKind.TOKEN_TRANSFER:
+      return { kind, tokenId, to: toIndex, ...base, size };
+    case OpKind.TOKEN_TRANSFER_NEW:
+      return { kind, tokenId, to: address, ...base, size };
+    case OpKind.WITHDRAW_ETH:
+      return { kind, l1Recipient: address, ...base, size };
     default:
-      return r.fail(`unknown operation kind ${kind}`);
+      return { kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: address, ...base, size };
   }
 }
 
-/** Packed size of `op` in bytes. */
-export function opSize(op: Op): number {
-  const w = new ByteWriter();
-  writeOp(w, op);
-  return w.length;
+/**
+ * The size an operation's gas charges for its L1 data: its standalone byte-aligned form — a head
+ * byte, LEB128 indices, token id, address, amount, signature. It has to be known when the
+ * operation executes, before its commitment is sealed and the field widths are chosen; packed,
+ * an operation takes about a byte less (more only where one commitment mixes small indices with
+ * ones above 2^20).
+ */
+export function chargedSize(op: SignedOp): number {
+  return chargedFieldsSize(op.kind, op.from, recipientIndex(op)) + amountSize(op.amount);
+}
+
+function chargedFieldsSize(kind: OpKind, from: number, toIndex: number | undefined): number {
+  const recipient = toIndex === undefined ? 20 : varintSize(toIndex);
+  return 1 + varintSize(from) + (hasToken(kind) ? 1 : 0) + recipient + 64;
+}
+
+/** Account indices an operation's head writes: what the commitment's index width must hold. */
+export function opIndices(op: Op): number[] {
+  if (op.kind === OpKind.QUEUE) return op.credit === "existing" ? [op.index] : [];
+  const to = recipientIndex(op);
+  return to === undefined ? [op.from] : [op.from, to];
 }
 
 export function writeFeeEntry(w: ByteWriter, f: FeeEntry): void {

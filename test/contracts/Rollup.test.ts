@@ -133,10 +133,12 @@ describe("Rollup", () => {
         await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([flagged]))).to.be.revertedWithCustomError(rollup, "CommitmentTooShort").withArgs(0, 38);
       });
 
-      it("reverts on undefined flags and on a zero withdrawal root", async () => {
+      it("reverts on an index width above 24 bits and on a zero withdrawal root", async () => {
         const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
-        const bad = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(6), Buffer.alloc(5)]);
-        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([bad]))).to.be.revertedWithCustomError(rollup, "CommitmentBadFlags").withArgs(0, 6);
+        const bad = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(25 << 1), Buffer.alloc(5)]);
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([bad]))).to.be.revertedWithCustomError(rollup, "CommitmentBadFlags").withArgs(0, 50);
+        const widest = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(24 << 1), Buffer.alloc(5)]);
+        await rollup.submitBatch.staticCall(0, genesisStateRoot, 0, encodeBatch([widest])); // accepted; its bytes are a fraud proof's business
         const zero = Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(1), Buffer.alloc(40)]);
         await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([zero]))).to.be.revertedWithCustomError(rollup, "CommitmentZeroWithdrawalRoot").withArgs(0);
       });

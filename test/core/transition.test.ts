@@ -3,7 +3,9 @@ import { Wallet } from "ethers";
 import { BASE_FEE, CHAIN_ID, CoreChain, ETH, QueueKind, signParsed } from "../helpers/coreFixture";
 import { InvalidOperationError } from "../../src/core/errors";
 import { ByteReader, ByteWriter } from "../../src/core/bytes";
-import { readOp, writeOp } from "../../src/core/ops";
+import fc from "fast-check";
+import { chargedSize, readOp, writeOp, type Op } from "../../src/core/ops";
+import { decodeCommitment, encodeCommitment } from "../../src/core/commitment";
 import { toSignedOp, parseRawTransaction } from "../../src/core/intake";
 import { OpKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { L2State } from "../../src/core/state";
@@ -55,11 +57,12 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
         const parsed = await signParsed(alice, { ...build(bob.address), ...fee, nonce: 0 });
         const op = toSignedOp(chain.state, parsed, 0);
         const w = new ByteWriter();
-        writeOp(w, op);
+        const layout = { indexBits: 5, feeBits: 0 };
+        writeOp(w, op, layout);
         const r = new ByteReader(w.toBuffer());
-        const decoded = readOp(r);
+        const decoded = readOp(r, layout);
         expect(r.remaining).to.equal(0);
-        expect(decoded).to.deep.equal({ ...op, size: w.length });
+        expect(decoded).to.deep.equal({ ...op, size: chargedSize(op) });
         const b = chain.builder();
         const result = b.addTransaction(parsed);
         expect(result.hash).to.equal(parsed.hash);
@@ -68,7 +71,7 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
     }
   }
 
-  it("packs an ETH transfer into 69 bytes between early accounts and 71 between late ones", async () => {
+  it("packs an ETH transfer into 67 bytes between early accounts and 70 among 10,000, and charges no fewer", async () => {
     const { chain, alice, bob } = fundedChain();
     chain.enqueue(QueueKind.ETH_DEPOSIT, bob.address, 1n);
     chain.drainQueue();
@@ -76,14 +79,46 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
     const late = Wallet.createRandom();
     chain.enqueue(QueueKind.ETH_DEPOSIT, late.address, ETH);
     chain.drainQueue();
-    const size = async (from: Wallet | HDNodeWallet, to: string) => {
+    const packed = async (from: Wallet | HDNodeWallet, to: string) => {
       const op = toSignedOp(chain.state, await signParsed(from, { to, value: 5n * 10n ** 16n, nonce: 0 }), 0);
-      const w = new ByteWriter();
-      writeOp(w, op);
-      return w.length;
+      const empty = encodeCommitment({ postStateRoot: Buffer.alloc(32), withdrawalRoot: null, timestamp: 1, baseFee: 1n, feeRecipient: 0, fees: [], ops: [] });
+      const one = encodeCommitment({ postStateRoot: Buffer.alloc(32), withdrawalRoot: null, timestamp: 1, baseFee: 1n, feeRecipient: 0, fees: [], ops: [op] });
+      return { bytes: one.length - empty.length, charged: chargedSize(op) };
     };
-    expect(await size(alice, bob.address)).to.equal(1 + 1 + 1 + 2 + 64); // indices 1 and 2
-    expect(await size(late, "0x" + (9_000).toString(16).padStart(40, "0"))).to.equal(1 + 2 + 2 + 2 + 64); // indices > 127
+    // Indices 1 and 2 take 2 bits each: 3 + 2 + 2 + 8 head bits round up to 2 bytes.
+    expect(await packed(alice, bob.address)).to.deep.equal({ bytes: 2 + 1 + 64, charged: 1 + 1 + 1 + 2 + 64 });
+    // Indices near 10,000 take 14 bits: a 39-bit head, 5 bytes.
+    expect(await packed(late, "0x" + (9_000).toString(16).padStart(40, "0"))).to.deep.equal({ bytes: 5 + 1 + 64, charged: 1 + 2 + 2 + 2 + 64 });
+  });
+
+  it("round-trips commitments of random operations at every index and fee width; decoding charges what the sequencer charged", () => {
+    const sig = { r: Buffer.alloc(32, 0x11), s: Buffer.alloc(32, 0x22), yParity: 1 as const };
+    const index = fc.integer({ min: 0, max: 2 ** 24 - 1 });
+    const amount = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), fc.integer({ min: 1, max: 99 }).map((m) => BigInt(m) * 10n ** 16n));
+    const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => "0x" + Buffer.from(b).toString("hex"));
+    const op = (fees: number): fc.Arbitrary<Op> => {
+      const base = { feeIndex: fc.integer({ min: 0, max: Math.max(fees - 1, 0) }), from: index, amount, sig: fc.constant(sig) };
+      return fc.oneof(
+        fc.constant<Op>({ kind: OpKind.QUEUE, credit: "new" }),
+        index.map<Op>((i) => ({ kind: OpKind.QUEUE, credit: "existing", index: i })),
+        fc.record({ kind: fc.constant(OpKind.ETH_TRANSFER), to: index, ...base }),
+        fc.record({ kind: fc.constant(OpKind.ETH_TRANSFER_NEW), to: address, ...base }),
+        fc.record({ kind: fc.constant(OpKind.TOKEN_TRANSFER), tokenId: fc.integer({ min: 0, max: 255 }), to: index, ...base }),
+        fc.record({ kind: fc.constant(OpKind.WITHDRAW_TOKEN), tokenId: fc.integer({ min: 0, max: 255 }), l1Recipient: address, ...base }),
+      );
+    };
+    const fee = { type: 2, maxPriorityFeePerGas: 0n, maxFeePerGas: 10n ** 9n, gasLimit: 30_000n } as const;
+    const commitment = fc.integer({ min: 0, max: 5 }).chain((feeCount) =>
+      fc.array(op(feeCount), { maxLength: 8 }).map((ops) => ({ postStateRoot: Buffer.alloc(32, 7), withdrawalRoot: null, timestamp: 9, baseFee: 10n ** 8n, feeRecipient: 3, fees: Array.from({ length: feeCount }, (_, i) => ({ ...fee, gasLimit: 30_000n + BigInt(i) })), ops })),
+    );
+    fc.assert(
+      fc.property(commitment, (c) => {
+        const body = encodeCommitment(c);
+        const decoded = decodeCommitment(body);
+        expect(decoded.ops).to.deep.equal(c.ops.map((o) => (o.kind === OpKind.QUEUE ? o : { ...o, size: chargedSize(o) })));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
