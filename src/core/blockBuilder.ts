@@ -103,7 +103,7 @@ export class BlockBuilder {
     }
     try {
       const op = toSignedOp(this.state, tx, feeIndex);
-      this.env.recovered = { hash: tx.signingHash, signer: tx.from };
+      this.env.received = { raw: tx.raw, hash: tx.hash, signer: tx.from };
       const result = applyOp(this.state, op, this.env) as TxResult;
       this.ops.push(op);
       this.results.push(result);
@@ -112,7 +112,7 @@ export class BlockBuilder {
       if (newFee) this.fees.pop();
       throw e;
     } finally {
-      this.env.recovered = undefined;
+      this.env.received = undefined;
     }
   }
 

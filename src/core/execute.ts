@@ -33,10 +33,11 @@ export interface BlockEnv {
   /** The L1 queue entry at `index`, if it exists. */
   queueEntry(index: bigint): QueueEntry | undefined;
   /**
-   * A signature already recovered over `hash` (the sequencer recovers once at intake): when the
-   * rebuilt signing hash is that hash, its signer is known and ecrecover need not run again.
+   * The transaction the sequencer received and authenticated at intake: when the operation
+   * rebuilds exactly its raw bytes, it signs the same hash, so its signer and hash stand and
+   * neither ecrecover nor keccak need run again.
    */
-  recovered?: { hash: Buffer; signer: string };
+  received?: { raw: Buffer; hash: string; signer: string };
   /**
    * Signers recovered ahead of time (a replica recovers a batch's on a worker thread), by
    * operation: each for the sender nonce it was predicted at. At that nonce the operation
@@ -280,15 +281,14 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   const sender = state.account(op.from);
   const { tx, recipient, tokenId, l1Token } = resolve(state, op, env, sender.nonce);
   const fields = encodeTxFields(tx);
+  let raw = rawTransactionOfFields(tx, fields, op.sig);
+  const received = env.received?.raw.equals(raw) ? env.received : undefined;
+  if (received) raw = received.raw;
   const predicted = env.ahead?.get(op);
   let signer: string | null;
-  if (predicted && predicted.nonce === sender.nonce) {
-    signer = predicted.signer;
-  } else {
-    const hash = signingHashOfFields(tx, fields);
-    const known = env.recovered;
-    signer = known && known.hash.equals(hash) ? known.signer : recoverSigner(hash, op.sig);
-  }
+  if (received) signer = received.signer;
+  else if (predicted && predicted.nonce === sender.nonce) signer = predicted.signer;
+  else signer = recoverSigner(signingHashOfFields(tx, fields), op.sig);
   if (signer !== sender.address) {
     invalid("bad-signature", `signature does not recover account ${op.from} (${sender.address}) at nonce ${sender.nonce}`);
   }
@@ -352,6 +352,6 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
       data: "0x" + Buffer.concat([Buffer.alloc(12), addressBytes(withdrawal.l1Token), word(op.amount)]).toString("hex"),
     });
   }
-  const raw = rawTransactionOfFields(tx, fields, op.sig);
-  return { type: "tx", hash: "0x" + keccak256(raw).toString("hex"), from, tx, raw, signature: op.sig, gasUsed, effectiveGasPrice: price, logs, withdrawal };
+  const hash = received ? received.hash : "0x" + keccak256(raw).toString("hex");
+  return { type: "tx", hash, from, tx, raw, signature: op.sig, gasUsed, effectiveGasPrice: price, logs, withdrawal };
 }

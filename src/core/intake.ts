@@ -10,7 +10,7 @@ import { keccak256 } from "./hash";
 import { bytesToAddress, bytesToBigint } from "./bytes";
 import type { SignedOp } from "./ops";
 import type { L2State } from "./state";
-import { isCanonicalSignature, rawTransaction, recoverSigner, signingHash, type TxSignature, type UnsignedTx } from "./txSigning";
+import { encodeTxFields, isCanonicalSignature, rawTransactionOfFields, recoverSigner, signingHashOfFields, type TxSignature, type UnsignedTx } from "./txSigning";
 import { rlpDecode, type RlpValue } from "./rlp";
 
 /** A signed transaction, parsed and checked against the chain id but not yet against the state. */
@@ -49,11 +49,12 @@ export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
 export function decodeRawTransaction(raw: string, chainId: bigint): DecodedTx {
   if (typeof raw !== "string" || raw.length < 4 || raw.length % 2 !== 0 || !HEX.test(raw)) invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
   const bytes = Buffer.from(raw.slice(2), "hex");
-  const { unsigned, sig } = decodeSigned(bytes, chainId);
+  const { unsigned, sig } = decodeTransactionFields(bytes, chainId);
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
-  if (!rawTransaction(unsigned, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
+  const fields = encodeTxFields(unsigned);
+  if (!rawTransactionOfFields(unsigned, fields, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
   if (!isCanonicalSignature(sig)) invalid("bad-signature", "invalid signature (r or s out of range, or s in the upper half)");
-  return { unsigned, sig, raw: bytes, signingHash: signingHash(unsigned) };
+  return { unsigned, sig, raw: bytes, signingHash: signingHashOfFields(unsigned, fields) };
 }
 
 /** A decoded transaction with the address its signature recovered (null: it recovered none). */
@@ -64,8 +65,11 @@ export function authenticate(d: DecodedTx, from: string | null): ParsedTx {
 
 const HEX = /^0x[0-9a-fA-F]+$/;
 
-/** The fields of a type-2 or EIP-155 legacy transaction, checked against the chain id. */
-function decodeSigned(bytes: Buffer, chainId: bigint): { unsigned: UnsignedTx; sig: TxSignature } {
+/**
+ * The fields of a type-2 or EIP-155 legacy transaction, checked against the chain id — not its
+ * canonical form nor its signature: for bytes this node accepted before (its store).
+ */
+export function decodeTransactionFields(bytes: Buffer, chainId: bigint): { unsigned: UnsignedTx; sig: TxSignature } {
   const type = bytes[0] >= 0xc0 ? 0 : bytes[0];
   if (type !== 0 && type !== 2) invalid("unsupported", `transaction type ${type} not supported (Cairn accepts type 2 and legacy EIP-155)`);
   let list: RlpValue;

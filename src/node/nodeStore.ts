@@ -9,8 +9,10 @@
 import { ClassicLevel } from "classic-level";
 import type { L2State, StateMeta } from "../core/state";
 import type { BatchRecord, L2Block } from "./chainStore";
+import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./storeRecords";
 
-const FORMAT = 1;
+/** 2: explicit records (storeRecords.ts); a store of another format is cleared and rebuilt from L1. */
+const FORMAT = 2;
 const pad = (n: number) => n.toString().padStart(12, "0");
 
 interface StoredMeta {
@@ -30,24 +32,6 @@ export interface Restored {
   batches: BatchRecord[];
   extra: Record<string, number | string>;
 }
-
-/** bigints and Buffers survive JSON as tagged strings. */
-const encode = (v: unknown): string =>
-  JSON.stringify(v, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    if (typeof raw === "bigint") return { $n: raw.toString() };
-    if (Buffer.isBuffer(raw)) return { $b: raw.toString("hex") };
-    return value;
-  });
-const decode = <T>(s: string): T =>
-  JSON.parse(s, (_k, v: unknown) => {
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      const o = v as { $n?: string; $b?: string };
-      if (typeof o.$n === "string" && Object.keys(o).length === 1) return BigInt(o.$n);
-      if (typeof o.$b === "string" && Object.keys(o).length === 1) return Buffer.from(o.$b, "hex");
-    }
-    return v;
-  }) as T;
 
 export class NodeStore {
   private writing: Promise<void> = Promise.resolve();
@@ -74,32 +58,36 @@ export class NodeStore {
   async load(restoreState: (accounts: Parameters<typeof L2State.restore>[0], meta: StateMeta) => L2State): Promise<Restored | null> {
     const metaText = await this.db.get("meta");
     if (metaText === undefined) return null;
-    const meta = decode<StoredMeta>(metaText);
-    if (meta.format !== FORMAT) throw new Error(`the store is format ${meta.format}; this node reads format ${FORMAT}`);
+    const meta = JSON.parse(metaText) as StoredMeta;
+    if (meta.format !== FORMAT) {
+      // Everything in the store can be had again from L1: start over rather than refuse to run.
+      await this.db.clear();
+      return null;
+    }
     if (meta.chainId !== this.identity.chainId.toString() || meta.rollup.toLowerCase() !== this.identity.rollup.toLowerCase()) {
       throw new Error(`the data directory belongs to rollup ${meta.rollup} (L2 chain ${meta.chainId}), not ${this.identity.rollup}`);
     }
     const accounts: Parameters<typeof L2State.restore>[0] = [];
     for await (const value of this.db.values({ gte: "acct:", lt: "acct;" })) {
       if (accounts.length === meta.state.accountCount) break;
-      accounts.push(decode(value));
+      accounts.push(accountFromRecord(value));
     }
     const state = restoreState(accounts, { accountCount: meta.state.accountCount, tokens: meta.state.tokens, queueIndex: BigInt(meta.state.queueIndex), withdrawalCount: BigInt(meta.state.withdrawalCount) });
     const blocks: L2Block[] = [];
     for await (const value of this.db.values({ gte: "block:", lt: "block;" })) {
-      const b = decode<L2Block>(value);
+      const b = blockFromRecord(value, this.identity.chainId);
       if (b.number > meta.tip) break;
       blocks.push(b);
     }
     const batches: BatchRecord[] = [];
-    for await (const value of this.db.values({ gte: "batch:", lt: "batch;" })) batches.push(decode(value));
+    for await (const value of this.db.values({ gte: "batch:", lt: "batch;" })) batches.push(JSON.parse(value) as BatchRecord);
     return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip), extra: meta.extra ?? {} };
   }
 
   /** Queues block `block` (just appended; `state` is its post-state) with the accounts it changed. */
   saveBlock(block: L2Block, state: L2State, extra?: Record<string, number | string>): void {
     const ops = this.stateOps(state, block.number, extra);
-    ops.unshift({ type: "put", key: `block:${pad(block.number)}`, value: encode({ ...block, batchIndex: null }) });
+    ops.unshift({ type: "put", key: `block:${pad(block.number)}`, value: blockRecord(block) });
     this.enqueue(() => this.db.batch(ops));
   }
 
@@ -113,7 +101,7 @@ export class NodeStore {
     const ops: Array<{ type: "put"; key: string; value: string }> = [];
     for (const i of state.takeChanges()) {
       const a = state.peek(i)!;
-      ops.push({ type: "put", key: `acct:${pad(i)}`, value: encode({ address: a.address, nonce: a.nonce, balance: a.balance, tokens: [...a.tokens] }) });
+      ops.push({ type: "put", key: `acct:${pad(i)}`, value: accountRecord(a) });
     }
     const m = state.snapshotMeta();
     const meta: StoredMeta = {
@@ -124,13 +112,13 @@ export class NodeStore {
       state: { accountCount: m.accountCount, tokens: m.tokens, queueIndex: m.queueIndex.toString(), withdrawalCount: m.withdrawalCount.toString() },
       extra,
     };
-    ops.push({ type: "put", key: "meta", value: encode(meta) });
+    ops.push({ type: "put", key: "meta", value: JSON.stringify(meta) });
     return ops;
   }
 
   /** Mirrors a ChainStore batch change: a record added, or records from an index dropped. */
   saveBatchChange(recorded: BatchRecord | null, droppedFrom: number | null): void {
-    if (recorded) this.enqueue(() => this.db.put(`batch:${pad(recorded.index)}`, encode(recorded)));
+    if (recorded) this.enqueue(() => this.db.put(`batch:${pad(recorded.index)}`, JSON.stringify(recorded)));
     if (droppedFrom !== null) this.enqueue(() => this.db.clear({ gte: `batch:${pad(droppedFrom)}`, lt: "batch;" }));
   }
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { startTestNode, testNodeConfig } from "../helpers/nodeFixture";
 import { SequencerNode } from "../../src/node/sequencerNode";
+import { ClassicLevel } from "classic-level";
 
 describe("node/store: a data directory is only used for the chain it was written from", function () {
   this.timeout(120_000);
@@ -30,6 +31,28 @@ describe("node/store: a data directory is only used for the chain it was written
       expect(await second.rollup.tipStateRoot()).to.equal(node.chain.latest.stateRoot);
       expect(node.state.accountOf(second.wallets[0].address.toLowerCase())).to.not.equal(undefined);
       expect(node.state.accountOf(first.wallets[0].address.toLowerCase()), "the old chain's account").to.equal(undefined);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("a store written in an older format is cleared and the chain rebuilt from L1", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-store-"));
+    const first = await startTestNode(2, { dataDir });
+    await first.node.flush();
+    const tip = first.node.chain.latest.stateRoot;
+    await first.stop();
+    const db = new ClassicLevel<string, string>(path.join(dataDir, "chain"), { valueEncoding: "utf8" });
+    const meta = JSON.parse((await db.get("meta"))!) as { format: number };
+    await db.put("meta", JSON.stringify({ ...meta, format: 1 }));
+    await db.put("block:000000000001", "{ not what format 2 reads");
+    await db.close();
+
+    const node = new SequencerNode(testNodeConfig(first, first.deployer, { dataDir }));
+    try {
+      await node.start();
+      expect(node.startup.restoredBlocks).to.equal(0);
+      expect(node.chain.latest.stateRoot).to.equal(tip);
     } finally {
       await node.stop();
     }
