@@ -107,3 +107,33 @@ export function keccak256js(data: Uint8Array): Buffer {
   }
   return out;
 }
+
+/**
+ * keccak256 of the 64 bytes at `src[srcAt…]` (two words of a Merkle tree), written to
+ * `dst[dstAt…]`: one block, read in place and written in place, nothing allocated.
+ */
+export function keccak64Into(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number): void {
+  lo.fill(0);
+  hi.fill(0);
+  for (let w = 0; w < 8; w++) {
+    const p = srcAt + 8 * w;
+    lo[w] = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24);
+    hi[w] = src[p + 4] | (src[p + 5] << 8) | (src[p + 6] << 16) | (src[p + 7] << 24);
+  }
+  lo[8] = 0x01; // padding: the byte after the input, and the rate's last bit
+  hi[16] = 0x80000000 | 0;
+  permute();
+  for (let w = 0; w < 4; w++) {
+    const l = lo[w];
+    const h = hi[w];
+    const p = dstAt + 8 * w;
+    dst[p] = l;
+    dst[p + 1] = l >>> 8;
+    dst[p + 2] = l >>> 16;
+    dst[p + 3] = l >>> 24;
+    dst[p + 4] = h;
+    dst[p + 5] = h >>> 8;
+    dst[p + 6] = h >>> 16;
+    dst[p + 7] = h >>> 24;
+  }
+}

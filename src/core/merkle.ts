@@ -3,6 +3,7 @@
  * MerkleLib.sol checks the same shape on L1.
  */
 import { hashPair } from "./hash";
+import { keccak64Into } from "./keccak";
 
 const WORD = 32;
 
@@ -24,6 +25,7 @@ export class IncrementalMerkleTree {
   private readonly sizes: number[];
   private dirty = new Set<number>();
   private cachedRoot: Buffer | null = null;
+  private readonly pair = Buffer.alloc(2 * WORD);
   /** Node hashes computed so far by {@link root}: the cost the incremental design bounds. */
   hashesComputed = 0;
 
@@ -67,8 +69,18 @@ export class IncrementalMerkleTree {
         for (const p of parents) if (p + 1 > max) max = p + 1;
         this.ensure(level + 1, max);
         this.hashesComputed += parents.size;
+        const children = this.levels[level];
+        const size = this.sizes[level];
+        const out = this.levels[level + 1];
         for (const p of parents) {
-          this.levels[level + 1].set(hashPair(this.node(level, 2 * p), this.node(level, 2 * p + 1)), p * WORD);
+          // Siblings are adjacent: hash them where they lie, unless the right one is past the end.
+          if (2 * p + 1 < size) {
+            keccak64Into(children, 2 * p * WORD, out, p * WORD);
+          } else {
+            this.pair.set(this.node(level, 2 * p), 0);
+            this.pair.set(this.zero[level], WORD);
+            keccak64Into(this.pair, 0, out, p * WORD);
+          }
         }
       } else {
         // The top level has one node: the root itself.

@@ -63,3 +63,99 @@ function longLength(b: Buffer, at: number, lengthOfLength: number): [number, num
   if (start + len > b.length) throw new RlpError("RLP item runs past the input");
   return [len, start];
 }
+
+/**
+ * Writes RLP items into one reusable buffer — the transaction encodings the sequencer builds
+ * twice per transaction, without a Buffer per field. `bytes()` copies out what was written.
+ */
+export class RlpWriter {
+  private buf = Buffer.allocUnsafe(512);
+  length = 0;
+
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** A non-negative integer as its minimal big-endian bytes. */
+  int(v: bigint): this {
+    if (v < 0x80n) return v === 0n ? this.byte(0x80) : this.byte(Number(v));
+    if (v <= 0xffffffffffffn) {
+      let n = Number(v);
+      let len = 0;
+      for (let m = n; m > 0; m = Math.floor(m / 256)) len++;
+      this.room(1 + len).byte(0x80 + len);
+      for (let i = len - 1; i >= 0; i--, n = Math.floor(n / 256)) this.buf[this.length + i] = n % 256;
+      this.length += len;
+      return this;
+    }
+    let hex = v.toString(16);
+    if (hex.length % 2) hex = "0" + hex;
+    this.header(hex.length / 2, 0x80, 0xb7);
+    this.length += this.buf.write(hex, this.length, "hex");
+    return this;
+  }
+
+  /** A byte string (a big-endian integer's leading zeros are the caller's to strip). */
+  string(b: Uint8Array): this {
+    if (b.length === 1 && b[0] < 0x80) return this.byte(b[0]);
+    this.header(b.length, 0x80, 0xb7);
+    return this.raw(b);
+  }
+
+  /** A 0x-prefixed 20-byte address as a byte string. */
+  address(a: string): this {
+    this.room(21).byte(0x80 + 20);
+    this.length += this.buf.write(a.slice(2), this.length, 20, "hex");
+    return this;
+  }
+
+  /** The header of a list whose payload is `length` bytes. */
+  listHeader(length: number): this {
+    return this.header(length, 0xc0, 0xf7);
+  }
+
+  /** Bytes already encoded. */
+  raw(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+
+  byte(v: number): this {
+    this.room(1);
+    this.buf[this.length++] = v;
+    return this;
+  }
+
+  /** A view of what was written: valid until the next write. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** A copy of what was written. */
+  bytes(): Buffer {
+    return Buffer.from(this.view());
+  }
+
+  private header(len: number, short: number, long: number): this {
+    if (len <= 55) return this.byte(short + len);
+    let lenOfLen = 0;
+    for (let m = len; m > 0; m = Math.floor(m / 256)) lenOfLen++;
+    this.byte(long + lenOfLen);
+    this.room(lenOfLen);
+    for (let i = lenOfLen - 1, m = len; i >= 0; i--, m = Math.floor(m / 256)) this.buf[this.length + i] = m % 256;
+    this.length += lenOfLen;
+    return this;
+  }
+
+  private room(n: number): this {
+    if (this.length + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + n));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    return this;
+  }
+}

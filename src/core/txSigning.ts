@@ -6,7 +6,8 @@
  */
 import { SigningKey, Signature as EthersSignature } from "ethers";
 import { keccak256 } from "./hash";
-import { bigintToBytes, bytesToAddress } from "./bytes";
+import { bytesToAddress } from "./bytes";
+import { RlpWriter } from "./rlp";
 
 /** Fee fields of a transaction, as listed once per commitment. */
 export type FeeEntry =
@@ -32,44 +33,24 @@ export interface TxSignature {
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_N = SECP256K1_N >> 1n;
 
-type RlpItem = Buffer | RlpItem[];
-
-function lengthPrefix(len: number, short: number, long: number): Buffer {
-  if (len <= 55) return Buffer.of(short + len);
-  const l = bigintToBytes(BigInt(len));
-  return Buffer.concat([Buffer.of(long + l.length), l]);
-}
-
-/** RLP encoding of nested byte strings. */
-export function rlpEncode(item: RlpItem): Buffer {
-  if (Buffer.isBuffer(item)) {
-    if (item.length === 1 && item[0] < 0x80) return item;
-    return Buffer.concat([lengthPrefix(item.length, 0x80, 0xb7), item]);
-  }
-  const payload = Buffer.concat(item.map(rlpEncode));
-  return Buffer.concat([lengthPrefix(payload.length, 0xc0, 0xf7), payload]);
-}
-
-const int = (v: bigint): Buffer => bigintToBytes(v);
-const addr = (a: string): Buffer => Buffer.from(a.slice(2), "hex");
-
-function fields(tx: UnsignedTx): RlpItem[] {
-  const f = tx.fee;
-  if (f.type === 2) {
-    return [int(tx.chainId), int(tx.nonce), int(f.maxPriorityFeePerGas), int(f.maxFeePerGas), int(f.gasLimit), addr(tx.to), int(tx.value), tx.data, []];
-  }
-  return [int(tx.nonce), int(f.gasPrice), int(f.gasLimit), addr(tx.to), int(tx.value), tx.data];
-}
+const fieldsWriter = new RlpWriter();
+const wrapWriter = new RlpWriter();
 
 /**
  * The RLP items a transaction signs, encoded and concatenated but not yet wrapped in a list:
  * the signing payload and the raw transaction share them, so a replay encodes them once.
  */
 export function encodeTxFields(tx: UnsignedTx): Buffer {
-  return Buffer.concat(fields(tx).map(rlpEncode));
+  const w = fieldsWriter.reset();
+  const f = tx.fee;
+  if (f.type === 2) {
+    w.int(tx.chainId).int(tx.nonce).int(f.maxPriorityFeePerGas).int(f.maxFeePerGas).int(f.gasLimit);
+    w.address(tx.to).int(tx.value).string(tx.data).listHeader(0);
+  } else {
+    w.int(tx.nonce).int(f.gasPrice).int(f.gasLimit).address(tx.to).int(tx.value).string(tx.data);
+  }
+  return w.bytes();
 }
-
-const list = (payload: Buffer): Buffer => Buffer.concat([lengthPrefix(payload.length, 0xc0, 0xf7), payload]);
 
 /** The hash the sender signed (EIP-1559 type 2, or legacy with EIP-155 replay protection). */
 export function signingHash(tx: UnsignedTx): Buffer {
@@ -78,11 +59,15 @@ export function signingHash(tx: UnsignedTx): Buffer {
 
 /** {@link signingHash} from the transaction's {@link encodeTxFields}. */
 export function signingHashOfFields(tx: UnsignedTx, encoded: Buffer): Buffer {
-  if (tx.fee.type === 2) return keccak256(Buffer.concat([Buffer.of(2), list(encoded)]));
-  return keccak256(list(Buffer.concat([encoded, rlpEncode(int(tx.chainId)), EMPTY_ITEM, EMPTY_ITEM])));
+  const w = wrapWriter.reset();
+  if (tx.fee.type === 2) {
+    w.byte(2).listHeader(encoded.length).raw(encoded);
+  } else {
+    const tail = fieldsWriter.reset().int(tx.chainId).byte(0x80).byte(0x80).view();
+    w.listHeader(encoded.length + tail.length).raw(encoded).raw(tail);
+  }
+  return keccak256(w.view());
 }
-
-const EMPTY_ITEM = Buffer.of(0x80);
 
 /** The raw signed transaction, byte for byte what the wallet broadcast. */
 export function rawTransaction(tx: UnsignedTx, sig: TxSignature): Buffer {
@@ -91,11 +76,11 @@ export function rawTransaction(tx: UnsignedTx, sig: TxSignature): Buffer {
 
 /** {@link rawTransaction} from the transaction's {@link encodeTxFields}. */
 export function rawTransactionOfFields(tx: UnsignedTx, encoded: Buffer, sig: TxSignature): Buffer {
-  const r = rlpEncode(stripZeros(sig.r));
-  const s = rlpEncode(stripZeros(sig.s));
-  if (tx.fee.type === 2) return Buffer.concat([Buffer.of(2), list(Buffer.concat([encoded, rlpEncode(int(BigInt(sig.yParity))), r, s]))]);
-  const v = tx.chainId * 2n + 35n + BigInt(sig.yParity);
-  return list(Buffer.concat([encoded, rlpEncode(int(v)), r, s]));
+  const v = tx.fee.type === 2 ? BigInt(sig.yParity) : tx.chainId * 2n + 35n + BigInt(sig.yParity);
+  const tail = fieldsWriter.reset().int(v).string(stripZeros(sig.r)).string(stripZeros(sig.s)).view();
+  const w = wrapWriter.reset();
+  if (tx.fee.type === 2) w.byte(2);
+  return w.listHeader(encoded.length + tail.length).raw(encoded).raw(tail).bytes();
 }
 
 /** A big-endian integer's minimal bytes (RLP's canonical form). */

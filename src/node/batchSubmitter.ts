@@ -112,7 +112,7 @@ export class BatchSubmitter {
     const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}`, bytes: data.length });
     try {
       if (await this.adoptLanded(index, blocks)) return;
-      const tx = await this.l1.rollup.submitBatch(index, pre, outgoing.queueCount, data);
+      const tx = await this.l1.submitBatch(index, pre, outgoing.queueCount, data);
       const receipt = await tx.wait();
       if (!receipt || receipt.status !== 1) throw new Error(`submission ${tx.hash} failed`);
       this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: tx.hash, l1Block: receipt.blockNumber });

@@ -82,7 +82,7 @@ export class FallbackProposer {
       state.rollback(cp);
     }
     const index = c.batchCount;
-    const tx = await l1.rollup.submitBatch(index, "0x" + preStateRoot.toString("hex"), queueCount, encodeBatch(bodies));
+    const tx = await l1.submitBatch(index, "0x" + preStateRoot.toString("hex"), queueCount, encodeBatch(bodies));
     await tx.wait();
     this.batchesPosted++;
     this.options.logger.warn({ batch: index, queueEntries: Number(queueCount - BigInt(c.state.queueIndex)), l1Tx: tx.hash }, "sequencer silent: posted the pending L1 queue as a fallback proposer");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { keccak_256 } from "@noble/hashes/sha3";
-import { keccak256js } from "../../src/core/keccak";
+import { keccak256js, keccak64Into } from "../../src/core/keccak";
 import { keccak256 } from "../../src/core/hash";
 
 describe("core/keccak: the JavaScript keccak256 agrees with @noble/hashes", () => {
@@ -16,6 +16,19 @@ describe("core/keccak: the JavaScript keccak256 agrees with @noble/hashes", () =
         expect(keccak256(data).equals(Buffer.from(keccak_256(data)))).to.equal(true);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("keccak64Into hashes 64 bytes in place, at any offsets, and writes nothing else", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 64, maxLength: 200 }), fc.nat(), fc.nat(40), (src, offset, dstAt) => {
+        const at = offset % (src.length - 63);
+        const dst = Buffer.alloc(dstAt + 40, 0xee);
+        keccak64Into(src, at, dst, dstAt);
+        expect(dst.subarray(dstAt, dstAt + 32).equals(Buffer.from(keccak_256(src.subarray(at, at + 64))))).to.equal(true);
+        expect(dst.subarray(0, dstAt).every((b) => b === 0xee) && dst.subarray(dstAt + 32).every((b) => b === 0xee)).to.equal(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });
