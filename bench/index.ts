@@ -3,7 +3,6 @@
  * document and written to bench/results/latest.json. See docs/performance.md.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { execFileSync } from "node:child_process";
@@ -15,7 +14,7 @@ import { BlockBuilder, BlockFullError, withdrawalTree } from "../src/core/blockB
 import { encodeBatch, encodeCommitment } from "../src/core/commitment";
 import { l2TokenAddress, withdrawalLeaf, type Withdrawal } from "../src/core/hashing";
 import { BASE_FEE, CHAIN_ID, fundedState, signTransfers, type Transfer, type Workload } from "./workload";
-import { hardhatNodeLoad, sequencerLoad } from "./load/run";
+import { hardhatNodeLoad, type LoadResult } from "./load/run";
 import { BatchReplayer } from "../src/node/batchReplayer";
 import { RecoveryWorker } from "../src/node/recoveryWorker";
 
@@ -121,8 +120,8 @@ async function l1Figures(preRoot: Buffer, ethData: Buffer, tokenData: Buffer) {
   return { depositEthGas, depositErc20FirstGas, depositErc20Gas, ethBatchGas, tokenBatchGas, finalizeWithdrawalGas, finalizeErc20WithdrawalGas };
 }
 
-function child(script: string, args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+function child(script: string, args: string[], nodeOptions: string[] = []): Record<string, unknown> {
+  const out = execFileSync(process.execPath, [...nodeOptions, "-r", "ts-node/register/transpile-only", script, ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
   return JSON.parse(out.slice(out.indexOf("{")));
 }
 
@@ -151,7 +150,8 @@ async function main(): Promise<void> {
   const fraud = quick ? null : (child("node_modules/.bin/hardhat", ["run", "--no-compile", "bench/fraudGas.ts"]) as { fraudProofGas: Record<string, number>; worst: number });
   const rss = child("bench/rss.ts", [String(RSS_ACCOUNTS)]) as { peakRssMb: number };
   const load = { seconds: LOAD_SECONDS, senders: 400, connections: 4 };
-  const sequencer = await sequencerLoad({ ...load, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-")) });
+  // The sequencer in a process of its own, as operators run it (not beside this one's heap).
+  const sequencer = child("bench/load/sequencer.ts", ["--seconds", String(load.seconds), "--senders", String(load.senders), "--connections", String(load.connections)], ["--max-semi-space-size=64"]) as unknown as LoadResult;
   const hardhatNode = await hardhatNodeLoad(load);
 
   const figures = {
