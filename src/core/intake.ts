@@ -10,7 +10,7 @@ import { keccak256 } from "./hash";
 import { bytesToAddress, bytesToBigint } from "./bytes";
 import type { SignedOp } from "./ops";
 import type { L2State } from "./state";
-import { encodeTxFields, isCanonicalSignature, rawTransactionOfFields, recoverSigner, signingHashOfFields, type TxSignature, type UnsignedTx } from "./txSigning";
+import { encodeTxFields, isCanonicalSignature, rawTransactionOfFields, recoverSigner, signingPayloadOfFields, type TxSignature, type UnsignedTx } from "./txSigning";
 import { rlpDecode, type RlpValue } from "./rlp";
 
 /** A signed transaction, parsed and checked against the chain id but not yet against the state. */
@@ -19,8 +19,6 @@ export interface ParsedTx extends UnsignedTx {
   hash: string;
   from: string;
   raw: Buffer;
-  /** The hash the signature was checked against (it recovered `from`). */
-  signingHash: Buffer;
 }
 
 const invalid = (reason: InvalidOperationError["reason"], details: string): never => {
@@ -32,14 +30,14 @@ export interface DecodedTx {
   unsigned: UnsignedTx;
   sig: TxSignature;
   raw: Buffer;
-  /** The hash the signature must recover the sender from. */
-  signingHash: Buffer;
+  /** What the sender signed: its keccak is the hash the signature must recover the sender from. */
+  signingPayload: Buffer;
 }
 
 /** Parses and authenticates a raw signed transaction. */
 export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
   const d = decodeRawTransaction(raw, chainId);
-  return authenticate(d, recoverSigner(d.signingHash, d.sig));
+  return authenticate(d, recoverSigner(keccak256(d.signingPayload), d.sig));
 }
 
 /**
@@ -54,13 +52,16 @@ export function decodeRawTransaction(raw: string, chainId: bigint): DecodedTx {
   const fields = encodeTxFields(unsigned);
   if (!rawTransactionOfFields(unsigned, fields, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
   if (!isCanonicalSignature(sig)) invalid("bad-signature", "invalid signature (r or s out of range, or s in the upper half)");
-  return { unsigned, sig, raw: bytes, signingHash: signingHashOfFields(unsigned, fields) };
+  return { unsigned, sig, raw: bytes, signingPayload: signingPayloadOfFields(unsigned, fields) };
 }
 
-/** A decoded transaction with the address its signature recovered (null: it recovered none). */
-export function authenticate(d: DecodedTx, from: string | null): ParsedTx {
+/**
+ * A decoded transaction with the address its signature recovered (null: it recovered none) and
+ * its hash, keccak256 of the raw bytes (computed here unless the caller has it already).
+ */
+export function authenticate(d: DecodedTx, from: string | null, hash = "0x" + keccak256(d.raw).toString("hex")): ParsedTx {
   if (!from) return invalid("bad-signature", "invalid signature");
-  return { ...d.unsigned, sig: d.sig, from, hash: "0x" + keccak256(d.raw).toString("hex"), raw: d.raw, signingHash: d.signingHash };
+  return { ...d.unsigned, sig: d.sig, from, hash, raw: d.raw };
 }
 
 const HEX = /^0x[0-9a-fA-F]+$/;

@@ -59,14 +59,19 @@ export function signingHash(tx: UnsignedTx): Buffer {
 
 /** {@link signingHash} from the transaction's {@link encodeTxFields}. */
 export function signingHashOfFields(tx: UnsignedTx, encoded: Buffer): Buffer {
+  return keccak256(writeSigningPayload(tx, encoded).view());
+}
+
+/** The bytes whose keccak is {@link signingHash}, from the transaction's {@link encodeTxFields}. */
+export function signingPayloadOfFields(tx: UnsignedTx, encoded: Buffer): Buffer {
+  return writeSigningPayload(tx, encoded).bytes();
+}
+
+function writeSigningPayload(tx: UnsignedTx, encoded: Buffer): RlpWriter {
   const w = wrapWriter.reset();
-  if (tx.fee.type === 2) {
-    w.byte(2).listHeader(encoded.length).raw(encoded);
-  } else {
-    const tail = fieldsWriter.reset().int(tx.chainId).byte(0x80).byte(0x80).view();
-    w.listHeader(encoded.length + tail.length).raw(encoded).raw(tail);
-  }
-  return keccak256(w.view());
+  if (tx.fee.type === 2) return w.byte(2).listHeader(encoded.length).raw(encoded);
+  const tail = fieldsWriter.reset().int(tx.chainId).byte(0x80).byte(0x80).view();
+  return w.listHeader(encoded.length + tail.length).raw(encoded).raw(tail);
 }
 
 /** The raw signed transaction, byte for byte what the wallet broadcast. */

@@ -69,10 +69,10 @@ export class BatchReplayer {
     const nonces = new Map<number, bigint>(); // nonces run on across commitments and batches
     return commitments.map((c) => {
       const items = c ? signaturesAhead(state, c, chainId, nonces) : [];
-      return this.recovery!.recoverAll(items).then((signers) => {
+      return this.recovery!.recoverAll(items).then((answers) => {
         const map: Ahead = new Map();
         items.forEach((it, n) => {
-          const signer = signers[n];
+          const signer = answers[n].from;
           if (signer) map.set(it.op, { nonce: it.nonce, signer });
         });
         return map;

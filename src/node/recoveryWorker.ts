@@ -1,37 +1,71 @@
 /**
  * Signature recovery on a worker thread: the sequencer's single most expensive step (~70 µs a
- * transaction with native secp256k1) moved off the thread that applies transactions. Requests
- * made in the same tick go to the worker as one message; answers come back in order, so two
- * transactions of one sender keep their order. One worker: ordering stays trivial, and a
- * second core is all these machines have to give.
+ * transaction with native secp256k1) moved off the thread that applies transactions, with the
+ * keccak hashes around it — of the signing payload, of the recovered public key (the address),
+ * and of the raw transaction (its hash). Requests made in the same tick go to the worker as one
+ * message; answers come back in order, so two transactions of one sender keep their order. One
+ * worker: ordering stays trivial, and a second core is all these machines have to give.
  */
 import { Worker } from "node:worker_threads";
+import path from "node:path";
 import { keccak256 } from "../core/hash";
 import { bytesToAddress } from "../core/bytes";
 import { recoverSigner, type TxSignature } from "../core/txSigning";
 
-// Plain JavaScript, so the worker needs no TypeScript loader: it only calls the native binding.
+// Plain JavaScript, so the worker needs no TypeScript loader: it only calls native bindings.
+// A request is a run of items: flags (1: the message is already a 32-byte hash; 2: a raw
+// transaction follows), u32 message length, message, 65 signature bytes, [u32 raw length, raw].
+// An answer is, per item: ok (1), address (20), transaction hash (32, zero without a raw).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const secp = require(workerData.bindings);
-parentPort.on("message", ({ hashes, sigs, count }) => {
-  const h = Buffer.from(hashes), s = Buffer.from(sigs);
-  const out = Buffer.alloc(count * 65);
+const secp = require(workerData.secp);
+const Keccak = require(workerData.nodeGypBuild)(workerData.keccakDir);
+const keccak = (data) => {
+  const k = new Keccak();
+  k.initialize(1088, 512);
+  k.absorb(data);
+  k.absorbLastFewBits(0x01);
+  return k.squeeze(32);
+};
+parentPort.on("message", ({ items, count }) => {
+  const b = Buffer.from(items);
+  const out = Buffer.alloc(count * 53);
+  let at = 0;
   for (let i = 0; i < count; i++) {
+    const flags = b[at];
+    const length = b.readUInt32LE(at + 1);
+    const message = b.subarray(at + 5, at + 5 + length);
+    const sig = b.subarray(at + 5 + length, at + 70 + length);
+    at += 70 + length;
+    if (flags & 2) {
+      const rawLength = b.readUInt32LE(at);
+      keccak(b.subarray(at + 4, at + 4 + rawLength)).copy(out, i * 53 + 21);
+      at += 4 + rawLength;
+    }
     try {
-      const pub = secp.ecdsaRecover(s.subarray(i * 65, i * 65 + 64), s[i * 65 + 64], h.subarray(i * 32, i * 32 + 32), false);
-      out[i * 65] = 1;
-      out.set(pub.subarray(1), i * 65 + 1);
+      const pub = secp.ecdsaRecover(sig.subarray(0, 64), sig[64], flags & 1 ? message : keccak(message), false);
+      out[i * 53] = 1;
+      keccak(pub.subarray(1)).copy(out, i * 53 + 1, 12);
     } catch {}
   }
   parentPort.postMessage(out.buffer, [out.buffer]);
 });
 `;
+const ANSWER = 53;
+
+/** What to recover: a signature over `hash`, or over keccak256(`payload`); and a raw transaction to hash. */
+export type RecoveryRequest = ({ hash: Buffer } | { payload: Buffer }) & { sig: TxSignature; raw?: Buffer };
+
+export interface Recovered {
+  /** The signer, or null when the signature recovers none. */
+  from: string | null;
+  /** keccak256 of the raw transaction, when one was given. */
+  hash: string | null;
+}
 
 interface Pending {
-  hash: Buffer;
-  sig: TxSignature;
-  resolve(from: string | null): void;
+  request: RecoveryRequest;
+  resolve(answer: Recovered): void;
 }
 
 export class RecoveryWorker {
@@ -41,29 +75,32 @@ export class RecoveryWorker {
   private scheduled = false;
   private failed = false;
 
-  private constructor(bindings: string) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindings } });
+  private constructor(workerData: Record<string, string>) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
     this.worker.on("message", (buf: ArrayBuffer) => this.answer(Buffer.from(buf)));
     this.worker.on("error", () => this.fail());
   }
 
-  /** A worker, or null where the native binding is missing (recovery then stays on the caller's thread). */
+  /** A worker, or null where a native binding is missing (recovery then stays on the caller's thread). */
   static start(): RecoveryWorker | null {
     try {
-      const bindings = require.resolve("secp256k1/bindings");
-      require(bindings);
-      return new RecoveryWorker(bindings);
+      const secp = require.resolve("secp256k1/bindings");
+      const nodeGypBuild = require.resolve("node-gyp-build");
+      const keccakDir = path.dirname(require.resolve("keccak/package.json"));
+      require(secp);
+      (require(nodeGypBuild) as (dir: string) => unknown)(keccakDir);
+      return new RecoveryWorker({ secp, nodeGypBuild, keccakDir });
     } catch {
       return null;
     }
   }
 
-  /** The address that signed `hash`, or null. */
-  recover(hash: Buffer, sig: TxSignature): Promise<string | null> {
-    if (this.failed) return Promise.resolve(recoverSigner(hash, sig));
+  /** The signer (and, with `raw`, the transaction hash) of one request, batched with the others of this tick. */
+  recover(request: RecoveryRequest): Promise<Recovered> {
+    if (this.failed) return Promise.resolve(recoverHere(request));
     return new Promise((resolve) => {
-      this.queue.push({ hash, sig, resolve });
+      this.queue.push({ request, resolve });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -74,9 +111,9 @@ export class RecoveryWorker {
     });
   }
 
-  /** Recovers `items` as one message of their own (sent now, answered in order): how a replica pipelines a batch. */
-  recoverAll(items: Array<{ hash: Buffer; sig: TxSignature }>): Promise<Array<string | null>> {
-    const answers = items.map((it) => new Promise<string | null>((resolve) => this.queue.push({ ...it, resolve })));
+  /** Recovers `requests` as one message of their own (sent now, answered in order): how a replica pipelines a batch. */
+  recoverAll(requests: RecoveryRequest[]): Promise<Recovered[]> {
+    const answers = requests.map((request) => new Promise<Recovered>((resolve) => this.queue.push({ request, resolve })));
     this.flush();
     return Promise.all(answers);
   }
@@ -90,30 +127,58 @@ export class RecoveryWorker {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const hashes = Buffer.alloc(batch.length * 32);
-    const sigs = Buffer.alloc(batch.length * 65);
-    batch.forEach((p, i) => {
-      p.hash.copy(hashes, i * 32);
-      p.sig.r.copy(sigs, i * 65);
-      p.sig.s.copy(sigs, i * 65 + 32);
-      sigs[i * 65 + 64] = p.sig.yParity;
-    });
+    let size = 0;
+    for (const { request: r } of batch) size += 70 + messageOf(r).length + (r.raw ? 4 + r.raw.length : 0);
+    const items = Buffer.alloc(size);
+    let at = 0;
+    for (const { request: r } of batch) {
+      const message = messageOf(r);
+      items[at] = ("hash" in r ? 1 : 0) | (r.raw ? 2 : 0);
+      items.writeUInt32LE(message.length, at + 1);
+      message.copy(items, at + 5);
+      at += 5 + message.length;
+      r.sig.r.copy(items, at);
+      r.sig.s.copy(items, at + 32);
+      items[at + 64] = r.sig.yParity;
+      at += 65;
+      if (r.raw) {
+        items.writeUInt32LE(r.raw.length, at);
+        r.raw.copy(items, at + 4);
+        at += 4 + r.raw.length;
+      }
+    }
     this.inFlight.push(batch);
-    this.worker.postMessage({ hashes: hashes.buffer, sigs: sigs.buffer, count: batch.length }, [hashes.buffer, sigs.buffer]);
+    this.worker.postMessage({ items: items.buffer, count: batch.length }, [items.buffer]);
   }
 
   private answer(out: Buffer): void {
     const batch = this.inFlight.shift();
     if (!batch) return;
-    batch.forEach((p, i) => p.resolve(out[i * 65] === 1 ? bytesToAddress(keccak256(out.subarray(i * 65 + 1, i * 65 + 65)).subarray(12)) : null));
+    batch.forEach((p, i) => {
+      const at = i * ANSWER;
+      p.resolve({
+        from: out[at] === 1 ? bytesToAddress(out.subarray(at + 1, at + 21)) : null,
+        hash: p.request.raw ? "0x" + out.toString("hex", at + 21, at + ANSWER) : null,
+      });
+    });
   }
 
   /** From now on recover on the caller's thread; whatever was waiting is recovered there too. */
   private fail(): void {
     if (this.failed) return;
     this.failed = true;
-    for (const p of [...this.inFlight.flat(), ...this.queue]) p.resolve(recoverSigner(p.hash, p.sig));
+    for (const p of [...this.inFlight.flat(), ...this.queue]) p.resolve(recoverHere(p.request));
     this.inFlight.length = 0;
     this.queue = [];
   }
+}
+
+function messageOf(r: RecoveryRequest): Buffer {
+  return "hash" in r ? r.hash : r.payload;
+}
+
+/** The same answer, computed on the calling thread. */
+export function recoverHere(r: RecoveryRequest): Recovered {
+  const hash = "hash" in r ? r.hash : keccak256(r.payload);
+  return { from: recoverSigner(hash, r.sig), hash: r.raw ? "0x" + keccak256(r.raw).toString("hex") : null };
 }

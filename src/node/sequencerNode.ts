@@ -8,12 +8,11 @@ import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
 import { readCurrentBatches, type PostedBatch } from "./l1BatchReader";
-import { RecoveryWorker } from "./recoveryWorker";
+import { RecoveryWorker, recoverHere } from "./recoveryWorker";
 import { NodeStore, queueHeadOnL1 } from "./nodeStore";
 import type { L1QueueEntry } from "./l1Contracts";
 import { L2State } from "../core/state";
 import { authenticate, decodeRawTransaction } from "../core/intake";
-import { recoverSigner } from "../core/txSigning";
 import { TxJournal } from "./txJournal";
 import { repeat, type Repeating } from "./schedule";
 import path from "node:path";
@@ -112,8 +111,9 @@ export class SequencerNode implements L2Backend {
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
-    const from = this.recovery ? await this.recovery.recover(decoded.signingHash, decoded.sig) : recoverSigner(decoded.signingHash, decoded.sig);
-    const hash = this.sequencer.sendParsedTransaction(authenticate(decoded, from));
+    const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
+    const signed = this.recovery ? await this.recovery.recover(request) : recoverHere(request);
+    const hash = this.sequencer.sendParsedTransaction(authenticate(decoded, signed.from, signed.hash!));
     await this.journal?.append(raw);
     return hash;
   }

@@ -1,0 +1,33 @@
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { CHAIN_ID, signParsed } from "../helpers/coreFixture";
+import { RecoveryWorker, recoverHere, type RecoveryRequest } from "../../src/node/recoveryWorker";
+import { decodeRawTransaction } from "../../src/core/intake";
+import { keccak256 } from "../../src/core/hash";
+
+describe("node/recoveryWorker: the worker answers what the calling thread would, in order", function () {
+  this.timeout(30_000);
+
+  it("signers and transaction hashes, from payloads or hashes, with and without raw bytes, and null for a forged signature", async () => {
+    const worker = RecoveryWorker.start();
+    expect(worker, "native bindings load here").to.not.equal(null);
+    try {
+      const wallets = [Wallet.createRandom(), Wallet.createRandom()];
+      const requests: RecoveryRequest[] = [];
+      for (let i = 0; i < 6; i++) {
+        const parsed = await signParsed(wallets[i % 2], { to: wallets[(i + 1) % 2].address, value: BigInt(i + 1), nonce: i });
+        const d = decodeRawTransaction("0x" + parsed.raw.toString("hex"), CHAIN_ID);
+        if (i % 3 === 0) requests.push({ payload: d.signingPayload, sig: d.sig, raw: d.raw });
+        else if (i % 3 === 1) requests.push({ hash: keccak256(d.signingPayload), sig: d.sig });
+        else requests.push({ payload: d.signingPayload, sig: { ...d.sig, r: Buffer.alloc(32, 0x11) }, raw: d.raw });
+      }
+      const expected = requests.map(recoverHere);
+      expect(expected.filter((e) => e.from === null)).to.have.length.greaterThan(0);
+      expect(await Promise.all(requests.map((r) => worker!.recover(r)))).to.deep.equal(expected);
+      expect(await worker!.recoverAll(requests)).to.deep.equal(expected);
+      expect(expected[0].from).to.equal(wallets[0].address.toLowerCase());
+    } finally {
+      await worker?.stop();
+    }
+  });
+});
