@@ -1,8 +1,8 @@
 /**
- * keccak256 in plain JavaScript, tuned for what Cairn hashes most: short inputs (two 32-byte
- * words of a Merkle path, a transaction's fields). The native binding pays ~4 µs of call
- * overhead per hash; this pays about a third of that for one block. State lanes are 32-bit
- * halves, and nothing is allocated per hash but the 32-byte result.
+ * keccak256 in plain JavaScript: what hashes until the WebAssembly keccak of ./hash is compiled
+ * (and wherever WebAssembly is unavailable). Tuned for short inputs (two 32-byte words of a
+ * Merkle path, a transaction's fields): state lanes are 32-bit halves, and nothing is allocated
+ * per hash but the 32-byte result.
  */
 
 // Round constants, as [lo, hi] 32-bit halves.

@@ -2,8 +2,7 @@
  * The positional Merkle trees of Cairn: fixed depth, leaves at indices, absent leaves zero.
  * MerkleLib.sol checks the same shape on L1.
  */
-import { hashPair } from "./hash";
-import { keccak64Into } from "./keccak";
+import { hashPair, hashPairInto } from "./hash";
 
 const WORD = 32;
 
@@ -75,11 +74,11 @@ export class IncrementalMerkleTree {
         for (const p of parents) {
           // Siblings are adjacent: hash them where they lie, unless the right one is past the end.
           if (2 * p + 1 < size) {
-            keccak64Into(children, 2 * p * WORD, out, p * WORD);
+            hashPairInto(children, 2 * p * WORD, out, p * WORD);
           } else {
             this.pair.set(this.node(level, 2 * p), 0);
             this.pair.set(this.zero[level], WORD);
-            keccak64Into(this.pair, 0, out, p * WORD);
+            hashPairInto(this.pair, 0, out, p * WORD);
           }
         }
       } else {

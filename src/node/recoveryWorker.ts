@@ -7,27 +7,31 @@
  * worker: ordering stays trivial, and a second core is all these machines have to give.
  */
 import { Worker } from "node:worker_threads";
-import path from "node:path";
 import { keccak256 } from "../core/hash";
 import { bytesToAddress } from "../core/bytes";
 import { recoverSigner, type TxSignature } from "../core/txSigning";
 
-// Plain JavaScript, so the worker needs no TypeScript loader: it only calls native bindings.
+// Plain JavaScript, so the worker needs no TypeScript loader: it calls native secp256k1 and
+// hash-wasm's WebAssembly keccak (messages that arrive while it compiles wait for it).
 // A request is a run of items: flags (1: the message is already a 32-byte hash; 2: a raw
 // transaction follows), u32 message length, message, 65 signature bytes, [u32 raw length, raw].
 // An answer is, per item: ok (1), address (20), transaction hash (32, zero without a raw).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const secp = require(workerData.secp);
-const Keccak = require(workerData.nodeGypBuild)(workerData.keccakDir);
-const keccak = (data) => {
-  const k = new Keccak();
-  k.initialize(1088, 512);
-  k.absorb(data);
-  k.absorbLastFewBits(0x01);
-  return k.squeeze(32);
-};
-parentPort.on("message", ({ items, count }) => {
+const { createKeccak } = require(workerData.hashWasm);
+const waiting = [];
+let keccak = null;
+createKeccak(256).then((hasher) => {
+  keccak = (data) => {
+    hasher.init();
+    hasher.update(data);
+    return hasher.digest("binary");
+  };
+  for (const m of waiting.splice(0)) answer(m);
+});
+parentPort.on("message", (m) => (keccak ? answer(m) : waiting.push(m)));
+function answer({ items, count }) {
   const b = Buffer.from(items);
   const out = Buffer.alloc(count * 53);
   let at = 0;
@@ -39,17 +43,17 @@ parentPort.on("message", ({ items, count }) => {
     at += 70 + length;
     if (flags & 2) {
       const rawLength = b.readUInt32LE(at);
-      keccak(b.subarray(at + 4, at + 4 + rawLength)).copy(out, i * 53 + 21);
+      out.set(keccak(b.subarray(at + 4, at + 4 + rawLength)), i * 53 + 21);
       at += 4 + rawLength;
     }
     try {
       const pub = secp.ecdsaRecover(sig.subarray(0, 64), sig[64], flags & 1 ? message : keccak(message), false);
       out[i * 53] = 1;
-      keccak(pub.subarray(1)).copy(out, i * 53 + 1, 12);
+      out.set(keccak(pub.subarray(1)).subarray(12), i * 53 + 1);
     } catch {}
   }
   parentPort.postMessage(out.buffer, [out.buffer]);
-});
+}
 `;
 const ANSWER = 53;
 
@@ -82,15 +86,12 @@ export class RecoveryWorker {
     this.worker.on("error", () => this.fail());
   }
 
-  /** A worker, or null where a native binding is missing (recovery then stays on the caller's thread). */
+  /** A worker, or null where the native binding is missing (recovery then stays on the caller's thread). */
   static start(): RecoveryWorker | null {
     try {
       const secp = require.resolve("secp256k1/bindings");
-      const nodeGypBuild = require.resolve("node-gyp-build");
-      const keccakDir = path.dirname(require.resolve("keccak/package.json"));
       require(secp);
-      (require(nodeGypBuild) as (dir: string) => unknown)(keccakDir);
-      return new RecoveryWorker({ secp, nodeGypBuild, keccakDir });
+      return new RecoveryWorker({ secp, hashWasm: require.resolve("hash-wasm") });
     } catch {
       return null;
     }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { keccak_256 } from "@noble/hashes/sha3";
 import { keccak256js, keccak64Into } from "../../src/core/keccak";
-import { keccak256 } from "../../src/core/hash";
+import { hashPairInto, keccak256, keccakReady, wasmKeccakLoaded } from "../../src/core/hash";
 
 describe("core/keccak: the JavaScript keccak256 agrees with @noble/hashes", () => {
   it("for every length around the 136-byte rate and random contents", () => {
@@ -30,5 +30,21 @@ describe("core/keccak: the JavaScript keccak256 agrees with @noble/hashes", () =
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("the WebAssembly keccak takes over and agrees, whole inputs and pairs hashed in place", async () => {
+    await keccakReady;
+    expect(wasmKeccakLoaded()).to.equal(true);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3_000 }), (data) => {
+        expect(keccak256(data).equals(Buffer.from(keccak_256(data)))).to.equal(true);
+      }),
+      { numRuns: 300 },
+    );
+    const src = Buffer.alloc(100).map((_, i) => i * 7);
+    const dst = Buffer.alloc(70, 0xee);
+    hashPairInto(src, 5, dst, 30);
+    expect(dst.subarray(30, 62).equals(Buffer.from(keccak_256(src.subarray(5, 69))))).to.equal(true);
+    expect(dst.subarray(0, 30).every((b) => b === 0xee) && dst.subarray(62).every((b) => b === 0xee)).to.equal(true);
   });
 });
