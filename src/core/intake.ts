@@ -45,8 +45,11 @@ export function parseRawTransaction(raw: string, chainId: bigint): ParsedTx {
  * recovery can run elsewhere (a worker thread) and {@link authenticate} finish the job.
  */
 export function decodeRawTransaction(raw: string, chainId: bigint): DecodedTx {
-  if (typeof raw !== "string" || raw.length < 4 || raw.length % 2 !== 0 || !HEX.test(raw)) invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
+  const notHex = () => invalid("malformed", "raw transaction must be 0x-prefixed hex bytes");
+  if (typeof raw !== "string" || raw.length < 4 || raw.length % 2 !== 0 || raw[0] !== "0" || raw[1] !== "x") notHex();
+  // Buffer.from stops at the first pair that is not hex: a short result is the check.
   const bytes = Buffer.from(raw.slice(2), "hex");
+  if (bytes.length * 2 !== raw.length - 2) notHex();
   const { unsigned, sig } = decodeTransactionFields(bytes, chainId);
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
   const fields = encodeTxFields(unsigned);
@@ -66,7 +69,6 @@ export function authenticate(d: DecodedTx, from: string | null, hash = "0x" + ke
   return { fee: u.fee, chainId: u.chainId, nonce: u.nonce, to: u.to, value: u.value, data: u.data, sig: d.sig, from, hash, raw: d.raw };
 }
 
-const HEX = /^0x[0-9a-fA-F]+$/;
 
 /**
  * The fields of a type-2 or EIP-155 legacy transaction, checked against the chain id — not its

@@ -106,6 +106,11 @@ export class ChainStore {
     return n === undefined ? undefined : this.blocks[n];
   }
 
+  /** Whether the chain holds transaction `hash` (lower-case, as this node computes hashes). */
+  hasTx(hash: string): boolean {
+    return this.txIndex.has(hash);
+  }
+
   tx(hash: string): { block: L2Block; location: TxLocation; result: TxResult } | undefined {
     const location = this.txIndex.get(hash.toLowerCase());
     if (!location) return undefined;

@@ -90,7 +90,7 @@ export class Sequencer {
 
   /** Applies a transaction already parsed and authenticated; returns its hash. Throws InvalidOperationError. */
   sendParsedTransaction(tx: ParsedTx): string {
-    if (this.chain.tx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
+    if (this.chain.hasTx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
     const result = this.addToOpenBlock((b) => b.addTransaction(tx));
     this.openNonces.set(result.from, (this.openNonces.get(result.from) ?? 0) + 1);
     return result.hash;
