@@ -90,8 +90,14 @@ export class Sequencer {
 
   /** Applies a transaction already parsed and authenticated; returns its hash. Throws InvalidOperationError. */
   sendParsedTransaction(tx: ParsedTx): string {
-    if (this.chain.hasTx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
-    const result = this.addToOpenBlock((b) => b.addTransaction(tx));
+    let result: TxResult;
+    try {
+      result = this.addToOpenBlock((b) => b.addTransaction(tx));
+    } catch (e) {
+      // A transaction the chain already holds fails on its nonce; say what wallets expect.
+      if (e instanceof InvalidOperationError && e.reason === "nonce-too-low" && this.chain.hasTx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
+      throw e;
+    }
     this.openNonces.set(result.from, (this.openNonces.get(result.from) ?? 0) + 1);
     return result.hash;
   }

@@ -38,6 +38,24 @@ describe("node: the sequencer", function () {
     }
   });
 
+  it("answers a transaction it already holds with 'already known', and a stale nonce with 'nonce too low'", async () => {
+    const t = await startTestNode(1, { blockTimeMs: 60_000 });
+    try {
+      const w = t.wallets[0];
+      const sign = (nonce: number, value: bigint) => w.signTransaction({ type: 2, chainId: 51730n, to: Wallet.createRandom().address, value, nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
+      const nonce = Number(t.node.nonce(w.address, "pending"));
+      const raw = await sign(nonce, 1n);
+      await t.node.sendRawTransaction(raw);
+      t.node.sequencer.sealBlock();
+      const message = (p: Promise<unknown>) => p.then(() => "accepted", (e: Error) => e.message);
+      expect(await message(t.node.sendRawTransaction(raw))).to.match(/already known/);
+      const stale = await message(t.node.sendRawTransaction(await sign(nonce, 2n)));
+      expect(stale).to.match(/nonce-too-low/).and.not.match(/already known/);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it("splits a backlog into batches of at most maxBatchBytes and posts them in order", async () => {
     const t = await startTestNode(3, { blockTimeMs: 60_000, maxBatchBytes: 3_000 });
     try {
