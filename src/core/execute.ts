@@ -9,7 +9,7 @@ import { InvalidOperationError } from "./errors";
 import { MAX_UINT256, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
 import { chargedSize, type Op, type QueueOp, type SignedOp } from "./ops";
-import type { L2State } from "./state";
+import type { L2State, L2Token } from "./state";
 import { encodeTxFields, rawTransactionOfFields, recoverSigner, signingHash, signingHashOfFields, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
 import { ACCOUNT_TREE_DEPTH } from "./constants";
@@ -252,27 +252,37 @@ interface Resolved {
 function resolve(state: L2State, op: SignedOp, env: BlockEnv, nonce: bigint): Resolved {
   const fee = env.fees[op.feeIndex];
   if (!fee) return invalid("malformed", `fee index ${op.feeIndex} of ${env.fees.length}`);
-  const base = { fee, chainId: env.chainId, nonce };
-  const accountAddress = (i: number) => (i < state.accountCount ? state.account(i).address : invalid("unknown-account", `no account ${i}`));
-  const knownToken = (id: number) => state.token(id) ?? invalid("unknown-token", `token ${id} is not registered`);
+  // Object literals spelled out: this runs for every transaction the sequencer applies.
+  const tx = (to: string, value: bigint, data: Buffer): UnsignedTx => ({ fee, chainId: env.chainId, nonce, to, value, data });
   switch (op.kind) {
     case OpKind.ETH_TRANSFER:
-      return { tx: { ...base, to: accountAddress(op.to), value: op.amount, data: Buffer.alloc(0) }, recipient: op.to, tokenId: null, l1Token: null };
+      return { tx: tx(accountAddress(state, op.to), op.amount, NO_DATA), recipient: op.to, tokenId: null, l1Token: null };
     case OpKind.ETH_TRANSFER_NEW:
-      return { tx: { ...base, to: op.to, value: op.amount, data: Buffer.alloc(0) }, recipient: op.to, tokenId: null, l1Token: null };
+      return { tx: tx(op.to, op.amount, NO_DATA), recipient: op.to, tokenId: null, l1Token: null };
     case OpKind.TOKEN_TRANSFER:
     case OpKind.TOKEN_TRANSFER_NEW: {
-      const token = knownToken(op.tokenId);
-      const to = typeof op.to === "number" ? accountAddress(op.to) : op.to;
-      return { tx: { ...base, to: token.l2Address, value: 0n, data: transferCalldata(to, op.amount) }, recipient: op.to, tokenId: op.tokenId, l1Token: token.l1Address };
+      const token = knownToken(state, op.tokenId);
+      const to = typeof op.to === "number" ? accountAddress(state, op.to) : op.to;
+      return { tx: tx(token.l2Address, 0n, transferCalldata(to, op.amount)), recipient: op.to, tokenId: op.tokenId, l1Token: token.l1Address };
     }
     case OpKind.WITHDRAW_ETH:
-      return { tx: { ...base, to: WITHDRAWAL_PREDEPLOY, value: 0n, data: withdrawCalldata(op.l1Recipient, ZERO_ADDRESS, op.amount) }, recipient: null, tokenId: null, l1Token: ZERO_ADDRESS };
+      return { tx: tx(WITHDRAWAL_PREDEPLOY, 0n, withdrawCalldata(op.l1Recipient, ZERO_ADDRESS, op.amount)), recipient: null, tokenId: null, l1Token: ZERO_ADDRESS };
     case OpKind.WITHDRAW_TOKEN: {
-      const token = knownToken(op.tokenId);
-      return { tx: { ...base, to: WITHDRAWAL_PREDEPLOY, value: 0n, data: withdrawCalldata(op.l1Recipient, token.l2Address, op.amount) }, recipient: null, tokenId: op.tokenId, l1Token: token.l1Address };
+      const token = knownToken(state, op.tokenId);
+      return { tx: tx(WITHDRAWAL_PREDEPLOY, 0n, withdrawCalldata(op.l1Recipient, token.l2Address, op.amount)), recipient: null, tokenId: op.tokenId, l1Token: token.l1Address };
     }
   }
+}
+
+/** The calldata of a plain ETH transfer; zero-length, so sharing it is safe. */
+const NO_DATA = Buffer.alloc(0);
+
+function accountAddress(state: L2State, index: number): string {
+  return index < state.accountCount ? state.account(index).address : invalid("unknown-account", `no account ${index}`);
+}
+
+function knownToken(state: L2State, id: number): L2Token {
+  return state.token(id) ?? invalid("unknown-token", `token ${id} is not registered`);
 }
 
 function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {

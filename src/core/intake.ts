@@ -136,7 +136,6 @@ export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number, optio
     if (tx.nonce < nonce) invalid("nonce-too-low", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
     if (tx.nonce > nonce) invalid("nonce-too-high", `next nonce ${nonce}, tx nonce ${tx.nonce}`);
   }
-  const base = { feeIndex, from, sig: tx.sig };
   const recipient = (address: string) => state.indexOf(address) ?? address;
 
   if (tx.to === WITHDRAWAL_PREDEPLOY) {
@@ -145,9 +144,9 @@ export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number, optio
     const l1Recipient = wordAddress(args[0], "l1Recipient");
     const token = wordAddress(args[1], "token");
     const amount = bytesToBigint(args[2]);
-    if (token === ZERO_ADDRESS) return { kind: OpKind.WITHDRAW_ETH, ...base, l1Recipient, amount };
+    if (token === ZERO_ADDRESS) return { kind: OpKind.WITHDRAW_ETH, feeIndex, from, sig: tx.sig, l1Recipient, amount };
     const t = state.tokenByL2Address(token) ?? invalid("unknown-token", `${token} is not a bridged token`);
-    return { kind: OpKind.WITHDRAW_TOKEN, ...base, tokenId: t.id, l1Recipient, amount };
+    return { kind: OpKind.WITHDRAW_TOKEN, feeIndex, from, sig: tx.sig, tokenId: t.id, l1Recipient, amount };
   }
   const token = state.tokenByL2Address(tx.to);
   if (token) {
@@ -156,16 +155,16 @@ export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number, optio
     const to = recipient(wordAddress(args[0], "to"));
     const amount = bytesToBigint(args[1]);
     return typeof to === "number"
-      ? { kind: OpKind.TOKEN_TRANSFER, ...base, tokenId: token.id, to, amount }
-      : { kind: OpKind.TOKEN_TRANSFER_NEW, ...base, tokenId: token.id, to, amount };
+      ? { kind: OpKind.TOKEN_TRANSFER, feeIndex, from, sig: tx.sig, tokenId: token.id, to, amount }
+      : { kind: OpKind.TOKEN_TRANSFER_NEW, feeIndex, from, sig: tx.sig, tokenId: token.id, to, amount };
   }
   if (tx.data.length !== 0) {
     invalid("unsupported", `${tx.to} is not a contract on Cairn: only ETH transfers (no data), token transfer() and the withdrawal predeploy's withdraw() are supported`);
   }
   const to = recipient(tx.to);
   return typeof to === "number"
-    ? { kind: OpKind.ETH_TRANSFER, ...base, to, amount: tx.value }
-    : { kind: OpKind.ETH_TRANSFER_NEW, ...base, to, amount: tx.value };
+    ? { kind: OpKind.ETH_TRANSFER, feeIndex, from, sig: tx.sig, to, amount: tx.value }
+    : { kind: OpKind.ETH_TRANSFER_NEW, feeIndex, from, sig: tx.sig, to, amount: tx.value };
 }
 
 function decodeCall(data: Buffer, selector: string, words: number, signature: string): Buffer[] {
