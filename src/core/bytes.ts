@@ -165,8 +165,14 @@ export function bigintToBytes(v: bigint): Buffer {
 }
 
 export function bytesToBigint(b: Uint8Array): bigint {
-  if (b.length === 0) return 0n;
-  return BigInt("0x" + Buffer.from(b).toString("hex"));
+  if (b.length <= 6) {
+    // Nonces, fees, gas limits: small enough for exact number arithmetic, no strings.
+    let v = 0;
+    for (let i = 0; i < b.length; i++) v = v * 256 + b[i];
+    return BigInt(v);
+  }
+  const hex = Buffer.isBuffer(b) ? b.toString("hex") : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  return BigInt("0x" + hex);
 }
 
 /** 32-byte big-endian word of a bigint. */
