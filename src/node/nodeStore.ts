@@ -6,7 +6,7 @@
  * post-state of the stored tip. Writes are serialized at append time and applied in order in
  * the background; the transaction journal (fsync'd) remains what makes acceptance durable.
  */
-import { ClassicLevel } from "classic-level";
+import { LevelWorker } from "./levelWorker";
 import type { L2State, StateMeta } from "../core/state";
 import type { BatchRecord, L2Block } from "./chainStore";
 import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./storeRecords";
@@ -38,20 +38,17 @@ export class NodeStore {
   private failure: Error | null = null;
 
   private constructor(
-    private readonly db: ClassicLevel<string, string>,
+    private readonly db: LevelWorker,
     private readonly identity: { chainId: bigint; rollup: string },
   ) {}
 
   /** Opens (creating) the store in `dir` for the rollup `identity` names. */
   static async open(dir: string, identity: { chainId: bigint; rollup: string }): Promise<NodeStore> {
-    const db = new ClassicLevel<string, string>(dir, { valueEncoding: "utf8" });
     try {
-      await db.open();
+      return new NodeStore(await LevelWorker.open(dir), identity);
     } catch (e) {
-      const cause = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
-      throw new Error(`cannot open the node store in ${dir}: ${cause}; is another node using this data directory?`);
+      throw new Error(`cannot open the node store in ${dir}: ${(e as Error).message}; is another node using this data directory?`);
     }
-    return new NodeStore(db, identity);
   }
 
   /** What the store holds, or null when it is empty. Throws if it belongs to another rollup. */
@@ -67,20 +64,12 @@ export class NodeStore {
     if (meta.chainId !== this.identity.chainId.toString() || meta.rollup.toLowerCase() !== this.identity.rollup.toLowerCase()) {
       throw new Error(`the data directory belongs to rollup ${meta.rollup} (L2 chain ${meta.chainId}), not ${this.identity.rollup}`);
     }
-    const accounts: Parameters<typeof L2State.restore>[0] = [];
-    for await (const value of this.db.values({ gte: "acct:", lt: "acct;" })) {
-      if (accounts.length === meta.state.accountCount) break;
-      accounts.push(accountFromRecord(value));
-    }
+    const accounts = (await this.db.values({ gte: "acct:", lt: "acct;", limit: meta.state.accountCount })).map(accountFromRecord);
     const state = restoreState(accounts, { accountCount: meta.state.accountCount, tokens: meta.state.tokens, queueIndex: BigInt(meta.state.queueIndex), withdrawalCount: BigInt(meta.state.withdrawalCount) });
-    const blocks: L2Block[] = [];
-    for await (const value of this.db.values({ gte: "block:", lt: "block;" })) {
-      const b = blockFromRecord(value, this.identity.chainId);
-      if (b.number > meta.tip) break;
-      blocks.push(b);
-    }
-    const batches: BatchRecord[] = [];
-    for await (const value of this.db.values({ gte: "batch:", lt: "batch;" })) batches.push(JSON.parse(value) as BatchRecord);
+    // Keys are zero-padded numbers, so blocks come in order: at most the first tip + 1.
+    const blockRecords = meta.tip < 0 ? [] : await this.db.values({ gte: "block:", lt: "block;", limit: meta.tip + 1 });
+    const blocks = blockRecords.map((v) => blockFromRecord(v, this.identity.chainId)).filter((b) => b.number <= meta.tip);
+    const batches = (await this.db.values({ gte: "batch:", lt: "batch;" })).map((v) => JSON.parse(v) as BatchRecord);
     return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip), extra: meta.extra ?? {} };
   }
 
