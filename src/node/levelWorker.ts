@@ -19,7 +19,12 @@ const run = {
     for await (const v of db.values(r.range)) out.push(v);
     return out;
   },
-  batch: (r) => db.batch(r.ops),
+  // Keys and values arrive joined into two strings: one copy each, not an object per put.
+  putAll: (r) => {
+    const keys = r.keys.split("\\n");
+    const values = r.values.split("\\u0000");
+    return db.batch(keys.map((key, i) => ({ type: "put", key, value: values[i] })));
+  },
   put: (r) => db.put(r.key, r.value),
   clear: (r) => db.clear(r.range),
   close: () => db.close(),
@@ -42,7 +47,11 @@ export interface LevelRange {
   limit?: number;
 }
 
-export type LevelOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
+/** A key and its value; keys never contain a newline, values never a NUL (JSON escapes it). */
+export interface LevelPut {
+  key: string;
+  value: string;
+}
 
 type Reply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
 
@@ -83,8 +92,20 @@ export class LevelWorker {
     return this.request("values", { range }) as Promise<string[]>;
   }
 
-  batch(ops: LevelOp[]): Promise<void> {
-    return this.request("batch", { ops }) as Promise<void>;
+  /**
+   * Writes every put in one atomic batch. Sent as two joined strings: structured-cloning an
+   * object per put had cost the calling thread about what preparing the batch did.
+   */
+  putAll(puts: LevelPut[]): Promise<void> {
+    let keys = "";
+    let values = "";
+    for (let i = 0; i < puts.length; i++) {
+      const { key, value } = puts[i];
+      if (key.includes("\n") || value.includes("\u0000")) throw new RangeError(`cannot store key ${JSON.stringify(key)}: a newline in the key or a NUL in the value`);
+      keys += (i ? "\n" : "") + key;
+      values += (i ? "\u0000" : "") + value;
+    }
+    return this.request("putAll", { keys, values }) as Promise<void>;
   }
 
   put(key: string, value: string): Promise<void> {

@@ -6,7 +6,7 @@
  * post-state of the stored tip. Writes are serialized at append time and applied in order in
  * the background; the transaction journal (fsync'd) remains what makes acceptance durable.
  */
-import { LevelWorker } from "./levelWorker";
+import { LevelWorker, type LevelPut } from "./levelWorker";
 import type { L2State, StateMeta } from "../core/state";
 import type { BatchRecord, L2Block } from "./chainStore";
 import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./storeRecords";
@@ -76,21 +76,21 @@ export class NodeStore {
   /** Queues block `block` (just appended; `state` is its post-state) with the accounts it changed. */
   saveBlock(block: L2Block, state: L2State, extra?: Record<string, number | string>): void {
     const ops = this.stateOps(state, block.number, extra);
-    ops.unshift({ type: "put", key: `block:${pad(block.number)}`, value: blockRecord(block) });
-    this.enqueue(() => this.db.batch(ops));
+    ops.unshift({ key: `block:${pad(block.number)}`, value: blockRecord(block) });
+    this.enqueue(() => this.db.putAll(ops));
   }
 
   /** Queues the accounts changed since the last save, the state's counters and `extra`, for a node that keeps no blocks. */
   saveState(state: L2State, extra: Record<string, number | string>): void {
     const ops = this.stateOps(state, -1, extra);
-    this.enqueue(() => this.db.batch(ops));
+    this.enqueue(() => this.db.putAll(ops));
   }
 
-  private stateOps(state: L2State, tip: number, extra: Record<string, number | string> | undefined): Array<{ type: "put"; key: string; value: string }> {
-    const ops: Array<{ type: "put"; key: string; value: string }> = [];
+  private stateOps(state: L2State, tip: number, extra: Record<string, number | string> | undefined): LevelPut[] {
+    const ops: LevelPut[] = [];
     for (const i of state.takeChanges()) {
       const a = state.peek(i)!;
-      ops.push({ type: "put", key: `acct:${pad(i)}`, value: accountRecord(a) });
+      ops.push({ key: `acct:${pad(i)}`, value: accountRecord(a) });
     }
     const m = state.snapshotMeta();
     const meta: StoredMeta = {
@@ -101,7 +101,7 @@ export class NodeStore {
       state: { accountCount: m.accountCount, tokens: m.tokens, queueIndex: m.queueIndex.toString(), withdrawalCount: m.withdrawalCount.toString() },
       extra,
     };
-    ops.push({ type: "put", key: "meta", value: JSON.stringify(meta) });
+    ops.push({ key: "meta", value: JSON.stringify(meta) });
     return ops;
   }
 

@@ -202,6 +202,8 @@ export class Sequencer {
   }
 
   private addToOpenBlock<T>(apply: (b: BlockBuilder) => T): T {
+    // A full block is sealed up front: an Error per block (its stack trace) is not free.
+    if (this.builder?.isFull) this.sealBlock();
     try {
       return apply(this.openBuilder());
     } catch (e) {
