@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import net from "node:net";
 import hre from "hardhat";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { startDevnet, type Devnet } from "../../src/node/devnet";
@@ -158,6 +159,23 @@ describe("cli: the cairn command against a running devnet", function () {
       expect(r.code, argv.join(" ")).to.equal(2);
       expect(r.stderr, argv.join(" ")).to.match(message);
       expect(r.stdout + r.stderr).not.to.include(secret);
+    }
+  });
+
+  it("devnet on a port in use exits 2 and names the flag to change", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      for (const flag of ["--l1-port", "--l2-port", "--explorer-port"]) {
+        // The other ports 0 (any free one), so only the taken one can stop it.
+        const others = ["--l1-port", "--l2-port", "--explorer-port"].filter((f) => f !== flag).flatMap((f) => [f, "0"]);
+        const r = await cli(["devnet", ...others, flag, String(port)]);
+        expect(r.code, flag).to.equal(2);
+        expect(r.stderr, flag).to.match(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use .*pass ${flag} <port>`));
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 

@@ -10,6 +10,7 @@ import { createLogger } from "../../node/logger";
 import { FAULT_KINDS, type FaultKind } from "../../node/faults";
 import type { DevnetInfo } from "../../sdk/devnetFile";
 import { untilSignal } from "../signals";
+import { assertPortFree } from "../ports";
 
 const port = (v: string) => {
   const n = Number(v);
@@ -52,6 +53,9 @@ export function devnetCommand(program: Command, io: CliIO): void {
     .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
     .action(async (_opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<DevnetCliOptions>();
+      await assertPortFree(opts.host, opts.l1Port, "--l1-port");
+      await assertPortFree(opts.host, opts.l2Port, "--l2-port");
+      await assertPortFree(opts.host, opts.explorerPort, "--explorer-port");
       const logger = createLogger("devnet");
       // Loaded here so every other command answers without starting Hardhat.
       process.env.HARDHAT_CONFIG ??= path.resolve(__dirname, "../../../hardhat.config.ts");
