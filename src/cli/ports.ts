@@ -1,10 +1,11 @@
-/** Whether the devnet's ports are free, checked before anything starts listening on them. */
+/** Whether the ports a command will listen on are free, checked before anything starts. */
 import net from "node:net";
 import { usage } from "./errors";
 
 /**
- * Throws a usage error naming the flag to change when `port` on `host` is taken: the embedded
- * Hardhat server would otherwise die on an unhandled 'error' event with a stack trace.
+ * Throws a usage error naming the flag to change when `port` on `host` is taken — before a
+ * node syncs for minutes only to fail at listening, and before the embedded Hardhat server
+ * dies on an unhandled 'error' event with a stack trace.
  */
 export async function assertPortFree(host: string, port: number, flag: string): Promise<void> {
   if (port === 0) return;

@@ -162,7 +162,7 @@ describe("cli: the cairn command against a running devnet", function () {
     }
   });
 
-  it("devnet on a port in use exits 2 and names the flag to change", async () => {
+  it("devnet and node on a port in use exit 2 and name the flag to change", async () => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
     const { port } = taken.address() as net.AddressInfo;
@@ -174,6 +174,9 @@ describe("cli: the cairn command against a running devnet", function () {
         expect(r.code, flag).to.equal(2);
         expect(r.stderr, flag).to.match(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use .*pass ${flag} <port>`));
       }
+      const replica = await cli(at("node", "--role", "replica", "--rpc-port", String(port)));
+      expect(replica.code).to.equal(2);
+      expect(replica.stderr).to.match(/is in use .*pass --rpc-port <port>/);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }

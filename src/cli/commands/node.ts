@@ -10,6 +10,7 @@ import { Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { Wallet } from "ethers";
 import { action, type ActionInput } from "../action";
+import { assertPortFree } from "../ports";
 import { usage } from "../errors";
 import type { CliIO } from "../output";
 import { createLogger } from "../../node/logger";
@@ -78,6 +79,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
   const chainId = await Rollup__factory.connect(addresses.rollup, l1).l2ChainId();
   const logger = createLogger(role);
   const rpc = { host: opts.rpcHost ?? "127.0.0.1", port: rpcPort };
+  if (role === "sequencer" || role === "replica") await assertPortFree(rpc.host, rpc.port, "--rpc-port");
 
   let node: { stop(): Promise<void> };
   if (role === "replica") {
