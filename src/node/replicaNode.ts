@@ -12,6 +12,7 @@ import type { L2Block } from "./chainStore";
 import { L1Contracts, inSlices, type RollupCounts } from "./l1Contracts";
 import { readCurrentBatches, readPostedBatches, type PostedBatch } from "./l1BatchReader";
 import { Sequencer } from "./sequencer";
+import { SequencerBacked } from "./sequencerBacked";
 import { BatchReplayer } from "./batchReplayer";
 import { RecoveryWorker } from "./recoveryWorker";
 import { RpcServer } from "../rpc/server";
@@ -33,7 +34,7 @@ export interface ReplicaConfig {
   onProgress?: (p: { batch: number; batches: number; l2Block: number; txs: number }) => void;
 }
 
-export class ReplicaNode implements L2Backend {
+export class ReplicaNode extends SequencerBacked implements L2Backend {
   private sequencer: Sequencer;
   readonly l1: L1Contracts;
   private readonly replayer: BatchReplayer;
@@ -51,6 +52,7 @@ export class ReplicaNode implements L2Backend {
   rpcUrl: string | null = null;
 
   constructor(private readonly config: ReplicaConfig) {
+    super();
     this.l1 = new L1Contracts(config.l1Provider, config.addresses);
     this.recovery = RecoveryWorker.start();
     this.replayer = new BatchReplayer(this.recovery);
@@ -58,24 +60,12 @@ export class ReplicaNode implements L2Backend {
     this.nextBlock = config.startBlock;
   }
 
-  // --- L2Backend (read-only) ------------------------------------------------------------
-  get chainId() {
-    return this.sequencer.chainId;
-  }
-  get baseFee() {
-    return this.sequencer.baseFee;
-  }
-  get state() {
-    return this.sequencer.state;
-  }
-  get chain() {
-    return this.sequencer.chain;
+  // --- L2Backend (read-only; the reads: SequencerBacked) ---------------------------------
+  protected engine(): Sequencer {
+    return this.sequencer;
   }
   nonce(address: string) {
     return this.sequencer.nonce(address, "latest");
-  }
-  tokenMetadata(tokenId: number) {
-    return this.sequencer.tokenMetadata(tokenId);
   }
   pendingTransaction(): TxResult | undefined {
     return undefined;

@@ -4,6 +4,7 @@
  * its own object and can be driven step by step in tests.
  */
 import { Sequencer } from "./sequencer";
+import { SequencerBacked } from "./sequencerBacked";
 import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
 import { L1Follower } from "./l1Follower";
 import { BatchSubmitter } from "./batchSubmitter";
@@ -42,7 +43,7 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   recoveryWorker?: boolean;
 }
 
-export class SequencerNode implements L2Backend {
+export class SequencerNode extends SequencerBacked implements L2Backend {
   readonly sequencer: Sequencer;
   readonly l1: L1Contracts;
   readonly follower: L1Follower;
@@ -59,6 +60,7 @@ export class SequencerNode implements L2Backend {
   rpcUrl: string | null = null;
 
   constructor(private readonly config: SequencerNodeConfig) {
+    super();
     this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
@@ -83,24 +85,12 @@ export class SequencerNode implements L2Backend {
     });
   }
 
-  // --- L2Backend -----------------------------------------------------------------------
-  get chainId() {
-    return this.sequencer.chainId;
-  }
-  get baseFee() {
-    return this.sequencer.baseFee;
-  }
-  get state() {
-    return this.sequencer.state;
-  }
-  get chain() {
-    return this.sequencer.chain;
+  // --- L2Backend (the reads: SequencerBacked) --------------------------------------------
+  protected engine(): Sequencer {
+    return this.sequencer;
   }
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);
-  }
-  tokenMetadata(tokenId: number) {
-    return this.sequencer.tokenMetadata(tokenId);
   }
   pendingTransaction(hash: string): TxResult | undefined {
     return this.sequencer.isPending(hash);

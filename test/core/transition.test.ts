@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { BASE_FEE, CHAIN_ID, CoreChain, ETH, QueueKind, signParsed } from "../helpers/coreFixture";
+import { BASE_FEE, CHAIN_ID, CoreChain, ETH, L1_TOKEN, QueueKind, erc20, fundedChain, predeploy, signParsed } from "../helpers/coreFixture";
 import { InvalidOperationError } from "../../src/core/errors";
 import { ByteReader, ByteWriter } from "../../src/core/bytes";
 import fc from "fast-check";
@@ -13,23 +13,9 @@ import { replayCommitment } from "../../src/core/replay";
 import { applyOp } from "../../src/core/execute";
 import { rawTransaction } from "../../src/core/txSigning";
 import { l2TokenAddress } from "../../src/core/hashing";
-import { Interface, type HDNodeWallet } from "ethers";
+import { type HDNodeWallet } from "ethers";
 
-const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
-const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
-const L1_TOKEN = "0x00000000000000000000000000000000000abcde";
 const L2_TOKEN = l2TokenAddress(L1_TOKEN);
-
-function fundedChain() {
-  const alice = Wallet.createRandom();
-  const bob = Wallet.createRandom();
-  const chain = new CoreChain();
-  chain.enqueue(QueueKind.TOKEN_REGISTRATION, L1_TOKEN, 0n, 0);
-  chain.enqueue(QueueKind.ETH_DEPOSIT, alice.address, 5n * ETH);
-  chain.enqueue(QueueKind.TOKEN_DEPOSIT, alice.address, 1000n, 0);
-  chain.drainQueue();
-  return { chain, alice, bob };
-}
 
 const expectInvalid = (fn: () => unknown, reason: string) => {
   try {

@@ -1,4 +1,4 @@
-import { Wallet, type HDNodeWallet, type TransactionRequest } from "ethers";
+import { Interface, Wallet, type HDNodeWallet, type TransactionRequest } from "ethers";
 import { L2State } from "../../src/core/state";
 import { BlockBuilder } from "../../src/core/blockBuilder";
 import { QueueKind } from "../../src/core/constants";
@@ -41,6 +41,25 @@ export const fees = { type: 2, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas
 export async function signParsed(wallet: Wallet | HDNodeWallet, tx: TransactionRequest) {
   const raw = await wallet.signTransaction({ ...fees, ...tx });
   return parseRawTransaction(raw, CHAIN_ID);
+}
+
+/** The L1 token a {@link fundedChain} registers (token id 0). */
+export const L1_TOKEN = "0x00000000000000000000000000000000000abcde";
+
+/** Calldata a wallet sends to a bridged token and to the withdrawal predeploy. */
+export const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
+export const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
+
+/** A chain with {@link L1_TOKEN} registered and alice holding 5 ETH and 1,000 of it; bob is new. */
+export function fundedChain() {
+  const alice = Wallet.createRandom();
+  const bob = Wallet.createRandom();
+  const chain = new CoreChain();
+  chain.enqueue(QueueKind.TOKEN_REGISTRATION, L1_TOKEN, 0n, 0);
+  chain.enqueue(QueueKind.ETH_DEPOSIT, alice.address, 5n * ETH);
+  chain.enqueue(QueueKind.TOKEN_DEPOSIT, alice.address, 1000n, 0);
+  chain.drainQueue();
+  return { chain, alice, bob };
 }
 
 export { QueueKind };

@@ -1,6 +1,7 @@
 import { ethers } from "hardhat";
-import { Interface, Wallet, parseEther, type HDNodeWallet } from "ethers";
+import { Wallet, parseEther, type HDNodeWallet } from "ethers";
 import { l1Fixture } from "./l1Fixture";
+import { erc20, predeploy } from "./coreFixture";
 import { L1Contracts, type L1QueueEntry } from "../../src/node/l1Contracts";
 import { L2State } from "../../src/core/state";
 import { BlockBuilder } from "../../src/core/blockBuilder";
@@ -17,8 +18,7 @@ import { replayCommitment } from "../../src/core/replay";
 
 export const CHAIN_ID = 51730n;
 export const BASE_FEE = 10_000_000n;
-export const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
-export const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
+export { erc20, predeploy };
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 
 /**

@@ -1,24 +1,13 @@
 import { expect } from "chai";
-import { Interface, Wallet } from "ethers";
-import { CHAIN_ID, CoreChain, ETH, QueueKind, signParsed } from "../helpers/coreFixture";
+import { CHAIN_ID, ETH, L1_TOKEN, erc20, fundedChain, predeploy, signParsed } from "../helpers/coreFixture";
 import { ChainStore } from "../../src/node/chainStore";
 import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "../../src/node/storeRecords";
 import { WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { l2TokenAddress } from "../../src/core/hashing";
 
-const L1_TOKEN = "0x00000000000000000000000000000000000abcde";
-const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
-const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
-
 describe("node/storeRecords: what the store writes reads back as the same block and account", () => {
   it("round-trips a block of an ETH transfer, a token transfer (with its log) and a withdrawal", async () => {
-    const alice = Wallet.createRandom();
-    const bob = Wallet.createRandom();
-    const chain = new CoreChain();
-    chain.enqueue(QueueKind.TOKEN_REGISTRATION, L1_TOKEN, 0n, 0);
-    chain.enqueue(QueueKind.ETH_DEPOSIT, alice.address, 5n * ETH);
-    chain.enqueue(QueueKind.TOKEN_DEPOSIT, alice.address, 1000n, 0);
-    chain.drainQueue();
+    const { chain, alice, bob } = fundedChain();
     const store = new ChainStore(chain.state.root());
     const b = chain.builder();
     b.addTransaction(await signParsed(alice, { to: bob.address, value: 10n ** 16n, nonce: 0 }));
