@@ -12,7 +12,7 @@ import { buildFraudWitness } from "../core/fraudProof";
 import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
 import { readBatchBodies } from "./l1BatchReader";
-import { repeat, type Repeating } from "./schedule";
+import { freshRuns, repeat, type Repeating } from "./schedule";
 import { NodeStore, queueHeadOnL1 } from "./nodeStore";
 import type { L1QueueEntry } from "./l1Contracts";
 import path from "node:path";
@@ -56,7 +56,7 @@ export class Challenger {
   private finalized = 0;
   private nextBlock: number;
   private loop: Repeating | null = null;
-  private polling: Promise<void> | null = null;
+  private readonly polling = freshRuns(() => this.pollOnce());
   private store: NodeStore | null = null;
   private opened = false;
   /** Batches loaded from the store at start (they have no rollback point: a proof against one means a rebuild). */
@@ -88,7 +88,7 @@ export class Challenger {
   async stop(): Promise<void> {
     await this.loop?.stop();
     this.loop = null;
-    await this.polling;
+    await this.polling.settled();
     await this.store?.close();
     this.store = null;
   }
@@ -145,10 +145,9 @@ export class Challenger {
     this.currentState.trackChanges(true);
   }
 
-  /** Processes the L1 blocks that have appeared since the last call. Concurrent calls share one. */
+  /** Processes the L1 blocks that have appeared since the last call. A call during one gets the next (see freshRuns). */
   poll(): Promise<void> {
-    if (!this.polling) this.polling = this.pollOnce().finally(() => (this.polling = null));
-    return this.polling;
+    return this.polling();
   }
 
   private async pollOnce(): Promise<void> {

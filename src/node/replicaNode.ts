@@ -19,7 +19,7 @@ import { RpcServer } from "../rpc/server";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
 import type { Logger } from "./logger";
 import type { TxResult } from "../core/execute";
-import { repeat, type Repeating } from "./schedule";
+import { freshRuns, repeat, type Repeating } from "./schedule";
 
 export interface ReplicaConfig {
   l1Provider: Provider;
@@ -45,7 +45,7 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
   private l1ChainId = 0;
   private rpcServer: RpcServer | null = null;
   private loop: Repeating | null = null;
-  private syncing: Promise<void> | null = null;
+  private readonly syncing = freshRuns(() => this.syncOnce());
   private readonly blockListeners: Array<(b: L2Block) => void> = [];
   /** A batch on L1 that does not replay: nothing is applied past it until it is reverted. */
   stuckAt: number | null = null;
@@ -92,17 +92,14 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
 
   async stop(): Promise<void> {
     await this.loop?.stop();
-    await this.syncing;
+    await this.syncing.settled();
     await this.rpcServer?.stop();
     await this.recovery?.stop();
   }
 
-  /** Reads L1 up to its confirmed head and applies every new batch. Concurrent calls share one. */
+  /** Reads L1 up to its confirmed head and applies every new batch. A call during one gets the next (see freshRuns). */
   sync(): Promise<void> {
-    this.syncing ??= this.syncOnce().finally(() => {
-      this.syncing = null;
-    });
-    return this.syncing;
+    return this.syncing();
   }
 
   private async syncOnce(): Promise<void> {

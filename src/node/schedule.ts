@@ -32,3 +32,38 @@ export function repeat(ms: number, task: () => unknown, options: { logger: Logge
     },
   };
 }
+
+/** A task callers ask to run "now" (see {@link freshRuns}). */
+export interface FreshRuns {
+  (): Promise<void>;
+  /** Waits for the run in progress and the one queued after it, if any. */
+  settled(): Promise<void>;
+}
+
+/**
+ * Runs `task` one at a time for callers that ask for it now. A call while a run is under way
+ * gets the next run, started after that one — the run under way may have read L1 before the
+ * caller's transaction landed — and every such call shares it.
+ */
+export function freshRuns(task: () => Promise<void>): FreshRuns {
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = (): Promise<void> =>
+    (running = task().finally(() => {
+      running = null;
+    }));
+  const run = (() => {
+    if (!running) return start();
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = null;
+        return start();
+      });
+    return next;
+  }) as FreshRuns;
+  run.settled = async () => {
+    await (next ?? running);
+  };
+  return run;
+}

@@ -15,7 +15,7 @@ import type { L1QueueEntry } from "./l1Contracts";
 import { L2State } from "../core/state";
 import { authenticate, decodeRawTransaction } from "../core/intake";
 import { TxJournal } from "./txJournal";
-import { repeat, type Repeating } from "./schedule";
+import { freshRuns, repeat, type Repeating } from "./schedule";
 import path from "node:path";
 import type { Logger } from "./logger";
 import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
@@ -50,7 +50,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   submitter: BatchSubmitter;
   private rpcServer: RpcServer | null = null;
   private loops: Repeating[] = [];
-  private polling: Promise<void> | null = null;
+  private readonly polling = freshRuns(() => this.follower.poll());
   private l1ChainId = 0;
   private journal: TxJournal | null = null;
   private recovery: RecoveryWorker | null = null;
@@ -155,7 +155,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   async stop(): Promise<void> {
     await Promise.all(this.loops.map((l) => l.stop()));
     this.loops = [];
-    await this.polling;
+    await this.polling.settled();
     await this.submitter.idle();
     await this.rpcServer?.stop();
     this.rpcServer = null;
@@ -296,14 +296,9 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     if (raws.length) this.config.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
   }
 
-  /** Reads L1 now (deposits, counters). Concurrent calls share one poll. */
+  /** Reads L1 now (deposits, counters): a call during a poll gets the next one (see freshRuns). */
   pollL1(): Promise<void> {
-    if (!this.polling) {
-      this.polling = this.follower.poll().finally(() => {
-        this.polling = null;
-      });
-    }
-    return this.polling;
+    return this.polling();
   }
 
   /** Seals the open block and posts every unposted block now (tests and scripts). */
