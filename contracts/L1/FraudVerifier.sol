@@ -348,8 +348,9 @@ contract FraudVerifier is IFraudVerifier {
     /// @dev Creates the account of `addr` at the next index, which must be witnessed empty.
     function _create(Run memory run, address addr) private pure returns (Account memory a) {
         // Created accounts take the next indices, which sort last in the witness: look there first.
-        uint256 pos = run.accounts.length - (run.createdLimit - run.accountCount);
-        if (run.createdLimit > run.accountCount && pos < run.accounts.length && run.accounts[pos].index == run.accountCount) {
+        uint256 created = run.createdLimit > run.accountCount ? run.createdLimit - run.accountCount : 0;
+        uint256 pos = run.accounts.length >= created ? run.accounts.length - created : run.accounts.length;
+        if (created > 0 && pos < run.accounts.length && run.accounts[pos].index == run.accountCount) {
             a = run.accounts[pos];
         } else {
             a = _find(run, run.accountCount);
@@ -440,7 +441,8 @@ contract FraudVerifier is IFraudVerifier {
         bool isEth = e.kind == uint8(Types.QueueKind.FORCED_WITHDRAWAL_ETH);
         uint256 t = isEth ? 0 : _token(a, e.tokenId);
         uint256 held = isEth ? a.balance : a.tokenBalances[t];
-        if (held < e.amount) return Reason.NONE;
+        // Unreachable in practice (2^64 − 1 withdrawals), but defined: consumed, as when too little is held.
+        if (held < e.amount || run.withdrawalCount >= type(uint64).max) return Reason.NONE;
         if (isEth) a.balance = held - e.amount;
         else a.tokenBalances[t] = held - e.amount;
         run.withdrawals[run.withdrawalsLength++] = Hashing.withdrawalLeaf(
@@ -508,7 +510,9 @@ contract FraudVerifier is IFraudVerifier {
         return Reason.NONE;
     }
 
-    /// @dev The checks after the signature, in src/core's order.
+    /// @dev The checks after the signature, in src/core's order. Every comparison is exact over
+    ///      the full uint256 range (src/core compares unbounded bigints): nothing here can
+    ///      overflow, so a proposer's extreme fields yield a verdict, never a panic.
     function _checkFunds(Run memory run, Header memory h, Op memory op, Account memory sender, Resolved memory res, Charge memory charge)
         private
         pure
@@ -518,11 +522,13 @@ contract FraudVerifier is IFraudVerifier {
         if (h.feeRecipient >= run.accountCount) return Reason.UNKNOWN_ACCOUNT;
         (bool priced, uint256 price) = _effectiveGasPrice(fee, h.baseFee);
         if (!priced) return Reason.FEE_TOO_LOW;
+        // executionGas ≤ 60,000 and size < 2^16 (a body is at most 65,535 bytes): no overflow.
         uint256 gasUsed = _executionGas(op.kind) + GAS_PER_BYTE * op.size;
         if (fee.gasLimit < gasUsed) return Reason.GAS_LIMIT_TOO_LOW;
-        charge.fee = gasUsed * price;
         charge.ethOut = (op.kind == OP_ETH || op.kind == OP_ETH_NEW || op.kind == OP_WITHDRAW_ETH) ? op.amount : 0;
         if (!_covers(sender.balance, fee.gasLimit, fee.maxFee, charge.ethOut)) return Reason.INSUFFICIENT_FUNDS;
+        // gasUsed ≤ gasLimit and price ≤ maxFee, and gasLimit × maxFee fits (it is covered above).
+        charge.fee = gasUsed * price;
         if (res.hasToken && sender.tokenBalances[_token(sender, op.tokenId)] < op.amount) return Reason.INSUFFICIENT_FUNDS;
         charge.isWithdrawal = op.kind == OP_WITHDRAW_ETH || op.kind == OP_WITHDRAW_TOKEN;
         if (charge.isWithdrawal && (op.amount == 0 || op.addr == address(0))) return Reason.MALFORMED;
@@ -531,9 +537,15 @@ contract FraudVerifier is IFraudVerifier {
             if (run.accountCount >= 1 << ACCOUNT_DEPTH) return Reason.OVERFLOW;
         } else if (!charge.isWithdrawal && op.to != op.from) {
             Account memory r = res.recipient;
+            // The fee recipient is credited first: a recipient that is also the fee recipient gets both.
+            uint256 feeToo = !res.hasToken && op.to == h.feeRecipient ? charge.fee : 0;
             uint256 held = res.hasToken ? r.tokenBalances[_token(r, op.tokenId)] : r.balance;
-            if (op.amount > type(uint256).max - held) return Reason.OVERFLOW;
+            if (held > type(uint256).max - feeToo || op.amount > type(uint256).max - held - feeToo) return Reason.OVERFLOW;
         }
+        if (h.feeRecipient != op.from && charge.fee > type(uint256).max - _feeRecipient(run, h).balance) return Reason.OVERFLOW;
+        // 8-byte fields: unreachable in practice, defined so that both sides agree on every state.
+        if (sender.nonce == type(uint64).max) return Reason.OVERFLOW;
+        if (charge.isWithdrawal && run.withdrawalCount >= type(uint64).max) return Reason.OVERFLOW;
         return Reason.NONE;
     }
 
@@ -640,12 +652,15 @@ contract FraudVerifier is IFraudVerifier {
         return signer != address(0) && signer == sender.addr;
     }
 
+    /// @dev min(maxFee, baseFee + maxPriority), compared without forming the sum (it may pass
+    ///      2^256; src/core's bigint sum does not wrap).
     function _effectiveGasPrice(TxHashing.Fee memory f, uint256 baseFee) private pure returns (bool, uint256) {
         if (f.maxFee < baseFee) return (false, 0);
         if (f.txType == 0) return (true, f.maxFee);
         if (f.maxPriority > f.maxFee) return (false, 0);
-        uint256 withTip = baseFee + f.maxPriority;
-        return (true, withTip < f.maxFee ? withTip : f.maxFee);
+        // maxFee ≥ baseFee, so the subtraction cannot underflow; below it the sum is below maxFee.
+        if (f.maxPriority < f.maxFee - baseFee) return (true, baseFee + f.maxPriority);
+        return (true, f.maxFee);
     }
 
     /// @dev balance ≥ gasLimit × maxFee + value, without overflowing (src/core uses bigints).
@@ -700,10 +715,16 @@ contract FraudVerifier is IFraudVerifier {
         uint256 opCount = _uintN(b, c, 1);
         if (c.bad || opCount > MAX_OPS) return (false, h, ops);
         ops = new Op[](opCount);
+        uint256 maxIndex;
         for (uint256 i = 0; i < opCount; i++) {
-            if (!_decodeOp(b, c, ops[i], indexBits, feeBits)) return (false, h, ops);
+            Op memory op = ops[i];
+            if (!_decodeOp(b, c, op, indexBits, feeBits)) return (false, h, ops);
+            // Indices an operation does not write are zero.
+            if (op.from > maxIndex) maxIndex = op.from;
+            if (op.to > maxIndex) maxIndex = op.to;
         }
-        return (!c.bad && c.at == b.length, h, ops);
+        // A wider index than the operations need would be a second encoding of the commitment.
+        return (!c.bad && c.at == b.length && _bitLength(maxIndex) == indexBits, h, ops);
     }
 
     /// @dev An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then the
@@ -787,13 +808,17 @@ contract FraudVerifier is IFraudVerifier {
         c.at = at + n;
     }
 
-    /// @dev The fee recipient's index: unsigned LEB128, at most 4 bytes (src/core/bytes.ts).
+    /// @dev The fee recipient's index: unsigned LEB128, at most 4 bytes (src/core/bytes.ts), in
+    ///      its canonical form (no zero last group after others: one spelling per commitment).
     function _varint(bytes calldata b, Cursor memory c) private pure returns (uint256 v) {
         for (uint256 i = 0; i < 4; i++) {
             uint256 x = _uintN(b, c, 1);
             if (c.bad) return 0;
             v |= (x & 0x7f) << (7 * i);
-            if (x & 0x80 == 0) return v;
+            if (x & 0x80 == 0) {
+                if (i > 0 && x == 0) c.bad = true;
+                return v;
+            }
         }
         c.bad = true;
         return 0;
@@ -807,25 +832,33 @@ contract FraudVerifier is IFraudVerifier {
         for (; v >> n != 0; n++) {}
     }
 
-    /// @dev The amount codec of src/core/amount.ts.
+    /// @dev The amount codec of src/core/amount.ts, canonical form only.
     function _amount(bytes calldata b, Cursor memory c) private pure returns (uint256 value) {
         (value,) = _amountRest(b, c, _uintN(b, c, 1));
     }
 
-    /// @dev What follows an amount's head byte; `size` counts the head byte too.
+    /// @dev What follows an amount's head byte; `size` counts the head byte too. One spelling per
+    ///      value (src/core/amount.ts re-encodes and compares; these are the same rules field by
+    ///      field): the escape only for mantissas of 7 to 32 bytes, no leading zero byte, zero as
+    ///      head 0, and no trailing decimal zero in the mantissa below exponent 31.
     function _amountRest(bytes calldata b, Cursor memory c, uint256 head) private pure returns (uint256, uint256 size) {
         uint256 len = head >> 5;
         uint256 exp = head & 31;
         size = 1 + len;
         if (len == 7) {
             len = _uintN(b, c, 1);
-            if (len < 1 || len > 32) c.bad = true;
+            if (len < 7 || len > 32) c.bad = true;
             size = 2 + len;
         }
         if (c.bad) return (0, 0);
+        uint256 at = c.at;
         uint256 mantissa = _uintN(b, c, len);
+        if (c.bad) return (0, 0);
+        bool leadingZero = len > 0 && uint8(b[at]) == 0;
+        bool trailingZero = mantissa == 0 ? exp != 0 : (mantissa % 10 == 0 && exp < 31);
+        // exp ≤ 31: 10^31 < 2^256.
         uint256 scale = 10 ** exp;
-        if (mantissa > type(uint256).max / scale) {
+        if (leadingZero || trailingZero || mantissa > type(uint256).max / scale) {
             c.bad = true;
             return (0, 0);
         }

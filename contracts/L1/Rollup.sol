@@ -51,7 +51,13 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     /// @notice Replays disputed commitments.
     IFraudVerifier public immutable fraudVerifier;
 
-    Types.BatchHeader[] private _batches;
+    /// @dev Batch headers by index. Only indices below `_batchCount` are live: a fraud proof
+    ///      lowers the count in O(1) and the next submission overwrites the stale slot, so the
+    ///      cost of a proof never grows with the number of batches it reverts.
+    mapping(uint256 index => Types.BatchHeader) private _batches;
+    uint256 private _batchCount;
+    /// @notice L1 time of deployment: the fallback clock before the first batch.
+    uint64 public immutable deployedAt;
     /// @notice Bond posted by each proposer, in wei.
     mapping(address proposer => uint256) public bonds;
     /// @notice L1 time of the latest batch (deployment time before the first).
@@ -62,8 +68,10 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     uint256 public burnedBonds;
     /// @notice When each proposer asked for its bond back (zero: it has not).
     mapping(address proposer => uint64) public bondWithdrawalRequestedAt;
-    /// @dev 1 + the index of each proposer's latest batch (zero: none).
-    mapping(address proposer => uint256) private _lastBatchOf;
+    /// @dev L1 time of each proposer's latest batch (zero: none). Not lowered when a fraud proof
+    ///      reverts that batch: the bond then waits at most one challenge window more than it
+    ///      had to, which costs nothing in safety and keeps the revert O(1).
+    mapping(address proposer => uint64) private _lastBatchAt;
 
     constructor(IBridge bridge_, Config memory config) {
         bridge = bridge_;
@@ -76,6 +84,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         l2ChainId = config.l2ChainId;
         genesisStateRoot = config.genesisStateRoot;
         fraudVerifier = config.fraudVerifier;
+        deployedAt = uint64(block.timestamp);
         lastBatchTimestamp = uint64(block.timestamp);
     }
 
@@ -101,9 +110,10 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         if (requestedAt == 0) revert RollupBondWithdrawalNotRequested(msg.sender);
         uint256 readyAt = requestedAt + bondWithdrawalDelay;
         if (block.timestamp < readyAt) revert RollupBondWithdrawalTooEarly(readyAt);
-        // The bond answers for every batch its proposer posted until that batch is final.
-        uint256 last = _lastBatchOf[msg.sender];
-        if (last != 0 && last - 1 < _batches.length && !isFinal(last - 1)) revert RollupProposerHasPendingBatch(last - 1);
+        // The bond answers for every batch its proposer posted until that batch is final; the
+        // latest is the last to become final (submission times never decrease).
+        uint256 lastAt = _lastBatchAt[msg.sender];
+        if (lastAt != 0 && block.timestamp < lastAt + challengeWindow) revert RollupProposerHasPendingBatch(lastAt + challengeWindow);
         uint256 amount = bonds[msg.sender];
         if (amount == 0) revert RollupNoBond(msg.sender);
         bonds[msg.sender] = 0;
@@ -118,30 +128,32 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         external
         nonReentrant
     {
+        _checkOrigin();
         _checkProposer(msg.sender);
-        uint256 index = _batches.length;
+        uint256 index = _batchCount;
         // Resubmitting a batch that already landed fails here instead of appending it twice.
         if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
         bytes32 tip = tipStateRoot();
         if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
         _checkQueueCount(queueCount);
 
-        BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_);
+        uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
+        BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_, previousL2Timestamp, block.timestamp);
         uint64 firstBlock = _nextBlock();
-        _batches.push(
-            Types.BatchHeader({
-                commitmentsRoot: s.commitmentsRoot,
-                postStateRoot: s.postStateRoot,
-                withdrawalRoot: s.withdrawalRoot,
-                proposer: msg.sender,
-                timestamp: uint64(block.timestamp),
-                commitmentCount: s.count,
-                queueCount: queueCount,
-                firstBlock: firstBlock
-            })
-        );
+        _batches[index] = Types.BatchHeader({
+            commitmentsRoot: s.commitmentsRoot,
+            postStateRoot: s.postStateRoot,
+            withdrawalRoot: s.withdrawalRoot,
+            proposer: msg.sender,
+            timestamp: uint64(block.timestamp),
+            commitmentCount: s.count,
+            queueCount: queueCount,
+            firstBlock: firstBlock,
+            l2Timestamp: s.lastTimestamp
+        });
+        _batchCount = index + 1;
         lastBatchTimestamp = uint64(block.timestamp);
-        _lastBatchOf[msg.sender] = index + 1;
+        _lastBatchAt[msg.sender] = uint64(block.timestamp);
         emit BatchSubmitted(
             index,
             msg.sender,
@@ -164,7 +176,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         bytes32[] calldata path,
         bytes calldata witness
     ) external nonReentrant {
-        uint256 count = _batches.length;
+        uint256 count = _batchCount;
         if (batchIndex >= count) revert RollupUnknownBatch(batchIndex, count);
         if (isFinal(batchIndex)) revert RollupBatchFinal(batchIndex);
         Types.BatchHeader memory batch = _batches[batchIndex];
@@ -200,11 +212,15 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     }
 
     /// @dev Deletes batch `batchIndex` and every later one, slashes `proposer`, pays the challenger.
+    ///      Everything else a batch changed is derived from the tip, and so restored by lowering
+    ///      the count: the tip state root, the queue position consumed, the next L2 block number
+    ///      and the L2 timestamp floor. The fallback clock is the one stored copy: it goes back to
+    ///      the new tip's submission time, so a reverted batch cannot lock other proposers out.
     function _revertFrom(uint256 batchIndex, uint256 commitmentIndex, address proposer, Verdict memory v) private {
-        uint256 reverted = _batches.length - batchIndex;
-        for (uint256 i = 0; i < reverted; i++) {
-            _batches.pop();
-        }
+        // batchIndex < _batchCount, checked by proveFraud.
+        uint256 reverted = _batchCount - batchIndex;
+        _batchCount = batchIndex;
+        lastBatchTimestamp = batchIndex == 0 ? deployedAt : _batches[batchIndex - 1].timestamp;
         revertedBatchCount += reverted;
         uint256 bond = bonds[proposer];
         bonds[proposer] = 0;
@@ -221,43 +237,54 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
 
     /// @inheritdoc IRollup
     function batchCount() external view returns (uint256) {
-        return _batches.length;
+        return _batchCount;
     }
 
     /// @inheritdoc IRollup
     function getBatch(uint256 index) external view returns (Types.BatchHeader memory) {
-        if (index >= _batches.length) revert RollupUnknownBatch(index, _batches.length);
+        if (index >= _batchCount) revert RollupUnknownBatch(index, _batchCount);
         return _batches[index];
     }
 
     /// @inheritdoc IRollup
     function preStateRoot(uint256 index) external view returns (bytes32) {
-        if (index >= _batches.length) revert RollupUnknownBatch(index, _batches.length);
+        if (index >= _batchCount) revert RollupUnknownBatch(index, _batchCount);
         return index == 0 ? genesisStateRoot : _batches[index - 1].postStateRoot;
     }
 
     /// @inheritdoc IRollup
     function tipStateRoot() public view returns (bytes32) {
-        uint256 n = _batches.length;
+        uint256 n = _batchCount;
         return n == 0 ? genesisStateRoot : _batches[n - 1].postStateRoot;
     }
 
     /// @inheritdoc IRollup
     function isFinal(uint256 index) public view returns (bool) {
-        return index < _batches.length && block.timestamp >= uint256(_batches[index].timestamp) + challengeWindow;
+        return index < _batchCount && block.timestamp >= uint256(_batches[index].timestamp) + challengeWindow;
     }
 
     /// @inheritdoc IRollup
     function finalBatchCount() external view returns (uint256) {
         // Submission times never decrease, so the final batches are a prefix: binary search it.
         uint256 lo = 0;
-        uint256 hi = _batches.length;
+        uint256 hi = _batchCount;
         while (lo < hi) {
             uint256 mid = (lo + hi) / 2;
             if (isFinal(mid)) lo = mid + 1;
             else hi = mid;
         }
         return lo;
+    }
+
+    /// @dev Batch bytes must be the calldata of a top-level transaction to this contract, so that
+    ///      every follower reads them from the transaction itself and nothing else can be
+    ///      presented as the batch. `msg.sender == tx.origin` alone no longer proves that: an
+    ///      EIP-7702 account carries code (the 23-byte delegation designator) and can call in from
+    ///      inside its own execution. An account with no code cannot make a nested call, so when
+    ///      it is also the caller, this call is the transaction's top-level one.
+    function _checkOrigin() private view {
+        // solhint-disable-next-line avoid-tx-origin
+        if (msg.sender != tx.origin || msg.sender.code.length != 0) revert RollupProposerNotEOA(msg.sender, tx.origin);
     }
 
     function _checkProposer(address proposer) private view {
@@ -271,7 +298,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     }
 
     function _checkQueueCount(uint64 queueCount) private view {
-        uint256 n = _batches.length;
+        uint256 n = _batchCount;
         uint256 consumed = n == 0 ? 0 : _batches[n - 1].queueCount;
         uint256 queued = bridge.queueLength();
         if (queueCount < consumed || queueCount > queued) revert RollupInvalidQueueCount(queueCount, consumed, queued);
@@ -304,7 +331,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     }
 
     function _nextBlock() private view returns (uint64) {
-        uint256 n = _batches.length;
+        uint256 n = _batchCount;
         if (n == 0) return 1;
         Types.BatchHeader storage last = _batches[n - 1];
         return last.firstBlock + last.commitmentCount;

@@ -33,8 +33,12 @@ interface IRollup {
     error RollupBondWithdrawalPending(address proposer);
     /// @notice The bond can be withdrawn from `readyAt` on.
     error RollupBondWithdrawalTooEarly(uint256 readyAt);
-    /// @notice The proposer's batch `index` is not final yet: its bond still answers for it.
-    error RollupProposerHasPendingBatch(uint256 index);
+    /// @notice The proposer's latest batch is final only from `finalAt`: its bond answers for it until then.
+    error RollupProposerHasPendingBatch(uint256 finalAt);
+    /// @notice Batches come only from an account with no code calling directly (`sender` is the
+    ///         caller, `origin` the transaction's signer), so that their bytes are the
+    ///         transaction's own calldata.
+    error RollupProposerNotEOA(address sender, address origin);
     /// @notice Paying the bond of `amount` back to `proposer` failed.
     error RollupBondTransferFailed(address proposer, uint256 amount);
     /// @notice Batch `index` is final: its challenge window has passed.

@@ -6,10 +6,12 @@ import {MerkleLib} from "./MerkleLib.sol";
 
 /// @title BatchCodec
 /// @notice Reads the envelope of a batch: a run of commitments, each `[u16 bodyLength][body]`,
-///         where a body starts `[postStateRoot 32][flags 1][withdrawalRoot 32, if flags & 1]` and
-///         goes on with the packed operations (decoded only by a fraud proof). `submitBatch`
-///         needs just the envelope: the chain of state roots and the withdrawal roots.
-///         `src/core/batchCodec.ts` writes and reads the same bytes.
+///         where a body starts `[postStateRoot 32][flags 1][withdrawalRoot 32, if flags & 1]
+///         [timestamp 5]` and goes on with the packed operations (decoded only by a fraud proof).
+///         `submitBatch` needs just the envelope: the chain of state roots, the withdrawal roots
+///         and the L2 timestamps, which it bounds by L1 here so that no proof is needed for them.
+///         `src/core/commitment.ts` (encodeBatch, splitBatch) and `src/core/batch.ts` write and
+///         read the same bytes.
 library BatchCodec {
     /// @notice More commitments than a batch may carry.
     uint256 internal constant MAX_COMMITMENTS = 4096;
@@ -17,7 +19,9 @@ library BatchCodec {
     ///         it hold the width of the account indices in the operations (at most the tree depth).
     uint8 internal constant FLAG_WITHDRAWALS = 0x01;
     uint8 private constant MAX_INDEX_BITS = 24;
-    uint256 private constant MIN_BODY = 33;
+    /// @dev A body holds at least its header up to the timestamp: root, flags, timestamp.
+    uint256 private constant MIN_BODY = 38;
+    uint256 private constant TIMESTAMP_BYTES = 5;
 
     /// @notice The batch carries no commitment.
     error BatchEmpty();
@@ -32,42 +36,89 @@ library BatchCodec {
     error CommitmentBadFlags(uint256 offset, uint8 flags);
     /// @notice The commitment at byte `offset` declares withdrawals with a zero root.
     error CommitmentZeroWithdrawalRoot(uint256 offset);
+    /// @notice The commitment at byte `offset` is timestamped `timestamp`, after the L1 block
+    ///         (`l1Timestamp`) that posts it.
+    error CommitmentTimestampInFuture(uint256 offset, uint256 timestamp, uint256 l1Timestamp);
+    /// @notice The commitment at byte `offset` is timestamped `timestamp`, before the L2 block
+    ///         preceding it (`previous`).
+    error CommitmentTimestampDecreasing(uint256 offset, uint256 timestamp, uint256 previous);
 
     struct Summary {
         bytes32 commitmentsRoot;
         bytes32 postStateRoot;
         bytes32 withdrawalRoot;
         uint32 count;
+        uint64 lastTimestamp;
     }
 
-    /// @notice Hashes every commitment of `data` (chained from `preStateRoot`) into one root and
-    ///         collects the post-state root and the batch withdrawal root.
-    function summarize(bytes calldata data, bytes32 preStateRoot) internal pure returns (Summary memory s) {
+    /// @notice Hashes every commitment of `data` (chained from `preStateRoot`) into one root,
+    ///         collects the post-state root and the batch withdrawal root, and checks that the
+    ///         L2 timestamps never decrease (from `previousTimestamp`, the last L2 block's) and
+    ///         never pass `l1Timestamp`.
+    /// @param data The batch's commitments, `[u16 length][body]` each.
+    /// @param preStateRoot The state root the first commitment starts from.
+    /// @param previousTimestamp The L2 timestamp of the block before the batch (0 at genesis).
+    /// @param l1Timestamp The timestamp of the L1 block posting the batch.
+    /// @return s The roots, the commitment count and the last L2 timestamp.
+    function summarize(bytes calldata data, bytes32 preStateRoot, uint256 previousTimestamp, uint256 l1Timestamp)
+        internal
+        pure
+        returns (Summary memory s)
+    {
+        // The running state root and L2 timestamp live in `s`: fewer stack slots.
+        s.postStateRoot = preStateRoot;
+        s.lastTimestamp = _checkedTimestamp(previousTimestamp, l1Timestamp);
+        _walk(data, s, l1Timestamp);
+    }
+
+    /// @dev The loop of `summarize`, from the running values in `s`.
+    function _walk(bytes calldata data, Summary memory s, uint256 l1Timestamp) private pure {
         uint256 count = _count(data);
         bytes32[] memory leaves = new bytes32[](count);
         bytes32[] memory withdrawalRoots = new bytes32[](count);
         uint256 withdrawalCount;
-        bytes32 stateRoot = preStateRoot;
         uint256 offset;
         for (uint256 i = 0; i < count; i++) {
-            uint256 length = uint16(bytes2(data[offset:offset + 2]));
-            bytes calldata body = data[offset + 2:offset + 2 + length];
-            uint8 flags = uint8(body[32]);
-            if (flags >> 1 > MAX_INDEX_BITS) revert CommitmentBadFlags(offset, flags);
-            if (flags & FLAG_WITHDRAWALS != 0) {
-                if (length < MIN_BODY + 32) revert CommitmentTooShort(offset, length);
-                bytes32 wRoot = bytes32(body[33:65]);
-                if (wRoot == bytes32(0)) revert CommitmentZeroWithdrawalRoot(offset);
-                withdrawalRoots[withdrawalCount++] = wRoot;
-            }
-            leaves[i] = Hashing.commitmentLeaf(stateRoot, body);
-            stateRoot = bytes32(body[0:32]);
-            offset += 2 + length;
+            bytes calldata body = data[offset + 2:offset + 2 + uint16(bytes2(data[offset:offset + 2]))];
+            bytes32 wRoot = _header(body, offset, s, l1Timestamp);
+            if (wRoot != bytes32(0)) withdrawalRoots[withdrawalCount++] = wRoot;
+            leaves[i] = Hashing.commitmentLeaf(s.postStateRoot, body);
+            s.postStateRoot = bytes32(body[0:32]);
+            offset += 2 + body.length;
         }
         s.commitmentsRoot = MerkleLib.positionalRoot(leaves);
-        s.postStateRoot = stateRoot;
         s.withdrawalRoot = MerkleLib.sortedRoot(withdrawalRoots, withdrawalCount);
         s.count = uint32(count);
+    }
+
+    /// @dev A floor above the L1 time could never be met: no batch after it could be posted.
+    function _checkedTimestamp(uint256 previous, uint256 l1Timestamp) private pure returns (uint64) {
+        if (previous > l1Timestamp) revert CommitmentTimestampInFuture(0, previous, l1Timestamp);
+        return uint64(previous);
+    }
+
+    /// @dev The header fields the envelope checks: the withdrawal root (zero when the flags say
+    ///      there is none; a declared one must not be zero) and the L2 timestamp, which must lie
+    ///      in [previous, l1Timestamp].
+    function _header(bytes calldata body, uint256 offset, Summary memory s, uint256 l1Timestamp)
+        private
+        pure
+        returns (bytes32 wRoot)
+    {
+        uint8 flags = uint8(body[32]);
+        if (flags >> 1 > MAX_INDEX_BITS) revert CommitmentBadFlags(offset, flags);
+        uint256 timestampAt = 33;
+        if (flags & FLAG_WITHDRAWALS != 0) {
+            if (body.length < MIN_BODY + 32) revert CommitmentTooShort(offset, body.length);
+            wRoot = bytes32(body[33:65]);
+            if (wRoot == bytes32(0)) revert CommitmentZeroWithdrawalRoot(offset);
+            timestampAt = 65;
+        }
+        uint256 timestamp = uint40(bytes5(body[timestampAt:timestampAt + TIMESTAMP_BYTES]));
+        if (timestamp > l1Timestamp) revert CommitmentTimestampInFuture(offset, timestamp, l1Timestamp);
+        if (timestamp < s.lastTimestamp) revert CommitmentTimestampDecreasing(offset, timestamp, s.lastTimestamp);
+        // At most l1Timestamp, a uint64 block time.
+        s.lastTimestamp = uint64(timestamp);
     }
 
     /// @dev Walks the length prefixes once so the arrays above are allocated exactly.

@@ -24,6 +24,7 @@ library Types {
         uint32 commitmentCount;
         uint64 queueCount; // L1 queue entries consumed by the L2 after this batch
         uint64 firstBlock; // L2 block number of the first commitment (one block per commitment)
+        uint64 l2Timestamp; // L2 timestamp of the last commitment: the floor for the next batch's
     }
 
     /// @notice A withdrawal as recorded in a batch's withdrawal tree.

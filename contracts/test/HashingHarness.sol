@@ -32,7 +32,11 @@ contract HashingHarness {
         return MerkleLib.sortedRoot(leaves, leaves.length);
     }
 
-    function summarize(bytes calldata data, bytes32 preStateRoot) external pure returns (BatchCodec.Summary memory) {
-        return BatchCodec.summarize(data, preStateRoot);
+    function summarize(bytes calldata data, bytes32 preStateRoot, uint256 previousTimestamp, uint256 l1Timestamp)
+        external
+        pure
+        returns (BatchCodec.Summary memory)
+    {
+        return BatchCodec.summarize(data, preStateRoot, previousTimestamp, l1Timestamp);
     }
 }

@@ -36,14 +36,17 @@ export function writeAmount(w: ByteWriter, value: bigint): void {
   w.u8(head).bytes(rest);
 }
 
-/** Reads one encoded amount; throws DecodeError when malformed or ≥ 2^256. */
+/** Reads one encoded amount; throws DecodeError when malformed, non-canonical or ≥ 2^256. */
 export function readAmount(r: ByteReader, what: string): bigint {
   return readAmountRest(r, r.u8(what), what).value;
 }
 
 /**
  * Reads what follows an amount's `head`. `size` is the encoded size, head byte included: what
- * an operation's gas charges for it.
+ * an operation's gas charges for it. Only the encoding {@link amountParts} writes is accepted, so
+ * every value has one spelling (the verifier's `_amountRest` states the same rule field by
+ * field: no leading zero byte, no trailing decimal zero below exponent 31, zero as head 0, the
+ * escape only for mantissas of 7 bytes or more).
  */
 export function readAmountRest(r: ByteReader, head: number, what: string): { value: bigint; size: number } {
   let len = head >> 5;
@@ -56,6 +59,8 @@ export function readAmountRest(r: ByteReader, head: number, what: string): { val
   }
   const value = bytesToBigint(r.take(len, what)) * 10n ** BigInt(exp);
   if (value > MAX_UINT256) r.fail(`${what} overflows uint256`);
+  const canonical = amountParts(value);
+  if (canonical.head !== head || canonical.rest.length + 1 !== size) r.fail(`${what} is not in canonical form`);
   return { value, size };
 }
 

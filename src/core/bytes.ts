@@ -22,13 +22,16 @@ export class ByteReader {
     return v;
   }
 
-  /** An account index: unsigned LEB128, at most 4 bytes (7 bits each, low group first). */
+  /**
+   * An account index: unsigned LEB128, at most 4 bytes (7 bits each, low group first), in its
+   * one canonical form: a last group of zero after others would be a second spelling of the value.
+   */
   varint(what: string): number {
     let v = 0;
     for (let i = 0; i < 4; i++) {
       const b = this.u8(what);
       v += (b & 0x7f) * 2 ** (7 * i);
-      if ((b & 0x80) === 0) return v;
+      if ((b & 0x80) === 0) return i > 0 && b === 0 ? this.fail(`${what} has a redundant zero group`) : v;
     }
     return this.fail(`${what} longer than 4 bytes`);
   }
@@ -191,3 +194,5 @@ export function bytesToAddress(b: Uint8Array): string {
 }
 
 export const MAX_UINT256 = (1n << 256n) - 1n;
+/** Nonces and the state root's counters are 8-byte fields. */
+export const MAX_UINT64 = (1n << 64n) - 1n;

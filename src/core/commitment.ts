@@ -66,6 +66,8 @@ export function decodeCommitment(body: Buffer): Commitment {
   const ops: Op[] = [];
   for (let i = 0; i < opCount; i++) ops.push(readOp(r, layout));
   if (r.remaining !== 0) r.fail(`${r.remaining} trailing bytes`);
+  // A wider index than the operations need would be a second encoding of the same commitment.
+  if (indexWidth(ops) !== indexBits) r.fail(`index width ${indexBits} bits where the operations need ${indexWidth(ops)}`);
   return { postStateRoot, withdrawalRoot, timestamp, baseFee, feeRecipient, fees, ops };
 }
 

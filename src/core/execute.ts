@@ -6,7 +6,7 @@
  */
 import { GAS, OpKind, QueueKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, TOPIC_TRANSFER, TOPIC_WITHDRAWAL, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
 import { InvalidOperationError } from "./errors";
-import { MAX_UINT256, addressBytes, word } from "./bytes";
+import { MAX_UINT256, MAX_UINT64, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
 import { chargedSize, type Op, type QueueOp, type SignedOp } from "./ops";
 import type { L2State, L2Token } from "./state";
@@ -161,6 +161,10 @@ export function effectiveGasPrice(f: FeeEntry, baseFee: bigint): bigint {
   return withTip < f.maxFeePerGas ? withTip : f.maxFeePerGas;
 }
 
+function isWithdrawalKind(kind: SignedOp["kind"]): boolean {
+  return kind === OpKind.WITHDRAW_ETH || kind === OpKind.WITHDRAW_TOKEN;
+}
+
 /** Applies `op` to `state`. Throws InvalidOperationError, with the state untouched, if it is invalid. */
 export function applyOp(state: L2State, op: Op, env: BlockEnv): OpResult {
   return op.kind === OpKind.QUEUE ? applyQueueOp(state, op, env) : applySignedOp(state, op, env);
@@ -233,7 +237,8 @@ function applyForcedWithdrawal(state: L2State, op: QueueOp, entry: QueueEntry): 
   if (index === null) return { type: "queue", entry, credited: false };
   const isEth = entry.kind === QueueKind.FORCED_WITHDRAWAL_ETH;
   const held = isEth ? state.account(index).balance : state.tokenBalance(index, entry.tokenId);
-  if (held < entry.amount) return { type: "queue", entry, credited: false };
+  // Unreachable in practice (2^64 − 1 withdrawals), but defined: the entry is consumed, as when too little is held.
+  if (held < entry.amount || state.withdrawalCount >= MAX_UINT64) return { type: "queue", entry, credited: false };
   if (isEth) state.setBalance(index, held - entry.amount);
   else state.setTokenBalance(index, entry.tokenId, held - entry.amount);
   const l1Token = isEth ? ZERO_ADDRESS : state.token(entry.tokenId)!.l1Address;
@@ -326,13 +331,21 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
     }
     if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
   }
+  const fee = gasUsed * price; // ≤ gasLimit × maxFee ≤ the sender's balance, checked above
   if (recipientIndex !== null && recipientIndex !== op.from) {
+    // The fee recipient is credited first: a recipient that is also the fee recipient gets both.
+    const feeToo = tokenId === null && recipientIndex === env.feeRecipient ? fee : 0n;
     const balance = tokenId === null ? state.account(recipientIndex).balance : state.tokenBalance(recipientIndex, tokenId);
-    if (balance + op.amount > MAX_UINT256) invalid("overflow", `credit overflows account ${recipientIndex}`);
+    if (balance + feeToo + op.amount > MAX_UINT256) invalid("overflow", `credit overflows account ${recipientIndex}`);
   }
+  if (env.feeRecipient !== op.from && state.account(env.feeRecipient).balance + fee > MAX_UINT256) {
+    invalid("overflow", `fee credit overflows fee recipient ${env.feeRecipient}`);
+  }
+  // 8-byte fields: unreachable in practice, defined so that both sides agree on every state.
+  if (sender.nonce >= MAX_UINT64) invalid("overflow", `nonce of ${sender.address} is at its maximum`);
+  if (isWithdrawalKind(op.kind) && state.withdrawalCount >= MAX_UINT64) invalid("overflow", "withdrawal count is at its maximum");
 
   // Effects.
-  const fee = gasUsed * price;
   const from = sender.address;
   state.setNonce(op.from, sender.nonce + 1n);
   state.setBalance(op.from, sender.balance - fee - ethOut);

@@ -205,12 +205,12 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
     const cp = f.chain.state.checkpoint();
     const b1 = f.chain.builder();
     b1.addTransaction(t1);
-    const first = b1.seal(1).body;
+    const first = b1.seal(1_700_000_100).body;
     const honestSecond = f.chain.craft((b) => void b.addTransaction(t2));
     const badSecond = f.chain.craft((b) => void b.addTransaction(t2), (c) => void (c.postStateRoot = flip(c.postStateRoot)));
     const b2 = f.chain.builder();
     b2.addTransaction(t2);
-    const thirdHonest = f.chain.handMade([], [], (b2.seal(2), f.chain.state.root()));
+    const thirdHonest = f.chain.handMade([], [], (b2.seal(1_700_000_100), f.chain.state.root()));
     f.chain.state.rollback(cp);
     await proveAndCheck(f, [first, badSecond, thirdHonest], { kind: KIND.postState }, { c: 1, honest: [first, honestSecond, thirdHonest] });
   });
@@ -223,7 +223,7 @@ describe("FraudProof: each kind of bad commitment is proven, and the honest one 
       await f.chain.syncQueue();
       const b = f.chain.builder();
       b.addQueueEntry();
-      await f.chain.post([b.seal(1).body], f.chain.state.queueIndex);
+      await f.chain.post([b.seal(1_700_000_100).body], f.chain.state.queueIndex);
       await f.bridge.connect(user).forceWithdrawal(ethers.ZeroAddress, amount);
       await f.chain.syncQueue();
       return user;

@@ -54,15 +54,17 @@ describe("Hashing: src/core and the Solidity libraries agree on the same inputs"
   it("batch summaries: commitments root, post-state root and withdrawal root", async () => {
     const h = await loadFixture(harness);
     const pre = keccak256(Buffer.from("pre"));
+    const timestamp = (t: number) => Buffer.from(t.toString(16).padStart(10, "0"), "hex");
     const body = (post: string, w: Buffer | null, extra: number) =>
-      Buffer.concat([keccak256(Buffer.from(post)), Buffer.of(w ? 1 : 0), w ?? Buffer.alloc(0), Buffer.alloc(extra, 7)]);
-    const bodies = [body("a", null, 10), body("b", keccak256(Buffer.from("w1")), 3), body("c", keccak256(Buffer.from("w2")), 0), body("d", null, 40)];
+      Buffer.concat([keccak256(Buffer.from(post)), Buffer.of(w ? 1 : 0), w ?? Buffer.alloc(0), timestamp(1_700_000_000 + extra), Buffer.alloc(extra, 7)]);
+    const bodies = [body("a", null, 10), body("b", keccak256(Buffer.from("w1")), 10), body("c", keccak256(Buffer.from("w2")), 20), body("d", null, 40)];
     const s = summarizeBatch(pre, bodies);
-    const onchain = await h.summarize(encodeBatch(bodies), pre);
+    const onchain = await h.summarize(encodeBatch(bodies), pre, 1_700_000_000, 1_800_000_000);
     expect(onchain.commitmentsRoot).to.equal(hex(s.commitmentsRoot));
     expect(onchain.postStateRoot).to.equal(hex(s.postStateRoot));
     expect(onchain.withdrawalRoot).to.equal(hex(s.withdrawalRoot));
     expect(onchain.count).to.equal(4n);
+    expect(onchain.lastTimestamp).to.equal(1_700_000_040n);
   });
 
   it("withdrawal proofs built with merkletreejs verify against the batch withdrawal root", async () => {

@@ -145,7 +145,7 @@ describe("Rollup", () => {
 
       it("reverts on more than 4,096 commitments", async () => {
         const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
-        const one = Buffer.concat([Buffer.of(0, 33), Buffer.alloc(33)]);
+        const one = Buffer.concat([Buffer.of(0, 38), Buffer.alloc(38)]);
         const data = Buffer.concat(Array.from({ length: 4097 }, () => one));
         await expect(rollup.submitBatch(0, genesisStateRoot, 0, data)).to.be.revertedWithCustomError(rollup, "BatchTooManyCommitments").withArgs(4097, 4096);
       });
@@ -180,9 +180,10 @@ describe("Rollup", () => {
       const d = await deployCairn(deployer, { ...DEVNET_PARAMS, bondWithdrawalDelay: 10 });
       await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
       await d.rollup.submitBatch(0, d.genesisStateRoot, 0, encodeBatch([body("a")]));
+      const finalAt = (await d.rollup.getBatch(0)).timestamp + BigInt(DEVNET_PARAMS.challengeWindow);
       await d.rollup.requestBondWithdrawal();
       await time.increase(10);
-      await expect(d.rollup.withdrawBond()).to.be.revertedWithCustomError(d.rollup, "RollupProposerHasPendingBatch").withArgs(0);
+      await expect(d.rollup.withdrawBond()).to.be.revertedWithCustomError(d.rollup, "RollupProposerHasPendingBatch").withArgs(finalAt);
       await time.increase(DEVNET_PARAMS.challengeWindow);
       await expect(d.rollup.withdrawBond()).to.emit(d.rollup, "BondWithdrawn").withArgs(deployer.address, DEVNET_PARAMS.bondSize);
     });
