@@ -193,6 +193,23 @@ async function main(): Promise<void> {
     await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
     void replayCommitment;
   }
+  // Proof cost does not grow with history: the same post-state fraud proven with no batch after
+  // it, and with 1,000 batches stacked on it (all inside the challenge window).
+  const { body: disputed } = await cases["post-state"]();
+  const later: Record<string, number> = {};
+  for (const n of [0, 1000]) {
+    const batchIndex = Number(await d.rollup.batchCount());
+    await d.rollup.submitBatch(batchIndex, hex(preRoot), 1n, encodeBatch([disputed]));
+    await stackBatches(d.rollup, n, batchIndex + 1, disputed.subarray(0, 32));
+    const position = { queueLimit: 1n, lastInBatch: true };
+    const { packed } = buildFraudWitness(state, disputed, { chainId: CHAIN_ID, queueEntry, position });
+    const path = positionalProof(summarizeBatch(preRoot, [disputed]).leaves, 0).map(hex);
+    const receipt = (await (await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(disputed), path, packed, { gasLimit: 16_777_216 })).wait())!;
+    later[`fraudProofGasWith${n}LaterBatches`] = Number(receipt.gasUsed);
+    await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
+  }
+  const growth = later.fraudProofGasWith1000LaterBatches / later.fraudProofGasWith0LaterBatches - 1;
+
   const worst = Math.max(...Object.values(gas));
   process.stdout.write(
     JSON.stringify(
@@ -201,6 +218,9 @@ async function main(): Promise<void> {
         fraudProofCalldataBytes: calldata,
         witness: witnessSize,
         worst,
+        ...later,
+        laterBatchesGrowth: Number(growth.toFixed(4)),
+        laterBatchesWithin5Percent: Math.abs(growth) <= 0.05,
         target: 3_000_000,
         withinTarget: worst <= 3_000_000,
         l1TxGasCap: 16_777_216,
@@ -210,6 +230,29 @@ async function main(): Promise<void> {
       2,
     ) + "\n",
   );
+}
+
+/**
+ * Posts `n` batches of one empty commitment each on top of batch `from − 1` (whose post-state root
+ * is `tip`), many to an L1 block, so that all of them land inside the challenge window.
+ */
+async function stackBatches(rollup: Awaited<ReturnType<typeof deployCairn>>["rollup"], n: number, from: number, tip: Buffer): Promise<void> {
+  if (n === 0) return;
+  const provider = hre.ethers.provider;
+  const signer = (await hre.ethers.getSigners())[0];
+  let nonce = await signer.getNonce();
+  let pre = tip;
+  await provider.send("evm_setAutomine", [false]);
+  try {
+    for (let i = 0; i < n; i++) {
+      const body = encodeCommitment({ postStateRoot: Buffer.alloc(32, (i % 255) + 1), withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
+      await rollup.submitBatch(from + i, hex(pre), 1n, encodeBatch([body]), { nonce: nonce++, gasLimit: 300_000 });
+      pre = body.subarray(0, 32);
+    }
+    while (Number(await rollup.batchCount()) < from + n) await provider.send("evm_mine", []);
+  } finally {
+    await provider.send("evm_setAutomine", [true]);
+  }
 }
 
 main().catch((e: unknown) => {
