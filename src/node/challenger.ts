@@ -11,11 +11,25 @@ import { replayCommitment, type BatchPosition, type Verdict } from "../core/repl
 import { buildFraudWitness } from "../core/fraudProof";
 import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
-import { readBatchBodies } from "./l1BatchReader";
+import { UnfollowableBatchError, claimOf, explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "./l1BatchReader";
 import { freshRuns, repeat, type Repeating } from "./schedule";
 import { NodeStore, queueHeadOnL1 } from "./nodeStore";
 import type { L1QueueEntry } from "./l1Contracts";
 import path from "node:path";
+
+/**
+ * The challenger's replay of an authenticated batch disagrees with what L1 recorded of it in a
+ * way no fraud proof settles: the batch does not build on the state the challenger holds, or
+ * every commitment replays right yet the state does not end where the Rollup says. Judging
+ * later batches on that state would be judging them on the wrong thing, so following stops.
+ */
+export class ReplayDisagreesWithL1Error extends UnfollowableBatchError {
+  override readonly name = "ReplayDisagreesWithL1Error";
+
+  constructor(batchIndex: number, details: string) {
+    super(batchIndex, "the challenger's replay of it disagrees with L1", `the replay of batch ${batchIndex} disagrees with L1`, { details });
+  }
+}
 
 export interface ChallengerOptions extends L1NodeConfig {
   pollMs: number;
@@ -41,7 +55,7 @@ interface AppliedBatch {
 }
 
 type L1Event =
-  | { type: "batch"; block: number; logIndex: number; index: number; txHash: string; queueCount: bigint; postStateRoot: string; commitmentsRoot: string }
+  | { type: "batch"; block: number; logIndex: number; claim: BatchClaim }
   | { type: "fraud"; block: number; logIndex: number; index: number };
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
@@ -82,7 +96,7 @@ export class Challenger {
   }
 
   start(): void {
-    this.loop = repeat(this.options.pollMs, () => this.poll(), { logger: this.options.logger, what: "challenger poll" });
+    this.loop = repeat(this.options.pollMs, () => this.poll(), { logger: this.options.logger, what: "challenger poll", explain: explainStoppedFollowing });
   }
 
   async stop(): Promise<void> {
@@ -145,7 +159,12 @@ export class Challenger {
     this.currentState.trackChanges(true);
   }
 
-  /** Processes the L1 blocks that have appeared since the last call. A call during one gets the next (see freshRuns). */
+  /**
+   * Processes the L1 blocks that have appeared since the last call. A call during one gets the
+   * next (see freshRuns). Throws an {@link UnfollowableBatchError} at a batch that cannot be
+   * authenticated or whose replay disagrees with L1, having applied nothing from it on: the next
+   * call reads that batch again.
+   */
   poll(): Promise<void> {
     return this.polling();
   }
@@ -177,7 +196,7 @@ export class Challenger {
       inSlices(from, to, (a, b) => r.queryFilter(r.filters.FraudProven(), a, b)),
     ]);
     const out: L1Event[] = [
-      ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.index), txHash: e.transactionHash, queueCount: e.args.queueCount, postStateRoot: e.args.postStateRoot, commitmentsRoot: e.args.commitmentsRoot })),
+      ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, claim: claimOf(e) })),
       ...frauds.map((e) => ({ type: "fraud" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.batchIndex) })),
     ];
     return out.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
@@ -195,18 +214,27 @@ export class Challenger {
     return true;
   }
 
-  /** Checks one batch; false when it is fraudulent and still stands on L1 (a proof failed or has yet to land). */
+  /**
+   * Checks one batch; false when it is fraudulent and still stands on L1 (a proof failed or has
+   * yet to land). Throws, applying nothing, if it cannot be authenticated or its replay
+   * disagrees with L1.
+   */
   private async onBatch(event: Extract<L1Event, { type: "batch" }>): Promise<boolean> {
-    if (event.index < this.batchCount) return true; // seen before a restart (the store resumes at its batch's L1 block)
-    if (event.index !== this.batchCount) {
-      this.options.logger.error({ batch: event.index, expected: this.batchCount }, "batch out of order; skipping");
+    const { index } = event.claim;
+    if (index < this.batchCount) return true; // seen before a restart (the store resumes at its batch's L1 block)
+    if (index !== this.batchCount) {
+      // Built on a batch this challenger refused as fraudulent: the proof that reverted (or will
+      // revert) that one reverts this one too.
+      this.options.logger.error({ batch: index, expected: this.batchCount }, "batch out of order; skipping");
       return true;
     }
-    const bodies = await readBatchBodies(this.l1, event.txHash);
-    const batchStart = this.state.checkpoint();
+    const batch = await readBatch(this.l1, event.claim);
+    const { bodies } = batch;
     const preStateRoot = this.state.root();
+    if (hex(preStateRoot) !== batch.preStateRoot) throw new ReplayDisagreesWithL1Error(index, `it builds on state root ${batch.preStateRoot}, the challenger holds ${hex(preStateRoot)}`);
+    const batchStart = this.state.checkpoint();
     for (let c = 0; c < bodies.length; c++) {
-      const position: BatchPosition = { queueLimit: event.queueCount, lastInBatch: c === bodies.length - 1 };
+      const position: BatchPosition = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
       const params = { chainId: this.options.chainId, queueEntry: (i: bigint) => this.queue[Number(i)], position };
       const cp = this.state.checkpoint();
       const { verdict } = replayCommitment(this.state, bodies[c], params);
@@ -217,16 +245,21 @@ export class Challenger {
       }
       this.state.rollback(cp);
       this.stats.fraudsFound++;
-      this.options.logger.warn({ batch: event.index, commitment: c, fraud: describe(verdict) }, "fraudulent commitment found");
-      const settled = await this.prove(event, c, preStateRoot, bodies, params);
+      this.options.logger.warn({ batch: index, commitment: c, fraud: describe(verdict) }, "fraudulent commitment found");
+      const settled = await this.prove(batch, c, preStateRoot, params);
       this.state.rollback(batchStart);
       return settled;
     }
-    this.applied.push({ index: event.index, checkpoint: batchStart });
-    this.stats.batchesChecked++;
     const root = hex(this.state.root());
-    if (root !== event.postStateRoot) this.options.logger.error({ batch: event.index, root, claimed: event.postStateRoot }, "replayed root differs from the batch's");
-    this.options.logger.info({ batch: event.index, commitments: bodies.length, stateRoot: root }, "batch checked: honest");
+    if (root !== batch.postStateRoot) {
+      // Every commitment replayed to the root it claims, and the bodies end at the root L1
+      // stored: only a fault in the replay itself gets here.
+      this.state.rollback(batchStart);
+      throw new ReplayDisagreesWithL1Error(index, `every commitment replays, yet to state root ${root}; the Rollup stored ${batch.postStateRoot}`);
+    }
+    this.applied.push({ index, checkpoint: batchStart });
+    this.stats.batchesChecked++;
+    this.options.logger.info({ batch: index, commitments: bodies.length, stateRoot: root }, "batch checked: honest");
     // Resume at this batch's L1 block after a restart; what was before it is in the store.
     await this.saveProgress(event.block);
     return true;
@@ -241,18 +274,12 @@ export class Challenger {
     this.store.saveState(this.state, { batches: this.batchCount, cursor: l1Block, cursorHash, queueHead });
   }
 
-  private async prove(
-    event: Extract<L1Event, { type: "batch" }>,
-    c: number,
-    batchPreStateRoot: Buffer,
-    bodies: Buffer[],
-    params: Parameters<typeof buildFraudWitness>[2],
-  ): Promise<boolean> {
+  private async prove(batch: PostedBatch, c: number, batchPreStateRoot: Buffer, params: Parameters<typeof buildFraudWitness>[2]): Promise<boolean> {
     const rollup = this.l1.rollup;
-    const batchIndex = event.index;
+    const { index: batchIndex, bodies } = batch;
     // Replaying history after a restart meets batches that were reverted long ago: L1 now holds
     // a different batch at that index, or none.
-    const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.getBatch(batchIndex)).commitmentsRoot === event.commitmentsRoot;
+    const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.getBatch(batchIndex)).commitmentsRoot === batch.commitmentsRoot;
     if (!stillThere) {
       this.options.logger.info({ batch: batchIndex }, "batch already reverted; nothing to prove");
       return true;

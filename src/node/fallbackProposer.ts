@@ -10,6 +10,7 @@ import { MAX_OPS_PER_COMMITMENT } from "../core/constants";
 import { Challenger, type ChallengerOptions } from "./challenger";
 import { DEFAULT_BASE_FEE } from "./config";
 import { repeat, type Repeating } from "./schedule";
+import { explainStoppedFollowing } from "./l1BatchReader";
 
 export interface FallbackProposerOptions extends ChallengerOptions {
   /** Post the bond from the L1 signer if it is short. */
@@ -27,7 +28,8 @@ export class FallbackProposer {
   }
 
   start(): void {
-    this.loop = repeat(this.options.pollMs, () => this.tick(), { logger: this.options.logger, what: "fallback proposer tick" });
+    // A batch the challenger cannot follow past stops the proposer too: it posts on L1's tip only once it has checked it.
+    this.loop = repeat(this.options.pollMs, () => this.tick(), { logger: this.options.logger, what: "fallback proposer tick", explain: explainStoppedFollowing });
   }
 
   async stop(): Promise<void> {

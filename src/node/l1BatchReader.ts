@@ -1,69 +1,209 @@
 /**
  * Reads posted batches back from L1: the BatchSubmitted events and the commitments bytes from
- * each submission's calldata. This is all a replica or the challenger needs besides the queue.
+ * each submission's calldata. This is all a replica, the challenger, the fallback proposer or a
+ * restarting sequencer needs besides the queue, and every one of them reads batches here.
+ *
+ * The calldata is not taken on trust. A transaction's calldata is only the batch if the
+ * transaction was sent to the Rollup itself: a proposer that is a contract could carry an
+ * honest-looking decoy in its own calldata while forwarding other bytes to the Rollup. So each
+ * batch is authenticated against its event — the transaction is addressed to the Rollup, its
+ * arguments are the event's, and its bodies rebuild the commitments root and post-state root
+ * the Rollup stored — and a batch that is not is an error, never skipped.
  */
+import type { TransactionDescription, TransactionResponse } from "ethers";
 import { inSlices, type L1Contracts } from "./l1Contracts";
 import { splitBatch } from "../core/commitment";
+import { summarizeBatch } from "../core/batch";
+import { CairnError } from "../core/errors";
+import type { BatchSubmittedEvent } from "../../typechain-types/contracts/L1/Rollup";
 
-export interface PostedBatch {
+/** What a BatchSubmitted event says about a batch: what the Rollup stored, and where on L1. */
+export interface BatchClaim {
   index: number;
   preStateRoot: string;
   postStateRoot: string;
   queueCount: bigint;
   firstBlock: number;
   commitmentsRoot: string;
-  /** Commitment bodies, in order. */
-  bodies: Buffer[];
   l1Block: number;
   l1TxHash: string;
 }
 
-/** The commitment bodies a `submitBatch` transaction carried in its calldata. */
-export async function readBatchBodies(l1: L1Contracts, txHash: string): Promise<Buffer[]> {
-  const tx = await l1.provider.getTransaction(txHash);
-  if (!tx) throw new Error(`L1 transaction ${txHash} not found`);
-  const call = l1.rollup.interface.parseTransaction({ data: tx.data, value: tx.value });
-  // Only direct calls to submitBatch carry the bytes in calldata; a batch posted through a
-  // contract would need a trace, which Cairn's proposers never use.
-  if (!call || call.name !== "submitBatch") throw new Error(`L1 transaction ${txHash} is not a direct submitBatch call`);
-  return splitBatch(Buffer.from((call.args.commitments as string).slice(2), "hex"));
+/** A batch whose bodies were authenticated against its event. */
+export interface PostedBatch extends BatchClaim {
+  /** Commitment bodies, in order. */
+  bodies: Buffer[];
 }
 
-/** Batches submitted in L1 blocks [from, to], decoded from their transactions' calldata. */
-export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
-  const events = await inSlices(fromBlock, toBlock, (from, to) => l1.rollup.queryFilter(l1.rollup.filters.BatchSubmitted(), from, to));
-  const out: PostedBatch[] = [];
-  for (const e of events) {
-    const bodies = await readBatchBodies(l1, e.transactionHash);
-    out.push({
-      index: Number(e.args.index),
-      preStateRoot: e.args.preStateRoot,
-      postStateRoot: e.args.postStateRoot,
-      queueCount: e.args.queueCount,
-      firstBlock: Number(e.args.firstBlock),
-      commitmentsRoot: e.args.commitmentsRoot,
-      bodies,
-      l1Block: e.blockNumber,
-      l1TxHash: e.transactionHash,
-    });
+/**
+ * A batch on L1 that a node must not follow past. Its poll fails and is retried, but nothing
+ * after the batch is applied until the batch reads back right.
+ */
+export class UnfollowableBatchError extends CairnError {
+  override readonly name: string = "UnfollowableBatchError";
+
+  constructor(
+    readonly batchIndex: number,
+    /** What is wrong with the batch, as the end of "stopped following L1 at batch N: …". */
+    readonly problem: string,
+    message: string,
+    options: { details?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
   }
+}
+
+/** Which part of a batch's L1 record did not hold. */
+export type BatchDisagreement =
+  | "transaction-missing"
+  | "not-sent-to-rollup"
+  | "not-submit-batch"
+  | "batch-index"
+  | "pre-state-root"
+  | "queue-count"
+  | "malformed-commitments"
+  | "commitments-root"
+  | "post-state-root";
+
+/** The bytes L1 shows for a batch are not the batch the Rollup recorded. */
+export class BatchAuthenticationError extends UnfollowableBatchError {
+  override readonly name = "BatchAuthenticationError";
+
+  constructor(
+    batchIndex: number,
+    readonly l1TxHash: string,
+    readonly disagreement: BatchDisagreement,
+    details: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(batchIndex, "it cannot be authenticated", `batch ${batchIndex} (L1 tx ${l1TxHash}) cannot be authenticated against the Rollup`, { details, cause: options.cause });
+  }
+}
+
+/**
+ * The log line for a poll that stopped at a batch (for `repeat`'s `explain`), so that an
+ * operator reads "stopped following" rather than a poll that merely failed once.
+ */
+export function explainStoppedFollowing(e: unknown): string | undefined {
+  if (!(e instanceof UnfollowableBatchError)) return undefined;
+  return `stopped following L1 at batch ${e.batchIndex}: ${e.problem}; nothing after it is applied (it is read again at every poll)`;
+}
+
+/** The claim a BatchSubmitted event makes. */
+export function claimOf(event: BatchSubmittedEvent.Log): BatchClaim {
+  return {
+    index: Number(event.args.index),
+    preStateRoot: event.args.preStateRoot,
+    postStateRoot: event.args.postStateRoot,
+    queueCount: event.args.queueCount,
+    firstBlock: Number(event.args.firstBlock),
+    commitmentsRoot: event.args.commitmentsRoot,
+    l1Block: event.blockNumber,
+    l1TxHash: event.transactionHash,
+  };
+}
+
+/**
+ * The batch `claim` describes, its bodies read from the calldata of the transaction that
+ * emitted it.
+ * @throws BatchAuthenticationError when that calldata is not provably the batch the Rollup
+ *   recorded; retrying makes sense only in case L1 (or the RPC serving it) answers differently.
+ */
+export async function readBatch(l1: L1Contracts, claim: BatchClaim): Promise<PostedBatch> {
+  const tx = await l1.provider.getTransaction(claim.l1TxHash);
+  if (!tx) throw refusal(claim, "transaction-missing", "L1 does not know the transaction that emitted its BatchSubmitted event");
+  checkSentToRollup(claim, tx, l1.addresses.rollup);
+  const call = decodeSubmitBatch(l1, claim, tx.data);
+  checkArgumentsMatch(claim, call);
+  checkBodiesRebuildRoots(claim, call.bodies);
+  return { ...claim, bodies: call.bodies };
+}
+
+/** What the BatchSubmitted events of L1 blocks [from, to] claim, in order. */
+export async function batchClaims(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<BatchClaim[]> {
+  const events = await inSlices(fromBlock, toBlock, (from, to) => l1.rollup.queryFilter(l1.rollup.filters.BatchSubmitted(), from, to));
+  return events.map(claimOf);
+}
+
+/** Batches submitted in L1 blocks [from, to], in order, each authenticated (see {@link readBatch}). */
+export async function readPostedBatches(l1: L1Contracts, fromBlock: number, toBlock: number): Promise<PostedBatch[]> {
+  const out: PostedBatch[] = [];
+  for (const claim of await batchClaims(l1, fromBlock, toBlock)) out.push(await readBatch(l1, claim));
   return out;
 }
 
 /**
  * The batches L1 holds now, in order, from index `fromIndex`: of every batch ever posted at an
  * index, the one whose commitments root the Rollup still records (earlier ones were reverted by
- * fraud proofs). All of them must have been posted in L1 blocks [fromBlock, toBlock].
+ * fraud proofs), each authenticated (see {@link readBatch}; reverted ones are not read). All of
+ * them must have been posted in L1 blocks [fromBlock, toBlock].
  */
 export async function readCurrentBatches(l1: L1Contracts, fromBlock: number, toBlock: number, fromIndex = 0): Promise<PostedBatch[]> {
-  const posted = await readPostedBatches(l1, fromBlock, toBlock);
+  const claims = await batchClaims(l1, fromBlock, toBlock);
   const count = Number(await l1.rollup.batchCount());
   const out: PostedBatch[] = [];
   for (let i = fromIndex; i < count; i++) {
     const root = (await l1.rollup.getBatch(i)).commitmentsRoot;
-    const batch = posted.filter((b) => b.index === i && b.commitmentsRoot === root).pop();
-    if (!batch) throw new Error(`batch ${i} on L1 was posted outside blocks ${fromBlock}..${toBlock}`);
-    out.push(batch);
+    // Picked by the event's root, which is the Rollup's own record; the bytes are then authenticated against it.
+    const claim = claims.filter((b) => b.index === i && b.commitmentsRoot === root).pop();
+    if (!claim) throw new Error(`batch ${i} on L1 was posted outside blocks ${fromBlock}..${toBlock}`);
+    out.push(await readBatch(l1, claim));
   }
   return out;
 }
+
+interface SubmitBatchCall {
+  batchIndex: bigint;
+  preStateRoot: string;
+  queueCount: bigint;
+  bodies: Buffer[];
+}
+
+function refusal(claim: BatchClaim, disagreement: BatchDisagreement, details: string, cause?: unknown): BatchAuthenticationError {
+  return new BatchAuthenticationError(claim.index, claim.l1TxHash, disagreement, details, { cause });
+}
+
+/** Only a transaction to the Rollup has the batch as its calldata; any other carries what its sender chose. */
+function checkSentToRollup(claim: BatchClaim, tx: TransactionResponse, rollup: string): void {
+  if (tx.to !== null && tx.to.toLowerCase() === rollup.toLowerCase()) return;
+  throw refusal(claim, "not-sent-to-rollup", `the transaction is sent to ${tx.to ?? "no address (a contract creation)"}, not to the Rollup at ${rollup}`);
+}
+
+function decodeSubmitBatch(l1: L1Contracts, claim: BatchClaim, data: string): SubmitBatchCall {
+  const call = parseRollupCall(l1, claim, data);
+  if (!call || call.name !== "submitBatch") throw refusal(claim, "not-submit-batch", `the transaction calls ${call?.name ?? "no Rollup function"}, not submitBatch`);
+  const [batchIndex, preStateRoot, queueCount, commitments] = call.args as unknown as [bigint, string, bigint, string];
+  let bodies: Buffer[];
+  try {
+    bodies = splitBatch(Buffer.from(commitments.slice(2), "hex"));
+  } catch (e) {
+    throw refusal(claim, "malformed-commitments", `the commitments bytes do not split into bodies (${(e as Error).message})`, e);
+  }
+  return { batchIndex, preStateRoot, queueCount, bodies };
+}
+
+function parseRollupCall(l1: L1Contracts, claim: BatchClaim, data: string): TransactionDescription | null {
+  try {
+    return l1.rollup.interface.parseTransaction({ data });
+  } catch (e) {
+    throw refusal(claim, "not-submit-batch", "the transaction's calldata does not decode as a Rollup call", e);
+  }
+}
+
+function checkArgumentsMatch(claim: BatchClaim, call: SubmitBatchCall): void {
+  if (call.batchIndex !== BigInt(claim.index)) throw refusal(claim, "batch-index", `the calldata submits batch ${call.batchIndex}, the event is of batch ${claim.index}`);
+  if (!sameWord(call.preStateRoot, claim.preStateRoot)) throw refusal(claim, "pre-state-root", `the calldata builds on ${call.preStateRoot}, the event on ${claim.preStateRoot}`);
+  if (call.queueCount !== claim.queueCount) throw refusal(claim, "queue-count", `the calldata claims queue count ${call.queueCount}, the event ${claim.queueCount}`);
+}
+
+/** The roots computed exactly as Rollup.submitBatch computes them: equal roots, the bytes the Rollup hashed. */
+function checkBodiesRebuildRoots(claim: BatchClaim, bodies: Buffer[]): void {
+  const summary = summarizeBatch(Buffer.from(claim.preStateRoot.slice(2), "hex"), bodies);
+  const commitmentsRoot = hex(summary.commitmentsRoot);
+  if (!sameWord(commitmentsRoot, claim.commitmentsRoot)) throw refusal(claim, "commitments-root", `the calldata's bodies hash to commitments root ${commitmentsRoot}, the Rollup stored ${claim.commitmentsRoot}`);
+  const postStateRoot = hex(summary.postStateRoot);
+  if (!sameWord(postStateRoot, claim.postStateRoot)) throw refusal(claim, "post-state-root", `the calldata's bodies end at state root ${postStateRoot}, the Rollup stored ${claim.postStateRoot}`);
+}
+
+const hex = (b: Buffer) => "0x" + b.toString("hex");
+const sameWord = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

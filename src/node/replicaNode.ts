@@ -10,7 +10,7 @@ import { commitmentLeaf } from "../core/hashing";
 import type { SealedBlock } from "../core/blockBuilder";
 import type { L2Block } from "./chainStore";
 import { L1Contracts, inSlices, type RollupCounts } from "./l1Contracts";
-import { readCurrentBatches, readPostedBatches, type PostedBatch } from "./l1BatchReader";
+import { explainStoppedFollowing, readCurrentBatches, readPostedBatches, type PostedBatch } from "./l1BatchReader";
 import { Sequencer } from "./sequencer";
 import { SequencerBacked } from "./sequencerBacked";
 import { BatchReplayer } from "./batchReplayer";
@@ -87,7 +87,7 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
       this.rpcUrl = await this.rpcServer.start();
       this.config.logger.info({ url: this.rpcUrl }, "replica JSON-RPC listening (read-only)");
     }
-    this.loop = repeat(this.config.pollMs, () => this.sync(), { logger: this.config.logger, what: "replica sync", unref: true });
+    this.loop = repeat(this.config.pollMs, () => this.sync(), { logger: this.config.logger, what: "replica sync", unref: true, explain: explainStoppedFollowing });
   }
 
   async stop(): Promise<void> {
@@ -97,7 +97,11 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
     await this.recovery?.stop();
   }
 
-  /** Reads L1 up to its confirmed head and applies every new batch. A call during one gets the next (see freshRuns). */
+  /**
+   * Reads L1 up to its confirmed head and applies every new batch. A call during one gets the
+   * next (see freshRuns). A batch that cannot be authenticated fails the whole call before
+   * anything read with it is taken in: the next call reads the same L1 blocks again.
+   */
   sync(): Promise<void> {
     return this.syncing();
   }
@@ -129,14 +133,15 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
    * proof reverted batches (rare; simpler than unwinding).
    */
   private async rebuild(head: number): Promise<void> {
-    if (this.chain.batches.length > 0) this.config.logger.warn("batches were reverted on L1; the replica rebuilds from L1");
-    this.sequencer = this.freshSequencer();
-    this.stuckAt = null;
+    // Read (and authenticate) first: if L1 cannot be read, the replica keeps serving what it has.
     const [entries, tokens, current] = await Promise.all([
       this.l1.queueEntries(this.config.startBlock, head),
       this.l1.tokenRegistrations(this.config.startBlock, head),
       readCurrentBatches(this.l1, this.config.startBlock, head),
     ]);
+    if (this.chain.batches.length > 0) this.config.logger.warn("batches were reverted on L1; the replica rebuilds from L1");
+    this.sequencer = this.freshSequencer();
+    this.stuckAt = null;
     this.sequencer.learnQueueEntries(entries);
     this.sequencer.addTokenMetadata(tokens);
     this.pending = current;

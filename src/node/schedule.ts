@@ -9,7 +9,19 @@ export interface Repeating {
   stop(): Promise<void>;
 }
 
-export function repeat(ms: number, task: () => unknown, options: { logger: Logger; what: string; unref?: boolean }): Repeating {
+export interface RepeatOptions {
+  logger: Logger;
+  /** What the task is, for the log: "<what> failed". */
+  what: string;
+  unref?: boolean;
+  /**
+   * A better log line than "<what> failed" for failures the caller knows to mean more — one
+   * that stops the node following L1 until it goes away, say — or undefined for the default.
+   */
+  explain?: (e: unknown) => string | undefined;
+}
+
+export function repeat(ms: number, task: () => unknown, options: RepeatOptions): Repeating {
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
@@ -17,7 +29,7 @@ export function repeat(ms: number, task: () => unknown, options: { logger: Logge
       try {
         await task();
       } catch (e) {
-        options.logger.error({ err: (e as Error).message }, `${options.what} failed`);
+        options.logger.error({ err: (e as Error).message }, options.explain?.(e) ?? `${options.what} failed`);
       } finally {
         running = null;
       }

@@ -211,6 +211,8 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
    * Brings the chain up to what L1 holds — batches this node posted before a restart (the ones
    * its store does not have yet), or a fallback proposer's — so that the node carries on from
    * L1's tip. If what the node holds does not line up with L1, it starts over from genesis on L1.
+   * A batch that cannot be authenticated (see readBatch) fails the start: a sequencer must not
+   * build on a tip it cannot read.
    */
   async syncFromL1(): Promise<void> {
     const head = (await this.config.l1Provider.getBlockNumber()) - this.config.confirmations;
