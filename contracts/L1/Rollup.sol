@@ -15,7 +15,10 @@ import {BatchCodec} from "../libraries/BatchCodec.sol";
 ///         commitment and its Merkle path. A batch is final once its challenge window has passed.
 contract Rollup is IRollup, ReentrancyGuardTransient {
     /// @notice Semantic version.
-    string public constant version = "0.1.0";
+    string public constant version = "0.2.0";
+    /// @notice Queue entries a batch must consume when it leaves an overdue one out: at ~5 bytes
+    ///         of commitment a queue operation, about 20 kB of calldata, well inside the L1 gas cap.
+    uint256 public constant QUEUE_CATCH_UP = 4096;
 
     /// @notice Deployment parameters.
     struct Config {
@@ -60,8 +63,11 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     uint64 public immutable deployedAt;
     /// @notice Bond posted by each proposer, in wei.
     mapping(address proposer => uint256) public bonds;
-    /// @notice L1 time of the latest batch (deployment time before the first).
-    uint64 public lastBatchTimestamp;
+    /// @notice L1 time of the sequencer's latest batch on the chain (deployment time before the
+    ///         first): the clock of the fallback. Other proposers' batches do not move it, so once
+    ///         the sequencer has been silent for the timeout, bonded proposers may post as often
+    ///         as it takes to work through the queue.
+    uint64 public sequencerLastPostedAt;
     /// @inheritdoc IRollup
     uint256 public revertedBatchCount;
     /// @notice Slashed bond kept by the contract forever, in wei.
@@ -85,7 +91,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         genesisStateRoot = config.genesisStateRoot;
         fraudVerifier = config.fraudVerifier;
         deployedAt = uint64(block.timestamp);
-        lastBatchTimestamp = uint64(block.timestamp);
+        sequencerLastPostedAt = uint64(block.timestamp);
     }
 
     /// @inheritdoc IRollup
@@ -135,11 +141,12 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
         bytes32 tip = tipStateRoot();
         if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
-        _checkQueueCount(queueCount);
 
         uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
         BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_, previousL2Timestamp, block.timestamp);
+        _checkQueueCount(queueCount, s.lastTimestamp);
         uint64 firstBlock = _nextBlock();
+        if (msg.sender == sequencer) sequencerLastPostedAt = uint64(block.timestamp);
         _batches[index] = Types.BatchHeader({
             commitmentsRoot: s.commitmentsRoot,
             postStateRoot: s.postStateRoot,
@@ -149,10 +156,10 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
             commitmentCount: s.count,
             queueCount: queueCount,
             firstBlock: firstBlock,
-            l2Timestamp: s.lastTimestamp
+            l2Timestamp: s.lastTimestamp,
+            sequencerPostedAt: sequencerLastPostedAt
         });
         _batchCount = index + 1;
-        lastBatchTimestamp = uint64(block.timestamp);
         _lastBatchAt[msg.sender] = uint64(block.timestamp);
         emit BatchSubmitted(
             index,
@@ -215,12 +222,12 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     ///      Everything else a batch changed is derived from the tip, and so restored by lowering
     ///      the count: the tip state root, the queue position consumed, the next L2 block number
     ///      and the L2 timestamp floor. The fallback clock is the one stored copy: it goes back to
-    ///      the new tip's submission time, so a reverted batch cannot lock other proposers out.
+    ///      what it was after the new tip, so a reverted batch cannot keep other proposers out.
     function _revertFrom(uint256 batchIndex, uint256 commitmentIndex, address proposer, Verdict memory v) private {
         // batchIndex < _batchCount, checked by proveFraud.
         uint256 reverted = _batchCount - batchIndex;
         _batchCount = batchIndex;
-        lastBatchTimestamp = batchIndex == 0 ? deployedAt : _batches[batchIndex - 1].timestamp;
+        sequencerLastPostedAt = batchIndex == 0 ? deployedAt : _batches[batchIndex - 1].sequencerPostedAt;
         revertedBatchCount += reverted;
         uint256 bond = bonds[proposer];
         bonds[proposer] = 0;
@@ -292,22 +299,47 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         uint256 bond = bonds[proposer];
         if (bond < bondSize || bond == 0) revert RollupProposerNotBonded(proposer, bond, bondSize);
         if (proposer != sequencer) {
-            uint256 openAt = uint256(lastBatchTimestamp) + sequencerTimeout;
+            uint256 openAt = proposingOpensAt();
             if (block.timestamp < openAt) revert RollupNotSequencer(proposer, openAt);
         }
     }
 
-    function _checkQueueCount(uint64 queueCount) private view {
-        uint256 n = _batchCount;
-        uint256 consumed = n == 0 ? 0 : _batches[n - 1].queueCount;
+    /// @inheritdoc IRollup
+    function proposingOpensAt() public view returns (uint256 openAt) {
+        openAt = uint256(sequencerLastPostedAt) + sequencerTimeout;
+        // A sequencer that posts but leaves the queue waiting is censoring: the oldest entry left
+        // out also opens proposing, once it is a sequencer timeout past its inclusion deadline.
+        uint256 consumed = _consumed();
+        if (consumed < bridge.queueLength()) {
+            uint256 censoredAt = uint256(bridge.queueTimestamp(consumed)) + inclusionWindow + sequencerTimeout;
+            if (censoredAt < openAt) openAt = censoredAt;
+        }
+    }
+
+    /// @dev The inclusion rule. An entry is overdue once the batch's time is later than the
+    ///      entry's L1 time plus the inclusion window. The batch's time is its last L2 block's, so
+    ///      a backlog of blocks sealed before the entry arrived can still be posted; but never
+    ///      earlier than a sequencer timeout before L1, so stale L2 timestamps cannot put the rule
+    ///      off for longer than that. A batch that leaves an overdue entry out must have consumed
+    ///      at least QUEUE_CATCH_UP entries, so that any queue, however long, is worked through by
+    ///      batches that each fit the L1 gas cap.
+    function _checkQueueCount(uint64 queueCount, uint64 l2Timestamp) private view {
+        uint256 consumed = _consumed();
         uint256 queued = bridge.queueLength();
         if (queueCount < consumed || queueCount > queued) revert RollupInvalidQueueCount(queueCount, consumed, queued);
-        if (queueCount < queued) {
-            // The oldest entry left out must still be inside its inclusion window.
+        if (queueCount < queued && queueCount - consumed < QUEUE_CATCH_UP) {
             uint256 queuedAt = bridge.queueTimestamp(queueCount);
             uint256 deadline = queuedAt + inclusionWindow;
-            if (block.timestamp > deadline) revert RollupQueueEntryOverdue(queueCount, queuedAt, deadline);
+            uint256 batchTime = l2Timestamp;
+            if (block.timestamp > sequencerTimeout && block.timestamp - sequencerTimeout > batchTime) batchTime = block.timestamp - sequencerTimeout;
+            if (batchTime > deadline) revert RollupQueueEntryOverdue(queueCount, queuedAt, deadline);
         }
+    }
+
+    /// @dev L1 queue entries consumed by the tip.
+    function _consumed() private view returns (uint256) {
+        uint256 n = _batchCount;
+        return n == 0 ? 0 : _batches[n - 1].queueCount;
     }
 
     /// @dev Walks the positional path of `leaf` (an odd node pairs with a zero word, which the

@@ -19,7 +19,9 @@ interface IRollup {
     error RollupPreStateMismatch(bytes32 expected, bytes32 given);
     /// @notice The batch claims `queueCount` queue entries consumed; it must lie in [`min`, `max`].
     error RollupInvalidQueueCount(uint256 queueCount, uint256 min, uint256 max);
-    /// @notice Queue entry `index`, queued at `queuedAt`, was due by `deadline` and is left out.
+    /// @notice Queue entry `index`, queued at `queuedAt`, was due by `deadline` (in the batch's time:
+    ///         its last L2 block's, or a sequencer timeout before L1 if that is later) and is left
+    ///         out by a batch that consumed fewer than QUEUE_CATCH_UP entries.
     error RollupQueueEntryOverdue(uint256 index, uint256 queuedAt, uint256 deadline);
     /// @notice There is no batch `index` (there are `count`).
     error RollupUnknownBatch(uint256 index, uint256 count);
@@ -130,6 +132,12 @@ interface IRollup {
 
     /// @notice The state root of the chain's tip (the genesis root before any batch).
     function tipStateRoot() external view returns (bytes32);
+
+    /// @notice L1 time from which any bonded proposer may post: a sequencer timeout after the
+    ///         latest batch, or earlier if the oldest queue entry left waiting is a sequencer
+    ///         timeout past its inclusion deadline.
+    /// @return openAt The L1 timestamp.
+    function proposingOpensAt() external view returns (uint256 openAt);
 
     /// @notice Whether batch `index` exists and its challenge window has passed.
     function isFinal(uint256 index) external view returns (bool);

@@ -25,6 +25,7 @@ library Types {
         uint64 queueCount; // L1 queue entries consumed by the L2 after this batch
         uint64 firstBlock; // L2 block number of the first commitment (one block per commitment)
         uint64 l2Timestamp; // L2 timestamp of the last commitment: the floor for the next batch's
+        uint64 sequencerPostedAt; // the fallback clock after this batch: the sequencer's latest post
     }
 
     /// @notice A withdrawal as recorded in a batch's withdrawal tree.

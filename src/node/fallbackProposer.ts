@@ -53,7 +53,7 @@ export class FallbackProposer {
   /** Whether L1 lets a proposer other than the sequencer post now. */
   async sequencerSilent(): Promise<boolean> {
     const rollup = this.challenger.l1.rollup;
-    const [last, timeout, block] = await Promise.all([rollup.lastBatchTimestamp(), rollup.sequencerTimeout(), this.options.l1Provider.getBlock("latest")]);
+    const [last, timeout, block] = await Promise.all([rollup.sequencerLastPostedAt(), rollup.sequencerTimeout(), this.options.l1Provider.getBlock("latest")]);
     return BigInt(block!.timestamp) >= last + timeout;
   }
 

@@ -163,24 +163,37 @@ describe("Rollup soundness rules", () => {
       expect(reposted.l2Timestamp).to.equal(BigInt(floor));
     });
 
-    it("puts the fallback clock back to the last good batch, so a reverted batch locks no proposer out", async () => {
+    it("puts the fallback clock back when a sequencer batch is reverted, so it locks no proposer out", async () => {
       const f = await loadFixture(fraudFixture);
       const lastGood = (await f.rollup.getBatch(0)).timestamp;
+      await time.increase(f.params.sequencerTimeout - 100);
+      // The sequencer posts a fraud just before it would count as silent; it is proven wrong.
+      const tx = await f.chain.parsed(f.alice, transferTo(f.bob.address, 1n));
+      const body = f.chain.craft((b) => void b.addTransaction(tx), (c) => void (c.postStateRoot = keccak256(Buffer.from("junk"))));
+      const batch = await f.chain.post([body]);
+      expect(await f.rollup.sequencerLastPostedAt()).to.be.greaterThan(lastGood);
+      await f.rollup.proveFraud(...f.chain.proof(batch, 0).args);
+      expect(await f.rollup.sequencerLastPostedAt()).to.equal(lastGood);
+      expect(await f.rollup.proposingOpensAt()).to.equal(lastGood + BigInt(f.params.sequencerTimeout));
+      // A fallback proposer may post from the old deadline on, not a whole timeout after the fraud.
+      const [, , , fallback] = await ethers.getSigners();
+      await f.rollup.connect(fallback).postBond({ value: f.params.bondSize });
+      await time.increaseTo(lastGood + BigInt(f.params.sequencerTimeout));
+      const honest = f.chain.craft((b) => void b.addTransaction(tx));
+      await expect(f.rollup.connect(fallback).submitBatch(1, await f.rollup.tipStateRoot(), f.chain.state.queueIndex, encodeBatch([honest]))).to.emit(f.rollup, "BatchSubmitted");
+    });
+
+    it("leaves the fallback clock alone for other proposers' batches, so one may post again at once", async () => {
+      const f = await loadFixture(fraudFixture);
+      const lastGood = await f.rollup.sequencerLastPostedAt();
       await time.increase(f.params.sequencerTimeout + 1);
       const [, , , fallback] = await ethers.getSigners();
       await f.rollup.connect(fallback).postBond({ value: f.params.bondSize });
-      // A fallback proposer posts junk; it is proven wrong; another fallback may post at once.
-      const tx = await f.chain.parsed(f.alice, transferTo(f.bob.address, 1n));
-      const body = f.chain.craft((b) => void b.addTransaction(tx), (c) => void (c.postStateRoot = keccak256(Buffer.from("junk"))));
-      await f.rollup.connect(fallback).submitBatch(1, await f.rollup.tipStateRoot(), f.chain.state.queueIndex, encodeBatch([body]));
-      expect(await f.rollup.lastBatchTimestamp()).to.be.greaterThan(lastGood);
-      const batch = { index: 1, pre: f.chain.state.root(), bodies: [body], queueCount: f.chain.state.queueIndex };
-      await f.rollup.proveFraud(...f.chain.proof(batch, 0).args);
-      expect(await f.rollup.lastBatchTimestamp()).to.equal(lastGood);
-      const [, , , , other] = await ethers.getSigners();
-      await f.rollup.connect(other).postBond({ value: f.params.bondSize });
-      const honest = f.chain.craft((b) => void b.addTransaction(tx));
-      await expect(f.rollup.connect(other).submitBatch(1, await f.rollup.tipStateRoot(), f.chain.state.queueIndex, encodeBatch([honest]))).to.emit(f.rollup, "BatchSubmitted");
+      const l2Time = Number((await f.rollup.getBatch(0)).l2Timestamp);
+      for (let i = 1; i <= 3; i++) {
+        await f.rollup.connect(fallback).submitBatch(i, await f.rollup.tipStateRoot(), f.chain.state.queueIndex, encodeBatch([stamped(`f${i}`, l2Time)]));
+      }
+      expect(await f.rollup.sequencerLastPostedAt()).to.equal(lastGood);
     });
 
     it("goes back to the deployment time when the first batch is reverted", async () => {
@@ -189,12 +202,13 @@ describe("Rollup soundness rules", () => {
       // Three bytes after the timestamp: a base fee, a fee recipient, no fee count: malformed.
       const malformed = stamped("a", 0);
       await rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([malformed]));
-      expect(await rollup.lastBatchTimestamp()).to.be.greaterThan(deployedAt);
+      expect(await rollup.sequencerLastPostedAt()).to.be.greaterThan(deployedAt);
+      expect((await rollup.getBatch(0)).sequencerPostedAt).to.equal(await rollup.sequencerLastPostedAt());
       const params = { chainId: CHAIN_ID, queueEntry: () => undefined, position: { queueLimit: 0n, lastInBatch: true } };
       const { verdict, packed } = buildFraudWitness(L2State.genesis(), malformed, params);
       expect(verdict.ok).to.equal(false);
       await rollup.proveFraud(0, 0, genesisStateRoot, malformed, [], packed);
-      expect(await rollup.lastBatchTimestamp()).to.equal(deployedAt);
+      expect(await rollup.sequencerLastPostedAt()).to.equal(deployedAt);
     });
 
     it("lets an innocent proposer whose batch was reverted withdraw its bond one window after its last post", async () => {
