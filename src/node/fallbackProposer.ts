@@ -12,6 +12,9 @@ import { DEFAULT_BASE_FEE } from "./config";
 import { repeat, type Repeating } from "./schedule";
 import { explainStoppedFollowing } from "./l1BatchReader";
 
+/** 256 commitments of 32 queue operations: about 40 kB of calldata, ~2M gas, twice QUEUE_CATCH_UP. */
+export const FALLBACK_QUEUE_PER_BATCH = 8192n;
+
 export interface FallbackProposerOptions extends ChallengerOptions {
   /** Post the bond from the L1 signer if it is short. */
   autoBond: boolean;
@@ -50,11 +53,13 @@ export class FallbackProposer {
     return this.challenger.openStore();
   }
 
-  /** Whether L1 lets a proposer other than the sequencer post now. */
-  async sequencerSilent(): Promise<boolean> {
-    const rollup = this.challenger.l1.rollup;
-    const [last, timeout, block] = await Promise.all([rollup.sequencerLastPostedAt(), rollup.sequencerTimeout(), this.options.l1Provider.getBlock("latest")]);
-    return BigInt(block!.timestamp) >= last + timeout;
+  /**
+   * Whether L1 lets a proposer other than the sequencer post now: the sequencer has been silent
+   * for the timeout, or has left a queue entry waiting a timeout past its inclusion deadline.
+   */
+  async proposingOpen(): Promise<boolean> {
+    const [openAt, block] = await Promise.all([this.challenger.l1.rollup.proposingOpensAt(), this.options.l1Provider.getBlock("latest")]);
+    return BigInt(block!.timestamp) >= openAt;
   }
 
   private async tickOnce(): Promise<void> {
@@ -62,7 +67,7 @@ export class FallbackProposer {
     await c.poll();
     const l1 = c.l1;
     const queued = await l1.bridge.queueLength();
-    if (queued <= c.state.queueIndex || !(await this.sequencerSilent())) return;
+    if (queued <= c.state.queueIndex || !(await this.proposingOpen())) return;
     if (c.batchCount !== Number(await l1.rollup.batchCount())) return; // not caught up yet
     if (this.options.autoBond) await this.ensureBond();
 
@@ -72,11 +77,16 @@ export class FallbackProposer {
     const cp = state.checkpoint();
     const bodies: Buffer[] = [];
     let queueCount = state.queueIndex;
+    // At most FALLBACK_QUEUE_PER_BATCH entries a batch (at least the Rollup's QUEUE_CATCH_UP, so
+    // each batch is accepted however much of the queue is overdue); the next ticks take the rest.
+    const upTo = queued < state.queueIndex + FALLBACK_QUEUE_PER_BATCH ? queued : state.queueIndex + FALLBACK_QUEUE_PER_BATCH;
     try {
+      // The latest L1 block's time: no earlier than any L2 block already posted, no later than
+      // the block that will carry this batch.
       const timestamp = (await this.options.l1Provider.getBlock("latest"))!.timestamp;
-      while (state.queueIndex < queued) {
+      while (state.queueIndex < upTo) {
         const b = new BlockBuilder(state, { chainId: this.options.chainId, baseFee: DEFAULT_BASE_FEE, feeRecipient: 0, queueEntry: (i) => c.queueEntry(i) });
-        for (let k = 0; k < MAX_OPS_PER_COMMITMENT && state.queueIndex < queued; k++) b.addQueueEntry();
+        for (let k = 0; k < MAX_OPS_PER_COMMITMENT && state.queueIndex < upTo; k++) b.addQueueEntry();
         bodies.push(b.seal(timestamp).body);
       }
       queueCount = state.queueIndex;
@@ -87,7 +97,10 @@ export class FallbackProposer {
     const tx = await l1.submitBatch(index, "0x" + preStateRoot.toString("hex"), queueCount, encodeBatch(bodies));
     await tx.wait();
     this.batchesPosted++;
-    this.options.logger.warn({ batch: index, queueEntries: Number(queueCount - BigInt(c.state.queueIndex)), l1Tx: tx.hash }, "sequencer silent: posted the pending L1 queue as a fallback proposer");
+    this.options.logger.warn(
+      { batch: index, queueEntries: Number(queueCount - BigInt(c.state.queueIndex)), left: Number(queued - queueCount), l1Tx: tx.hash },
+      "sequencer silent or censoring: posted the pending L1 queue as a fallback proposer",
+    );
     await c.poll();
   }
 

@@ -3,7 +3,8 @@ import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { startTestNode, rpc, testNodeConfig, testChallengerOptions } from "../helpers/nodeFixture";
-import { FallbackProposer } from "../../src/node/fallbackProposer";
+import { FALLBACK_QUEUE_PER_BATCH, FallbackProposer } from "../../src/node/fallbackProposer";
+import type { QueueFlooder } from "../../typechain-types";
 import { SequencerNode } from "../../src/node/sequencerNode";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { expectEscrowMatches } from "../helpers/invariants";
@@ -66,6 +67,46 @@ describe("e2e: liveness without the sequencer", function () {
     } finally {
       await fallback?.stop();
       await resumed?.stop();
+    }
+  });
+
+  it("a queue flood during a sequencer silence: the fallback proposer works through it in batches within the gas cap, and the forced withdrawal behind it is included", async () => {
+    const t = await startTestNode(1);
+    const signers = await ethers.getSigners();
+    const user = signers[12];
+    let fallback: FallbackProposer | null = null;
+    try {
+      await t.bridge.connect(user).depositETH(user.address, { value: parseEther("3") });
+      await t.node.pollL1();
+      await t.node.flush();
+      await t.stop();
+
+      // The attacker floods the queue while the sequencer is silent; the user's exit comes last.
+      const flooder = (await ethers.deployContract("QueueFlooder", [t.addresses.bridge])) as unknown as QueueFlooder;
+      const flood = Number(FALLBACK_QUEUE_PER_BATCH) + 1000;
+      for (let left = flood; left > 0; left -= 400) await (await flooder.floodForcedWithdrawals(Math.min(400, left), { gasLimit: 16_000_000 })).wait();
+      await t.bridge.connect(user).forceWithdrawal(ethers.ZeroAddress, parseEther("2"));
+      const queued = await t.bridge.queueLength();
+      // Long enough that every entry is overdue when the fallback may post.
+      await time.increase(DEVNET_PARAMS.sequencerTimeout + DEVNET_PARAMS.inclusionWindow);
+
+      fallback = new FallbackProposer({ ...testChallengerOptions(t, signers[13]), autoBond: true });
+      const gas: bigint[] = [];
+      for (let i = 0; i < 5 && fallback.challenger.state.queueIndex < queued; i++) {
+        await fallback.tick();
+        const header = await t.rollup.getBatch((await t.rollup.batchCount()) - 1n);
+        expect(header.proposer).to.equal(signers[13].address);
+        const events = await t.rollup.queryFilter(t.rollup.filters.BatchSubmitted(), "latest");
+        const receipt = await events[0].getTransactionReceipt();
+        gas.push(receipt.gasUsed);
+      }
+      expect(fallback.challenger.state.queueIndex).to.equal(queued);
+      expect(gas.length).to.equal(2);
+      for (const g of gas) expect(g).to.be.lessThan(16_777_216n);
+      const w = fallback.challenger.state.accountOf(user.address.toLowerCase())!;
+      expect(w.balance, "the forced withdrawal took 2 ETH").to.be.lessThan(parseEther("1.01"));
+    } finally {
+      await fallback?.stop();
     }
   });
 });
