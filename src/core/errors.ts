@@ -51,3 +51,11 @@ export class DecodeError extends CairnError {
     super("malformed packed data", { details: `${details} at byte ${offset}` });
   }
 }
+
+/** The node is shedding load to stay within what L1 can take: nothing was changed; retry later. */
+export class OverloadedError extends CairnError {
+  override readonly name = "OverloadedError";
+  constructor(details: string) {
+    super("node overloaded", { details });
+  }
+}

@@ -23,9 +23,18 @@ export interface BatchSubmitterOptions {
   injector?: FaultInjector;
 }
 
+/** What is sealed but not yet posted: what backpressure looks at. */
+export interface Backlog {
+  bytes: number;
+  /** Age of the oldest unposted block, in milliseconds (0 when there is none). */
+  oldestAgeMs: number;
+}
+
 export class BatchSubmitter {
   private inFlight: Promise<void> | null = null;
+  /** When each unposted block was sealed, in sealing order (so the first is the oldest). */
   private readonly sealedAt = new Map<number, number>();
+  private unpostedBytes = 0;
   /** Index of a batch posted faulty on purpose: nothing is posted on top of it until it is reverted. */
   private heldFor: number | null = null;
   /** Batches reverted on L1 by fraud proofs so far, as this submitter saw them. */
@@ -46,10 +55,19 @@ export class BatchSubmitter {
   /** Tells the submitter a block was sealed (starts its age clock). */
   noteBlock(block: L2Block): void {
     this.sealedAt.set(block.number, this.nowMs());
+    this.unpostedBytes += block.body.length + 2;
+  }
+
+  /** The unposted blocks' size and age, in O(1): the sequencer asks before every transaction. */
+  backlog(): Backlog {
+    const oldest = this.sealedAt.values().next();
+    return { bytes: this.unpostedBytes, oldestAgeMs: oldest.done ? 0 : this.nowMs() - oldest.value };
   }
 
   /** Posts a batch if one is due; resolves when that submission (if any) has finished. */
   async tick(force = false): Promise<void> {
+    // A forced tick must run itself: the run under way may have decided nothing was due yet.
+    while (force && this.inFlight) await this.inFlight;
     if (!this.inFlight) {
       this.inFlight = this.run(force).finally(() => {
         this.inFlight = null;
@@ -80,8 +98,24 @@ export class BatchSubmitter {
     if (onChain >= this.chain.batches.length) return;
     const dropped = this.chain.dropBatchesFrom(onChain);
     this.revertedSeen += dropped.length;
+    this.recountBacklog();
     if (this.heldFor !== null && this.heldFor >= onChain) this.heldFor = null;
     this.options.logger.warn({ from: onChain, batches: dropped.length }, "batches reverted by a fraud proof; posting the blocks again from the last good state");
+  }
+
+  /** Posted blocks leave the backlog (only those it counted: blocks restored at start were not noted). */
+  private forget(blocks: L2Block[]): void {
+    for (const b of blocks) if (this.sealedAt.delete(b.number)) this.unpostedBytes -= b.body.length + 2;
+  }
+
+  /** Blocks unposted again after a revert count from now: they were sealed, and checked, before. */
+  private recountBacklog(): void {
+    const unposted = this.chain.unbatched();
+    const now = this.nowMs();
+    const sealed = new Map(unposted.map((b) => [b.number, this.sealedAt.get(b.number) ?? now]));
+    this.sealedAt.clear();
+    for (const [n, at] of sealed) this.sealedAt.set(n, at);
+    this.unpostedBytes = unposted.reduce((sum, b) => sum + b.body.length + 2, 0);
   }
 
   /** Waits for the submission in flight, if any. */
@@ -118,7 +152,7 @@ export class BatchSubmitter {
       this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: tx.hash, l1Block: receipt.blockNumber });
       if (faulty) this.heldFor = index;
       for (const l of this.postedListeners) l();
-      for (const b of blocks) this.sealedAt.delete(b.number);
+      this.forget(blocks);
       log.info({ l1Tx: tx.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
     } catch (e) {
       log.error({ err: (e as Error).message }, "batch submission failed; will retry");
@@ -138,6 +172,7 @@ export class BatchSubmitter {
       throw new Error(`L1 batch ${index} does not match this node's chain; refusing to post over it`);
     }
     this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: lastNumber, l1TxHash: "", l1Block: 0 });
+    this.forget(blocks.filter((b) => b.number <= lastNumber));
     this.options.logger.warn({ batch: index }, "batch was already on L1; adopted it");
     return true;
   }

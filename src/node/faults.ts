@@ -126,8 +126,10 @@ export class FaultInjector {
 
   /** A commitment on top of `tip` that breaks a rule. */
   private async craft(tip: L2State, queueCount: bigint): Promise<{ body: Buffer; queueCount: bigint }> {
+    // The latest L1 block's time: no earlier than the honest blocks before it, no later than L1.
+    const timestamp = (await this.ctx.l1.provider.getBlock("latest"))!.timestamp;
     const header = (ops: Op[], fees: Commitment["fees"], postStateRoot = tip.root()): Buffer =>
-      encodeCommitment({ postStateRoot, withdrawalRoot: null, timestamp: Math.floor(Date.now() / 1000), baseFee: 10_000_000n, feeRecipient: 0, fees, ops });
+      encodeCommitment({ postStateRoot, withdrawalRoot: null, timestamp, baseFee: 10_000_000n, feeRecipient: 0, fees, ops });
     const puppetIndex = tip.indexOf(this.puppet.address.toLowerCase())!;
     const sign = async (overrides: { chainId?: bigint; nonceDelta?: bigint; value?: bigint }) => {
       const nonce = tip.account(puppetIndex).nonce + (overrides.nonceDelta ?? 0n);
@@ -178,7 +180,7 @@ export class FaultInjector {
         const cp = tip.checkpoint();
         const b = new BlockBuilder(tip, { chainId: this.ctx.chainId, baseFee: 10_000_000n, feeRecipient: 0, queueEntry: (i) => (i === queueCount ? lie : this.ctx.queue(i)) });
         b.addQueueEntry();
-        const sealed = b.seal(Math.floor(Date.now() / 1000));
+        const sealed = b.seal(timestamp);
         tip.rollback(cp);
         return { body: sealed.body, queueCount: queueCount + 1n };
       }

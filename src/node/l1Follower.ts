@@ -20,6 +20,12 @@ export interface L1FollowerOptions {
 export class L1Follower {
   private nextBlock: number;
   counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n, revertedBatchCount: 0n };
+  /**
+   * Timestamp of the latest L1 block seen (0 before the first poll). The sequencer stamps its
+   * blocks with it: every later L1 block, the one that will post them included, is at least as
+   * late, so an L2 timestamp never passes the L1 block posting it, whatever the clocks say.
+   */
+  l1Time = 0;
 
   constructor(
     private readonly l1: L1Contracts,
@@ -36,7 +42,10 @@ export class L1Follower {
 
   /** Scans the L1 blocks that have appeared since the last call. */
   async poll(): Promise<void> {
-    const head = await this.l1.provider.getBlockNumber();
+    const latest = await this.l1.provider.getBlock("latest");
+    if (!latest) throw new Error("the L1 node returned no latest block");
+    const head = latest.number;
+    if (latest.timestamp > this.l1Time) this.l1Time = latest.timestamp;
     const target = head - this.options.confirmations;
     const range = this.options.maxBlockRange ?? 5_000;
     while (this.nextBlock <= target) {

@@ -14,6 +14,7 @@ import { NodeStore, queueHeadOnL1 } from "./nodeStore";
 import type { L1QueueEntry } from "./l1Contracts";
 import { L2State } from "../core/state";
 import { authenticate, decodeRawTransaction } from "../core/intake";
+import { OverloadedError } from "../core/errors";
 import { TxJournal } from "./txJournal";
 import { freshRuns, repeat, type Repeating } from "./schedule";
 import path from "node:path";
@@ -41,6 +42,15 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   dataDir?: string;
   /** Recover signatures on a worker thread (default: yes, where native secp256k1 loads). */
   recoveryWorker?: boolean;
+  /**
+   * Backpressure: refuse new L2 transactions while this many bytes of sealed blocks wait to be
+   * posted (default: 32 batches' worth), or while the oldest has waited this long (default: a
+   * quarter of the Rollup's sequencer timeout, read from L1 at start). Past the timeout other
+   * proposers may post and the rule on overdue queue entries counts from L1's time, so unposted
+   * blocks must never get that old; L1 queue entries are still applied meanwhile.
+   */
+  maxBacklogBytes?: number;
+  maxBacklogAgeMs?: number;
 }
 
 export class SequencerNode extends SequencerBacked implements L2Backend {
@@ -58,10 +68,12 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   /** How the node came up: blocks loaded from its store, and blocks it replayed from L1. */
   readonly startup = { restoredBlocks: 0, replayedBlocks: 0, rebuiltFromL1: false };
   rpcUrl: string | null = null;
+  private maxBacklogAgeMs = Infinity;
 
   constructor(private readonly config: SequencerNodeConfig) {
     super();
-    this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger });
+    // L2 time is L1 time: blocks are stamped with the latest L1 block's (see L1Follower.l1Time).
+    this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0 });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
     this.submitter = this.createSubmitter();
@@ -100,6 +112,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   }
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
+    this.refuseWhenBacklogged();
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
     const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
     const signed = this.recovery ? await this.recovery.recover(request) : recoverHere(request);
@@ -107,6 +120,21 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     await this.journal?.append(raw);
     return hash;
   }
+  /** The backpressure limits in force (see the config). */
+  backlogLimits(): { maxBytes: number; maxAgeMs: number } {
+    return { maxBytes: this.config.maxBacklogBytes ?? 32 * this.config.maxBatchBytes, maxAgeMs: this.maxBacklogAgeMs };
+  }
+
+  /** Throws OverloadedError while the unposted backlog is past either limit. */
+  private refuseWhenBacklogged(): void {
+    const { bytes, oldestAgeMs } = this.submitter.backlog();
+    const limits = this.backlogLimits();
+    if (bytes <= limits.maxBytes && oldestAgeMs <= limits.maxAgeMs) return;
+    throw new OverloadedError(
+      `the sequencer is behind posting to L1 (${bytes} bytes unposted, the oldest block ${Math.round(oldestAgeMs / 1000)} s old); try again shortly`,
+    );
+  }
+
   status(): RollupStatus {
     return this.sequencer.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
   }
@@ -114,6 +142,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   // --- lifecycle -----------------------------------------------------------------------
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
+    this.maxBacklogAgeMs = this.config.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
     if (this.config.dataDir) await this.openStore(this.config.dataDir);
     await this.syncFromL1();
     if (this.config.dataDir) {
