@@ -9,6 +9,8 @@ import type { ChainStore, L2Block } from "./chainStore";
 import type { L1Contracts } from "./l1Contracts";
 import type { Logger } from "./logger";
 import type { FaultInjector } from "./faults";
+import { submitBatchCalldata } from "./l1Contracts";
+import type { L1TxManager } from "./l1TxManager";
 
 export interface BatchSubmitterOptions {
   /** Post once this many bytes of commitments are waiting (and never post more in one batch). */
@@ -21,6 +23,8 @@ export interface BatchSubmitterOptions {
   ensureBond?: () => Promise<void>;
   /** Faulty mode: corrupts one batch on purpose (local L1 only). */
   injector?: FaultInjector;
+  /** Sends the batch and sees it mined: re-sends a dropped or underpriced one. */
+  txs: L1TxManager;
 }
 
 /** What is sealed but not yet posted: what backpressure looks at. */
@@ -146,14 +150,12 @@ export class BatchSubmitter {
     const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}`, bytes: data.length });
     try {
       if (await this.adoptLanded(index, blocks)) return;
-      const tx = await this.l1.submitBatch(index, pre, outgoing.queueCount, data);
-      const receipt = await tx.wait();
-      if (!receipt || receipt.status !== 1) throw new Error(`submission ${tx.hash} failed`);
-      this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: tx.hash, l1Block: receipt.blockNumber });
+      const receipt = await this.options.txs.send({ to: this.l1.addresses.rollup, data: submitBatchCalldata(index, pre, outgoing.queueCount, data) }, `batch ${index}`);
+      this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: receipt.hash, l1Block: receipt.blockNumber });
       if (faulty) this.heldFor = index;
       for (const l of this.postedListeners) l();
       this.forget(blocks);
-      log.info({ l1Tx: tx.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
+      log.info({ l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
     } catch (e) {
       log.error({ err: (e as Error).message }, "batch submission failed; will retry");
     }

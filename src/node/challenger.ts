@@ -13,6 +13,7 @@ import { summarizeBatch } from "../core/batch";
 import { positionalProof } from "../core/merkle";
 import { UnfollowableBatchError, claimOf, explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "./l1BatchReader";
 import { freshRuns, repeat, type Repeating } from "./schedule";
+import { L1TxManager, type L1TxManagerOptions } from "./l1TxManager";
 import { NodeStore, queueHeadOnL1 } from "./nodeStore";
 import type { L1QueueEntry } from "./l1Contracts";
 import path from "node:path";
@@ -39,6 +40,8 @@ export interface ChallengerOptions extends L1NodeConfig {
    * instead of replaying every batch; none: rebuild from L1 at every start.
    */
   dataDir?: string;
+  /** How the node's L1 transactions are re-sent and timed out (see L1TxManager). */
+  l1Tx?: Omit<L1TxManagerOptions, "logger">;
 }
 
 export interface ChallengerStats {
@@ -63,6 +66,8 @@ const hex = (b: Buffer) => "0x" + b.toString("hex");
 export class Challenger {
   private currentState = L2State.genesis();
   readonly l1: L1Contracts;
+  /** Every L1 transaction of this node (proofs; a fallback proposer's batches and bond too). */
+  readonly txs: L1TxManager;
   readonly stats: ChallengerStats = { batchesChecked: 0, commitmentsChecked: 0, fraudsFound: 0, fraudsProven: 0, batchesRolledBack: 0 };
   private readonly queue: QueueEntry[] = [];
   /** Batches applied and still challengeable, oldest first; each holds the state before it. */
@@ -78,6 +83,7 @@ export class Challenger {
 
   constructor(private readonly options: ChallengerOptions) {
     this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer);
+    this.txs = new L1TxManager(options.l1Signer, { ...options.l1Tx, logger: options.logger });
     this.nextBlock = options.startBlock;
   }
 
@@ -292,10 +298,10 @@ export class Challenger {
     const summary = summarizeBatch(batchPreStateRoot, bodies);
     const path = positionalProof(summary.leaves, c).map(hex);
     try {
-      const tx = await rollup.proveFraud(batchIndex, c, hex(this.state.root()), hex(bodies[c]), path, packed);
-      const receipt = await tx.wait();
+      const data = rollup.interface.encodeFunctionData("proveFraud", [batchIndex, c, hex(this.state.root()), hex(bodies[c]), path, packed]);
+      const receipt = await this.txs.send({ to: this.options.addresses.rollup, data }, `fraud proof of batch ${batchIndex}`);
       this.stats.fraudsProven++;
-      this.options.logger.warn({ batch: batchIndex, commitment: c, l1Tx: tx.hash, gasUsed: receipt?.gasUsed.toString() }, "fraud proven; batch reverted");
+      this.options.logger.warn({ batch: batchIndex, commitment: c, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "fraud proven; batch reverted");
       return true;
     } catch (e) {
       this.options.logger.error({ batch: batchIndex, err: (e as Error).message.slice(0, 300) }, "fraud proof failed; will try again");

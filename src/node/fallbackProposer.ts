@@ -8,6 +8,7 @@ import { BlockBuilder } from "../core/blockBuilder";
 import { encodeBatch } from "../core/commitment";
 import { MAX_OPS_PER_COMMITMENT } from "../core/constants";
 import { Challenger, type ChallengerOptions } from "./challenger";
+import { submitBatchCalldata } from "./l1Contracts";
 import { DEFAULT_BASE_FEE } from "./config";
 import { repeat, type Repeating } from "./schedule";
 import { explainStoppedFollowing } from "./l1BatchReader";
@@ -94,11 +95,11 @@ export class FallbackProposer {
       state.rollback(cp);
     }
     const index = c.batchCount;
-    const tx = await l1.submitBatch(index, "0x" + preStateRoot.toString("hex"), queueCount, encodeBatch(bodies));
-    await tx.wait();
+    const data = submitBatchCalldata(index, "0x" + preStateRoot.toString("hex"), queueCount, encodeBatch(bodies));
+    const receipt = await c.txs.send({ to: this.options.addresses.rollup, data }, `fallback batch ${index}`);
     this.batchesPosted++;
     this.options.logger.warn(
-      { batch: index, queueEntries: Number(queueCount - BigInt(c.state.queueIndex)), left: Number(queued - queueCount), l1Tx: tx.hash },
+      { batch: index, queueEntries: Number(queueCount - BigInt(c.state.queueIndex)), left: Number(queued - queueCount), l1Tx: receipt.hash },
       "sequencer silent or censoring: posted the pending L1 queue as a fallback proposer",
     );
     await c.poll();
@@ -108,6 +109,6 @@ export class FallbackProposer {
     const rollup = this.challenger.l1.rollup;
     const me = await this.options.l1Signer.getAddress();
     const [bond, required] = await Promise.all([rollup.bonds(me), rollup.bondSize()]);
-    if (bond < required) await (await rollup.postBond({ value: required - bond })).wait();
+    if (bond < required) await this.challenger.txs.send({ to: this.options.addresses.rollup, data: rollup.interface.encodeFunctionData("postBond"), value: required - bond }, "proposer bond");
   }
 }

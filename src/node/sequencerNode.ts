@@ -24,6 +24,7 @@ import { RpcServer } from "../rpc/server";
 import type { TxResult } from "../core/execute";
 import type { L2Block } from "./chainStore";
 import { FaultInjector, type FaultKind } from "./faults";
+import { L1TxManager, type L1TxManagerOptions } from "./l1TxManager";
 
 export interface SequencerNodeConfig extends L1NodeConfig {
   baseFee: bigint;
@@ -51,6 +52,8 @@ export interface SequencerNodeConfig extends L1NodeConfig {
    */
   maxBacklogBytes?: number;
   maxBacklogAgeMs?: number;
+  /** How the node's L1 transactions are re-sent and timed out (see L1TxManager). */
+  l1Tx?: Omit<L1TxManagerOptions, "logger">;
 }
 
 export class SequencerNode extends SequencerBacked implements L2Backend {
@@ -69,12 +72,15 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   readonly startup = { restoredBlocks: 0, replayedBlocks: 0, rebuiltFromL1: false };
   rpcUrl: string | null = null;
   private maxBacklogAgeMs = Infinity;
+  /** Every L1 transaction of the node (batches, bond) goes through it, one nonce after another. */
+  readonly txs: L1TxManager;
 
   constructor(private readonly config: SequencerNodeConfig) {
     super();
     // L2 time is L1 time: blocks are stamped with the latest L1 block's (see L1Follower.l1Time).
     this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0 });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
+    this.txs = new L1TxManager(config.l1Signer, { ...config.l1Tx, logger: config.logger });
     this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
     this.submitter = this.createSubmitter();
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
@@ -94,6 +100,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       logger: c.logger,
       ensureBond: c.autoBond ? () => this.ensureBond() : undefined,
       injector,
+      txs: this.txs,
     });
   }
 
@@ -348,8 +355,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     const me = await this.config.l1Signer.getAddress();
     const [bond, required] = await Promise.all([this.l1.rollup.bonds(me), this.l1.rollup.bondSize()]);
     if (bond >= required) return;
-    const tx = await this.l1.rollup.postBond({ value: required - bond });
-    await tx.wait();
+    await this.txs.send({ to: this.config.addresses.rollup, data: this.l1.rollup.interface.encodeFunctionData("postBond"), value: required - bond }, "proposer bond");
     this.config.logger.info({ proposer: me, bond: required.toString() }, "posted proposer bond");
   }
 
