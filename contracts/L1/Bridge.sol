@@ -20,8 +20,10 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
 
     /// @notice Semantic version.
     string public constant version = "0.1.0";
-    /// @notice Token ids are one byte in the packed L2 format.
-    uint256 public constant MAX_TOKENS = 256;
+    /// @notice Token ids are 24 bits on L2 (a commitment writes them in 8, 16 or 24 bits, the
+    ///         fewest its largest id needs). Registration is permissionless; the cap stays only
+    ///         because exhausting it is uneconomic (~16.7M registrations: docs/trust-model.md).
+    uint256 public constant MAX_TOKENS = 1 << Types.TOKEN_ID_BITS;
 
     /// @notice The state commitment chain whose final batches authorise withdrawals.
     IRollup public immutable rollup;
@@ -59,7 +61,7 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
         IERC20(l1Token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(l1Token).balanceOf(address(this)) - before;
         if (received == 0) revert BridgeZeroAmount();
-        _enqueue(Types.QueueKind.TOKEN_DEPOSIT, l2Recipient, uint8(idPlusOne - 1), received);
+        _enqueue(Types.QueueKind.TOKEN_DEPOSIT, l2Recipient, uint24(idPlusOne - 1), received);
     }
 
     /// @inheritdoc IBridge
@@ -71,16 +73,17 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
         }
         uint256 idPlusOne = _tokenIdPlusOne[l1Token];
         if (idPlusOne == 0) revert BridgeUnknownToken(l1Token);
-        _enqueue(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN, msg.sender, uint8(idPlusOne - 1), amount);
+        _enqueue(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN, msg.sender, uint24(idPlusOne - 1), amount);
     }
 
     /// @inheritdoc IBridge
-    function registerToken(address l1Token) external returns (uint8 tokenId) {
+    function registerToken(address l1Token) external returns (uint24 tokenId) {
         uint256 idPlusOne = _tokenIdPlusOne[l1Token];
-        if (idPlusOne != 0) revert BridgeTokenAlreadyRegistered(l1Token, uint8(idPlusOne - 1));
+        if (idPlusOne != 0) revert BridgeTokenAlreadyRegistered(l1Token, uint24(idPlusOne - 1));
         if (l1Token.code.length == 0) revert BridgeNotAContract(l1Token);
         if (_tokens.length >= MAX_TOKENS) revert BridgeTooManyTokens(MAX_TOKENS);
-        tokenId = uint8(_tokens.length);
+        // Below MAX_TOKENS = 2^24: the cast is exact.
+        tokenId = uint24(_tokens.length);
         _tokens.push(l1Token);
         _tokenIdPlusOne[l1Token] = uint256(tokenId) + 1;
         emit TokenRegistered(
@@ -141,16 +144,16 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBridge
-    function tokenAt(uint8 tokenId) external view returns (address) {
+    function tokenAt(uint24 tokenId) external view returns (address) {
         if (tokenId >= _tokens.length) revert BridgeUnknownToken(address(0));
         return _tokens[tokenId];
     }
 
     /// @inheritdoc IBridge
-    function tokenIdOf(address l1Token) external view returns (uint8) {
+    function tokenIdOf(address l1Token) external view returns (uint24) {
         uint256 idPlusOne = _tokenIdPlusOne[l1Token];
         if (idPlusOne == 0) revert BridgeUnknownToken(l1Token);
-        return uint8(idPlusOne - 1);
+        return uint24(idPlusOne - 1);
     }
 
     /// @inheritdoc IBridge
@@ -163,7 +166,7 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
         return _finalized.get(id);
     }
 
-    function _enqueue(Types.QueueKind kind, address account, uint8 tokenId, uint256 amount) private {
+    function _enqueue(Types.QueueKind kind, address account, uint24 tokenId, uint256 amount) private {
         uint256 head = _queueHead;
         uint256 index = head & Hashing.TIMESTAMP_MASK;
         // The head's low bits are the length, which the accumulator masks off like a timestamp.

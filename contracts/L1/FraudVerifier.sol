@@ -19,7 +19,7 @@ contract FraudVerifier is IFraudVerifier {
     string public constant version = "0.1.0";
 
     uint256 private constant ACCOUNT_DEPTH = 24;
-    uint256 private constant TOKEN_DEPTH = 8;
+    uint256 private constant TOKEN_DEPTH = Types.TOKEN_ID_BITS;
     uint256 private constant MAX_OPS = 32;
     uint256 private constant MAX_FEES = 32;
     uint256 private constant GAS_ETH_TRANSFER = 21_000;
@@ -44,7 +44,7 @@ contract FraudVerifier is IFraudVerifier {
         uint64 nonce;
         uint256 balance;
         bytes32 tokenRoot; // pre-state token root
-        uint8[] tokenIds;
+        uint256[] tokenIds;
         uint256[] tokenBalances;
         uint256 tokenProofAt; // slices of the witness: the token multiproof
         uint256 tokenProofLen;
@@ -70,7 +70,7 @@ contract FraudVerifier is IFraudVerifier {
         uint256 from;
         uint256 to; // recipient index, or credited index
         address addr; // new recipient, or L1 recipient
-        uint8 tokenId;
+        uint24 tokenId;
         uint256 amount;
         bytes32 r;
         bytes32 s;
@@ -100,12 +100,15 @@ contract FraudVerifier is IFraudVerifier {
         uint256 tokenCount;
         bytes32[] withdrawals;
         uint256 withdrawalsLength;
-        /// L1 addresses of the tokens read from the Bridge so far, by id (lazily allocated).
+        /// The tokens the replay has resolved so far: their ids, L1 addresses (read from the
+        /// Bridge) and L2 addresses, the first `tokensKnown` of each (lazily allocated). A
+        /// commitment uses at most MAX_OPS tokens; a table by id would need 2^24 entries.
+        uint256[] tokenIds;
         address[] l1Tokens;
+        address[] l2Tokens;
+        uint256 tokensKnown;
         bytes32[] accountZero;
         bytes32[] tokenZero;
-        /// L2 addresses of the tokens, by id, once computed.
-        address[] l2Tokens;
         /// One past the highest witnessed index: accounts from accountCount up to it are the
         /// (empty) slots the commitment may create, in order at the end of `accounts`.
         uint256 createdLimit;
@@ -201,7 +204,7 @@ contract FraudVerifier is IFraudVerifier {
         (lay.flagsAt, lay.flagsLen) = _slice(w, c, 2, 1);
         lay.queueCount = _take(w, c, 1);
         lay.queueAt = c.at;
-        if (c.at + lay.queueCount * 54 != w.length) revert FraudWitnessMalformed(c.at);
+        if (c.at + lay.queueCount * QUEUE_ENTRY_BYTES != w.length) revert FraudWitnessMalformed(c.at);
         if (n == 0) return (run, lay);
         bytes32 root = MultiProof.root(
             ACCOUNT_DEPTH, indices, leaves, w[lay.proofAt:lay.proofAt + lay.proofLen], w[lay.flagsAt:lay.flagsAt + lay.flagsLen], run.accountZero
@@ -228,14 +231,15 @@ contract FraudVerifier is IFraudVerifier {
             a.tokenRoot = bytes32(_take(w, c, 32));
         }
         uint256 t = _take(w, c, 1);
-        a.tokenIds = new uint8[](t);
+        a.tokenIds = new uint256[](t);
         a.tokenBalances = new uint256[](t);
         for (uint256 k = 0; k < t; k++) {
-            a.tokenIds[k] = uint8(_take(w, c, 1));
+            a.tokenIds[k] = _take(w, c, 3);
             a.tokenBalances[k] = _take(w, c, 32);
             if (empty && a.tokenBalances[k] != 0) revert FraudWitnessTokensMismatch(a.index);
         }
-        (a.tokenProofAt, a.tokenProofLen) = _slice(w, c, 1, 32);
+        // Two count bytes: in a depth-24 tree, one account's tokens may need over 255 siblings.
+        (a.tokenProofAt, a.tokenProofLen) = _slice(w, c, 2, 32);
         (a.tokenFlagsAt, a.tokenFlagsLen) = _slice(w, c, 1, 1);
         if (c.at > w.length) revert FraudWitnessMalformed(c.at);
         if (empty) {
@@ -369,9 +373,12 @@ contract FraudVerifier is IFraudVerifier {
     struct QueueEntry {
         uint8 kind;
         address account;
-        uint8 tokenId;
+        uint24 tokenId;
         uint256 amount;
     }
+
+    /// @dev A witnessed queue entry: kind 1 | account 20 | tokenId 3 | amount 32.
+    uint256 private constant QUEUE_ENTRY_BYTES = 56;
 
     function _applyQueue(Run memory run, Op memory op, bytes calldata w, Layout memory lay, Context calldata c)
         private
@@ -462,10 +469,10 @@ contract FraudVerifier is IFraudVerifier {
     function _queueEntry(uint256 index, bytes calldata w, Layout memory lay, address bridge) private view returns (QueueEntry memory e) {
         uint256 k = index - lay.preQueueIndex;
         if (k >= lay.queueCount) revert FraudWitnessBadQueueEntry(index);
-        Cursor memory c = Cursor({at: lay.queueAt + k * 54, bad: false});
+        Cursor memory c = Cursor({at: lay.queueAt + k * QUEUE_ENTRY_BYTES, bad: false});
         e.kind = uint8(_take(w, c, 1));
         e.account = address(uint160(_take(w, c, 20)));
-        e.tokenId = uint8(_take(w, c, 1));
+        e.tokenId = uint24(_take(w, c, 3));
         e.amount = _take(w, c, 32);
         if (e.kind > uint8(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN)) revert FraudWitnessBadQueueEntry(index);
         bytes32 previous = index == 0 ? bytes32(0) : IBridge(bridge).queueAccumulator(index - 1);
@@ -589,23 +596,38 @@ contract FraudVerifier is IFraudVerifier {
         }
     }
 
-    /// @dev The L1 address of token `tokenId`, read from the Bridge once per proof.
-    function _l1Token(Run memory run, uint8 tokenId, address bridge) private view returns (address token) {
-        if (run.l1Tokens.length == 0) run.l1Tokens = new address[](256);
-        token = run.l1Tokens[tokenId];
-        if (token == address(0)) {
-            token = IBridge(bridge).tokenAt(tokenId);
-            run.l1Tokens[tokenId] = token;
+    /// @dev Position of token `tokenId` in the run's token cache, resolving it on first use: its
+    ///      L1 address read from the Bridge (one call per token per proof) and its L2 address.
+    ///      A linear scan: a commitment names at most MAX_OPS distinct tokens.
+    function _tokenSlot(Run memory run, uint24 tokenId, address bridge) private view returns (uint256 k) {
+        if (run.tokenIds.length == 0) {
+            run.tokenIds = new uint256[](MAX_OPS);
+            run.l1Tokens = new address[](MAX_OPS);
+            run.l2Tokens = new address[](MAX_OPS);
         }
+        uint256 known = run.tokensKnown;
+        for (k = 0; k < known; k++) {
+            if (run.tokenIds[k] == tokenId) return k;
+        }
+        // Each operation resolves at most one token, so `known` < MAX_OPS here.
+        address l1Token = IBridge(bridge).tokenAt(tokenId);
+        run.tokenIds[k] = tokenId;
+        run.l1Tokens[k] = l1Token;
+        run.l2Tokens[k] = Hashing.l2TokenAddress(l1Token);
+        run.tokensKnown = known + 1;
     }
 
-    function _l2Token(Run memory run, uint8 tokenId, address l1Token) private pure returns (address token) {
-        if (run.l2Tokens.length == 0) run.l2Tokens = new address[](256);
-        token = run.l2Tokens[tokenId];
-        if (token == address(0)) {
-            token = Hashing.l2TokenAddress(l1Token);
-            run.l2Tokens[tokenId] = token;
-        }
+    /// @dev The L1 address of token `tokenId`.
+    function _l1Token(Run memory run, uint24 tokenId, address bridge) private view returns (address) {
+        // The slot first: `run.l1Tokens[...]` would read the array before the lookup allocates it.
+        uint256 k = _tokenSlot(run, tokenId, bridge);
+        return run.l1Tokens[k];
+    }
+
+    /// @dev The L2 address of token `tokenId`.
+    function _l2Token(Run memory run, uint24 tokenId, address bridge) private view returns (address) {
+        uint256 k = _tokenSlot(run, tokenId, bridge);
+        return run.l2Tokens[k];
     }
 
     /// @dev What the sender signed: recipient, value and calldata rebuilt from the packed fields.
@@ -627,11 +649,11 @@ contract FraudVerifier is IFraudVerifier {
             res.to = recipient;
             res.value = op.amount;
         } else if (k == OP_TOKEN || k == OP_TOKEN_NEW) {
-            res.to = _l2Token(run, op.tokenId, res.l1Token);
+            res.to = _l2Token(run, op.tokenId, bridge);
             res.data = abi.encodeWithSelector(0xa9059cbb, recipient, op.amount);
         } else {
             res.to = WITHDRAWAL_PREDEPLOY;
-            address l2Token = res.hasToken ? _l2Token(run, op.tokenId, res.l1Token) : address(0);
+            address l2Token = res.hasToken ? _l2Token(run, op.tokenId, bridge) : address(0);
             res.data = abi.encodeWithSelector(0xd9caed12, op.addr, l2Token, op.amount);
         }
         return (Reason.NONE, res);
@@ -685,9 +707,11 @@ contract FraudVerifier is IFraudVerifier {
         Cursor memory c;
         h.postStateRoot = bytes32(_uintN(b, c, 32));
         uint256 flags = _uintN(b, c, 1);
-        // Bit 0: a withdrawal root follows; bits 1-5: the width of every account index.
-        uint256 indexBits = flags >> 1;
-        if (indexBits > ACCOUNT_DEPTH) return (false, h, ops);
+        // Bit 0: a withdrawal root follows; bits 1-5: the width of every account index; bits 6-7:
+        // the token width class (8, 16 or 24 bits a token id; class 3 is undefined).
+        uint256 indexBits = (flags >> 1) & 0x1f;
+        uint256 tokenClass = flags >> 6;
+        if (indexBits > ACCOUNT_DEPTH || tokenClass > 2) return (false, h, ops);
         h.hasWithdrawals = flags & 1 == 1;
         if (h.hasWithdrawals) h.withdrawalRoot = bytes32(_uintN(b, c, 32));
         _uintN(b, c, 5); // timestamp: informational on L1
@@ -716,20 +740,27 @@ contract FraudVerifier is IFraudVerifier {
         if (c.bad || opCount > MAX_OPS) return (false, h, ops);
         ops = new Op[](opCount);
         uint256 maxIndex;
+        uint256 maxTokenId;
         for (uint256 i = 0; i < opCount; i++) {
             Op memory op = ops[i];
-            if (!_decodeOp(b, c, op, indexBits, feeBits)) return (false, h, ops);
-            // Indices an operation does not write are zero.
+            if (!_decodeOp(b, c, op, indexBits, feeBits, 8 * (tokenClass + 1))) return (false, h, ops);
+            // Indices and token ids an operation does not write are zero.
             if (op.from > maxIndex) maxIndex = op.from;
             if (op.to > maxIndex) maxIndex = op.to;
+            if (op.tokenId > maxTokenId) maxTokenId = op.tokenId;
         }
-        // A wider index than the operations need would be a second encoding of the commitment.
-        return (!c.bad && c.at == b.length && _bitLength(maxIndex) == indexBits, h, ops);
+        // A wider index or token class than the operations need would be a second encoding of
+        // the commitment.
+        return (!c.bad && c.at == b.length && _bitLength(maxIndex) == indexBits && _tokenClass(maxTokenId) == tokenClass, h, ops);
     }
 
     /// @dev An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then the
     ///      byte fields. `size` is what its gas charges: its standalone byte-aligned form.
-    function _decodeOp(bytes calldata b, Cursor memory c, Op memory op, uint256 indexBits, uint256 feeBits) private pure returns (bool) {
+    function _decodeOp(bytes calldata b, Cursor memory c, Op memory op, uint256 indexBits, uint256 feeBits, uint256 tokenBits)
+        private
+        pure
+        returns (bool)
+    {
         uint256 at = c.at;
         if (c.bad || at >= b.length) return false;
         uint256 head;
@@ -756,8 +787,9 @@ contract FraudVerifier is IFraudVerifier {
         used += indexBits;
         bool hasToken = op.kind == OP_TOKEN || op.kind == OP_TOKEN_NEW || op.kind == OP_WITHDRAW_TOKEN;
         if (hasToken) {
-            op.tokenId = uint8(_field(head, used, 8));
-            used += 8;
+            // tokenBits ≤ 24: the cast is exact.
+            op.tokenId = uint24(_field(head, used, tokenBits));
+            used += tokenBits;
         }
         bool byIndex = op.kind == OP_ETH || op.kind == OP_TOKEN;
         if (byIndex) {
@@ -775,7 +807,9 @@ contract FraudVerifier is IFraudVerifier {
         uint256 vs = _uintN(b, c, 32);
         op.yParity = uint8(vs >> 255);
         op.s = bytes32(vs & ((1 << 255) - 1));
-        op.size = 1 + _varintSize(op.from) + (hasToken ? 1 : 0) + recipientSize + amountSize + 64;
+        // A token id is charged the bytes of its own class (src/core/ops.ts chargedSize): the
+        // commitment's class is not known when the operation executes.
+        op.size = 1 + _varintSize(op.from) + (hasToken ? _tokenClass(op.tokenId) + 1 : 0) + recipientSize + amountSize + 64;
         return !c.bad;
     }
 
@@ -830,6 +864,12 @@ contract FraudVerifier is IFraudVerifier {
 
     function _bitLength(uint256 v) private pure returns (uint256 n) {
         for (; v >> n != 0; n++) {}
+    }
+
+    /// @dev The token width class of a token id (src/core/ops.ts tokenClass): 0 below 2^8, 1
+    ///      below 2^16, else 2.
+    function _tokenClass(uint256 tokenId) private pure returns (uint256) {
+        return tokenId < 1 << 8 ? 0 : tokenId < 1 << 16 ? 1 : 2;
     }
 
     /// @dev The amount codec of src/core/amount.ts, canonical form only.

@@ -14,10 +14,11 @@ interface IBridge {
     /// @notice `l1Token` has not been registered with the bridge.
     error BridgeUnknownToken(address l1Token);
     /// @notice `l1Token` is registered already, as token `tokenId`.
-    error BridgeTokenAlreadyRegistered(address l1Token, uint8 tokenId);
+    error BridgeTokenAlreadyRegistered(address l1Token, uint24 tokenId);
     /// @notice `l1Token` has no code: it cannot be a token.
     error BridgeNotAContract(address l1Token);
-    /// @notice The bridge holds the maximum `max` of tokens.
+    /// @notice The bridge holds the maximum `max` of tokens (2^24: exhausting them costs ~1.7·10^12
+    ///         gas of registrations, see docs/trust-model.md).
     error BridgeTooManyTokens(uint256 max);
     /// @notice Batch `batchIndex` is not final yet.
     error BridgeBatchNotFinal(uint256 batchIndex);
@@ -42,14 +43,14 @@ interface IBridge {
         uint256 indexed index,
         Types.QueueKind indexed kind,
         address indexed account,
-        uint8 tokenId,
+        uint24 tokenId,
         uint256 amount,
         address l1Sender,
         bytes32 accumulator
     );
     /// @notice Emitted when an L1 token becomes bridgeable.
     event TokenRegistered(
-        address indexed l1Token, uint8 indexed tokenId, address l2Token, string name, string symbol, uint8 decimals
+        address indexed l1Token, uint24 indexed tokenId, address l2Token, string name, string symbol, uint8 decimals
     );
     /// @notice Emitted when withdrawal `id` is paid out on L1.
     event WithdrawalFinalized(
@@ -71,7 +72,7 @@ interface IBridge {
 
     /// @notice Makes `l1Token` bridgeable; anyone may register any token contract once.
     /// @return tokenId The token's index on L2.
-    function registerToken(address l1Token) external returns (uint8 tokenId);
+    function registerToken(address l1Token) external returns (uint24 tokenId);
 
     /// @notice Pays out withdrawal `w`, recorded in final batch `batchIndex`, exactly once.
     /// @param proof Sorted-pair Merkle proof of the withdrawal leaf against the batch withdrawal root.
@@ -90,10 +91,10 @@ interface IBridge {
     function tokenCount() external view returns (uint256);
 
     /// @notice The L1 address of token `tokenId`.
-    function tokenAt(uint8 tokenId) external view returns (address);
+    function tokenAt(uint24 tokenId) external view returns (address);
 
     /// @notice The token id of `l1Token`; reverts when it is not registered.
-    function tokenIdOf(address l1Token) external view returns (uint8);
+    function tokenIdOf(address l1Token) external view returns (uint24);
 
     /// @notice The deterministic L2 address of `l1Token` (registered or not).
     function l2TokenOf(address l1Token) external pure returns (address);

@@ -36,10 +36,10 @@ interface IFraudVerifier {
     //   pre:       accountsRoot 32 | accountCount 8 | queueIndex 8 | withdrawalCount 8 | tokenCount 8
     //   accounts:  count 2, then per account (strictly increasing index):
     //              index 3 | empty 1 | [addr 20 | nonce 8 | balance 32 | tokenRoot 32]  (if not empty)
-    //              | tokens 1 | per token: id 1 | balance 32   (ids strictly increasing)
-    //              | tokenSiblings 1 | siblings 32 each | tokenFlags 1 | flag bytes
+    //              | tokens 1 | per token: id 3 | balance 32   (ids strictly increasing)
+    //              | tokenSiblings 2 | siblings 32 each | tokenFlags 1 | flag bytes
     //   proof:     siblings 2 | siblings 32 each | flags 2 | flag bytes   (MultiProof of the accounts)
-    //   queue:     count 1, then per entry: kind 1 | account 20 | tokenId 1 | amount 32
+    //   queue:     count 1, then per entry: kind 1 | account 20 | tokenId 3 | amount 32
 
     /// @notice What the proof is checked against, from the Rollup's records.
     struct Context {

@@ -15,10 +15,12 @@ import {MerkleLib} from "./MerkleLib.sol";
 library BatchCodec {
     /// @notice More commitments than a batch may carry.
     uint256 internal constant MAX_COMMITMENTS = 4096;
-    /// @notice Commitment flag: a 32-byte withdrawal root follows the flags byte. The bits above
-    ///         it hold the width of the account indices in the operations (at most the tree depth).
+    /// @notice Commitment flag: a 32-byte withdrawal root follows the flags byte. Bits 1–5 hold
+    ///         the width of the account indices in the operations (at most the tree depth), bits
+    ///         6–7 the token width class (0: 8-bit token ids, 1: 16, 2: 24; 3 is undefined).
     uint8 internal constant FLAG_WITHDRAWALS = 0x01;
     uint8 private constant MAX_INDEX_BITS = 24;
+    uint8 private constant MAX_TOKEN_CLASS = 2;
     /// @dev A body holds at least its header up to the timestamp: root, flags, timestamp.
     uint256 private constant MIN_BODY = 38;
     uint256 private constant TIMESTAMP_BYTES = 5;
@@ -32,7 +34,7 @@ library BatchCodec {
     /// @notice The commitment at byte `offset` has a body of `length` bytes, too short for its header.
     error CommitmentTooShort(uint256 offset, uint256 length);
     /// @notice The commitment at byte `offset` has a flags byte Cairn does not define (an index
-    ///         width above 24 bits).
+    ///         width above 24 bits, or token width class 3).
     error CommitmentBadFlags(uint256 offset, uint8 flags);
     /// @notice The commitment at byte `offset` declares withdrawals with a zero root.
     error CommitmentZeroWithdrawalRoot(uint256 offset);
@@ -106,7 +108,8 @@ library BatchCodec {
         returns (bytes32 wRoot)
     {
         uint8 flags = uint8(body[32]);
-        if (flags >> 1 > MAX_INDEX_BITS) revert CommitmentBadFlags(offset, flags);
+        // Refused here rather than left to a proof: no operation could be decoded under them.
+        if ((flags >> 1) & 0x1f > MAX_INDEX_BITS || flags >> 6 > MAX_TOKEN_CLASS) revert CommitmentBadFlags(offset, flags);
         uint256 timestampAt = 33;
         if (flags & FLAG_WITHDRAWALS != 0) {
             if (body.length < MIN_BODY + 32) revert CommitmentTooShort(offset, body.length);

@@ -15,12 +15,13 @@ library Hashing {
     ///         bits, a timestamp, are ignored), the entry's fields, and (in the low 64 bits,
     ///         replacing hash bits) the L1 timestamp it was queued at. Ignoring the previous
     ///         timestamp lets the Bridge keep the chain's head and the queue length in one slot;
-    ///         each entry's own timestamp is still bound by its slot.
+    ///         each entry's own timestamp is still bound by its slot. The token id is packed in
+    ///         its 3 bytes (`src/core/hashing.ts` writes the same).
     function queueAccumulator(
         bytes32 previous,
         Types.QueueKind kind,
         address account,
-        uint8 tokenId,
+        uint24 tokenId,
         uint256 amount,
         uint64 timestamp
     ) internal pure returns (bytes32) {

@@ -8,7 +8,7 @@ import {BatchCodec} from "../libraries/BatchCodec.sol";
 
 /// @notice Exposes the shared libraries so tests can hold them against src/core.
 contract HashingHarness {
-    function queueAccumulator(bytes32 previous, uint8 kind, address account, uint8 tokenId, uint256 amount, uint64 timestamp)
+    function queueAccumulator(bytes32 previous, uint8 kind, address account, uint24 tokenId, uint256 amount, uint64 timestamp)
         external
         pure
         returns (bytes32)

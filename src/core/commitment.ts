@@ -5,16 +5,28 @@
  *   | feeRecipient varint | feeCount 1 | fee entries | opCount 1 | operations
  *
  * flags: bit 0 says a withdrawal root follows; bits 1–5 are the index width, the bits every
- * account index in the operations' heads takes (the fewest that hold the largest one written).
+ * account index in the operations' heads takes (the fewest that hold the largest one written);
+ * bits 6–7 the token width class, the bits every token id takes (0: 8, 1: 16, 2: 24; the
+ * smallest that holds the largest one written, 0 when none is; 3 is undefined).
  * Fee indices take the fewest bits that hold feeCount − 1.
  *
  * A batch is `[u16 length][body]` repeated (contracts/libraries/BatchCodec.sol reads the envelope).
  */
 import { bitLength, ByteReader, ByteWriter } from "./bytes";
 import { readAmount, writeAmount } from "./amount";
-import { ACCOUNT_TREE_DEPTH, FLAG_WITHDRAWALS, MAX_COMMITMENTS_PER_BATCH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT } from "./constants";
+import {
+  ACCOUNT_TREE_DEPTH,
+  FLAG_INDEX_MASK,
+  FLAG_INDEX_SHIFT,
+  FLAG_TOKEN_CLASS_SHIFT,
+  FLAG_WITHDRAWALS,
+  MAX_COMMITMENTS_PER_BATCH,
+  MAX_FEE_ENTRIES,
+  MAX_OPS_PER_COMMITMENT,
+  TOKEN_ID_BITS,
+} from "./constants";
 import { DecodeError } from "./errors";
-import { opIndices, readFeeEntry, readOp, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
+import { opIndices, opTokenId, readFeeEntry, readOp, tokenClass, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
 import type { FeeEntry } from "./txSigning";
 
 export interface Commitment {
@@ -30,10 +42,11 @@ export interface Commitment {
 }
 
 export function encodeCommitment(c: Commitment): Buffer {
-  const layout: OpLayout = { indexBits: indexWidth(c.ops), feeBits: feeWidth(c.fees.length) };
+  const tokens = tokenWidthClass(c.ops);
+  const layout: OpLayout = { indexBits: indexWidth(c.ops), feeBits: feeWidth(c.fees.length), tokenBits: TOKEN_ID_BITS[tokens] };
   const w = new ByteWriter();
   w.bytes(c.postStateRoot);
-  w.u8((layout.indexBits << 1) | (c.withdrawalRoot ? FLAG_WITHDRAWALS : 0));
+  w.u8((tokens << FLAG_TOKEN_CLASS_SHIFT) | (layout.indexBits << FLAG_INDEX_SHIFT) | (c.withdrawalRoot ? FLAG_WITHDRAWALS : 0));
   if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
   w.uint(c.timestamp, 5);
   writeAmount(w, c.baseFee);
@@ -50,8 +63,10 @@ export function decodeCommitment(body: Buffer): Commitment {
   const r = new ByteReader(body);
   const postStateRoot = Buffer.from(r.take(32, "post-state root"));
   const flags = r.u8("flags");
-  const indexBits = flags >> 1;
+  const indexBits = (flags >> FLAG_INDEX_SHIFT) & FLAG_INDEX_MASK;
   if (indexBits > ACCOUNT_TREE_DEPTH) r.fail(`flags ${flags}: index width ${indexBits} bits`);
+  const tokens = flags >> FLAG_TOKEN_CLASS_SHIFT;
+  if (tokens >= TOKEN_ID_BITS.length) r.fail(`flags ${flags}: token width class ${tokens}`);
   const withdrawalRoot = flags & FLAG_WITHDRAWALS ? Buffer.from(r.take(32, "withdrawal root")) : null;
   const timestamp = r.uint(5, "timestamp");
   const baseFee = readAmount(r, "base fee");
@@ -62,12 +77,14 @@ export function decodeCommitment(body: Buffer): Commitment {
   for (let i = 0; i < feeCount; i++) fees.push(readFeeEntry(r));
   const opCount = r.u8("operation count");
   if (opCount > MAX_OPS_PER_COMMITMENT) r.fail(`${opCount} operations`);
-  const layout: OpLayout = { indexBits, feeBits: feeWidth(feeCount) };
+  const layout: OpLayout = { indexBits, feeBits: feeWidth(feeCount), tokenBits: TOKEN_ID_BITS[tokens] };
   const ops: Op[] = [];
   for (let i = 0; i < opCount; i++) ops.push(readOp(r, layout));
   if (r.remaining !== 0) r.fail(`${r.remaining} trailing bytes`);
   // A wider index than the operations need would be a second encoding of the same commitment.
   if (indexWidth(ops) !== indexBits) r.fail(`index width ${indexBits} bits where the operations need ${indexWidth(ops)}`);
+  // Likewise a wider token class: each commitment has one encoding.
+  if (tokenWidthClass(ops) !== tokens) r.fail(`token width class ${tokens} where the operations need ${tokenWidthClass(ops)}`);
   return { postStateRoot, withdrawalRoot, timestamp, baseFee, feeRecipient, fees, ops };
 }
 
@@ -76,6 +93,13 @@ function indexWidth(ops: Op[]): number {
   let max = 0;
   for (const op of ops) for (const i of opIndices(op)) max = Math.max(max, i);
   return bitLength(max);
+}
+
+/** The smallest token width class that holds every token id the operations write (0 for none). */
+function tokenWidthClass(ops: Op[]): number {
+  let max = 0;
+  for (const op of ops) max = Math.max(max, opTokenId(op) ?? 0);
+  return tokenClass(max);
 }
 
 /** Bits of a fee index among `count` entries (none for one entry or none). */

@@ -5,8 +5,19 @@
 
 /** Depth of the account tree: up to 2^24 (16.7M) accounts. */
 export const ACCOUNT_TREE_DEPTH = 24;
-/** Depth of each account's token-balance tree: token ids are one byte. */
-export const TOKEN_TREE_DEPTH = 8;
+/**
+ * Depth of each account's token-balance tree: token ids are 24 bits (16.7M tokens), so that
+ * exhausting them with junk registrations costs days of L1's whole capacity (docs/trust-model.md).
+ */
+export const TOKEN_TREE_DEPTH = 24;
+/** Most tokens the Bridge registers (mirrors Bridge.MAX_TOKENS). */
+export const MAX_TOKENS = 2 ** TOKEN_TREE_DEPTH;
+/**
+ * Bits of a token id in an operation's head, by the commitment's token width class (flags bits
+ * 6–7): the smallest class that holds the largest token id its operations write. Class 3 is
+ * undefined (BatchCodec refuses it at submission).
+ */
+export const TOKEN_ID_BITS = [8, 16, 24] as const;
 /** Most operations in one commitment (one L2 block); bounds the cost of a fraud proof. */
 export const MAX_OPS_PER_COMMITMENT = 32;
 /** Most distinct fee/gas tuples one commitment lists. */
@@ -54,6 +65,10 @@ export const GAS = {
 
 /** Commitment flag: a withdrawal root follows the flags byte (mirrors BatchCodec). */
 export const FLAG_WITHDRAWALS = 0x01;
+/** The flags byte: `tokenClass << 6 | indexWidth << 1 | hasWithdrawalRoot` (mirrors BatchCodec). */
+export const FLAG_INDEX_SHIFT = 1;
+export const FLAG_INDEX_MASK = 0x1f;
+export const FLAG_TOKEN_CLASS_SHIFT = 6;
 
 /** ERC-20 `transfer(address,uint256)`. */
 export const SELECTOR_TRANSFER = "a9059cbb";

@@ -83,8 +83,9 @@ export function encodeWitness(w: Witness): string {
     out.uint(a.index, 3).u8(a.empty ? 1 : 0);
     if (!a.empty) out.bytes(bytes(a.addr)).bytes(u64(a.nonce)).bytes(word(a.balance)).bytes(bytes(a.tokenRoot));
     out.u8(a.tokenIds.length);
-    a.tokenIds.forEach((id, k) => out.u8(id).bytes(word(a.tokenBalances[k])));
-    out.u8(a.tokenProof.length);
+    a.tokenIds.forEach((id, k) => out.uint(id, 3).bytes(word(a.tokenBalances[k])));
+    // Two bytes: an account holding many tokens can need more than 255 siblings in a depth-24 tree.
+    out.uint(a.tokenProof.length, 2);
     for (const p of a.tokenProof) out.bytes(bytes(p));
     const tf = bytes(a.tokenZeroFlags);
     out.u8(tf.length).bytes(tf);
@@ -94,7 +95,7 @@ export function encodeWitness(w: Witness): string {
   const af = bytes(w.accountZeroFlags);
   out.uint(af.length, 2).bytes(af);
   out.u8(w.queue.length);
-  for (const q of w.queue) out.u8(q.kind).bytes(bytes(q.account)).u8(q.tokenId).bytes(word(q.amount));
+  for (const q of w.queue) out.u8(q.kind).bytes(bytes(q.account)).uint(q.tokenId, 3).bytes(word(q.amount));
   return "0x" + out.toBuffer().toString("hex");
 }
 

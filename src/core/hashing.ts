@@ -13,7 +13,7 @@ const U64 = (v: bigint | number): Buffer => {
   return b;
 };
 
-/** Running hash of the L1 queue after one entry (Hashing.queueAccumulator): the previous one's low 64 bits (its timestamp) are ignored. */
+/** Running hash of the L1 queue after one entry (Hashing.queueAccumulator): the previous one's low 64 bits (its timestamp) are ignored; the token id is 24 bits. */
 export function queueAccumulator(
   previous: Buffer,
   kind: QueueKind,
@@ -24,7 +24,10 @@ export function queueAccumulator(
 ): Buffer {
   const prevHash = Buffer.from(previous);
   prevHash.fill(0, 24);
-  const h = keccak256(Buffer.concat([prevHash, Buffer.of(kind), addressBytes(account), Buffer.of(tokenId), word(amount)]));
+  // The token id is a uint24, three bytes as abi.encodePacked writes it.
+  if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= 2 ** 24) throw new RangeError(`token id ${tokenId} outside uint24`);
+  const id = Buffer.of(tokenId >>> 16, (tokenId >>> 8) & 0xff, tokenId & 0xff);
+  const h = keccak256(Buffer.concat([prevHash, Buffer.of(kind), addressBytes(account), id, word(amount)]));
   const v = (BigInt("0x" + h.toString("hex")) & ~TIMESTAMP_MASK) | timestamp;
   return word(v);
 }

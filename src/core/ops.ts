@@ -7,7 +7,7 @@
  */
 import { BitReader, BitWriter, ByteReader, ByteWriter, addressBytes, bytesToAddress, varintSize } from "./bytes";
 import { amountParts, amountSize, readAmount, readAmountRest, writeAmount } from "./amount";
-import { MAX_FEE_ENTRIES, OpKind } from "./constants";
+import { MAX_FEE_ENTRIES, OpKind, TOKEN_ID_BITS } from "./constants";
 import { compactSignature, expandSignature, type FeeEntry, type TxSignature } from "./txSigning";
 
 /**
@@ -68,6 +68,22 @@ export interface OpLayout {
   indexBits: number;
   /** Bits of every fee index: enough for the commitment's fee entries. */
   feeBits: number;
+  /** Bits of every token id: 8, 16 or 24, by the commitment's token width class. */
+  tokenBits: number;
+}
+
+/**
+ * The token width class of a token id: 0 (8 bits) below 2^8, 1 (16 bits) below 2^16, else 2
+ * (24 bits). A commitment's class is its largest written id's, so ETH transfers and the first
+ * 256 tokens keep one-byte ids.
+ */
+export function tokenClass(tokenId: number): number {
+  return tokenId < 2 ** 8 ? 0 : tokenId < 2 ** 16 ? 1 : 2;
+}
+
+/** The token id an operation's head writes, if any. */
+export function opTokenId(op: Op): number | undefined {
+  return op.kind !== OpKind.QUEUE && "tokenId" in op ? op.tokenId : undefined;
 }
 
 const hasToken = (kind: OpKind): boolean => kind === OpKind.TOKEN_TRANSFER || kind === OpKind.TOKEN_TRANSFER_NEW || kind === OpKind.WITHDRAW_TOKEN;
@@ -94,7 +110,7 @@ export function writeOp(w: ByteWriter, op: Op, layout: OpLayout): void {
     return;
   }
   head.bits(op.feeIndex, layout.feeBits).bits(op.from, layout.indexBits);
-  if ("tokenId" in op) head.bits(op.tokenId, 8);
+  if ("tokenId" in op) head.bits(op.tokenId, layout.tokenBits);
   const to = recipientIndex(op);
   if (to !== undefined) head.bits(to, layout.indexBits);
   const amount = amountParts(op.amount);
@@ -119,7 +135,7 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
   if (kind > OpKind.WITHDRAW_TOKEN) return r.fail(`unknown operation kind ${kind}`);
   const feeIndex = head.bits(layout.feeBits, "fee index");
   const from = head.bits(layout.indexBits, "sender index");
-  const tokenId = hasToken(kind as OpKind) ? head.bits(8, "token id") : 0;
+  const tokenId = hasToken(kind as OpKind) ? head.bits(layout.tokenBits, "token id") : 0;
   const toIndex = hasIndexRecipient(kind as OpKind) ? head.bits(layout.indexBits, "recipient index") : 0;
   const amountHead = head.bits(8, "amount");
   head.end("operation head");
@@ -127,7 +143,7 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
   const amount = readAmountRest(r, amountHead, "amount");
   const sig = expandSignature(r.take(64, "signature"));
   const base = { feeIndex, from, amount: amount.value, sig };
-  const size = chargedFieldsSize(kind as OpKind, from, hasIndexRecipient(kind as OpKind) ? toIndex : undefined) + amount.size;
+  const size = chargedFieldsSize(kind as OpKind, from, hasIndexRecipient(kind as OpKind) ? toIndex : undefined, tokenId) + amount.size;
   switch (kind) {
     case OpKind.ETH_TRANSFER:
       return { kind, to: toIndex, ...base, size };
@@ -146,18 +162,19 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
 
 /**
  * The size an operation's gas charges for its L1 data: its standalone byte-aligned form — a head
- * byte, LEB128 indices, token id, address, amount, signature. It has to be known when the
+ * byte, LEB128 indices, token id (1 to 3 bytes: its width class), address, amount, signature. It has to be known when the
  * operation executes, before its commitment is sealed and the field widths are chosen; packed,
  * an operation takes about a byte less (more only where one commitment mixes small indices with
  * ones above 2^20).
  */
 export function chargedSize(op: SignedOp): number {
-  return chargedFieldsSize(op.kind, op.from, recipientIndex(op)) + amountSize(op.amount);
+  return chargedFieldsSize(op.kind, op.from, recipientIndex(op), opTokenId(op) ?? 0) + amountSize(op.amount);
 }
 
-function chargedFieldsSize(kind: OpKind, from: number, toIndex: number | undefined): number {
+function chargedFieldsSize(kind: OpKind, from: number, toIndex: number | undefined, tokenId: number): number {
   const recipient = toIndex === undefined ? 20 : varintSize(toIndex);
-  return 1 + varintSize(from) + (hasToken(kind) ? 1 : 0) + recipient + 64;
+  // A token id takes the bytes of its own width class: one for the first 256 tokens, as before.
+  return 1 + varintSize(from) + (hasToken(kind) ? TOKEN_ID_BITS[tokenClass(tokenId)] / 8 : 0) + recipient + 64;
 }
 
 /** Account indices an operation's head writes: what the commitment's index width must hold. */

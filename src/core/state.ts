@@ -7,6 +7,7 @@ import { ACCOUNT_TREE_DEPTH, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "./constants"
 import { IncrementalMerkleTree, sparseRoot, zeroHashes } from "./merkle";
 import { accountLeaf, l2TokenAddress, stateRoot } from "./hashing";
 import { word } from "./bytes";
+import { hashPair } from "./hash";
 
 export interface Account {
   readonly address: string;
@@ -44,6 +45,16 @@ export function tokenLeaves(tokens: ReadonlyMap<number, bigint>): Map<number, Bu
 
 export function tokenRoot(tokens: ReadonlyMap<number, bigint>): Buffer {
   if (tokens.size === 0) return TOKEN_ZERO[TOKEN_TREE_DEPTH];
+  if (tokens.size === 1) {
+    // Most holders hold one token: its path is all empty subtrees, hashed straight up (24
+    // hashes, without the sparse walk's maps).
+    const [[id, balance]] = tokens;
+    let node = word(balance);
+    for (let level = 0; level < TOKEN_TREE_DEPTH; level++) {
+      node = (id >> level) & 1 ? hashPair(TOKEN_ZERO[level], node) : hashPair(node, TOKEN_ZERO[level]);
+    }
+    return node;
+  }
   return sparseRoot(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
 }
 

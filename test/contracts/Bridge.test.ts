@@ -6,6 +6,7 @@ import { queueAccumulator, withdrawalLeaf, l2TokenAddress, type Withdrawal } fro
 import { encodeBatch } from "../../src/core/commitment";
 import { keccak256 } from "../../src/core/hash";
 import { MerkleTree } from "merkletreejs";
+import { setBridgeTokenCount } from "../helpers/tokenCount";
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 
@@ -64,12 +65,46 @@ describe("Bridge", () => {
       await expect(bridge.registerToken(bob.address)).to.be.revertedWithCustomError(bridge, "BridgeNotAContract").withArgs(bob.address);
     });
 
-    it("reverts past 256 tokens, the one-byte id space", async () => {
+    it("registers a 257th token as id 256 after 256 junk registrations, queued with a 3-byte id src/core hashes alike", async () => {
       const { bridge } = await loadFixture(l1Fixture);
       const factory = await ethers.getContractFactory("NoReturnToken");
       for (let i = 0; i < 256; i++) await bridge.registerToken(await (await factory.deploy()).getAddress());
-      const extra = await factory.deploy();
-      await expect(bridge.registerToken(extra)).to.be.revertedWithCustomError(bridge, "BridgeTooManyTokens").withArgs(256);
+      const extra = await (await factory.deploy()).getAddress();
+      await expect(bridge.registerToken(extra)).to.emit(bridge, "TokenRegistered").withArgs(extra, 256, ethers.getAddress(l2TokenAddress(extra)), "No Return", "NRT", 6);
+      expect(await bridge.tokenIdOf(extra)).to.equal(256n);
+      expect(await bridge.tokenAt(256)).to.equal(extra);
+      const previous = Buffer.from((await bridge.queueAccumulator(255)).slice(2), "hex");
+      const ts = BigInt(await time.latest());
+      expect(await bridge.queueAccumulator(256)).to.equal(hex(queueAccumulator(previous, 2, extra.toLowerCase(), 256, 0n, ts)));
+    });
+
+    // The token count is set with hardhat_setStorageAt (test/helpers/tokenCount.ts): 65,536 or
+    // 16.7M registrations are out of a test's reach.
+    it("gives ids past 16 bits: a token count of 65,535 (set in storage) registers ids 65,535 and 65,536, deposits queue them", async () => {
+      const { bridge, alice, bob } = await loadFixture(l1Fixture);
+      await setBridgeTokenCount(bridge, 65_535);
+      const a = await ethers.deployContract("TestToken", ["A", "A", 18]);
+      const b = await ethers.deployContract("TestToken", ["B", "B", 18]);
+      await expect(bridge.registerToken(a)).to.emit(bridge, "TokenRegistered").withArgs(await a.getAddress(), 65_535, ethers.getAddress(l2TokenAddress(await a.getAddress())), "A", "A", 18);
+      await expect(bridge.registerToken(b)).to.emit(bridge, "QueueEntryAdded").withArgs(1, 2, await b.getAddress(), 65_536, 0n, (s: string) => s.length === 42, (acc: string) => acc.length === 66);
+      expect(await bridge.tokenIdOf(b)).to.equal(65_536n);
+      expect(await bridge.tokenAt(65_536)).to.equal(await b.getAddress());
+      await b.mint(alice.address, 1000n);
+      await b.connect(alice).approve(await bridge.getAddress(), 1000n);
+      await expect(bridge.connect(alice).depositERC20(b, bob.address, 700n)).to.emit(bridge, "QueueEntryAdded").withArgs(2, 1, bob.address, 65_536, 700n, alice.address, (acc: string) => acc.length === 66);
+      const ts = BigInt(await time.latest());
+      const previous = Buffer.from((await bridge.queueAccumulator(1)).slice(2), "hex");
+      expect(await bridge.queueAccumulator(2)).to.equal(hex(queueAccumulator(previous, 1, bob.address.toLowerCase(), 65_536, 700n, ts)));
+    });
+
+    it("reverts past 2^24 tokens, the 24-bit id space: id 16,777,215 is the last", async () => {
+      const { bridge } = await loadFixture(l1Fixture);
+      await setBridgeTokenCount(bridge, 2 ** 24 - 1);
+      const factory = await ethers.getContractFactory("NoReturnToken");
+      const last = await (await factory.deploy()).getAddress();
+      await expect(bridge.registerToken(last)).to.emit(bridge, "TokenRegistered").withArgs(last, 2 ** 24 - 1, ethers.getAddress(l2TokenAddress(last)), "No Return", "NRT", 6);
+      expect(await bridge.tokenIdOf(last)).to.equal(BigInt(2 ** 24 - 1));
+      await expect(bridge.registerToken(await factory.deploy())).to.be.revertedWithCustomError(bridge, "BridgeTooManyTokens").withArgs(2 ** 24);
     });
   });
 

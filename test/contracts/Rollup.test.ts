@@ -147,6 +147,19 @@ describe("Rollup", () => {
         await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([zero]))).to.be.revertedWithCustomError(rollup, "CommitmentZeroWithdrawalRoot").withArgs(0);
       });
 
+      it("reverts on token width class 3 (flags bits 6-7), alone or with any index width, and accepts classes 0 to 2", async () => {
+        const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+        const body = (flags: number) => Buffer.concat([keccak256(Buffer.from("x")), Buffer.of(flags), Buffer.alloc(5)]);
+        for (const flags of [3 << 6, (3 << 6) | (24 << 1), (3 << 6) | (5 << 1) | 1]) {
+          await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body(flags)]))).to.be.revertedWithCustomError(rollup, "CommitmentBadFlags").withArgs(0, flags);
+        }
+        // Class 2 with an index width above 24 is refused for the width, as before.
+        await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch([body((2 << 6) | (25 << 1))]))).to.be.revertedWithCustomError(rollup, "CommitmentBadFlags").withArgs(0, (2 << 6) | (25 << 1));
+        for (const tokenClass of [0, 1, 2]) {
+          await rollup.submitBatch.staticCall(0, genesisStateRoot, 0, encodeBatch([body((tokenClass << 6) | (24 << 1))]));
+        }
+      });
+
       it("reverts on more than 4,096 commitments", async () => {
         const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
         const one = Buffer.concat([Buffer.of(0, 38), Buffer.alloc(38)]);

@@ -150,10 +150,11 @@ describe("FraudVerifier answers every commitment, as src/core does", () => {
 
   describe("one encoding per commitment", () => {
     /** The body of `c` with the field writers the test chooses (a non-canonical spelling). */
-    function spelled(c: Commitment, parts: { baseFee?: Buffer; feeRecipient?: Buffer; indexBits?: number }): Buffer {
+    function spelled(c: Commitment, parts: { baseFee?: Buffer; feeRecipient?: Buffer; indexBits?: number; tokenClass?: number }): Buffer {
       const w = new ByteWriter();
       const indexBits = parts.indexBits ?? 2; // indices up to 3
-      w.bytes(c.postStateRoot).u8(indexBits << 1).uint(c.timestamp, 5);
+      const tokenClass = parts.tokenClass ?? 0;
+      w.bytes(c.postStateRoot).u8((tokenClass << 6) | (indexBits << 1)).uint(c.timestamp, 5);
       if (parts.baseFee) w.bytes(parts.baseFee);
       else writeAmount(w, c.baseFee);
       if (parts.feeRecipient) w.bytes(parts.feeRecipient);
@@ -161,7 +162,7 @@ describe("FraudVerifier answers every commitment, as src/core does", () => {
       w.u8(c.fees.length);
       for (const f of c.fees) writeFeeEntry(w, f);
       w.u8(c.ops.length);
-      for (const op of c.ops) writeOp(w, op, { indexBits, feeBits: feeWidth(c.fees.length) });
+      for (const op of c.ops) writeOp(w, op, { indexBits, feeBits: feeWidth(c.fees.length), tokenBits: 8 * (tokenClass + 1) });
       return w.toBuffer();
     }
     const c = () => commitment(aliceSigns(quoted, 0n, { to: 3, amount: 1n }), quoted, { postStateRoot: WRONG_ROOT });

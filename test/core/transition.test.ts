@@ -43,7 +43,7 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
         const parsed = await signParsed(alice, { ...build(bob.address), ...fee, nonce: 0 });
         const op = toSignedOp(chain.state, parsed, 0);
         const w = new ByteWriter();
-        const layout = { indexBits: 5, feeBits: 0 };
+        const layout = { indexBits: 5, feeBits: 0, tokenBits: 8 };
         writeOp(w, op, layout);
         const r = new ByteReader(w.toBuffer());
         const decoded = readOp(r, layout);

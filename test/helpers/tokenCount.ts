@@ -1,0 +1,27 @@
+import { ethers, network } from "hardhat";
+import type { Bridge } from "../../typechain-types";
+
+/**
+ * Storage slot of `Bridge._tokens` (the registered tokens' array, whose length is the token
+ * count): after `_queue` (slot 0) and `_queueHead` (slot 1). {@link setBridgeTokenCount} checks
+ * it through `tokenCount()`, so a change of layout fails loudly instead of writing elsewhere.
+ */
+const TOKENS_SLOT = 2;
+
+/**
+ * Sets the Bridge's registered-token count to `count` with `hardhat_setStorageAt`, as if that
+ * many tokens had been registered: registering 65,536 tokens for real is out of a test's reach.
+ * The skipped ids have no L1 address (`tokenAt` gives address(0)); the next registration gets id
+ * `count`. The L2 learns of the skipped ids only through {@link skipTokenIds}.
+ */
+export async function setBridgeTokenCount(bridge: Bridge, count: number): Promise<void> {
+  const address = await bridge.getAddress();
+  await network.provider.send("hardhat_setStorageAt", [address, ethers.toQuantity(TOKENS_SLOT), ethers.toBeHex(count, 32)]);
+  const now = await bridge.tokenCount();
+  if (now !== BigInt(count)) throw new Error(`Bridge._tokens is not at slot ${TOKENS_SLOT}: tokenCount() is ${now} after setting ${count}`);
+}
+
+/** Placeholder L1 address of a skipped token id: distinct per id, never registered on L1. */
+export function skippedTokenAddress(id: number): string {
+  return "0x" + "5c".repeat(8) + id.toString(16).padStart(24, "0");
+}
