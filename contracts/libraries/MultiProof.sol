@@ -90,14 +90,20 @@ library MultiProof {
         if (short || sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
     }
 
-    /// @dev Whether the first `bits` flag bits are all set.
+    /// @dev Whether the first `bits` flag bits (bits ≤ 64) are all set: whole bytes of 0xff,
+    ///      then the low `bits % 8` bits of the next. One comparison, not a loop over the bits:
+    ///      a depth-24 token tree would spend 24 iterations on every witnessed account.
     function _allSet(bytes calldata flags, uint256 bits) private pure returns (bool all) {
         assembly ("memory-safe") {
-            let raw := calldataload(flags.offset)
-            all := 1
-            for { let level := 0 } lt(level, bits) { level := add(level, 1) } {
-                if iszero(and(shr(and(level, 7), byte(shr(3, level), raw)), 1)) { all := 0 break }
-            }
+            let bytesUsed := shr(3, add(bits, 7))
+            // The flag bytes as a big-endian integer of `bytesUsed` bytes (bits ≤ 64: at most 8).
+            let raw := shr(sub(256, shl(3, bytesUsed)), calldataload(flags.offset))
+            let partial := and(bits, 7)
+            // Every byte 0xff; a partial last byte needs only its low `partial` bits.
+            let want := sub(shl(shl(3, bytesUsed), 1), 1)
+            let mask := want
+            if partial { mask := xor(mask, sub(shl(8, 1), shl(partial, 1))) }
+            all := eq(and(raw, mask), mask)
         }
     }
 
@@ -116,14 +122,18 @@ library MultiProof {
         uint256 sent;
         if (proof.length == 0 && zeroFlags.length == (depth + 7) / 8 && _allSet(zeroFlags, depth)) {
             // Every sibling is an empty subtree (a lone token in its tree): hash straight up.
+            // Branchless: the index bit says which scratch word the node goes to.
             assembly ("memory-safe") {
                 node := leaf
-                let zeros := add(zero, 32)
-                for { let level := 0 } lt(level, depth) { level := add(level, 1) } {
-                    switch and(shr(level, index), 1)
-                    case 0 { mstore(0x00, node) mstore(0x20, mload(add(zeros, shl(5, level)))) }
-                    default { mstore(0x00, mload(add(zeros, shl(5, level)))) mstore(0x20, node) }
+                let z := add(zero, 32)
+                let end := add(z, shl(5, depth))
+                let i := index
+                for {} lt(z, end) { z := add(z, 32) } {
+                    let side := shl(5, and(i, 1))
+                    mstore(side, node)
+                    mstore(xor(side, 32), mload(z))
                     node := keccak256(0x00, 0x40)
+                    i := shr(1, i)
                 }
             }
             return node;

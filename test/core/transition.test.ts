@@ -4,8 +4,12 @@ import { BASE_FEE, CHAIN_ID, CoreChain, ETH, L1_TOKEN, QueueKind, erc20, fundedC
 import { InvalidOperationError } from "../../src/core/errors";
 import { ByteReader, ByteWriter } from "../../src/core/bytes";
 import fc from "fast-check";
-import { chargedSize, readOp, writeOp, type Op } from "../../src/core/ops";
-import { decodeCommitment, encodeCommitment } from "../../src/core/commitment";
+import { chargedSize, opIndices, opTokenId, readOp, writeFeeEntry, writeOp, type Op, type SignedOp } from "../../src/core/ops";
+import { decodeCommitment, encodeCommitment, feeWidth, type Commitment } from "../../src/core/commitment";
+import { bitLength } from "../../src/core/bytes";
+import { writeAmount } from "../../src/core/amount";
+import { DecodeError } from "../../src/core/errors";
+import type { FeeEntry } from "../../src/core/txSigning";
 import { toSignedOp, parseRawTransaction } from "../../src/core/intake";
 import { OpKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { L2State } from "../../src/core/state";
@@ -77,11 +81,13 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
     expect(await packed(late, "0x" + (9_000).toString(16).padStart(40, "0"))).to.deep.equal({ bytes: 5 + 1 + 64, charged: 1 + 2 + 2 + 2 + 64 });
   });
 
-  it("round-trips commitments of random operations at every index and fee width; decoding charges what the sequencer charged", () => {
+  it("round-trips commitments of random operations at every index, token and fee width; decoding charges what the sequencer charged", () => {
     const sig = { r: Buffer.alloc(32, 0x11), s: Buffer.alloc(32, 0x22), yParity: 1 as const };
     const index = fc.integer({ min: 0, max: 2 ** 24 - 1 });
     const amount = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), fc.integer({ min: 1, max: 99 }).map((m) => BigInt(m) * 10n ** 16n));
     const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => "0x" + Buffer.from(b).toString("hex"));
+    // Every token width class, and its edges.
+    const tokenId = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 256, max: 2 ** 16 - 1 }), fc.integer({ min: 2 ** 16, max: 2 ** 24 - 1 }), fc.constantFrom(255, 256, 2 ** 16 - 1, 2 ** 16, 2 ** 24 - 1));
     const op = (fees: number): fc.Arbitrary<Op> => {
       const base = { feeIndex: fc.integer({ min: 0, max: Math.max(fees - 1, 0) }), from: index, amount, sig: fc.constant(sig) };
       return fc.oneof(
@@ -89,8 +95,9 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
         index.map<Op>((i) => ({ kind: OpKind.QUEUE, credit: "existing", index: i })),
         fc.record({ kind: fc.constant(OpKind.ETH_TRANSFER), to: index, ...base }),
         fc.record({ kind: fc.constant(OpKind.ETH_TRANSFER_NEW), to: address, ...base }),
-        fc.record({ kind: fc.constant(OpKind.TOKEN_TRANSFER), tokenId: fc.integer({ min: 0, max: 255 }), to: index, ...base }),
-        fc.record({ kind: fc.constant(OpKind.WITHDRAW_TOKEN), tokenId: fc.integer({ min: 0, max: 255 }), l1Recipient: address, ...base }),
+        fc.record({ kind: fc.constant(OpKind.TOKEN_TRANSFER), tokenId, to: index, ...base }),
+        fc.record({ kind: fc.constant(OpKind.TOKEN_TRANSFER_NEW), tokenId, to: address, ...base }),
+        fc.record({ kind: fc.constant(OpKind.WITHDRAW_TOKEN), tokenId, l1Recipient: address, ...base }),
       );
     };
     const fee = { type: 2, maxPriorityFeePerGas: 0n, maxFeePerGas: 10n ** 9n, gasLimit: 30_000n } as const;
@@ -105,6 +112,71 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("core/codec: token ids of 24 bits in a per-commitment width class", () => {
+  const sig = { r: Buffer.alloc(32, 0x11), s: Buffer.alloc(32, 0x22), yParity: 1 as const };
+  const header = { postStateRoot: Buffer.alloc(32, 7), withdrawalRoot: Buffer.alloc(32, 9), timestamp: 1_700_000_000, baseFee: 10_000_000n, feeRecipient: 3 };
+  const fees: FeeEntry[] = [{ type: 2, maxPriorityFeePerGas: 0n, maxFeePerGas: 20_000_000n, gasLimit: 100_000n }];
+  const tokenOp = (tokenId: number): Op => ({ kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: 5_000, tokenId, to: 9_000, amount: 12n * 10n ** 16n, sig });
+  const ethOp: Op = { kind: OpKind.ETH_TRANSFER, feeIndex: 0, from: 5_000, to: 12, amount: 3n * 10n ** 17n, sig };
+
+  /** `c` written with token width class `tokenClass`, whatever its operations need. */
+  function withTokenClass(c: Commitment, tokenClass: number): Buffer {
+    const indexBits = bitLength(Math.max(0, ...c.ops.flatMap(opIndices)));
+    const w = new ByteWriter();
+    w.bytes(c.postStateRoot).u8((tokenClass << 6) | (indexBits << 1) | (c.withdrawalRoot ? 1 : 0));
+    if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
+    w.uint(c.timestamp, 5);
+    writeAmount(w, c.baseFee);
+    w.varint(c.feeRecipient).u8(c.fees.length);
+    for (const f of c.fees) writeFeeEntry(w, f);
+    w.u8(c.ops.length);
+    for (const op of c.ops) writeOp(w, op, { indexBits, feeBits: feeWidth(c.fees.length), tokenBits: 8 * (Math.min(tokenClass, 2) + 1) });
+    return w.toBuffer();
+  }
+
+  it("keeps the bytes of the one-byte-id format for ETH and tokens below 256 (a commitment encoded before the change)", () => {
+    // Written by the encoder of commit 8390014, when token ids were one byte.
+    const before =
+      "07070707070707070707070707070707070707070707070707070707070707071d0909090909090909090909090909090909090909090909090909090909090909006553f100270103010200270225010514e1e029c4001862031111111111111111111111111111111111111111111111111111111111111111a22222222222222222222222222222222222222222222222222222222222222269c403c650600c1111111111111111111111111111111111111111111111111111111111111111a22222222222222222222222222222222222222222222222222222222222222280067f900000000000000000000000000000000000deadbeef011111111111111111111111111111111111111111111111111111111111111111a222222222222222222222222222222222222222222222222222222222222222c006641000000000000000000000000000000000000000cafe051111111111111111111111111111111111111111111111111111111111111111a222222222222222222222222222222222222222222222222222222222222222";
+    const ops: Op[] = [
+      { kind: OpKind.QUEUE, credit: "existing", index: 9_999 },
+      ethOp,
+      tokenOp(7),
+      { kind: OpKind.TOKEN_TRANSFER_NEW, feeIndex: 0, from: 12, tokenId: 255, to: "0x00000000000000000000000000000000deadbeef", amount: 1n, sig },
+      { kind: OpKind.WITHDRAW_TOKEN, feeIndex: 0, from: 12, tokenId: 200, l1Recipient: "0x000000000000000000000000000000000000cafe", amount: 5n, sig },
+    ];
+    expect(encodeCommitment({ ...header, fees, ops }).toString("hex")).to.equal(before);
+    // And the sizes the operations were charged then.
+    expect(ops.slice(1).map((o) => chargedSize(o as SignedOp))).to.deep.equal([70, 72, 89, 89]);
+  });
+
+  for (const [ids, expected] of [
+    [[], 0],
+    [[0, 255], 0],
+    [[3, 256], 1],
+    [[2 ** 16 - 1], 1],
+    [[2 ** 16], 2],
+    [[255, 2 ** 24 - 1], 2],
+  ] as const) {
+    it(`writes token ids [${ids.join(", ")}] in class ${expected} (${8 * (expected + 1)} bits) and decodes no other class`, () => {
+      const c: Commitment = { ...header, fees, ops: [ethOp, ...ids.map(tokenOp)] };
+      const body = encodeCommitment(c);
+      expect(body[32] >> 6, "flags bits 6-7").to.equal(expected);
+      expect(withTokenClass(c, expected).equals(body), "the test's writer spells the canonical class as the encoder does").to.equal(true);
+      expect(decodeCommitment(body).ops.map(opTokenId)).to.deep.equal([undefined, ...ids]);
+      // Wider classes hold the same ids but are a second spelling; class 3 is undefined.
+      for (let wider = expected + 1; wider <= 3; wider++) {
+        expect(() => decodeCommitment(withTokenClass(c, wider)), `class ${wider}`).to.throw(DecodeError, wider === 3 ? /token width class 3/ : /token width class/);
+      }
+    });
+  }
+
+  it("charges a token id the bytes of its own class, so the first 256 tokens cost what they did", () => {
+    const sizes = [255, 256, 2 ** 16 - 1, 2 ** 16, 2 ** 24 - 1].map((id) => chargedSize(tokenOp(id) as SignedOp));
+    expect(sizes).to.deep.equal([72, 73, 73, 74, 74]);
   });
 });
 
