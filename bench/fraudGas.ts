@@ -173,16 +173,15 @@ async function main(): Promise<void> {
   const gas: Record<string, number> = {};
   const calldata: Record<string, number> = {};
   const witnessSize: Record<string, { accounts: number; accountSiblings: number; witnessBytes: number; commitmentBytes: number }> = {};
-  for (const [kind, build] of Object.entries(cases)) {
-    const { body, queueCount = 1n } = await build();
+  const prove = async (kind: string, body: Buffer, queueCount: bigint, pre: Buffer) => {
     const batchIndex = Number(await d.rollup.batchCount());
-    await d.rollup.submitBatch(batchIndex, hex(preRoot), queueCount, encodeBatch([body]));
+    await d.rollup.submitBatch(batchIndex, hex(pre), queueCount, encodeBatch([body]));
     const position = { queueLimit: queueCount, lastInBatch: true };
     const { verdict, witness, packed } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
     if (verdict.ok) throw new Error(`${kind}: src/core finds no fraud`);
-    const path = positionalProof(summarizeBatch(preRoot, [body]).leaves, 0).map(hex);
+    const path = positionalProof(summarizeBatch(pre, [body]).leaves, 0).map(hex);
     witnessSize[kind] = { accounts: witness.accounts.length, accountSiblings: witness.accountProof.length, witnessBytes: (packed.length - 2) / 2, commitmentBytes: body.length };
-    const tx = await d.rollup.proveFraud(batchIndex, 0, hex(preRoot), hex(body), path, packed, { gasLimit: 16_777_216 });
+    const tx = await d.rollup.proveFraud(batchIndex, 0, hex(pre), hex(body), path, packed, { gasLimit: 16_777_216 });
     const receipt = (await tx.wait())!;
     const proven = receipt.logs.map((l) => d.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
     if (!proven) throw new Error(`${kind}: not proven`);
@@ -192,6 +191,10 @@ async function main(): Promise<void> {
     calldata[kind] = (tx.data.length - 2) / 2;
     await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
     void replayCommitment;
+  };
+  for (const [kind, build] of Object.entries(cases)) {
+    const { body, queueCount = 1n } = await build();
+    await prove(kind, body, queueCount, preRoot);
   }
   // Proof cost does not grow with history: the same post-state fraud proven with no batch after
   // it, and with 1,000 batches stacked on it (all inside the challenge window).
@@ -209,6 +212,38 @@ async function main(): Promise<void> {
     await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize });
   }
   const growth = later.fraudProofGasWith1000LaterBatches / later.fraudProofGasWith0LaterBatches - 1;
+
+  // The post-state case again with 24-bit token ids: sender i holds only token 65,536 + i, so
+  // every operation writes a 24-bit id (width class 2) and the verifier reads 32 distinct tokens
+  // from the Bridge. The Bridge's token count is set in storage (65,536 registrations are out of
+  // reach); on L2 the skipped ids are placeholders, and the pre-state is claimed by a batch.
+  const WIDE = 65_536;
+  await hre.network.provider.send("hardhat_setStorageAt", [d.addresses.bridge, "0x2", hre.ethers.toBeHex(WIDE, 32)]);
+  if ((await d.bridge.tokenCount()) !== BigInt(WIDE)) throw new Error("Bridge._tokens is not at storage slot 2");
+  const wideL1: string[] = [];
+  for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
+    const t = await hre.ethers.deployContract("TestToken", [`Wide ${i}`, `W${i}`, 18]);
+    await (await d.bridge.registerToken(t)).wait();
+    wideL1.push((await t.getAddress()).toLowerCase());
+  }
+  while (state.tokenCount < WIDE) state.registerToken("0x" + "5c".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
+  for (const l1Token of wideL1) state.registerToken(l1Token);
+  senders.forEach((w, i) => {
+    const at = state.indexOf(w.address.toLowerCase())!;
+    state.setTokenBalance(at, 0, 0n);
+    state.setTokenBalance(at, WIDE + i, parseEther("10"));
+  });
+  const wideRoot = state.root();
+  const claim = encodeCommitment({ postStateRoot: wideRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
+  await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(preRoot), 1n, encodeBatch([claim]));
+  const wideOps: Op[] = [];
+  let wideFee;
+  for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
+    const s = await sign(senders[i], { to: l2TokenAddress(wideL1[i]), data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 12n * 10n ** 16n]) });
+    wideOps.push(s.op);
+    wideFee = s.fee;
+  }
+  await prove("post-state-24-bit-tokens", commitment(wideOps, [wideFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
 
   const worst = Math.max(...Object.values(gas));
   process.stdout.write(

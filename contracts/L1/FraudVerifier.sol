@@ -624,19 +624,18 @@ contract FraudVerifier is IFraudVerifier {
         return run.l1Tokens[k];
     }
 
-    /// @dev The L2 address of token `tokenId`.
-    function _l2Token(Run memory run, uint24 tokenId, address bridge) private view returns (address) {
-        uint256 k = _tokenSlot(run, tokenId, bridge);
-        return run.l2Tokens[k];
-    }
 
     /// @dev What the sender signed: recipient, value and calldata rebuilt from the packed fields.
     function _resolve(Run memory run, Op memory op, address bridge) private view returns (Reason, Resolved memory res) {
         uint8 k = op.kind;
+        address l2Token;
         if (k == OP_TOKEN || k == OP_TOKEN_NEW || k == OP_WITHDRAW_TOKEN) {
             if (op.tokenId >= run.tokenCount) return (Reason.UNKNOWN_TOKEN, res);
             res.hasToken = true;
-            res.l1Token = _l1Token(run, op.tokenId, bridge);
+            // One lookup for both addresses.
+            uint256 slot = _tokenSlot(run, op.tokenId, bridge);
+            res.l1Token = run.l1Tokens[slot];
+            l2Token = run.l2Tokens[slot];
         }
         address recipient = op.addr;
         if (k == OP_ETH || k == OP_TOKEN) {
@@ -649,11 +648,10 @@ contract FraudVerifier is IFraudVerifier {
             res.to = recipient;
             res.value = op.amount;
         } else if (k == OP_TOKEN || k == OP_TOKEN_NEW) {
-            res.to = _l2Token(run, op.tokenId, bridge);
+            res.to = l2Token;
             res.data = abi.encodeWithSelector(0xa9059cbb, recipient, op.amount);
         } else {
             res.to = WITHDRAWAL_PREDEPLOY;
-            address l2Token = res.hasToken ? _l2Token(run, op.tokenId, bridge) : address(0);
             res.data = abi.encodeWithSelector(0xd9caed12, op.addr, l2Token, op.amount);
         }
         return (Reason.NONE, res);

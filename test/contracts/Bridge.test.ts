@@ -7,6 +7,7 @@ import { encodeBatch } from "../../src/core/commitment";
 import { keccak256 } from "../../src/core/hash";
 import { MerkleTree } from "merkletreejs";
 import { setBridgeTokenCount } from "../helpers/tokenCount";
+import type { TokenFlooder } from "../../typechain-types";
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 
@@ -95,6 +96,25 @@ describe("Bridge", () => {
       const ts = BigInt(await time.latest());
       const previous = Buffer.from((await bridge.queueAccumulator(1)).slice(2), "hex");
       expect(await bridge.queueAccumulator(2)).to.equal(hex(queueAccumulator(previous, 1, bob.address.toLowerCase(), 65_536, 700n, ts)));
+    });
+
+    it("costs a registration at least 75k gas even looped from a contract over existing contracts: 2^24 of them cost over 1.25·10^12 gas", async () => {
+      const { bridge } = await loadFixture(l1Fixture);
+      const flooder = (await ethers.deployContract("TokenFlooder", [await bridge.getAddress()])) as unknown as TokenFlooder;
+      /** Gas of registering `n` junk contracts deployed beforehand (as existing L1 contracts are). */
+      const register = async (n: number) => {
+        const junk = [...(await flooder.deployJunk.staticCall(n))];
+        await (await flooder.deployJunk(n)).wait();
+        return (await (await flooder.registerAll(junk)).wait())!.gasUsed;
+      };
+      await register(1); // the first registration turns the array's length slot from zero
+      const ten = await register(10);
+      const hundred = await register(100);
+      const marginal = (hundred - ten) / 90n;
+      // docs/trust-model.md quotes ~80.7k.
+      expect(marginal).to.be.greaterThanOrEqual(75_000n);
+      expect(marginal * 2n ** 24n).to.be.greaterThan(1_250_000_000_000n);
+      expect(await bridge.tokenCount()).to.equal(111n);
     });
 
     it("reverts past 2^24 tokens, the 24-bit id space: id 16,777,215 is the last", async () => {
