@@ -11,8 +11,12 @@ import type { L2State, StateMeta } from "../core/state";
 import type { BatchRecord, L2Block } from "./chainStore";
 import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./storeRecords";
 
-/** 2: explicit records (storeRecords.ts); a store of another format is cleared and rebuilt from L1. */
-const FORMAT = 2;
+/**
+ * 2: explicit records (storeRecords.ts); 3: state roots over depth-24 token trees (24-bit token
+ * ids), so a format-2 store's block roots are not this code's. A store of another format is
+ * cleared and rebuilt from L1.
+ */
+const FORMAT = 3;
 const pad = (n: number) => n.toString().padStart(12, "0");
 
 interface StoredMeta {
