@@ -624,7 +624,6 @@ contract FraudVerifier is IFraudVerifier {
         return run.l1Tokens[k];
     }
 
-
     /// @dev What the sender signed: recipient, value and calldata rebuilt from the packed fields.
     function _resolve(Run memory run, Op memory op, address bridge) private view returns (Reason, Resolved memory res) {
         uint8 k = op.kind;

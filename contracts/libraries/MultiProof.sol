@@ -100,8 +100,7 @@ library MultiProof {
             let raw := shr(sub(256, shl(3, bytesUsed)), calldataload(flags.offset))
             let partial := and(bits, 7)
             // Every byte 0xff; a partial last byte needs only its low `partial` bits.
-            let want := sub(shl(shl(3, bytesUsed), 1), 1)
-            let mask := want
+            let mask := sub(shl(shl(3, bytesUsed), 1), 1)
             if partial { mask := xor(mask, sub(shl(8, 1), shl(partial, 1))) }
             all := eq(and(raw, mask), mask)
         }

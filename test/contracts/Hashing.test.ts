@@ -3,7 +3,8 @@ import { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { queueAccumulator, withdrawalLeaf, l2TokenAddress, type Withdrawal } from "../../src/core/hashing";
-import { positionalRoot } from "../../src/core/merkle";
+import { positionalRoot, sparseLevels, sparseRoot, zeroHashes } from "../../src/core/merkle";
+import { buildMultiProof } from "../../src/core/multiproof";
 import { summarizeBatch, withdrawalProof } from "../../src/core/batch";
 import { encodeBatch } from "../../src/core/commitment";
 import { keccak256 } from "../../src/core/hash";
@@ -18,6 +19,10 @@ describe("Hashing: src/core and the Solidity libraries agree on the same inputs"
     return (await ethers.deployContract("HashingHarness")) as unknown as import("../../typechain-types").HashingHarness;
   }
 
+  async function multiProofHarness() {
+    return (await ethers.deployContract("MultiProofHarness")) as unknown as import("../../typechain-types").MultiProofHarness;
+  }
+
   it("queue accumulators", async () => {
     const h = await loadFixture(harness);
     await fc.assert(
@@ -27,6 +32,35 @@ describe("Hashing: src/core and the Solidity libraries agree on the same inputs"
       }),
       { numRuns: 25 },
     );
+  });
+
+  it("multiproofs of depth-24 token trees (and of depths 13 and 5): MultiProof.sol gives src/core's root, empty siblings sent as flag bits only", async () => {
+    const h = await loadFixture(multiProofHarness);
+    const rootOnL1 = (depth: number, indices: number[], leaves: Buffer[], mp: { proof: Buffer[]; zeroFlags: Buffer }) =>
+      h.root(depth, indices, leaves.map(hex), hex(Buffer.concat(mp.proof)), hex(mp.zeroFlags));
+    // A lone token at the last 24-bit id: no sibling is sent, 24 flag bits say they are all empty.
+    const zero24 = zeroHashes(24);
+    const lone = new Map([[2 ** 24 - 1, Buffer.alloc(32, 7)]]);
+    const loneLevels = sparseLevels(24, lone, zero24);
+    const loneProof = buildMultiProof(24, [2 ** 24 - 1], (l, i) => loneLevels[l].get(i) ?? zero24[l], zero24);
+    expect(loneProof.proof).to.have.length(0);
+    expect(hex(loneProof.zeroFlags)).to.equal("0xffffff");
+    expect(await rootOnL1(24, [2 ** 24 - 1], [Buffer.alloc(32, 7)], loneProof)).to.equal(hex(sparseRoot(24, lone, zero24)));
+    for (const depth of [24, 13, 5]) {
+      const zero = zeroHashes(depth);
+      const tree = fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 2 ** depth - 1 }), word), { minLength: 1, maxLength: 6, selector: ([i]) => i });
+      await fc.assert(
+        fc.asyncProperty(tree, fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), async (entries, pick) => {
+          const leaves = new Map(entries);
+          // Prove some of the leaves (at least one); the others are siblings the proof must send.
+          const proven = entries.map(([i]) => i).filter((_, k) => pick[k] || k === 0).sort((a, b) => a - b);
+          const levels = sparseLevels(depth, leaves, zero);
+          const mp = buildMultiProof(depth, proven, (l, i) => levels[l].get(i) ?? zero[l], zero);
+          expect(await rootOnL1(depth, proven, proven.map((i) => leaves.get(i)!), mp)).to.equal(hex(sparseRoot(depth, leaves, zero)));
+        }),
+        { numRuns: 15 },
+      );
+    }
   });
 
   it("withdrawal leaves and L2 token addresses", async () => {
