@@ -11,7 +11,9 @@ import { applyOp } from "../../src/core/execute";
 import { encodeCommitment } from "../../src/core/commitment";
 import { withdrawalTree, withdrawalsOf } from "../../src/core/blockBuilder";
 import type { Op, SignedOp } from "../../src/core/ops";
-import { OpKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
+import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
+import { setBridgeTokenCount, skippedTokenAddress } from "../helpers/tokenCount";
+import type { TestToken } from "../../typechain-types";
 import { l2TokenAddress } from "../../src/core/hashing";
 import { InvalidOperationError } from "../../src/core/errors";
 import type { FeeEntry } from "../../src/core/txSigning";
@@ -20,6 +22,8 @@ import type { FeeEntry } from "../../src/core/txSigning";
 const FAULTS = ["nonce+", "nonce-", "chain", "fee-cap", "gas", "tamper", "bad-index", "big-amount", "unknown-token", "new-but-exists"] as const;
 const opSpec = fc.record({
   what: fc.constantFrom("eth", "eth", "eth", "eth-new", "token", "token", "token-new", "withdraw-eth", "withdraw-token", "queue"),
+  /** Token 65,536 (24-bit ids, width class 2) instead of token 0. */
+  wide: fc.boolean(),
   from: fc.nat(3),
   to: fc.nat(5),
   amount: fc.bigInt({ min: 0n, max: 10n ** 15n }),
@@ -28,6 +32,7 @@ const opSpec = fc.record({
   fault: fc.oneof({ arbitrary: fc.constant("none" as const), weight: 40 }, { arbitrary: fc.constantFrom(...FAULTS), weight: 10 }),
 });
 type Spec = typeof opSpec extends fc.Arbitrary<infer T> ? T : never;
+const WIDE = 65_536;
 
 describe("Differential: src/core and FraudVerifier agree on generated operations", function () {
   this.timeout(600_000);
@@ -36,29 +41,45 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
     const f = await l1Fixture();
     const [, funder] = await ethers.getSigners();
     await f.bridge.registerToken(f.token);
+    // A second token with a 24-bit id: the Bridge's token count set in storage (65,536
+    // registrations are out of reach), the skipped ids placeholders on L2 (below).
+    await setBridgeTokenCount(f.bridge, WIDE);
+    const wideToken = (await ethers.deployContract("TestToken", ["Wide", "WIDE", 18])) as unknown as TestToken;
+    await wideToken.mint(f.alice.address, 10n ** 24n);
+    await wideToken.connect(f.alice).approve(f.addresses.bridge, ethers.MaxUint256);
+    await f.bridge.registerToken(wideToken);
     const wallets: HDNodeWallet[] = Array.from({ length: 4 }, () => Wallet.createRandom());
     for (const w of wallets) {
       await f.bridge.connect(funder).depositETH(w.address, { value: parseEther("20") });
       await f.bridge.connect(f.alice).depositERC20(f.token, w.address, 10n ** 21n);
+      await f.bridge.connect(f.alice).depositERC20(wideToken, w.address, 10n ** 21n);
     }
     // A pool of later deposits for generated queue operations: new and existing recipients.
     for (let i = 0; i < 120; i++) {
       const to = i % 3 === 0 ? Wallet.createRandom().address : wallets[i % 4].address;
       if (i % 2) await f.bridge.connect(funder).depositETH(to, { value: BigInt(i + 1) * 10n ** 15n });
-      else await f.bridge.connect(f.alice).depositERC20(f.token, to, BigInt(i + 1));
+      else await f.bridge.connect(f.alice).depositERC20(i % 4 === 0 ? wideToken : f.token, to, BigInt(i + 1));
     }
     const l1 = new L1Contracts(ethers.provider, f.addresses);
     const chain = new FraudChain(l1, L2State.genesis());
     await chain.syncQueue();
     const genesis = chain.builder();
-    for (let i = 0; i < 1 + 8; i++) genesis.addQueueEntry(); // registration + the four wallets' deposits
+    // The two registrations and the four wallets' deposits.
+    for (let i = 0; i < 2 + 12; i++) {
+      const e = chain.queue[Number(chain.state.queueIndex)];
+      if (e.kind === QueueKind.TOKEN_REGISTRATION) while (chain.state.tokenCount < e.tokenId) chain.state.registerToken(skippedTokenAddress(chain.state.tokenCount));
+      genesis.addQueueEntry();
+    }
     genesis.seal(1);
-    const l2Token = l2TokenAddress((await f.token.getAddress()).toLowerCase());
+    expect(chain.state.tokenCount).to.equal(WIDE + 1);
+    const l2Tokens = [l2TokenAddress((await f.token.getAddress()).toLowerCase()), l2TokenAddress((await wideToken.getAddress()).toLowerCase())];
     const strangers = Array.from({ length: 6 }, () => Wallet.createRandom().address.toLowerCase());
 
     let opsChecked = 0;
     let invalidSeen = 0;
     const verdictsSeen = new Set<string>();
+    /** Token width classes of the honest commitments: 8-bit ids (token 0, ETH) and 24-bit ones. */
+    const honestClasses = new Set<number>();
 
     /** Signed operations per wallet earlier in the commitment being built: their nonces come first. */
     let sent = new Map<string, number>();
@@ -76,6 +97,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
       const known = (i: number) => s.account(Math.min(i, s.accountCount - 1)).address;
       const to = spec.what.endsWith("new") && fault !== "new-but-exists" ? strangers[spec.to] : known(spec.to);
       const amount = fault === "big-amount" ? parseEther("1000") : spec.amount;
+      const l2Token = l2Tokens[spec.wide ? 1 : 0];
       const tx =
         spec.what.startsWith("eth") ? transferTo(to, amount)
         : spec.what.startsWith("token") ? tokenTransfer(l2Token, to, amount)
@@ -92,7 +114,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
       const { op: signedOp, fee: entry } = await chain.signedOp(w, signed, chainId);
       // The intake refuses a token nobody registered, so pack that one by hand with the unknown id.
       const op: SignedOp = unknownToken
-        ? { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: signedOp.from, tokenId: 1, to: Math.min(spec.to, s.accountCount - 1), amount, sig: signedOp.sig }
+        ? { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: signedOp.from, tokenId: s.tokenCount, to: Math.min(spec.to, s.accountCount - 1), amount, sig: signedOp.sig }
         : signedOp;
       sent.set(w.address, (sent.get(w.address) ?? 0) + 1);
       let feeIndex = fees.findIndex((x) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) === JSON.stringify(entry, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
@@ -142,6 +164,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
         expect({ kind: Number(kind), reason: Number(reason) }, JSON.stringify(verdict, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).to.deep.equal(expected);
         opsChecked += ops.length;
         verdictsSeen.add(verdict.ok ? "ok" : verdict.kind === "invalid-operation" ? verdict.reason : verdict.kind);
+        if (verdict.ok) honestClasses.add(body[32] >> 6);
         if (!verdict.ok) invalidSeen++;
         // Move on from honest commitments so later ones run on a richer state.
         if (verdict.ok) {
@@ -156,6 +179,7 @@ describe("Differential: src/core and FraudVerifier agree on generated operations
     expect(opsChecked).to.be.at.least(1000);
     expect(invalidSeen).to.be.greaterThan(30);
     expect(330 - invalidSeen, "honest commitments whose post-state roots agree").to.be.greaterThan(100);
+    expect([...honestClasses].sort(), "token width classes of honest commitments").to.deep.equal([0, 2]);
     expect([...verdictsSeen]).to.include.members(["ok", "bad-signature", "insufficient-funds", "unknown-token", "fee-too-low", "gas-limit-too-low", "unknown-account"]);
   });
 });
