@@ -310,7 +310,9 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       if (this.chain.latest.number + 1 !== batch.firstBlock || this.chain.latest.stateRoot !== batch.preStateRoot) {
         throw new Error(`L1 batch ${batch.index} starts at block ${batch.firstBlock}; this node's chain ends at ${this.chain.latest.number}`);
       }
-      const blocks = batch.bodies.map((body) => this.sequencer.adoptPostedBlock(body));
+      // Replayed where it sits in its batch, so a batch wrong only about the queue (consuming past
+      // its queue count, or stopping short of it) is refused like any other fraud.
+      const blocks = batch.bodies.map((body, c) => this.sequencer.adoptPostedBlock(body, { queueLimit: batch.queueCount, lastInBatch: c === batch.bodies.length - 1 }));
       this.startup.replayedBlocks += blocks.length;
       this.chain.recordBatch({ index: batch.index, firstBlock: blocks[0].number, lastBlock: blocks[blocks.length - 1].number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
     }
