@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -24,6 +25,18 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
     ///         fewest its largest id needs). Registration is permissionless; the cap stays only
     ///         because exhausting it is uneconomic (~16.7M registrations: docs/trust-model.md).
     uint256 public constant MAX_TOKENS = 1 << Types.TOKEN_ID_BITS;
+    /// @notice Most bytes of a token's name or symbol the registration records; longer ones are
+    ///         cut (at a UTF-8 character boundary), never refused, so a token cannot block its
+    ///         own registration. Followers bound what they display by the same figure.
+    uint256 public constant METADATA_MAX_BYTES = 64;
+    /// @notice Gas each metadata view (name, symbol, decimals) may use: a proxied token reads its
+    ///         name in ~10k; anything past this is the token's problem, not the registrant's.
+    uint256 public constant METADATA_GAS = 50_000;
+    /// @notice Decimals recorded for a token whose decimals() reverts or answers above 255.
+    uint8 public constant DEFAULT_DECIMALS = 18;
+    /// @dev Gas left before a metadata call that guarantees the call its full METADATA_GAS:
+    ///      EIP-150 forwards at most 63/64 of what is left, and the call itself costs a little.
+    uint256 private constant METADATA_GAS_NEEDED = METADATA_GAS + METADATA_GAS / 63 + 1_000;
 
     /// @notice The state commitment chain whose final batches authorise withdrawals.
     IRollup public immutable rollup;
@@ -90,8 +103,8 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
             l1Token,
             tokenId,
             Hashing.l2TokenAddress(l1Token),
-            _readString(l1Token, "name()"),
-            _readString(l1Token, "symbol()"),
+            _readString(l1Token, IERC20Metadata.name.selector),
+            _readString(l1Token, IERC20Metadata.symbol.selector),
             _readDecimals(l1Token)
         );
         // The L2 learns of the token in queue order, so "unknown token" is decidable on L2.
@@ -177,18 +190,84 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
     }
 
     /// @dev Token metadata is informational (for L2 views); a token without it still bridges.
-    function _readString(address token, string memory signature) private view returns (string memory) {
-        (bool ok, bytes memory data) = token.staticcall(abi.encodeWithSignature(signature));
-        if (!ok || data.length < 64) return "";
-        (uint256 offset, uint256 length) = abi.decode(data, (uint256, uint256));
-        if (offset != 32 || length > data.length - 64) return "";
-        return abi.decode(data, (string));
+    ///      Whatever the token answers — a revert, garbage ABI, megabytes, invalid UTF-8 — the
+    ///      registration goes through at a bounded cost: at most METADATA_MAX_BYTES are copied.
+    ///      A string ABI answer and a bytes32 one (MKR, SAI) are read; anything else is "". The
+    ///      bytes are not checked for UTF-8: followers decode them as untrusted data.
+    function _readString(address token, bytes4 selector) private view returns (string memory text) {
+        (bool ok, uint256 size) = _callView(token, selector);
+        if (!ok) return "";
+        if (size == 32) return _bytes32Text();
+        if (size < 64) return "";
+        uint256 offset = _returnWord(0);
+        if (offset > size - 32) return ""; // the length word must lie inside the answer
+        uint256 length = _returnWord(offset);
+        uint256 start = offset + 32;
+        if (length > size - start) return "";
+        return _copyText(start, length);
     }
 
     function _readDecimals(address token) private view returns (uint8) {
-        (bool ok, bytes memory data) = token.staticcall(abi.encodeWithSignature("decimals()"));
-        if (!ok || data.length < 32) return 18;
-        uint256 decimals = abi.decode(data, (uint256));
-        return decimals > type(uint8).max ? 18 : uint8(decimals);
+        (bool ok, uint256 size) = _callView(token, IERC20Metadata.decimals.selector);
+        if (!ok || size < 32) return DEFAULT_DECIMALS;
+        uint256 decimals = _returnWord(0);
+        return decimals > type(uint8).max ? DEFAULT_DECIMALS : uint8(decimals);
+    }
+
+    /// @dev Calls the no-argument view `selector` on `token` with METADATA_GAS, copying nothing:
+    ///      the answer stays in returndata, so its size costs the bridge nothing. A call starved
+    ///      by a tight gas limit would fail like a broken token and record fallback metadata for
+    ///      good (registration happens once), so the full allowance must be available.
+    function _callView(address token, bytes4 selector) private view returns (bool ok, uint256 size) {
+        uint256 left = gasleft();
+        if (left < METADATA_GAS_NEEDED) revert BridgeMetadataGasTooLow(METADATA_GAS_NEEDED, left);
+        assembly ("memory-safe") {
+            mstore(0, selector)
+            ok := staticcall(METADATA_GAS, token, 0, 4, 0, 0)
+            size := returndatasize()
+        }
+    }
+
+    /// @dev The 32-byte word at `offset` of the last call's returndata (the caller checked the bounds).
+    function _returnWord(uint256 offset) private pure returns (uint256 word) {
+        assembly ("memory-safe") {
+            returndatacopy(0, offset, 32)
+            word := mload(0)
+        }
+    }
+
+    /// @dev Returndata [start, start + length) as a string of at most METADATA_MAX_BYTES bytes; a
+    ///      cut never splits a UTF-8 character of a well-formed name (at most 3 bytes are dropped).
+    function _copyText(uint256 start, uint256 length) private pure returns (string memory text) {
+        uint256 n = length > METADATA_MAX_BYTES ? METADATA_MAX_BYTES + 1 : length;
+        bytes memory buf = new bytes(n);
+        assembly ("memory-safe") {
+            returndatacopy(add(buf, 32), start, n)
+        }
+        if (n > METADATA_MAX_BYTES) {
+            // buf[n] is the first byte cut off: while it continues a character, drop that character's start too.
+            n = METADATA_MAX_BYTES;
+            for (uint256 dropped; dropped < 3 && (uint8(buf[n]) & 0xC0) == 0x80; ++dropped) --n;
+            // Zero what is cut off, so the event's padding is zero as the ABI requires.
+            for (uint256 i = n; i <= METADATA_MAX_BYTES; ++i) buf[i] = 0;
+            assembly ("memory-safe") {
+                mstore(buf, n)
+            }
+        }
+        return string(buf);
+    }
+
+    /// @dev A bytes32 answer: the text up to its first zero byte.
+    function _bytes32Text() private pure returns (string memory) {
+        bytes32 word = bytes32(_returnWord(0));
+        uint256 n;
+        while (n < 32 && word[n] != 0) ++n;
+        if (n < 32) word &= ~bytes32(type(uint256).max >> (8 * n)); // zero padding after the text
+        bytes memory buf = new bytes(32);
+        assembly ("memory-safe") {
+            mstore(add(buf, 32), word)
+            mstore(buf, n)
+        }
+        return string(buf);
     }
 }

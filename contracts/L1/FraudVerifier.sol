@@ -136,6 +136,9 @@ contract FraudVerifier is IFraudVerifier {
             if (reason != Reason.NONE) return (FraudKind.INVALID_OPERATION, reason, i);
         }
 
+        // Signed operations check the fee recipient as they are applied; a commitment without
+        // one must still name an account (src/core/replay.ts).
+        if (header.feeRecipient >= run.accountCount) return (FraudKind.MALFORMED, Reason.NONE, 0);
         bytes32 withdrawalRoot = MerkleLib.sortedRoot(run.withdrawals, run.withdrawalsLength);
         if (withdrawalRoot != (header.hasWithdrawals ? header.withdrawalRoot : bytes32(0))) {
             return (FraudKind.WRONG_WITHDRAWAL_ROOT, Reason.NONE, 0);
@@ -746,9 +749,36 @@ contract FraudVerifier is IFraudVerifier {
             if (op.to > maxIndex) maxIndex = op.to;
             if (op.tokenId > maxTokenId) maxTokenId = op.tokenId;
         }
-        // A wider index or token class than the operations need would be a second encoding of
-        // the commitment.
-        return (!c.bad && c.at == b.length && _bitLength(maxIndex) == indexBits && _tokenClass(maxTokenId) == tokenClass, h, ops);
+        // A wider index or token class than the operations need, or another fee list, would be
+        // a second encoding of the commitment.
+        return (
+            !c.bad && c.at == b.length && _bitLength(maxIndex) == indexBits && _tokenClass(maxTokenId) == tokenClass
+                && _canonicalFees(h.fees, ops),
+            h,
+            ops
+        );
+    }
+
+    /// @dev The fee list's one spelling (src/core/commitment.ts checkFeeList): distinct tuples,
+    ///      in the order operations first use them, every one used. At most 32 entries: the
+    ///      pairwise comparison is bounded (496 pairs).
+    function _canonicalFees(TxHashing.Fee[] memory fees, Op[] memory ops) private pure returns (bool) {
+        uint256 listed;
+        for (uint256 i = 0; i < ops.length; i++) {
+            if (ops[i].kind == OP_QUEUE) continue;
+            uint256 x = ops[i].x;
+            if (x > listed) return false;
+            if (x == listed) listed++;
+        }
+        if (listed != fees.length) return false;
+        for (uint256 i = 0; i < fees.length; i++) {
+            for (uint256 j = i + 1; j < fees.length; j++) {
+                TxHashing.Fee memory a = fees[i];
+                TxHashing.Fee memory b = fees[j];
+                if (a.txType == b.txType && a.maxPriority == b.maxPriority && a.maxFee == b.maxFee && a.gasLimit == b.gasLimit) return false;
+            }
+        }
+        return true;
     }
 
     /// @dev An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then the

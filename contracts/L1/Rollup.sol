@@ -135,6 +135,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         nonReentrant
     {
         _checkOrigin();
+        _checkCanonicalCalldata(commitments.length);
         _checkProposer(msg.sender);
         uint256 index = _batchCount;
         // Resubmitting a batch that already landed fails here instead of appending it twice.
@@ -292,6 +293,20 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     function _checkOrigin() private view {
         // solhint-disable-next-line avoid-tx-origin
         if (msg.sender != tx.origin || msg.sender.code.length != 0) revert RollupProposerNotEOA(msg.sender, tx.origin);
+    }
+
+    /// @dev The calldata must be the standard ABI encoding, byte for byte in layout: `commitments`
+    ///      at offset 0x80, padded to a whole word, nothing after it. Solidity's decoder accepts
+    ///      other layouts (no padding, a later offset, trailing bytes) that a strict off-chain
+    ///      decoder refuses; a follower that cannot read a batch cannot dispute it.
+    function _checkCanonicalCalldata(uint256 length) private pure {
+        uint256 offset;
+        assembly ("memory-safe") {
+            offset := calldataload(100) // selector, batchIndex, preStateRoot, queueCount: the next word
+        }
+        // length < msg.data.length here (the decoder checked it), so the sum cannot overflow.
+        uint256 expected = 4 + 5 * 32 + ((length + 31) / 32) * 32;
+        if (offset != 0x80 || msg.data.length != expected) revert RollupNonCanonicalCalldata(offset, msg.data.length, expected);
     }
 
     function _checkProposer(address proposer) private view {

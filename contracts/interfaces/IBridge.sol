@@ -30,6 +30,10 @@ interface IBridge {
     error BridgeEthTransferFailed(address recipient, uint256 amount);
     /// @notice There is no queue entry `index` (there are `length`).
     error BridgeUnknownQueueEntry(uint256 index, uint256 length);
+    /// @notice A registration must leave each metadata view its full gas allowance: `needed` gas
+    ///         before the call, `available` left. Without the check, a tight gas limit could make
+    ///         a working token's views fail and record fallback metadata for good.
+    error BridgeMetadataGasTooLow(uint256 needed, uint256 available);
 
     /// @notice Emitted for every entry of the L1 → L2 queue (deposits and registrations).
     /// @param index       Position in the queue.
@@ -48,7 +52,17 @@ interface IBridge {
         address l1Sender,
         bytes32 accumulator
     );
-    /// @notice Emitted when an L1 token becomes bridgeable.
+    /// @notice Emitted when an L1 token becomes bridgeable. `name` and `symbol` are what the token
+    ///         answered, cut to METADATA_MAX_BYTES bytes ("" when it reverted or answered
+    ///         something that is not an ABI string or bytes32): untrusted bytes, not necessarily
+    ///         UTF-8, for display only. `decimals` is 18 when the token's view reverted or
+    ///         answered above 255.
+    /// @param l1Token  The registered L1 token.
+    /// @param tokenId  Its id on L2.
+    /// @param l2Token  Its address on L2.
+    /// @param name     The token's name, at most METADATA_MAX_BYTES bytes.
+    /// @param symbol   The token's symbol, at most METADATA_MAX_BYTES bytes.
+    /// @param decimals The token's decimals.
     event TokenRegistered(
         address indexed l1Token, uint24 indexed tokenId, address l2Token, string name, string symbol, uint8 decimals
     );
@@ -70,7 +84,12 @@ interface IBridge {
     ///         credited by what the bridge actually received.
     function depositERC20(address l1Token, address l2Recipient, uint256 amount) external;
 
-    /// @notice Makes `l1Token` bridgeable; anyone may register any token contract once.
+    /// @notice Makes `l1Token` bridgeable; anyone may register any token contract once. Its
+    ///         metadata views are read with a fixed gas allowance each and their answers bounded
+    ///         (see TokenRegistered), so no answer can make the registration fail or cost more
+    ///         than a fixed amount of gas; a gas limit too tight to give the views their allowance
+    ///         reverts (BridgeMetadataGasTooLow) rather than record fallback metadata.
+    /// @param l1Token The L1 ERC-20 to register.
     /// @return tokenId The token's index on L2.
     function registerToken(address l1Token) external returns (uint24 tokenId);
 

@@ -37,6 +37,9 @@ interface IRollup {
     error RollupBondWithdrawalTooEarly(uint256 readyAt);
     /// @notice The proposer's latest batch is final only from `finalAt`: its bond answers for it until then.
     error RollupProposerHasPendingBatch(uint256 finalAt);
+    /// @notice The submitBatch calldata is not the standard ABI layout: `commitments` at `offset`
+    ///         (0x80 expected), `length` bytes of calldata where the padded encoding has `expected`.
+    error RollupNonCanonicalCalldata(uint256 offset, uint256 length, uint256 expected);
     /// @notice Batches come only from an account with no code calling directly (`sender` is the
     ///         caller, `origin` the transaction's signer), so that their bytes are the
     ///         transaction's own calldata.

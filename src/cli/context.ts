@@ -3,12 +3,16 @@
  * (CAIRN_L1_RPC, CAIRN_L2_RPC, CAIRN_ROLLUP, CAIRN_PRIVATE_KEY), then the running devnet's
  * `.cairn/devnet.json`. The private key is never printed, not even in an error.
  */
-import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isAddress, parseUnits } from "ethers";
+import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, getBytes, isAddress, parseUnits } from "ethers";
 import { CairnClient, type CairnAddresses } from "../sdk/client";
 import { readDevnetInfo, type DevnetInfo } from "../sdk/devnetFile";
 import { Rollup__factory } from "../../typechain-types";
 import { usage, CliError, EXIT } from "./errors";
 import type { CliIO } from "./output";
+import { viewText } from "../node/untrustedText";
+
+/** symbol() */
+const SYMBOL_SELECTOR = "0x95d89b41";
 
 export interface GlobalOptions {
   devnet: string;
@@ -130,11 +134,21 @@ export class Context {
     }
     if (!isAddress(spec)) throw usage(`--token must be ETH, an L1 token address${t ? ` or ${t.symbol}` : ""}, not "${spec}"`);
     const l1 = await this.l1();
-    const erc20 = new Contract(spec, ["function decimals() view returns (uint8)", "function symbol() view returns (string)"], l1);
-    const [decimals, symbol] = await Promise.all([erc20.decimals(), erc20.symbol()]).catch(() => {
-      throw new CliError(`${spec} is not an ERC-20 on the L1 (no decimals()/symbol())`);
+    const erc20 = new Contract(spec, ["function decimals() view returns (uint8)"], l1);
+    const decimals = await erc20.decimals().catch(() => {
+      throw new CliError(`${spec} is not an ERC-20 on the L1 (no decimals())`);
     });
-    return { l1: spec.toLowerCase(), symbol: String(symbol), decimals: Number(decimals) };
+    return { l1: spec.toLowerCase(), symbol: await this.tokenSymbol(l1, spec), decimals: Number(decimals) };
+  }
+
+  /**
+   * A token's symbol for messages, read as the Bridge reads it: any bytes (string or bytes32),
+   * shown without control characters; the short address when it has none. ethers' decoder
+   * would throw on a symbol that is not UTF-8.
+   */
+  private async tokenSymbol(l1: JsonRpcProvider, token: string): Promise<string> {
+    const answer = await l1.call({ to: token, data: SYMBOL_SELECTOR }).catch(() => "0x");
+    return viewText(getBytes(answer)) || `${token.slice(0, 8)}…`;
   }
 
   close(): void {

@@ -23,10 +23,11 @@ import {
   MAX_COMMITMENTS_PER_BATCH,
   MAX_FEE_ENTRIES,
   MAX_OPS_PER_COMMITMENT,
+  OpKind,
   TOKEN_ID_BITS,
 } from "./constants";
 import { DecodeError } from "./errors";
-import { opIndices, opTokenId, readFeeEntry, readOp, tokenClass, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
+import { opIndices, opTokenId, readFeeEntry, readOp, sameFeeEntry, tokenClass, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
 import type { FeeEntry } from "./txSigning";
 
 export interface Commitment {
@@ -85,7 +86,26 @@ export function decodeCommitment(body: Buffer): Commitment {
   if (indexWidth(ops) !== indexBits) r.fail(`index width ${indexBits} bits where the operations need ${indexWidth(ops)}`);
   // Likewise a wider token class: each commitment has one encoding.
   if (tokenWidthClass(ops) !== tokens) r.fail(`token width class ${tokens} where the operations need ${tokenWidthClass(ops)}`);
+  checkFeeList(r, fees, ops);
   return { postStateRoot, withdrawalRoot, timestamp, baseFee, feeRecipient, fees, ops };
+}
+
+/**
+ * The fee list has one spelling: distinct tuples, listed in the order operations first use them,
+ * every one used (what BlockBuilder writes). Otherwise a tuple listed twice, listed unused, or
+ * listed in another order would give the same block other bytes, and another block hash.
+ */
+function checkFeeList(r: ByteReader, fees: FeeEntry[], ops: Op[]): void {
+  let listed = 0;
+  for (const op of ops) {
+    if (op.kind === OpKind.QUEUE) continue;
+    if (op.feeIndex > listed) r.fail(`fee entry ${op.feeIndex} used before entry ${listed}`);
+    if (op.feeIndex === listed) listed++;
+  }
+  if (listed !== fees.length) r.fail(`${fees.length - listed} fee entries no operation uses`);
+  for (let i = 0; i < fees.length; i++) {
+    for (let j = i + 1; j < fees.length; j++) if (sameFeeEntry(fees[i], fees[j])) r.fail(`fee entries ${i} and ${j} are the same tuple`);
+  }
 }
 
 /** Bits of the largest account index the operations write. */

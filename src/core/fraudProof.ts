@@ -4,7 +4,6 @@
  * pre-state — in the shape of IFraudVerifier.Witness. The state is left exactly as it was.
  */
 import { ACCOUNT_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
-import { decodeCommitment } from "./commitment";
 import { ByteWriter, word } from "./bytes";
 import type { QueueEntry } from "./execute";
 import { sparseLevels, zeroHashes } from "./merkle";
@@ -119,14 +118,18 @@ export function buildFraudWitness(
   const cp = state.checkpoint();
   state.startAccessLog();
   let verdict: Verdict;
+  let commitment: ReturnType<typeof replayCommitment>["commitment"];
   let touched: AccessLog;
   try {
-    verdict = replayCommitment(state, body, params).verdict;
+    ({ verdict, commitment } = replayCommitment(state, body, params));
   } finally {
     touched = state.stopAccessLog();
     state.rollback(cp);
   }
-  if (verdict.ok === false && verdict.kind === "malformed") {
+  // Bytes that do not decode need no witness. A commitment that decodes and is malformed only as
+  // a whole (a fee recipient that is no account) is replayed first on L1 too: it needs the
+  // accounts and queue entries its operations touched, like any other verdict.
+  if (!commitment) {
     const witness: Witness = { pre, accounts: [], accountProof: [], accountZeroFlags: "0x", queue: [] };
     return { verdict, witness, packed: encodeWitness(witness) };
   }
@@ -135,7 +138,6 @@ export function buildFraudWitness(
   const accounts = indices.map((index) => accountWitness(state, index, preAccountCount, [...(touched.tokens.get(index) ?? [])].sort((a, b) => a - b)));
   const mp = indices.length ? buildMultiProof(ACCOUNT_TREE_DEPTH, indices, (l, i) => state.accountNode(l, i), ACCOUNT_ZERO) : { proof: [], zeroFlags: Buffer.alloc(0) };
 
-  const commitment = decodeCommitment(body);
   const queueOps = commitment.ops.filter((o) => o.kind === OpKind.QUEUE).length;
   const queue: QueueWitness[] = [];
   for (let i = state.queueIndex; i < state.queueIndex + BigInt(queueOps) && i < params.position.queueLimit; i++) {

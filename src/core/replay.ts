@@ -77,6 +77,11 @@ export function replayCommitment(
       return { verdict: { ok: false, kind: "invalid-operation", opIndex: i, reason: e.reason, details: e.message }, commitment, results, withdrawals: [] };
     }
   }
+  // Signed operations check the fee recipient as they are applied; a block with none must still
+  // name an account, or no node could say which account its blocks credit.
+  if (commitment.feeRecipient >= state.accountCount) {
+    return { verdict: { ok: false, kind: "malformed", details: `fee recipient ${commitment.feeRecipient} is not an account (${state.accountCount} exist)` }, commitment, results, withdrawals: [] };
+  }
   const withdrawals = withdrawalsOf(results);
   const tree = withdrawalTree(withdrawals);
   const expectedW = tree ? tree.getRoot() : null;

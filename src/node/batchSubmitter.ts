@@ -43,6 +43,8 @@ export class BatchSubmitter {
   private heldFor: number | null = null;
   /** Batches reverted on L1 by fraud proofs so far, as this submitter saw them. */
   revertedSeen = 0;
+  /** Batches this submitter got onto L1 (posted, or found there and adopted). */
+  batchesLanded = 0;
   private readonly postedListeners: Array<() => void> = [];
 
   /** Calls `listener` after each batch lands. */
@@ -152,6 +154,7 @@ export class BatchSubmitter {
       if (await this.adoptLanded(index, blocks)) return;
       const receipt = await this.options.txs.send({ to: this.l1.addresses.rollup, data: submitBatchCalldata(index, pre, outgoing.queueCount, data) }, `batch ${index}`);
       this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: receipt.hash, l1Block: receipt.blockNumber });
+      this.batchesLanded++;
       if (faulty) this.heldFor = index;
       for (const l of this.postedListeners) l();
       this.forget(blocks);
@@ -174,6 +177,7 @@ export class BatchSubmitter {
       throw new Error(`L1 batch ${index} does not match this node's chain; refusing to post over it`);
     }
     this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: lastNumber, l1TxHash: "", l1Block: 0 });
+    this.batchesLanded++;
     this.forget(blocks.filter((b) => b.number <= lastNumber));
     this.options.logger.warn({ batch: index }, "batch was already on L1; adopted it");
     return true;

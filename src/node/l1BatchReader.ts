@@ -10,7 +10,7 @@
  * arguments are the event's, and its bodies rebuild the commitments root and post-state root
  * the Rollup stored — and a batch that is not is an error, never skipped.
  */
-import type { TransactionDescription, TransactionResponse } from "ethers";
+import type { TransactionResponse } from "ethers";
 import { inSlices, type L1Contracts } from "./l1Contracts";
 import { splitBatch } from "../core/commitment";
 import { summarizeBatch } from "../core/batch";
@@ -169,25 +169,33 @@ function checkSentToRollup(claim: BatchClaim, tx: TransactionResponse, rollup: s
   throw refusal(claim, "not-sent-to-rollup", `the transaction is sent to ${tx.to ?? "no address (a contract creation)"}, not to the Rollup at ${rollup}`);
 }
 
+/**
+ * The arguments of a submitBatch call, read as Solidity's decoder reads them — words at fixed
+ * positions, the bytes where their offset points — rather than by a strict ABI decoder: the
+ * Rollup refuses any layout but the standard one (RollupNonCanonicalCalldata), and should a
+ * looser one ever get through, the follower still reads exactly the bytes the Rollup hashed.
+ */
 function decodeSubmitBatch(l1: L1Contracts, claim: BatchClaim, data: string): SubmitBatchCall {
-  const call = parseRollupCall(l1, claim, data);
-  if (!call || call.name !== "submitBatch") throw refusal(claim, "not-submit-batch", `the transaction calls ${call?.name ?? "no Rollup function"}, not submitBatch`);
-  const [batchIndex, preStateRoot, queueCount, commitments] = call.args as unknown as [bigint, string, bigint, string];
+  const bytes = Buffer.from(data.startsWith("0x") ? data.slice(2) : data, "hex");
+  const selector = l1.rollup.interface.getFunction("submitBatch").selector;
+  if (bytes.length < 4 + 4 * 32 || "0x" + bytes.subarray(0, 4).toString("hex") !== selector) {
+    throw refusal(claim, "not-submit-batch", `the transaction's calldata does not start with submitBatch's selector ${selector}`);
+  }
+  const word = (at: number) => BigInt("0x" + bytes.subarray(at, at + 32).toString("hex"));
+  const offset = word(4 + 3 * 32);
+  const lengthAt = 4n + offset;
+  if (lengthAt + 32n > BigInt(bytes.length)) throw refusal(claim, "not-submit-batch", `the commitments offset ${offset} points past the calldata`);
+  const length = word(Number(lengthAt));
+  const start = lengthAt + 32n;
+  if (start + length > BigInt(bytes.length)) throw refusal(claim, "not-submit-batch", `the commitments (${length} bytes) run past the calldata`);
+  const commitments = bytes.subarray(Number(start), Number(start + length));
   let bodies: Buffer[];
   try {
-    bodies = splitBatch(Buffer.from(commitments.slice(2), "hex"));
+    bodies = splitBatch(commitments);
   } catch (e) {
     throw refusal(claim, "malformed-commitments", `the commitments bytes do not split into bodies (${(e as Error).message})`, e);
   }
-  return { batchIndex, preStateRoot, queueCount, bodies };
-}
-
-function parseRollupCall(l1: L1Contracts, claim: BatchClaim, data: string): TransactionDescription | null {
-  try {
-    return l1.rollup.interface.parseTransaction({ data });
-  } catch (e) {
-    throw refusal(claim, "not-submit-batch", "the transaction's calldata does not decode as a Rollup call", e);
-  }
+  return { batchIndex: word(4), preStateRoot: "0x" + bytes.subarray(36, 68).toString("hex"), queueCount: word(68), bodies };
 }
 
 function checkArgumentsMatch(claim: BatchClaim, call: SubmitBatchCall): void {

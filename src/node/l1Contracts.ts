@@ -3,10 +3,11 @@
  * the batch chain from views, and posting batches. Everything goes through an ethers provider,
  * so the node runs against any L1 by URL or in-process against Hardhat.
  */
-import type { Provider, Signer, TransactionResponse } from "ethers";
+import type { Provider, Signer } from "ethers";
 import { Bridge__factory, Rollup__factory, type Bridge, type Rollup } from "../../typechain-types";
 import type { QueueEntry } from "../core/execute";
 import type { QueueKind } from "../core/constants";
+import { abiStringAt, displayText, wordAt } from "./untrustedText";
 
 export interface L1Addresses {
   bridge: string;
@@ -34,12 +35,21 @@ export interface L1QueueEntry extends QueueEntry {
   l1Block: number;
 }
 
+/**
+ * A token as its L1 registration described it. The name and symbol are whatever the token
+ * answered (the Bridge bounds them, nothing checks them): kept as the bytes the event carried,
+ * and served for display as {@link displayText} makes them.
+ */
 export interface TokenMetadata {
   tokenId: number;
   l1Token: string;
   l2Token: string;
+  /** Display form of the name: valid UTF-8, no control characters, at most 64 bytes' worth. */
   name: string;
   symbol: string;
+  /** The name's bytes as the event carried them (0x hex, at most 65 bytes: see abiStringAt). */
+  nameBytes: string;
+  symbolBytes: string;
   decimals: number;
 }
 
@@ -57,20 +67,13 @@ export class L1Contracts {
   constructor(
     readonly provider: Provider,
     readonly addresses: L1Addresses,
-    private readonly signer?: Signer,
+    /** Connects the contracts for writes (tests and tasks send through them); the node's own
+     *  L1 transactions go through its L1TxManager. */
+    signer?: Signer,
   ) {
     const runner = signer ?? provider;
     this.bridge = Bridge__factory.connect(addresses.bridge, runner);
     this.rollup = Rollup__factory.connect(addresses.rollup, runner);
-  }
-
-  /**
-   * Sends `Rollup.submitBatch` with calldata written by hand: the ABI coder copies a 100 kB
-   * `bytes` argument through several representations, a few percent of the sequencer's time.
-   */
-  async submitBatch(batchIndex: number, preStateRoot: string, queueCount: bigint, commitments: Buffer): Promise<TransactionResponse> {
-    if (!this.signer) throw new Error("submitting a batch needs the node's L1 signer");
-    return this.signer.sendTransaction({ to: this.addresses.rollup, data: submitBatchCalldata(batchIndex, preStateRoot, queueCount, commitments) });
   }
 
   /** Queue entries added in L1 blocks [from, to]. */
@@ -88,17 +91,14 @@ export class L1Contracts {
     }));
   }
 
-  /** Token registrations in L1 blocks [from, to], with the metadata the L2 views serve. */
+  /**
+   * Token registrations in L1 blocks [from, to], with the metadata the L2 views serve. The logs
+   * are decoded here, not by ethers, whose lazily decoded strings throw on invalid UTF-8 when
+   * read: one token's name must not stop every follower.
+   */
   async tokenRegistrations(fromBlock: number, toBlock: number): Promise<TokenMetadata[]> {
-    const events = await inSlices(fromBlock, toBlock, (from, to) => this.bridge.queryFilter(this.bridge.filters.TokenRegistered(), from, to));
-    return events.map((e) => ({
-      tokenId: Number(e.args.tokenId),
-      l1Token: e.args.l1Token.toLowerCase(),
-      l2Token: e.args.l2Token.toLowerCase(),
-      name: e.args.name,
-      symbol: e.args.symbol,
-      decimals: Number(e.args.decimals),
-    }));
+    const logs = await inSlices(fromBlock, toBlock, (from, to) => this.provider.getLogs({ address: this.addresses.bridge, topics: [TOKEN_REGISTERED], fromBlock: from, toBlock: to }));
+    return logs.flatMap((log) => decodeTokenRegistered(log) ?? []);
   }
 
   async counts(): Promise<RollupCounts> {
@@ -111,6 +111,41 @@ export class L1Contracts {
     return { queueLength, batchCount, finalBatchCount, revertedBatchCount };
   }
 }
+
+const TOKEN_REGISTERED = Bridge__factory.createInterface().getEvent("TokenRegistered").topicHash;
+
+/**
+ * A `TokenRegistered(address indexed l1Token, uint24 indexed tokenId, address l2Token, string
+ * name, string symbol, uint8 decimals)` log, decoded without trusting it: name and symbol as
+ * bounded bytes and their display form, decimals 18 if out of range (as the Bridge records it).
+ * Null for a log that is not one (wrong topics, or data too short to hold the fixed fields);
+ * a string that does not decode is "" — a registration is never dropped for its metadata.
+ */
+export function decodeTokenRegistered(log: { topics: readonly string[]; data: string }): TokenMetadata | null {
+  if (log.topics.length !== 3 || !log.topics.every((t) => /^0x[0-9a-fA-F]{64}$/.test(t)) || log.topics[0].toLowerCase() !== TOKEN_REGISTERED) return null;
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(log.data)) return null;
+  const data = Buffer.from(log.data.slice(2), "hex");
+  const l2Token = wordAt(data, 0);
+  const decimals = wordAt(data, 96);
+  if (l2Token === null || decimals === null) return null;
+  const name = abiStringAt(data, 32) ?? new Uint8Array(0);
+  const symbol = abiStringAt(data, 64) ?? new Uint8Array(0);
+  return {
+    tokenId: Number(BigInt(log.topics[2]) & 0xffffffn),
+    l1Token: addressOfWord(BigInt(log.topics[1])),
+    l2Token: addressOfWord(l2Token),
+    name: displayText(name),
+    symbol: displayText(symbol),
+    nameBytes: "0x" + Buffer.from(name).toString("hex"),
+    symbolBytes: "0x" + Buffer.from(symbol).toString("hex"),
+    decimals: decimals > 255n ? DEFAULT_DECIMALS : Number(decimals),
+  };
+}
+
+/** Decimals the Bridge records for a token whose decimals() reverts or answers above 255. */
+export const DEFAULT_DECIMALS = 18;
+
+const addressOfWord = (word: bigint) => "0x" + (word & ((1n << 160n) - 1n)).toString(16).padStart(40, "0");
 
 /** L1 blocks one log query covers: public L1 nodes cap the range of eth_getLogs. */
 export const MAX_LOG_RANGE = 5_000;

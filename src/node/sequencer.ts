@@ -5,7 +5,7 @@
  * given; the node wires it to the RPC, the L1 follower and the batch submitter.
  */
 import { BlockBuilder, BlockFullError, type SealedBlock } from "../core/blockBuilder";
-import { replayCommitment } from "../core/replay";
+import { replayCommitment, type BatchPosition } from "../core/replay";
 import { commitmentLeaf } from "../core/hashing";
 import { parseRawTransaction, type ParsedTx } from "../core/intake";
 import { L2State } from "../core/state";
@@ -123,11 +123,11 @@ export class Sequencer {
    * Applies a commitment someone posted on L1 (this node before a restart, or a fallback
    * proposer) as the next block. Throws if it does not replay: a node does not build on fraud.
    */
-  adoptPostedBlock(body: Buffer): L2Block {
+  adoptPostedBlock(body: Buffer, position?: BatchPosition): L2Block {
     if (this.builder && this.builder.opCount > 0) throw new Error("cannot adopt a posted block over an open one");
     this.builder = null;
     const preStateRoot = this.state.root();
-    const r = replayCommitment(this.state, body, { chainId: this.options.chainId, queueEntry: (i) => this.queue[Number(i)] });
+    const r = replayCommitment(this.state, body, { chainId: this.options.chainId, queueEntry: (i) => this.queue[Number(i)], position });
     if (!r.verdict.ok || !r.commitment) throw new Error(`posted commitment does not replay: ${r.verdict.ok ? "" : JSON.stringify(r.verdict)}`);
     const postStateRoot = this.state.root();
     const sealed: SealedBlock = { commitment: r.commitment, body, preStateRoot, postStateRoot, hash: commitmentLeaf(preStateRoot, body), results: r.results, withdrawals: r.withdrawals };

@@ -310,7 +310,9 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       if (this.chain.latest.number + 1 !== batch.firstBlock || this.chain.latest.stateRoot !== batch.preStateRoot) {
         throw new Error(`L1 batch ${batch.index} starts at block ${batch.firstBlock}; this node's chain ends at ${this.chain.latest.number}`);
       }
-      const blocks = batch.bodies.map((body) => this.sequencer.adoptPostedBlock(body));
+      // Replayed where it sits in its batch, so a batch wrong only about the queue (consuming past
+      // its queue count, or stopping short of it) is refused like any other fraud.
+      const blocks = batch.bodies.map((body, c) => this.sequencer.adoptPostedBlock(body, { queueLimit: batch.queueCount, lastInBatch: c === batch.bodies.length - 1 }));
       this.startup.replayedBlocks += blocks.length;
       this.chain.recordBatch({ index: batch.index, firstBlock: blocks[0].number, lastBlock: blocks[blocks.length - 1].number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
     }
@@ -344,9 +346,11 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     this.sequencer.sealBlock();
     await this.submitter.idle();
     while (this.chain.unbatched().length > 0) {
-      const before = this.chain.batches.length;
+      // Counted by landings, not by batch records: a tick that finds a batch reverted drops its
+      // record and posts anew, leaving the count where it was.
+      const before = this.submitter.batchesLanded;
       await this.submitter.tick(true);
-      if (this.chain.batches.length === before) throw new Error("batch submission failed");
+      if (this.submitter.batchesLanded === before) throw new Error("batch submission failed");
     }
     await this.pollL1();
   }

@@ -3,7 +3,7 @@
  * failures by these phrases ("nonce too low", "insufficient funds", ...).
  */
 import { JSONRPCErrorException } from "json-rpc-2.0";
-import { InvalidOperationError } from "../core/errors";
+import { CairnError, InvalidOperationError } from "../core/errors";
 
 export const RpcCode = {
   PARSE_ERROR: -32700,
@@ -12,8 +12,23 @@ export const RpcCode = {
   INVALID_PARAMS: -32602,
   INTERNAL: -32603,
   SERVER: -32000,
+  /** What providers answer when a client should back off and retry ("limit exceeded"). */
+  LIMIT_EXCEEDED: -32005,
   EXECUTION_REVERTED: 3,
 } as const;
+
+/**
+ * A request that asks for more than the node gives one request or one client (see limits.ts):
+ * answered -32005 "limit exceeded: …", the message saying which limit and what to do.
+ */
+export class RpcLimitError extends CairnError {
+  override readonly name = "RpcLimitError";
+  readonly code = RpcCode.LIMIT_EXCEEDED;
+
+  constructor(limit: string) {
+    super("limit exceeded", { details: limit });
+  }
+}
 
 export function rpcError(code: number, message: string, data?: unknown): JSONRPCErrorException {
   return new JSONRPCErrorException(message, code, data);

@@ -1,16 +1,18 @@
 /** Log filters as Ethereum nodes take them: block range or block hash, addresses, topic OR-lists. */
 import type { ChainStore, L2Block } from "../node/chainStore";
 import { formatLogs } from "./format";
-import { rpcError, RpcCode, invalidParams } from "./errors";
+import { rpcError, RpcCode, RpcLimitError, invalidParams } from "./errors";
+import { DEFAULT_RPC_LIMITS, type RpcLimits } from "./limits";
 import * as p from "./params";
 
 export interface LogFilter {
   fromBlock: p.BlockTag;
   toBlock: p.BlockTag;
   blockHash?: string;
-  addresses: string[] | null;
+  /** null matches any address. Sets: matching is one lookup however many are listed. */
+  addresses: ReadonlySet<string> | null;
   /** Per position: null matches anything, else one of the listed topics. */
-  topics: Array<string[] | null>;
+  topics: Array<ReadonlySet<string> | null>;
 }
 
 export type RpcLog = ReturnType<typeof formatLogs>[number];
@@ -18,24 +20,37 @@ export type RpcLog = ReturnType<typeof formatLogs>[number];
 /** Most blocks one eth_getLogs may scan. */
 export const MAX_LOG_RANGE = 10_000;
 
-export function parseLogFilter(v: unknown): LogFilter {
+/** Topic positions a log has at most (LOG0..LOG4): a filter on a fifth can never match. */
+export const MAX_TOPIC_POSITIONS = 4;
+
+/** How big a log filter may be (see RpcLimits). */
+export type FilterSizeLimits = Pick<RpcLimits, "maxAddresses" | "maxTopicsPerPosition">;
+
+/**
+ * A log filter as eth_getLogs, eth_newFilter and eth_subscribe("logs") take it. Its size is
+ * checked before its entries are: an oversized list is refused without validating it.
+ */
+export function parseLogFilter(v: unknown, limits: FilterSizeLimits = DEFAULT_RPC_LIMITS): LogFilter {
   if (v === undefined || v === null) v = {};
   if (typeof v !== "object" || Array.isArray(v)) throw invalidParams("filter must be an object");
   const o = v as Record<string, unknown>;
-  const topic = (t: unknown, i: number): string[] | null => {
+  const topic = (t: unknown, i: number): ReadonlySet<string> | null => {
     if (t === null || t === undefined) return null;
-    if (Array.isArray(t)) return t.length === 0 ? null : t.map((x) => p.hash32(x, `topics[${i}]`));
-    return [p.hash32(t, `topics[${i}]`)];
+    if (!Array.isArray(t)) return new Set([p.hash32(t, `topics[${i}]`)]);
+    if (t.length > limits.maxTopicsPerPosition) throw new RpcLimitError(`at most ${limits.maxTopicsPerPosition} topics at one position of a filter (topics[${i}] lists ${t.length})`);
+    return t.length === 0 ? null : new Set(t.map((x) => p.hash32(x, `topics[${i}]`)));
   };
   if (o.topics !== undefined && o.topics !== null && !Array.isArray(o.topics)) throw invalidParams("topics must be an array");
-  const topics = ((o.topics as unknown[] | undefined) ?? []).map(topic);
-  if (topics.length > 4) throw invalidParams("at most 4 topics");
+  const rawTopics = (o.topics as unknown[] | undefined) ?? [];
+  if (rawTopics.length > MAX_TOPIC_POSITIONS) throw invalidParams(`at most ${MAX_TOPIC_POSITIONS} topics`);
+  const topics = rawTopics.map(topic);
+  if (Array.isArray(o.address) && o.address.length > limits.maxAddresses) {
+    throw new RpcLimitError(`at most ${limits.maxAddresses} addresses in a filter (asked ${o.address.length}); split the query`);
+  }
   const addresses =
     o.address === undefined || o.address === null
       ? null
-      : Array.isArray(o.address)
-        ? o.address.map((a) => p.address(a, "address"))
-        : [p.address(o.address, "address")];
+      : new Set(Array.isArray(o.address) ? o.address.map((a) => p.address(a, "address")) : [p.address(o.address, "address")]);
   if (o.blockHash !== undefined && o.blockHash !== null) {
     if (o.fromBlock !== undefined || o.toBlock !== undefined) throw invalidParams("blockHash excludes fromBlock and toBlock");
     return { fromBlock: "latest", toBlock: "latest", blockHash: p.hash32(o.blockHash, "blockHash"), addresses, topics };
@@ -43,11 +58,16 @@ export function parseLogFilter(v: unknown): LogFilter {
   return { fromBlock: p.blockTag(o.fromBlock, "fromBlock"), toBlock: p.blockTag(o.toBlock, "toBlock"), addresses, topics };
 }
 
+/** The addresses and topics a filter holds: what it costs to keep installed. */
+export function filterCriteria(f: LogFilter): number {
+  return (f.addresses?.size ?? 0) + f.topics.reduce((n, t) => n + (t?.size ?? 0), 0);
+}
+
 export function logMatches(log: { address: string; topics: string[] }, f: LogFilter): boolean {
-  if (f.addresses && !f.addresses.includes(log.address.toLowerCase())) return false;
+  if (f.addresses && !f.addresses.has(log.address.toLowerCase())) return false;
   for (let i = 0; i < f.topics.length; i++) {
     const want = f.topics[i];
-    if (want && !want.includes(log.topics[i]?.toLowerCase())) return false;
+    if (want && !want.has(log.topics[i]?.toLowerCase())) return false;
   }
   return true;
 }

@@ -4,7 +4,7 @@
  * change state except through `eth_sendRawTransaction`.
  */
 import { AbiCoder } from "ethers";
-import { InvalidOperationError } from "../core/errors";
+import { InvalidOperationError, OverloadedError } from "../core/errors";
 import { GAS, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../core/constants";
 import { amountSize } from "../core/amount";
 import { varintSize } from "../core/bytes";
@@ -19,6 +19,7 @@ import { fromInvalidOperation, invalidParams, rpcError, RpcCode } from "./errors
 import { BLOCK_GAS_LIMIT, formatBlock, formatReceipt, formatTransaction, quantity } from "./format";
 import { collectLogs, parseLogFilter } from "./logs";
 import { FilterManager } from "./filters";
+import { rpcLimits, type RequestContext, type RpcLimits } from "./limits";
 import * as p from "./params";
 
 export interface RollupStatus {
@@ -46,7 +47,8 @@ export interface L2Backend {
   onBlock(listener: (block: L2Block) => void): void;
 }
 
-export type Method = (params: unknown[]) => unknown | Promise<unknown>;
+/** A JSON-RPC method: its positional params, and who is calling (for per-client quotas). */
+export type Method = (params: unknown[], context: RequestContext) => unknown | Promise<unknown>;
 
 const abi = AbiCoder.defaultAbiCoder();
 /** Multicall3's canonical address: viem and wagmi batch view calls through it. */
@@ -64,7 +66,12 @@ const SELECTORS = {
   transfer: SELECTOR_TRANSFER,
 };
 
-export function createMethods(backend: L2Backend): Record<string, Method> {
+/**
+ * The methods over `backend`. `limits` bounds what one request and one client may ask of the
+ * filter table (the RpcServer serving them bounds the rest); the nodes use the defaults.
+ */
+export function createMethods(backend: L2Backend, limits: Partial<RpcLimits> = {}): Record<string, Method> {
+  const lim = rpcLimits(limits);
   const resolveBlock = (tag: p.BlockTag): L2Block | undefined => {
     const chain = backend.chain;
     switch (tag) {
@@ -95,7 +102,7 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
   };
 
   const tokenAt = (address: string) => backend.state.tokenByL2Address(address);
-  const filters = new FilterManager(backend.chain);
+  const filters = new FilterManager(backend.chain, lim);
 
   /** The block being built, as geth shows it: numbered latest + 1, no hash yet. */
   const pendingBlock = (full: boolean) => {
@@ -293,9 +300,9 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
         ...(pct.length ? { reward: blocks.map((b) => pct.map(() => quantity(b.transactions.length ? b.transactions[0].effectiveGasPrice - baseFee(b) : 0n))) } : {}),
       };
     },
-    eth_getLogs: ([filter]) => collectLogs(backend.chain, parseLogFilter(filter), resolveBlock),
-    eth_newFilter: ([filter]) => filters.newLogFilter(parseLogFilter(filter)),
-    eth_newBlockFilter: () => filters.newBlockFilter(),
+    eth_getLogs: ([filter]) => collectLogs(backend.chain, parseLogFilter(filter, lim), resolveBlock),
+    eth_newFilter: ([filter], { client }) => filters.newLogFilter(parseLogFilter(filter, lim), client),
+    eth_newBlockFilter: (_params, { client }) => filters.newBlockFilter(client),
     eth_newPendingTransactionFilter: () => {
       throw rpcError(RpcCode.SERVER, "pending transaction filters are not supported: Cairn seals blocks within a block time, so poll eth_newBlockFilter");
     },
@@ -322,6 +329,7 @@ export function createMethods(backend: L2Backend): Record<string, Method> {
         return await backend.sendRawTransaction(raw);
       } catch (e) {
         if (e instanceof InvalidOperationError) throw fromInvalidOperation(e);
+        if (e instanceof OverloadedError) throw rpcError(RpcCode.LIMIT_EXCEEDED, e.message);
         throw e;
       }
     },

@@ -3,10 +3,10 @@
  * fraud proof reverted, whose indices are then reused), the challenges, the deposit queue and
  * the withdrawals paid out. `update()` reads only what is new, so a page or CLI can poll it.
  */
-import type { Log, Provider } from "ethers";
+import type { Interface, Log, LogDescription, Provider } from "ethers";
 import { Bridge__factory, Rollup__factory } from "../../typechain-types";
 import type { CairnAddresses } from "./client";
-import { inSlices } from "../node/l1Contracts";
+import { decodeTokenRegistered, inSlices } from "../node/l1Contracts";
 
 export type BatchState = "challengeable" | "final" | "reverted";
 
@@ -67,6 +67,7 @@ export interface TokenRecord {
   id: number;
   l1Token: string;
   l2Token: string;
+  /** Display form of the symbol the registration recorded (see displayText), "?" when empty. */
   symbol: string;
   decimals: number;
 }
@@ -118,7 +119,13 @@ export class RollupHistory {
 
   private async apply(log: Log): Promise<void> {
     const isRollup = log.address.toLowerCase() === this.addresses.rollup.toLowerCase();
-    const parsed = (isRollup ? this.rollupIface : this.bridgeIface).parseLog(log);
+    // Decoded by hand: a token's name and symbol are untrusted bytes (ethers throws on invalid UTF-8).
+    const token = isRollup ? null : decodeTokenRegistered(log);
+    if (token) {
+      this.tokens.set(token.tokenId, { id: token.tokenId, l1Token: token.l1Token, l2Token: token.l2Token, symbol: token.symbol || "?", decimals: token.decimals });
+      return;
+    }
+    const parsed = parseOrNull(isRollup ? this.rollupIface : this.bridgeIface, log);
     if (!parsed) return;
     const a = parsed.args;
     switch (parsed.name) {
@@ -175,9 +182,6 @@ export class RollupHistory {
           time: await this.time(log.blockNumber),
         });
         break;
-      case "TokenRegistered":
-        this.tokens.set(Number(a.tokenId), { id: Number(a.tokenId), l1Token: String(a.l1Token).toLowerCase(), l2Token: String(a.l2Token).toLowerCase(), symbol: a.symbol || "?", decimals: Number(a.decimals) });
-        break;
       case "WithdrawalFinalized":
         this.payouts.set(Number(a.id), { id: Number(a.id), l1Recipient: a.l1Recipient, l1Token: a.l1Token, amount: a.amount, batchIndex: Number(a.batchIndex), l1Tx: log.transactionHash });
         break;
@@ -191,6 +195,15 @@ export class RollupHistory {
       this.times.set(block, t);
     }
     return t;
+  }
+}
+
+/** A log our contracts emitted, decoded; null for one that does not decode (none should: skip, never stop reading). */
+function parseOrNull(iface: Interface, log: Log): LogDescription | null {
+  try {
+    return iface.parseLog(log);
+  } catch {
+    return null;
   }
 }
 

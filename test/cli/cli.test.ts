@@ -68,6 +68,20 @@ describe("cli: the cairn command against a running devnet", function () {
     expect(BigInt(balance)).to.equal(parseEther("3"));
   });
 
+  it("deposit names a token by address with a display-safe symbol, whatever bytes its views answer", async () => {
+    const me = devnet.info.accounts[1].address;
+    // Its symbol carries a terminal escape, a right-to-left override, a NUL and a newline; its name is not UTF-8.
+    const hostile = await hre.ethers.deployContract("InvalidUtf8Token");
+    await hostile.getFunction("mint")(me, 10n ** 9n);
+    const bridge = await hre.ethers.getContractAt("Bridge", devnet.info.contracts.bridge);
+    await (await bridge.registerToken(hostile)).wait();
+    const to = Wallet.createRandom().address;
+    const r = await cli(at("--account", "1", "deposit", "5", "--token", await hostile.getAddress(), "--to", to));
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(`5 [31mEVILDSU → ${to}`);
+    expect(r.stdout + r.stderr).not.to.match(/[\u001b\u0000\u202e]/);
+  });
+
   it("transfer sends ETH and tokens on L2 and reports the block and fee", async () => {
     const to = Wallet.createRandom().address;
     const r = await cli(at("transfer", to, "0.5", "--json"));

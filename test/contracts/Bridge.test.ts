@@ -259,3 +259,76 @@ describe("Bridge.forceWithdrawal", () => {
     await expect(bridge.connect(alice).forceWithdrawal(token, 1n)).to.be.revertedWithCustomError(bridge, "BridgeUnknownToken").withArgs(await token.getAddress());
   });
 });
+
+describe("Bridge.registerToken: whatever a token's metadata views answer", () => {
+  /** The base cost of a registration (~114k) plus every view using its whole 50k allowance, with slack. */
+  const MAX_REGISTRATION_GAS = 300_000n;
+  const abi = ethers.AbiCoder.defaultAbiCoder();
+
+  /**
+   * Registers `token` and returns the TokenRegistered event's name and symbol as raw bytes (an
+   * ABI string is encoded as bytes, so this reads them without decoding UTF-8), its decimals
+   * and the gas the registration used.
+   */
+  async function register(tokenName: string, ...args: unknown[]) {
+    const { bridge } = await loadFixture(l1Fixture);
+    const token = await ethers.deployContract(tokenName, args);
+    const receipt = (await (await bridge.registerToken(token)).wait())!;
+    const log = receipt.logs.find((l) => l.topics[0] === bridge.interface.getEvent("TokenRegistered").topicHash)!;
+    const [, name, symbol, decimals] = abi.decode(["address", "bytes", "bytes", "uint8"], log.data);
+    expect(await bridge.tokenIdOf(token)).to.equal(0n);
+    return { name: Buffer.from(ethers.getBytes(name)), symbol: Buffer.from(ethers.getBytes(symbol)), decimals: Number(decimals), gasUsed: receipt.gasUsed };
+  }
+
+  it("records a name that is not UTF-8 and a symbol with control characters as the token's bytes", async () => {
+    const r = await register("InvalidUtf8Token");
+    expect(r.name.toString("hex")).to.equal("fffec0af80eda08041");
+    expect(r.symbol).to.deep.equal(Buffer.concat([Buffer.from("1b5b33316d", "hex"), Buffer.from("EVIL"), Buffer.from("e280ae", "hex"), Buffer.from("DSU\0\n")]));
+    expect(r.decimals).to.equal(6);
+    expect(r.gasUsed).to.be.lessThan(MAX_REGISTRATION_GAS);
+  });
+
+  it("cuts a long name to 64 bytes at a character boundary, and gives up on a 300 kB symbol at bounded gas", async () => {
+    const r = await register("HugeMetadataToken", 20_000);
+    expect(r.name.toString("utf8")).to.equal("€".repeat(21)); // 63 bytes: the 22nd "€" would straddle byte 64
+    expect(r.symbol.length).to.equal(0);
+    expect(r.decimals).to.equal(18);
+    expect(r.gasUsed).to.be.lessThan(MAX_REGISTRATION_GAS);
+  });
+
+  it("records 18 decimals when decimals() reverts", async () => {
+    const r = await register("RevertingDecimalsToken");
+    expect([r.name.toString(), r.symbol.toString(), r.decimals]).to.deep.equal(["Reverting Decimals", "RDEC", 18]);
+  });
+
+  it("records empty strings for a reverting name and for an ABI string longer than the answer, and 18 for decimals of 2^255", async () => {
+    const r = await register("GarbageMetadataToken");
+    expect([r.name.length, r.symbol.length, r.decimals]).to.deep.equal([0, 0, 18]);
+    expect(r.gasUsed).to.be.lessThan(MAX_REGISTRATION_GAS);
+  });
+
+  it("reads names and symbols answered as bytes32, as MKR's are", async () => {
+    const r = await register("Bytes32MetadataToken");
+    expect([r.name.toString(), r.symbol.toString()]).to.deep.equal(["Maker", "MKR"]);
+  });
+
+  it("refuses a gas limit too tight for the views rather than recording fallback metadata, so the estimate records the real name", async () => {
+    const { bridge } = await loadFixture(l1Fixture);
+    const hungry = await ethers.deployContract("GasHungryMetadataToken");
+    const estimate = await bridge.registerToken.estimateGas(hungry);
+    await expect(bridge.registerToken(hungry, { gasLimit: estimate - 10_000n })).to.be.reverted;
+    await expect(bridge.tokenIdOf(hungry)).to.be.revertedWithCustomError(bridge, "BridgeUnknownToken");
+    await expect(bridge.registerToken(hungry, { gasLimit: estimate }))
+      .to.emit(bridge, "TokenRegistered")
+      .withArgs(await hungry.getAddress(), 0, ethers.getAddress(l2TokenAddress(await hungry.getAddress())), "Hungry", "HGRY", 18);
+  });
+
+  it("reverts with BridgeMetadataGasTooLow, naming the gas needed, when a view's allowance is not available", async () => {
+    const { bridge } = await loadFixture(l1Fixture);
+    const hungry = await ethers.deployContract("GasHungryMetadataToken");
+    // Enough for everything before the first view, not for the view's allowance.
+    await expect(bridge.registerToken(hungry, { gasLimit: 120_000n }))
+      .to.be.revertedWithCustomError(bridge, "BridgeMetadataGasTooLow")
+      .withArgs(50_000n + 50_000n / 63n + 1_000n, (left: bigint) => left < 50_000n + 50_000n / 63n + 1_000n);
+  });
+});

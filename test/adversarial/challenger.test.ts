@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { encodeCommitment } from "../../src/core/commitment";
+import { onChainVerdict } from "../../src/core/fraudProof";
+import { replayCommitment } from "../../src/core/replay";
+import { Challenger } from "../../src/node/challenger";
+import { silentLogger } from "../../src/node/logger";
+import { CHAIN_ID, transferTo } from "../helpers/fraudFixture";
+import { MaliciousProposer } from "./maliciousProposer";
+import { MAX_UINT256 } from "./rng";
+import { buildWorld, l1Account, CASE_TIMESTAMP } from "./world";
+
+describe("adversarial: the real Challenger against a malicious proposer's extreme values", function () {
+  this.timeout(120_000);
+
+  it("proves, within its next polls, a batch whose first operation has fee fields near 2^256 and whose post-state root is wrong", async () => {
+    const world = await buildWorld("challenger");
+    const { chain, users } = world;
+    // The whale (2^255 wei) signs caps of 2^256 − 1 under a base fee of 2^255: the tip added to
+    // the base fee passes 2^256, gas × price too, and the upfront cost dwarfs the balance.
+    const { op, fee } = await chain.signedOp(users.whale, { ...transferTo(users.bob.address, 1n), nonce: 0, maxFeePerGas: MAX_UINT256, maxPriorityFeePerGas: MAX_UINT256, gasLimit: 100_000n });
+    const richIndex = chain.state.indexOf(users.rich.address.toLowerCase())!;
+    const body = encodeCommitment({ postStateRoot: Buffer.alloc(32, 0xab), withdrawalRoot: null, timestamp: CASE_TIMESTAMP, baseFee: 1n << 255n, feeRecipient: richIndex, fees: [fee], ops: [op] });
+    const cp = chain.state.checkpoint();
+    const expected = replayCommitment(chain.state, body, { chainId: CHAIN_ID, queueEntry: chain.queueEntry }).verdict;
+    chain.state.rollback(cp);
+    expect(expected).to.include({ ok: false, kind: "invalid-operation", reason: "insufficient-funds", opIndex: 0 });
+
+    const proposer = new MaliciousProposer(world.deployer, world.addresses.rollup, world.chain);
+    const sub = await proposer.submitBodies([body], chain.state.queueIndex);
+    if (!sub.ok) expect.fail(`submission refused: ${sub.revert.name}`);
+
+    const challenger = new Challenger({
+      l1Provider: ethers.provider,
+      l1Signer: await l1Account("challenger:prover", 10n ** 20n),
+      addresses: world.addresses,
+      startBlock: world.deployBlock,
+      confirmations: 0,
+      chainId: CHAIN_ID,
+      pollMs: 100,
+      logger: silentLogger,
+    });
+    try {
+      // One poll finds the batch and proves it; a failed proof is retried at the next ones.
+      for (let poll = 0; poll < 3 && challenger.stats.fraudsProven === 0; poll++) await challenger.poll();
+      expect(challenger.stats.fraudsFound, "frauds found").to.be.at.least(1);
+      expect(challenger.stats.fraudsProven, "frauds proven").to.equal(1);
+    } finally {
+      await challenger.stop();
+    }
+    expect(await world.rollup.batchCount()).to.equal(BigInt(sub.batch.index));
+    const [event] = await world.rollup.queryFilter(world.rollup.filters.FraudProven());
+    expect({ kind: Number(event.args.kind), reason: Number(event.args.reason) }).to.deep.equal(onChainVerdict(expected));
+    expect(event.args.opIndex).to.equal(0n);
+  });
+});
