@@ -25,6 +25,12 @@ export interface BatchSubmitterOptions {
   injector?: FaultInjector;
   /** Sends the batch and sees it mined: re-sends a dropped or underpriced one. */
   txs: L1TxManager;
+  /**
+   * L1 holds, at the index this node's next batch was for, a batch that is not of its chain
+   * (another proposer posted while this node was behind): the node must line its chain up with
+   * L1 again. Without it the submitter refuses to post over that batch, for good.
+   */
+  onDiverged?: () => Promise<void>;
 }
 
 /** What is sealed but not yet posted: what backpressure looks at. */
@@ -64,8 +70,15 @@ export class BatchSubmitter {
     this.unpostedBytes += block.body.length + 2;
   }
 
-  /** The unposted blocks' size and age, in O(1): the sequencer asks before every transaction. */
+  /** The unposted blocks' size and age, in O(1) amortized: the sequencer asks before every transaction. */
   backlog(): Backlog {
+    // Blocks batched by someone else (adopted from L1 at a sync) were noted too: drop them here.
+    for (const [number] of this.sealedAt) {
+      const block = this.chain.block(number);
+      if (block && block.batchIndex === null) break;
+      this.sealedAt.delete(number);
+      if (block) this.unpostedBytes -= block.body.length + 2;
+    }
     const oldest = this.sealedAt.values().next();
     return { bytes: this.unpostedBytes, oldestAgeMs: oldest.done ? 0 : this.nowMs() - oldest.value };
   }
@@ -174,7 +187,10 @@ export class BatchSubmitter {
     const lastNumber = Number(header.firstBlock) + Number(header.commitmentCount) - 1;
     const last = blocks.find((b) => b.number === lastNumber);
     if (Number(header.firstBlock) !== blocks[0].number || !last || last.stateRoot !== header.postStateRoot) {
-      throw new Error(`L1 batch ${index} does not match this node's chain; refusing to post over it`);
+      if (!this.options.onDiverged) throw new Error(`L1 batch ${index} does not match this node's chain; refusing to post over it`);
+      this.options.logger.warn({ batch: index, proposer: header.proposer }, "L1 holds another proposer's batch where this node's was to go; lining the chain up with L1 again");
+      await this.options.onDiverged();
+      return true;
     }
     this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: lastNumber, l1TxHash: "", l1Block: 0 });
     this.batchesLanded++;

@@ -72,6 +72,8 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   readonly startup = { restoredBlocks: 0, replayedBlocks: 0, rebuiltFromL1: false };
   rpcUrl: string | null = null;
   private maxBacklogAgeMs = Infinity;
+  /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
+  private resyncing: Promise<void> | null = null;
   /** Every L1 transaction of the node (batches, bond) goes through it, one nonce after another. */
   readonly txs: L1TxManager;
 
@@ -101,6 +103,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       ensureBond: c.autoBond ? () => this.ensureBond() : undefined,
       injector,
       txs: this.txs,
+      onDiverged: () => this.resyncWithL1(),
     });
   }
 
@@ -119,6 +122,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   }
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
+    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
     this.refuseWhenBacklogged();
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
     const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
@@ -182,7 +186,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       this.config.logger.info({ url: this.rpcUrl }, "L2 JSON-RPC listening");
     }
     this.every(this.config.blockTimeMs, () => {
-      this.sequencer.sealBlock();
+      if (!this.resyncing) this.sequencer.sealBlock();
     });
     this.every(this.config.l1PollMs, () => this.pollL1());
     this.every(Math.min(1000, this.config.maxBatchAgeMs), () => this.submitter.tick());
@@ -338,7 +342,46 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
 
   /** Reads L1 now (deposits, counters): a call during a poll gets the next one (see freshRuns). */
   pollL1(): Promise<void> {
-    return this.polling();
+    // Not while the chain is being rebuilt: the follower would apply queue entries to it.
+    return this.resyncing ? this.resyncing.then(() => this.polling()) : this.polling();
+  }
+
+  /**
+   * Another proposer's batch took the index this node's next batch was for — a fallback proposer
+   * posting the queue while the sequencer was coming back — so the unposted blocks build on a
+   * tip L1 no longer has. L1's batches are the chain: the node rebuilds it from L1 and applies
+   * the transactions of its unposted blocks again on top, in their order (intake and L1 polls
+   * wait meanwhile). One that no longer applies — its sender's funds left in a forced
+   * withdrawal the other batch applied first — is reported, as wallets are for a dropped
+   * transaction.
+   */
+  private resyncWithL1(): Promise<void> {
+    this.resyncing ??= this.resync().finally(() => (this.resyncing = null));
+    return this.resyncing;
+  }
+
+  private async resync(): Promise<void> {
+    await this.polling.settled();
+    this.sequencer.sealBlock();
+    const pending = this.chain.unbatched().flatMap((b) => b.transactions.map((t) => "0x" + t.raw.toString("hex")));
+    this.sequencer.resetToGenesis();
+    if (this.store) {
+      this.store.clear();
+      this.startStoreAtGenesis();
+    }
+    await this.syncFromL1();
+    let reapplied = 0;
+    const dropped: string[] = [];
+    for (const raw of pending) {
+      try {
+        this.sequencer.sendRawTransaction(raw);
+        reapplied++;
+      } catch (e) {
+        dropped.push(`${(e as Error).message.slice(0, 120)}`);
+      }
+    }
+    this.sequencer.sealBlock();
+    this.config.logger.warn({ l2Block: this.chain.latest.number, reapplied, dropped: dropped.length, reasons: dropped.slice(0, 5) }, "lined the chain up with L1 again and re-applied the unposted transactions");
   }
 
   /** Seals the open block and posts every unposted block now (tests and scripts). */
