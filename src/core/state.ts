@@ -4,7 +4,7 @@
  * address, present from genesis.
  */
 import { ACCOUNT_TREE_DEPTH, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
-import { IncrementalMerkleTree, sparseRoot, zeroHashes } from "./merkle";
+import { IncrementalMerkleTree, sparseLevels, sparseRoot, zeroHashes } from "./merkle";
 import { accountLeaf, l2TokenAddress, stateRoot } from "./hashing";
 import { word } from "./bytes";
 import { hashPair } from "./hash";
@@ -41,6 +41,25 @@ export function tokenLeaves(tokens: ReadonlyMap<number, bigint>): Map<number, Bu
   const leaves = new Map<number, Buffer>();
   for (const [id, balance] of tokens) if (balance !== 0n) leaves.set(id, word(balance));
   return leaves;
+}
+
+/** Token trees of more tokens than this are kept level by level (see L2State.tokenLevels). */
+const LARGE_TOKEN_TREE = 64;
+
+/** Sets leaf `id` of a sparse tree kept as {@link sparseLevels} and rehashes its path only. */
+function updateSparsePath(levels: Array<Map<number, Buffer>>, id: number, balance: bigint): void {
+  if (balance === 0n) levels[0].delete(id);
+  else levels[0].set(id, word(balance));
+  let i = id;
+  for (let l = 0; l < TOKEN_TREE_DEPTH; l++) {
+    const p = i >> 1;
+    const left = levels[l].get(p * 2);
+    const right = levels[l].get(p * 2 + 1);
+    // As sparseLevels: a node exists where some leaf below it does.
+    if (left === undefined && right === undefined) levels[l + 1].delete(p);
+    else levels[l + 1].set(p, hashPair(left ?? TOKEN_ZERO[l], right ?? TOKEN_ZERO[l]));
+    i = p;
+  }
 }
 
 export function tokenRoot(tokens: ReadonlyMap<number, bigint>): Buffer {
@@ -93,7 +112,15 @@ export class L2State {
   private readonly byAddress = new Map<string, number>();
   private readonly tree = new IncrementalMerkleTree(ACCOUNT_TREE_DEPTH);
   private readonly dirty = new Set<number>();
-  private readonly dirtyTokens = new Set<number>();
+  /** Accounts whose token tree changed, with the token ids that changed (empty: rebuild it). */
+  private readonly dirtyTokens = new Map<number, Set<number>>();
+  /**
+   * The token trees of accounts holding many tokens, kept level by level so that a changed
+   * balance costs its path (24 hashes), not the whole tree: with 24-bit ids nothing bounds how
+   * many tokens one account holds, and rebuilding a junk-filled account's tree on every touch
+   * would cost every node O(tokens held) per commitment.
+   */
+  private readonly tokenLevels = new Map<number, Array<Map<number, Buffer>>>();
   private readonly tokenList: L2Token[] = [];
   private readonly tokenByL2 = new Map<string, L2Token>();
   private queueConsumed = 0n;
@@ -201,7 +228,14 @@ export class L2State {
     if (balance === 0n) tokens.delete(tokenId);
     else tokens.set(tokenId, balance);
     this.markDirty(index);
-    this.dirtyTokens.add(index);
+    this.markTokenDirty(index, tokenId);
+  }
+
+  private markTokenDirty(index: number, tokenId: number | null): void {
+    let ids = this.dirtyTokens.get(index);
+    if (!ids) this.dirtyTokens.set(index, (ids = new Set()));
+    if (tokenId === null) this.tokenLevels.delete(index);
+    else ids.add(tokenId);
   }
 
   /** Makes the next token id known on L2. */
@@ -293,7 +327,7 @@ export class L2State {
       account.balance = a.balance;
       if (a.tokens.length > 0) {
         (account as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map(a.tokens);
-        s.dirtyTokens.add(index);
+        s.markTokenDirty(index, null);
       }
     }
     for (const l1 of meta.tokens) s.registerToken(l1);
@@ -356,7 +390,7 @@ export class L2State {
         if (e.old === 0n) tokens.delete(e.tokenId);
         else tokens.set(e.tokenId, e.old);
         this.markDirty(e.index);
-        this.dirtyTokens.add(e.index);
+        this.markTokenDirty(e.index, e.tokenId);
         break;
       }
       case "create": {
@@ -365,6 +399,7 @@ export class L2State {
         this.byAddress.delete(a.address);
         this.dirty.delete(e.index);
         this.dirtyTokens.delete(e.index);
+        this.tokenLevels.delete(e.index);
         this.tree.setLeaf(e.index, Buffer.alloc(32));
         break;
       }
@@ -378,11 +413,28 @@ export class L2State {
 
   /** Root of the account tree. */
   accountsRoot(): Buffer {
-    for (const i of this.dirtyTokens) this.tokenRoots[i] = tokenRoot(this.accounts[i].tokens);
+    for (const [i, ids] of this.dirtyTokens) this.tokenRoots[i] = this.updatedTokenRoot(i, ids);
     this.dirtyTokens.clear();
     for (const i of this.dirty) this.tree.setLeaf(i, this.leafOf(i));
     this.dirty.clear();
     return this.tree.root();
+  }
+
+  /** Account `i`'s token root after the balances `ids` changed (see tokenLevels). */
+  private updatedTokenRoot(i: number, ids: ReadonlySet<number>): Buffer {
+    const tokens = this.accounts[i].tokens;
+    if (tokens.size <= LARGE_TOKEN_TREE) {
+      this.tokenLevels.delete(i);
+      return tokenRoot(tokens);
+    }
+    let levels = this.tokenLevels.get(i);
+    if (!levels) {
+      levels = sparseLevels(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
+      this.tokenLevels.set(i, levels);
+    } else {
+      for (const id of ids) updateSparsePath(levels, id, tokens.get(id) ?? 0n);
+    }
+    return levels[TOKEN_TREE_DEPTH].get(0) ?? TOKEN_ZERO[TOKEN_TREE_DEPTH];
   }
 
   /** The state root: the account tree and the counters. */
