@@ -18,6 +18,7 @@ import { HDNodeWallet, Mnemonic, parseEther } from "ethers";
 import secp256k1 from "secp256k1";
 import { deployCairn } from "../deploy/cairn";
 import { DEVNET_PARAMS } from "../deploy/params";
+import { rng } from "../bench/workload";
 import { ReplicaNode } from "../src/node/replicaNode";
 import { silentLogger } from "../src/node/logger";
 import { keccak256 } from "../src/core/hash";
@@ -51,15 +52,6 @@ export interface CrashTestResult {
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
 const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });

@@ -1,15 +1,6 @@
-/** A seeded generator (mulberry32): the same seed draws the same run. */
+/** A seeded generator (mulberry32, the benchmark workload's): the same seed draws the same run. */
 export type Rng = () => number;
-
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "../../bench/workload";
 
 /** An integer in [min, max]. */
 export function between(random: Rng, min: number, max: number): number {

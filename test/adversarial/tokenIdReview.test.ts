@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { withTokenClass } from "../helpers/spelling";
 import { ethers } from "hardhat";
 import { SigningKey, Wallet } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -7,10 +8,9 @@ import { CHAIN_ID } from "../helpers/fraudFixture";
 import { setBridgeTokenCount, skippedTokenAddress } from "../helpers/tokenCount";
 import { L2State, tokenRoot } from "../../src/core/state";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
-import { encodeCommitment, feeWidth, decodeCommitment, type Commitment } from "../../src/core/commitment";
-import { chargedSize, opIndices, writeFeeEntry, writeOp, type Op, type SignedOp } from "../../src/core/ops";
-import { ByteWriter, bitLength } from "../../src/core/bytes";
-import { amountSize, writeAmount } from "../../src/core/amount";
+import { encodeCommitment, decodeCommitment, type Commitment } from "../../src/core/commitment";
+import { chargedSize, type Op, type SignedOp } from "../../src/core/ops";
+import { amountSize } from "../../src/core/amount";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { signingHash, type FeeEntry, type TxSignature } from "../../src/core/txSigning";
 import { executionGas, transferCalldata, withdrawCalldata, type QueueEntry } from "../../src/core/execute";
@@ -86,21 +86,6 @@ function signToken(f: F, tokenId: number, nonce: bigint, amount: bigint, feeEntr
 
 function commitment(ops: Op[], fees: FeeEntry[] = [fee], header: Partial<Commitment> = {}): Commitment {
   return { postStateRoot: WRONG_ROOT, withdrawalRoot: null, timestamp: TIMESTAMP, baseFee: BASE_FEE, feeRecipient: 2, fees, ops, ...header };
-}
-
-/** `c` written with token width class `tokenClass`, whatever its operations need. */
-function withTokenClass(c: Commitment, tokenClass: number): Buffer {
-  const indexBits = bitLength(Math.max(0, ...c.ops.flatMap(opIndices)));
-  const w = new ByteWriter();
-  w.bytes(c.postStateRoot).u8((tokenClass << 6) | (indexBits << 1) | (c.withdrawalRoot ? 1 : 0));
-  if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
-  w.uint(c.timestamp, 5);
-  writeAmount(w, c.baseFee);
-  w.varint(c.feeRecipient).u8(c.fees.length);
-  for (const fe of c.fees) writeFeeEntry(w, fe);
-  w.u8(c.ops.length);
-  for (const op of c.ops) writeOp(w, op, { indexBits, feeBits: feeWidth(c.fees.length), tokenBits: 8 * (tokenClass + 1) });
-  return w.toBuffer();
 }
 
 type QueueFn = (i: bigint) => QueueEntry | undefined;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { withTokenClass } from "../helpers/spelling";
 import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -7,10 +8,7 @@ import { FraudChain, tokenTransfer, transferTo, predeploy } from "../helpers/fra
 import { setBridgeTokenCount, skippedTokenAddress } from "../helpers/tokenCount";
 import { L1Contracts } from "../../src/node/l1Contracts";
 import { L2State } from "../../src/core/state";
-import { decodeCommitment, feeWidth, type Commitment } from "../../src/core/commitment";
-import { opIndices, writeFeeEntry, writeOp } from "../../src/core/ops";
-import { ByteWriter, bitLength } from "../../src/core/bytes";
-import { writeAmount } from "../../src/core/amount";
+import { decodeCommitment } from "../../src/core/commitment";
 import { onChainVerdict } from "../../src/core/fraudProof";
 import { summarizeBatch, withdrawalProof } from "../../src/core/batch";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
@@ -83,21 +81,6 @@ const idx = (f: F, w: { address: string }) => f.chain.state.indexOf(w.address.to
 const tokenClassOf = (body: Buffer) => body[32] >> 6;
 async function challenger() {
   return (await ethers.getSigners())[6];
-}
-
-/** `c` written with token width class `tokenClass`, whatever its operations need. */
-function withTokenClass(c: Commitment, tokenClass: number): Buffer {
-  const indexBits = bitLength(Math.max(0, ...c.ops.flatMap(opIndices)));
-  const w = new ByteWriter();
-  w.bytes(c.postStateRoot).u8((tokenClass << 6) | (indexBits << 1) | (c.withdrawalRoot ? 1 : 0));
-  if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
-  w.uint(c.timestamp, 5);
-  writeAmount(w, c.baseFee);
-  w.varint(c.feeRecipient).u8(c.fees.length);
-  for (const fee of c.fees) writeFeeEntry(w, fee);
-  w.u8(c.ops.length);
-  for (const op of c.ops) writeOp(w, op, { indexBits, feeBits: feeWidth(c.fees.length), tokenBits: 8 * (tokenClass + 1) });
-  return w.toBuffer();
 }
 
 /** Posts `bodies` as the next batch and proves commitment `c` fraudulent, with the kind both sides give. */

@@ -1,13 +1,12 @@
 import { expect } from "chai";
+import { withTokenClass } from "../helpers/spelling";
 import { Wallet } from "ethers";
 import { BASE_FEE, CHAIN_ID, CoreChain, ETH, L1_TOKEN, QueueKind, erc20, fundedChain, predeploy, signParsed } from "../helpers/coreFixture";
 import { InvalidOperationError } from "../../src/core/errors";
 import { ByteReader, ByteWriter } from "../../src/core/bytes";
 import fc from "fast-check";
-import { chargedSize, opIndices, opTokenId, readOp, writeFeeEntry, writeOp, type Op, type SignedOp } from "../../src/core/ops";
-import { decodeCommitment, encodeCommitment, feeWidth, type Commitment } from "../../src/core/commitment";
-import { bitLength } from "../../src/core/bytes";
-import { writeAmount } from "../../src/core/amount";
+import { chargedSize, opTokenId, readOp, writeOp, type Op, type SignedOp } from "../../src/core/ops";
+import { decodeCommitment, encodeCommitment, type Commitment } from "../../src/core/commitment";
 import { DecodeError } from "../../src/core/errors";
 import type { FeeEntry } from "../../src/core/txSigning";
 import { toSignedOp, parseRawTransaction } from "../../src/core/intake";
@@ -133,20 +132,6 @@ describe("core/codec: token ids of 24 bits in a per-commitment width class", () 
   const tokenOp = (tokenId: number): Op => ({ kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: 5_000, tokenId, to: 9_000, amount: 12n * 10n ** 16n, sig });
   const ethOp: Op = { kind: OpKind.ETH_TRANSFER, feeIndex: 0, from: 5_000, to: 12, amount: 3n * 10n ** 17n, sig };
 
-  /** `c` written with token width class `tokenClass`, whatever its operations need. */
-  function withTokenClass(c: Commitment, tokenClass: number): Buffer {
-    const indexBits = bitLength(Math.max(0, ...c.ops.flatMap(opIndices)));
-    const w = new ByteWriter();
-    w.bytes(c.postStateRoot).u8((tokenClass << 6) | (indexBits << 1) | (c.withdrawalRoot ? 1 : 0));
-    if (c.withdrawalRoot) w.bytes(c.withdrawalRoot);
-    w.uint(c.timestamp, 5);
-    writeAmount(w, c.baseFee);
-    w.varint(c.feeRecipient).u8(c.fees.length);
-    for (const f of c.fees) writeFeeEntry(w, f);
-    w.u8(c.ops.length);
-    for (const op of c.ops) writeOp(w, op, { indexBits, feeBits: feeWidth(c.fees.length), tokenBits: 8 * (Math.min(tokenClass, 2) + 1) });
-    return w.toBuffer();
-  }
 
   it("keeps the bytes of the one-byte-id format for ETH and tokens below 256 (a commitment encoded before the change)", () => {
     // Written by the encoder of commit 8390014, when token ids were one byte.
