@@ -328,16 +328,24 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
    * order they were first accepted.
    */
   private replayJournal(raws: string[]): void {
+    // A refusal here is a transaction already on L1 (nonce used), or no longer valid.
+    const { applied } = this.reapply(raws);
+    if (raws.length) this.config.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
+  }
+
+  /** Applies raw transactions accepted before, in order; those that no longer apply are skipped with their reasons. */
+  private reapply(raws: string[]): { applied: number; dropped: string[] } {
     let applied = 0;
+    const dropped: string[] = [];
     for (const raw of raws) {
       try {
         this.sequencer.sendRawTransaction(raw);
         applied++;
-      } catch {
-        // Already on L1 (nonce used), or no longer valid: nothing to re-apply.
+      } catch (e) {
+        dropped.push((e as Error).message.slice(0, 120));
       }
     }
-    if (raws.length) this.config.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
+    return { applied, dropped };
   }
 
   /** Reads L1 now (deposits, counters): a call during a poll gets the next one (see freshRuns). */
@@ -370,18 +378,9 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       this.startStoreAtGenesis();
     }
     await this.syncFromL1();
-    let reapplied = 0;
-    const dropped: string[] = [];
-    for (const raw of pending) {
-      try {
-        this.sequencer.sendRawTransaction(raw);
-        reapplied++;
-      } catch (e) {
-        dropped.push(`${(e as Error).message.slice(0, 120)}`);
-      }
-    }
+    const { applied, dropped } = this.reapply(pending);
     this.sequencer.sealBlock();
-    this.config.logger.warn({ l2Block: this.chain.latest.number, reapplied, dropped: dropped.length, reasons: dropped.slice(0, 5) }, "lined the chain up with L1 again and re-applied the unposted transactions");
+    this.config.logger.warn({ l2Block: this.chain.latest.number, reapplied: applied, dropped: dropped.length, reasons: dropped.slice(0, 5) }, "lined the chain up with L1 again and re-applied the unposted transactions");
   }
 
   /** Seals the open block and posts every unposted block now (tests and scripts). */
