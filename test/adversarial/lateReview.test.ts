@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { fraudFixture } from "../helpers/fraudFixture";
 import { L1Contracts, submitBatchCalldata } from "../../src/node/l1Contracts";
 import { claimOf, readBatch } from "../../src/node/l1BatchReader";
-import { encodeBatch, encodeCommitment, type Commitment } from "../../src/core/commitment";
+import { encodeBatch, type Commitment } from "../../src/core/commitment";
 import { L2State, tokenRoot } from "../../src/core/state";
 import { accountLeaf } from "../../src/core/hashing";
 import { InvalidOperationError } from "../../src/core/errors";
@@ -197,6 +197,7 @@ describe("late review: 8fd2c56, 9b1f280, 4f8b16d", function () {
       } catch {
         accepted = false;
       }
+      console.log(`      (dirty padding: ${accepted ? "accepted by the Rollup" : "refused by the Rollup"})`);
       if (!accepted) return;
       const event = (await f.rollup.queryFilter(f.rollup.filters.BatchSubmitted(1)))[0];
       const read = await readBatch(new L1Contracts(ethers.provider, f.addresses), claimOf(event));
@@ -254,9 +255,10 @@ describe("late review: 8fd2c56, 9b1f280, 4f8b16d", function () {
     it("an operation whose fee index equals the fee count is malformed on both sides (3 entries, index 3; 0 entries, index 0)", async () => {
       const pre = fixedPre();
       const fees: FeeEntry[] = [QUOTED, { ...QUOTED, gasLimit: 100_001n }, { ...QUOTED, gasLimit: 100_002n }];
-      const three = build(pre, { fees }, [eth(1, 2, 1n, 0), eth(2, 3, 1n, 1), eth(3, 4, 1n, 2), eth(4, 1, 1n, 3)], false);
+      const three = build(pre, { fees }, [eth(1, 2, 1n, 0), eth(2, 3, 1n, 1), eth(3, 4, 1n, 2), eth(4, 1, 1n, 2)], false);
+      (three.ops[3] as EthTransferOp).feeIndex = 3;
       expect((await verdicts(pre, spell(three))).kind, "index 3 of 3").to.equal(1);
-      const none = build(pre, { fees: [] }, [eth(1, 2, 1n, 0)], false);
+      const none = { ...build(pre, { fees: [QUOTED] }, [eth(1, 2, 1n, 0)], false), fees: [] };
       expect((await verdicts(pre, spell(none))).kind, "index 0 of 0").to.equal(1);
       // Control: the canonical one (index 3 dropped) is judged alike on both sides.
       const ok = build(pre, { fees }, [eth(1, 2, 1n, 0), eth(2, 3, 1n, 1), eth(3, 4, 1n, 2)]);
@@ -287,6 +289,8 @@ describe("late review: 8fd2c56, 9b1f280, 4f8b16d", function () {
       expect((await verdicts(pre, spell(past))).kind, "recipient one past").to.equal(1);
       const empty = build(pre, { fees: [], feeRecipient: count }, []);
       expect((await verdicts(pre, spell(empty))).kind, "no deposit: recipient not yet an account").to.equal(1);
+      const unusedFee = build(pre, { fees: [QUOTED], feeRecipient: count }, [q]);
+      expect((await verdicts(pre, spell(unusedFee))).kind, "queue-only with a fee entry no operation uses").to.equal(1);
       const maxIdx = build(pre, { fees: [], feeRecipient: 2 ** 32 - 1 }, [q]);
       expect((await verdicts(pre, spell(maxIdx))).kind, "recipient 2^32-1").to.equal(1);
     });
