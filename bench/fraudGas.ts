@@ -12,7 +12,7 @@ import hre from "hardhat";
 import { Interface, Wallet, parseEther, type HDNodeWallet } from "ethers";
 import { deployCairn } from "../deploy/cairn";
 import { DEVNET_PARAMS } from "../deploy/params";
-import { L1Contracts } from "../src/node/l1Contracts";
+import { L1Contracts } from "../src/node/l1/contracts";
 import { L2State } from "../src/core/state";
 import { BlockBuilder, withdrawalTree, withdrawalsOf } from "../src/core/blockBuilder";
 import { encodeBatch, encodeCommitment, type Commitment } from "../src/core/commitment";

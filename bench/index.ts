@@ -15,7 +15,7 @@ import { encodeBatch, encodeCommitment } from "../src/core/commitment";
 import { l2TokenAddress, withdrawalLeaf, type Withdrawal } from "../src/core/hashing";
 import { BASE_FEE, CHAIN_ID, fundedState, signTransfers, type Transfer, type Workload } from "./workload";
 import { hardhatNodeLoad, type LoadResult } from "./load/run";
-import { BatchReplayer } from "../src/node/batchReplayer";
+import { BatchReplayer } from "../src/node/replica/batchReplayer";
 import { RecoveryWorker } from "../src/node/recoveryWorker";
 
 const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";

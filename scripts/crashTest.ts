@@ -19,8 +19,8 @@ import secp256k1 from "secp256k1";
 import { deployCairn } from "../deploy/cairn";
 import { DEVNET_PARAMS } from "../deploy/params";
 import { rng } from "../bench/workload";
-import { ReplicaNode } from "../src/node/replicaNode";
-import { silentLogger } from "../src/node/logger";
+import { ReplicaNode } from "../src/node/replica/replicaNode";
+import { silentLogger } from "../src/shared/logger";
 import { keccak256 } from "../src/core/hash";
 import { bytesToAddress } from "../src/core/bytes";
 import { rawTransaction, signingHash } from "../src/core/txSigning";
@@ -190,7 +190,7 @@ async function check(l2Url: string, d: Awaited<ReturnType<typeof deployCairn>>, 
   const batchesPostedTwice = [...perIndex.values()].filter((c) => c > 1).length;
 
   // A replica from L1 alone: the sequencer's state root at the end of every batch.
-  const replica = new ReplicaNode({ l1Provider: hre.ethers.provider, addresses: d.addresses, startBlock: d.deployBlock, confirmations: 0, chainId: CHAIN_ID, pollMs: 1_000, rpc: null, logger: silentLogger });
+  const replica = new ReplicaNode({ l1Provider: hre.ethers.provider, addresses: d.addresses, startBlock: d.deployBlock, confirmations: 0, chainId: CHAIN_ID, pollMs: 1_000, logger: silentLogger });
   await replica.start();
   let rootMismatches = 0;
   try {

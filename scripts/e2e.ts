@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { Command } from "commander";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { runScenario } from "./e2eScenario";
-import type { DevnetInfo } from "../src/node/devnet";
+import type { DevnetInfo } from "../src/app/devnet";
 
 const opts = new Command("e2e")
   .description("Run the deposit-to-withdrawal round trip against a running Cairn devnet")

@@ -8,12 +8,13 @@ import hre from "hardhat";
 import { JsonRpcProvider, parseEther } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { SequencerNode } from "../../src/node/sequencerNode";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { SEQUENCER_DEFAULTS } from "../../src/node/config";
-import { silentLogger } from "../../src/node/logger";
+import { silentLogger } from "../../src/shared/logger";
 import { loadKeys } from "./keys";
 import type { LoadSpec } from "./generator";
 import { freePort } from "../../scripts/lib/net";
+import { jsonRpc } from "../../src/app/jsonRpc";
 
 export interface LoadResult {
   sent: number;
@@ -63,7 +64,7 @@ export async function sequencerLoad(options: LoadOptions & { dataDir: string }):
     startBlock: d.deployBlock,
     chainId: DEVNET_PARAMS.l2ChainId,
     feeRecipient: deployer.address,
-    rpc: { host: "127.0.0.1", port: 0 },
+    serve: jsonRpc({ host: "127.0.0.1", port: 0, logger: silentLogger }),
     logger: silentLogger,
     dataDir: options.dataDir,
   });

@@ -13,8 +13,8 @@ import { parseEther, type Wallet, type HDNodeWallet } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployCairn, type Deployment } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencerNode";
-import { FallbackProposer } from "../../src/node/fallbackProposer";
+import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencer/sequencerNode";
+import { FallbackProposer } from "../../src/node/challenger/fallbackProposer";
 import { SEQUENCER_DEFAULTS } from "../../src/node/config";
 import { l2TokenAddress } from "../../src/core/hashing";
 import type { QueueFlooder, TestToken } from "../../typechain-types";
@@ -23,6 +23,7 @@ import { L1Control, L1Outage, hardhatKey } from "./l1";
 import type { HonestKey } from "./honestUsers";
 import type { ChaosOptions } from "./options";
 import type { NodeLog } from "./nodeLog";
+import { jsonRpc } from "../../src/app/jsonRpc";
 
 /** Hardhat account indices by role (the sequencer is the deployer, as on the devnet). */
 const ROLE = { sequencer: 0, funder: 1, depositors: [2, 3, 4], victims: [10, 11], attacker: 12, fallback: 19 } as const;
@@ -53,6 +54,8 @@ export class ChaosDevnet {
     fallbackKey: Wallet | HDNodeWallet,
     readonly dataDir: string,
     log: NodeLog,
+    /** The sequencer's JSON-RPC port, the same across restarts. */
+    private readonly rpcPort: number,
   ) {
     this.node = new SequencerNode(nodeConfig);
     this.fallback = new FallbackProposer({
@@ -82,6 +85,8 @@ export class ChaosDevnet {
 
     const outage = new L1Outage(hre.network.provider);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-chaos-"));
+    // One port for every restart of the sequencer: the chaos run's clients keep their URL.
+    const rpcPort = await freePort();
     const config: SequencerNodeConfig = {
       ...SEQUENCER_DEFAULTS,
       l1Provider: outage.provider,
@@ -98,11 +103,11 @@ export class ChaosDevnet {
       maxBacklogAgeMs: options.maxBacklogAgeMs,
       // An L1 slot here is a moment: re-send after 1.5 s rather than the 45 s meant for 12 s slots.
       l1Tx: { resendAfterMs: 1_500, pollMs: 100, timeoutMs: 10 * 60_000 },
-      rpc: { host: "127.0.0.1", port: await freePort() },
+      serve: jsonRpc({ host: "127.0.0.1", port: rpcPort, logger: log.logger.child({ name: "sequencer" }) }),
       logger: log.logger.child({ name: "sequencer" }),
       dataDir,
     };
-    return new ChaosDevnet(d, token, flooder, signers, config, outage, hardhatKey(ROLE.fallback), dataDir, log);
+    return new ChaosDevnet(d, token, flooder, signers, config, outage, hardhatKey(ROLE.fallback), dataDir, log, rpcPort);
   }
 
   /** Calls `listener` with each sequencer node before it starts (the first and every restart). */
@@ -120,7 +125,7 @@ export class ChaosDevnet {
   }
 
   get rpcUrl(): string {
-    return `http://127.0.0.1:${this.nodeConfig.rpc!.port}`;
+    return `http://127.0.0.1:${this.rpcPort}`;
   }
 
   get testTokenL2(): string {

@@ -6,7 +6,7 @@
 import { ZeroAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Bridge } from "../../typechain-types";
-import type { ChainStore } from "../../src/node/chainStore";
+import type { ChainStore } from "../../src/chain/chainStore";
 import type { HttpRpc } from "./rpcClient";
 
 export interface ForcedRequest {

@@ -3,7 +3,7 @@
  * all live in it), and how long it takes the sequencer to post — from a block's sealing, and
  * from a transaction's acknowledgement, to the batch on L1 that carries it (wall clock).
  */
-import type { SequencerNode } from "../../src/node/sequencerNode";
+import type { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 
 export class Monitor {
   peakRss = 0;

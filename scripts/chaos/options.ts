@@ -3,7 +3,7 @@
  * so `npm run chaos` (minutes) and the slice in `npm test` (seconds) run the same attacks, only
  * shorter and with a smaller queue flood.
  */
-import { FALLBACK_QUEUE_PER_BATCH } from "../../src/node/fallbackProposer";
+import { FALLBACK_QUEUE_PER_BATCH } from "../../src/node/challenger/fallbackProposer";
 
 export interface ChaosOptions {
   /** Wall-clock seconds of honest traffic under attack (setup and the final checks come on top). */

@@ -5,8 +5,8 @@
  */
 import hre from "hardhat";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { ReplicaNode } from "../../src/node/replicaNode";
-import { silentLogger } from "../../src/node/logger";
+import { ReplicaNode } from "../../src/node/replica/replicaNode";
+import { silentLogger } from "../../src/shared/logger";
 import { allPosted, queueApplied, waitFor, type ChaosContext, type Figure } from "./context";
 import type { Deposit } from "./honestUsers";
 
@@ -41,7 +41,7 @@ export interface FromL1 {
  */
 export async function checkFromL1(ctx: ChaosContext, deposits: readonly Deposit[]): Promise<FromL1> {
   const { d } = ctx.devnet;
-  const replica = new ReplicaNode({ l1Provider: hre.ethers.provider, addresses: d.addresses, startBlock: d.deployBlock, confirmations: 0, chainId: DEVNET_PARAMS.l2ChainId, pollMs: 3_600_000, rpc: null, logger: silentLogger });
+  const replica = new ReplicaNode({ l1Provider: hre.ethers.provider, addresses: d.addresses, startBlock: d.deployBlock, confirmations: 0, chainId: DEVNET_PARAMS.l2ChainId, pollMs: 3_600_000, logger: silentLogger });
   await replica.start();
   try {
     const finalBatches = Number(await d.rollup.finalBatchCount());

@@ -9,7 +9,7 @@ import { readDevnetInfo, type DevnetInfo } from "../sdk/devnetFile";
 import { Rollup__factory } from "../../typechain-types";
 import { usage, CliError, EXIT } from "./errors";
 import type { CliIO } from "./output";
-import { viewText } from "../node/untrustedText";
+import { viewText } from "../chain/untrustedText";
 
 /** symbol() */
 const SYMBOL_SELECTOR = "0x95d89b41";

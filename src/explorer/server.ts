@@ -6,7 +6,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../node/logger";
+import type { Logger } from "../shared/logger";
 import type { ExplorerData, ExplorerSnapshot } from "./snapshot";
 
 const PUBLIC = path.join(__dirname, "public");

@@ -1,5 +1,5 @@
 /** Defaults of a sequencer node, shared by the devnet, scripts and tests. */
-import type { SequencerNodeConfig } from "./sequencerNode";
+import type { SequencerNodeConfig } from "./sequencer/sequencerNode";
 
 /** One quantized base fee (0.01 gwei): every block quotes it, so fee tuples repeat and compress. */
 export const DEFAULT_BASE_FEE = 10_000_000n;

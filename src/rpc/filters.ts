@@ -6,7 +6,7 @@
  * their memory — beside the node's caps: one client filling its quota leaves the rest to others.
  */
 import { randomBytes } from "node:crypto";
-import type { ChainStore, L2Block } from "../node/chainStore";
+import type { ChainStore, L2Block } from "../chain/chainStore";
 import { blockLogs, filterCriteria, type LogFilter, type RpcLog } from "./logs";
 import { rpcError, RpcCode } from "./errors";
 import { DEFAULT_RPC_LIMITS, Quota, type RpcLimits } from "./limits";

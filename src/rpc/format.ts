@@ -1,7 +1,7 @@
 /** Ethereum's JSON-RPC field formats: hex quantities, 0x data, lower-case addresses, blooms. */
 import { keccak256 } from "../core/hash";
 import type { Log, TxResult } from "../core/execute";
-import type { L2Block } from "../node/chainStore";
+import type { L2Block } from "../chain/chainStore";
 
 export const quantity = (v: bigint | number): string => "0x" + v.toString(16);
 export const data = (b: Buffer): string => "0x" + b.toString("hex");

@@ -1,5 +1,5 @@
 /** Log filters as Ethereum nodes take them: block range or block hash, addresses, topic OR-lists. */
-import type { ChainStore, L2Block } from "../node/chainStore";
+import type { ChainStore, L2Block } from "../chain/chainStore";
 import { formatLogs } from "./format";
 import { rpcError, RpcCode, RpcLimitError, invalidParams } from "./errors";
 import { DEFAULT_RPC_LIMITS, type RpcLimits } from "./limits";

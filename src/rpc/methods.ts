@@ -10,42 +10,15 @@ import { amountSize } from "../core/amount";
 import { varintSize } from "../core/bytes";
 import { bytesToBigint } from "../core/bytes";
 import { commitmentWithdrawalRoot, withdrawalProof } from "../core/batch";
-import type { TxResult } from "../core/execute";
 import type { Withdrawal } from "../core/hashing";
-import type { L2State } from "../core/state";
-import type { ChainStore, L2Block } from "../node/chainStore";
-import type { TokenMetadata } from "../node/l1Contracts";
+import type { L2Block } from "../chain/chainStore";
+import type { L2Backend } from "../chain/backend";
 import { fromInvalidOperation, invalidParams, rpcError, RpcCode } from "./errors";
 import { BLOCK_GAS_LIMIT, formatBlock, formatReceipt, formatTransaction, quantity } from "./format";
 import { collectLogs, parseLogFilter } from "./logs";
 import { FilterManager } from "./filters";
 import { rpcLimits, type RequestContext, type RpcLimits } from "./limits";
 import * as p from "./params";
-
-export interface RollupStatus {
-  l2BlockNumber: number;
-  stateRoot: string;
-  batches: { posted: number; final: number; reverted: number };
-  pendingDeposits: number;
-  /** L1 queue entries (deposits, registrations, forced withdrawals) the L2 has applied. */
-  queueConsumed: number;
-  l1: { bridge: string; rollup: string; chainId: number };
-}
-
-/** What the RPC reads. The sequencer provides all of it; a replica everything but sending. */
-export interface L2Backend {
-  readonly chainId: bigint;
-  readonly baseFee: bigint;
-  readonly state: L2State;
-  readonly chain: ChainStore;
-  nonce(address: string, tag: "latest" | "pending"): bigint;
-  tokenMetadata(tokenId: number): TokenMetadata | undefined;
-  pendingTransaction(hash: string): TxResult | undefined;
-  sendRawTransaction?(raw: string): string | Promise<string>;
-  status(): RollupStatus;
-  /** Calls `listener` with every new block (subscriptions). */
-  onBlock(listener: (block: L2Block) => void): void;
-}
 
 /** A JSON-RPC method: its positional params, and who is calling (for per-client quotas). */
 export type Method = (params: unknown[], context: RequestContext) => unknown | Promise<unknown>;

@@ -6,7 +6,8 @@
 import type { Interface, Log, LogDescription, Provider } from "ethers";
 import { Bridge__factory, Rollup__factory } from "../../typechain-types";
 import type { CairnAddresses } from "./client";
-import { decodeTokenRegistered, inSlices } from "../node/l1Contracts";
+import { inSlices } from "../shared/slices";
+import { decodeTokenRegistered } from "../chain/tokens";
 
 export type BatchState = "challengeable" | "final" | "reverted";
 

@@ -4,12 +4,12 @@ import { Wallet } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { CHAIN_ID, fraudFixture } from "../helpers/fraudFixture";
 import { testChallengerOptions, testNodeConfig } from "../helpers/nodeFixture";
-import { Challenger } from "../../src/node/challenger";
-import { L1Contracts, submitBatchCalldata } from "../../src/node/l1Contracts";
-import { claimOf, readBatch } from "../../src/node/l1BatchReader";
-import { ReplicaNode } from "../../src/node/replicaNode";
-import { SequencerNode } from "../../src/node/sequencerNode";
-import { silentLogger } from "../../src/node/logger";
+import { Challenger } from "../../src/node/challenger/challenger";
+import { L1Contracts, submitBatchCalldata } from "../../src/node/l1/contracts";
+import { claimOf, readBatch } from "../../src/node/l1/batchReader";
+import { ReplicaNode } from "../../src/node/replica/replicaNode";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
+import { silentLogger } from "../../src/shared/logger";
 import {
   decodeCommitment,
   encodeBatch,
@@ -334,7 +334,7 @@ describe("attack review", function () {
         confirmations: 0,
         chainId: 51730n,
         pollMs: 100,
-        rpc: null,
+        serve: undefined,
         logger: silentLogger,
       });
       try {
@@ -345,7 +345,7 @@ describe("attack review", function () {
       } finally {
         await replica.stop();
       }
-      const sequencer = new SequencerNode(testNodeConfig(f, f.deployer, { rpc: null, recoveryWorker: false, autoBond: false }));
+      const sequencer = new SequencerNode(testNodeConfig(f, f.deployer, { recoveryWorker: false, autoBond: false }));
       try {
         await sequencer.start();
         outcome.sequencer = `${sequencer.chain.batches.length} batches`;

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { fraudFixture } from "../helpers/fraudFixture";
-import { L1Contracts, submitBatchCalldata } from "../../src/node/l1Contracts";
-import { claimOf, readBatch } from "../../src/node/l1BatchReader";
+import { L1Contracts, submitBatchCalldata } from "../../src/node/l1/contracts";
+import { claimOf, readBatch } from "../../src/node/l1/batchReader";
 import { encodeBatch, type Commitment } from "../../src/core/commitment";
 import { L2State, tokenRoot } from "../../src/core/state";
 import { accountLeaf } from "../../src/core/hashing";

@@ -19,7 +19,8 @@ import { keccak256 } from "../../src/core/hash";
 import { l2TokenAddress, queueAccumulator } from "../../src/core/hashing";
 import { zeroHashes } from "../../src/core/merkle";
 import { buildMultiProof, multiProofRoot } from "../../src/core/multiproof";
-import { L1Contracts, decodeTokenRegistered } from "../../src/node/l1Contracts";
+import { L1Contracts } from "../../src/node/l1/contracts";
+import { decodeTokenRegistered } from "../../src/chain/tokens";
 import type { TestToken } from "../../typechain-types";
 
 /**

@@ -12,7 +12,7 @@ import { ethers, network } from "hardhat";
 import { Wallet, keccak256, parseEther, toUtf8Bytes, type Signer } from "ethers";
 import { deployCairn, type Deployment } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { L1Contracts } from "../../src/node/l1Contracts";
+import { L1Contracts } from "../../src/node/l1/contracts";
 import { L2State } from "../../src/core/state";
 import { l2TokenAddress } from "../../src/core/hashing";
 import { ZERO_ADDRESS } from "../../src/core/constants";

@@ -5,8 +5,8 @@ import path from "node:path";
 import net from "node:net";
 import hre from "hardhat";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
-import { startDevnet, type Devnet } from "../../src/node/devnet";
-import { silentLogger } from "../../src/node/logger";
+import { startDevnet, type Devnet } from "../../src/app/devnet";
+import { silentLogger } from "../../src/shared/logger";
 import { cli, runUntilReady, spawnCairn } from "../helpers/cliRunner";
 
 const advanceL1 = async (seconds: number) => {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { Wallet, parseEther, type HDNodeWallet } from "ethers";
 import { l1Fixture } from "../helpers/l1Fixture";
 import { BASE_FEE, CHAIN_ID, FraudChain, tokenTransfer, transferTo, withdrawEth, predeploy } from "../helpers/fraudFixture";
-import { L1Contracts } from "../../src/node/l1Contracts";
+import { L1Contracts } from "../../src/node/l1/contracts";
 import { L2State } from "../../src/core/state";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { applyOp } from "../../src/core/execute";

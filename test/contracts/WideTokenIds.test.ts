@@ -6,7 +6,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { l1Fixture } from "../helpers/l1Fixture";
 import { FraudChain, tokenTransfer, transferTo, predeploy } from "../helpers/fraudFixture";
 import { setBridgeTokenCount, skippedTokenAddress } from "../helpers/tokenCount";
-import { L1Contracts } from "../../src/node/l1Contracts";
+import { L1Contracts } from "../../src/node/l1/contracts";
 import { L2State } from "../../src/core/state";
 import { decodeCommitment } from "../../src/core/commitment";
 import { onChainVerdict } from "../../src/core/fraudProof";

@@ -3,9 +3,9 @@ import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { startTestNode, rpc, testNodeConfig, testChallengerOptions } from "../helpers/nodeFixture";
-import { FALLBACK_QUEUE_PER_BATCH, FallbackProposer } from "../../src/node/fallbackProposer";
+import { FALLBACK_QUEUE_PER_BATCH, FallbackProposer } from "../../src/node/challenger/fallbackProposer";
 import type { QueueFlooder } from "../../typechain-types";
-import { SequencerNode } from "../../src/node/sequencerNode";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { expectEscrowMatches } from "../helpers/invariants";
 

@@ -3,10 +3,10 @@ import { ethers, network } from "hardhat";
 import { parseEther, Wallet } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencerNode";
-import { FallbackProposer } from "../../src/node/fallbackProposer";
+import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencer/sequencerNode";
+import { FallbackProposer } from "../../src/node/challenger/fallbackProposer";
 import { SEQUENCER_DEFAULTS } from "../../src/node/config";
-import { silentLogger } from "../../src/node/logger";
+import { silentLogger } from "../../src/shared/logger";
 
 /**
  * Found by the chaos run: once the sequencer has been silent for the timeout, a fallback proposer
@@ -33,7 +33,7 @@ describe("e2e: a sequencer beaten to L1 by a fallback proposer", function () {
       blockTimeMs: 3_600_000,
       l1PollMs: 3_600_000,
       maxBatchAgeMs: 3_600_000,
-      rpc: null,
+      serve: undefined,
       logger: silentLogger,
     };
     const alice = Wallet.createRandom();

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { parseEther } from "ethers";
 import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
-import { Challenger } from "../../src/node/challenger";
-import { FAULT_KINDS, type FaultKind } from "../../src/node/faults";
+import { Challenger } from "../../src/node/challenger/challenger";
+import { FAULT_KINDS, type FaultKind } from "../../src/node/sequencer/faults";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { until } from "../helpers/until";
 

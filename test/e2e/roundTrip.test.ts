@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { SequencerNode } from "../../src/node/sequencerNode";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { testNodeConfig } from "../helpers/nodeFixture";
 import { runScenario } from "../../scripts/e2eScenario";
 import { expectEscrowMatches } from "../helpers/invariants";

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { parseEther } from "ethers";
-import { startDevnet, type Devnet } from "../../src/node/devnet";
-import { silentLogger } from "../../src/node/logger";
+import { startDevnet, type Devnet } from "../../src/app/devnet";
+import { silentLogger } from "../../src/shared/logger";
 import { depositFlow } from "../../scripts/deposit";
 import { withdrawFlow } from "../../scripts/withdraw";
 

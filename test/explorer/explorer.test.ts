@@ -5,8 +5,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startDevnet, type Devnet } from "../../src/node/devnet";
-import { silentLogger } from "../../src/node/logger";
+import { startDevnet, type Devnet } from "../../src/app/devnet";
+import { silentLogger } from "../../src/shared/logger";
 import { CairnClient } from "../../src/sdk";
 import { until } from "../helpers/until";
 

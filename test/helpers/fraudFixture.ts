@@ -2,7 +2,7 @@ import { ethers } from "hardhat";
 import { Wallet, parseEther, type HDNodeWallet } from "ethers";
 import { l1Fixture } from "./l1Fixture";
 import { erc20, predeploy } from "./coreFixture";
-import { L1Contracts, type L1QueueEntry } from "../../src/node/l1Contracts";
+import { L1Contracts, type L1QueueEntry } from "../../src/node/l1/contracts";
 import { L2State } from "../../src/core/state";
 import { BlockBuilder } from "../../src/core/blockBuilder";
 import { encodeBatch, encodeCommitment, type Commitment } from "../../src/core/commitment";

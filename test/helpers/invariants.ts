@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Provider } from "ethers";
-import type { SequencerNode } from "../../src/node/sequencerNode";
+import type { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import type { Bridge } from "../../typechain-types";
 import { ZERO_ADDRESS } from "../../src/core/constants";
 

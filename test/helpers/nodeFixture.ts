@@ -2,10 +2,11 @@ import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencerNode";
-import { silentLogger } from "../../src/node/logger";
+import { SequencerNode, type SequencerNodeConfig } from "../../src/node/sequencer/sequencerNode";
+import { silentLogger } from "../../src/shared/logger";
 import { SEQUENCER_DEFAULTS } from "../../src/node/config";
 import type { TestToken } from "../../typechain-types";
+import { jsonRpc } from "../../src/app/jsonRpc";
 
 /**
  * Cairn deployed on the in-process Hardhat L1 with a sequencer node (RPC on a free port) and
@@ -45,7 +46,7 @@ export function testNodeConfig(
     feeRecipient: sequencer.address,
     blockTimeMs: 50,
     l1PollMs: 100,
-    rpc: { host: "127.0.0.1", port: 0 },
+    serve: jsonRpc({ host: "127.0.0.1", port: 0, logger: silentLogger }),
     logger: silentLogger,
     ...overrides,
   };

@@ -2,10 +2,12 @@ import http from "node:http";
 import net from "node:net";
 import WebSocket from "ws";
 import { L2State } from "../../src/core/state";
-import { ChainStore, type L2Block } from "../../src/node/chainStore";
-import { createMethods, type L2Backend, type RollupStatus } from "../../src/rpc/methods";
+import { ChainStore, type L2Block } from "../../src/chain/chainStore";
+import { createMethods } from "../../src/rpc/methods";
+import type { L2Backend } from "../../src/chain/backend";
+import type { RollupStatus } from "../../src/chain/api";
 import { RpcServer } from "../../src/rpc/server";
-import { silentLogger } from "../../src/node/logger";
+import { silentLogger } from "../../src/shared/logger";
 import type { RpcLimits } from "../../src/rpc/limits";
 
 /**

@@ -6,13 +6,13 @@ import { TransactionResponse, Wallet, type Provider } from "ethers";
 import { fraudFixture } from "../helpers/fraudFixture";
 import { testChallengerOptions, testNodeConfig } from "../helpers/nodeFixture";
 import { until } from "../helpers/until";
-import { L1Contracts, submitBatchCalldata } from "../../src/node/l1Contracts";
-import { BatchAuthenticationError, readBatch, readCurrentBatches, readPostedBatches, type BatchClaim, type BatchDisagreement } from "../../src/node/l1BatchReader";
-import { Challenger, ReplayDisagreesWithL1Error } from "../../src/node/challenger";
-import { FallbackProposer } from "../../src/node/fallbackProposer";
-import { ReplicaNode } from "../../src/node/replicaNode";
-import { SequencerNode } from "../../src/node/sequencerNode";
-import { silentLogger } from "../../src/node/logger";
+import { L1Contracts, submitBatchCalldata } from "../../src/node/l1/contracts";
+import { BatchAuthenticationError, readBatch, readCurrentBatches, readPostedBatches, type BatchClaim, type BatchDisagreement } from "../../src/node/l1/batchReader";
+import { Challenger, ReplayDisagreesWithL1Error } from "../../src/node/challenger/challenger";
+import { FallbackProposer } from "../../src/node/challenger/fallbackProposer";
+import { ReplicaNode } from "../../src/node/replica/replicaNode";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
+import { silentLogger } from "../../src/shared/logger";
 import { encodeBatch } from "../../src/core/commitment";
 import { DEVNET_PARAMS } from "../../deploy/params";
 
@@ -276,7 +276,7 @@ describe("node roles stop at a batch they cannot authenticate, and go on once it
     const forging = { on: true };
     let target = await submissionOf(f, 0);
     const provider = forgingProvider(() => (forging.on ? onlyTx(target, (tx) => altered(tx, { to: Wallet.createRandom().address })) : null));
-    const replica = new ReplicaNode({ l1Provider: provider, addresses: f.addresses, startBlock: f.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, rpc: null, logger: silentLogger });
+    const replica = new ReplicaNode({ l1Provider: provider, addresses: f.addresses, startBlock: f.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, logger: silentLogger });
     try {
       expectRefusal(await rejection(replica.start()), 0, target, "not-sent-to-rollup");
       expect(replica.chain.batches.length).to.equal(0);
@@ -304,7 +304,7 @@ describe("node roles stop at a batch they cannot authenticate, and go on once it
     const batch0 = await submissionOf(f, 0);
     const forging = { on: true };
     const provider = forgingProvider(() => (forging.on ? onlyTx(batch0, (tx) => altered(tx, { to: Wallet.createRandom().address })) : null));
-    const config = testNodeConfig(f, f.deployer, { l1Provider: provider, rpc: null, recoveryWorker: false, autoBond: false });
+    const config = testNodeConfig(f, f.deployer, { l1Provider: provider, recoveryWorker: false, autoBond: false });
     const refused = new SequencerNode(config);
     try {
       expectRefusal(await rejection(refused.start()), 0, batch0, "not-sent-to-rollup");

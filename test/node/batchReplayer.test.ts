@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { CoreChain, ETH, QueueKind, signParsed } from "../helpers/coreFixture";
-import { BatchReplayer } from "../../src/node/batchReplayer";
+import { BatchReplayer } from "../../src/node/replica/batchReplayer";
 import { RecoveryWorker } from "../../src/node/recoveryWorker";
 import type { SealedBlock } from "../../src/core/blockBuilder";
 

@@ -5,8 +5,8 @@ import path from "node:path";
 import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { startTestNode, testChallengerOptions, testNodeConfig } from "../helpers/nodeFixture";
-import { Challenger } from "../../src/node/challenger";
-import { SequencerNode } from "../../src/node/sequencerNode";
+import { Challenger } from "../../src/node/challenger/challenger";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { until } from "../helpers/until";
 
 describe("node/challenger: a restart resumes from its store, and still proves what came since", function () {

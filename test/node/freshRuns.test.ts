@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { freshRuns } from "../../src/node/schedule";
+import { freshRuns } from "../../src/shared/schedule";
 
 describe("node/schedule: freshRuns", () => {
   it("a call during a run gets the next run, started after it and shared by every such call; a failed run does not stop the next", async () => {

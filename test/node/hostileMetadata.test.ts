@@ -3,11 +3,11 @@ import { ethers } from "hardhat";
 import { AbiCoder, Wallet } from "ethers";
 import fc from "fast-check";
 import { startTestNode, testNodeConfig, rpc } from "../helpers/nodeFixture";
-import { SequencerNode } from "../../src/node/sequencerNode";
-import { ReplicaNode } from "../../src/node/replicaNode";
-import { silentLogger } from "../../src/node/logger";
-import { decodeTokenRegistered, type TokenMetadata } from "../../src/node/l1Contracts";
-import { displayText, viewText } from "../../src/node/untrustedText";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
+import { ReplicaNode } from "../../src/node/replica/replicaNode";
+import { silentLogger } from "../../src/shared/logger";
+import { decodeTokenRegistered, type TokenMetadata } from "../../src/chain/tokens";
+import { displayText, viewText } from "../../src/chain/untrustedText";
 import { RollupHistory } from "../../src/sdk/history";
 import { l2TokenAddress } from "../../src/core/hashing";
 import { Bridge__factory, type TestToken } from "../../typechain-types";
@@ -66,7 +66,7 @@ describe("node: followers keep following whatever a token's metadata is", functi
       // Batches after the registrations land, and a replica rebuilds the same chain from L1.
       await t.node.flush();
       expect(await t.rollup.batchCount()).to.be.greaterThan(0n);
-      replica = new ReplicaNode({ l1Provider: ethers.provider, addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, rpc: null, logger: silentLogger });
+      replica = new ReplicaNode({ l1Provider: ethers.provider, addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, logger: silentLogger });
       await replica.start();
       expect(replica.chain.latest.stateRoot).to.equal(t.node.chain.latest.stateRoot);
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Rollup__factory } from "../../typechain-types";
-import { submitBatchCalldata } from "../../src/node/l1Contracts";
+import { submitBatchCalldata } from "../../src/node/l1/contracts";
 
 describe("node/l1Contracts: the hand-written submitBatch calldata is what the ABI coder writes", () => {
   it("for batches of every length modulo 32, roots and queue counts", () => {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { Wallet } from "ethers";
-import { L1TransactionTimeoutError, L1TxManager } from "../../src/node/l1TxManager";
-import { silentLogger } from "../../src/node/logger";
+import { L1TransactionTimeoutError, L1TxManager } from "../../src/node/l1/txManager";
+import { silentLogger } from "../../src/shared/logger";
 import { startTestNode } from "../helpers/nodeFixture";
 import { until } from "../helpers/until";
 

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LevelWorker } from "../../src/node/levelWorker";
-import { NodeStore } from "../../src/node/nodeStore";
+import { LevelWorker } from "../../src/node/store/levelWorker";
+import { NodeStore } from "../../src/node/store/nodeStore";
 
 describe("node/levelWorker: LevelDB driven from a worker thread", () => {
   it("writes, reads in key order with limits, clears ranges, and answers in order", async () => {

@@ -2,10 +2,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
-import { ReplicaNode } from "../../src/node/replicaNode";
-import { Challenger } from "../../src/node/challenger";
-import { silentLogger } from "../../src/node/logger";
+import { ReplicaNode } from "../../src/node/replica/replicaNode";
+import { Challenger } from "../../src/node/challenger/challenger";
+import { silentLogger } from "../../src/shared/logger";
 import { until } from "../helpers/until";
+import { jsonRpc } from "../../src/app/jsonRpc";
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 
@@ -21,7 +22,7 @@ async function sendTransfers(t: TestNode, count: number): Promise<string[]> {
 }
 
 function startReplica(t: TestNode, onProgress?: (p: { batch: number }) => void) {
-  return new ReplicaNode({ l1Provider: ethers.provider, addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, rpc: { host: "127.0.0.1", port: 0 }, logger: silentLogger, onProgress });
+  return new ReplicaNode({ l1Provider: ethers.provider, addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, serve: jsonRpc({ host: "127.0.0.1", port: 0, logger: silentLogger }), logger: silentLogger, onProgress });
 }
 
 describe("node/replica: rebuilds the L2 from L1 alone and follows it", function () {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { Wallet, parseEther } from "ethers";
 import { startTestNode } from "../helpers/nodeFixture";
-import { readPostedBatches } from "../../src/node/l1BatchReader";
+import { readPostedBatches } from "../../src/node/l1/batchReader";
 import { L2State } from "../../src/core/state";
 import { replayCommitment } from "../../src/core/replay";
 import { MAX_OPS_PER_COMMITMENT } from "../../src/core/constants";
@@ -117,7 +117,7 @@ describe("node: accepted transactions are durable", function () {
     const path = await import("node:path");
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-journal-"));
     const { testNodeConfig } = await import("../helpers/nodeFixture");
-    const { SequencerNode } = await import("../../src/node/sequencerNode");
+    const { SequencerNode } = await import("../../src/node/sequencer/sequencerNode");
     const t = await startTestNode(2, { dataDir, blockTimeMs: 60_000 });
     let restarted: InstanceType<typeof SequencerNode> | null = null;
     try {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { MAX_LOG_RANGE, inSlices } from "../../src/node/l1Contracts";
+import { MAX_LOG_RANGE, inSlices } from "../../src/shared/slices";
 
 describe("node/l1Contracts: log queries go in slices public L1 nodes accept", () => {
   it("covers [from, to] exactly once, in order, no slice wider than the cap", async () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { startTestNode, testNodeConfig } from "../helpers/nodeFixture";
-import { SequencerNode } from "../../src/node/sequencerNode";
+import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { ClassicLevel } from "classic-level";
 
 describe("node/store: a data directory is only used for the chain it was written from", function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CHAIN_ID, ETH, L1_TOKEN, erc20, fundedChain, predeploy, signParsed } from "../helpers/coreFixture";
-import { ChainStore } from "../../src/node/chainStore";
-import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "../../src/node/storeRecords";
+import { ChainStore } from "../../src/chain/chainStore";
+import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "../../src/node/store/records";
 import { WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { l2TokenAddress } from "../../src/core/hashing";
 

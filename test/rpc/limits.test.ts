@@ -4,7 +4,7 @@ import { FilterManager } from "../../src/rpc/filters";
 import { parseLogFilter } from "../../src/rpc/logs";
 import { DEFAULT_RPC_LIMITS, clientKey, rpcLimits } from "../../src/rpc/limits";
 import { RpcLimitError } from "../../src/rpc/errors";
-import { ChainStore } from "../../src/node/chainStore";
+import { ChainStore } from "../../src/chain/chainStore";
 import { L2State } from "../../src/core/state";
 import { batchFrom, callFrom, openSocketFrom, postFrom, rawConnection, socketCall, startLimitedRpc, type RpcReply } from "../helpers/rpcClients";
 import { until } from "../helpers/until";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { collectLogs, parseLogFilter, MAX_LOG_RANGE, logMatches } from "../../src/rpc/logs";
-import type { ChainStore, L2Block } from "../../src/node/chainStore";
+import type { ChainStore, L2Block } from "../../src/chain/chainStore";
 import { JSONRPCErrorException } from "json-rpc-2.0";
 
 /** A chain of empty blocks, enough to exercise range handling. */

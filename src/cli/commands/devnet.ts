@@ -6,8 +6,8 @@ import path from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type { CliIO } from "../output";
-import { createLogger } from "../../node/logger";
-import { FAULT_KINDS, type FaultKind } from "../../node/faults";
+import { createLogger } from "../../shared/logger";
+import { FAULT_KINDS, type FaultKind } from "../../node/sequencer/faults";
 import type { DevnetInfo } from "../../sdk/devnetFile";
 import { untilSignal } from "../signals";
 import { assertPortFree } from "../ports";
@@ -61,7 +61,7 @@ export function devnetCommand(program: Command, io: CliIO): void {
       process.env.HARDHAT_CONFIG ??= path.resolve(__dirname, "../../../hardhat.config.ts");
       const hre = (await import("hardhat")).default;
       await hre.run("compile", { quiet: true });
-      const { startDevnet } = await import("../../node/devnet");
+      const { startDevnet } = await import("../../app/devnet");
       const configPath = path.resolve(opts.devnet);
       const devnet = await startDevnet({
         host: opts.host,

@@ -13,14 +13,15 @@ import { action, type ActionInput } from "../action";
 import { assertPortFree } from "../ports";
 import { usage } from "../errors";
 import type { CliIO } from "../output";
-import { createLogger } from "../../node/logger";
-import { Challenger } from "../../node/challenger";
-import { FallbackProposer } from "../../node/fallbackProposer";
-import { SequencerNode } from "../../node/sequencerNode";
-import { ReplicaNode } from "../../node/replicaNode";
+import { createLogger } from "../../shared/logger";
+import { Challenger } from "../../node/challenger/challenger";
+import { FallbackProposer } from "../../node/challenger/fallbackProposer";
+import { SequencerNode } from "../../node/sequencer/sequencerNode";
+import { ReplicaNode } from "../../node/replica/replicaNode";
 import { SEQUENCER_DEFAULTS } from "../../node/config";
 import { Rollup__factory } from "../../../typechain-types";
 import { untilSignal } from "../signals";
+import { jsonRpc } from "../../app/jsonRpc";
 
 const ROLES = ["sequencer", "replica", "challenger", "fallback"] as const;
 type Role = (typeof ROLES)[number];
@@ -92,7 +93,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
       confirmations,
       chainId,
       pollMs,
-      rpc,
+      serve: jsonRpc({ ...rpc, logger }),
       logger,
       onProgress: (p) => {
         if (bar && !barStarted) {
@@ -113,7 +114,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
     const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger, dataDir };
     if (role === "sequencer") {
       const blockTimeMs = Math.max(10, whole("block-time", opts.blockTime ?? "100"));
-      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, rpc, dataDir });
+      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, serve: jsonRpc({ ...rpc, logger }), dataDir });
       await sequencer.start();
       logger.info({ rpc: sequencer.rpcUrl, dataDir, l2Block: sequencer.chain.latest.number, l1Account: signer.address }, "sequencer running");
       node = sequencer;

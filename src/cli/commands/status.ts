@@ -6,7 +6,7 @@ import { usage } from "../errors";
 import { formatDuration, type CliIO } from "../output";
 import { RollupHistory, l1Now, type BatchRecord } from "../../sdk/history";
 import { Rollup__factory } from "../../../typechain-types";
-import type { RollupStatus } from "../../rpc/methods";
+import type { RollupStatus } from "../../chain/api";
 
 export function statusCommands(program: Command, io: CliIO): void {
   program

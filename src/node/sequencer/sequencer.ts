@@ -4,17 +4,18 @@
  * block into a commitment on a timer or when it is full. I/O-free apart from the clock it is
  * given; the node wires it to the RPC, the L1 follower and the batch submitter.
  */
-import { BlockBuilder, BlockFullError, type SealedBlock } from "../core/blockBuilder";
-import { replayCommitment, type BatchPosition } from "../core/replay";
-import { commitmentLeaf } from "../core/hashing";
-import { parseRawTransaction, type ParsedTx } from "../core/intake";
-import { L2State } from "../core/state";
-import type { QueueEntry, TxResult } from "../core/execute";
-import { ChainStore, type BatchRecord, type L2Block } from "./chainStore";
-import type { Logger } from "./logger";
-import type { RollupCounts, TokenMetadata } from "./l1Contracts";
-import type { RollupStatus } from "../rpc/methods";
-import { InvalidOperationError } from "../core/errors";
+import { BlockBuilder, BlockFullError, type SealedBlock } from "../../core/blockBuilder";
+import { replayCommitment, type BatchPosition } from "../../core/replay";
+import { commitmentLeaf } from "../../core/hashing";
+import { parseRawTransaction, type ParsedTx } from "../../core/intake";
+import { L2State } from "../../core/state";
+import type { QueueEntry, TxResult } from "../../core/execute";
+import { ChainStore, type BatchRecord, type L2Block } from "../../chain/chainStore";
+import type { Logger } from "../../shared/logger";
+import type { RollupCounts } from "../l1/contracts";
+import type { TokenMetadata } from "../../chain/tokens";
+import type { RollupStatus } from "../../chain/api";
+import { InvalidOperationError } from "../../core/errors";
 
 export interface SequencerOptions {
   chainId: bigint;

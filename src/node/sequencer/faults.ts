@@ -5,18 +5,18 @@
  * the same blocks again, honestly. Refused unless L1 is a local development chain.
  */
 import { Wallet, parseEther, type HDNodeWallet } from "ethers";
-import { encodeCommitment, type Commitment } from "../core/commitment";
-import { OpKind } from "../core/constants";
-import type { QueueEntry } from "../core/execute";
-import { parseRawTransaction, toSignedOp } from "../core/intake";
-import type { Op } from "../core/ops";
-import { replayCommitment } from "../core/replay";
-import { L2State } from "../core/state";
-import { CairnError } from "../core/errors";
-import { BlockBuilder } from "../core/blockBuilder";
-import type { L2Block } from "./chainStore";
-import type { L1Contracts } from "./l1Contracts";
-import type { Logger } from "./logger";
+import { encodeCommitment, type Commitment } from "../../core/commitment";
+import { OpKind } from "../../core/constants";
+import type { QueueEntry } from "../../core/execute";
+import { parseRawTransaction, toSignedOp } from "../../core/intake";
+import type { Op } from "../../core/ops";
+import { replayCommitment } from "../../core/replay";
+import { L2State } from "../../core/state";
+import { CairnError } from "../../core/errors";
+import { BlockBuilder } from "../../core/blockBuilder";
+import type { L2Block } from "../../chain/chainStore";
+import type { L1Contracts } from "../l1/contracts";
+import type { Logger } from "../../shared/logger";
 
 export const FAULT_KINDS = [
   "bad-signature",

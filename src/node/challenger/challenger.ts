@@ -3,19 +3,20 @@
  * sequencer — rebuilds the L2 state, replays every commitment with src/core, and when one is
  * wrong builds the witnesses and proves it with Rollup.proveFraud well inside the window.
  */
-import { L1Contracts, inSlices, type L1NodeConfig } from "./l1Contracts";
-import type { Logger } from "./logger";
-import { L2State, type Checkpoint } from "../core/state";
-import type { QueueEntry } from "../core/execute";
-import { replayCommitment, type BatchPosition, type Verdict } from "../core/replay";
-import { buildFraudWitness } from "../core/fraudProof";
-import { summarizeBatch } from "../core/batch";
-import { positionalProof } from "../core/merkle";
-import { UnfollowableBatchError, claimOf, explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "./l1BatchReader";
-import { freshRuns, repeat, type Repeating } from "./schedule";
-import { L1TxManager, type L1TxManagerOptions } from "./l1TxManager";
-import { NodeStore, queueHeadOnL1 } from "./nodeStore";
-import type { L1QueueEntry } from "./l1Contracts";
+import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { inSlices } from "../../shared/slices";
+import type { Logger } from "../../shared/logger";
+import { L2State, type Checkpoint } from "../../core/state";
+import type { QueueEntry } from "../../core/execute";
+import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
+import { buildFraudWitness } from "../../core/fraudProof";
+import { summarizeBatch } from "../../core/batch";
+import { positionalProof } from "../../core/merkle";
+import { UnfollowableBatchError, claimOf, explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
+import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
+import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
+import { NodeStore, queueHeadOnL1 } from "../store/nodeStore";
+import type { L1QueueEntry } from "../l1/contracts";
 import path from "node:path";
 
 /**

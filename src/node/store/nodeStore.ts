@@ -7,9 +7,9 @@
  * the background; the transaction journal (fsync'd) remains what makes acceptance durable.
  */
 import { LevelWorker, type LevelPut } from "./levelWorker";
-import type { L2State, StateMeta } from "../core/state";
-import type { BatchRecord, L2Block } from "./chainStore";
-import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./storeRecords";
+import type { L2State, StateMeta } from "../../core/state";
+import type { BatchRecord, L2Block } from "../../chain/chainStore";
+import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./records";
 
 /**
  * 2: explicit records (storeRecords.ts); 3: state roots over depth-24 token trees (24-bit token

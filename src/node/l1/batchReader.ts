@@ -11,11 +11,12 @@
  * the Rollup stored — and a batch that is not is an error, never skipped.
  */
 import type { TransactionResponse } from "ethers";
-import { inSlices, type L1Contracts } from "./l1Contracts";
-import { splitBatch } from "../core/commitment";
-import { summarizeBatch } from "../core/batch";
-import { CairnError } from "../core/errors";
-import type { BatchSubmittedEvent } from "../../typechain-types/contracts/L1/Rollup";
+import { type L1Contracts } from "./contracts";
+import { inSlices } from "../../shared/slices";
+import { splitBatch } from "../../core/commitment";
+import { summarizeBatch } from "../../core/batch";
+import { CairnError } from "../../core/errors";
+import type { BatchSubmittedEvent } from "../../../typechain-types/contracts/L1/Rollup";
 
 /** What a BatchSubmitted event says about a batch: what the Rollup stored, and where on L1. */
 export interface BatchClaim {

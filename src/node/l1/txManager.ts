@@ -7,8 +7,8 @@
  * the node's batches, bonds and fraud proofs all go through one manager.
  */
 import type { Provider, Signer, TransactionReceipt, TransactionRequest } from "ethers";
-import { CairnError } from "../core/errors";
-import type { Logger } from "./logger";
+import { CairnError } from "../../core/errors";
+import type { Logger } from "../../shared/logger";
 
 export interface L1TxManagerOptions {
   logger: Logger;

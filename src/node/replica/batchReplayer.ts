@@ -4,12 +4,12 @@
  * commitment k — across batch boundaries too. Batches L1 has made final are checked at their
  * last commitment only (see `checkStateRoot` in core/replay).
  */
-import { decodeCommitment, type Commitment } from "../core/commitment";
-import type { QueueEntry } from "../core/execute";
-import type { SignedOp } from "../core/ops";
-import { replayCommitment, signaturesAhead, type ReplayResult } from "../core/replay";
-import type { L2State } from "../core/state";
-import type { RecoveryWorker } from "./recoveryWorker";
+import { decodeCommitment, type Commitment } from "../../core/commitment";
+import type { QueueEntry } from "../../core/execute";
+import type { SignedOp } from "../../core/ops";
+import { replayCommitment, signaturesAhead, type ReplayResult } from "../../core/replay";
+import type { L2State } from "../../core/state";
+import type { RecoveryWorker } from "../recoveryWorker";
 
 export interface PostedBatch {
   bodies: Buffer[];

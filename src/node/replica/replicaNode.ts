@@ -6,20 +6,21 @@
  * applied; the replica waits at it until a fraud proof reverts it (and rebuilds when one does).
  */
 import type { Provider } from "ethers";
-import { commitmentLeaf } from "../core/hashing";
-import type { SealedBlock } from "../core/blockBuilder";
-import type { L2Block } from "./chainStore";
-import { L1Contracts, inSlices, type RollupCounts } from "./l1Contracts";
-import { explainStoppedFollowing, readCurrentBatches, readPostedBatches, type PostedBatch } from "./l1BatchReader";
-import { Sequencer } from "./sequencer";
-import { SequencerBacked } from "./sequencerBacked";
+import { commitmentLeaf } from "../../core/hashing";
+import type { SealedBlock } from "../../core/blockBuilder";
+import type { L2Block } from "../../chain/chainStore";
+import { L1Contracts, type RollupCounts } from "../l1/contracts";
+import { inSlices } from "../../shared/slices";
+import { explainStoppedFollowing, readCurrentBatches, readPostedBatches, type PostedBatch } from "../l1/batchReader";
+import { Sequencer } from "../sequencer/sequencer";
+import { SequencerBacked } from "../sequencer/sequencerBacked";
 import { BatchReplayer } from "./batchReplayer";
-import { RecoveryWorker } from "./recoveryWorker";
-import { RpcServer } from "../rpc/server";
-import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
-import type { Logger } from "./logger";
-import type { TxResult } from "../core/execute";
-import { freshRuns, repeat, type Repeating } from "./schedule";
+import { RecoveryWorker } from "../recoveryWorker";
+import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
+import type { RollupStatus } from "../../chain/api";
+import type { Logger } from "../../shared/logger";
+import type { TxResult } from "../../core/execute";
+import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
 
 export interface ReplicaConfig {
   l1Provider: Provider;
@@ -28,7 +29,8 @@ export interface ReplicaConfig {
   confirmations: number;
   chainId: bigint;
   pollMs: number;
-  rpc: { host: string; port: number } | null;
+  /** How the replica is served to clients once in sync (read-only JSON-RPC: see app/jsonRpc). */
+  serve?: Serve;
   logger: Logger;
   /** Called during a sync with batches applied so far and the number L1 holds. */
   onProgress?: (p: { batch: number; batches: number; l2Block: number; txs: number }) => void;
@@ -43,7 +45,7 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
   private pending: PostedBatch[] = [];
   private counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n, revertedBatchCount: 0n };
   private l1ChainId = 0;
-  private rpcServer: RpcServer | null = null;
+  private endpoint: Endpoint | null = null;
   private loop: Repeating | null = null;
   private readonly syncing = freshRuns(() => this.syncOnce());
   private readonly blockListeners: Array<(b: L2Block) => void> = [];
@@ -82,10 +84,9 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
     await this.sync();
-    if (this.config.rpc) {
-      this.rpcServer = new RpcServer(createMethods(this), { ...this.config.rpc, logger: this.config.logger, onBlock: (l) => this.onBlock(l), chainId: this.config.chainId });
-      this.rpcUrl = await this.rpcServer.start();
-      this.config.logger.info({ url: this.rpcUrl }, "replica JSON-RPC listening (read-only)");
+    if (this.config.serve) {
+      this.endpoint = await this.config.serve(this);
+      this.rpcUrl = this.endpoint.url;
     }
     this.loop = repeat(this.config.pollMs, () => this.sync(), { logger: this.config.logger, what: "replica sync", unref: true, explain: explainStoppedFollowing });
   }
@@ -93,7 +94,7 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
   async stop(): Promise<void> {
     await this.loop?.stop();
     await this.syncing.settled();
-    await this.rpcServer?.stop();
+    await this.endpoint?.stop();
     await this.recovery?.stop();
   }
 

@@ -3,14 +3,14 @@
  * block has waited long enough. One submission at a time; the batch index makes a resubmission
  * after a failure harmless (the contract refuses a second copy).
  */
-import { encodeBatch } from "../core/commitment";
-import { MAX_COMMITMENTS_PER_BATCH } from "../core/constants";
-import type { ChainStore, L2Block } from "./chainStore";
-import type { L1Contracts } from "./l1Contracts";
-import type { Logger } from "./logger";
+import { encodeBatch } from "../../core/commitment";
+import { MAX_COMMITMENTS_PER_BATCH } from "../../core/constants";
+import type { ChainStore, L2Block } from "../../chain/chainStore";
+import type { L1Contracts } from "../l1/contracts";
+import type { Logger } from "../../shared/logger";
 import type { FaultInjector } from "./faults";
-import { submitBatchCalldata } from "./l1Contracts";
-import type { L1TxManager } from "./l1TxManager";
+import { submitBatchCalldata } from "../l1/contracts";
+import type { L1TxManager } from "../l1/txManager";
 
 export interface BatchSubmitterOptions {
   /** Post once this many bytes of commitments are waiting (and never post more in one batch). */

@@ -4,10 +4,10 @@
  * milliseconds under load). A transaction is kept as its raw bytes and what executing it gave;
  * its fields and signature are decoded again from the raw bytes on load.
  */
-import type { TxResult } from "../core/execute";
-import type { Withdrawal } from "../core/hashing";
-import { decodeTransactionFields } from "../core/intake";
-import type { L2Block } from "./chainStore";
+import type { TxResult } from "../../core/execute";
+import type { Withdrawal } from "../../core/hashing";
+import { decodeTransactionFields } from "../../core/intake";
+import type { L2Block } from "../../chain/chainStore";
 
 export interface StoredAccount {
   address: string;

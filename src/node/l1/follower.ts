@@ -3,9 +3,9 @@
  * depth, so a shallow reorg cannot credit a deposit that vanishes), and the rollup's counters
  * for `rollup_status`.
  */
-import type { L1Contracts, RollupCounts } from "./l1Contracts";
-import type { Sequencer } from "./sequencer";
-import type { Logger } from "./logger";
+import type { L1Contracts, RollupCounts } from "./contracts";
+import type { Sequencer } from "../sequencer/sequencer";
+import type { Logger } from "../../shared/logger";
 
 export interface L1FollowerOptions {
   /** L1 block to start scanning from (the deployment block). */

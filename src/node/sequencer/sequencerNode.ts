@@ -5,26 +5,26 @@
  */
 import { Sequencer } from "./sequencer";
 import { SequencerBacked } from "./sequencerBacked";
-import { L1Contracts, type L1NodeConfig } from "./l1Contracts";
-import { L1Follower } from "./l1Follower";
+import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { L1Follower } from "../l1/follower";
 import { BatchSubmitter } from "./batchSubmitter";
-import { readCurrentBatches, type PostedBatch } from "./l1BatchReader";
-import { RecoveryWorker, recoverHere } from "./recoveryWorker";
-import { NodeStore, queueHeadOnL1 } from "./nodeStore";
-import type { L1QueueEntry } from "./l1Contracts";
-import { L2State } from "../core/state";
-import { authenticate, decodeRawTransaction } from "../core/intake";
-import { OverloadedError } from "../core/errors";
-import { TxJournal } from "./txJournal";
-import { freshRuns, repeat, type Repeating } from "./schedule";
+import { readCurrentBatches, type PostedBatch } from "../l1/batchReader";
+import { RecoveryWorker, recoverHere } from "../recoveryWorker";
+import { NodeStore, queueHeadOnL1 } from "../store/nodeStore";
+import type { L1QueueEntry } from "../l1/contracts";
+import { L2State } from "../../core/state";
+import { authenticate, decodeRawTransaction } from "../../core/intake";
+import { OverloadedError } from "../../core/errors";
+import { TxJournal } from "../store/txJournal";
+import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
 import path from "node:path";
-import type { Logger } from "./logger";
-import { createMethods, type L2Backend, type RollupStatus } from "../rpc/methods";
-import { RpcServer } from "../rpc/server";
-import type { TxResult } from "../core/execute";
-import type { L2Block } from "./chainStore";
+import type { Logger } from "../../shared/logger";
+import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
+import type { RollupStatus } from "../../chain/api";
+import type { TxResult } from "../../core/execute";
+import type { L2Block } from "../../chain/chainStore";
 import { FaultInjector, type FaultKind } from "./faults";
-import { L1TxManager, type L1TxManagerOptions } from "./l1TxManager";
+import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
 
 export interface SequencerNodeConfig extends L1NodeConfig {
   baseFee: bigint;
@@ -35,7 +35,8 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   maxBatchAgeMs: number;
   /** Post the rollup's bond from the L1 signer at start if it is short. */
   autoBond: boolean;
-  rpc: { host: string; port: number } | null;
+  /** How the node is served to clients once in sync (the JSON-RPC: see app/jsonRpc); none: not served. */
+  serve?: Serve;
   logger: Logger;
   /** Faulty mode: corrupt one batch with this kind of fraud (local L1 only; off by default). */
   faulty?: FaultKind;
@@ -61,7 +62,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   readonly l1: L1Contracts;
   readonly follower: L1Follower;
   submitter: BatchSubmitter;
-  private rpcServer: RpcServer | null = null;
+  private endpoint: Endpoint | null = null;
   private loops: Repeating[] = [];
   private readonly polling = freshRuns(() => this.follower.poll());
   private l1ChainId = 0;
@@ -175,15 +176,9 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     }
     await this.pollL1();
     if (this.config.recoveryWorker !== false) this.recovery = RecoveryWorker.start();
-    if (this.config.rpc) {
-      this.rpcServer = new RpcServer(createMethods(this), {
-        ...this.config.rpc,
-        logger: this.config.logger,
-        onBlock: (l) => this.onBlock(l),
-        chainId: this.config.chainId,
-      });
-      this.rpcUrl = await this.rpcServer.start();
-      this.config.logger.info({ url: this.rpcUrl }, "L2 JSON-RPC listening");
+    if (this.config.serve) {
+      this.endpoint = await this.config.serve(this);
+      this.rpcUrl = this.endpoint.url;
     }
     this.every(this.config.blockTimeMs, () => {
       if (!this.resyncing) this.sequencer.sealBlock();
@@ -197,8 +192,8 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     this.loops = [];
     await this.polling.settled();
     await this.submitter.idle();
-    await this.rpcServer?.stop();
-    this.rpcServer = null;
+    await this.endpoint?.stop();
+    this.endpoint = null;
     await this.recovery?.stop();
     this.recovery = null;
     await this.store?.close();

@@ -10,17 +10,18 @@ import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, parseEther, type Signer } from "ethers";
 import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { SequencerNode } from "./sequencerNode";
-import { Challenger } from "./challenger";
-import type { FaultKind } from "./faults";
-import { SEQUENCER_DEFAULTS } from "./config";
-import type { Logger } from "./logger";
+import { SequencerNode } from "../node/sequencer/sequencerNode";
+import { Challenger } from "../node/challenger/challenger";
+import type { FaultKind } from "../node/sequencer/faults";
+import { SEQUENCER_DEFAULTS } from "../node/config";
+import type { Logger } from "../shared/logger";
 import { l2TokenAddress } from "../core/hashing";
 import { WITHDRAWAL_PREDEPLOY } from "../core/constants";
 import { TestToken__factory } from "../../typechain-types";
 import { ExplorerData } from "../explorer/snapshot";
 import { startExplorer, type ExplorerServer } from "../explorer/server";
 import type { DevnetInfo } from "../sdk/devnetFile";
+import { jsonRpc } from "./jsonRpc";
 
 export type { DevnetInfo };
 
@@ -86,7 +87,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       chainId: DEVNET_PARAMS.l2ChainId,
       feeRecipient: deployer.address,
       blockTimeMs: options.blockTimeMs,
-      rpc: { host: options.host, port: options.l2Port },
+      serve: jsonRpc({ host: options.host, port: options.l2Port, logger: log }),
       logger: log,
       faulty: options.faulty,
       dataDir: options.dataDir,

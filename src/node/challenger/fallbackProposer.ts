@@ -4,14 +4,14 @@
  * then posts batches that consume the pending L1 queue — deposits and forced withdrawals — so
  * that users can get their funds out with nothing but L1.
  */
-import { BlockBuilder } from "../core/blockBuilder";
-import { encodeBatch } from "../core/commitment";
-import { MAX_OPS_PER_COMMITMENT } from "../core/constants";
+import { BlockBuilder } from "../../core/blockBuilder";
+import { encodeBatch } from "../../core/commitment";
+import { MAX_OPS_PER_COMMITMENT } from "../../core/constants";
 import { Challenger, type ChallengerOptions } from "./challenger";
-import { submitBatchCalldata } from "./l1Contracts";
-import { DEFAULT_BASE_FEE } from "./config";
-import { repeat, type Repeating } from "./schedule";
-import { explainStoppedFollowing } from "./l1BatchReader";
+import { submitBatchCalldata } from "../l1/contracts";
+import { DEFAULT_BASE_FEE } from "../config";
+import { repeat, type Repeating } from "../../shared/schedule";
+import { explainStoppedFollowing } from "../l1/batchReader";
 
 /** 256 commitments of 32 queue operations: about 40 kB of calldata, ~2M gas, twice QUEUE_CATCH_UP. */
 export const FALLBACK_QUEUE_PER_BATCH = 8192n;

@@ -4,7 +4,7 @@
  * proof, so the engine is asked for, not stored here).
  */
 import type { Sequencer } from "./sequencer";
-import type { TokenMetadata } from "./l1Contracts";
+import type { TokenMetadata } from "../../chain/tokens";
 
 export abstract class SequencerBacked {
   /** The engine whose chain and state the node serves now. */

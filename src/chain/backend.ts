@@ -1,0 +1,33 @@
+/**
+ * The port between a node and what serves it: everything the JSON-RPC reads of the L2 (and, on
+ * the sequencer, where a transaction goes in). Nodes implement it; the RPC depends on it only.
+ */
+import type { TxResult } from "../core/execute";
+import type { L2State } from "../core/state";
+import type { ChainStore, L2Block } from "./chainStore";
+import type { TokenMetadata } from "./tokens";
+import type { RollupStatus } from "./api";
+
+/** What the RPC reads. The sequencer provides all of it; a replica everything but sending. */
+export interface L2Backend {
+  readonly chainId: bigint;
+  readonly baseFee: bigint;
+  readonly state: L2State;
+  readonly chain: ChainStore;
+  nonce(address: string, tag: "latest" | "pending"): bigint;
+  tokenMetadata(tokenId: number): TokenMetadata | undefined;
+  pendingTransaction(hash: string): TxResult | undefined;
+  sendRawTransaction?(raw: string): string | Promise<string>;
+  status(): RollupStatus;
+  /** Calls `listener` with every new block (subscriptions). */
+  onBlock(listener: (block: L2Block) => void): void;
+}
+
+/** A running server of a backend (the L2 JSON-RPC): where clients reach it, and how to stop it. */
+export interface Endpoint {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts serving `backend`; a node calls it once it is in sync with L1. */
+export type Serve = (backend: L2Backend) => Promise<Endpoint>;
