@@ -16,6 +16,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error the CLI prints as one line and turns into its exit code. */
 export class CliError extends CairnError {
+  readonly code: string = "CLI";
   override readonly name = "CliError";
 
   constructor(

@@ -17,6 +17,7 @@ import { toSignedOp, type ParsedTx } from "./intake";
 
 /** The block has no room for another operation (or another fee tuple); seal it and retry. */
 export class BlockFullError extends CairnError {
+  readonly code: string = "BLOCK_FULL";
   override readonly name = "BlockFullError";
   constructor() {
     super("block full");

@@ -1,9 +1,12 @@
 /**
- * Typed errors of Cairn. Every error extends {@link CairnError}: a short message, optional
- * details and cause, so callers can classify failures without parsing text.
+ * Typed errors of Cairn. Every error thrown in src/ extends {@link CairnError}: a stable `code`
+ * callers branch on (never the message), a short message, the values that explain it, and the
+ * cause, so failures are classified without parsing text.
  */
-export class CairnError extends Error {
+export abstract class CairnError extends Error {
   override readonly name: string = "CairnError";
+  /** Stable, upper-case, one per class: what callers and logs match on. */
+  abstract readonly code: string;
   readonly details?: string;
 
   constructor(message: string, options: { details?: string; cause?: unknown } = {}) {
@@ -33,6 +36,7 @@ export type InvalidReason =
 /** A transaction or packed operation that the state transition refuses. Nothing was changed. */
 export class InvalidOperationError extends CairnError {
   override readonly name = "InvalidOperationError";
+  readonly code = "INVALID_OPERATION";
   constructor(
     readonly reason: InvalidReason,
     details: string,
@@ -44,6 +48,7 @@ export class InvalidOperationError extends CairnError {
 /** Bytes that do not decode as the packed format. */
 export class DecodeError extends CairnError {
   override readonly name = "DecodeError";
+  readonly code = "DECODE";
   constructor(
     details: string,
     readonly offset: number,
@@ -55,6 +60,7 @@ export class DecodeError extends CairnError {
 /** The node is shedding load to stay within what L1 can take: nothing was changed; retry later. */
 export class OverloadedError extends CairnError {
   override readonly name = "OverloadedError";
+  readonly code = "OVERLOADED";
   constructor(details: string) {
     super("node overloaded", { details });
   }

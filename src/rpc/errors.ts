@@ -23,7 +23,9 @@ export const RpcCode = {
  */
 export class RpcLimitError extends CairnError {
   override readonly name = "RpcLimitError";
-  readonly code = RpcCode.LIMIT_EXCEEDED;
+  readonly code = "RPC_LIMIT";
+  /** The JSON-RPC error code it is answered with. */
+  readonly rpcCode = RpcCode.LIMIT_EXCEEDED;
 
   constructor(limit: string) {
     super("limit exceeded", { details: limit });

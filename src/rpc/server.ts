@@ -48,6 +48,7 @@ type Request = { id?: number | string | null; method?: unknown; params?: unknown
 /** Why a body was not read: too big, too slow, or the client left. */
 class RequestBodyError extends CairnError {
   override readonly name = "RequestBodyError";
+  readonly code = "REQUEST_BODY";
   constructor(readonly reason: "oversize" | "timeout" | "aborted") {
     super(`request body ${reason}`);
   }
@@ -418,7 +419,7 @@ export class RpcServer {
 /** A JSON-RPC error response for whatever a method threw: its own code, -32005 for a limit, else -32603. */
 function errorResponse(id: number | string | null, error: unknown): JSONRPCErrorResponse {
   if (error instanceof JSONRPCErrorException) return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
-  if (error instanceof RpcLimitError) return createJSONRPCErrorResponse(id, error.code, error.message);
+  if (error instanceof RpcLimitError) return createJSONRPCErrorResponse(id, error.rpcCode, error.message);
   return createJSONRPCErrorResponse(id, RpcCode.INTERNAL, "internal error");
 }
 

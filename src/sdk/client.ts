@@ -50,6 +50,7 @@ interface ProofResponse {
 
 /** A wait gave up, or the node does not know what was asked. */
 export class CairnClientError extends CairnError {
+  readonly code: string = "CLIENT";
   override readonly name = "CairnClientError";
 }
 

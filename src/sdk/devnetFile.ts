@@ -20,6 +20,7 @@ export interface DevnetInfo {
 
 /** The devnet description could not be read. */
 export class DevnetFileError extends CairnError {
+  readonly code: string = "DEVNET_FILE";
   override readonly name = "DevnetFileError";
 }
 

@@ -26,6 +26,7 @@ import path from "node:path";
  * later batches on that state would be judging them on the wrong thing, so following stops.
  */
 export class ReplayDisagreesWithL1Error extends UnfollowableBatchError {
+  override readonly code: string = "REPLAY_DISAGREES_WITH_L1";
   override readonly name = "ReplayDisagreesWithL1Error";
 
   constructor(batchIndex: number, details: string) {

@@ -41,6 +41,7 @@ export interface PostedBatch extends BatchClaim {
  * after the batch is applied until the batch reads back right.
  */
 export class UnfollowableBatchError extends CairnError {
+  readonly code: string = "UNFOLLOWABLE_BATCH";
   override readonly name: string = "UnfollowableBatchError";
 
   constructor(
@@ -68,6 +69,7 @@ export type BatchDisagreement =
 
 /** The bytes L1 shows for a batch are not the batch the Rollup recorded. */
 export class BatchAuthenticationError extends UnfollowableBatchError {
+  override readonly code: string = "BATCH_AUTHENTICATION";
   override readonly name = "BatchAuthenticationError";
 
   constructor(

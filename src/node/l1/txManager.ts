@@ -26,6 +26,7 @@ export interface L1TxManagerOptions {
 
 /** An L1 transaction the node could not get mined in time. */
 export class L1TransactionTimeoutError extends CairnError {
+  readonly code: string = "L1_TX_TIMEOUT";
   override readonly name = "L1TransactionTimeoutError";
   constructor(
     readonly what: string,
@@ -37,6 +38,7 @@ export class L1TransactionTimeoutError extends CairnError {
 
 /** An L1 transaction that was mined and reverted: sending it again would not help. */
 export class L1TransactionRevertedError extends CairnError {
+  readonly code: string = "L1_TX_REVERTED";
   override readonly name = "L1TransactionRevertedError";
   constructor(
     readonly what: string,

@@ -39,6 +39,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export const LOCAL_CHAIN_IDS = [31337n, 1337n];
 
 export class FaultModeRefusedError extends CairnError {
+  readonly code: string = "FAULT_MODE_REFUSED";
   override readonly name = "FaultModeRefusedError";
 }
 
