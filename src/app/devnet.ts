@@ -12,7 +12,7 @@ import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { SequencerNode } from "../node/sequencer/sequencerNode";
 import { Challenger } from "../node/challenger/challenger";
-import type { FaultKind } from "../node/sequencer/faults";
+import { faultyMode, type FaultKind } from "../node/sequencer/faults";
 import { SEQUENCER_DEFAULTS } from "../node/config";
 import type { Logger } from "../shared/logger";
 import { l2TokenAddress } from "../core/hashing";
@@ -89,7 +89,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       blockTimeMs: options.blockTimeMs,
       serve: jsonRpc({ host: options.host, port: options.l2Port, logger: log }),
       logger: log,
-      faulty: options.faulty,
+      wrapBatchPort: options.faulty ? faultyMode(options.faulty) : undefined,
       dataDir: options.dataDir,
     });
     await node.start();

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { parseEther } from "ethers";
 import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
 import { Challenger } from "../../src/node/challenger/challenger";
-import { FAULT_KINDS, type FaultKind } from "../../src/node/sequencer/faults";
+import { FAULT_KINDS, faultyMode, type FaultKind } from "../../src/node/sequencer/faults";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { until } from "../helpers/until";
 
@@ -29,7 +29,7 @@ describe("e2e: a faulty sequencer is caught by the challenger, for every kind of
 
   for (const kind of FAULT_KINDS) {
     it(`${kind}: proven, reverted, slashed; the sequencer re-posts honestly and carries on`, async () => {
-      const t = await startTestNode(2, { faulty: kind, maxBatchAgeMs: 200 });
+      const t = await startTestNode(2, { wrapBatchPort: faultyMode(kind), maxBatchAgeMs: 200 });
       const signers = await ethers.getSigners();
       const challengerSigner = signers[7];
       const challenger = new Challenger(testChallengerOptions(t, challengerSigner));

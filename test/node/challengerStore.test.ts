@@ -8,6 +8,7 @@ import { startTestNode, testChallengerOptions, testNodeConfig } from "../helpers
 import { Challenger } from "../../src/node/challenger/challenger";
 import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { until } from "../helpers/until";
+import { faultyMode } from "../../src/node/sequencer/faults";
 
 describe("node/challenger: a restart resumes from its store, and still proves what came since", function () {
   this.timeout(120_000);
@@ -33,7 +34,7 @@ describe("node/challenger: a restart resumes from its store, and still proves wh
       await t.stop();
 
       // While the challenger is down, the sequencer (restarted faulty) posts a fraudulent batch.
-      faulty = new SequencerNode(testNodeConfig(t, t.deployer, { faulty: "post-state", blockTimeMs: 50, maxBatchAgeMs: 100 }));
+      faulty = new SequencerNode(testNodeConfig(t, t.deployer, { wrapBatchPort: faultyMode("post-state"), blockTimeMs: 50, maxBatchAgeMs: 100 }));
       await faulty.start();
       const raw = await t.wallets[1].signTransaction({ type: 2, chainId: 51730n, to: t.wallets[0].address, value: 1n, nonce: 0, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
       await faulty.sendRawTransaction(raw);

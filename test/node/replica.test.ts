@@ -7,6 +7,7 @@ import { Challenger } from "../../src/node/challenger/challenger";
 import { silentLogger } from "../../src/shared/logger";
 import { until } from "../helpers/until";
 import { jsonRpc } from "../../src/app/jsonRpc";
+import { faultyMode } from "../../src/node/sequencer/faults";
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 
@@ -71,7 +72,7 @@ describe("node/replica: rebuilds the L2 from L1 alone and follows it", function 
   });
 
   it("does not apply a fraudulent batch, and after the fraud proof ends on the sequencer's honest chain", async () => {
-    const t = await startTestNode(2, { faulty: "post-state", maxBatchAgeMs: 200, blockTimeMs: 50 });
+    const t = await startTestNode(2, { wrapBatchPort: faultyMode("post-state"), maxBatchAgeMs: 200, blockTimeMs: 50 });
     const [, , , , , , , challengerSigner] = await ethers.getSigners();
     const challenger = new Challenger(testChallengerOptions(t, challengerSigner));
     const replica = startReplica(t);

@@ -1,23 +1,22 @@
 /**
- * The challenger (the prover): follows L1 only — deposit events and batch calldata, never the
- * sequencer — rebuilds the L2 state, replays every commitment with src/core, and when one is
- * wrong builds the witnesses and proves it with Rollup.proveFraud well inside the window.
+ * The challenger (the prover): a role on the L1 follower that takes in only what L1 holds —
+ * queue events and batch calldata, never the sequencer — rebuilds the L2 state, replays every
+ * commitment with src/core, and when one is wrong proves it with Rollup.proveFraud (see
+ * fraudProver.ts) well inside the window.
  */
-import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
-import { inSlices } from "../../shared/slices";
-import type { Logger } from "../../shared/logger";
 import { L2State, type Checkpoint } from "../../core/state";
-import type { QueueEntry } from "../../core/execute";
 import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
-import { buildFraudWitness } from "../../core/fraudProof";
-import { summarizeBatch } from "../../core/batch";
-import { positionalProof } from "../../core/merkle";
-import { UnfollowableBatchError, claimOf, explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
-import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
+import type { QueueEntry } from "../../core/execute";
+import { L1Queue } from "../../chain/l1Queue";
+import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { L1Follower, type FollowerRole, type L1Span, type RollupEvent } from "../l1/follower";
+import { UnfollowableBatchError, explainStoppedFollowing, readBatch } from "../l1/batchReader";
 import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
-import { NodeStore, queueHeadOnL1 } from "../store/nodeStore";
-import type { L1QueueEntry } from "../l1/contracts";
-import path from "node:path";
+import type { NodeStore, Restored } from "../store/nodeStore";
+import { openStoreForChain } from "../store/openForChain";
+import { proveFraud } from "./fraudProver";
+import type { Logger } from "../../shared/logger";
+import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
 
 /**
  * The challenger's replay of an authenticated batch disagrees with what L1 recorded of it in a
@@ -59,23 +58,20 @@ interface AppliedBatch {
   checkpoint: Checkpoint;
 }
 
-type L1Event =
-  | { type: "batch"; block: number; logIndex: number; claim: BatchClaim }
-  | { type: "fraud"; block: number; logIndex: number; index: number };
-
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 
-export class Challenger {
+export class Challenger implements FollowerRole {
+  readonly followsBatches = true;
   private currentState = L2State.genesis();
   readonly l1: L1Contracts;
+  private readonly follower: L1Follower;
   /** Every L1 transaction of this node (proofs; a fallback proposer's batches and bond too). */
   readonly txs: L1TxManager;
   readonly stats: ChallengerStats = { batchesChecked: 0, commitmentsChecked: 0, fraudsFound: 0, fraudsProven: 0, batchesRolledBack: 0 };
-  private readonly queue: QueueEntry[] = [];
+  private readonly queue = new L1Queue();
   /** Batches applied and still challengeable, oldest first; each holds the state before it. */
   private applied: AppliedBatch[] = [];
   private finalized = 0;
-  private nextBlock: number;
   private loop: Repeating | null = null;
   private readonly polling = freshRuns(() => this.pollOnce());
   private store: NodeStore | null = null;
@@ -86,7 +82,7 @@ export class Challenger {
   constructor(private readonly options: ChallengerOptions) {
     this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer);
     this.txs = new L1TxManager(options.l1Signer, { ...options.l1Tx, logger: options.logger });
-    this.nextBlock = options.startBlock;
+    this.follower = new L1Follower(this.l1, { startBlock: options.startBlock, confirmations: options.confirmations });
   }
 
   get state(): L2State {
@@ -95,7 +91,7 @@ export class Challenger {
 
   /** L1 queue entry `index`, if seen. */
   queueEntry(index: bigint): QueueEntry | undefined {
-    return this.queue[Number(index)];
+    return this.queue.entry(index);
   }
 
   /** Batches applied so far (final and challengeable). */
@@ -121,50 +117,42 @@ export class Challenger {
    */
   async openStore(): Promise<void> {
     if (this.opened) return;
-    if (!this.options.dataDir) {
-      this.opened = true;
-      return;
-    }
-    this.store = await NodeStore.open(path.join(this.options.dataDir, "challenger"), { chainId: this.options.chainId, rollup: this.options.addresses.rollup });
-    const restored = await this.store.load((accounts, meta) => L2State.restore(accounts, meta)).catch(async (e: unknown) => {
-      await this.store?.close();
-      this.store = null;
-      throw e;
-    });
-    const { batches, cursor, cursorHash, queueHead } = restored?.extra ?? {};
-    const usable =
-      restored &&
-      typeof batches === "number" &&
-      typeof cursor === "number" &&
-      (await this.options.l1Provider.getBlock(cursor))?.hash === cursorHash &&
-      (await queueHeadOnL1(this.l1.bridge, restored.state.queueIndex, queueHead));
-    if (restored && !usable) {
-      this.options.logger.warn("the store is of another chain, or of L1 history that is gone; rebuilding from L1");
-      this.store.clear();
-    }
-    if (restored && usable) {
-      this.currentState = restored.state;
-      this.finalized = this.restoredBatches = batches;
-      // The queue is read again from the start: it is small, and the state needs all of it.
-      for (const e of await this.l1.queueEntries(this.options.startBlock, cursor - 1)) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
-      this.nextBlock = cursor;
-      this.currentState.trackChanges();
-      this.options.logger.info({ batches: this.restoredBatches, l1Block: this.nextBlock }, "resumed from the store");
-    } else {
-      this.currentState.trackChanges(true);
+    if (this.options.dataDir) {
+      const identity = { chainId: this.options.chainId, rollup: this.options.addresses.rollup };
+      const { store, restored } = await openStoreForChain(this.options.dataDir, "challenger", identity, this.l1, this.options.logger, (r) => this.resumable(r));
+      this.store = store;
+      if (restored) await this.resume(restored);
+      else this.currentState.trackChanges(true);
     }
     this.opened = true;
   }
 
+  /** Whether the store's L1 cursor is still a block of this L1 (not reorganised away, nor another chain's). */
+  private async resumable(restored: Restored): Promise<boolean> {
+    const { batches, cursor, cursorHash } = restored.extra;
+    return typeof batches === "number" && typeof cursor === "number" && (await this.options.l1Provider.getBlock(cursor))?.hash === cursorHash;
+  }
+
+  private async resume(restored: Restored): Promise<void> {
+    const cursor = restored.extra.cursor as number;
+    this.currentState = restored.state;
+    this.finalized = this.restoredBatches = restored.extra.batches as number;
+    // The queue is read again from the start: it is small, and the state needs all of it.
+    this.queue.learn(await this.l1.queueEntries(this.options.startBlock, cursor - 1));
+    this.follower.skipTo(cursor);
+    this.currentState.trackChanges();
+    this.options.logger.info({ batches: this.restoredBatches, l1Block: cursor }, "resumed from the store");
+  }
+
   /** A batch the store gave back was reverted: start over from genesis on L1 (rare, and simple). */
-  private rebuild(): void {
+  private rebuild(): number {
     this.options.logger.warn("a batch loaded from the store was reverted; rebuilding from L1");
     this.currentState = L2State.genesis();
     this.applied = [];
     this.finalized = this.restoredBatches = 0;
-    this.nextBlock = this.options.startBlock;
     this.store?.clear();
     this.currentState.trackChanges(true);
+    return this.follower.startBlock;
   }
 
   /**
@@ -179,35 +167,22 @@ export class Challenger {
 
   private async pollOnce(): Promise<void> {
     if (!this.opened) await this.openStore();
-    const head = (await this.options.l1Provider.getBlockNumber()) - this.options.confirmations;
-    if (head >= this.nextBlock) {
-      const from = this.nextBlock;
-      const entries = await this.l1.queueEntries(from, head);
-      for (const e of entries) if (e.index === BigInt(this.queue.length)) this.queue.push(e);
-      for (const event of await this.events(from, head)) {
-        if (event.type === "fraud") {
-          if (!this.onFraudProven(event.index)) return this.rebuild();
-          await this.saveProgress(event.block);
-        } else if (!(await this.onBatch(event))) {
-          return; // a fraud not (yet) proven: look at this batch again next time
-        }
-      }
-      this.nextBlock = head + 1;
-    }
+    await this.follower.poll(this);
     await this.releaseFinal();
   }
 
-  private async events(from: number, to: number): Promise<L1Event[]> {
-    const r = this.l1.rollup;
-    const [batches, frauds] = await Promise.all([
-      inSlices(from, to, (a, b) => r.queryFilter(r.filters.BatchSubmitted(), a, b)),
-      inSlices(from, to, (a, b) => r.queryFilter(r.filters.FraudProven(), a, b)),
-    ]);
-    const out: L1Event[] = [
-      ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, claim: claimOf(e) })),
-      ...frauds.map((e) => ({ type: "fraud" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.batchIndex) })),
-    ];
-    return out.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
+  /** The challenger's part of following L1: the queue, then batches and fraud proofs in L1 order. */
+  async take(span: L1Span): Promise<number | "again"> {
+    this.queue.learn(span.queue);
+    for (const event of span.events) {
+      if (event.type === "fraud") {
+        if (!this.onFraudProven(event.index)) return this.rebuild();
+        await this.saveProgress(event.block);
+      } else if (!(await this.onBatch(event))) {
+        return "again"; // a fraud not (yet) proven: look at this batch again next time
+      }
+    }
+    return span.to + 1;
   }
 
   /** Someone proved batch `index` wrong: forget it and every later batch. False: it is one without a rollback point. */
@@ -227,7 +202,7 @@ export class Challenger {
    * yet to land). Throws, applying nothing, if it cannot be authenticated or its replay
    * disagrees with L1.
    */
-  private async onBatch(event: Extract<L1Event, { type: "batch" }>): Promise<boolean> {
+  private async onBatch(event: Extract<RollupEvent, { type: "batch" }>): Promise<boolean> {
     const { index } = event.claim;
     if (index < this.batchCount) return true; // seen before a restart (the store resumes at its batch's L1 block)
     if (index !== this.batchCount) {
@@ -243,7 +218,7 @@ export class Challenger {
     const batchStart = this.state.checkpoint();
     for (let c = 0; c < bodies.length; c++) {
       const position: BatchPosition = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
-      const params = { chainId: this.options.chainId, queueEntry: (i: bigint) => this.queue[Number(i)], position };
+      const params = { chainId: this.options.chainId, queueEntry: (i: bigint) => this.queue.entry(i), position };
       const cp = this.state.checkpoint();
       const { verdict } = replayCommitment(this.state, bodies[c], params);
       this.stats.commitmentsChecked++;
@@ -254,9 +229,10 @@ export class Challenger {
       this.state.rollback(cp);
       this.stats.fraudsFound++;
       this.options.logger.warn({ batch: index, commitment: c, fraud: describe(verdict) }, "fraudulent commitment found");
-      const settled = await this.prove(batch, c, preStateRoot, params);
+      const outcome = await proveFraud(this.l1, this.txs, { batch, commitment: c, state: this.state, batchPreStateRoot: preStateRoot, params }, this.options.logger);
+      if (outcome === "proven") this.stats.fraudsProven++;
       this.state.rollback(batchStart);
-      return settled;
+      return outcome !== "failed";
     }
     const root = hex(this.state.root());
     if (root !== batch.postStateRoot) {
@@ -276,39 +252,8 @@ export class Challenger {
   /** Stores the state, the batches it holds and where on L1 to resume (with that block's hash, to notice a different chain). */
   private async saveProgress(l1Block: number): Promise<void> {
     if (!this.store) return;
-    const i = this.state.queueIndex;
-    const queueHead = i === 0n ? "" : ((this.queue[Number(i - 1n)] as L1QueueEntry | undefined)?.accumulator ?? "");
     const cursorHash = (await this.options.l1Provider.getBlock(l1Block))?.hash ?? "";
-    this.store.saveState(this.state, { batches: this.batchCount, cursor: l1Block, cursorHash, queueHead });
-  }
-
-  private async prove(batch: PostedBatch, c: number, batchPreStateRoot: Buffer, params: Parameters<typeof buildFraudWitness>[2]): Promise<boolean> {
-    const rollup = this.l1.rollup;
-    const { index: batchIndex, bodies } = batch;
-    // Replaying history after a restart meets batches that were reverted long ago: L1 now holds
-    // a different batch at that index, or none.
-    const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.getBatch(batchIndex)).commitmentsRoot === batch.commitmentsRoot;
-    if (!stillThere) {
-      this.options.logger.info({ batch: batchIndex }, "batch already reverted; nothing to prove");
-      return true;
-    }
-    if (await rollup.isFinal(batchIndex)) {
-      this.options.logger.error({ batch: batchIndex }, "fraudulent batch is already final: it can no longer be challenged");
-      return true;
-    }
-    const { packed } = buildFraudWitness(this.state, bodies[c], params);
-    const summary = summarizeBatch(batchPreStateRoot, bodies);
-    const path = positionalProof(summary.leaves, c).map(hex);
-    try {
-      const data = rollup.interface.encodeFunctionData("proveFraud", [batchIndex, c, hex(this.state.root()), hex(bodies[c]), path, packed]);
-      const receipt = await this.txs.send({ to: this.options.addresses.rollup, data }, `fraud proof of batch ${batchIndex}`);
-      this.stats.fraudsProven++;
-      this.options.logger.warn({ batch: batchIndex, commitment: c, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "fraud proven; batch reverted");
-      return true;
-    } catch (e) {
-      this.options.logger.error({ batch: batchIndex, err: (e as Error).message.slice(0, 300) }, "fraud proof failed; will try again");
-      return false;
-    }
+    this.store.saveState(this.state, { batches: this.batchCount, cursor: l1Block, cursorHash, queueHead: this.queue.headAfter(this.state.queueIndex) });
   }
 
   /** Batches past their window can no longer be reverted: drop their rollback points. */

@@ -12,6 +12,7 @@ import { submitBatchCalldata } from "../l1/contracts";
 import { DEFAULT_BASE_FEE } from "../config";
 import { repeat, type Repeating } from "../../shared/schedule";
 import { explainStoppedFollowing } from "../l1/batchReader";
+import { ensureBond } from "../l1/bond";
 
 /** 256 commitments of 32 queue operations: about 40 kB of calldata, ~2M gas, twice QUEUE_CATCH_UP. */
 export const FALLBACK_QUEUE_PER_BATCH = 8192n;
@@ -70,7 +71,7 @@ export class FallbackProposer {
     const queued = await l1.bridge.queueLength();
     if (queued <= c.state.queueIndex || !(await this.proposingOpen())) return;
     if (c.batchCount !== Number(await l1.rollup.batchCount())) return; // not caught up yet
-    if (this.options.autoBond) await this.ensureBond();
+    if (this.options.autoBond) await ensureBond(l1, c.txs, await this.options.l1Signer.getAddress(), this.options.logger);
 
     // Build on a checkpoint: the batch is applied for real when the challenger replays it from L1.
     const state = c.state;
@@ -105,10 +106,4 @@ export class FallbackProposer {
     await c.poll();
   }
 
-  private async ensureBond(): Promise<void> {
-    const rollup = this.challenger.l1.rollup;
-    const me = await this.options.l1Signer.getAddress();
-    const [bond, required] = await Promise.all([rollup.bonds(me), rollup.bondSize()]);
-    if (bond < required) await this.challenger.txs.send({ to: this.options.addresses.rollup, data: rollup.interface.encodeFunctionData("postBond"), value: required - bond }, "proposer bond");
-  }
 }

@@ -5,10 +5,11 @@
  */
 import type { Provider, Signer } from "ethers";
 import { Bridge__factory, Rollup__factory, type Bridge, type Rollup } from "../../../typechain-types";
-import type { QueueEntry } from "../../core/execute";
 import type { QueueKind } from "../../core/constants";
 import { TOKEN_REGISTERED, decodeTokenRegistered, type TokenMetadata } from "../../chain/tokens";
 import { inSlices } from "../../shared/slices";
+import type { L1QueueEntry } from "../../chain/l1Queue";
+import type { RollupCounts } from "../../chain/chainState";
 
 export interface L1Addresses {
   bridge: string;
@@ -29,19 +30,7 @@ export interface L1NodeConfig {
   chainId: bigint;
 }
 
-/** A queue entry with what the L1 event adds. */
-export interface L1QueueEntry extends QueueEntry {
-  l1Sender: string;
-  accumulator: string;
-  l1Block: number;
-}
 
-export interface RollupCounts {
-  queueLength: bigint;
-  batchCount: bigint;
-  finalBatchCount: bigint;
-  revertedBatchCount: bigint;
-}
 
 export class L1Contracts {
   readonly bridge: Bridge;

@@ -1,24 +1,68 @@
 /**
- * Follows L1 for the sequencer: new queue entries and token registrations (at a confirmation
- * depth, so a shallow reorg cannot credit a deposit that vanishes), and the rollup's counters
- * for `rollup_status`.
+ * The one engine that follows L1 for every node role. Each poll reads L1 up to its confirmed
+ * head (a confirmation depth below the latest block, so a shallow reorg cannot credit a deposit
+ * that vanishes), in spans of at most `maxBlockRange` blocks, and hands each span — the queue
+ * entries, token registrations and, for roles that follow batches, the BatchSubmitted and
+ * FraudProven events in log order — to the role. The role decides what it takes in and where
+ * the next read starts: the sequencer, the replica and the challenger (and the fallback
+ * proposer through it) are strategies on top of this engine, not copies of it.
  */
-import type { L1Contracts, RollupCounts } from "./contracts";
-import type { Sequencer } from "../sequencer/sequencer";
-import type { Logger } from "../../shared/logger";
+import type { L1Contracts } from "./contracts";
+import { claimOf, type BatchClaim } from "./batchReader";
+import type { L1QueueEntry } from "../../chain/l1Queue";
+import type { TokenMetadata } from "../../chain/tokens";
+import type { RollupCounts } from "../../chain/chainState";
+import { inSlices, MAX_LOG_RANGE } from "../../shared/slices";
+import { CairnError } from "../../core/errors";
+
+/** A BatchSubmitted claim or a FraudProven, where it sits on L1. */
+export type RollupEvent =
+  | { type: "batch"; block: number; logIndex: number; claim: BatchClaim }
+  | { type: "fraud"; block: number; logIndex: number; index: number };
+
+/** What L1 blocks [from, to] hold for Cairn, in L1 order. */
+export interface L1Span {
+  from: number;
+  to: number;
+  queue: L1QueueEntry[];
+  tokens: TokenMetadata[];
+  /** Empty unless the role follows batches. */
+  events: RollupEvent[];
+}
+
+/** A node role on top of the follower. */
+export interface FollowerRole {
+  /** Whether the role reads batches and fraud proofs (the sequencer needs only the queue). */
+  readonly followsBatches: boolean;
+  /**
+   * Takes in one span and says where the next read starts: `span.to + 1` once all of it is
+   * taken in; `"again"` to stop this poll and read the span again at the next (a batch the role
+   * cannot settle yet); or an earlier block to go on reading from there at once (a rebuild).
+   */
+  take(span: L1Span): Promise<number | "again">;
+}
 
 export interface L1FollowerOptions {
-  /** L1 block to start scanning from (the deployment block). */
+  /** L1 block to start from (the deployment block). */
   startBlock: number;
-  /** Blocks an event must be buried under before the node acts on it. */
+  /** Blocks an event must be buried under before a node acts on it. */
   confirmations: number;
-  /** Most L1 blocks fetched in one log query. */
+  /** Most L1 blocks read in one span. */
   maxBlockRange?: number;
-  logger: Logger;
+}
+
+/** The L1 node answered without a latest block. */
+export class L1HeadUnavailableError extends CairnError {
+  override readonly name = "L1HeadUnavailableError";
+  readonly code = "L1_HEAD_UNAVAILABLE";
+  constructor() {
+    super("the L1 node returned no latest block");
+  }
 }
 
 export class L1Follower {
-  private nextBlock: number;
+  private next: number;
+  /** The Rollup's and Bridge's counters as of the last poll (for `rollup_status`). */
   counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n, revertedBatchCount: 0n };
   /**
    * Timestamp of the latest L1 block seen (0 before the first poll). The sequencer stamps its
@@ -28,39 +72,68 @@ export class L1Follower {
   l1Time = 0;
 
   constructor(
-    private readonly l1: L1Contracts,
-    private readonly sequencer: Sequencer,
+    readonly l1: L1Contracts,
     private readonly options: L1FollowerOptions,
   ) {
-    this.nextBlock = options.startBlock;
+    this.next = options.startBlock;
+  }
+
+  /** The first L1 block the next poll reads. */
+  get nextBlock(): number {
+    return this.next;
+  }
+
+  get startBlock(): number {
+    return this.options.startBlock;
   }
 
   /** Continues from L1 block `block` (what came before has been read another way). */
   skipTo(block: number): void {
-    this.nextBlock = Math.max(this.nextBlock, block);
+    this.next = Math.max(this.next, block);
   }
 
-  /** Scans the L1 blocks that have appeared since the last call. */
-  async poll(): Promise<void> {
+  /** Reads everything again from the start block at the next poll. */
+  restart(): void {
+    this.next = this.options.startBlock;
+  }
+
+  /** The latest L1 block a node may act on (and, on the way, L1's time). */
+  async confirmedHead(): Promise<number> {
     const latest = await this.l1.provider.getBlock("latest");
-    if (!latest) throw new Error("the L1 node returned no latest block");
-    const head = latest.number;
+    if (!latest) throw new L1HeadUnavailableError();
     if (latest.timestamp > this.l1Time) this.l1Time = latest.timestamp;
-    const target = head - this.options.confirmations;
-    const range = this.options.maxBlockRange ?? 5_000;
-    while (this.nextBlock <= target) {
-      const to = Math.min(target, this.nextBlock + range - 1);
-      const [tokens, entries] = await Promise.all([
-        this.l1.tokenRegistrations(this.nextBlock, to),
-        this.l1.queueEntries(this.nextBlock, to),
-      ]);
-      this.sequencer.addTokenMetadata(tokens);
-      if (entries.length > 0) {
-        this.options.logger.info({ count: entries.length, first: Number(entries[0].index) }, "L1 queue entries");
-        this.sequencer.addQueueEntries(entries);
-      }
-      this.nextBlock = to + 1;
+    return latest.number - this.options.confirmations;
+  }
+
+  /** Reads the L1 blocks that appeared since the last poll and hands them to `role`, span by span. */
+  async poll(role: FollowerRole): Promise<void> {
+    const head = await this.confirmedHead();
+    const range = this.options.maxBlockRange ?? MAX_LOG_RANGE;
+    while (this.next <= head) {
+      const span = await this.read(this.next, Math.min(head, this.next + range - 1), role.followsBatches);
+      const next = await role.take(span);
+      if (next === "again") break;
+      this.next = next;
     }
     this.counts = await this.l1.counts();
+  }
+
+  /** What L1 blocks [from, to] hold for Cairn. */
+  async read(from: number, to: number, withEvents: boolean): Promise<L1Span> {
+    const [queue, tokens, events] = await Promise.all([this.l1.queueEntries(from, to), this.l1.tokenRegistrations(from, to), withEvents ? this.rollupEvents(from, to) : []]);
+    return { from, to, queue, tokens, events };
+  }
+
+  private async rollupEvents(from: number, to: number): Promise<RollupEvent[]> {
+    const r = this.l1.rollup;
+    const [batches, frauds] = await Promise.all([
+      inSlices(from, to, (a, b) => r.queryFilter(r.filters.BatchSubmitted(), a, b)),
+      inSlices(from, to, (a, b) => r.queryFilter(r.filters.FraudProven(), a, b)),
+    ]);
+    const events: RollupEvent[] = [
+      ...batches.map((e) => ({ type: "batch" as const, block: e.blockNumber, logIndex: e.index, claim: claimOf(e) })),
+      ...frauds.map((e) => ({ type: "fraud" as const, block: e.blockNumber, logIndex: e.index, index: Number(e.args.batchIndex) })),
+    ];
+    return events.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
   }
 }

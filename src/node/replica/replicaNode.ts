@@ -6,20 +6,20 @@
  * applied; the replica waits at it until a fraud proof reverts it (and rebuilds when one does).
  */
 import type { Provider } from "ethers";
-import { commitmentLeaf } from "../../core/hashing";
-import type { SealedBlock } from "../../core/blockBuilder";
-import type { L2Block } from "../../chain/chainStore";
-import { L1Contracts, type RollupCounts } from "../l1/contracts";
-import { inSlices } from "../../shared/slices";
-import { explainStoppedFollowing, readCurrentBatches, readPostedBatches, type PostedBatch } from "../l1/batchReader";
-import { Sequencer } from "../sequencer/sequencer";
-import { SequencerBacked } from "../sequencer/sequencerBacked";
-import { BatchReplayer } from "./batchReplayer";
-import { RecoveryWorker } from "../recoveryWorker";
+import type { L2State } from "../../core/state";
+import type { TxResult } from "../../core/execute";
+import { CairnError } from "../../core/errors";
+import { ChainState } from "../../chain/chainState";
+import type { ChainStore, L2Block } from "../../chain/chainStore";
+import type { TokenMetadata } from "../../chain/tokens";
 import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
 import type { RollupStatus } from "../../chain/api";
+import { L1Contracts } from "../l1/contracts";
+import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
+import { explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
+import { BatchReplayer } from "./batchReplayer";
+import { RecoveryWorker } from "../recoveryWorker";
 import type { Logger } from "../../shared/logger";
-import type { TxResult } from "../../core/execute";
 import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
 
 export interface ReplicaConfig {
@@ -36,14 +36,32 @@ export interface ReplicaConfig {
   onProgress?: (p: { batch: number; batches: number; l2Block: number; txs: number }) => void;
 }
 
-export class ReplicaNode extends SequencerBacked implements L2Backend {
-  private sequencer: Sequencer;
+/** L1's batches skip an index: an event the replica should have read is missing. */
+export class MissingBatchError extends CairnError {
+  override readonly name = "MissingBatchError";
+  readonly code = "MISSING_BATCH";
+  constructor(
+    readonly expected: number,
+    readonly next: number,
+  ) {
+    super(`replica missing batch ${expected}`, { details: `the next batch read from L1 is ${next}` });
+  }
+}
+
+export class ReplicaNode implements L2Backend, FollowerRole {
+  readonly followsBatches = true;
   readonly l1: L1Contracts;
+  private readonly follower: L1Follower;
   private readonly replayer: BatchReplayer;
   private readonly recovery: RecoveryWorker | null;
-  private nextBlock: number;
-  private pending: PostedBatch[] = [];
-  private counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n, revertedBatchCount: 0n };
+  /** The chain served. After a fraud proof reverts batches it applied, a new one is built from L1 and then served. */
+  private local: ChainState;
+  private building: ChainState | null = null;
+  /**
+   * Batches L1 holds that are not applied yet, as their events claim them, in index order. Each
+   * is read and authenticated just before it is applied: one reverted meanwhile is never read.
+   */
+  private pending: BatchClaim[] = [];
   private l1ChainId = 0;
   private endpoint: Endpoint | null = null;
   private loop: Repeating | null = null;
@@ -54,20 +72,32 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
   rpcUrl: string | null = null;
 
   constructor(private readonly config: ReplicaConfig) {
-    super();
     this.l1 = new L1Contracts(config.l1Provider, config.addresses);
+    this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
     this.recovery = RecoveryWorker.start();
     this.replayer = new BatchReplayer(this.recovery);
-    this.sequencer = this.freshSequencer();
-    this.nextBlock = config.startBlock;
+    this.local = this.freshChain();
   }
 
-  // --- L2Backend (read-only; the reads: SequencerBacked) ---------------------------------
-  protected engine(): Sequencer {
-    return this.sequencer;
+  // --- L2Backend (read-only) -----------------------------------------------------------------
+  get chainId(): bigint {
+    return this.config.chainId;
   }
-  nonce(address: string) {
-    return this.sequencer.nonce(address, "latest");
+  /** The latest block's: a replica quotes what the chain charged last. */
+  get baseFee(): bigint {
+    return this.chain.latest.baseFee;
+  }
+  get state(): L2State {
+    return this.local.state;
+  }
+  get chain(): ChainStore {
+    return this.local.chain;
+  }
+  tokenMetadata(tokenId: number): TokenMetadata | undefined {
+    return this.local.tokenMetadata(tokenId);
+  }
+  nonce(address: string): bigint {
+    return this.state.accountOf(address.toLowerCase())?.nonce ?? 0n;
   }
   pendingTransaction(): TxResult | undefined {
     return undefined;
@@ -76,11 +106,11 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
     this.blockListeners.push(listener);
   }
   status(): RollupStatus {
-    return this.sequencer.status(this.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
+    return this.local.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
   }
 
-  // --- lifecycle ------------------------------------------------------------------------
-  /** Rebuilds the L2 from L1, starts the RPC (if configured), and follows L1. */
+  // --- lifecycle ------------------------------------------------------------------------------
+  /** Rebuilds the L2 from L1, starts serving it (if configured), and follows L1. */
   async start(): Promise<void> {
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
     await this.sync();
@@ -108,61 +138,54 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
   }
 
   private async syncOnce(): Promise<void> {
-    const head = (await this.config.l1Provider.getBlockNumber()) - this.config.confirmations;
-    if (head >= this.nextBlock) {
-      const proofs = await inSlices(this.nextBlock, head, (from, to) => this.l1.rollup.queryFilter(this.l1.rollup.filters.FraudProven(), from, to));
-      if (this.nextBlock === this.config.startBlock || proofs.length > 0) {
-        await this.rebuild(head);
+    await this.follower.poll(this);
+    await this.applyPending();
+    if (this.building) {
+      this.local = this.building;
+      this.building = null;
+    }
+  }
+
+  /** The replica's part of following L1: learn the queue and tokens, note batches, and heed fraud proofs. */
+  async take(span: L1Span): Promise<number> {
+    const target = this.building ?? this.local;
+    target.queue.learn(span.queue);
+    target.addTokenMetadata(span.tokens);
+    for (const e of span.events) {
+      if (e.type === "batch") {
+        this.pending.push(e.claim);
+      } else if (e.index < target.chain.batches.length) {
+        // Batches it applied were reverted: rebuild from genesis on L1 (rare; simpler than unwinding).
+        this.config.logger.warn({ batch: e.index }, "batches were reverted on L1; the replica rebuilds from L1");
+        this.building = this.freshChain();
+        this.pending = [];
+        this.stuckAt = null;
+        return this.follower.startBlock;
       } else {
-        const [entries, tokens, posted] = await Promise.all([
-          this.l1.queueEntries(this.nextBlock, head),
-          this.l1.tokenRegistrations(this.nextBlock, head),
-          readPostedBatches(this.l1, this.nextBlock, head),
-        ]);
-        this.sequencer.learnQueueEntries(entries);
-        this.sequencer.addTokenMetadata(tokens);
-        this.pending.push(...posted);
-        this.nextBlock = head + 1;
+        this.pending = this.pending.filter((b) => b.index < e.index);
+        if (this.stuckAt !== null && this.stuckAt >= e.index) this.stuckAt = null;
       }
     }
-    this.counts = await this.l1.counts();
-    await this.applyPending();
+    return span.to + 1;
   }
 
-  /**
-   * Starts over from genesis on the batches L1 holds now: at the first sync, and after a fraud
-   * proof reverted batches (rare; simpler than unwinding).
-   */
-  private async rebuild(head: number): Promise<void> {
-    // Read (and authenticate) first: if L1 cannot be read, the replica keeps serving what it has.
-    const [entries, tokens, current] = await Promise.all([
-      this.l1.queueEntries(this.config.startBlock, head),
-      this.l1.tokenRegistrations(this.config.startBlock, head),
-      readCurrentBatches(this.l1, this.config.startBlock, head),
-    ]);
-    if (this.chain.batches.length > 0) this.config.logger.warn("batches were reverted on L1; the replica rebuilds from L1");
-    this.sequencer = this.freshSequencer();
-    this.stuckAt = null;
-    this.sequencer.learnQueueEntries(entries);
-    this.sequencer.addTokenMetadata(tokens);
-    this.pending = current;
-    this.nextBlock = head + 1;
-  }
-
-  /** Applies queued batches in index order, each final or checked commitment by commitment. */
+  /** Applies pending batches in index order, each final or checked commitment by commitment. */
   private async applyPending(): Promise<void> {
+    const chain = this.building ?? this.local;
     const total = this.pending.length;
     let txs = 0;
     while (this.pending.length > 0) {
-      const batch = this.pending[0];
-      const expected = this.chain.batches.length;
-      if (batch.index < expected) {
+      const claim = this.pending[0];
+      const expected = chain.chain.batches.length;
+      if (claim.index < expected) {
         this.pending.shift(); // an older submission at an index already applied (re-posted after a revert)
         continue;
       }
-      if (batch.index > expected) throw new Error(`replica missing batch ${expected} (next on L1 is ${batch.index})`);
-      if (this.stuckAt === batch.index) return;
-      const applied = await this.applyBatch(batch, BigInt(batch.index) < this.counts.finalBatchCount);
+      if (claim.index > expected) throw new MissingBatchError(expected, claim.index);
+      if (this.stuckAt === claim.index) return;
+      // Authenticated here, where it is applied: one that is not fails the sync and is read again at the next.
+      const batch = await readBatch(this.l1, claim);
+      const applied = await this.applyBatch(chain, batch, BigInt(batch.index) < this.follower.counts.finalBatchCount);
       if (applied === false) {
         this.stuckAt = batch.index;
         this.config.logger.warn({ batch: batch.index }, "batch on L1 does not replay; waiting for a fraud proof to revert it");
@@ -170,19 +193,19 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
       }
       this.pending.shift();
       txs += applied;
-      this.config.onProgress?.({ batch: total - this.pending.length, batches: total, l2Block: this.chain.latest.number, txs });
+      this.config.onProgress?.({ batch: total - this.pending.length, batches: total, l2Block: chain.chain.latest.number, txs });
     }
   }
 
   /** Replays one batch; returns the transactions it applied, or false with the state untouched if it is not honest. */
-  private async applyBatch(batch: PostedBatch, final: boolean): Promise<number | false> {
-    const state = this.state;
+  private async applyBatch(local: ChainState, batch: PostedBatch, final: boolean): Promise<number | false> {
+    const state = local.state;
     const cp = state.checkpoint();
     const queueStart = state.queueIndex;
-    const preRoot = this.chain.latest.stateRoot;
+    const preRoot = local.chain.latest.stateRoot;
     const [results] = await this.replayer.replayBatches(state, [{ bodies: batch.bodies, queueLimit: batch.queueCount, final }], {
       chainId: this.config.chainId,
-      queueEntry: (i) => this.sequencer.queueEntry(i),
+      queueEntry: (i) => local.queue.entry(i),
     });
     const honest = results.length === batch.bodies.length && results.every((r) => r.verdict.ok) && "0x" + state.root().toString("hex") === batch.postStateRoot && preRoot === batch.preStateRoot;
     if (!honest) {
@@ -193,21 +216,22 @@ export class ReplicaNode extends SequencerBacked implements L2Backend {
     let queueIndex = queueStart;
     let pre: Buffer = Buffer.from(preRoot.slice(2), "hex");
     let txs = 0;
-    const first = this.chain.latest.number + 1;
+    const first = local.chain.latest.number + 1;
     results.forEach((r, i) => {
-      const post = r.commitment!.postStateRoot;
       queueIndex += BigInt(r.results.filter((x) => x.type === "queue").length);
       txs += r.results.filter((x) => x.type === "tx").length;
-      const sealed: SealedBlock = { commitment: r.commitment!, body: batch.bodies[i], preStateRoot: pre, postStateRoot: post, hash: commitmentLeaf(pre, batch.bodies[i]), results: r.results, withdrawals: r.withdrawals };
-      const block = this.sequencer.appendReplayedBlock(sealed, queueIndex);
-      for (const l of this.blockListeners) l(block);
-      pre = post;
+      local.appendReplayed(r, batch.bodies[i], pre, queueIndex);
+      pre = r.commitment!.postStateRoot;
     });
-    this.chain.recordBatch({ index: batch.index, firstBlock: first, lastBlock: this.chain.latest.number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+    local.chain.recordBatch({ index: batch.index, firstBlock: first, lastBlock: local.chain.latest.number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
     return txs;
   }
 
-  private freshSequencer(): Sequencer {
-    return new Sequencer({ chainId: this.config.chainId, baseFee: 0n, feeRecipient: "0x" + "00".repeat(20), logger: this.config.logger });
+  private freshChain(): ChainState {
+    const chain = new ChainState(this.config.chainId);
+    chain.onBlock((block) => {
+      for (const l of this.blockListeners) l(block);
+    });
+    return chain;
   }
 }

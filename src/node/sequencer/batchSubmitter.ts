@@ -3,14 +3,12 @@
  * block has waited long enough. One submission at a time; the batch index makes a resubmission
  * after a failure harmless (the contract refuses a second copy).
  */
-import { encodeBatch } from "../../core/commitment";
 import { MAX_COMMITMENTS_PER_BATCH } from "../../core/constants";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import type { L1Contracts } from "../l1/contracts";
 import type { Logger } from "../../shared/logger";
-import type { FaultInjector } from "./faults";
-import { submitBatchCalldata } from "../l1/contracts";
-import type { L1TxManager } from "../l1/txManager";
+import { CairnError } from "../../core/errors";
+import type { BatchPort } from "./batchPort";
 
 export interface BatchSubmitterOptions {
   /** Post once this many bytes of commitments are waiting (and never post more in one batch). */
@@ -21,10 +19,8 @@ export interface BatchSubmitterOptions {
   nowMs?: () => number;
   /** Tops up the proposer bond before posting (after a slashing, say). */
   ensureBond?: () => Promise<void>;
-  /** Faulty mode: corrupts one batch on purpose (local L1 only). */
-  injector?: FaultInjector;
-  /** Sends the batch and sees it mined: re-sends a dropped or underpriced one. */
-  txs: L1TxManager;
+  /** Where batches go: the Rollup (see rollupBatchPort), or a port wrapping it. */
+  port: BatchPort;
   /**
    * L1 holds, at the index this node's next batch was for, a batch that is not of its chain
    * (another proposer posted while this node was behind): the node must line its chain up with
@@ -40,12 +36,33 @@ export interface Backlog {
   oldestAgeMs: number;
 }
 
+/** L1 holds another chain's batch where this node's next one was to go, and nothing lines the node up again. */
+export class BatchSlotTakenError extends CairnError {
+  override readonly name = "BatchSlotTakenError";
+  readonly code = "BATCH_SLOT_TAKEN";
+  constructor(
+    readonly batchIndex: number,
+    readonly proposer: string,
+  ) {
+    super(`L1 batch ${batchIndex} (by ${proposer}) does not match this node's chain; refusing to post over it`);
+  }
+}
+
+/** A forced post (flush) got nothing onto L1: the submission failed and was logged. */
+export class BatchesNotPostedError extends CairnError {
+  override readonly name = "BatchesNotPostedError";
+  readonly code = "BATCHES_NOT_POSTED";
+  constructor(readonly unpostedBlocks: number) {
+    super("batch submission failed", { details: `${unpostedBlocks} blocks still unposted` });
+  }
+}
+
 export class BatchSubmitter {
   private inFlight: Promise<void> | null = null;
   /** When each unposted block was sealed, in sealing order (so the first is the oldest). */
   private readonly sealedAt = new Map<number, number>();
   private unpostedBytes = 0;
-  /** Index of a batch posted faulty on purpose: nothing is posted on top of it until it is reverted. */
+  /** A batch the port posted other than as given: nothing is posted on top of it until it is reverted. */
   private heldFor: number | null = null;
   /** Batches reverted on L1 by fraud proofs so far, as this submitter saw them. */
   revertedSeen = 0;
@@ -155,24 +172,20 @@ export class BatchSubmitter {
 
   private async submit(blocks: L2Block[]): Promise<void> {
     const index = this.chain.batches.length;
-    const pre = this.chain.block(blocks[0].number - 1)!.stateRoot;
     const last = blocks[blocks.length - 1];
-    let outgoing = { bodies: blocks.map((b) => b.body), queueCount: last.queueIndex };
-    const injector = this.options.injector;
-    const faulty = injector !== undefined && injector.ready(blocks);
-    if (faulty) outgoing = await injector.corrupt(outgoing, last.number);
-    const data = encodeBatch(outgoing.bodies);
-    const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}`, bytes: data.length });
+    const batch = { index, preStateRoot: this.chain.block(blocks[0].number - 1)!.stateRoot, bodies: blocks.map((b) => b.body), queueCount: last.queueIndex, blocks };
+    const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}` });
     try {
       if (await this.adoptLanded(index, blocks)) return;
-      const receipt = await this.options.txs.send({ to: this.l1.addresses.rollup, data: submitBatchCalldata(index, pre, outgoing.queueCount, data) }, `batch ${index}`);
+      const receipt = await this.options.port.post(batch);
       this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: receipt.hash, l1Block: receipt.blockNumber });
       this.batchesLanded++;
-      if (faulty) this.heldFor = index;
+      if (!receipt.asGiven) this.heldFor = index;
       for (const l of this.postedListeners) l();
       this.forget(blocks);
       log.info({ l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "posted batch");
     } catch (e) {
+      // Whatever failed (L1 unreachable, a timeout, a revert), the blocks stay unposted and the next tick posts them.
       log.error({ err: (e as Error).message }, "batch submission failed; will retry");
     }
   }
@@ -187,7 +200,7 @@ export class BatchSubmitter {
     const lastNumber = Number(header.firstBlock) + Number(header.commitmentCount) - 1;
     const last = blocks.find((b) => b.number === lastNumber);
     if (Number(header.firstBlock) !== blocks[0].number || !last || last.stateRoot !== header.postStateRoot) {
-      if (!this.options.onDiverged) throw new Error(`L1 batch ${index} does not match this node's chain; refusing to post over it`);
+      if (!this.options.onDiverged) throw new BatchSlotTakenError(index, header.proposer);
       this.options.logger.warn({ batch: index, proposer: header.proposer }, "L1 holds another proposer's batch where this node's was to go; lining the chain up with L1 again");
       await this.options.onDiverged();
       return true;

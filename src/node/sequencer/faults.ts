@@ -15,8 +15,7 @@ import { L2State } from "../../core/state";
 import { CairnError } from "../../core/errors";
 import { BlockBuilder } from "../../core/blockBuilder";
 import type { L2Block } from "../../chain/chainStore";
-import type { L1Contracts } from "../l1/contracts";
-import type { Logger } from "../../shared/logger";
+import type { BatchPort, BatchPortContext, OutgoingBatch, WrapBatchPort } from "./batchPort";
 
 export const FAULT_KINDS = [
   "bad-signature",
@@ -50,19 +49,26 @@ export function parseFaultKind(value: string): FaultKind {
   return value as FaultKind;
 }
 
-/** A batch as the submitter is about to post it. */
-export interface OutgoingBatch {
-  bodies: Buffer[];
-  queueCount: bigint;
-}
+/** What corrupting changes of a batch. */
+type BatchBytes = Pick<OutgoingBatch, "bodies" | "queueCount">;
 
-export interface FaultContext {
-  l1: L1Contracts;
-  chainId: bigint;
-  /** The node's chain and L1 queue, to rebuild the state at the batch's tip. */
-  blocks: readonly L2Block[];
-  queue(index: bigint): QueueEntry | undefined;
-  logger: Logger;
+/**
+ * Faulty mode as a wrapper of the sequencer's batch port: the first batch posted once the
+ * injector's puppet account exists carries the fault; the port reports it as not posted as
+ * given, so the submitter holds until the challenger reverts it. Refused unless L1 is local.
+ */
+export function faultyMode(kind: FaultKind): WrapBatchPort {
+  return async (port: BatchPort, ctx: BatchPortContext): Promise<BatchPort> => {
+    const injector = await FaultInjector.create(kind, ctx);
+    ctx.logger.warn({ fault: kind }, "FAULTY MODE: one batch will carry this fraud");
+    return {
+      async post(batch) {
+        if (!injector.ready(batch.blocks)) return port.post(batch);
+        const corrupted = await injector.corrupt(batch, batch.blocks[batch.blocks.length - 1].number);
+        return { ...(await port.post({ ...batch, ...corrupted })), asGiven: false };
+      },
+    };
+  };
 }
 
 export class FaultInjector {
@@ -74,11 +80,11 @@ export class FaultInjector {
 
   constructor(
     readonly kind: FaultKind,
-    private readonly ctx: FaultContext,
+    private readonly ctx: BatchPortContext,
   ) {}
 
   /** Refuses to run against anything but a local L1. */
-  static async create(kind: FaultKind, ctx: FaultContext): Promise<FaultInjector> {
+  static async create(kind: FaultKind, ctx: BatchPortContext): Promise<FaultInjector> {
     const chainId = (await ctx.l1.provider.getNetwork()).chainId;
     if (!LOCAL_CHAIN_IDS.includes(chainId)) {
       throw new FaultModeRefusedError(`faulty mode refused on L1 chain ${chainId}`, { details: "it only runs against a local development chain" });
@@ -97,7 +103,7 @@ export class FaultInjector {
   }
 
   /** Corrupts `batch` (whose last block is `lastBlock`) with this injector's fault. */
-  async corrupt(batch: OutgoingBatch, lastBlock: number): Promise<OutgoingBatch> {
+  async corrupt(batch: BatchBytes, lastBlock: number): Promise<BatchBytes> {
     this.used = true;
     const bodies = batch.bodies.slice();
     const last = bodies.length - 1;
@@ -186,7 +192,7 @@ export class FaultInjector {
         return { body: sealed.body, queueCount: queueCount + 1n };
       }
       default:
-        throw new Error(`no crafted commitment for ${this.kind}`);
+        throw new FaultModeRefusedError(`no crafted commitment for ${this.kind}`);
     }
   }
 
@@ -206,7 +212,7 @@ export class FaultInjector {
     const state = L2State.genesis();
     for (const block of this.ctx.blocks.slice(1, number + 1)) {
       const r = replayCommitment(state, block.body, { chainId: this.ctx.chainId, queueEntry: (i) => this.ctx.queue(i) });
-      if (!r.verdict.ok) throw new Error(`own block ${block.number} does not replay`);
+      if (!r.verdict.ok) throw new FaultModeRefusedError(`the node's own block ${block.number} does not replay`);
     }
     this.tip = { block: number, state };
     return state;

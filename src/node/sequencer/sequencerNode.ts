@@ -1,30 +1,37 @@
 /**
- * The sequencer process: wires the ordering engine to the L1 follower (deposits in), the batch
- * submitter (batches out) and the JSON-RPC server, on timers. Thin on purpose: each service is
- * its own object and can be driven step by step in tests.
+ * The sequencer process: the ordering engine on the L1 follower (deposits in), the batch
+ * submitter (batches out) and, when served, the JSON-RPC, on timers. Thin on purpose: each
+ * service is its own object and can be driven step by step in tests.
+ *
+ * Longer than 300 lines because it is where those services meet and where their order at
+ * start, at a re-sync with L1 and at stop is decided; each piece of work is delegated (lineUp,
+ * openForChain, BatchSubmitter, Sequencer), and splitting the wiring would hide that order.
  */
-import { Sequencer } from "./sequencer";
-import { SequencerBacked } from "./sequencerBacked";
-import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
-import { L1Follower } from "../l1/follower";
-import { BatchSubmitter } from "./batchSubmitter";
-import { readCurrentBatches, type PostedBatch } from "../l1/batchReader";
-import { RecoveryWorker, recoverHere } from "../recoveryWorker";
-import { NodeStore, queueHeadOnL1 } from "../store/nodeStore";
-import type { L1QueueEntry } from "../l1/contracts";
-import { L2State } from "../../core/state";
-import { authenticate, decodeRawTransaction } from "../../core/intake";
-import { OverloadedError } from "../../core/errors";
-import { TxJournal } from "../store/txJournal";
-import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
 import path from "node:path";
-import type { Logger } from "../../shared/logger";
+import { Sequencer } from "./sequencer";
+import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
+import { rollupBatchPort, type BatchPort, type WrapBatchPort } from "./batchPort";
+import { ChainDivergesFromL1Error, lineUpWithL1, storedBatchesStanding } from "./lineUp";
+import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { L1Follower, type FollowerRole } from "../l1/follower";
+import { readCurrentBatches } from "../l1/batchReader";
+import { ensureBond } from "../l1/bond";
+import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
+import { RecoveryWorker, recoverHere } from "../recoveryWorker";
+import type { NodeStore } from "../store/nodeStore";
+import { openStoreForChain } from "../store/openForChain";
+import { TxJournal } from "../store/txJournal";
+import { authenticate, decodeRawTransaction } from "../../core/intake";
+import { InvalidOperationError, OverloadedError } from "../../core/errors";
+import type { L2State } from "../../core/state";
+import type { TxResult } from "../../core/execute";
+import { ChainRestoreError, PostedBlockRefusedError } from "../../chain/chainState";
+import type { ChainStore, L2Block } from "../../chain/chainStore";
+import type { TokenMetadata } from "../../chain/tokens";
 import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
 import type { RollupStatus } from "../../chain/api";
-import type { TxResult } from "../../core/execute";
-import type { L2Block } from "../../chain/chainStore";
-import { FaultInjector, type FaultKind } from "./faults";
-import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
+import { freshRuns, repeat, type FreshRuns, type Repeating } from "../../shared/schedule";
+import type { Logger } from "../../shared/logger";
 
 export interface SequencerNodeConfig extends L1NodeConfig {
   baseFee: bigint;
@@ -38,8 +45,8 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   /** How the node is served to clients once in sync (the JSON-RPC: see app/jsonRpc); none: not served. */
   serve?: Serve;
   logger: Logger;
-  /** Faulty mode: corrupt one batch with this kind of fraud (local L1 only; off by default). */
-  faulty?: FaultKind;
+  /** Wraps the port batches are posted through (the devnet's faulty mode: see faults.ts); none: post as they are. */
+  wrapBatchPort?: WrapBatchPort;
   /** Where the node keeps its journal of accepted transactions; none: nothing survives a restart. */
   dataDir?: string;
   /** Recover signatures on a worker thread (default: yes, where native secp256k1 loads). */
@@ -57,60 +64,80 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   l1Tx?: Omit<L1TxManagerOptions, "logger">;
 }
 
-export class SequencerNode extends SequencerBacked implements L2Backend {
+export class SequencerNode implements L2Backend {
   readonly sequencer: Sequencer;
   readonly l1: L1Contracts;
   readonly follower: L1Follower;
   submitter: BatchSubmitter;
+  /** Every L1 transaction of the node (batches, bond) goes through it, one nonce after another. */
+  readonly txs: L1TxManager;
+  /** How the node came up: blocks loaded from its store, and blocks it replayed from L1. */
+  readonly startup = { restoredBlocks: 0, replayedBlocks: 0, rebuiltFromL1: false };
+  rpcUrl: string | null = null;
   private endpoint: Endpoint | null = null;
   private loops: Repeating[] = [];
-  private readonly polling = freshRuns(() => this.follower.poll());
+  private readonly polling: FreshRuns;
+  private readonly role: FollowerRole;
   private l1ChainId = 0;
   private journal: TxJournal | null = null;
   private recovery: RecoveryWorker | null = null;
   private store: NodeStore | null = null;
-  /** How the node came up: blocks loaded from its store, and blocks it replayed from L1. */
-  readonly startup = { restoredBlocks: 0, replayedBlocks: 0, rebuiltFromL1: false };
-  rpcUrl: string | null = null;
   private maxBacklogAgeMs = Infinity;
   /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
   private resyncing: Promise<void> | null = null;
-  /** Every L1 transaction of the node (batches, bond) goes through it, one nonce after another. */
-  readonly txs: L1TxManager;
 
   constructor(private readonly config: SequencerNodeConfig) {
-    super();
     // L2 time is L1 time: blocks are stamped with the latest L1 block's (see L1Follower.l1Time).
     this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0 });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.txs = new L1TxManager(config.l1Signer, { ...config.l1Tx, logger: config.logger });
-    this.follower = new L1Follower(this.l1, this.sequencer, { startBlock: config.startBlock, confirmations: config.confirmations, logger: config.logger });
-    this.submitter = this.createSubmitter();
+    this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
+    this.role = { followsBatches: false, take: async (span) => this.takeQueue(span.queue, span.tokens, span.to) };
+    this.polling = freshRuns(() => this.follower.poll(this.role));
+    this.submitter = this.createSubmitter(rollupBatchPort(this.l1, this.txs));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
-    this.submitter.onPosted(() => this.trimJournal());
   }
 
-  /** Once every accepted transaction is in a batch on L1, the journal has nothing to keep. */
-  private trimJournal(): void {
-    if (this.journal && this.chain.unbatched().length === 0 && !this.sequencer.hasOpenBlock) this.journal.truncate();
+  /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
+  private takeQueue(queue: Parameters<Sequencer["addQueueEntries"]>[0], tokens: readonly TokenMetadata[], to: number): number {
+    this.sequencer.local.addTokenMetadata(tokens);
+    if (queue.length > 0) this.config.logger.info({ count: queue.length, first: Number(queue[0].index) }, "L1 queue entries");
+    this.sequencer.addQueueEntries(queue);
+    return to + 1;
   }
 
-  private createSubmitter(injector?: FaultInjector): BatchSubmitter {
+  private createSubmitter(port: BatchPort): BatchSubmitter {
     const c = this.config;
-    return new BatchSubmitter(this.l1, this.sequencer.chain, {
+    const submitter = new BatchSubmitter(this.l1, this.sequencer.chain, {
       maxBatchBytes: c.maxBatchBytes,
       maxBatchAgeMs: c.maxBatchAgeMs,
       logger: c.logger,
       ensureBond: c.autoBond ? () => this.ensureBond() : undefined,
-      injector,
-      txs: this.txs,
+      port,
       onDiverged: () => this.resyncWithL1(),
     });
+    // Once every accepted transaction is in a batch on L1, the journal has nothing to keep.
+    submitter.onPosted(() => {
+      if (this.journal && this.chain.unbatched().length === 0 && !this.sequencer.hasOpenBlock) this.journal.truncate();
+    });
+    return submitter;
   }
 
-  // --- L2Backend (the reads: SequencerBacked) --------------------------------------------
-  protected engine(): Sequencer {
-    return this.sequencer;
+  // --- L2Backend ----------------------------------------------------------------------------
+  get chainId(): bigint {
+    return this.sequencer.chainId;
+  }
+  get baseFee(): bigint {
+    return this.sequencer.baseFee;
+  }
+  get state(): L2State {
+    return this.sequencer.state;
+  }
+  get chain(): ChainStore {
+    return this.sequencer.chain;
+  }
+  tokenMetadata(tokenId: number): TokenMetadata | undefined {
+    return this.sequencer.local.tokenMetadata(tokenId);
   }
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);
@@ -121,6 +148,10 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
   onBlock(listener: (block: L2Block) => void): void {
     this.sequencer.onBlock(listener);
   }
+  status(): RollupStatus {
+    return this.sequencer.local.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
+  }
+
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
     if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
@@ -132,6 +163,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     await this.journal?.append(raw);
     return hash;
   }
+
   /** The backpressure limits in force (see the config). */
   backlogLimits(): { maxBytes: number; maxAgeMs: number } {
     return { maxBytes: this.config.maxBacklogBytes ?? 32 * this.config.maxBatchBytes, maxAgeMs: this.maxBacklogAgeMs };
@@ -142,49 +174,39 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     const { bytes, oldestAgeMs } = this.submitter.backlog();
     const limits = this.backlogLimits();
     if (bytes <= limits.maxBytes && oldestAgeMs <= limits.maxAgeMs) return;
-    throw new OverloadedError(
-      `the sequencer is behind posting to L1 (${bytes} bytes unposted, the oldest block ${Math.round(oldestAgeMs / 1000)} s old); try again shortly`,
-    );
+    throw new OverloadedError(`the sequencer is behind posting to L1 (${bytes} bytes unposted, the oldest block ${Math.round(oldestAgeMs / 1000)} s old); try again shortly`);
   }
 
-  status(): RollupStatus {
-    return this.sequencer.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
-  }
-
-  // --- lifecycle -----------------------------------------------------------------------
+  // --- lifecycle ----------------------------------------------------------------------------
   async start(): Promise<void> {
-    this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
-    this.maxBacklogAgeMs = this.config.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
-    if (this.config.dataDir) await this.openStore(this.config.dataDir);
+    const c = this.config;
+    this.l1ChainId = Number((await c.l1Provider.getNetwork()).chainId);
+    this.maxBacklogAgeMs = c.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
+    if (c.dataDir) await this.openStore(c.dataDir);
     await this.syncFromL1();
-    if (this.config.dataDir) {
-      this.journal = new TxJournal(path.join(this.config.dataDir, "accepted-txs.log"));
-      this.replayJournal(this.journal.read());
+    if (c.dataDir) {
+      this.journal = new TxJournal(path.join(c.dataDir, "accepted-txs.log"));
+      const raws = this.journal.read();
+      // A refusal here is a transaction already on L1 (nonce used), or no longer valid.
+      const { applied } = this.reapply(raws);
+      if (raws.length) c.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
     }
-    if (this.config.autoBond) await this.ensureBond();
-    if (this.config.faulty) {
-      const injector = await FaultInjector.create(this.config.faulty, {
-        l1: this.l1,
-        chainId: this.config.chainId,
-        blocks: this.chain.blocks,
-        queue: (i) => this.sequencer.queueEntry(i),
-        logger: this.config.logger,
-      });
-      this.submitter = this.createSubmitter(injector);
-      this.submitter.onPosted(() => this.trimJournal());
-      this.config.logger.warn({ fault: this.config.faulty }, "FAULTY MODE: one batch will carry this fraud");
+    if (c.autoBond) await this.ensureBond();
+    if (c.wrapBatchPort) {
+      const context = { l1: this.l1, chainId: c.chainId, blocks: this.chain.blocks, queue: (i: bigint) => this.sequencer.local.queue.entry(i), logger: c.logger };
+      this.submitter = this.createSubmitter(await c.wrapBatchPort(rollupBatchPort(this.l1, this.txs), context));
     }
     await this.pollL1();
-    if (this.config.recoveryWorker !== false) this.recovery = RecoveryWorker.start();
-    if (this.config.serve) {
-      this.endpoint = await this.config.serve(this);
+    if (c.recoveryWorker !== false) this.recovery = RecoveryWorker.start();
+    if (c.serve) {
+      this.endpoint = await c.serve(this);
       this.rpcUrl = this.endpoint.url;
     }
-    this.every(this.config.blockTimeMs, () => {
+    this.every(c.blockTimeMs, () => {
       if (!this.resyncing) this.sequencer.sealBlock();
     });
-    this.every(this.config.l1PollMs, () => this.pollL1());
-    this.every(Math.min(1000, this.config.maxBatchAgeMs), () => this.submitter.tick());
+    this.every(c.l1PollMs, () => this.pollL1());
+    this.every(Math.min(1000, c.maxBatchAgeMs), () => this.submitter.tick());
   }
 
   async stop(): Promise<void> {
@@ -208,38 +230,29 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
    * mirrored to it.
    */
   private async openStore(dataDir: string): Promise<void> {
-    const store = await NodeStore.open(path.join(dataDir, "chain"), { chainId: this.config.chainId, rollup: this.config.addresses.rollup });
+    const { store, restored } = await openStoreForChain(dataDir, "chain", { chainId: this.config.chainId, rollup: this.config.addresses.rollup }, this.l1, this.config.logger);
     this.store = store;
-    const restored = await store.load((accounts, meta) => L2State.restore(accounts, meta));
-    if (restored && !(await queueHeadOnL1(this.l1.bridge, restored.state.queueIndex, restored.extra.queueHead))) {
-      this.config.logger.warn("the store is of another chain, or of L1 history that is gone; rebuilding from L1");
-      store.clear();
-    } else if (restored) {
+    if (restored) {
       try {
-        this.sequencer.restore(restored);
+        this.sequencer.local.restore(restored);
         this.startup.restoredBlocks = restored.blocks.length - 1;
         this.config.logger.info({ l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, batches: this.chain.batches.length }, "loaded the chain from the store");
       } catch (e) {
-        this.config.logger.warn({ err: (e as Error).message }, "the store is inconsistent; rebuilding from L1");
+        if (!(e instanceof ChainRestoreError)) throw e;
+        this.config.logger.warn({ err: e.message }, "the store is inconsistent; rebuilding from L1");
         store.clear();
       }
     }
     if (this.startup.restoredBlocks === 0) this.startStoreAtGenesis();
     else this.state.trackChanges();
-    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.state, { queueHead: this.queueHead() }));
+    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.state, { queueHead: this.sequencer.local.queueHead() }));
     this.chain.onBatchesChanged((recorded, droppedFrom) => this.store?.saveBatchChange(recorded, droppedFrom));
   }
 
   /** An empty store gets the genesis block and state; every block appended after adds its changes. */
   private startStoreAtGenesis(): void {
     this.state.trackChanges(true);
-    this.store!.saveBlock(this.chain.blocks[0], this.state, { queueHead: "" });
-  }
-
-  /** The accumulator of the last L1 queue entry the state consumed ("" for none). */
-  private queueHead(): string {
-    const i = this.state.queueIndex;
-    return i === 0n ? "" : ((this.sequencer.queueEntry(i - 1n) as L1QueueEntry | undefined)?.accumulator ?? "");
+    this.store?.saveBlock(this.chain.blocks[0], this.state, { queueHead: "" });
   }
 
   /**
@@ -250,82 +263,36 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
    * build on a tip it cannot read.
    */
   async syncFromL1(): Promise<void> {
-    const head = (await this.config.l1Provider.getBlockNumber()) - this.config.confirmations;
-    if (head < this.config.startBlock) return;
-    this.sequencer.learnQueueEntries(await this.l1.queueEntries(this.config.startBlock, head));
-    this.sequencer.addTokenMetadata(await this.l1.tokenRegistrations(this.config.startBlock, head));
+    const start = this.config.startBlock;
+    const head = await this.follower.confirmedHead();
+    if (head < start) return;
+    const span = await this.follower.read(start, head, false);
+    this.sequencer.local.queue.learn(span.queue);
+    this.sequencer.local.addTokenMetadata(span.tokens);
     // With a store, what L1 still holds up to the last stored batch need not be read again.
-    const from = await this.storedBatchesStanding();
-    const fromBlock = from > 0 ? this.chain.batches[from - 1].l1Block : this.config.startBlock;
-    let batches = await readCurrentBatches(this.l1, fromBlock, head, from);
+    const from = await storedBatchesStanding(this.l1, this.chain);
+    let batches = await readCurrentBatches(this.l1, from > 0 ? this.chain.batches[from - 1].l1Block : start, head, from);
     try {
-      this.lineUpWithL1(batches, from);
+      this.startup.replayedBlocks += lineUpWithL1(this.sequencer, batches, from);
     } catch (e) {
-      if (this.chain.blocks.length <= 1) throw e;
-      this.config.logger.warn({ err: (e as Error).message }, "the stored chain does not line up with L1; rebuilding from L1");
+      if (!(e instanceof ChainDivergesFromL1Error || e instanceof PostedBlockRefusedError) || this.chain.blocks.length <= 1) throw e;
+      this.config.logger.warn({ err: e.message }, "the stored chain does not line up with L1; rebuilding from L1");
       this.startup.rebuiltFromL1 = true;
-      this.sequencer.resetToGenesis();
-      if (this.store) {
-        this.store.clear();
-        this.startStoreAtGenesis();
-      }
-      if (from > 0) batches = await readCurrentBatches(this.l1, this.config.startBlock, head);
-      this.lineUpWithL1(batches, 0);
+      this.resetToGenesis();
+      if (from > 0) batches = await readCurrentBatches(this.l1, start, head);
+      this.startup.replayedBlocks += lineUpWithL1(this.sequencer, batches, 0);
     }
     this.follower.skipTo(head + 1);
     this.sequencer.addQueueEntries([]);
     if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, replayed: this.startup.replayedBlocks }, "synced the chain from L1");
   }
 
-  /**
-   * How many of the stored batch records L1 still holds as they are: all of them when L1 still
-   * has the last one's post-state root at its index (a revert or reorg of an earlier one would
-   * have taken it too), else none (the chain is then checked against L1 from the start).
-   */
-  private async storedBatchesStanding(): Promise<number> {
-    const last = this.chain.batches[this.chain.batches.length - 1];
-    if (!last || last.l1Block === 0) return 0;
-    if ((await this.l1.rollup.batchCount()) <= BigInt(last.index)) return 0;
-    const header = await this.l1.rollup.getBatch(last.index);
-    return header.postStateRoot === this.chain.block(last.lastBlock)!.stateRoot ? this.chain.batches.length : 0;
-  }
-
-  /**
-   * Records, checks or adopts each of L1's batches (`batches`, L1's current ones from index
-   * `from` on) against the chain held; throws where they disagree.
-   */
-  private lineUpWithL1(batches: PostedBatch[], from: number): void {
-    // Records past what L1 holds were reverted or reorganised away while the node was down.
-    if (this.chain.batches.length > from + batches.length) this.chain.dropBatchesFrom(from + batches.length);
-    for (const batch of batches) {
-      const last = batch.firstBlock + batch.bodies.length - 1;
-      if (this.chain.latest.number >= last) {
-        // Blocks this node holds (posted before a restart, maybe with the record lost): the same ones?
-        const same = this.chain.block(batch.firstBlock - 1)?.stateRoot === batch.preStateRoot && batch.bodies.every((b, i) => this.chain.block(batch.firstBlock + i)!.body.equals(b));
-        if (!same) throw new Error(`L1 batch ${batch.index} (blocks ${batch.firstBlock}-${last}) is not the chain this node holds`);
-        if (!this.chain.batches[batch.index]) this.chain.recordBatch({ index: batch.index, firstBlock: batch.firstBlock, lastBlock: last, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
-        continue;
-      }
-      if (this.chain.latest.number + 1 !== batch.firstBlock || this.chain.latest.stateRoot !== batch.preStateRoot) {
-        throw new Error(`L1 batch ${batch.index} starts at block ${batch.firstBlock}; this node's chain ends at ${this.chain.latest.number}`);
-      }
-      // Replayed where it sits in its batch, so a batch wrong only about the queue (consuming past
-      // its queue count, or stopping short of it) is refused like any other fraud.
-      const blocks = batch.bodies.map((body, c) => this.sequencer.adoptPostedBlock(body, { queueLimit: batch.queueCount, lastInBatch: c === batch.bodies.length - 1 }));
-      this.startup.replayedBlocks += blocks.length;
-      this.chain.recordBatch({ index: batch.index, firstBlock: blocks[0].number, lastBlock: blocks[blocks.length - 1].number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+  private resetToGenesis(): void {
+    this.sequencer.resetToGenesis();
+    if (this.store) {
+      this.store.clear();
+      this.startStoreAtGenesis();
     }
-  }
-
-  /**
-   * Re-applies the journal after a restart. Transactions that are in L1's batches already are
-   * refused as known (their nonce is used) and skipped; the others go into new blocks in the
-   * order they were first accepted.
-   */
-  private replayJournal(raws: string[]): void {
-    // A refusal here is a transaction already on L1 (nonce used), or no longer valid.
-    const { applied } = this.reapply(raws);
-    if (raws.length) this.config.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
   }
 
   /** Applies raw transactions accepted before, in order; those that no longer apply are skipped with their reasons. */
@@ -337,7 +304,8 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
         this.sequencer.sendRawTransaction(raw);
         applied++;
       } catch (e) {
-        dropped.push((e as Error).message.slice(0, 120));
+        if (!(e instanceof InvalidOperationError)) throw e;
+        dropped.push(e.message.slice(0, 120));
       }
     }
     return { applied, dropped };
@@ -367,11 +335,7 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
     await this.polling.settled();
     this.sequencer.sealBlock();
     const pending = this.chain.unbatched().flatMap((b) => b.transactions.map((t) => "0x" + t.raw.toString("hex")));
-    this.sequencer.resetToGenesis();
-    if (this.store) {
-      this.store.clear();
-      this.startStoreAtGenesis();
-    }
+    this.resetToGenesis();
     await this.syncFromL1();
     const { applied, dropped } = this.reapply(pending);
     this.sequencer.sealBlock();
@@ -387,17 +351,13 @@ export class SequencerNode extends SequencerBacked implements L2Backend {
       // record and posts anew, leaving the count where it was.
       const before = this.submitter.batchesLanded;
       await this.submitter.tick(true);
-      if (this.submitter.batchesLanded === before) throw new Error("batch submission failed");
+      if (this.submitter.batchesLanded === before) throw new BatchesNotPostedError(this.chain.unbatched().length);
     }
     await this.pollL1();
   }
 
   private async ensureBond(): Promise<void> {
-    const me = await this.config.l1Signer.getAddress();
-    const [bond, required] = await Promise.all([this.l1.rollup.bonds(me), this.l1.rollup.bondSize()]);
-    if (bond >= required) return;
-    await this.txs.send({ to: this.config.addresses.rollup, data: this.l1.rollup.interface.encodeFunctionData("postBond"), value: required - bond }, "proposer bond");
-    this.config.logger.info({ proposer: me, bond: required.toString() }, "posted proposer bond");
+    await ensureBond(this.l1, this.txs, await this.config.l1Signer.getAddress(), this.config.logger);
   }
 
   private every(ms: number, task: () => unknown): void {

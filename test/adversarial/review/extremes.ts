@@ -7,7 +7,8 @@ import { ethers } from "hardhat";
 import { SigningKey, Wallet, parseEther } from "ethers";
 import { l1Fixture } from "../../helpers/l1Fixture";
 import { CHAIN_ID } from "../../helpers/fraudFixture";
-import { L1Contracts, type L1QueueEntry } from "../../../src/node/l1/contracts";
+import { L1Contracts } from "../../../src/node/l1/contracts";
+import { type L1QueueEntry } from "../../../src/chain/l1Queue";
 import { L2State } from "../../../src/core/state";
 import {
   applyOp,
