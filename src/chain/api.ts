@@ -3,6 +3,9 @@
  * that serves them and the SDK, CLI and viem actions that read them all import.
  */
 
+/** 0x-prefixed hex as the JSON carries it: a quantity, an address, a hash or bytes. */
+export type Hex = `0x${string}`;
+
 /** `rollup_status`: where the L2 stands and what L1 holds of it. */
 export interface RollupStatus {
   l2BlockNumber: number;
@@ -12,4 +15,27 @@ export interface RollupStatus {
   /** L1 queue entries (deposits, registrations, forced withdrawals) the L2 has applied. */
   queueConsumed: number;
   l1: { bridge: string; rollup: string; chainId: number };
+}
+
+/** `rollup_getBatch`: a posted batch, its L2 blocks, and whether its challenge window has passed. */
+export interface RollupBatch {
+  index: Hex;
+  firstBlock: Hex;
+  lastBlock: Hex;
+  stateRoot: string;
+  l1TxHash: string | null;
+  l1Block: Hex | null;
+  final: boolean;
+}
+
+/**
+ * `rollup_getWithdrawalProof`: a withdrawal as Bridge.finalizeWithdrawal takes it (quantities in
+ * hex), the L2 block that made it, and — once that block is in a posted batch — the batch and
+ * the proof against its withdrawal root; both null before.
+ */
+export interface WithdrawalProofResponse {
+  withdrawal: { id: Hex; l2Sender: Hex; l1Recipient: Hex; l1Token: Hex; amount: Hex };
+  l2BlockNumber: Hex;
+  batchIndex: Hex | null;
+  proof: Hex[] | null;
 }

@@ -32,6 +32,21 @@ export class RpcLimitError extends CairnError {
   }
 }
 
+/**
+ * Calldata that does not decode as the arguments its selector takes: too short for them, or a
+ * value that does not fit its type (an address with high bits set, say).
+ */
+export class CalldataError extends CairnError {
+  override readonly name = "CalldataError";
+  readonly code = "CALLDATA";
+  constructor(
+    readonly reason: "short" | "invalid-value",
+    cause: unknown,
+  ) {
+    super(`malformed calldata (${reason})`, { cause });
+  }
+}
+
 export function rpcError(code: number, message: string, data?: unknown): JSONRPCErrorException {
   return new JSONRPCErrorException(message, code, data);
 }

@@ -2,9 +2,12 @@
 import { keccak256 } from "../core/hash";
 import type { Log, TxResult } from "../core/execute";
 import type { L2Block } from "../chain/chainStore";
+import type { Hex } from "../chain/api";
 
-export const quantity = (v: bigint | number): string => "0x" + v.toString(16);
-export const data = (b: Buffer): string => "0x" + b.toString("hex");
+export const quantity = (v: bigint | number): Hex => `0x${v.toString(16)}`;
+export const data = (b: Buffer): Hex => `0x${b.toString("hex")}`;
+/** An address as the chain holds it (core keeps them as lower-case 0x hex), typed for the JSON. */
+export const address = (a: string): Hex => a as Hex;
 
 const EMPTY_UNCLES = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
 const EMPTY_TRIE = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";

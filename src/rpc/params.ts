@@ -29,6 +29,11 @@ export function optionalQuantity(v: unknown, name: string): bigint | undefined {
   return BigInt(v);
 }
 
+/** A quantity that some clients send as a JSON number (a block count, a batch index). */
+export function optionalCount(v: unknown, name: string): bigint | undefined {
+  return optionalQuantity(typeof v === "number" ? "0x" + v.toString(16) : v, name);
+}
+
 export type BlockTag = "latest" | "pending" | "earliest" | "safe" | "finalized" | number;
 
 export function blockTag(v: unknown, name = "block"): BlockTag {

@@ -11,11 +11,14 @@
  * await cairn.waitForWithdrawal(withdrawalId, "ready");
  * await cairn.finalizeWithdrawal(withdrawalId);     // paid on L1
  */
-import { Contract, Interface, ZeroAddress, type JsonRpcProvider, type Provider, type Signer, type TransactionReceipt } from "ethers";
+import { Contract, Interface, ZeroAddress, isError, type JsonRpcProvider, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { Bridge__factory, Rollup__factory, type Bridge, type Rollup } from "../../typechain-types";
 import { WITHDRAWAL_PREDEPLOY } from "../core/constants";
 import { l2TokenAddress } from "../core/hashing";
-import { CairnError } from "../core/errors";
+import type { RollupStatus, WithdrawalProofResponse } from "../chain/api";
+import { CairnClientError, notPostedYet } from "./errors";
+
+export { CairnClientError };
 
 export interface CairnAddresses {
   bridge: string;
@@ -40,18 +43,6 @@ export interface WithdrawalStatus {
   batchIndex: bigint | null;
   /** While `posted`: the L1 time (seconds) from which the batch is final. */
   challengeableUntil: number | null;
-}
-
-interface ProofResponse {
-  withdrawal: { id: string; l2Sender: string; l1Recipient: string; l1Token: string; amount: string };
-  batchIndex: string | null;
-  proof: string[] | null;
-}
-
-/** A wait gave up, or the node does not know what was asked. */
-export class CairnClientError extends CairnError {
-  readonly code: string = "CLIENT";
-  override readonly name = "CairnClientError";
 }
 
 const withdrawIface = new Interface([
@@ -129,7 +120,7 @@ export class CairnClient {
   /** Pays withdrawal `id` out on L1 (its batch must be final), with the proof from the L2 node. */
   async finalizeWithdrawal(id: bigint): Promise<TransactionReceipt> {
     const p = await this.proof(id);
-    if (p.batchIndex === null || !p.proof) throw new CairnClientError(`withdrawal ${id} is not in a posted batch yet`);
+    if (p.batchIndex === null || !p.proof) throw notPostedYet(id);
     const w = { ...p.withdrawal, id: BigInt(p.withdrawal.id), amount: BigInt(p.withdrawal.amount) };
     return (await (await this.bridge.finalizeWithdrawal(w, BigInt(p.batchIndex), p.proof)).wait())!;
   }
@@ -150,17 +141,18 @@ export class CairnClient {
     if (!event) throw new CairnClientError("the deposit left no QueueEntryAdded log");
     const queueIndex = event.args.index as bigint;
     const credited = this.until(`deposit ${queueIndex} credited on L2`, 10 * 60_000, async () => {
-      const status = (await this.options.l2.send("rollup_status", [])) as { queueConsumed: number };
+      const status = (await this.options.l2.send("rollup_status", [])) as RollupStatus;
       return BigInt(status.queueConsumed) > queueIndex ? true : null;
     });
     credited.catch(() => {}); // a caller that never awaits it must not crash the process
     return { l1Tx: receipt.hash, queueIndex, amount: event.args.amount as bigint, credited };
   }
 
-  private async proof(id: bigint): Promise<ProofResponse> {
+  private async proof(id: bigint): Promise<WithdrawalProofResponse> {
     try {
-      return (await this.options.l2.send("rollup_getWithdrawalProof", [{ id: "0x" + id.toString(16) }])) as ProofResponse;
+      return (await this.options.l2.send("rollup_getWithdrawalProof", [{ id: "0x" + id.toString(16) }])) as WithdrawalProofResponse;
     } catch (e) {
+      if (!isRpcErrorAnswer(e)) throw e;
       throw new CairnClientError(`the L2 node does not know withdrawal ${id}`, { cause: e });
     }
   }
@@ -180,4 +172,9 @@ export class CairnClient {
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }
+}
+
+/** Whether `e` is the node's JSON-RPC error answer (ethers gives one it has no name for as UNKNOWN_ERROR), not a failure to reach it. */
+function isRpcErrorAnswer(e: unknown): boolean {
+  return isError(e, "UNKNOWN_ERROR") && typeof (e.error as { code?: unknown } | undefined)?.code === "number";
 }

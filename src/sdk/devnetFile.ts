@@ -37,6 +37,7 @@ export function readDevnetInfo(file: string): DevnetInfo | null {
   try {
     info = JSON.parse(text) as Partial<DevnetInfo>;
   } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
     throw new DevnetFileError(`${file} is not JSON`, { cause: e });
   }
   if (!info.l1?.rpcUrl || !info.l2?.rpcUrl || !info.contracts?.bridge || !info.contracts.rollup) {

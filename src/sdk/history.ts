@@ -3,7 +3,7 @@
  * fraud proof reverted, whose indices are then reused), the challenges, the deposit queue and
  * the withdrawals paid out. `update()` reads only what is new, so a page or CLI can poll it.
  */
-import type { Interface, Log, LogDescription, Provider } from "ethers";
+import { isError, type Interface, type Log, type LogDescription, type Provider } from "ethers";
 import { Bridge__factory, Rollup__factory } from "../../typechain-types";
 import type { CairnAddresses } from "./client";
 import { inSlices } from "../shared/slices";
@@ -201,10 +201,13 @@ export class RollupHistory {
 
 /** A log our contracts emitted, decoded; null for one that does not decode (none should: skip, never stop reading). */
 function parseOrNull(iface: Interface, log: Log): LogDescription | null {
+  if (log.topics.length === 0) return null; // anonymous: ethers cannot look up an event without a topic
   try {
     return iface.parseLog(log);
-  } catch {
-    return null;
+  } catch (e) {
+    // Data too short for the event's fields, or topics that are not its own.
+    if (isError(e, "BUFFER_OVERRUN") || isError(e, "INVALID_ARGUMENT")) return null;
+    throw e;
   }
 }
 

@@ -13,17 +13,14 @@
 import type { Account, Address, Chain, Client, Hash, Hex, Transport } from "viem";
 import { writeContract, readContract } from "viem/actions";
 import { Bridge__factory, Rollup__factory } from "../../typechain-types";
+import type { RollupStatus, WithdrawalProofResponse } from "../chain/api";
 import type { CairnAddresses } from "./client";
+import { notPostedYet } from "./errors";
 
+/** `rollup_getWithdrawalProof`'s answer with its quantities as bigints, as `finalizeWithdrawal` takes it. */
 export interface WithdrawalProof {
   withdrawal: { id: bigint; l2Sender: Address; l1Recipient: Address; l1Token: Address; amount: bigint };
   batchIndex: bigint | null;
-  proof: Hex[] | null;
-}
-
-interface RawProof {
-  withdrawal: { id: Hex; l2Sender: Address; l1Recipient: Address; l1Token: Address; amount: Hex };
-  batchIndex: Hex | null;
   proof: Hex[] | null;
 }
 
@@ -31,11 +28,11 @@ interface RawProof {
 export function cairnL2Actions() {
   return <T extends Transport, C extends Chain | undefined>(client: Client<T, C>) => ({
     /** `rollup_status`: L2 head, batches posted/final/reverted, pending deposits. */
-    getRollupStatus: () => client.request({ method: "rollup_status" as never }) as Promise<{ l2BlockNumber: number; stateRoot: Hex; batches: { posted: number; final: number; reverted: number }; pendingDeposits: number; queueConsumed: number }>,
+    getRollupStatus: () => client.request({ method: "rollup_status" as never }) as Promise<RollupStatus>,
     /** What `Bridge.finalizeWithdrawal` needs, by withdrawal id or by the L2 transaction. */
     getWithdrawalProof: async (ref: { id: bigint } | { hash: Hash }): Promise<WithdrawalProof> => {
       const param = "id" in ref ? { id: `0x${ref.id.toString(16)}` } : ref.hash;
-      const p = (await client.request({ method: "rollup_getWithdrawalProof" as never, params: [param] as never })) as RawProof;
+      const p = (await client.request({ method: "rollup_getWithdrawalProof" as never, params: [param] as never })) as WithdrawalProofResponse;
       return {
         withdrawal: { ...p.withdrawal, id: BigInt(p.withdrawal.id), amount: BigInt(p.withdrawal.amount) },
         batchIndex: p.batchIndex === null ? null : BigInt(p.batchIndex),
@@ -62,7 +59,7 @@ export function cairnL1Actions(addresses: CairnAddresses) {
     /** Pays out a withdrawal whose batch is final, with the proof from `getWithdrawalProof`. */
     finalizeWithdrawal: (args: { proof: WithdrawalProof }) => {
       const { proof } = args;
-      if (proof.batchIndex === null || !proof.proof) throw new Error(`withdrawal ${proof.withdrawal.id} is not in a posted batch yet`);
+      if (proof.batchIndex === null || !proof.proof) throw notPostedYet(proof.withdrawal.id);
       return writeContract(client, { ...bridge, functionName: "finalizeWithdrawal", args: [proof.withdrawal, proof.batchIndex, proof.proof] } as never);
     },
     /** Whether batch `index` is final. */

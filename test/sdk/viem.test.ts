@@ -6,7 +6,7 @@ import { Wallet } from "ethers";
 import { hardhat } from "viem/chains";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { startTestNode } from "../helpers/nodeFixture";
-import { cairnL1Actions, cairnL2Actions } from "../../src/sdk";
+import { CairnClientError, cairnL1Actions, cairnL2Actions } from "../../src/sdk";
 import { DEVNET_PARAMS } from "../../deploy/params";
 
 describe("sdk: viem actions", function () {
@@ -39,5 +39,13 @@ describe("sdk: viem actions", function () {
     } finally {
       await t.stop();
     }
+  });
+
+  it("refuses to finalize a withdrawal not yet posted with the SDK's typed error", () => {
+    const account = privateKeyToAccount(Wallet.createRandom().privateKey as Hex);
+    const l1 = createWalletClient({ account, chain: hardhat, transport: custom(hre.network.provider) }).extend(cairnL1Actions({ bridge: Wallet.createRandom().address, rollup: Wallet.createRandom().address }));
+    const zero = "0x0000000000000000000000000000000000000000";
+    const proof = { withdrawal: { id: 7n, l2Sender: zero, l1Recipient: zero, l1Token: zero, amount: 1n }, batchIndex: null, proof: null } as const;
+    expect(() => l1.finalizeWithdrawal({ proof })).to.throw(CairnClientError, /withdrawal 7 is not in a posted batch yet/);
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * What a call request would do if it were sent, in core's terms (an operation to estimate), and
+ * the refusals eth_estimateGas and eth_call answer for one that could not be sent.
+ */
+import type { JSONRPCErrorException } from "json-rpc-2.0";
+import type { L2Backend } from "../../chain/backend";
+import { SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
+import { bytesToBigint, bytesToAddress } from "../../core/bytes";
+import type { IntendedOp } from "../../core/estimate";
+import { rpcError, RpcCode } from "../errors";
+import type { CallRequest } from "../params";
+import { MULTICALL3 } from "./multicall";
+
+/** A call request with the contract it calls: Cairn creates no contracts. */
+export function requireTarget(req: CallRequest): string {
+  if (!req.to) throw rpcError(RpcCode.SERVER, "unsupported call: contract creation is not supported on Cairn");
+  return req.to;
+}
+
+/** The refusal of calldata sent to an address that is not one of Cairn's native contracts. */
+export function notAContract(to: string): JSONRPCErrorException {
+  return rpcError(RpcCode.SERVER, `unsupported call: ${to} is not a contract on Cairn`);
+}
+
+/** Whether `to` is answered as a view: Multicall3, or a token called with anything but transfer. */
+export function isView(backend: L2Backend, to: string, data: Buffer): boolean {
+  return to === MULTICALL3 || (backend.state.tokenByL2Address(to) !== undefined && data.subarray(0, 4).toString("hex") !== SELECTOR_TRANSFER);
+}
+
+/** The operation a request to `to` that is not a view would be. */
+export function intentOf(backend: L2Backend, req: CallRequest, to: string): IntendedOp {
+  const { from, data } = req;
+  if (to === WITHDRAWAL_PREDEPLOY) {
+    if (data.length !== 100 || data.subarray(0, 4).toString("hex") !== SELECTOR_WITHDRAW) {
+      throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: the withdrawal predeploy only takes withdraw(address,address,uint256)");
+    }
+    const tokenWord = data.subarray(36, 68);
+    // An unknown token is quoted as the first token's width: sending it is refused at intake.
+    const tokenId = tokenWord.equals(Buffer.alloc(32)) ? null : (backend.state.tokenByL2Address(bytesToAddress(tokenWord.subarray(12)))?.id ?? 0);
+    return { kind: "withdrawal", from, tokenId, amount: bytesToBigint(data.subarray(68, 100)) };
+  }
+  const token = backend.state.tokenByL2Address(to);
+  if (token) {
+    if (data.length !== 68) throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: malformed transfer(address,uint256) call");
+    return { kind: "token-transfer", from, tokenId: token.id, to: bytesToAddress(data.subarray(16, 36)), amount: bytesToBigint(data.subarray(36, 68)) };
+  }
+  if (data.length > 0) throw notAContract(to);
+  return { kind: "eth-transfer", from, to, amount: req.value };
+}
+
+/** Refuses a request whose sender cannot pay the value it sends. */
+export function requireFunds(backend: L2Backend, req: CallRequest): void {
+  if (!req.from || req.value === 0n) return;
+  const balance = backend.state.accountOf(req.from)?.balance ?? 0n;
+  if (balance < req.value) throw rpcError(RpcCode.SERVER, `insufficient funds for transfer: balance ${balance}, value ${req.value}`);
+}

@@ -1,0 +1,60 @@
+/** Transactions: sending one, finding it (pending or mined) and its receipt, and estimating its gas. */
+import type { L2Backend } from "../../chain/backend";
+import { InvalidOperationError, OverloadedError } from "../../core/errors";
+import { VIEW_GAS, intendedGas, quoteGas } from "../../core/estimate";
+import { fromInvalidOperation, invalidParams, rpcError, RpcCode } from "../errors";
+import { formatReceipt, formatTransaction, quantity } from "../format";
+import type { CallRequest } from "../params";
+import * as p from "../params";
+import { callContract } from "./calls";
+import { intentOf, isView, requireFunds, requireTarget } from "./intent";
+import type { Methods } from "./method";
+
+export function transactionMethods(backend: L2Backend): Methods {
+  return {
+    eth_sendRawTransaction: ([raw]) => send(backend, raw),
+    eth_getTransactionByHash: ([h]) => {
+      const found = findTransaction(backend, p.hash32(h, "hash"));
+      return found ? formatTransaction(found.result, found.block, found.location?.index ?? null, backend.chainId) : null;
+    },
+    eth_getTransactionReceipt: ([h]) => {
+      const found = backend.chain.tx(p.hash32(h, "hash"));
+      return found ? formatReceipt(found.result, found.block, found.location.index, found.location.firstLogIndex) : null;
+    },
+    eth_estimateGas: ([req]) => quantity(estimateGas(backend, p.callRequest(req))),
+  };
+}
+
+async function send(backend: L2Backend, raw: unknown): Promise<string> {
+  if (!backend.sendRawTransaction) throw rpcError(RpcCode.SERVER, "this node is a read-only replica: send transactions to the sequencer");
+  if (typeof raw !== "string") throw invalidParams("raw transaction must be a hex string");
+  try {
+    return await backend.sendRawTransaction(raw);
+  } catch (e) {
+    if (e instanceof InvalidOperationError) throw fromInvalidOperation(e);
+    if (e instanceof OverloadedError) throw rpcError(RpcCode.LIMIT_EXCEEDED, e.message);
+    throw e;
+  }
+}
+
+/** A mined transaction, or one in the block being built (no block or location yet). */
+function findTransaction(backend: L2Backend, hash: string) {
+  const mined = backend.chain.tx(hash);
+  if (mined) return mined;
+  const pending = backend.pendingTransaction(hash);
+  return pending ? { block: null, location: null, result: pending } : undefined;
+}
+
+/** The gas core says the request's operation uses (a view answers first), as eth_estimateGas quotes it. */
+function estimateGas(backend: L2Backend, req: CallRequest): bigint {
+  const to = requireTarget(req);
+  let gas: bigint;
+  if (isView(backend, to, req.data)) {
+    callContract(backend, req);
+    gas = VIEW_GAS;
+  } else {
+    gas = intendedGas(backend.state, intentOf(backend, req, to));
+  }
+  requireFunds(backend, req);
+  return quoteGas(gas);
+}
