@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { queueAccumulator, withdrawalLeaf, l2TokenAddress, type Withdrawal } from "../../src/core/hashing";
+import { accountLeaf, commitmentLeaf, queueAccumulator, stateRoot, withdrawalLeaf, l2TokenAddress, type Withdrawal } from "../../src/core/hashing";
 import { positionalRoot, sparseLevels, sparseRoot, zeroHashes } from "../../src/core/merkle";
 import { buildMultiProof } from "../../src/core/multiproof";
 import { summarizeBatch, withdrawalProof } from "../../src/core/batch";
@@ -72,6 +72,42 @@ describe("Hashing: src/core and the Solidity libraries agree on the same inputs"
         expect((await h.l2TokenAddress(a)).toLowerCase()).to.equal(l2TokenAddress(a));
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it("commitment leaves", async () => {
+    const h = await loadFixture(harness);
+    const body = fc.uint8Array({ minLength: 0, maxLength: 300 }).map((b) => Buffer.from(b));
+    await fc.assert(
+      fc.asyncProperty(word, body, async (pre, b) => {
+        expect(await h.commitmentLeaf(pre, b)).to.equal(hex(commitmentLeaf(pre, b)));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it("account leaves, at the extremes of every field too", async () => {
+    const h = await loadFixture(harness);
+    const nonce = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(0n, (1n << 64n) - 1n));
+    const balance = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), fc.constantFrom(0n, (1n << 256n) - 1n));
+    await fc.assert(
+      fc.asyncProperty(addr, nonce, balance, word, async (a, n, bal, tokenRoot) => {
+        expect(await h.accountLeaf(a, n, bal, tokenRoot)).to.equal(hex(accountLeaf(a, n, bal, tokenRoot)));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("state roots, at the extremes of every counter too", async () => {
+    const h = await loadFixture(harness);
+    const small = fc.oneof(fc.integer({ min: 0, max: 2 ** 24 }), fc.constantFrom(0, 2 ** 24, Number.MAX_SAFE_INTEGER));
+    const u64 = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(0n, (1n << 64n) - 1n));
+    await fc.assert(
+      fc.asyncProperty(word, small, u64, u64, small, async (accountsRoot, accountCount, queueIndex, withdrawalCount, tokenCount) => {
+        const expected = stateRoot({ accountsRoot, accountCount, queueIndex, withdrawalCount, tokenCount });
+        expect(await h.stateRoot(accountsRoot, accountCount, queueIndex, withdrawalCount, tokenCount)).to.equal(hex(expected));
+      }),
+      { numRuns: 25 },
     );
   });
 

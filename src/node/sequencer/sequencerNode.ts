@@ -2,67 +2,29 @@
  * The sequencer process: the ordering engine on the L1 follower (deposits in), the batch
  * submitter (batches out) and, when served, the JSON-RPC, on timers. Thin on purpose: each
  * service is its own object and can be driven step by step in tests.
- *
- * Longer than 300 lines because it is where those services meet and where their order at
- * start, at a re-sync with L1 and at stop is decided; each piece of work is delegated (lineUp,
- * openForChain, BatchSubmitter, Sequencer), and splitting the wiring would hide that order.
  */
-import path from "node:path";
 import { Sequencer } from "./sequencer";
 import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
-import { rollupBatchPort, type BatchPort, type WrapBatchPort } from "./batchPort";
+import { rollupBatchPort, type BatchPort } from "./batchPort";
 import { ChainDivergesFromL1Error, lineUpWithL1, storedBatchesStanding } from "./lineUp";
-import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { L1Contracts } from "../l1/contracts";
 import { L1Follower, type FollowerRole } from "../l1/follower";
 import { readCurrentBatches } from "../l1/batchReader";
 import { ensureBond } from "../l1/bond";
-import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
+import { L1TxManager } from "../l1/txManager";
 import { RecoveryWorker, recoverHere } from "../recoveryWorker";
-import type { NodeStore } from "../store/nodeStore";
-import { openStoreForChain } from "../store/openForChain";
-import { TxJournal } from "../store/txJournal";
+import { SequencerDurability } from "./durability";
+import type { SequencerNodeConfig } from "../config";
 import { authenticate, decodeRawTransaction } from "../../core/intake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
-import { ChainRestoreError, PostedBlockRefusedError } from "../../chain/chainState";
+import { PostedBlockRefusedError } from "../../chain/chainState";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import type { TokenMetadata } from "../../chain/tokens";
-import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
+import type { Endpoint, L2Backend } from "../../chain/backend";
 import type { RollupStatus } from "../../chain/api";
 import { freshRuns, repeat, type FreshRuns, type Repeating } from "../../shared/schedule";
-import type { Logger } from "../../shared/logger";
-
-export interface SequencerNodeConfig extends L1NodeConfig {
-  baseFee: bigint;
-  feeRecipient: string;
-  blockTimeMs: number;
-  l1PollMs: number;
-  maxBatchBytes: number;
-  maxBatchAgeMs: number;
-  /** Post the rollup's bond from the L1 signer at start if it is short. */
-  autoBond: boolean;
-  /** How the node is served to clients once in sync (the JSON-RPC: see app/jsonRpc); none: not served. */
-  serve?: Serve;
-  logger: Logger;
-  /** Wraps the port batches are posted through (the devnet's faulty mode: see faults.ts); none: post as they are. */
-  wrapBatchPort?: WrapBatchPort;
-  /** Where the node keeps its journal of accepted transactions; none: nothing survives a restart. */
-  dataDir?: string;
-  /** Recover signatures on a worker thread (default: yes, where native secp256k1 loads). */
-  recoveryWorker?: boolean;
-  /**
-   * Backpressure: refuse new L2 transactions while this many bytes of sealed blocks wait to be
-   * posted (default: 32 batches' worth), or while the oldest has waited this long (default: a
-   * quarter of the Rollup's sequencer timeout, read from L1 at start). Past the timeout other
-   * proposers may post and the rule on overdue queue entries counts from L1's time, so unposted
-   * blocks must never get that old; L1 queue entries are still applied meanwhile.
-   */
-  maxBacklogBytes?: number;
-  maxBacklogAgeMs?: number;
-  /** How the node's L1 transactions are re-sent and timed out (see L1TxManager). */
-  l1Tx?: Omit<L1TxManagerOptions, "logger">;
-}
 
 export class SequencerNode implements L2Backend {
   readonly sequencer: Sequencer;
@@ -79,9 +41,8 @@ export class SequencerNode implements L2Backend {
   private readonly polling: FreshRuns;
   private readonly role: FollowerRole;
   private l1ChainId = 0;
-  private journal: TxJournal | null = null;
+  private readonly durability: SequencerDurability;
   private recovery: RecoveryWorker | null = null;
-  private store: NodeStore | null = null;
   private maxBacklogAgeMs = Infinity;
   /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
   private resyncing: Promise<void> | null = null;
@@ -94,6 +55,7 @@ export class SequencerNode implements L2Backend {
     this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
     this.role = { followsBatches: false, take: async (span) => this.takeQueue(span.queue, span.tokens, span.to) };
     this.polling = freshRuns(() => this.follower.poll(this.role));
+    this.durability = new SequencerDurability(this.sequencer, config.logger);
     this.submitter = this.createSubmitter(rollupBatchPort(this.l1, this.txs));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
   }
@@ -116,10 +78,7 @@ export class SequencerNode implements L2Backend {
       port,
       onDiverged: () => this.resyncWithL1(),
     });
-    // Once every accepted transaction is in a batch on L1, the journal has nothing to keep.
-    submitter.onPosted(() => {
-      if (this.journal && this.chain.unbatched().length === 0 && !this.sequencer.hasOpenBlock) this.journal.truncate();
-    });
+    submitter.onPosted(() => this.durability.trimJournal());
     return submitter;
   }
 
@@ -160,7 +119,7 @@ export class SequencerNode implements L2Backend {
     const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
     const signed = this.recovery ? await this.recovery.recover(request) : recoverHere(request);
     const hash = this.sequencer.sendParsedTransaction(authenticate(decoded, signed.from, signed.hash!));
-    await this.journal?.append(raw);
+    await this.durability.acknowledge(raw);
     return hash;
   }
 
@@ -182,11 +141,10 @@ export class SequencerNode implements L2Backend {
     const c = this.config;
     this.l1ChainId = Number((await c.l1Provider.getNetwork()).chainId);
     this.maxBacklogAgeMs = c.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
-    if (c.dataDir) await this.openStore(c.dataDir);
+    if (c.dataDir) this.startup.restoredBlocks = await this.durability.openStore(c.dataDir, this.l1, { chainId: c.chainId, rollup: c.addresses.rollup });
     await this.syncFromL1();
     if (c.dataDir) {
-      this.journal = new TxJournal(path.join(c.dataDir, "accepted-txs.log"));
-      const raws = this.journal.read();
+      const raws = this.durability.openJournal(c.dataDir);
       // A refusal here is a transaction already on L1 (nonce used), or no longer valid.
       const { applied } = this.reapply(raws);
       if (raws.length) c.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
@@ -218,41 +176,7 @@ export class SequencerNode implements L2Backend {
     this.endpoint = null;
     await this.recovery?.stop();
     this.recovery = null;
-    await this.store?.close();
-    this.store = null;
-    this.journal?.close();
-    this.journal = null;
-  }
-
-  /**
-   * Opens the store in `dataDir` and loads the chain and state it holds, so that syncing from L1
-   * only has to cover what was posted since; from then on every block and batch record is
-   * mirrored to it.
-   */
-  private async openStore(dataDir: string): Promise<void> {
-    const { store, restored } = await openStoreForChain(dataDir, "chain", { chainId: this.config.chainId, rollup: this.config.addresses.rollup }, this.l1, this.config.logger);
-    this.store = store;
-    if (restored) {
-      try {
-        this.sequencer.local.restore(restored);
-        this.startup.restoredBlocks = restored.blocks.length - 1;
-        this.config.logger.info({ l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, batches: this.chain.batches.length }, "loaded the chain from the store");
-      } catch (e) {
-        if (!(e instanceof ChainRestoreError)) throw e;
-        this.config.logger.warn({ err: e.message }, "the store is inconsistent; rebuilding from L1");
-        store.clear();
-      }
-    }
-    if (this.startup.restoredBlocks === 0) this.startStoreAtGenesis();
-    else this.state.trackChanges();
-    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.state, { queueHead: this.sequencer.local.queueHead() }));
-    this.chain.onBatchesChanged((recorded, droppedFrom) => this.store?.saveBatchChange(recorded, droppedFrom));
-  }
-
-  /** An empty store gets the genesis block and state; every block appended after adds its changes. */
-  private startStoreAtGenesis(): void {
-    this.state.trackChanges(true);
-    this.store?.saveBlock(this.chain.blocks[0], this.state, { queueHead: "" });
+    await this.durability.close();
   }
 
   /**
@@ -278,21 +202,13 @@ export class SequencerNode implements L2Backend {
       if (!(e instanceof ChainDivergesFromL1Error || e instanceof PostedBlockRefusedError) || this.chain.blocks.length <= 1) throw e;
       this.config.logger.warn({ err: e.message }, "the stored chain does not line up with L1; rebuilding from L1");
       this.startup.rebuiltFromL1 = true;
-      this.resetToGenesis();
+      this.durability.resetToGenesis();
       if (from > 0) batches = await readCurrentBatches(this.l1, start, head);
       this.startup.replayedBlocks += lineUpWithL1(this.sequencer, batches, 0);
     }
     this.follower.skipTo(head + 1);
     this.sequencer.addQueueEntries([]);
     if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, replayed: this.startup.replayedBlocks }, "synced the chain from L1");
-  }
-
-  private resetToGenesis(): void {
-    this.sequencer.resetToGenesis();
-    if (this.store) {
-      this.store.clear();
-      this.startStoreAtGenesis();
-    }
   }
 
   /** Applies raw transactions accepted before, in order; those that no longer apply are skipped with their reasons. */
@@ -335,7 +251,7 @@ export class SequencerNode implements L2Backend {
     await this.polling.settled();
     this.sequencer.sealBlock();
     const pending = this.chain.unbatched().flatMap((b) => b.transactions.map((t) => "0x" + t.raw.toString("hex")));
-    this.resetToGenesis();
+    this.durability.resetToGenesis();
     await this.syncFromL1();
     const { applied, dropped } = this.reapply(pending);
     this.sequencer.sealBlock();
