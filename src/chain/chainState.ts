@@ -9,7 +9,7 @@ import { replayCommitment, type BatchPosition, type ReplayResult } from "../core
 import { commitmentLeaf } from "../core/hashing";
 import type { SealedBlock } from "../core/blockBuilder";
 import { CairnError } from "../core/errors";
-import { ChainStore, type BatchRecord, type L2Block } from "./chainStore";
+import { ChainStore, RestoredChainError, type BatchRecord, type L2Block } from "./chainStore";
 import { L1Queue } from "./l1Queue";
 import type { TokenMetadata } from "./tokens";
 import type { RollupStatus } from "./api";
@@ -31,15 +31,6 @@ export class PostedBlockRefusedError extends CairnError {
     readonly verdict: ReplayResult["verdict"],
   ) {
     super(`the posted commitment for block ${blockNumber} does not replay`, { details: JSON.stringify(verdict, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : Buffer.isBuffer(v) ? "0x" + v.toString("hex") : v)) });
-  }
-}
-
-/** A chain loaded from a store that cannot be taken over as it is. */
-export class ChainRestoreError extends CairnError {
-  override readonly name = "ChainRestoreError";
-  readonly code = "CHAIN_RESTORE";
-  constructor(details: string) {
-    super("cannot restore the chain", { details });
   }
 }
 
@@ -67,11 +58,11 @@ export class ChainState {
     this.chain.restore([this.chain.blocks[0]], []);
   }
 
-  /** Takes over a state and chain loaded from a store (before anything else happened). */
+  /** Takes over a state and chain loaded from a store (before anything else happened). Throws RestoredChainError. */
   restore(restored: { state: L2State; blocks: L2Block[]; batches: BatchRecord[] }): void {
-    if (this.chain.blocks.length > 1) throw new ChainRestoreError("the chain has blocks already");
+    if (this.chain.blocks.length > 1) throw new RestoredChainError("chain-not-empty", "cannot restore into a chain that has blocks already", this.chain.blocks.length - 1);
     const tip = restored.blocks[restored.blocks.length - 1];
-    if ("0x" + restored.state.root().toString("hex") !== tip.stateRoot) throw new ChainRestoreError(`the stored state does not have the stored tip's root (block ${tip.number})`);
+    if ("0x" + restored.state.root().toString("hex") !== tip.stateRoot) throw new RestoredChainError("state-not-at-tip", `the stored state does not have the stored tip's root (block ${tip.number})`, tip.number);
     this.chain.restore(restored.blocks, restored.batches);
     this.current = restored.state;
   }

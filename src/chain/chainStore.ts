@@ -7,6 +7,7 @@ import { keccak256 } from "../core/hash";
 import type { SealedBlock } from "../core/blockBuilder";
 import type { TxResult } from "../core/execute";
 import type { Withdrawal } from "../core/hashing";
+import { CairnError } from "../core/errors";
 
 export interface L2Block {
   number: number;
@@ -25,6 +26,23 @@ export interface L2Block {
   queueIndex: bigint;
   /** The batch that posted this block, once posted. */
   batchIndex: number | null;
+}
+
+/**
+ * A chain loaded from a store that cannot be taken over as it is: blocks and batch records that
+ * are not one chain from genesis, a state that is not the tip's, or a chain that already runs.
+ */
+export class RestoredChainError extends CairnError {
+  override readonly name = "RestoredChainError";
+  readonly code = "RESTORED_CHAIN";
+  constructor(
+    readonly problem: "no-genesis" | "block-out-of-place" | "batch-beyond-tip" | "state-not-at-tip" | "chain-not-empty",
+    message: string,
+    /** The height at which the blocks (or the block a batch record names) went wrong. */
+    readonly height: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface TxLocation {
@@ -146,11 +164,12 @@ export class ChainStore {
 
   /** Replaces the whole chain with `blocks` (from genesis) and their batch records: a restart from a store. */
   restore(blocks: L2Block[], batches: BatchRecord[]): void {
-    if (blocks.length === 0 || blocks[0].number !== 0) throw new Error("a restored chain starts at genesis");
+    if (blocks.length === 0 || blocks[0].number !== 0) throw new RestoredChainError("no-genesis", "a restored chain starts at genesis", 0);
     blocks.forEach((b, i) => {
-      if (b.number !== i) throw new Error(`restored block ${b.number} at height ${i}`);
+      if (b.number !== i) throw new RestoredChainError("block-out-of-place", `restored block ${b.number} at height ${i}`, i);
     });
-    if (batches.some((r) => r.lastBlock >= blocks.length)) throw new Error("a restored batch record names a block the chain does not hold");
+    const beyond = batches.find((r) => r.lastBlock >= blocks.length);
+    if (beyond) throw new RestoredChainError("batch-beyond-tip", "a restored batch record names a block the chain does not hold", beyond.lastBlock);
     this.blocks.length = 0;
     this.batches.length = 0;
     this.byHash.clear();

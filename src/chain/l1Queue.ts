@@ -2,7 +2,7 @@
  * The L1 queue as a node has learned it: deposits, token registrations and forced withdrawals,
  * each at its index, in the order the Bridge appended them. Operations consume it by index.
  */
-import type { QueueEntry } from "../core/execute";
+import type { QueueEntry } from "../core/queueOps";
 import { CairnError } from "../core/errors";
 
 /** A queue entry as L1's event carries it: with the Bridge's running accumulator after it. */

@@ -8,6 +8,7 @@ import { CairnClient, type CairnAddresses } from "../sdk/client";
 import { readDevnetInfo, type DevnetInfo } from "../sdk/devnetFile";
 import { Rollup__factory } from "../../typechain-types";
 import { usage, CliError, EXIT } from "./errors";
+import { CairnError } from "../core/errors";
 import type { CliIO } from "./output";
 import { viewText } from "../chain/untrustedText";
 
@@ -147,6 +148,7 @@ export class Context {
    * would throw on a symbol that is not UTF-8.
    */
   private async tokenSymbol(l1: JsonRpcProvider, token: string): Promise<string> {
+    // A token without symbol() reverts; any failure to read it only costs the message its symbol.
     const answer = await l1.call({ to: token, data: SYMBOL_SELECTOR }).catch(() => "0x");
     return viewText(getBytes(answer)) || `${token.slice(0, 8)}…`;
   }
@@ -171,6 +173,15 @@ export class Context {
   }
 }
 
+/** A URL whose answer to eth_chainId is not a JSON-RPC result. */
+class NotJsonRpcError extends CairnError {
+  override readonly name = "NotJsonRpcError";
+  readonly code = "NOT_JSON_RPC";
+  constructor(readonly url: string) {
+    super("not an Ethereum JSON-RPC endpoint");
+  }
+}
+
 /** Asks a node its chain id, failing fast (ethers' provider would retry forever). */
 async function probeChainId(url: string): Promise<bigint> {
   const req = new FetchRequest(url);
@@ -180,7 +191,7 @@ async function probeChainId(url: string): Promise<bigint> {
   const res = await req.send();
   res.assertOk();
   const body = res.bodyJson as { result?: string };
-  if (typeof body.result !== "string") throw new Error("not an Ethereum JSON-RPC endpoint");
+  if (typeof body.result !== "string") throw new NotJsonRpcError(url);
   return BigInt(body.result);
 }
 

@@ -45,6 +45,11 @@ export class InvalidOperationError extends CairnError {
   }
 }
 
+/** Refuses an operation: throws {@link InvalidOperationError}. Typed `never`, so it can end an expression. */
+export function invalid(reason: InvalidReason, details: string): never {
+  throw new InvalidOperationError(reason, details);
+}
+
 /** Bytes that do not decode as the packed format. */
 export class DecodeError extends CairnError {
   override readonly name = "DecodeError";

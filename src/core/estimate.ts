@@ -4,7 +4,7 @@
  * on the formula — only on the state, which may change before the operation is included.
  */
 import { GAS, OpKind, ZERO_ADDRESS } from "./constants";
-import { executionGas, gasUsedOf } from "./execute";
+import { executionGas, gasUsedOf } from "./gas";
 import type { SignedOp } from "./ops";
 import type { TxSignature } from "./txSigning";
 

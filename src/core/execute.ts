@@ -2,27 +2,23 @@
  * The state transition: one packed operation applied to the L2 state, with every validity rule.
  * The sequencer, the replica/challenger and the fraud-proof witness builder all call this, so
  * there is one definition of "valid". An operation is checked in full before anything changes:
- * a thrown InvalidOperationError leaves the state as it was.
+ * a thrown InvalidOperationError leaves the state as it was. Here: signed operations; queue
+ * operations are in queueOps.ts, the gas and fee arithmetic in gas.ts.
  */
-import { GAS, OpKind, QueueKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, TOPIC_TRANSFER, TOPIC_WITHDRAWAL, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
-import { InvalidOperationError } from "./errors";
+import { ACCOUNT_TREE_DEPTH, OpKind, TOPIC_TRANSFER, TOPIC_WITHDRAWAL, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
+import { InvalidOperationError, invalid } from "./errors";
 import { MAX_UINT256, MAX_UINT64, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
-import { chargedSize, type Op, type QueueOp, type SignedOp } from "./ops";
-import type { L2State, L2Token } from "./state";
+import type { Op, SignedOp } from "./ops";
+import type { L2State } from "./state";
+import type { L2Token } from "./tokenRegistry";
 import { encodeTxFields, rawTransactionOfFields, recoverSigner, signingHash, signingHashOfFields, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
-import { ACCOUNT_TREE_DEPTH } from "./constants";
+import { effectiveGasPrice, gasUsedOf, maxFeePerGas } from "./gas";
+import { transferCalldata, withdrawCalldata } from "./calldata";
+import { applyQueueOp, type QueueEntry, type QueueResult } from "./queueOps";
 
-/** An entry of the L1 queue, as the Bridge recorded it. */
-export interface QueueEntry {
-  index: bigint;
-  kind: QueueKind;
-  /** The L2 recipient, or the L1 token for a registration. */
-  account: string;
-  tokenId: number;
-  amount: bigint;
-}
+// The transition's other parts, where importers of the transition have always found them.
 
 /** What a commitment fixes for all its operations. */
 export interface BlockEnv {
@@ -81,85 +77,10 @@ export interface TxResult {
   withdrawal?: Withdrawal;
 }
 
-export interface QueueResult {
-  type: "queue";
-  entry: QueueEntry;
-  /**
-   * Whether the entry took effect: false when a credit would overflow a balance (only a rogue
-   * token can do that), or a forced withdrawal finds too little (or no account) to withdraw.
-   */
-  credited: boolean;
-  /** The withdrawal a forced withdrawal made. */
-  withdrawal?: Withdrawal;
-}
-
-export function isForcedWithdrawal(kind: QueueKind): boolean {
-  return kind === QueueKind.FORCED_WITHDRAWAL_ETH || kind === QueueKind.FORCED_WITHDRAWAL_TOKEN;
-}
-
 export type OpResult = TxResult | QueueResult;
-
-const invalid = (reason: InvalidOperationError["reason"], details: string): never => {
-  throw new InvalidOperationError(reason, details);
-};
 
 const topicAddress = (a: string) => "0x" + "0".repeat(24) + a.slice(2);
 const hexWord = (v: bigint) => "0x" + word(v).toString("hex");
-
-/** ERC-20 `transfer(to, amount)` calldata. */
-export function transferCalldata(to: string, amount: bigint): Buffer {
-  return Buffer.concat([Buffer.from(SELECTOR_TRANSFER, "hex"), Buffer.alloc(12), addressBytes(to), word(amount)]);
-}
-
-/** Withdrawal predeploy `withdraw(l1Recipient, token, amount)` calldata (token zero for ETH). */
-export function withdrawCalldata(l1Recipient: string, l2Token: string, amount: bigint): Buffer {
-  return Buffer.concat([
-    Buffer.from(SELECTOR_WITHDRAW, "hex"),
-    Buffer.alloc(12),
-    addressBytes(l1Recipient),
-    Buffer.alloc(12),
-    addressBytes(l2Token),
-    word(amount),
-  ]);
-}
-
-/** Execution gas of an operation kind, before the per-byte data charge. */
-export function executionGas(kind: SignedOp["kind"]): bigint {
-  switch (kind) {
-    case OpKind.ETH_TRANSFER:
-    case OpKind.ETH_TRANSFER_NEW:
-      return GAS.ETH_TRANSFER;
-    case OpKind.TOKEN_TRANSFER:
-    case OpKind.TOKEN_TRANSFER_NEW:
-      return GAS.TOKEN_TRANSFER;
-    default:
-      return GAS.WITHDRAWAL;
-  }
-}
-
-/** gasUsed of a signed operation: execution plus the L1 data it occupies. */
-export function gasUsedOf(op: SignedOp): bigint {
-  return executionGas(op.kind) + GAS.DATA_PER_BYTE * BigInt(op.size ?? chargedSize(op));
-}
-
-/** The most a fee entry lets a transaction pay per gas. */
-export function maxFeePerGas(f: FeeEntry): bigint {
-  return f.type === 2 ? f.maxFeePerGas : f.gasPrice;
-}
-
-/** Price per gas actually paid under `baseFee`; throws when the caps are below it. */
-export function effectiveGasPrice(f: FeeEntry, baseFee: bigint): bigint {
-  if (f.type === 0) {
-    if (f.gasPrice < baseFee) invalid("fee-too-low", `gas price ${f.gasPrice} below base fee ${baseFee}`);
-    return f.gasPrice;
-  }
-  if (f.maxFeePerGas < baseFee) invalid("fee-too-low", `max fee per gas ${f.maxFeePerGas} below base fee ${baseFee}`);
-  if (f.maxPriorityFeePerGas > f.maxFeePerGas) {
-    invalid("fee-too-low", `max priority fee ${f.maxPriorityFeePerGas} above max fee ${f.maxFeePerGas}`);
-  }
-  const withTip = baseFee + f.maxPriorityFeePerGas;
-  return withTip < f.maxFeePerGas ? withTip : f.maxFeePerGas;
-}
 
 function isWithdrawalKind(kind: SignedOp["kind"]): boolean {
   return kind === OpKind.WITHDRAW_ETH || kind === OpKind.WITHDRAW_TOKEN;
@@ -167,83 +88,7 @@ function isWithdrawalKind(kind: SignedOp["kind"]): boolean {
 
 /** Applies `op` to `state`. Throws InvalidOperationError, with the state untouched, if it is invalid. */
 export function applyOp(state: L2State, op: Op, env: BlockEnv): OpResult {
-  return op.kind === OpKind.QUEUE ? applyQueueOp(state, op, env) : applySignedOp(state, op, env);
-}
-
-function applyQueueOp(state: L2State, op: QueueOp, env: BlockEnv): QueueResult {
-  const entry = env.queueEntry(state.queueIndex);
-  if (!entry) return invalid("queue-empty", `no L1 queue entry ${state.queueIndex}`);
-  if (entry.kind === QueueKind.TOKEN_REGISTRATION) {
-    if (op.credit !== "none") invalid("malformed", `a token registration credits no account`);
-    if (entry.tokenId !== state.tokenCount) invalid("malformed", `registration of token ${entry.tokenId}, expected ${state.tokenCount}`);
-    state.registerToken(entry.account.toLowerCase());
-    state.consumeQueueEntry();
-    return { type: "queue", entry, credited: true };
-  }
-  if ((entry.kind === QueueKind.TOKEN_DEPOSIT || entry.kind === QueueKind.FORCED_WITHDRAWAL_TOKEN) && entry.tokenId >= state.tokenCount) {
-    invalid("unknown-token", `queue entry for unregistered token ${entry.tokenId}`);
-  }
-  if (isForcedWithdrawal(entry.kind)) return applyForcedWithdrawal(state, op, entry);
-  const recipient = entry.account.toLowerCase();
-  // Each branch reads exactly the accounts a fraud proof needs to witness its verdict.
-  let index: number;
-  if (op.credit === "existing") {
-    if (op.index >= state.accountCount) invalid("unknown-account", `no account ${op.index}`);
-    if (state.account(op.index).address !== recipient) invalid("malformed", `account ${op.index} is not deposit recipient ${recipient}`);
-    index = op.index;
-  } else if (op.credit === "new") {
-    const existing = state.indexOf(recipient);
-    if (existing !== undefined) {
-      state.account(existing);
-      invalid("account-exists", `deposit recipient ${recipient} is account ${existing}`);
-    }
-    if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
-    index = -1;
-  } else {
-    return invalid("malformed", "a deposit must credit an account");
-  }
-  // Effects: the entry is consumed whatever happens to the credit.
-  if (index < 0) index = state.createAccount(recipient);
-  state.consumeQueueEntry();
-  const current = entry.kind === QueueKind.ETH_DEPOSIT ? state.account(index).balance : state.tokenBalance(index, entry.tokenId);
-  const credited = current + entry.amount <= MAX_UINT256;
-  if (credited && entry.kind === QueueKind.ETH_DEPOSIT) state.setBalance(index, current + entry.amount);
-  if (credited && entry.kind === QueueKind.TOKEN_DEPOSIT) state.setTokenBalance(index, entry.tokenId, current + entry.amount);
-  return { type: "queue", entry, credited };
-}
-
-/**
- * A forced withdrawal takes the L1 caller's own L2 funds out, all or nothing: it applies when
- * the account exists and holds `amount`, and is otherwise consumed without effect. Either way
- * the commitment must say which: the account's index, or "none" when it has no account.
- */
-function applyForcedWithdrawal(state: L2State, op: QueueOp, entry: QueueEntry): QueueResult {
-  const owner = entry.account.toLowerCase();
-  let index: number | null = null;
-  if (op.credit === "existing") {
-    if (op.index >= state.accountCount) invalid("unknown-account", `no account ${op.index}`);
-    if (state.account(op.index).address !== owner) invalid("malformed", `account ${op.index} is not ${owner}`);
-    index = op.index;
-  } else if (op.credit === "none") {
-    const existing = state.indexOf(owner);
-    if (existing !== undefined) {
-      state.account(existing);
-      invalid("account-exists", `forced withdrawal of ${owner}, which is account ${existing}`);
-    }
-  } else {
-    invalid("malformed", "a forced withdrawal names the account it takes from, or none");
-  }
-  state.consumeQueueEntry();
-  if (index === null) return { type: "queue", entry, credited: false };
-  const isEth = entry.kind === QueueKind.FORCED_WITHDRAWAL_ETH;
-  const held = isEth ? state.account(index).balance : state.tokenBalance(index, entry.tokenId);
-  // Unreachable in practice (2^64 − 1 withdrawals), but defined: the entry is consumed, as when too little is held.
-  if (held < entry.amount || state.withdrawalCount >= MAX_UINT64) return { type: "queue", entry, credited: false };
-  if (isEth) state.setBalance(index, held - entry.amount);
-  else state.setTokenBalance(index, entry.tokenId, held - entry.amount);
-  const l1Token = isEth ? ZERO_ADDRESS : state.token(entry.tokenId)!.l1Address;
-  const withdrawal = { id: state.takeWithdrawalId(), l2Sender: owner, l1Recipient: owner, l1Token, amount: entry.amount };
-  return { type: "queue", entry, credited: true, withdrawal };
+  return op.kind === OpKind.QUEUE ? applyQueueOp(state, op, env.queueEntry(state.queueIndex)) : applySignedOp(state, op, env);
 }
 
 interface Resolved {

@@ -5,11 +5,13 @@
  */
 import { ACCOUNT_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
 import { ByteWriter, word } from "./bytes";
-import type { QueueEntry } from "./execute";
-import { sparseLevels, zeroHashes } from "./merkle";
+import type { QueueEntry } from "./queueOps";
+import { CairnError } from "./errors";
+import { zeroHashes } from "./merkle";
 import { buildMultiProof } from "./multiproof";
 import { replayCommitment, type BatchPosition, type Verdict } from "./replay";
-import { tokenLeaves, tokenRoot, type AccessLog, type L2State } from "./state";
+import type { AccessLog, L2State } from "./state";
+import { TOKEN_ZERO, tokenLevels, tokenRoot } from "./tokenTree";
 
 export interface AccountWitness {
   index: number;
@@ -58,7 +60,18 @@ export const FRAUD_REASON: Record<string, number> = {
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 const ACCOUNT_ZERO = zeroHashes(ACCOUNT_TREE_DEPTH);
-const TOKEN_ZERO = zeroHashes(TOKEN_TREE_DEPTH);
+
+/**
+ * An account the pre-state does not hold, whose token tree the witness builder found non-empty:
+ * the state and its access log disagree, and no proof built from them would verify.
+ */
+export class InconsistentWitnessError extends CairnError {
+  override readonly name = "InconsistentWitnessError";
+  readonly code = "INCONSISTENT_WITNESS";
+  constructor(readonly accountIndex: number) {
+    super(`empty account ${accountIndex} with a non-empty token tree`);
+  }
+}
 
 export interface FraudCheck {
   verdict: Verdict;
@@ -153,12 +166,12 @@ function accountWitness(state: L2State, index: number, preAccountCount: number, 
   const empty = index >= preAccountCount;
   const a = empty ? undefined : state.peek(index);
   const tokens: ReadonlyMap<number, bigint> = a?.tokens ?? new Map<number, bigint>();
-  const levels = sparseLevels(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
+  const levels = tokenLevels(tokens);
   // An empty account's token tree is all zero hashes: flags only, no siblings.
   const mp = tokenIds.length
     ? buildMultiProof(TOKEN_TREE_DEPTH, tokenIds, (l, i) => levels[l].get(i) ?? TOKEN_ZERO[l], TOKEN_ZERO)
     : { proof: [], zeroFlags: Buffer.alloc(0) };
-  if (empty && mp.proof.length > 0) throw new Error(`empty account ${index} with a non-empty token tree`);
+  if (empty && mp.proof.length > 0) throw new InconsistentWitnessError(index);
   return {
     index,
     empty,

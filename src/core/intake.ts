@@ -5,13 +5,13 @@
  * as EIP-1559 (type 2) or EIP-155 legacy transactions.
  */
 import { OpKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
-import { InvalidOperationError } from "./errors";
+import { invalid } from "./errors";
 import { keccak256 } from "./hash";
 import { bytesToAddress, bytesToBigint } from "./bytes";
 import type { SignedOp } from "./ops";
 import type { L2State } from "./state";
 import { encodeTxFields, isCanonicalSignature, rawTransactionOfFields, recoverSigner, signingPayloadOfFields, type TxSignature, type UnsignedTx } from "./txSigning";
-import { rlpDecode, type RlpValue } from "./rlp";
+import { RlpError, rlpDecode, type RlpValue } from "./rlp";
 
 /** A signed transaction, parsed and checked against the chain id but not yet against the state. */
 export interface ParsedTx extends UnsignedTx {
@@ -20,10 +20,6 @@ export interface ParsedTx extends UnsignedTx {
   from: string;
   raw: Buffer;
 }
-
-const invalid = (reason: InvalidOperationError["reason"], details: string): never => {
-  throw new InvalidOperationError(reason, details);
-};
 
 /** A raw transaction decoded and checked, all but its signature's signer. */
 export interface DecodedTx {
@@ -81,7 +77,8 @@ export function decodeTransactionFields(bytes: Buffer, chainId: bigint): { unsig
   try {
     list = rlpDecode(bytes, type === 2 ? 1 : 0);
   } catch (e) {
-    return invalid("malformed", `cannot decode transaction (${(e as Error).message})`);
+    if (!(e instanceof RlpError)) throw e;
+    return invalid("malformed", `cannot decode transaction (${e.message})`);
   }
   const accessListAt = type === 2 ? 8 : -1;
   if (!Array.isArray(list) || list.length !== (type === 2 ? 12 : 9) || !list.every((v, i) => i === accessListAt || Buffer.isBuffer(v))) {

@@ -4,7 +4,8 @@
  */
 import { decodeCommitment, type Commitment } from "./commitment";
 import { DecodeError, InvalidOperationError } from "./errors";
-import { applyOp, signingHashAt, type BlockEnv, type OpResult, type QueueEntry } from "./execute";
+import { applyOp, signingHashAt, type BlockEnv, type OpResult } from "./execute";
+import { type QueueEntry } from "./queueOps";
 import type { SignedOp } from "./ops";
 import { OpKind } from "./constants";
 import type { TxSignature } from "./txSigning";

@@ -3,15 +3,28 @@
  * short lengths, no leading zeros in lengths), and the input must be exactly one item. The
  * intake re-encodes what it decoded and compares bytes anyway; strictness here just fails early.
  */
+import { CairnError } from "./errors";
+
 export type RlpValue = Buffer | RlpValue[];
 
-export class RlpError extends Error {
+/** Bytes that are not exactly one canonical RLP item. */
+export class RlpError extends CairnError {
   override readonly name = "RlpError";
+  readonly code = "MALFORMED_RLP";
 }
 
 /** Decodes `input[offset…]` as exactly one RLP item. */
 export function rlpDecode(input: Buffer, offset = 0): RlpValue {
-  const [value, end] = item(input, offset);
+  let decoded: [RlpValue, number];
+  try {
+    decoded = item(input, offset);
+  } catch (e) {
+    // Lists nested deeper than the call stack goes (a few kilobytes of input do it) are
+    // malformed input like any other; only the stack throws RangeError here.
+    if (e instanceof RangeError) throw new RlpError("RLP lists nested too deep", { cause: e });
+    throw e;
+  }
+  const [value, end] = decoded;
   if (end !== input.length) throw new RlpError(`${input.length - end} trailing bytes after the RLP item`);
   return value;
 }

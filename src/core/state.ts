@@ -1,13 +1,24 @@
 /**
  * The L2 state: accounts in an incremental Merkle tree keyed by index (assigned the first time
  * an address appears), and the counters the state root commits to. Account 0 is the zero
- * address, present from genesis.
+ * address, present from genesis. The token trees, token registry, checkpoints and supply sums
+ * it keeps are in tokenTree.ts, tokenRegistry.ts, journal.ts and supply.ts.
+ *
+ * Longer than 300 lines because every write to an account goes through L2State, and each must
+ * move the journal, the dirty sets, the token roots, the supply sums and the access log in step,
+ * with its undo beside it: spread over files, a new kind of write could update one and miss
+ * another.
  */
-import { ACCOUNT_TREE_DEPTH, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
-import { IncrementalMerkleTree, sparseLevels, sparseRoot, zeroHashes } from "./merkle";
-import { accountLeaf, l2TokenAddress, stateRoot } from "./hashing";
-import { word } from "./bytes";
-import { hashPair } from "./hash";
+import { ACCOUNT_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
+import { IncrementalMerkleTree } from "./merkle";
+import { accountLeaf, stateRoot } from "./hashing";
+import { CairnError } from "./errors";
+import { Journal, type Checkpoint, type JournalEntry } from "./journal";
+import { TokenRoots } from "./tokenTree";
+import { RunningSupply, countSupply, type Supply } from "./supply";
+import { TokenRegistry, type L2Token } from "./tokenRegistry";
+
+// The types L2State's methods take and return, for its importers.
 
 export interface Account {
   readonly address: string;
@@ -17,16 +28,6 @@ export interface Account {
   readonly tokens: ReadonlyMap<number, bigint>;
 }
 
-/** A token known on L2 (its registration has been consumed from the L1 queue). */
-export interface L2Token {
-  id: number;
-  l1Address: string;
-  l2Address: string;
-}
-
-const TOKEN_ZERO = zeroHashes(TOKEN_TREE_DEPTH);
-
-/** Root of an account's token-balance tree. */
 /** Shared by every account without tokens: most accounts, at a few hundred bytes each. */
 const NO_TOKENS: ReadonlyMap<number, bigint> = new Map();
 
@@ -34,61 +35,6 @@ const NO_TOKENS: ReadonlyMap<number, bigint> = new Map();
 function ownTokens(a: Account): Map<number, bigint> {
   if (a.tokens === NO_TOKENS) (a as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map();
   return a.tokens as Map<number, bigint>;
-}
-
-/** Leaves of an account's token tree: each non-zero balance as a word, at its token id. */
-export function tokenLeaves(tokens: ReadonlyMap<number, bigint>): Map<number, Buffer> {
-  const leaves = new Map<number, Buffer>();
-  for (const [id, balance] of tokens) if (balance !== 0n) leaves.set(id, word(balance));
-  return leaves;
-}
-
-/** Token trees of more tokens than this are kept level by level (see L2State.tokenLevels). */
-const LARGE_TOKEN_TREE = 64;
-
-/** Sets leaf `id` of a sparse tree kept as {@link sparseLevels} and rehashes its path only. */
-function updateSparsePath(levels: Array<Map<number, Buffer>>, id: number, balance: bigint): void {
-  if (balance === 0n) levels[0].delete(id);
-  else levels[0].set(id, word(balance));
-  let i = id;
-  for (let l = 0; l < TOKEN_TREE_DEPTH; l++) {
-    const p = i >> 1;
-    const left = levels[l].get(p * 2);
-    const right = levels[l].get(p * 2 + 1);
-    // As sparseLevels: a node exists where some leaf below it does.
-    if (left === undefined && right === undefined) levels[l + 1].delete(p);
-    else levels[l + 1].set(p, hashPair(left ?? TOKEN_ZERO[l], right ?? TOKEN_ZERO[l]));
-    i = p;
-  }
-}
-
-export function tokenRoot(tokens: ReadonlyMap<number, bigint>): Buffer {
-  if (tokens.size === 0) return TOKEN_ZERO[TOKEN_TREE_DEPTH];
-  if (tokens.size === 1) {
-    // Most holders hold one token: its path is all empty subtrees, hashed straight up (24
-    // hashes, without the sparse walk's maps).
-    const [[id, balance]] = tokens;
-    let node = word(balance);
-    for (let level = 0; level < TOKEN_TREE_DEPTH; level++) {
-      node = (id >> level) & 1 ? hashPair(TOKEN_ZERO[level], node) : hashPair(node, TOKEN_ZERO[level]);
-    }
-    return node;
-  }
-  return sparseRoot(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
-}
-
-type JournalEntry =
-  | { kind: "balance"; index: number; old: bigint }
-  | { kind: "nonce"; index: number; old: bigint }
-  | { kind: "token"; index: number; tokenId: number; old: bigint }
-  | { kind: "create"; index: number }
-  | { kind: "register" };
-
-/** A point the state can be rolled back to. */
-export interface Checkpoint {
-  readonly journalLength: number;
-  readonly queueIndex: bigint;
-  readonly withdrawalCount: bigint;
 }
 
 /** The parts of a state that are not accounts. */
@@ -106,33 +52,44 @@ export interface AccessLog {
   tokens: Map<number, Set<number>>;
 }
 
+/** An account created for an address that already has one. */
+export class DuplicateAccountError extends CairnError {
+  override readonly name = "DuplicateAccountError";
+  readonly code = "DUPLICATE_ACCOUNT";
+  constructor(
+    readonly address: string,
+    readonly index: number,
+  ) {
+    super(`account ${address} exists`);
+  }
+}
+
+/** Stored accounts that are not as many as the stored state's meta counts. */
+export class StoredStateMismatchError extends CairnError {
+  override readonly name = "StoredStateMismatchError";
+  readonly code = "STORED_STATE_MISMATCH";
+  constructor(
+    readonly accountsHeld: number,
+    readonly accountCount: number,
+  ) {
+    super(`store holds ${accountsHeld} accounts, its meta says ${accountCount}`);
+  }
+}
+
 export class L2State {
   private readonly accounts: Account[] = [];
-  private readonly tokenRoots: Buffer[] = [];
+  private readonly tokenRoots = new TokenRoots();
   private readonly byAddress = new Map<string, number>();
   private readonly tree = new IncrementalMerkleTree(ACCOUNT_TREE_DEPTH);
   private readonly dirty = new Set<number>();
-  /** Accounts whose token tree changed, with the token ids that changed (empty: rebuild it). */
-  private readonly dirtyTokens = new Map<number, Set<number>>();
-  /**
-   * The token trees of accounts holding many tokens, kept level by level so that a changed
-   * balance costs its path (24 hashes), not the whole tree: with 24-bit ids nothing bounds how
-   * many tokens one account holds, and rebuilding a junk-filled account's tree on every touch
-   * would cost every node O(tokens held) per commitment.
-   */
-  private readonly tokenLevels = new Map<number, Array<Map<number, Buffer>>>();
-  private readonly tokenList: L2Token[] = [];
-  private readonly tokenByL2 = new Map<string, L2Token>();
+  private readonly registry = new TokenRegistry();
   private queueConsumed = 0n;
   private withdrawalsMade = 0n;
-  private journal: JournalEntry[] | null = null;
-  private openCheckpoints: Checkpoint[] = [];
+  private readonly journal = new Journal();
   private access: AccessLog | null = null;
   /** Accounts changed since the last {@link takeChanges}, when a store is tracking them. */
   private changed: Set<number> | null = null;
-  /** Running sums of every balance, kept as balances change, so totalSupply is O(1). */
-  private ethTotal = 0n;
-  private readonly tokenTotals = new Map<number, bigint>();
+  private readonly supply = new RunningSupply();
 
   /** L1 queue entries consumed so far. */
   get queueIndex(): bigint {
@@ -166,7 +123,7 @@ export class L2State {
   }
 
   get tokenCount(): number {
-    return this.tokenList.length;
+    return this.registry.all.length;
   }
 
   indexOf(address: string): number | undefined {
@@ -188,12 +145,13 @@ export class L2State {
 
   /** Creates the account of `address` at the next index. */
   createAccount(address: string): number {
-    if (this.byAddress.has(address)) throw new Error(`account ${address} exists`);
+    const existing = this.byAddress.get(address);
+    if (existing !== undefined) throw new DuplicateAccountError(address, existing);
     const index = this.accounts.length;
-    this.journal?.push({ kind: "create", index });
+    this.journal.recording?.push({ kind: "create", index });
     this.access?.accounts.add(index);
     this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: NO_TOKENS });
-    this.tokenRoots.push(TOKEN_ZERO[TOKEN_TREE_DEPTH]);
+    this.tokenRoots.addAccount();
     this.byAddress.set(address, index);
     this.markDirty(index);
     return index;
@@ -201,15 +159,15 @@ export class L2State {
 
   setBalance(index: number, balance: bigint): void {
     const a = this.account(index);
-    this.journal?.push({ kind: "balance", index, old: a.balance });
-    this.ethTotal += balance - a.balance;
+    this.journal.recording?.push({ kind: "balance", index, old: a.balance });
+    this.supply.addEth(balance - a.balance);
     a.balance = balance;
     this.markDirty(index);
   }
 
   setNonce(index: number, nonce: bigint): void {
     const a = this.account(index);
-    this.journal?.push({ kind: "nonce", index, old: a.nonce });
+    this.journal.recording?.push({ kind: "nonce", index, old: a.nonce });
     a.nonce = nonce;
     this.markDirty(index);
   }
@@ -223,73 +181,49 @@ export class L2State {
     const tokens = ownTokens(this.account(index));
     this.trackToken(index, tokenId);
     const old = tokens.get(tokenId) ?? 0n;
-    this.journal?.push({ kind: "token", index, tokenId, old });
-    this.addToTokenTotal(tokenId, balance - old);
+    this.journal.recording?.push({ kind: "token", index, tokenId, old });
+    this.supply.addToken(tokenId, balance - old);
     if (balance === 0n) tokens.delete(tokenId);
     else tokens.set(tokenId, balance);
     this.markDirty(index);
-    this.markTokenDirty(index, tokenId);
-  }
-
-  private markTokenDirty(index: number, tokenId: number | null): void {
-    let ids = this.dirtyTokens.get(index);
-    if (!ids) this.dirtyTokens.set(index, (ids = new Set()));
-    if (tokenId === null) this.tokenLevels.delete(index);
-    else ids.add(tokenId);
+    this.tokenRoots.changed(index, tokenId);
   }
 
   /** Makes the next token id known on L2. */
   registerToken(l1Address: string): L2Token {
-    this.journal?.push({ kind: "register" });
-    const token = { id: this.tokenList.length, l1Address, l2Address: l2TokenAddress(l1Address) };
-    this.tokenList.push(token);
-    this.tokenByL2.set(token.l2Address, token);
-    return token;
+    this.journal.recording?.push({ kind: "register" });
+    return this.registry.register(l1Address);
   }
 
   token(id: number): L2Token | undefined {
-    return this.tokenList[id];
+    return this.registry.byId(id);
   }
 
   tokenByL2Address(l2Address: string): L2Token | undefined {
-    return this.tokenByL2.get(l2Address);
+    return this.registry.byL2Address(l2Address);
   }
 
   get tokens(): readonly L2Token[] {
-    return this.tokenList;
+    return this.registry.all;
   }
 
   // --- checkpoints: what the challenger and the fraud-proof builder roll back to ------------
 
-  /**
-   * Starts recording changes; {@link rollback} undoes everything since. Checkpoints nest: the
-   * challenger holds one per batch still in its challenge window, and one per commitment.
-   */
+  /** Starts recording changes; {@link rollback} undoes everything since (see journal.ts). */
   checkpoint(): Checkpoint {
-    if (!this.journal) this.journal = [];
-    const cp = { journalLength: this.journal.length, queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
-    this.openCheckpoints.push(cp);
-    return cp;
+    return this.journal.checkpoint(this.queueConsumed, this.withdrawalsMade);
   }
 
   /** Undoes every change made since `cp`, closing it and every checkpoint opened after it. */
   rollback(cp: Checkpoint): void {
-    const at = this.openCheckpoints.indexOf(cp);
-    const journal = this.journal;
-    if (at < 0 || !journal) throw new Error("rollback to a checkpoint that is not open");
-    while (journal.length > cp.journalLength) this.undo(journal.pop()!);
+    this.journal.rollback(cp, (e) => this.undo(e));
     this.queueConsumed = cp.queueIndex;
     this.withdrawalsMade = cp.withdrawalCount;
-    this.openCheckpoints.length = at;
-    if (this.openCheckpoints.length === 0) this.journal = null;
   }
 
   /** Keeps the changes made since `cp` and closes it (checkpoints opened after it stay open). */
   release(cp: Checkpoint): void {
-    const at = this.openCheckpoints.indexOf(cp);
-    if (at < 0) throw new Error("release of a checkpoint that is not open");
-    this.openCheckpoints.splice(at, 1);
-    if (this.openCheckpoints.length === 0) this.journal = null;
+    this.journal.release(cp);
   }
 
   // --- persistence: what a node's store writes after each block ----------------------------
@@ -313,12 +247,12 @@ export class L2State {
 
   /** Everything but the accounts: what a store keeps beside them. */
   snapshotMeta(): StateMeta {
-    return { accountCount: this.accounts.length, tokens: this.tokenList.map((t) => t.l1Address), queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
+    return { accountCount: this.accounts.length, tokens: this.registry.all.map((t) => t.l1Address), queueIndex: this.queueConsumed, withdrawalCount: this.withdrawalsMade };
   }
 
   /** A state rebuilt from a store: accounts by index, then its meta. */
   static restore(accounts: Array<{ address: string; nonce: bigint; balance: bigint; tokens: Array<[number, bigint]> }>, meta: StateMeta): L2State {
-    if (accounts.length !== meta.accountCount) throw new Error(`store holds ${accounts.length} accounts, its meta says ${meta.accountCount}`);
+    if (accounts.length !== meta.accountCount) throw new StoredStateMismatchError(accounts.length, meta.accountCount);
     const s = new L2State();
     for (const a of accounts) {
       const index = s.createAccount(a.address);
@@ -327,13 +261,11 @@ export class L2State {
       account.balance = a.balance;
       if (a.tokens.length > 0) {
         (account as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map(a.tokens);
-        s.markTokenDirty(index, null);
+        s.tokenRoots.replaced(index);
       }
     }
     for (const l1 of meta.tokens) s.registerToken(l1);
-    const totals = s.recountTotals();
-    s.ethTotal = totals.eth;
-    for (const [id, v] of totals.tokens) s.tokenTotals.set(id, v);
+    s.supply.reset(s.recountTotals());
     s.queueConsumed = meta.queueIndex;
     s.withdrawalsMade = meta.withdrawalCount;
     return s;
@@ -376,7 +308,7 @@ export class L2State {
   private undo(e: JournalEntry): void {
     switch (e.kind) {
       case "balance":
-        this.ethTotal += e.old - this.accounts[e.index].balance;
+        this.supply.addEth(e.old - this.accounts[e.index].balance);
         this.accounts[e.index].balance = e.old;
         this.markDirty(e.index);
         break;
@@ -386,55 +318,33 @@ export class L2State {
         break;
       case "token": {
         const tokens = ownTokens(this.accounts[e.index]);
-        this.addToTokenTotal(e.tokenId, e.old - (tokens.get(e.tokenId) ?? 0n));
+        this.supply.addToken(e.tokenId, e.old - (tokens.get(e.tokenId) ?? 0n));
         if (e.old === 0n) tokens.delete(e.tokenId);
         else tokens.set(e.tokenId, e.old);
         this.markDirty(e.index);
-        this.markTokenDirty(e.index, e.tokenId);
+        this.tokenRoots.changed(e.index, e.tokenId);
         break;
       }
       case "create": {
         const a = this.accounts.pop()!;
-        this.tokenRoots.pop();
+        this.tokenRoots.removeLastAccount(e.index);
         this.byAddress.delete(a.address);
         this.dirty.delete(e.index);
-        this.dirtyTokens.delete(e.index);
-        this.tokenLevels.delete(e.index);
         this.tree.setLeaf(e.index, Buffer.alloc(32));
         break;
       }
-      case "register": {
-        const t = this.tokenList.pop()!;
-        this.tokenByL2.delete(t.l2Address);
+      case "register":
+        this.registry.removeLast();
         break;
-      }
     }
   }
 
   /** Root of the account tree. */
   accountsRoot(): Buffer {
-    for (const [i, ids] of this.dirtyTokens) this.tokenRoots[i] = this.updatedTokenRoot(i, ids);
-    this.dirtyTokens.clear();
+    this.tokenRoots.refresh(this.accounts);
     for (const i of this.dirty) this.tree.setLeaf(i, this.leafOf(i));
     this.dirty.clear();
     return this.tree.root();
-  }
-
-  /** Account `i`'s token root after the balances `ids` changed (see tokenLevels). */
-  private updatedTokenRoot(i: number, ids: ReadonlySet<number>): Buffer {
-    const tokens = this.accounts[i].tokens;
-    if (tokens.size <= LARGE_TOKEN_TREE) {
-      this.tokenLevels.delete(i);
-      return tokenRoot(tokens);
-    }
-    let levels = this.tokenLevels.get(i);
-    if (!levels) {
-      levels = sparseLevels(TOKEN_TREE_DEPTH, tokenLeaves(tokens), TOKEN_ZERO);
-      this.tokenLevels.set(i, levels);
-    } else {
-      for (const id of ids) updateSparsePath(levels, id, tokens.get(id) ?? 0n);
-    }
-    return levels[TOKEN_TREE_DEPTH].get(0) ?? TOKEN_ZERO[TOKEN_TREE_DEPTH];
   }
 
   /** The state root: the account tree and the counters. */
@@ -444,7 +354,7 @@ export class L2State {
       accountCount: this.accounts.length,
       queueIndex: this.queueConsumed,
       withdrawalCount: this.withdrawalsMade,
-      tokenCount: this.tokenList.length,
+      tokenCount: this.registry.all.length,
     });
   }
 
@@ -457,26 +367,16 @@ export class L2State {
   /** Leaf hash of account `index`. */
   leafOf(index: number): Buffer {
     const a = this.accounts[index];
-    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots[index]);
+    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots.of(index));
   }
 
-  /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover. */
-  totals(): { eth: bigint; tokens: Map<number, bigint> } {
-    return { eth: this.ethTotal, tokens: new Map([...this.tokenTotals].filter(([, v]) => v !== 0n)) };
+  /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover (see supply.ts). */
+  totals(): Supply {
+    return this.supply.current();
   }
 
   /** {@link totals} counted account by account (O(accounts)): what the running sums must equal. */
-  recountTotals(): { eth: bigint; tokens: Map<number, bigint> } {
-    let eth = 0n;
-    const tokens = new Map<number, bigint>();
-    for (const a of this.accounts) {
-      eth += a.balance;
-      for (const [id, v] of a.tokens) tokens.set(id, (tokens.get(id) ?? 0n) + v);
-    }
-    return { eth, tokens };
-  }
-
-  private addToTokenTotal(tokenId: number, delta: bigint): void {
-    if (delta !== 0n) this.tokenTotals.set(tokenId, (this.tokenTotals.get(tokenId) ?? 0n) + delta);
+  recountTotals(): Supply {
+    return countSupply(this.accounts);
   }
 }

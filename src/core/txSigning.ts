@@ -123,6 +123,10 @@ export function expandSignature(compact: Buffer): TxSignature {
   return { r, s, yParity };
 }
 
+/**
+ * The signer's address, or null for a signature that recovers no key. Both libraries say that
+ * by throwing, untyped; nothing else in their call throws, so any throw is read as it.
+ */
 type Recover = (hash: Buffer, sig: TxSignature) => string | null;
 
 function loadNativeRecover(): Recover | null {
@@ -140,6 +144,7 @@ function loadNativeRecover(): Recover | null {
       }
     };
   } catch {
+    // No native build for this platform: the pure-JS recovery below serves.
     return null;
   }
 }

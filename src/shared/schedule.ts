@@ -66,6 +66,7 @@ export function freshRuns(task: () => Promise<void>): FreshRuns {
     }));
   const run = (() => {
     if (!running) return start();
+    // The run under way reports its failure to its own callers; the next one starts either way.
     next ??= running
       .catch(() => undefined)
       .then(() => {

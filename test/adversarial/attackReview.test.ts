@@ -23,7 +23,8 @@ import {
   type Withdrawal,
 } from "../../src/core/hashing";
 import { L2State } from "../../src/core/state";
-import { applyOp, gasUsedOf, type BlockEnv } from "../../src/core/execute";
+import { applyOp, type BlockEnv } from "../../src/core/execute";
+import { gasUsedOf } from "../../src/core/gas";
 import { InvalidOperationError } from "../../src/core/errors";
 import { MAX_UINT256, MAX_UINT64, bigintToBytes } from "../../src/core/bytes";
 import { OpKind, TOKEN_TREE_DEPTH, ZERO_ADDRESS } from "../../src/core/constants";

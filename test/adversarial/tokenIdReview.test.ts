@@ -6,14 +6,17 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { l1Fixture } from "../helpers/l1Fixture";
 import { CHAIN_ID } from "../helpers/fraudFixture";
 import { setBridgeTokenCount, skippedTokenAddress } from "../helpers/tokenCount";
-import { L2State, tokenRoot } from "../../src/core/state";
+import { L2State } from "../../src/core/state";
+import { tokenRoot } from "../../src/core/tokenTree";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { encodeCommitment, decodeCommitment, type Commitment } from "../../src/core/commitment";
 import { chargedSize, type Op, type SignedOp } from "../../src/core/ops";
 import { amountSize } from "../../src/core/amount";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { signingHash, type FeeEntry, type TxSignature } from "../../src/core/txSigning";
-import { executionGas, transferCalldata, withdrawCalldata, type QueueEntry } from "../../src/core/execute";
+import { type QueueEntry } from "../../src/core/queueOps";
+import { transferCalldata, withdrawCalldata } from "../../src/core/calldata";
+import { executionGas } from "../../src/core/gas";
 import { replayCommitment } from "../../src/core/replay";
 import { keccak256 } from "../../src/core/hash";
 import { l2TokenAddress, queueAccumulator } from "../../src/core/hashing";
@@ -222,7 +225,7 @@ describe("Token ids of 24 bits: adversarial review", function () {
   describe("Node cost of an account holding many tokens (depth-24 token trees, no per-account cap)", () => {
     /**
      * FINDING (low/medium, liveness): every node recomputes an account's whole token tree
-     * (src/core/state.ts tokenRoot -> sparseRoot over all its tokens, 24 levels) whenever one of
+     * (src/core/tokenTree.ts tokenRoot -> sparseRoot over all its tokens, 24 levels) whenever one of
      * its token balances changes, and buildFraudWitness does the same (sparseLevels). With 8-bit
      * ids an account held at most 256 tokens (256 x 8 hashes); with 24-bit ids it holds as many as
      * are registered. A user who registers and deposits N junk tokens into one account makes

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { L2State, tokenRoot } from "../../src/core/state";
+import { L2State } from "../../src/core/state";
+import { tokenRoot } from "../../src/core/tokenTree";
 import { accountLeaf } from "../../src/core/hashing";
 
 /** The leaf src/core would compute for account `index` from scratch, token tree rebuilt whole. */

@@ -4,9 +4,10 @@
  * commitment with src/core, and when one is wrong proves it with Rollup.proveFraud (see
  * fraudProver.ts) well inside the window.
  */
-import { L2State, type Checkpoint } from "../../core/state";
+import { L2State } from "../../core/state";
+import { type Checkpoint } from "../../core/journal";
 import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
-import type { QueueEntry } from "../../core/execute";
+import type { QueueEntry } from "../../core/queueOps";
 import { L1Queue } from "../../chain/l1Queue";
 import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span, type RollupEvent } from "../l1/follower";

@@ -15,7 +15,7 @@ import { type L1Contracts } from "./contracts";
 import { inSlices } from "../../shared/slices";
 import { splitBatch } from "../../core/commitment";
 import { summarizeBatch } from "../../core/batch";
-import { CairnError } from "../../core/errors";
+import { CairnError, DecodeError } from "../../core/errors";
 import type { BatchSubmittedEvent } from "../../../typechain-types/contracts/L1/Rollup";
 
 /** What a BatchSubmitted event says about a batch: what the Rollup stored, and where on L1. */
@@ -80,6 +80,20 @@ export class BatchAuthenticationError extends UnfollowableBatchError {
     options: { cause?: unknown } = {},
   ) {
     super(batchIndex, "it cannot be authenticated", `batch ${batchIndex} (L1 tx ${l1TxHash}) cannot be authenticated against the Rollup`, { details, cause: options.cause });
+  }
+}
+
+/** A batch the Rollup records whose BatchSubmitted event is not in the L1 blocks that were read. */
+export class BatchOutsideBlocksError extends CairnError {
+  readonly code = "BATCH_OUTSIDE_BLOCKS";
+  override readonly name = "BatchOutsideBlocksError";
+
+  constructor(
+    readonly batchIndex: number,
+    readonly fromBlock: number,
+    readonly toBlock: number,
+  ) {
+    super(`batch ${batchIndex} on L1 was posted outside blocks ${fromBlock}..${toBlock}`);
   }
 }
 
@@ -149,7 +163,7 @@ export async function readCurrentBatches(l1: L1Contracts, fromBlock: number, toB
     const root = (await l1.rollup.getBatch(i)).commitmentsRoot;
     // Picked by the event's root, which is the Rollup's own record; the bytes are then authenticated against it.
     const claim = claims.filter((b) => b.index === i && b.commitmentsRoot === root).pop();
-    if (!claim) throw new Error(`batch ${i} on L1 was posted outside blocks ${fromBlock}..${toBlock}`);
+    if (!claim) throw new BatchOutsideBlocksError(i, fromBlock, toBlock);
     out.push(await readBatch(l1, claim));
   }
   return out;
@@ -196,7 +210,8 @@ function decodeSubmitBatch(l1: L1Contracts, claim: BatchClaim, data: string): Su
   try {
     bodies = splitBatch(commitments);
   } catch (e) {
-    throw refusal(claim, "malformed-commitments", `the commitments bytes do not split into bodies (${(e as Error).message})`, e);
+    if (!(e instanceof DecodeError)) throw e;
+    throw refusal(claim, "malformed-commitments", `the commitments bytes do not split into bodies (${e.message})`, e);
   }
   return { batchIndex: word(4), preStateRoot: "0x" + bytes.subarray(36, 68).toString("hex"), queueCount: word(68), bodies };
 }

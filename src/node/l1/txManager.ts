@@ -48,6 +48,15 @@ export class L1TransactionRevertedError extends CairnError {
   }
 }
 
+/** A signer that cannot reach L1: the manager reads nonces, fees and receipts through its provider. */
+export class L1SignerWithoutProviderError extends CairnError {
+  readonly code = "L1_SIGNER_WITHOUT_PROVIDER";
+  override readonly name = "L1SignerWithoutProviderError";
+  constructor() {
+    super("the L1 signer has no provider");
+  }
+}
+
 interface Fees {
   maxFeePerGas: bigint;
   maxPriorityFeePerGas: bigint;
@@ -75,7 +84,7 @@ export class L1TxManager {
   }
 
   private get provider(): Provider {
-    if (!this.signer.provider) throw new Error("the L1 signer has no provider");
+    if (!this.signer.provider) throw new L1SignerWithoutProviderError();
     return this.signer.provider;
   }
 
@@ -86,6 +95,7 @@ export class L1TxManager {
    */
   send(request: Pick<TransactionRequest, "to" | "data" | "value" | "gasLimit">, what: string): Promise<TransactionReceipt> {
     const run = this.queue.then(() => this.sendNow(request, what));
+    // The caller gets run's failure; the queue only needs it settled before the next send.
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -5,7 +5,7 @@
  * last commitment only (see `checkStateRoot` in core/replay).
  */
 import { decodeCommitment, type Commitment } from "../../core/commitment";
-import type { QueueEntry } from "../../core/execute";
+import type { QueueEntry } from "../../core/queueOps";
 import type { SignedOp } from "../../core/ops";
 import { replayCommitment, signaturesAhead, type ReplayResult } from "../../core/replay";
 import type { L2State } from "../../core/state";

@@ -7,7 +7,7 @@ import { encodeBatch } from "../../core/commitment";
 import type { L2Block } from "../../chain/chainStore";
 import { submitBatchCalldata, type L1Contracts } from "../l1/contracts";
 import type { L1TxManager } from "../l1/txManager";
-import type { QueueEntry } from "../../core/execute";
+import type { QueueEntry } from "../../core/queueOps";
 import type { Logger } from "../../shared/logger";
 
 /** A batch as the submitter is about to post it. */

@@ -4,7 +4,7 @@
  * transactions it acknowledged that are not in a batch on L1 yet.
  */
 import path from "node:path";
-import { ChainRestoreError } from "../../chain/chainState";
+import { RestoredChainError } from "../../chain/chainStore";
 import type { NodeStore } from "../store/nodeStore";
 import { openStoreForChain } from "../store/openForChain";
 import { TxJournal } from "../store/txJournal";
@@ -37,7 +37,7 @@ export class SequencerDurability {
         loaded = restored.blocks.length - 1;
         this.logger.info({ l2Block: chain.latest.number, stateRoot: chain.latest.stateRoot, batches: chain.batches.length }, "loaded the chain from the store");
       } catch (e) {
-        if (!(e instanceof ChainRestoreError)) throw e;
+        if (!(e instanceof RestoredChainError)) throw e;
         this.logger.warn({ err: e.message }, "the store is inconsistent; rebuilding from L1");
         store.clear();
       }

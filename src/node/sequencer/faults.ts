@@ -7,7 +7,7 @@
 import { Wallet, parseEther, type HDNodeWallet } from "ethers";
 import { encodeCommitment, type Commitment } from "../../core/commitment";
 import { OpKind } from "../../core/constants";
-import type { QueueEntry } from "../../core/execute";
+import type { QueueEntry } from "../../core/queueOps";
 import { parseRawTransaction, toSignedOp } from "../../core/intake";
 import type { Op } from "../../core/ops";
 import { replayCommitment } from "../../core/replay";

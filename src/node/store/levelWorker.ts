@@ -6,6 +6,7 @@
  * answered in order; the worker holds the database (and its lock) from open to close.
  */
 import { Worker } from "node:worker_threads";
+import { CairnError } from "../../core/errors";
 
 // Plain JavaScript, so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `
@@ -55,8 +56,30 @@ export interface LevelPut {
 
 type Reply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
 
+/** LevelDB refused a request; `message` is its own words, carried across from the worker. */
+export class LevelDbError extends CairnError {
+  override readonly name = "LevelDbError";
+  readonly code = "LEVELDB";
+  constructor(
+    /** The request: "open", "get", "putAll", … */
+    readonly op: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The worker thread exited with requests still unanswered. */
+export class StoreWorkerExitedError extends CairnError {
+  override readonly name = "StoreWorkerExitedError";
+  readonly code = "STORE_WORKER_EXITED";
+  constructor() {
+    super("the store's worker thread exited");
+  }
+}
+
 export class LevelWorker {
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { op: string; resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 1;
 
   private constructor(private readonly worker: Worker) {
@@ -65,10 +88,10 @@ export class LevelWorker {
       if (!p) return;
       this.pending.delete(r.id);
       if (r.ok) p.resolve(r.value);
-      else p.reject(new Error(r.error));
+      else p.reject(new LevelDbError(p.op, r.error));
     });
     worker.on("error", (e) => this.failAll(e));
-    worker.on("exit", () => this.failAll(new Error("the store's worker thread exited")));
+    worker.on("exit", () => this.failAll(new StoreWorkerExitedError()));
   }
 
   /** Opens (creating) the database in `dir` on a new worker thread; rejects with the cause if it cannot. */
@@ -78,7 +101,7 @@ export class LevelWorker {
       worker.once("message", (r: Reply) => {
         if (r.ok) return resolve(new LevelWorker(worker));
         void worker.terminate();
-        reject(new Error(r.error));
+        reject(new LevelDbError("open", r.error));
       });
       worker.once("error", reject);
     });
@@ -124,7 +147,7 @@ export class LevelWorker {
   private request(op: string, args: Record<string, unknown>): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { op, resolve, reject });
       this.worker.postMessage({ id, op, ...args });
     });
   }

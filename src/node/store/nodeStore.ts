@@ -10,6 +10,7 @@ import { LevelWorker, type LevelPut } from "./levelWorker";
 import type { L2State, StateMeta } from "../../core/state";
 import type { BatchRecord, L2Block } from "../../chain/chainStore";
 import { accountFromRecord, accountRecord, blockFromRecord, blockRecord } from "./records";
+import { CairnError } from "../../core/errors";
 
 /**
  * 2: explicit records (storeRecords.ts); 3: state roots over depth-24 token trees (24-bit token
@@ -28,6 +29,31 @@ interface StoredMeta {
   state: { accountCount: number; tokens: string[]; queueIndex: string; withdrawalCount: string };
   /** What else the node needs to resume (the challenger: batches applied, L1 cursor). */
   extra?: Record<string, number | string>;
+}
+
+/** The data directory's store could not be opened: most often another node holds its lock. */
+export class StoreOpenError extends CairnError {
+  override readonly name = "StoreOpenError";
+  readonly code = "STORE_OPEN";
+  constructor(
+    readonly dir: string,
+    cause: unknown,
+  ) {
+    super(`cannot open the node store in ${dir}: ${(cause as Error).message}; is another node using this data directory?`, { cause });
+  }
+}
+
+/** The data directory holds the store of another rollup (or another L2 chain). */
+export class StoreOfAnotherRollupError extends CairnError {
+  override readonly name = "StoreOfAnotherRollupError";
+  readonly code = "STORE_OF_ANOTHER_ROLLUP";
+  constructor(
+    readonly storedRollup: string,
+    readonly storedChainId: string,
+    readonly rollup: string,
+  ) {
+    super(`the data directory belongs to rollup ${storedRollup} (L2 chain ${storedChainId}), not ${rollup}`);
+  }
 }
 
 export interface Restored {
@@ -51,7 +77,8 @@ export class NodeStore {
     try {
       return new NodeStore(await LevelWorker.open(dir), identity);
     } catch (e) {
-      throw new Error(`cannot open the node store in ${dir}: ${(e as Error).message}; is another node using this data directory?`);
+      // Whatever stops the database opening (LevelDB's words, or the worker's), in the node's terms.
+      throw new StoreOpenError(dir, e);
     }
   }
 
@@ -66,7 +93,7 @@ export class NodeStore {
       return null;
     }
     if (meta.chainId !== this.identity.chainId.toString() || meta.rollup.toLowerCase() !== this.identity.rollup.toLowerCase()) {
-      throw new Error(`the data directory belongs to rollup ${meta.rollup} (L2 chain ${meta.chainId}), not ${this.identity.rollup}`);
+      throw new StoreOfAnotherRollupError(meta.rollup, meta.chainId, this.identity.rollup);
     }
     const accounts = (await this.db.values({ gte: "acct:", lt: "acct;", limit: meta.state.accountCount })).map(accountFromRecord);
     const state = restoreState(accounts, { accountCount: meta.state.accountCount, tokens: meta.state.tokens, queueIndex: BigInt(meta.state.queueIndex), withdrawalCount: BigInt(meta.state.withdrawalCount) });
@@ -137,6 +164,8 @@ export class NodeStore {
       try {
         await write();
       } catch (e) {
+        // Any failed write is kept for flush() to throw, and the writes after it are skipped:
+        // the store never holds a block written after one that was lost.
         this.failure = e as Error;
       }
     });

@@ -15,7 +15,7 @@ import { InvalidOperationError } from "../../../src/core/errors";
 import { MAX_OPS_PER_COMMITMENT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../../src/core/constants";
 import type { Withdrawal } from "../../../src/core/hashing";
 import type { L2State } from "../../../src/core/state";
-import type { QueueEntry } from "../../../src/core/execute";
+import type { QueueEntry } from "../../../src/core/queueOps";
 import { sameFeeEntry, type SignedOp } from "../../../src/core/ops";
 import { erc20, predeploy } from "../../helpers/coreFixture";
 import { CHAIN_ID } from "./world";

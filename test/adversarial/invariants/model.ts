@@ -11,9 +11,9 @@
  * - which batches lie and how, the bonds, the payouts seen on L1, and counters for the report.
  */
 import { ethers } from "hardhat";
-import type { Checkpoint } from "../../../src/core/state";
+import type { Checkpoint } from "../../../src/core/journal";
 import { L2State } from "../../../src/core/state";
-import type { QueueEntry } from "../../../src/core/execute";
+import type { QueueEntry } from "../../../src/core/queueOps";
 import type { QueueKind } from "../../../src/core/constants";
 import type { Withdrawal } from "../../../src/core/hashing";
 import { replayCommitment, type Verdict } from "../../../src/core/replay";

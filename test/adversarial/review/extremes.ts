@@ -10,12 +10,8 @@ import { CHAIN_ID } from "../../helpers/fraudFixture";
 import { L1Contracts } from "../../../src/node/l1/contracts";
 import { type L1QueueEntry } from "../../../src/chain/l1Queue";
 import { L2State } from "../../../src/core/state";
-import {
-  applyOp,
-  signingHashAt,
-  type BlockEnv,
-  type QueueEntry,
-} from "../../../src/core/execute";
+import { applyOp, signingHashAt, type BlockEnv } from "../../../src/core/execute";
+import { type QueueEntry } from "../../../src/core/queueOps";
 import {
   buildFraudWitness,
   onChainVerdict,
