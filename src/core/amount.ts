@@ -7,6 +7,7 @@
  * head as a byte; an operation packs it into its bit head (ops.ts) and writes the rest after.
  */
 import { ByteReader, ByteWriter, bigintToBytes, bytesToBigint, MAX_UINT256 } from "./bytes";
+import { OutOfRangeError } from "./errors";
 
 const MAX_EXP = 31;
 const ESCAPE = 7;
@@ -18,7 +19,7 @@ export interface AmountParts {
 }
 
 export function amountParts(value: bigint): AmountParts {
-  if (value < 0n || value > MAX_UINT256) throw new RangeError(`amount ${value} outside uint256`);
+  if (value < 0n || value > MAX_UINT256) throw new OutOfRangeError(`amount ${value} outside uint256`);
   let mantissa = value;
   let exp = 0;
   while (mantissa !== 0n && mantissa % 10n === 0n && exp < MAX_EXP) {

@@ -8,6 +8,7 @@ import { keccak256 } from "./hash";
 import { commitmentLeaf, withdrawalLeaf, type Withdrawal } from "./hashing";
 import { positionalRoot } from "./merkle";
 import { withdrawalTree } from "./blockBuilder";
+import { OutOfRangeError } from "./errors";
 
 export interface BatchSummary {
   commitmentsRoot: Buffer;
@@ -60,7 +61,7 @@ export function withdrawalProof(
 ): Buffer[] {
   const inner = withdrawalTree(commitmentWithdrawals);
   const outer = batchWithdrawalTree(batchWithdrawalRoots);
-  if (!inner || !outer) throw new RangeError("no withdrawals to prove");
+  if (!inner || !outer) throw new OutOfRangeError("no withdrawals to prove");
   const leaf = withdrawalLeaf(commitmentWithdrawals[index]);
   const innerPath = inner.getProof(leaf, index).map((p) => p.data);
   const outerPath = outer.getProof(batchWithdrawalRoots[commitmentPosition], commitmentPosition).map((p) => p.data);

@@ -1,5 +1,5 @@
 /** A cursor over packed bytes that throws {@link DecodeError} instead of reading past the end. */
-import { DecodeError } from "./errors";
+import { DecodeError, OutOfRangeError } from "./errors";
 
 export class ByteReader {
   offset = 0;
@@ -101,7 +101,7 @@ export class BitWriter {
 
   /** Appends `v` in `width` bits (width ≤ 30); throws if it does not fit. */
   bits(v: number, width: number): this {
-    if (!Number.isInteger(v) || v < 0 || v >= 2 ** width) throw new RangeError(`${v} does not fit in ${width} bits`);
+    if (!Number.isInteger(v) || v < 0 || v >= 2 ** width) throw new OutOfRangeError(`${v} does not fit in ${width} bits`);
     for (let i = width - 1; i >= 0; i--) {
       this.acc = (this.acc << 1) | ((v >>> i) & 1);
       if (++this.used === 8) {

@@ -26,7 +26,7 @@ import {
   OpKind,
   TOKEN_ID_BITS,
 } from "./constants";
-import { DecodeError } from "./errors";
+import { DecodeError, OutOfRangeError } from "./errors";
 import { opIndices, opTokenId, readFeeEntry, readOp, sameFeeEntry, tokenClass, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
 import type { FeeEntry } from "./txSigning";
 
@@ -130,11 +130,11 @@ export function feeWidth(count: number): number {
 /** Joins commitment bodies into a batch's `commitments` argument. */
 export function encodeBatch(bodies: Buffer[]): Buffer {
   if (bodies.length === 0 || bodies.length > MAX_COMMITMENTS_PER_BATCH) {
-    throw new RangeError(`a batch holds 1 to ${MAX_COMMITMENTS_PER_BATCH} commitments, not ${bodies.length}`);
+    throw new OutOfRangeError(`a batch holds 1 to ${MAX_COMMITMENTS_PER_BATCH} commitments, not ${bodies.length}`);
   }
   const w = new ByteWriter();
   for (const b of bodies) {
-    if (b.length > 0xffff) throw new RangeError(`commitment of ${b.length} bytes`);
+    if (b.length > 0xffff) throw new OutOfRangeError(`commitment of ${b.length} bytes`);
     w.uint(b.length, 2).bytes(b);
   }
   return w.toBuffer();

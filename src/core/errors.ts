@@ -70,3 +70,15 @@ export class OverloadedError extends CairnError {
     super("node overloaded", { details });
   }
 }
+
+/**
+ * A value outside what a function takes (a token id past 24 bits, an amount past uint256, a
+ * leaf past its tree): the caller's mistake, refused before anything changed.
+ */
+export class OutOfRangeError extends CairnError {
+  override readonly name = "OutOfRangeError";
+  readonly code = "OUT_OF_RANGE";
+  constructor(details: string) {
+    super("value out of range", { details });
+  }
+}

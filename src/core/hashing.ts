@@ -5,6 +5,7 @@
 import { keccak256 } from "./hash";
 import { addressBytes, bytesToAddress, word } from "./bytes";
 import type { QueueKind } from "./constants";
+import { OutOfRangeError } from "./errors";
 
 const TIMESTAMP_MASK = (1n << 64n) - 1n;
 const U64 = (v: bigint | number): Buffer => {
@@ -25,7 +26,7 @@ export function queueAccumulator(
   const prevHash = Buffer.from(previous);
   prevHash.fill(0, 24);
   // The token id is a uint24, three bytes as abi.encodePacked writes it.
-  if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= 2 ** 24) throw new RangeError(`token id ${tokenId} outside uint24`);
+  if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= 2 ** 24) throw new OutOfRangeError(`token id ${tokenId} outside uint24`);
   const id = Buffer.of(tokenId >>> 16, (tokenId >>> 8) & 0xff, tokenId & 0xff);
   const h = keccak256(Buffer.concat([prevHash, Buffer.of(kind), addressBytes(account), id, word(amount)]));
   const v = (BigInt("0x" + h.toString("hex")) & ~TIMESTAMP_MASK) | timestamp;

@@ -3,6 +3,7 @@
  * MerkleLib.sol checks the same shape on L1.
  */
 import { hashPair, hashPairInto } from "./hash";
+import { OutOfRangeError } from "./errors";
 
 const WORD = 32;
 
@@ -29,7 +30,7 @@ export class IncrementalMerkleTree {
   hashesComputed = 0;
 
   constructor(readonly depth: number) {
-    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`tree depth ${depth}: at least 1`);
+    if (!Number.isInteger(depth) || depth < 1) throw new OutOfRangeError(`tree depth ${depth}: at least 1`);
     this.zero = zeroHashes(depth);
     this.levels = Array.from({ length: depth }, () => Buffer.alloc(0));
     this.sizes = new Array<number>(depth).fill(0);
@@ -43,7 +44,7 @@ export class IncrementalMerkleTree {
   /** Sets leaf `index` to `hash`. */
   setLeaf(index: number, hash: Uint8Array): void {
     if (!Number.isInteger(index) || index < 0 || index >= 2 ** this.depth) {
-      throw new RangeError(`leaf index ${index} outside a tree of depth ${this.depth}`);
+      throw new OutOfRangeError(`leaf index ${index} outside a tree of depth ${this.depth}`);
     }
     this.ensure(0, index + 1);
     this.levels[0].set(hash, index * WORD);

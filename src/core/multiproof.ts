@@ -5,6 +5,7 @@
  * `zeroFlags` is set, the zero hash of that level (empty subtrees are never sent).
  */
 import { hashPair } from "./hash";
+import { OutOfRangeError } from "./errors";
 
 export interface MultiProof {
   proof: Buffer[];
@@ -68,9 +69,9 @@ export function multiProofRoot(depth: number, indices: number[], leaves: Buffer[
     const flagged = used >> 3 < mp.zeroFlags.length && (mp.zeroFlags[used >> 3] & (1 << (used & 7))) !== 0;
     used++;
     if (flagged) return zero[level];
-    if (sent >= mp.proof.length) throw new RangeError("multiproof too short");
+    if (sent >= mp.proof.length) throw new OutOfRangeError("multiproof too short");
     return mp.proof[sent++];
   });
-  if (sent !== mp.proof.length) throw new RangeError("multiproof too long");
+  if (sent !== mp.proof.length) throw new OutOfRangeError("multiproof too long");
   return root;
 }

@@ -12,7 +12,7 @@
 import { ACCOUNT_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
 import { IncrementalMerkleTree } from "./merkle";
 import { accountLeaf, stateRoot } from "./hashing";
-import { CairnError } from "./errors";
+import { CairnError, OutOfRangeError } from "./errors";
 import { Journal, type Checkpoint, type JournalEntry } from "./journal";
 import { TokenRoots } from "./tokenTree";
 import { RunningSupply, countSupply, type Supply } from "./supply";
@@ -132,7 +132,7 @@ export class L2State {
 
   account(index: number): Account {
     const a = this.accounts[index];
-    if (!a) throw new RangeError(`no account ${index}`);
+    if (!a) throw new OutOfRangeError(`no account ${index}`);
     this.access?.accounts.add(index);
     return a;
   }

@@ -34,6 +34,7 @@ import { sameFeeEntry, type Op, type QueueOp, type SignedOp } from "../../src/co
 import { replayCommitment } from "../../src/core/replay";
 import type { FeeEntry } from "../../src/core/txSigning";
 import type { L2State } from "../../src/core/state";
+import { OutOfRangeError } from "../../src/core/errors";
 
 export const FAMILIES = ["random-body", "random-envelope", "mutant", "extreme", "multi"] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -299,7 +300,7 @@ function packOrCanonical(c: Commitment, knobs: PackKnobs): Buffer {
   try {
     return packCommitment(c, knobs);
   } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
+    if (!(e instanceof RangeError || e instanceof OutOfRangeError)) throw e;
     return packCommitment(c, {});
   }
 }

@@ -25,6 +25,7 @@ import { buildMultiProof, multiProofRoot } from "../../src/core/multiproof";
 import { L1Contracts } from "../../src/node/l1/contracts";
 import { decodeTokenRegistered } from "../../src/chain/tokens";
 import type { TestToken } from "../../typechain-types";
+import { OutOfRangeError } from "../../src/core/errors";
 
 /**
  * Review of the 24-bit token ids (73d866f .. 57d88d2) as a malicious bonded proposer or user.
@@ -147,7 +148,7 @@ describe("Token ids of 24 bits: adversarial review", function () {
       const a = queueAccumulator(prev, QueueKind.TOKEN_DEPOSIT, alice.address.toLowerCase(), 255, 1n, 0n);
       const b = queueAccumulator(prev, QueueKind.TOKEN_DEPOSIT, alice.address.toLowerCase(), 256, 1n, 0n);
       expect(a.equals(b)).to.equal(false);
-      expect(() => queueAccumulator(prev, QueueKind.TOKEN_DEPOSIT, alice.address, 2 ** 24, 1n, 0n)).to.throw(RangeError);
+      expect(() => queueAccumulator(prev, QueueKind.TOKEN_DEPOSIT, alice.address, 2 ** 24, 1n, 0n)).to.throw(OutOfRangeError);
     });
 
     it("MultiProof.leafRoot at depth 24: the all-empty shortcut, the general walk with 24 explicit zero siblings and src/core's tokenRoot agree at every edge id", async () => {

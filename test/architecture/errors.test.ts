@@ -12,7 +12,7 @@ const SRC = path.resolve(__dirname, "../../src");
 /** The one class allowed to extend Error: the root of the others. */
 const ROOT = { file: path.join("core", "errors.ts"), line: /^export abstract class CairnError extends Error\b/ };
 
-const UNTYPED = [/\bnew\s+Error\s*\(/, /\bthrow\s+Error\s*\(/, /\bextends\s+Error\b/];
+const UNTYPED = [/\bnew\s+(Range|Type)?Error\s*\(/, /\bthrow\s+(Range|Type)?Error\s*\(/, /\bextends\s+Error\b/];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -41,12 +41,13 @@ describe("architecture: typed errors in src/", () => {
     const text = [
       'throw new Error("a");',
       'if (x) throw Error("b");',
+      'throw new RangeError("c");',
       "class Mine extends Error {}",
       "export abstract class CairnError extends Error {",
       'throw new CliError("typed");',
       "class MyError extends CairnError {}",
     ].join("\n");
-    expect(untypedErrors("cli/x.ts", text).map((l) => l.split(":")[1])).to.deep.equal(["1", "2", "3", "4"]);
-    expect(untypedErrors(ROOT.file, text).map((l) => l.split(":")[1])).to.deep.equal(["1", "2", "3"]);
+    expect(untypedErrors("cli/x.ts", text).map((l) => l.split(":")[1])).to.deep.equal(["1", "2", "3", "4", "5"]);
+    expect(untypedErrors(ROOT.file, text).map((l) => l.split(":")[1])).to.deep.equal(["1", "2", "3", "4"]);
   });
 });

@@ -6,7 +6,7 @@ import { fraudFixture, tokenTransfer, transferTo, withdrawEth } from "../helpers
 import { encodeWitness, onChainVerdict, type Witness } from "../../src/core/fraudProof";
 import { OpKind } from "../../src/core/constants";
 import { l2TokenAddress } from "../../src/core/hashing";
-import type { QueueEntry } from "../../src/core/execute";
+import type { QueueEntry } from "../../src/core/queueOps";
 
 type F = Awaited<ReturnType<typeof fraudFixture>>;
 type Batch = Awaited<ReturnType<F["chain"]["post"]>>;

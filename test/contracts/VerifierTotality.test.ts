@@ -11,7 +11,8 @@ import { ByteWriter, MAX_UINT256, MAX_UINT64 } from "../../src/core/bytes";
 import { writeAmount } from "../../src/core/amount";
 import { OpKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { signingHash, type FeeEntry, type TxSignature } from "../../src/core/txSigning";
-import { gasUsedOf, withdrawCalldata } from "../../src/core/execute";
+import { withdrawCalldata } from "../../src/core/calldata";
+import { gasUsedOf } from "../../src/core/gas";
 import type { SignedOp } from "../../src/core/ops";
 import { keccak256 } from "../../src/core/hash";
 

@@ -13,7 +13,7 @@ import { onChainVerdict } from "../../src/core/fraudProof";
 import { summarizeBatch, withdrawalProof } from "../../src/core/batch";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
 import { l2TokenAddress, type Withdrawal } from "../../src/core/hashing";
-import type { QueueEntry } from "../../src/core/execute";
+import type { QueueEntry } from "../../src/core/queueOps";
 import type { SealedBlock } from "../../src/core/blockBuilder";
 import type { TestToken } from "../../typechain-types";
 

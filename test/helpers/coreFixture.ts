@@ -2,7 +2,7 @@ import { Interface, Wallet, type HDNodeWallet, type TransactionRequest } from "e
 import { L2State } from "../../src/core/state";
 import { BlockBuilder } from "../../src/core/blockBuilder";
 import { QueueKind } from "../../src/core/constants";
-import type { QueueEntry } from "../../src/core/execute";
+import type { QueueEntry } from "../../src/core/queueOps";
 import { parseRawTransaction } from "../../src/core/intake";
 
 export const CHAIN_ID = 51730n;

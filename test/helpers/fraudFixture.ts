@@ -13,7 +13,7 @@ import { buildFraudWitness } from "../../src/core/fraudProof";
 import { parseRawTransaction, toSignedOp } from "../../src/core/intake";
 import { WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import type { SignedOp } from "../../src/core/ops";
-import type { QueueEntry } from "../../src/core/execute";
+import type { QueueEntry } from "../../src/core/queueOps";
 import type { FeeEntry } from "../../src/core/txSigning";
 import { replayCommitment } from "../../src/core/replay";
 

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { LevelWorker } from "../../src/node/store/levelWorker";
 import { NodeStore } from "../../src/node/store/nodeStore";
+import { OutOfRangeError } from "../../src/core/errors";
 
 describe("node/levelWorker: LevelDB driven from a worker thread", () => {
   it("writes, reads in key order with limits, clears ranges, and answers in order", async () => {
@@ -12,7 +13,7 @@ describe("node/levelWorker: LevelDB driven from a worker thread", () => {
       const writes = [db.putAll([{ key: "a:2", value: "two" }, { key: "a:1", value: "one" }]), db.put("a:3", "three"), db.putAll([{ key: "a:2", value: "2" }])];
       await Promise.all(writes);
       expect(await db.values({ gte: "a:", lt: "a;" })).to.deep.equal(["one", "2", "three"]);
-      expect(() => db.putAll([{ key: "bad\nkey", value: "" }])).to.throw(RangeError);
+      expect(() => db.putAll([{ key: "bad\nkey", value: "" }])).to.throw(OutOfRangeError);
       expect(await db.values({ gte: "a:", lt: "a;", limit: 1 })).to.deep.equal(["one"]);
       expect(await db.get("a:3")).to.equal("three");
       expect(await db.get("missing")).to.equal(undefined);

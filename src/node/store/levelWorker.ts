@@ -6,7 +6,7 @@
  * answered in order; the worker holds the database (and its lock) from open to close.
  */
 import { Worker } from "node:worker_threads";
-import { CairnError } from "../../core/errors";
+import { CairnError, OutOfRangeError } from "../../core/errors";
 
 // Plain JavaScript, so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `
@@ -124,7 +124,7 @@ export class LevelWorker {
     let values = "";
     for (let i = 0; i < puts.length; i++) {
       const { key, value } = puts[i];
-      if (key.includes("\n") || value.includes("\u0000")) throw new RangeError(`cannot store key ${JSON.stringify(key)}: a newline in the key or a NUL in the value`);
+      if (key.includes("\n") || value.includes("\u0000")) throw new OutOfRangeError(`cannot store key ${JSON.stringify(key)}: a newline in the key or a NUL in the value`);
       keys += (i ? "\n" : "") + key;
       values += (i ? "\u0000" : "") + value;
     }
