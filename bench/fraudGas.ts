@@ -24,7 +24,8 @@ import type { Op } from "../src/core/ops";
 import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
-import { applyOp, type QueueEntry } from "../src/core/execute";
+import { applyOp } from "../src/core/execute";
+import { type QueueEntry } from "../src/core/queueOps";
 
 const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
 const BASE_FEE = 10_000_000n;

@@ -11,6 +11,7 @@ import {IBridge} from "../interfaces/IBridge.sol";
 import {IRollup} from "../interfaces/IRollup.sol";
 import {Types} from "../libraries/Types.sol";
 import {Hashing} from "../libraries/Hashing.sol";
+import {Constants} from "../libraries/Constants.sol";
 
 /// @title Bridge
 /// @notice Holds the escrow of everything bridged to Cairn and the L1 → L2 queue. Invariant:
@@ -24,7 +25,7 @@ contract Bridge is IBridge, ReentrancyGuardTransient {
     /// @notice Token ids are 24 bits on L2 (a commitment writes them in 8, 16 or 24 bits, the
     ///         fewest its largest id needs). Registration is permissionless; the cap stays only
     ///         because exhausting it is uneconomic (~16.7M registrations: docs/trust-model.md).
-    uint256 public constant MAX_TOKENS = 1 << Types.TOKEN_ID_BITS;
+    uint256 public constant MAX_TOKENS = 1 << Constants.TOKEN_TREE_DEPTH;
     /// @notice Most bytes of a token's name or symbol the registration records; longer ones are
     ///         cut (at a UTF-8 character boundary), never refused, so a token cannot block its
     ///         own registration. Followers bound what they display by the same figure.

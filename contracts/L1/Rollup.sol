@@ -13,6 +13,10 @@ import {BatchCodec} from "../libraries/BatchCodec.sol";
 /// @notice The state commitment chain of Cairn. Bonded proposers post batches; each batch's
 ///         commitments are hashed into one root here, so that a fraud proof later needs only one
 ///         commitment and its Merkle path. A batch is final once its challenge window has passed.
+/// @dev Over 300 lines on purpose: bonds, submission, fraud proofs and the liveness rules are one
+///      state machine over the same storage (batch headers, bonds, the sequencer clock) behind one
+///      reentrancy guard, and each section is short. What is not storage already lives apart:
+///      envelope parsing in BatchCodec, replay in FraudVerifier, hashes in Hashing.
 contract Rollup is IRollup, ReentrancyGuardTransient {
     /// @notice Semantic version.
     string public constant version = "0.2.0";

@@ -67,7 +67,11 @@ interface IFraudVerifier {
     /// @notice The witness for queue entry `index` is missing or does not match the Bridge.
     error FraudWitnessBadQueueEntry(uint256 index);
 
-    /// @notice Replays commitment `body` from the witnessed pre-state.
+    /// @notice Replays commitment `body` from the witnessed pre-state. Returns a verdict for any
+    ///         body; reverts only on a witness that does not match `context` (the challenger's).
+    /// @param body     The commitment's bytes, as posted (src/core/commitment.ts).
+    /// @param witness  The touched accounts and queue entries, packed as laid out above.
+    /// @param context  The Rollup's records the proof is checked against.
     /// @return kind    NONE when the commitment is honest.
     /// @return reason  For INVALID_OPERATION, which rule the operation broke.
     /// @return opIndex For INVALID_OPERATION, the operation's position.

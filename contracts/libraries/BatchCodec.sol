@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Hashing} from "./Hashing.sol";
 import {MerkleLib} from "./MerkleLib.sol";
+import {Constants} from "./Constants.sol";
 
 /// @title BatchCodec
 /// @notice Reads the envelope of a batch: a run of commitments, each `[u16 bodyLength][body]`,
@@ -10,8 +11,9 @@ import {MerkleLib} from "./MerkleLib.sol";
 ///         [timestamp 5]` and goes on with the packed operations (decoded only by a fraud proof).
 ///         `submitBatch` needs just the envelope: the chain of state roots, the withdrawal roots
 ///         and the L2 timestamps, which it bounds by L1 here so that no proof is needed for them.
-///         `src/core/commitment.ts` (encodeBatch, splitBatch) and `src/core/batch.ts` write and
-///         read the same bytes.
+///         `src/core/commitment.ts` writes and reads the same bytes (encodeCommitment and
+///         decodeCommitment a body, encodeBatch and splitBatch the envelope), and
+///         `src/core/batch.ts` (summarizeBatch) computes the same summary.
 library BatchCodec {
     /// @notice More commitments than a batch may carry.
     uint256 internal constant MAX_COMMITMENTS = 4096;
@@ -19,8 +21,12 @@ library BatchCodec {
     ///         the width of the account indices in the operations (at most the tree depth), bits
     ///         6–7 the token width class (0: 8-bit token ids, 1: 16, 2: 24; 3 is undefined).
     uint8 internal constant FLAG_WITHDRAWALS = 0x01;
-    uint8 private constant MAX_INDEX_BITS = 24;
-    uint8 private constant MAX_TOKEN_CLASS = 2;
+    /// @notice Where the index width starts in the flags byte.
+    uint8 internal constant FLAG_INDEX_SHIFT = 1;
+    /// @notice The index width's bits, once shifted down.
+    uint8 internal constant FLAG_INDEX_MASK = 0x1f;
+    /// @notice Where the token width class starts in the flags byte (it runs to the top bit).
+    uint8 internal constant FLAG_TOKEN_CLASS_SHIFT = 6;
     /// @dev A body holds at least its header up to the timestamp: root, flags, timestamp.
     uint256 private constant MIN_BODY = 38;
     uint256 private constant TIMESTAMP_BYTES = 5;
@@ -45,6 +51,7 @@ library BatchCodec {
     ///         preceding it (`previous`).
     error CommitmentTimestampDecreasing(uint256 offset, uint256 timestamp, uint256 previous);
 
+    /// @notice What `summarize` finds in a batch: what the Rollup records of it.
     struct Summary {
         bytes32 commitmentsRoot;
         bytes32 postStateRoot;
@@ -73,7 +80,44 @@ library BatchCodec {
         _walk(data, s, l1Timestamp);
     }
 
-    /// @dev The loop of `summarize`, from the running values in `s`.
+    /// @notice The width of every account index in a commitment's operations, from its flags byte.
+    /// @param flags The flags byte (body byte 32).
+    /// @return The index width in bits; Cairn defines at most Constants.ACCOUNT_TREE_DEPTH.
+    function indexWidth(uint256 flags) internal pure returns (uint256) {
+        return (flags >> FLAG_INDEX_SHIFT) & FLAG_INDEX_MASK;
+    }
+
+    /// @notice The token width class of a commitment, from its flags byte.
+    /// @param flags The flags byte (body byte 32).
+    /// @return The class (0: 8-bit token ids, 1: 16, 2: 24); Cairn defines at most
+    ///         Constants.MAX_TOKEN_CLASS.
+    function tokenWidthClass(uint256 flags) internal pure returns (uint256) {
+        return flags >> FLAG_TOKEN_CLASS_SHIFT;
+    }
+
+    /// @notice Whether Cairn defines a commitment's flags byte: no operation could be decoded
+    ///         under a wider index than the account tree has, or under token width class 3.
+    ///         Submission refuses such a commitment and a fraud proof calls it malformed; both
+    ///         ask here, so the two can never disagree on which bytes are a commitment.
+    /// @param flags The flags byte (body byte 32).
+    /// @return defined Whether the flags byte is defined.
+    function flagsDefined(uint256 flags) internal pure returns (bool defined) {
+        uint256 indexBits = (flags >> FLAG_INDEX_SHIFT) & FLAG_INDEX_MASK;
+        uint256 tokenClass = flags >> FLAG_TOKEN_CLASS_SHIFT;
+        uint256 maxIndexBits = Constants.ACCOUNT_TREE_DEPTH;
+        uint256 maxTokenClass = Constants.MAX_TOKEN_CLASS;
+        // One basic block — the fields spelled out rather than read through the two functions
+        // above, both bounds without a short-circuit jump — which the legacy optimizer inlines
+        // into submitBatch's loop over the commitments; a call would cost some 60 gas each.
+        assembly ("memory-safe") {
+            defined := and(iszero(gt(indexBits, maxIndexBits)), iszero(gt(tokenClass, maxTokenClass)))
+        }
+    }
+
+    /// @notice The loop of `summarize`, from the running values in `s`.
+    /// @param data The batch's commitments.
+    /// @param s The summary: holds the running state root and L2 timestamp, receives the rest.
+    /// @param l1Timestamp The timestamp of the L1 block posting the batch.
     function _walk(bytes calldata data, Summary memory s, uint256 l1Timestamp) private pure {
         uint256 count = _count(data);
         bytes32[] memory leaves = new bytes32[](count);
@@ -93,15 +137,24 @@ library BatchCodec {
         s.count = uint32(count);
     }
 
-    /// @dev A floor above the L1 time could never be met: no batch after it could be posted.
+    /// @notice The L2 timestamp floor of the batch, checked: a floor above the L1 time could
+    ///         never be met, so no batch after it could be posted.
+    /// @param previous The L2 timestamp of the block before the batch.
+    /// @param l1Timestamp The timestamp of the L1 block posting the batch.
+    /// @return The floor.
     function _checkedTimestamp(uint256 previous, uint256 l1Timestamp) private pure returns (uint64) {
         if (previous > l1Timestamp) revert CommitmentTimestampInFuture(0, previous, l1Timestamp);
         return uint64(previous);
     }
 
-    /// @dev The header fields the envelope checks: the withdrawal root (zero when the flags say
-    ///      there is none; a declared one must not be zero) and the L2 timestamp, which must lie
-    ///      in [previous, l1Timestamp].
+    /// @notice The header fields the envelope checks: the flags, the withdrawal root (zero when
+    ///         the flags say there is none; a declared one must not be zero) and the L2 timestamp,
+    ///         which must lie in [previous, l1Timestamp].
+    /// @param body The commitment, at least MIN_BODY bytes.
+    /// @param offset Where its length prefix is in the batch, for the errors.
+    /// @param s The summary; its L2 timestamp moves to the commitment's.
+    /// @param l1Timestamp The timestamp of the L1 block posting the batch.
+    /// @return wRoot The commitment's withdrawal root, or zero.
     function _header(bytes calldata body, uint256 offset, Summary memory s, uint256 l1Timestamp)
         private
         pure
@@ -109,7 +162,7 @@ library BatchCodec {
     {
         uint8 flags = uint8(body[32]);
         // Refused here rather than left to a proof: no operation could be decoded under them.
-        if ((flags >> 1) & 0x1f > MAX_INDEX_BITS || flags >> 6 > MAX_TOKEN_CLASS) revert CommitmentBadFlags(offset, flags);
+        if (!flagsDefined(flags)) revert CommitmentBadFlags(offset, flags);
         uint256 timestampAt = 33;
         if (flags & FLAG_WITHDRAWALS != 0) {
             if (body.length < MIN_BODY + 32) revert CommitmentTooShort(offset, body.length);
@@ -124,7 +177,10 @@ library BatchCodec {
         s.lastTimestamp = uint64(timestamp);
     }
 
-    /// @dev Walks the length prefixes once so the arrays above are allocated exactly.
+    /// @notice Counts the commitments, walking the length prefixes once so that `_walk` allocates
+    ///         its arrays exactly; reverts on an envelope that does not parse.
+    /// @param data The batch's commitments.
+    /// @return count How many there are.
     function _count(bytes calldata data) private pure returns (uint256 count) {
         if (data.length == 0) revert BatchEmpty();
         uint256 offset;
@@ -135,7 +191,7 @@ library BatchCodec {
             if (offset + 2 + length > data.length) revert BatchTruncated(offset);
             offset += 2 + length;
             unchecked {
-                // Bounded by data.length / 35, far below 2^256.
+                // Bounded by data.length / (2 + MIN_BODY), far below 2^256.
                 ++count;
             }
         }

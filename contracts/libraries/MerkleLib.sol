@@ -10,6 +10,8 @@ pragma solidity ^0.8.28;
 library MerkleLib {
     /// @notice Positional root of `leaves`: an odd node at any level is paired with a zero word.
     ///         Overwrites `leaves`.
+    /// @param leaves The leaves, in position order; overwritten.
+    /// @return The root; zero when there is no leaf.
     function positionalRoot(bytes32[] memory leaves) internal pure returns (bytes32) {
         uint256 n = leaves.length;
         if (n == 0) return bytes32(0);
@@ -27,6 +29,9 @@ library MerkleLib {
 
     /// @notice Sorted-pair root of `leaves` (merkletreejs `sortPairs: true`); zero when empty.
     ///         Overwrites `leaves`.
+    /// @param leaves The leaves (the first `n` count); overwritten.
+    /// @param n How many of `leaves` the tree holds: callers fill a preallocated array.
+    /// @return The root; zero when `n` is 0.
     function sortedRoot(bytes32[] memory leaves, uint256 n) internal pure returns (bytes32) {
         if (n == 0) return bytes32(0);
         while (n > 1) {
@@ -46,6 +51,10 @@ library MerkleLib {
         return leaves[0];
     }
 
+    /// @notice keccak256 of two words, hashed in scratch space rather than an abi.encode copy.
+    /// @param a The left word.
+    /// @param b The right word.
+    /// @return h The hash.
     function _hash(bytes32 a, bytes32 b) private pure returns (bytes32 h) {
         assembly ("memory-safe") {
             mstore(0x00, a)

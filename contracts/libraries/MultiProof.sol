@@ -16,6 +16,8 @@ library MultiProof {
     error MultiProofWrongLength(uint256 used, uint256 given);
 
     /// @notice zero[l] is the root of an empty subtree of height l.
+    /// @param depth The tree's depth.
+    /// @return zero The zero hashes of every level, 0 to `depth`.
     function zeroHashes(uint256 depth) internal pure returns (bytes32[] memory zero) {
         zero = new bytes32[](depth + 1);
         for (uint256 l = 1; l <= depth; l++) {
@@ -25,6 +27,13 @@ library MultiProof {
 
     /// @notice The root of a depth-`depth` tree whose leaves at `indices` are `leaves`.
     ///         Overwrites `indices` and `leaves` (the walk runs in place).
+    /// @param depth The tree's depth.
+    /// @param indices The leaves' positions, strictly increasing; overwritten.
+    /// @param leaves The leaves; overwritten.
+    /// @param proof The siblings the walk needs that are not zero hashes, 32 bytes each, in walk order.
+    /// @param zeroFlags Bit k (LSB first) set: the walk's k-th sibling is the zero hash of its level.
+    /// @param zero The zero hashes by level (`zeroHashes(depth)`).
+    /// @return r The root.
     function root(
         uint256 depth,
         uint256[] memory indices,
@@ -90,9 +99,12 @@ library MultiProof {
         if (short || sent != proof.length) revert MultiProofWrongLength(sent / 32, proof.length / 32);
     }
 
-    /// @dev Whether the first `bits` flag bits (bits ≤ 64) are all set: whole bytes of 0xff,
-    ///      then the low `bits % 8` bits of the next. One comparison, not a loop over the bits:
-    ///      a depth-24 token tree would spend 24 iterations on every witnessed account.
+    /// @notice Whether the first `bits` flag bits (bits ≤ 64) are all set: whole bytes of 0xff,
+    ///         then the low `bits % 8` bits of the next. One comparison, not a loop over the bits:
+    ///         a depth-24 token tree would spend 24 iterations on every witnessed account.
+    /// @param flags The flag bytes, at least (bits + 7) / 8 of them.
+    /// @param bits How many flag bits to look at.
+    /// @return all Whether they are all set.
     function _allSet(bytes calldata flags, uint256 bits) private pure returns (bool all) {
         assembly ("memory-safe") {
             let bytesUsed := shr(3, add(bits, 7))
@@ -109,6 +121,13 @@ library MultiProof {
     /// @notice Root of a depth-`depth` tree from one leaf and its path (MultiProof's layout with
     ///         one leaf: bit `level` of `zeroFlags` marks a zero-hash sibling). Token trees are
     ///         mostly empty, so this runs for nearly every witnessed account, twice.
+    /// @param depth The tree's depth, at most 64.
+    /// @param index The leaf's position.
+    /// @param leaf The leaf.
+    /// @param proof The path's siblings that are not zero hashes, 32 bytes each, from the leaf up.
+    /// @param zeroFlags Bit `level` set: the sibling at that level is a zero hash (at most 8 bytes).
+    /// @param zero The zero hashes by level (`zeroHashes(depth)`).
+    /// @return node The root.
     function leafRoot(
         uint256 depth,
         uint256 index,

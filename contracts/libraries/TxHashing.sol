@@ -19,6 +19,16 @@ library TxHashing {
     /// @dev Room kept before the payload for the type byte and the list header (0xf7 + 8 bytes).
     uint256 private constant HEADROOM = 10;
 
+    /// @notice The hash a wallet signs for a transaction: keccak256(0x02 ‖ rlp([chainId, nonce,
+    ///         maxPriority, maxFee, gasLimit, to, value, data, []])) for type 2, keccak256(rlp([nonce,
+    ///         gasPrice, gasLimit, to, value, data, chainId, 0, 0])) for legacy (EIP-155).
+    /// @param f The fee tuple; its `txType` picks the envelope.
+    /// @param chainId The chain id the signature commits to.
+    /// @param nonce The sender's nonce.
+    /// @param to The recipient.
+    /// @param value The wei sent.
+    /// @param data The calldata.
+    /// @return h The signing hash.
     function signingHash(Fee memory f, uint256 chainId, uint256 nonce, address to, uint256 value, bytes memory data)
         internal
         pure
@@ -63,6 +73,9 @@ library TxHashing {
         }
     }
 
+    /// @notice Bytes of `v` without leading zeros (0 for 0).
+    /// @param v The value.
+    /// @return n Its big-endian length.
     function _byteLength(uint256 v) private pure returns (uint256 n) {
         assembly ("memory-safe") {
             for {} v {} {
@@ -72,6 +85,10 @@ library TxHashing {
         }
     }
 
+    /// @notice Writes one byte at `p`.
+    /// @param p Where to write.
+    /// @param b The byte.
+    /// @return The position after it.
     function _putByte(uint256 p, uint256 b) private pure returns (uint256) {
         assembly ("memory-safe") {
             mstore8(p, b)
@@ -79,6 +96,11 @@ library TxHashing {
         return p + 1;
     }
 
+    /// @notice Writes the RLP of an integer at `p`: the byte itself below 0x80, else a length
+    ///         prefix and the big-endian bytes without leading zeros (0 is the empty string).
+    /// @param p Where to write.
+    /// @param v The integer.
+    /// @return The position after it.
     function _putUint(uint256 p, uint256 v) private pure returns (uint256) {
         if (v == 0) return _putByte(p, 0x80);
         if (v < 0x80) return _putByte(p, v);
@@ -90,6 +112,10 @@ library TxHashing {
         return p + 1 + n;
     }
 
+    /// @notice Writes the RLP of an address at `p`: 0x94 and its 20 bytes.
+    /// @param p Where to write.
+    /// @param a The address.
+    /// @return The position after it.
     function _putAddress(uint256 p, address a) private pure returns (uint256) {
         assembly ("memory-safe") {
             mstore8(p, 0x94)
@@ -98,6 +124,10 @@ library TxHashing {
         return p + 21;
     }
 
+    /// @notice Writes the RLP of a byte string at `p`.
+    /// @param p Where to write.
+    /// @param b The bytes.
+    /// @return The position after them.
     function _putBytes(uint256 p, bytes memory b) private pure returns (uint256) {
         uint256 len = b.length;
         if (len == 0) return _putByte(p, 0x80);
@@ -118,7 +148,13 @@ library TxHashing {
         return p + len;
     }
 
-    /// @dev Writes the list header of a `len`-byte payload that starts at `at`, just before it.
+    /// @notice Writes the list header of a `len`-byte payload that starts at `at`, just before it:
+    ///         the payload is written first, when its length is not yet known.
+    /// @param at Where the payload starts.
+    /// @param len The payload's length.
+    /// @param short The header's base for a payload of at most 55 bytes (0xc0 for a list).
+    /// @param long The header's base for a longer one (0xf7 for a list).
+    /// @return q Where the header starts.
     function _putHeaderBefore(uint256 at, uint256 len, uint256 short, uint256 long) private pure returns (uint256 q) {
         if (len <= 55) {
             q = at - 1;

@@ -2,14 +2,11 @@
 pragma solidity ^0.8.28;
 
 /// @title Types
-/// @notice Structs and constants shared by the L1 contracts. `src/core/constants.ts` and
-///         `src/core/types.ts` mirror them; `test/contracts/Hashing.test.ts` holds the two together.
+/// @notice Types shared by the L1 contracts (their numbers are in Constants). `QueueKind` is
+///         `QueueKind` in src/core/constants.ts and `Withdrawal` is `Withdrawal` in
+///         src/core/hashing.ts; test/contracts/Hashing.test.ts hashes both on each side and
+///         compares. `BatchHeader` reaches TypeScript through `IRollup.getBatch`'s typechain binding.
 library Types {
-    /// @notice Bits of a token id: 16,777,216 tokens, each a leaf of an account's depth-24 token
-    ///         tree. Registration is permissionless, so the id space must be too large to exhaust:
-    ///         at ~100k gas a registration, filling it takes ~1.7·10^12 gas (docs/trust-model.md).
-    uint256 internal constant TOKEN_ID_BITS = 24;
-
     /// @notice What an L1 queue entry asks the L2 to do, in queue order.
     enum QueueKind {
         ETH_DEPOSIT, // credit `amount` wei to `account` on L2

@@ -6,7 +6,8 @@ import {Hashing} from "../libraries/Hashing.sol";
 import {MerkleLib} from "../libraries/MerkleLib.sol";
 import {BatchCodec} from "../libraries/BatchCodec.sol";
 
-/// @notice Exposes the shared libraries so tests can hold them against src/core.
+/// @notice Exposes every Hashing function, and the Merkle roots and batch summary built on them,
+///         so that test/contracts/Hashing.test.ts can hold each against src/core.
 contract HashingHarness {
     function queueAccumulator(bytes32 previous, uint8 kind, address account, uint24 tokenId, uint256 amount, uint64 timestamp)
         external
@@ -20,8 +21,24 @@ contract HashingHarness {
         return Hashing.withdrawalLeaf(w);
     }
 
+    function commitmentLeaf(bytes32 preStateRoot, bytes calldata body) external pure returns (bytes32) {
+        return Hashing.commitmentLeaf(preStateRoot, body);
+    }
+
     function l2TokenAddress(address l1Token) external pure returns (address) {
         return Hashing.l2TokenAddress(l1Token);
+    }
+
+    function accountLeaf(address addr, uint64 nonce, uint256 balance, bytes32 tokenRoot) external pure returns (bytes32) {
+        return Hashing.accountLeaf(addr, nonce, balance, tokenRoot);
+    }
+
+    function stateRoot(bytes32 accountsRoot, uint256 accountCount, uint256 queueIndex, uint256 withdrawalCount, uint256 tokenCount)
+        external
+        pure
+        returns (bytes32)
+    {
+        return Hashing.stateRoot(accountsRoot, accountCount, queueIndex, withdrawalCount, tokenCount);
     }
 
     function positionalRoot(bytes32[] memory leaves) external pure returns (bytes32) {

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {TxHashing} from "../TxHashing.sol";
+import {BatchCodec} from "../BatchCodec.sol";
+import {Constants} from "../Constants.sol";
+import {ByteReader} from "./ByteReader.sol";
+import {ReplayState} from "./ReplayState.sol";
+
+/// @title CommitmentDecoder
+/// @notice Owns the decoding of a commitment body (src/core/commitment.ts `decodeCommitment`,
+///         its operations src/core/ops.ts `readOp`): the header, the fee list and the packed
+///         operations, with every rule that gives a commitment one spelling. Never reverts: bytes
+///         that do not decode, or decode from a second spelling, are fraud (MALFORMED).
+library CommitmentDecoder {
+    /// @notice A decoded operation. Fields its kind does not write are zero.
+    struct Op {
+        uint8 kind;
+        uint8 x; // fee index, or the queue credit mode
+        uint256 from;
+        uint256 to; // recipient index, or credited index
+        address addr; // new recipient, or L1 recipient
+        uint24 tokenId;
+        uint256 amount;
+        bytes32 r;
+        bytes32 s;
+        uint8 yParity;
+        uint256 size;
+    }
+
+    /// @notice A decoded commitment header.
+    struct Header {
+        bytes32 postStateRoot;
+        bool hasWithdrawals;
+        bytes32 withdrawalRoot;
+        uint256 baseFee;
+        uint256 feeRecipient;
+        TxHashing.Fee[] fees;
+        // Not decoded: the replay looks the fee recipient up once and keeps it here (SignedOps).
+        bool feeRecipientFound;
+        ReplayState.Account feeAccount;
+    }
+
+    /// @notice Decodes a commitment body.
+    /// @param b The body.
+    /// @return Whether `b` is the one spelling of a commitment; if not, the rest is partial.
+    /// @return h The header.
+    /// @return ops The operations.
+    function decode(bytes calldata b) internal pure returns (bool, Header memory h, Op[] memory ops) {
+        ByteReader.Cursor memory c;
+        h.postStateRoot = bytes32(ByteReader.uintN(b, c, 32));
+        uint256 flags = ByteReader.uintN(b, c, 1);
+        if (!BatchCodec.flagsDefined(flags)) return (false, h, ops);
+        uint256 indexBits = BatchCodec.indexWidth(flags);
+        uint256 tokenClass = BatchCodec.tokenWidthClass(flags);
+        h.hasWithdrawals = flags & BatchCodec.FLAG_WITHDRAWALS != 0;
+        if (h.hasWithdrawals) h.withdrawalRoot = bytes32(ByteReader.uintN(b, c, 32));
+        ByteReader.uintN(b, c, 5); // timestamp: informational on L1
+        h.baseFee = ByteReader.amount(b, c);
+        h.feeRecipient = ByteReader.varint(b, c);
+        uint256 feeCount = ByteReader.uintN(b, c, 1);
+        if (c.bad || feeCount > Constants.MAX_FEE_ENTRIES) return (false, h, ops);
+        h.fees = new TxHashing.Fee[](feeCount);
+        for (uint256 i = 0; i < feeCount; i++) {
+            uint8 t = uint8(ByteReader.uintN(b, c, 1));
+            // Read field by field: Solidity does not fix the evaluation order of arguments.
+            TxHashing.Fee memory f = h.fees[i];
+            f.txType = t;
+            if (t == 2) {
+                f.maxPriority = ByteReader.amount(b, c);
+                f.maxFee = ByteReader.amount(b, c);
+            } else if (t == 0) {
+                f.maxFee = ByteReader.amount(b, c);
+            } else {
+                return (false, h, ops);
+            }
+            f.gasLimit = ByteReader.amount(b, c);
+        }
+        uint256 feeBits = ByteReader.bitLength(feeCount > 0 ? feeCount - 1 : 0);
+        uint256 opCount = ByteReader.uintN(b, c, 1);
+        if (c.bad || opCount > Constants.MAX_OPS_PER_COMMITMENT) return (false, h, ops);
+        ops = new Op[](opCount);
+        uint256 maxIndex;
+        uint256 maxTokenId;
+        for (uint256 i = 0; i < opCount; i++) {
+            Op memory op = ops[i];
+            if (!_decodeOp(b, c, op, indexBits, feeBits, 8 * (tokenClass + 1))) return (false, h, ops);
+            // Indices and token ids an operation does not write are zero.
+            if (op.from > maxIndex) maxIndex = op.from;
+            if (op.to > maxIndex) maxIndex = op.to;
+            if (op.tokenId > maxTokenId) maxTokenId = op.tokenId;
+        }
+        // A wider index or token class than the operations need, or another fee list, would be
+        // a second encoding of the commitment.
+        return (
+            !c.bad && c.at == b.length && ByteReader.bitLength(maxIndex) == indexBits && _tokenClass(maxTokenId) == tokenClass
+                && _canonicalFees(h.fees, ops),
+            h,
+            ops
+        );
+    }
+
+    /// @notice Whether the fee list has its one spelling (src/core/commitment.ts checkFeeList):
+    ///         distinct tuples, in the order operations first use them, every one used. At most
+    ///         32 entries: the pairwise comparison is bounded (496 pairs).
+    /// @param fees The fee list.
+    /// @param ops The operations.
+    /// @return Whether the list is canonical.
+    function _canonicalFees(TxHashing.Fee[] memory fees, Op[] memory ops) private pure returns (bool) {
+        uint256 listed;
+        for (uint256 i = 0; i < ops.length; i++) {
+            if (ops[i].kind == Constants.OP_QUEUE) continue;
+            uint256 x = ops[i].x;
+            if (x > listed) return false;
+            if (x == listed) listed++;
+        }
+        if (listed != fees.length) return false;
+        for (uint256 i = 0; i < fees.length; i++) {
+            for (uint256 j = i + 1; j < fees.length; j++) {
+                TxHashing.Fee memory a = fees[i];
+                TxHashing.Fee memory b = fees[j];
+                if (a.txType == b.txType && a.maxPriority == b.maxPriority && a.maxFee == b.maxFee && a.gasLimit == b.gasLimit) return false;
+            }
+        }
+        return true;
+    }
+
+    /// @notice An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then
+    ///         the byte fields. `size` is what its gas charges: its standalone byte-aligned form.
+    /// @param b The body.
+    /// @param c The cursor, moved past the operation.
+    /// @param op Filled with the operation.
+    /// @param indexBits The width of an account index (the commitment's index width).
+    /// @param feeBits The width of a fee index.
+    /// @param tokenBits The width of a token id (by the commitment's token width class).
+    /// @return Whether the operation decodes.
+    function _decodeOp(bytes calldata b, ByteReader.Cursor memory c, Op memory op, uint256 indexBits, uint256 feeBits, uint256 tokenBits)
+        private
+        pure
+        returns (bool)
+    {
+        uint256 at = c.at;
+        if (c.bad || at >= b.length) return false;
+        uint256 head;
+        assembly ("memory-safe") {
+            head := calldataload(add(b.offset, at))
+        }
+        op.kind = uint8(head >> 253);
+        uint256 used = 3;
+        if (op.kind == Constants.OP_QUEUE) {
+            op.x = uint8(_field(head, used, 2));
+            used += 2;
+            if (op.x == 2) {
+                op.to = _field(head, used, indexBits);
+                used += indexBits;
+            } else if (op.x > 2) {
+                return false;
+            }
+            return _endHead(b, c, head, used);
+        }
+        if (op.kind > Constants.OP_WITHDRAW_TOKEN) return false;
+        op.x = uint8(_field(head, used, feeBits));
+        used += feeBits;
+        op.from = _field(head, used, indexBits);
+        used += indexBits;
+        bool hasToken =
+            op.kind == Constants.OP_TOKEN_TRANSFER || op.kind == Constants.OP_TOKEN_TRANSFER_NEW || op.kind == Constants.OP_WITHDRAW_TOKEN;
+        if (hasToken) {
+            // tokenBits ≤ 24: the cast is exact.
+            op.tokenId = uint24(_field(head, used, tokenBits));
+            used += tokenBits;
+        }
+        bool byIndex = op.kind == Constants.OP_ETH_TRANSFER || op.kind == Constants.OP_TOKEN_TRANSFER;
+        if (byIndex) {
+            op.to = _field(head, used, indexBits);
+            used += indexBits;
+        }
+        uint256 amountHead = _field(head, used, 8);
+        if (!_endHead(b, c, head, used + 8)) return false;
+        uint256 recipientSize = 20;
+        if (byIndex) recipientSize = ByteReader.varintSize(op.to);
+        else op.addr = address(uint160(ByteReader.uintN(b, c, 20)));
+        uint256 amountSize;
+        (op.amount, amountSize) = ByteReader.amountRest(b, c, amountHead);
+        op.r = bytes32(ByteReader.uintN(b, c, 32));
+        uint256 vs = ByteReader.uintN(b, c, 32);
+        op.yParity = uint8(vs >> 255);
+        op.s = bytes32(vs & ((1 << 255) - 1));
+        // A token id is charged the bytes of its own class (src/core/ops.ts chargedSize): the
+        // commitment's class is not known when the operation executes.
+        op.size = 1 + ByteReader.varintSize(op.from) + (hasToken ? _tokenClass(op.tokenId) + 1 : 0) + recipientSize + amountSize + 64;
+        return !c.bad;
+    }
+
+    /// @notice `n` bits of `head` after the first `used` (a shift by 256 gives 0, so n may be 0).
+    /// @param head The operation's first 32 bytes.
+    /// @param used The bits already read.
+    /// @param n The field's width.
+    /// @return The field.
+    function _field(uint256 head, uint256 used, uint256 n) private pure returns (uint256) {
+        return (head << used) >> (256 - n);
+    }
+
+    /// @notice Moves past a head of `used` bits: whole bytes inside the body, zero padding.
+    /// @param b The body.
+    /// @param c The cursor at the head; moved past it, or marked bad.
+    /// @param head The operation's first 32 bytes.
+    /// @param used The head's bits.
+    /// @return Whether the head fits and its padding is zero.
+    function _endHead(bytes calldata b, ByteReader.Cursor memory c, uint256 head, uint256 used) private pure returns (bool) {
+        uint256 length = (used + 7) / 8;
+        if (c.at + length > b.length || _field(head, used, length * 8 - used) != 0) {
+            c.bad = true;
+            return false;
+        }
+        c.at += length;
+        return true;
+    }
+
+    /// @notice The token width class of a token id (src/core/ops.ts tokenClass).
+    /// @param tokenId The token id.
+    /// @return 0 below 2^8, 1 below 2^16, else 2.
+    function _tokenClass(uint256 tokenId) private pure returns (uint256) {
+        return tokenId < 1 << 8 ? 0 : tokenId < 1 << 16 ? 1 : 2;
+    }
+}
