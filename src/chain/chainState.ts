@@ -67,6 +67,18 @@ export class ChainState {
     this.current = restored.state;
   }
 
+  /**
+   * Becomes `rebuilt` (the same L2 built again from L1 beside this one) in place: this object,
+   * and the ChainStore readers hold on to (the RPC's filters), serve it from now on. The block
+   * listeners are kept and not called.
+   */
+  takeOver(rebuilt: ChainState): void {
+    this.current = rebuilt.current;
+    this.chain.restore(rebuilt.chain.blocks, rebuilt.chain.batches);
+    for (let i = this.queue.length; i < rebuilt.queue.length; i++) this.queue.learn([rebuilt.queue.entry(BigInt(i))!]);
+    for (const [id, meta] of rebuilt.tokens) this.tokens.set(id, meta);
+  }
+
   /** Calls `listener` with every block appended. */
   onBlock(listener: (block: L2Block) => void): void {
     this.listeners.push(listener);

@@ -79,6 +79,11 @@ export class Challenger implements FollowerRole {
   private opened = false;
   /** Batches loaded from the store at start (they have no rollback point: a proof against one means a rebuild). */
   restoredBatches = 0;
+  /**
+   * Where on L1 the last event taken in sits. A span is read again after "again" (or a poll that
+   * threw): what it took in already, a FraudProven above all, is not taken in a second time.
+   */
+  private takenUpTo: { block: number; logIndex: number } | null = null;
 
   constructor(private readonly options: ChallengerOptions) {
     this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer);
@@ -153,6 +158,7 @@ export class Challenger implements FollowerRole {
     this.finalized = this.restoredBatches = 0;
     this.store?.clear();
     this.currentState.trackChanges(true);
+    this.takenUpTo = null;
     return this.follower.startBlock;
   }
 
@@ -176,14 +182,22 @@ export class Challenger implements FollowerRole {
   async take(span: L1Span): Promise<number | "again"> {
     this.queue.learn(span.queue);
     for (const event of span.events) {
+      if (this.tookIn(event)) continue;
       if (event.type === "fraud") {
         if (!this.onFraudProven(event.index)) return this.rebuild();
         await this.saveProgress(event.block);
       } else if (!(await this.onBatch(event))) {
         return "again"; // a fraud not (yet) proven: look at this batch again next time
       }
+      this.takenUpTo = { block: event.block, logIndex: event.logIndex };
     }
     return span.to + 1;
+  }
+
+  /** Whether `event` was taken in already (it sits at or before the last one taken in). */
+  private tookIn(event: RollupEvent): boolean {
+    const t = this.takenUpTo;
+    return t !== null && (event.block < t.block || (event.block === t.block && event.logIndex <= t.logIndex));
   }
 
   /** Someone proved batch `index` wrong: forget it and every later batch. False: it is one without a rollback point. */

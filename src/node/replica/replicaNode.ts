@@ -54,8 +54,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   private readonly follower: L1Follower;
   private readonly replayer: BatchReplayer;
   private readonly recovery: RecoveryWorker | null;
-  /** The chain served. After a fraud proof reverts batches it applied, a new one is built from L1 and then served. */
-  private local: ChainState;
+  /** The chain served. After a fraud proof reverts batches it applied, a new one is built from L1 beside it and then taken over. */
+  private readonly local: ChainState;
   private building: ChainState | null = null;
   /**
    * Batches L1 holds that are not applied yet, as their events claim them, in index order. Each
@@ -140,10 +140,26 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   private async syncOnce(): Promise<void> {
     await this.follower.poll(this);
     await this.applyPending();
-    if (this.building) {
-      this.local = this.building;
-      this.building = null;
-    }
+    if (this.building) this.serveRebuilt(this.building);
+  }
+
+  /**
+   * Serves a chain rebuilt from L1 in place of the one served so far — in the same ChainState
+   * and ChainStore, which the RPC's filters hold on to — and announces its blocks from the first
+   * that differs: subscribers hear only of blocks the replica serves.
+   */
+  private serveRebuilt(rebuilt: ChainState): void {
+    const before = this.local.chain.blocks.map((b) => b.hash);
+    this.local.takeOver(rebuilt);
+    this.building = null;
+    const blocks = this.local.chain.blocks;
+    let n = 1;
+    while (n < blocks.length && before[n] === blocks[n].hash) n++;
+    for (; n < blocks.length; n++) this.announce(blocks[n]);
+  }
+
+  private announce(block: L2Block): void {
+    for (const l of this.blockListeners) l(block);
   }
 
   /** The replica's part of following L1: learn the queue and tokens, note batches, and heed fraud proofs. */
@@ -229,8 +245,9 @@ export class ReplicaNode implements L2Backend, FollowerRole {
 
   private freshChain(): ChainState {
     const chain = new ChainState(this.config.chainId);
+    // A chain being rebuilt is announced when it is served (see serveRebuilt), not block by block.
     chain.onBlock((block) => {
-      for (const l of this.blockListeners) l(block);
+      if (chain === this.local) this.announce(block);
     });
     return chain;
   }
