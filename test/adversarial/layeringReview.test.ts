@@ -11,6 +11,7 @@ import { ReplicaNode } from "../../src/node/replica/replicaNode";
 import { Challenger } from "../../src/node/challenger/challenger";
 import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { QueueGapError } from "../../src/chain/l1Queue";
+import { QueueIncompleteError } from "../../src/node/l1/follower";
 import type { L2Block } from "../../src/chain/chainStore";
 import { silentLogger } from "../../src/shared/logger";
 import { jsonRpc } from "../../src/app/jsonRpc";
@@ -460,7 +461,7 @@ describe("layering review: queue entries from an RPC that leaves one out or answ
     });
   }
 
-  it("an entry the RPC leaves out at the end of a span is never read again: the replica takes the honest batch consuming it for fraud, and every later entry stops its sync (a liveness limit, as before the refactor)", async () => {
+  it("an entry the RPC leaves out at the end of a span fails the replica's sync with QueueIncompleteError (the Bridge's length at the head says so), and the next honest sync reads it and applies the batch consuming it", async () => {
     const f = await fraudFixture();
     const hooks: Hooks = {};
     const replica = replicaOn(f, hookedProvider(hooks));
@@ -468,21 +469,21 @@ describe("layering review: queue entries from an RPC that leaves one out or answ
       await replica.sync();
       const [, last] = await twoDeposits(f);
       hooks.logs = (_filter, logs) => logs.filter((l) => !(isQueueLog(l) && queueIndexOf(l) === last));
-      await replica.sync(); // no gap is visible: the missing entry is the span's last
+      expect(await rejection(replica.sync()), "no gap is visible: the missing entry is the span's last").to.be.instanceOf(QueueIncompleteError);
       hooks.logs = undefined;
       await mine(PAST_A_SPAN);
       await postQueueBatch(f);
       await replica.sync();
-      expect(replica.stuckAt, "an honest batch, refused for want of the entry").to.equal(1);
-      await (await f.bridge.connect(await l1User()).depositETH(Wallet.createRandom().address, { value: 3_000n })).wait();
-      expect(await rejection(replica.sync())).to.be.instanceOf(QueueGapError);
-      expect(await rejection(replica.sync()), "and at every sync after").to.be.instanceOf(QueueGapError);
-      expect(replica.chain.batches.length).to.equal(1);
+      expect(replica.stuckAt, "the honest batch is not refused").to.equal(null);
+      expect(replica.chain.batches.length).to.equal(2);
+      expect(replica.chain.latest.stateRoot).to.equal((await l1Tip(f)).root);
+      expect(replica.state.queueIndex).to.equal(last + 1n);
     } finally {
       await replica.stop();
     }
   });
-  it("an entry the RPC leaves out at the end of a span is never read again: the challenger judges the honest batch consuming it fraudulent at every poll (its proof refused before it is sent, each poll resolving), checks nothing after it, and a later entry then fails every poll with QueueGapError (as before the refactor)", async () => {
+
+  it("an entry the RPC leaves out at the end of a span fails the challenger's poll with QueueIncompleteError, and the next honest poll checks the batch consuming it as honest: no proof, nothing skipped", async () => {
     const f = await fraudFixture();
     const hooks: Hooks = {};
     const challenger = await challengerOn(f, hookedProvider(hooks));
@@ -491,23 +492,36 @@ describe("layering review: queue entries from an RPC that leaves one out or answ
       await challenger.poll();
       const [, last] = await twoDeposits(f);
       hooks.logs = (_filter, logs) => logs.filter((l) => !(isQueueLog(l) && queueIndexOf(l) === last));
-      await challenger.poll();
+      expect(await rejection(challenger.poll())).to.be.instanceOf(QueueIncompleteError);
       hooks.logs = undefined;
       await mine(PAST_A_SPAN);
       await postQueueBatch(f);
-      for (let poll = 1; poll <= 3; poll++) {
-        await challenger.poll(); // resolves: "again", as for a proof that failed
-        expect(challenger.stats.fraudsFound, "the honest batch judged fraudulent").to.equal(poll);
-        expect(challenger.batchCount).to.equal(1);
-      }
-      expect(challenger.stats.fraudsProven).to.equal(0);
-      expect(await ethers.provider.getTransactionCount(prover), "no proof transaction was mined").to.equal(0);
-      expect(await f.rollup.batchCount(), "the honest batch stands").to.equal(2n);
-      await (await f.bridge.connect(await l1User()).depositETH(Wallet.createRandom().address, { value: 3_000n })).wait();
-      expect(await rejection(challenger.poll())).to.be.instanceOf(QueueGapError);
-      expect(await rejection(challenger.poll())).to.be.instanceOf(QueueGapError);
+      await challenger.poll();
+      expect(challenger.stats.fraudsFound, "the honest batch is not judged fraudulent").to.equal(0);
+      expect(challenger.batchCount).to.equal(2);
+      expect(hex(challenger.state.root())).to.equal((await l1Tip(f)).root);
+      expect(await ethers.provider.getTransactionCount(prover), "no proof transaction").to.equal(0);
     } finally {
       await challenger.stop();
+    }
+  });
+
+  it("the sequencer's poll fails with QueueIncompleteError when the RPC leaves out a span's last entry, credits nothing past the gap, and the next poll credits it", async () => {
+    const f = await fraudFixture();
+    const hooks: Hooks = {};
+    const l1Provider = hookedProvider(hooks);
+    const node = new SequencerNode(testNodeConfig(f, f.deployer, { l1Provider, l1Signer: f.deployer.connect(l1Provider as typeof ethers.provider), recoveryWorker: false, autoBond: false, serve: undefined, l1PollMs: 600_000, blockTimeMs: 600_000, maxBatchAgeMs: 600_000 }));
+    try {
+      await node.start();
+      const [first, last] = await twoDeposits(f);
+      hooks.logs = (_filter, logs) => logs.filter((l) => !(isQueueLog(l) && queueIndexOf(l) === last));
+      expect(await rejection(node.pollL1())).to.be.instanceOf(QueueIncompleteError);
+      expect(node.state.queueIndex, "the entry before the missing one is credited").to.equal(first + 1n);
+      hooks.logs = undefined;
+      await node.pollL1();
+      expect(node.state.queueIndex).to.equal(last + 1n);
+    } finally {
+      await node.stop();
     }
   });
 });

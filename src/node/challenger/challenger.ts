@@ -144,7 +144,7 @@ export class Challenger implements FollowerRole {
     this.currentState = restored.state;
     this.finalized = this.restoredBatches = restored.extra.batches as number;
     // The queue is read again from the start: it is small, and the state needs all of it.
-    this.queue.learn(await this.l1.queueEntries(this.options.startBlock, cursor - 1));
+    this.queue.learn((await this.follower.read(this.options.startBlock, cursor - 1, false)).queue);
     this.follower.skipTo(cursor);
     this.currentState.trackChanges();
     this.options.logger.info({ batches: this.restoredBatches, l1Block: cursor }, "resumed from the store");

@@ -9,7 +9,7 @@
  */
 import type { L1Contracts } from "./contracts";
 import { claimOf, type BatchClaim } from "./batchReader";
-import type { L1QueueEntry } from "../../chain/l1Queue";
+import { QueueGapError, type L1QueueEntry } from "../../chain/l1Queue";
 import type { TokenMetadata } from "../../chain/tokens";
 import type { RollupCounts } from "../../chain/chainState";
 import { inSlices, MAX_LOG_RANGE } from "../../shared/slices";
@@ -60,8 +60,31 @@ export class L1HeadUnavailableError extends CairnError {
   }
 }
 
+/**
+ * The queue entries read do not add up to the Bridge's queue length at the confirmed head: the
+ * L1 node left some out (or made some up). The follower reads again from the last entry it
+ * trusts at the next poll.
+ */
+export class QueueIncompleteError extends CairnError {
+  override readonly name = "QueueIncompleteError";
+  readonly code = "QUEUE_INCOMPLETE";
+  constructor(
+    readonly head: number,
+    readonly bridgeLength: bigint,
+    readonly read: bigint,
+  ) {
+    super("the L1 queue entries read do not match the Bridge", { details: `the Bridge holds ${bridgeLength} at L1 block ${head}, the logs gave ${read}` });
+  }
+}
+
 export class L1Follower {
   private next: number;
+  /**
+   * The queue as read so far: the next index expected, and the L1 block of the last entry read
+   * (where reading starts again if the L1 node is found to have left an entry out).
+   */
+  private queueNext = 0n;
+  private queueResumeBlock: number;
   /** The Rollup's and Bridge's counters as of the last poll (for `rollup_status`). */
   counts: RollupCounts = { queueLength: 0n, batchCount: 0n, finalBatchCount: 0n, revertedBatchCount: 0n };
   /**
@@ -76,6 +99,7 @@ export class L1Follower {
     private readonly options: L1FollowerOptions,
   ) {
     this.next = options.startBlock;
+    this.queueResumeBlock = options.startBlock;
   }
 
   /** The first L1 block the next poll reads. */
@@ -90,11 +114,6 @@ export class L1Follower {
   /** Continues from L1 block `block` (what came before has been read another way). */
   skipTo(block: number): void {
     this.next = Math.max(this.next, block);
-  }
-
-  /** Reads everything again from the start block at the next poll. */
-  restart(): void {
-    this.next = this.options.startBlock;
   }
 
   /** The latest L1 block a node may act on (and, on the way, L1's time). */
@@ -115,13 +134,48 @@ export class L1Follower {
       if (next === "again") break;
       this.next = next;
     }
+    if (this.next > head) await this.checkQueueComplete(head);
     this.counts = await this.l1.counts();
   }
 
-  /** What L1 blocks [from, to] hold for Cairn. */
+  /**
+   * What L1 blocks [from, to] hold for Cairn. Throws QueueGapError, and reads again from the
+   * last entry it trusts at the next poll, if the queue entries skip an index.
+   */
   async read(from: number, to: number, withEvents: boolean): Promise<L1Span> {
     const [queue, tokens, events] = await Promise.all([this.l1.queueEntries(from, to), this.l1.tokenRegistrations(from, to), withEvents ? this.rollupEvents(from, to) : []]);
+    this.noteQueue(queue);
     return { from, to, queue, tokens, events };
+  }
+
+  /**
+   * Checks that the entries read up to `head` are all the Bridge holds there: an entry the L1
+   * node left out at the end of a span shows no gap until the next one arrives, and a role
+   * judging a batch without it would take an honest batch for fraud. Throws
+   * QueueIncompleteError, and reads again from the last entry it trusts at the next poll.
+   */
+  async checkQueueComplete(head: number): Promise<void> {
+    const length = await this.l1.bridge.queueLength({ blockTag: head });
+    if (length === this.queueNext) return;
+    this.rereadQueue();
+    throw new QueueIncompleteError(head, length, this.queueNext);
+  }
+
+  private noteQueue(entries: readonly L1QueueEntry[]): void {
+    for (const e of entries) {
+      if (e.index < this.queueNext) continue;
+      if (e.index !== this.queueNext) {
+        this.rereadQueue();
+        throw new QueueGapError(e.index, this.queueNext);
+      }
+      this.queueNext++;
+      this.queueResumeBlock = e.l1Block;
+    }
+  }
+
+  /** The next poll reads again from the block of the last entry trusted (what follows it there may be what was left out). */
+  private rereadQueue(): void {
+    this.next = Math.min(this.next, this.queueResumeBlock);
   }
 
   private async rollupEvents(from: number, to: number): Promise<RollupEvent[]> {

@@ -191,6 +191,7 @@ export class SequencerNode implements L2Backend {
     const head = await this.follower.confirmedHead();
     if (head < start) return;
     const span = await this.follower.read(start, head, false);
+    await this.follower.checkQueueComplete(head);
     this.sequencer.local.queue.learn(span.queue);
     this.sequencer.local.addTokenMetadata(span.tokens);
     // With a store, what L1 still holds up to the last stored batch need not be read again.
