@@ -78,3 +78,9 @@ export const SELECTOR_WITHDRAW = "d9caed12";
 export const TOPIC_TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 /** topic0 of `WithdrawalInitiated(uint64 indexed id, address indexed l2Sender, address indexed l1Recipient, address l1Token, uint256 amount)`. */
 export const TOPIC_WITHDRAWAL = "0x48b14e77a6a428d932fd98cd0d0473b7a37b2dd32ce3a3dde399fec5b7923831";
+
+/**
+ * The gas limit every L2 block advertises (as Ethereum's blocks do): a transaction asking for
+ * more is refused at intake, as geth's pool refuses one ("exceeds block gas limit").
+ */
+export const BLOCK_GAS_LIMIT = 30_000_000n;

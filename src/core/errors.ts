@@ -24,6 +24,7 @@ export type InvalidReason =
   | "insufficient-funds"
   | "fee-too-low"
   | "gas-limit-too-low"
+  | "gas-limit-too-high"
   | "unknown-token"
   | "unknown-account"
   | "account-exists"

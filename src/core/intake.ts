@@ -4,7 +4,7 @@
  * ERC-20 `transfer` on a bridged token's L2 address, and `withdraw` on the withdrawal predeploy,
  * as EIP-1559 (type 2) or EIP-155 legacy transactions.
  */
-import { OpKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
+import { BLOCK_GAS_LIMIT, OpKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
 import { invalid } from "./errors";
 import { keccak256 } from "./hash";
 import { bytesToAddress, bytesToBigint } from "./bytes";
@@ -47,6 +47,7 @@ export function decodeRawTransaction(raw: string, chainId: bigint): DecodedTx {
   const bytes = Buffer.from(raw.slice(2), "hex");
   if (bytes.length * 2 !== raw.length - 2) notHex();
   const { unsigned, sig } = decodeTransactionFields(bytes, chainId);
+  if (unsigned.fee.gasLimit > BLOCK_GAS_LIMIT) invalid("gas-limit-too-high", `gas limit ${unsigned.fee.gasLimit} above the block gas limit ${BLOCK_GAS_LIMIT}`);
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
   const fields = encodeTxFields(unsigned);
   if (!rawTransactionOfFields(unsigned, fields, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");

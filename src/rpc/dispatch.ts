@@ -30,7 +30,8 @@ export class Dispatcher {
     });
     this.rpc.mapErrorToJSONRPCErrorResponse = (id, error) => errorResponse(id, error);
     for (const [name, method] of Object.entries(methods)) {
-      this.rpc.addMethod(name, (params: unknown, context: RequestContext) => method(Array.isArray(params) ? params : params === undefined ? [] : [params], context));
+      // Params are an array or absent by now (see refusal).
+      this.rpc.addMethod(name, (params: unknown, context: RequestContext) => method(Array.isArray(params) ? params : [], context));
     }
   }
 
@@ -53,11 +54,10 @@ export class Dispatcher {
     return out.length ? out : null;
   }
 
-  /** One request of a call or batch; anything that is not a request object is answered -32600. */
+  /** One request of a call or batch; anything that is not a JSON-RPC 2.0 request is refused (see refusal). */
   one(request: unknown, context: RequestContext): Promise<Answer> {
-    if (typeof request !== "object" || request === null || Array.isArray(request)) {
-      return Promise.resolve(createJSONRPCErrorResponse(null, RpcCode.INVALID_REQUEST, "invalid request: expected a JSON-RPC request object"));
-    }
+    const refused = refusal(request);
+    if (refused) return Promise.resolve(refused);
     return this.guarded((request as Request).id ?? null, () => this.rpc.receive(request as never, context));
   }
 
@@ -80,6 +80,33 @@ export class Dispatcher {
     }
     return null;
   }
+}
+
+const isId = (id: unknown): id is string | number | null => typeof id === "string" || (typeof id === "number" && Number.isFinite(id)) || id === null;
+
+/**
+ * The error response owed to `request` when it is not a JSON-RPC 2.0 request — not an object,
+ * `jsonrpc` not "2.0", a method that is not a string, an `id` other than a string, a number or
+ * null (never echoed back: an id nested 10,000 deep would not even serialize), a response's
+ * fields — answered -32600 as the specification says; params that are neither an array nor an
+ * object -32600 too, and named params (an object) -32602, since every method here takes
+ * positional ones. Null when it is a request.
+ */
+export function refusal(request: unknown): JSONRPCErrorResponse | null {
+  if (typeof request !== "object" || request === null || Array.isArray(request)) return invalidRequest(null, "expected a JSON-RPC request object");
+  const r = request as Record<string, unknown>;
+  if ("id" in r && !isId(r.id)) return invalidRequest(null, "id must be a string, a number or null");
+  const id = (r.id ?? null) as string | number | null;
+  if (r.jsonrpc !== "2.0") return invalidRequest(id, 'jsonrpc must be "2.0"');
+  if (typeof r.method !== "string") return invalidRequest(id, "method must be a string");
+  if ("result" in r || "error" in r) return invalidRequest(id, "a response is not a request");
+  if (r.params !== undefined && (typeof r.params !== "object" || r.params === null)) return invalidRequest(id, "params must be an array or an object");
+  if (r.params !== undefined && !Array.isArray(r.params)) return createJSONRPCErrorResponse(id, RpcCode.INVALID_PARAMS, "invalid params: Cairn's methods take positional params (an array)");
+  return null;
+}
+
+function invalidRequest(id: string | number | null, why: string): JSONRPCErrorResponse {
+  return createJSONRPCErrorResponse(id, RpcCode.INVALID_REQUEST, `invalid request: ${why}`);
 }
 
 /** A JSON-RPC error response for what a method threw: its own code, -32005 for a limit, else -32603. */

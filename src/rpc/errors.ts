@@ -63,6 +63,7 @@ const GETH_PHRASES: Record<InvalidOperationError["reason"], string> = {
   "bad-signature": "invalid sender",
   "fee-too-low": "max fee per gas less than block base fee",
   "gas-limit-too-low": "intrinsic gas too low",
+  "gas-limit-too-high": "exceeds block gas limit",
   "unknown-token": "unknown token",
   "unknown-account": "unknown account",
   "account-exists": "account exists",

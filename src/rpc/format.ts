@@ -1,5 +1,6 @@
 /** Ethereum's JSON-RPC field formats: hex quantities, 0x data, lower-case addresses, blooms. */
 import { keccak256 } from "../core/hash";
+import { BLOCK_GAS_LIMIT } from "../core/constants";
 import type { Log, TxResult } from "../core/execute";
 import type { L2Block } from "../chain/chainStore";
 import type { Hex } from "../chain/api";
@@ -12,7 +13,6 @@ export const address = (a: string): Hex => a as Hex;
 const EMPTY_UNCLES = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
 const EMPTY_TRIE = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
 /** Gas limit advertised per L2 block (informational: Cairn bounds blocks by operation count). */
-export const BLOCK_GAS_LIMIT = 30_000_000n;
 
 /** The 2048-bit log bloom of Ethereum's yellow paper over addresses and topics. */
 export function logsBloom(logs: Log[]): string {

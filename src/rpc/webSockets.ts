@@ -10,7 +10,7 @@ import { createJSONRPCErrorResponse } from "json-rpc-2.0";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "../shared/logger";
 import type { L2Block } from "../chain/chainStore";
-import { toJson, type Answer, type Dispatcher } from "./dispatch";
+import { refusal, toJson, type Answer, type Dispatcher } from "./dispatch";
 import { RpcCode, RpcLimitError } from "./errors";
 import { formatBlock } from "./format";
 import { Quota, clientKey, type RequestContext, type RpcLimits } from "./limits";
@@ -86,7 +86,7 @@ export class WebSocketHub {
   private async onMessage(socket: WebSocket, conn: Connection, text: string): Promise<void> {
     const context: RequestContext = { client: conn.client };
     const answer = await this.dispatcher.answer(text, (request): Answer | Promise<Answer> => {
-      if (!isSubscriptionRequest(request)) return this.dispatcher.one(request, context);
+      if (!isSubscriptionRequest(request) || refusal(request)) return this.dispatcher.one(request, context);
       return this.dispatcher.guarded(request.id ?? null, () => this.subscriptions.answer(conn, request));
     });
     if (answer) this.send(socket, answer);

@@ -1,9 +1,9 @@
 /** Ethereum's read methods: the node, blocks and their transactions, balances, nonces, code and fees. */
 import type { L2Backend } from "../../chain/backend";
 import type { L2Block } from "../../chain/chainStore";
-import { WITHDRAWAL_PREDEPLOY } from "../../core/constants";
+import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
 import { invalidParams, rpcError, RpcCode } from "../errors";
-import { BLOCK_GAS_LIMIT, formatBlock, formatTransaction, quantity } from "../format";
+import { formatBlock, formatTransaction, quantity } from "../format";
 import * as p from "../params";
 import { requireCurrentState, resolveBlock, type Methods } from "./method";
 import { MULTICALL3 } from "./multicall";
