@@ -41,6 +41,14 @@ export interface DevnetOptions {
   dataDir: string;
   /** Port of the explorer page (0: any free port); no explorer when absent. */
   explorerPort?: number;
+  /**
+   * The embedded L1 mines a block at least this often (ms; 0: only when a transaction comes), so
+   * its clock — the one challenge windows and inclusion deadlines are measured by — runs on an
+   * idle devnet too. Default 1,000.
+   */
+  l1BlockTimeMs?: number;
+  /** Seconds a batch stays challengeable (default: DEVNET_PARAMS' 60). */
+  challengeWindow?: number;
 }
 
 export interface Devnet {
@@ -66,12 +74,21 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   };
   const l1 = await server.listen();
   const l1Url = `http://${options.host}:${l1.port}`;
-  log.info({ url: l1Url }, "L1 (embedded Hardhat) listening");
+  const l1BlockTimeMs = options.l1BlockTimeMs ?? 1_000;
+  // Automine stays on (a transaction is mined at once); the interval adds blocks between them.
+  if (l1BlockTimeMs > 0) await provider.send("evm_setIntervalMining", [l1BlockTimeMs]);
+  const stopL1 = async () => {
+    // The in-process chain outlives the devnet (tests start several): leave it as it was.
+    if (l1BlockTimeMs > 0) await provider.send("evm_setIntervalMining", [0]);
+    await server.close();
+  };
+  log.info({ url: l1Url, blockTimeMs: l1BlockTimeMs }, "L1 (embedded Hardhat) listening");
 
   try {
     const signers = await hre.ethers.getSigners();
     const deployer = signers[0];
-    const d = await deployCairn(deployer, DEVNET_PARAMS);
+    const params = { ...DEVNET_PARAMS, challengeWindow: options.challengeWindow ?? DEVNET_PARAMS.challengeWindow };
+    const d = await deployCairn(deployer, params);
     log.info(d.addresses, "contracts deployed");
     const token = await new TestToken__factory(deployer).deploy("Cairn Test Token", "CTT", 18);
     await token.waitForDeployment();
@@ -140,7 +157,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       testToken: { l1: tokenAddress, l2: l2TokenAddress(tokenAddress), name: "Cairn Test Token", symbol: "CTT", decimals: 18 },
       withdrawalPredeploy: WITHDRAWAL_PREDEPLOY,
       params: {
-        challengeWindow: DEVNET_PARAMS.challengeWindow,
+        challengeWindow: params.challengeWindow,
         inclusionWindow: DEVNET_PARAMS.inclusionWindow,
         sequencerTimeout: DEVNET_PARAMS.sequencerTimeout,
         bondSize: DEVNET_PARAMS.bondSize.toString(),
@@ -167,11 +184,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         explorerL2?.destroy();
         await challenger.stop();
         await node.stop();
-        await server.close();
+        await stopL1();
       },
     };
   } catch (e) {
-    await server.close();
+    await stopL1();
     throw e;
   }
 }

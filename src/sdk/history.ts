@@ -211,8 +211,12 @@ function parseOrNull(iface: Interface, log: Log): LogDescription | null {
   }
 }
 
-/** The L1's clock: its latest block's time, or the wall clock if that is later (idle chains mine no blocks). */
+/**
+ * The L1's clock: its latest block's time — the time `Rollup.isFinal` reads, so that what is
+ * shown as final is what L1 says is final (never the wall clock, which runs ahead of an L1
+ * that has not mined since).
+ */
 export async function l1Now(l1: Provider): Promise<number> {
   const block = await l1.getBlock("latest");
-  return Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000));
+  return block?.timestamp ?? 0;
 }

@@ -230,3 +230,50 @@ describe("cli: the cairn command against a running devnet", function () {
     expect(challenger.output).not.to.include(devnet.info.accounts[1].privateKey.slice(2));
   });
 });
+
+describe("cli: a devnet whose L1 clock runs by itself", function () {
+  this.timeout(120_000);
+  let devnet: Devnet;
+  let dir: string;
+  const CHALLENGE_WINDOW = 6;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-clock-"));
+    // The default L1 block time (1 s), a short window: nobody mines or moves time by hand below.
+    devnet = await startDevnet({ host: "127.0.0.1", l1Port: 0, l2Port: 0, accounts: 1, configPath: path.join(dir, "devnet.json"), blockTimeMs: 50, logger: silentLogger, dataDir: path.join(dir, "data"), challengeWindow: CHALLENGE_WINDOW });
+  });
+  after(async () => devnet?.stop());
+
+  it("mines L1 blocks while idle, so L1 time keeps up with the wall clock", async () => {
+    const before = await hre.ethers.provider.getBlock("latest");
+    await new Promise((r) => setTimeout(r, 2_500));
+    const after = await hre.ethers.provider.getBlock("latest");
+    expect(after!.number - before!.number).to.be.at.least(2);
+    expect(after!.timestamp).to.be.greaterThan(before!.timestamp);
+  });
+
+  it("withdraw --until finalized on an idle devnet finishes by itself, and every view of finality agrees with Rollup.isFinal", async () => {
+    const recipient = Wallet.createRandom().address;
+    const started = Date.now();
+    const r = await cli(["--devnet", path.join(dir, "devnet.json"), "withdraw", "0.1", "--to", recipient, "--until", "finalized", "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.json().status.state).to.equal("finalized");
+    expect(await hre.ethers.provider.getBalance(recipient)).to.equal(parseEther("0.1"));
+    expect(Date.now() - started, "the challenge window passed in L1 time that ran by itself").to.be.at.least(CHALLENGE_WINDOW * 1000);
+
+    const l2 = new JsonRpcProvider(devnet.info.l2.rpcUrl, undefined, { cacheTimeout: -1 });
+    try {
+      const rollup = devnet.node.l1.rollup;
+      const batches = await cli(["--devnet", path.join(dir, "devnet.json"), "batches", "--json"]);
+      const listed = batches.json().batches as Array<{ index: number; state: string }>;
+      for (const b of listed) expect(b.state === "final", `batch ${b.index}`).to.equal(await rollup.isFinal(b.index));
+      await devnet.node.pollL1();
+      const finalCount = Number(await rollup.finalBatchCount());
+      const finalized = await l2.getBlock("finalized");
+      const lastFinal = devnet.node.chain.batches[finalCount - 1];
+      expect(finalized!.number).to.equal(lastFinal ? lastFinal.lastBlock : 0);
+    } finally {
+      l2.destroy();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { FAULT_KINDS, type FaultKind } from "../../node/sequencer/faults";
 import type { DevnetInfo } from "../../sdk/devnetFile";
 import { untilSignal } from "../signals";
 import { assertPortFree } from "../ports";
+import { DEVNET_PARAMS } from "../../../deploy/params";
 
 const port = (v: string) => {
   const n = Number(v);
@@ -20,6 +21,11 @@ const port = (v: string) => {
 const positive = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+};
+const wholeMs = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of milliseconds (0: off)");
   return n;
 };
 const faultKind = (v: string) => {
@@ -34,6 +40,8 @@ interface DevnetCliOptions {
   explorerPort: number;
   accounts: number;
   blockTime: number;
+  l1BlockTime: number;
+  challengeWindow: number;
   dataDir: string;
   faulty?: FaultKind;
   devnet: string;
@@ -49,6 +57,8 @@ export function devnetCommand(program: Command, io: CliIO): void {
     .option("--explorer-port <port>", "explorer page port", port, 8548)
     .option("--accounts <n>", "funded test keys", positive, 5)
     .option("--block-time <ms>", "L2 block time in milliseconds", positive, 100)
+    .option("--l1-block-time <ms>", "the embedded L1 mines at least this often, so its clock runs when idle (0: only on transactions)", wholeMs, 1000)
+    .option("--challenge-window <s>", "seconds a batch stays challengeable", positive, DEVNET_PARAMS.challengeWindow)
     .option("--data-dir <dir>", "the sequencer's data directory (emptied at start)", ".cairn/data")
     .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
     .action(async (_opts: unknown, command: Command) => {
@@ -71,6 +81,8 @@ export function devnetCommand(program: Command, io: CliIO): void {
         accounts: opts.accounts,
         configPath,
         blockTimeMs: opts.blockTime,
+        l1BlockTimeMs: opts.l1BlockTime,
+        challengeWindow: opts.challengeWindow,
         logger,
         faulty: opts.faulty,
         dataDir: path.resolve(opts.dataDir),
@@ -95,7 +107,7 @@ function summary(info: DevnetInfo, configPath: string): string {
     `  Bridge        ${info.contracts.bridge}`,
     `  Test token    ${info.testToken.symbol}: L1 ${info.testToken.l1}  L2 ${info.testToken.l2}`,
     `  Withdrawals   send withdraw(l1Recipient, token, amount) to ${info.withdrawalPredeploy}`,
-    `  Challenge     ${info.params.challengeWindow}s window (advance L1 time with evm_increaseTime); challenger ${info.challenger.l1Address}`,
+    `  Challenge     ${info.params.challengeWindow}s window of L1 time (the L1 mines at least every second; skip ahead with evm_increaseTime); challenger ${info.challenger.l1Address}`,
     ...(info.faulty ? [`  FAULTY MODE   the sequencer will post one batch with fraud "${info.faulty}"; watch the challenger revert it`] : []),
     "",
     "  Funded test keys (100 ETH and 10,000 CTT on L2; ETH and 1,000,000 CTT on L1):",
