@@ -23,6 +23,12 @@ export function hexData(v: unknown, name: string): Buffer {
   return Buffer.from(v.slice(2), "hex");
 }
 
+/** A storage slot: a quantity or a 32-byte word. */
+export function storageSlot(v: unknown): bigint {
+  if (typeof v !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw invalidParams("slot must be a hex quantity or a 32-byte word");
+  return BigInt(v);
+}
+
 export function optionalQuantity(v: unknown, name: string): bigint | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string" || !/^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,63})$/.test(v)) throw invalidParams(`${name} must be a hex quantity`);

@@ -18,6 +18,7 @@ export function ethReadMethods(backend: L2Backend): Methods {
   return {
     web3_clientVersion: () => "cairn/0.1.0",
     net_version: () => backend.chainId.toString(),
+    net_listening: () => true,
     eth_chainId: () => quantity(backend.chainId),
     eth_accounts: () => [],
     eth_syncing: () => false,
@@ -39,6 +40,14 @@ export function ethReadMethods(backend: L2Backend): Methods {
       p.blockTag(tag);
       // Tokens, the predeploy and Multicall3 are native on Cairn; non-empty code tells libraries they are contracts.
       return backend.state.tokenByL2Address(addr) || addr === WITHDRAWAL_PREDEPLOY || addr === MULTICALL3 ? "0xfe" : "0x";
+    },
+
+    // Accounts on Cairn hold no contract storage: every slot of every account reads zero, at any block the node has.
+    eth_getStorageAt: ([a, slot, tag]) => {
+      p.address(a, "address");
+      p.storageSlot(slot);
+      if (!resolveBlock(backend, p.blockTag(tag))) throw rpcError(RpcCode.SERVER, "header not found");
+      return "0x" + "00".repeat(32);
     },
 
     eth_getBlockByNumber: ([tag, full]) => {

@@ -6,6 +6,7 @@
 import type { L2Backend } from "../../chain/backend";
 import { rpcLimits, type RpcLimits } from "../limits";
 import { callMethods } from "./calls";
+import { debugMethods } from "./debug";
 import { ethReadMethods } from "./ethReads";
 import { logMethods } from "./logFilters";
 import type { Methods } from "./method";
@@ -26,5 +27,6 @@ export function createMethods(backend: L2Backend, limits: Partial<RpcLimits> = {
     ...transactionMethods(backend),
     ...logMethods(backend, rpcLimits(limits)),
     ...rollupMethods(backend),
+    ...debugMethods(backend),
   };
 }

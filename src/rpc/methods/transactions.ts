@@ -8,7 +8,7 @@ import type { CallRequest } from "../params";
 import * as p from "../params";
 import { callContract } from "./calls";
 import { intentOf, isView, requireFunds, requireTarget } from "./intent";
-import type { Methods } from "./method";
+import { requireCurrentState, resolveBlock, type Methods } from "./method";
 
 export function transactionMethods(backend: L2Backend): Methods {
   return {
@@ -21,7 +21,22 @@ export function transactionMethods(backend: L2Backend): Methods {
       const found = backend.chain.tx(p.hash32(h, "hash"));
       return found ? formatReceipt(found.result, found.block, found.location.index, found.location.firstLogIndex) : null;
     },
+    eth_getBlockReceipts: ([ref]) => {
+      const block = typeof ref === "string" && ref.length === 66 ? backend.chain.blockByHash(p.hash32(ref, "block hash")) : resolveBlock(backend, p.blockTag(ref));
+      if (!block) return null;
+      let firstLogIndex = 0;
+      return block.transactions.map((t, i) => {
+        const receipt = formatReceipt(t, block, i, firstLogIndex);
+        firstLogIndex += t.logs.length;
+        return receipt;
+      });
+    },
     eth_estimateGas: ([req]) => quantity(estimateGas(backend, p.callRequest(req))),
+    // Nothing on Cairn reads storage a list could warm: the list is empty, the gas what eth_estimateGas quotes.
+    eth_createAccessList: ([req, tag]) => {
+      requireCurrentState(backend, p.blockTag(tag));
+      return { accessList: [], gasUsed: quantity(estimateGas(backend, p.callRequest(req))) };
+    },
   };
 }
 
