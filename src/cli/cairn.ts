@@ -7,9 +7,9 @@ import { Command, CommanderError } from "commander";
 import { CairnError } from "../core/errors";
 import { CairnClientError } from "../sdk/client";
 import { DevnetFileError } from "../sdk/devnetFile";
-import { CliError, EXIT, type ExitCode } from "./errors";
+import { CliError, EXIT, EXIT_MEANING, type ExitCode } from "./errors";
 import { shortMessage } from "./context";
-import { processIO, type CliIO } from "./output";
+import { processIO, toJson, type CliIO } from "./output";
 import { depositCommand } from "./commands/deposit";
 import { transferCommand } from "./commands/transfer";
 import { withdrawCommand } from "./commands/withdraw";
@@ -51,12 +51,21 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<E
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander has already printed help, the version or what was wrong with the arguments.
-      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT.ok : EXIT.usage;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      if (argv.includes("--json")) io.stdout.write(errorDocument(e.message.replace(/^error: /, ""), EXIT.usage));
+      return EXIT.usage;
     }
     const { message, code } = explain(e);
     io.stderr.write(`cairn: ${message}\n`);
+    // Under --json every outcome is one document on stdout, failures too: a script reads the
+    // code's meaning there instead of parsing stderr.
+    if (argv.includes("--json")) io.stdout.write(errorDocument(message, code));
     return code;
   }
+}
+
+function errorDocument(message: string, code: ExitCode): string {
+  return toJson({ error: { message, exitCode: code, meaning: EXIT_MEANING[code] } }) + "\n";
 }
 
 /** One line a person can act on, and the exit code, for anything a command throws. */

@@ -14,6 +14,9 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** What each exit code means, as `--json` error documents name it. */
+export const EXIT_MEANING: Record<ExitCode, string> = { 0: "ok", 1: "failed", 2: "usage", 3: "not-yet" };
+
 /** An error the CLI prints as one line and turns into its exit code. */
 export class CliError extends CairnError {
   readonly code: string = "CLI";

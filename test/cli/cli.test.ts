@@ -90,9 +90,12 @@ describe("cli: the cairn command against a running devnet", function () {
     expect(await l2.getBalance(to)).to.equal(parseEther("0.5"));
     const receipt = await l2.getTransactionReceipt(t.l2Tx);
     expect(BigInt(t.fee)).to.equal(receipt!.gasUsed * receipt!.gasPrice);
+    expect(t.token).to.equal("ETH");
     const tok = await cli(at("transfer", to, "2.5", "--token", devnet.info.testToken.l1, "--wait-batch", "--json"));
     expect(tok.code, tok.stderr).to.equal(0);
     expect(tok.json().batchIndex).to.match(/^\d+$/);
+    expect(tok.json().token, "the token on the layer the transfer happened on").to.equal(devnet.info.testToken.l2);
+    expect(tok.json().l1Token).to.equal(devnet.info.testToken.l1);
   });
 
   it("withdraw, then finalize: exit 3 while challengeable, paid once final, idempotent after", async () => {
@@ -105,6 +108,10 @@ describe("cli: the cairn command against a running devnet", function () {
     const early = await cli(at("finalize", withdrawalId));
     expect(early.code).to.equal(3);
     expect(early.stderr).to.match(/not final yet: in batch \d+, challengeable until .*pass --wait/);
+    const earlyJson = await cli(at("finalize", withdrawalId, "--json"));
+    expect(earlyJson.code).to.equal(3);
+    expect(earlyJson.json().error, "one JSON document on stdout for a failure too").to.deep.include({ exitCode: 3, meaning: "not-yet" });
+    expect(earlyJson.json().error.message).to.match(/not final yet/);
 
     await advanceL1(devnet.info.params.challengeWindow + 1);
     expect((await cli(at("withdrawal", withdrawalId, "--json"))).json().state).to.equal("ready");
@@ -173,6 +180,10 @@ describe("cli: the cairn command against a running devnet", function () {
       expect(r.code, argv.join(" ")).to.equal(2);
       expect(r.stderr, argv.join(" ")).to.match(message);
       expect(r.stdout + r.stderr).not.to.include(secret);
+      const json = await cli([...argv, "--json"]);
+      expect(json.code, argv.join(" ")).to.equal(2);
+      expect(json.json().error, argv.join(" ")).to.include({ exitCode: 2, meaning: "usage" });
+      expect(json.stdout).not.to.include(secret);
     }
   });
 

@@ -38,7 +38,7 @@ export function transferCommand(program: Command, io: CliIO): void {
           batchIndex = await out.spin("waiting for the batch to be posted on L1", () => cairn.waitForBatch(receipt.hash), (i) => `posted on L1 in batch ${i}`);
         }
         const fee = receipt.gasUsed * receipt.gasPrice;
-        out.result({ l2Tx: receipt.hash, block: receipt.blockNumber, from: wallet.address, to, token: token.l1 ?? "ETH", amount, fee, batchIndex }, [
+        out.result({ l2Tx: receipt.hash, block: receipt.blockNumber, from: wallet.address, to, token: token.l1 ? l2TokenAddress(token.l1) : "ETH", l1Token: token.l1 ?? null, amount, fee, batchIndex }, [
           `${amountText} ${token.symbol} ${wallet.address} → ${to} in L2 block ${receipt.blockNumber} (fee ${formatEther(fee)} ETH)`,
           `transaction ${receipt.hash}`,
         ]);
