@@ -17,11 +17,14 @@ import { statusCommands } from "./commands/status";
 import { deployCommand } from "./commands/deploy";
 import { nodeCommands } from "./commands/node";
 import { devnetCommand } from "./commands/devnet";
+import fs from "node:fs";
+import path from "node:path";
+import { PACKAGE_ROOT } from "../shared/packageRoot";
 
 export function createProgram(io: CliIO): Command {
   const program = new Command("cairn")
     .description("Cairn, an optimistic rollup for Ethereum: run a devnet, move funds between L1 and L2, watch batches, run a challenger")
-    .version(require("../../package.json").version as string)
+    .version((JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version)
     .option("--devnet <file>", "the running devnet's description, for default URLs, contracts and keys", ".cairn/devnet.json")
     .option("--l1-rpc <url>", "L1 JSON-RPC URL (env CAIRN_L1_RPC)")
     .option("--l2-rpc <url>", "Cairn L2 JSON-RPC URL (env CAIRN_L2_RPC)")

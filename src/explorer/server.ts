@@ -8,8 +8,9 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../shared/logger";
 import type { ExplorerData, ExplorerSnapshot } from "./snapshot";
+import { PACKAGE_ROOT } from "../shared/packageRoot";
 
-const PUBLIC = path.join(__dirname, "public");
+const PUBLIC = path.join(PACKAGE_ROOT, "src", "explorer", "public");
 const FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },

@@ -11,8 +11,9 @@ import { CliError, usage } from "../errors";
 import type { CliIO } from "../output";
 import { deployCairn, recordDeployment } from "../../../deploy/cairn";
 import { paramsNamed } from "../../../deploy/params";
+import { PACKAGE_ROOT } from "../../shared/packageRoot";
 
-const ROOT = path.resolve(__dirname, "../../..");
+const ROOT = PACKAGE_ROOT;
 
 export function deployCommand(program: Command, io: CliIO): void {
   program

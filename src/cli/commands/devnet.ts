@@ -12,6 +12,7 @@ import type { DevnetInfo } from "../../sdk/devnetFile";
 import { untilSignal } from "../signals";
 import { assertPortFree } from "../ports";
 import { DEVNET_PARAMS } from "../../../deploy/params";
+import { PACKAGE_ROOT } from "../../shared/packageRoot";
 
 const port = (v: string) => {
   const n = Number(v);
@@ -68,7 +69,7 @@ export function devnetCommand(program: Command, io: CliIO): void {
       await assertPortFree(opts.host, opts.explorerPort, "--explorer-port");
       const logger = createLogger("devnet");
       // Loaded here so every other command answers without starting Hardhat.
-      process.env.HARDHAT_CONFIG ??= path.resolve(__dirname, "../../../hardhat.config.ts");
+      process.env.HARDHAT_CONFIG ??= path.join(PACKAGE_ROOT, "hardhat.config.ts");
       const hre = (await import("hardhat")).default;
       await hre.run("compile", { quiet: true });
       const { startDevnet } = await import("../../app/devnet");
