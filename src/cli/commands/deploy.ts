@@ -11,9 +11,8 @@ import { CliError, usage } from "../errors";
 import type { CliIO } from "../output";
 import { deployCairn, recordDeployment } from "../../../deploy/cairn";
 import { paramsNamed } from "../../../deploy/params";
-import { PACKAGE_ROOT } from "../../shared/packageRoot";
+import { loadHardhat } from "../hardhat";
 
-const ROOT = PACKAGE_ROOT;
 
 export function deployCommand(program: Command, io: CliIO): void {
   program
@@ -39,11 +38,9 @@ export function deployCommand(program: Command, io: CliIO): void {
 /** A signer on Hardhat network `name`: the configured account, or the CLI's key if one is set. */
 async function hardhatSigner(name: string, key: string | null): Promise<{ signer: Signer; network: string }> {
   if (name === "hardhat") throw usage("the in-process hardhat network vanishes when this command exits: deploy to localhost (a running node) or a network from hardhat.config.ts");
-  process.env.HARDHAT_NETWORK = name;
-  process.env.HARDHAT_CONFIG ??= path.join(ROOT, "hardhat.config.ts");
   let hre: typeof import("hardhat");
   try {
-    hre = (await import("hardhat")).default;
+    hre = await loadHardhat(name);
   } catch (e) {
     throw new CliError(`cannot load Hardhat network "${name}": ${(e as Error).message.split("\n")[0]}`, 2);
   }

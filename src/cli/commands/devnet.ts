@@ -12,7 +12,7 @@ import type { DevnetInfo } from "../../sdk/devnetFile";
 import { untilSignal } from "../signals";
 import { assertPortFree } from "../ports";
 import { DEVNET_PARAMS } from "../../../deploy/params";
-import { PACKAGE_ROOT } from "../../shared/packageRoot";
+import { loadHardhat } from "../hardhat";
 
 const port = (v: string) => {
   const n = Number(v);
@@ -69,8 +69,7 @@ export function devnetCommand(program: Command, io: CliIO): void {
       await assertPortFree(opts.host, opts.explorerPort, "--explorer-port");
       const logger = createLogger("devnet");
       // Loaded here so every other command answers without starting Hardhat.
-      process.env.HARDHAT_CONFIG ??= path.join(PACKAGE_ROOT, "hardhat.config.ts");
-      const hre = (await import("hardhat")).default;
+      const hre = await loadHardhat();
       await hre.run("compile", { quiet: true });
       const { startDevnet } = await import("../../app/devnet");
       const configPath = path.resolve(opts.devnet);
