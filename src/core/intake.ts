@@ -47,12 +47,21 @@ export function decodeRawTransaction(raw: string, chainId: bigint): DecodedTx {
   const bytes = Buffer.from(raw.slice(2), "hex");
   if (bytes.length * 2 !== raw.length - 2) notHex();
   const { unsigned, sig } = decodeTransactionFields(bytes, chainId);
-  if (unsigned.fee.gasLimit > BLOCK_GAS_LIMIT) invalid("gas-limit-too-high", `gas limit ${unsigned.fee.gasLimit} above the block gas limit ${BLOCK_GAS_LIMIT}`);
   // The packed format rebuilds the raw bytes from fields; refuse anything it would not reproduce.
   const fields = encodeTxFields(unsigned);
   if (!rawTransactionOfFields(unsigned, fields, sig).equals(bytes)) invalid("malformed", "non-canonical transaction encoding");
   if (!isCanonicalSignature(sig)) invalid("bad-signature", "invalid signature (r or s out of range, or s in the upper half)");
   return { unsigned, sig, raw: bytes, signingPayload: signingPayloadOfFields(unsigned, fields) };
+}
+
+/**
+ * The pool's rule beside the protocol's: a transaction whose gas limit is above the block gas
+ * limit is refused where transactions come in, as geth's pool refuses it ("exceeds block gas
+ * limit"). Not a rule of the state transition — a commitment may carry any gas limit, and
+ * replay and the verifier judge it as before — so decoding alone does not apply it.
+ */
+export function requireWithinBlockGasLimit(d: DecodedTx): void {
+  if (d.unsigned.fee.gasLimit > BLOCK_GAS_LIMIT) invalid("gas-limit-too-high", `gas limit ${d.unsigned.fee.gasLimit} above the block gas limit ${BLOCK_GAS_LIMIT}`);
 }
 
 /**

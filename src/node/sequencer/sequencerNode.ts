@@ -15,7 +15,7 @@ import { L1TxManager } from "../l1/txManager";
 import { RecoveryWorker, recoverHere } from "../recoveryWorker";
 import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
-import { authenticate, decodeRawTransaction } from "../../core/intake";
+import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
@@ -116,6 +116,7 @@ export class SequencerNode implements L2Backend {
     if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
     this.refuseWhenBacklogged();
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
+    requireWithinBlockGasLimit(decoded);
     const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
     const signed = this.recovery ? await this.recovery.recover(request) : recoverHere(request);
     const hash = this.sequencer.sendParsedTransaction(authenticate(decoded, signed.from, signed.hash!));
