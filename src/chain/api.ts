@@ -39,3 +39,17 @@ export interface WithdrawalProofResponse {
   batchIndex: Hex | null;
   proof: Hex[] | null;
 }
+
+/**
+ * `rollup_getTokenBalances(address)`: every bridged token the account holds a balance of, by
+ * token id, with what its L1 registration says of it (symbol and decimals for display; the
+ * symbol made display-safe, see chain/untrustedText.ts).
+ */
+export interface TokenBalance {
+  tokenId: number;
+  l1Token: Hex;
+  l2Token: Hex;
+  symbol: string;
+  decimals: number;
+  balance: Hex;
+}

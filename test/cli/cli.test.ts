@@ -50,6 +50,10 @@ describe("cli: the cairn command against a running devnet", function () {
     expect(s.l1.rollup).to.equal(devnet.info.contracts.rollup);
     expect(s.account.address).to.equal(devnet.info.accounts[0].address);
     expect(BigInt(s.account.l2Balance)).to.equal(await l2.getBalance(devnet.info.accounts[0].address));
+    expect(s.account.tokens, "the token balances beside ETH").to.deep.equal([
+      { tokenId: 0, l1Token: devnet.info.testToken.l1, l2Token: devnet.info.testToken.l2, symbol: "CTT", decimals: 18, balance: "0x" + parseEther("10000").toString(16) },
+    ]);
+    expect((await cli(at("status"))).stdout).to.match(/you +0x[0-9a-fA-F]{40}: [\d.]+ ETH, 10000\.0 CTT on L2/);
   });
 
   it("deposit waits until the L2 credited it, for ETH and for the test token named by its symbol", async () => {

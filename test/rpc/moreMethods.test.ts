@@ -43,6 +43,13 @@ describe("rpc: net_listening, storage, block receipts, access lists and call tra
     await t?.stop();
   });
 
+  it("rollup_getTokenBalances lists the tokens an account holds, with their registration's symbol and decimals, and none for an account without", async () => {
+    const balances = (await provider.send("rollup_getTokenBalances", [alice.address, "latest"])) as Array<Record<string, unknown>>;
+    const l1Token = (await t.token.getAddress()).toLowerCase();
+    expect(balances).to.deep.equal([{ tokenId: 0, l1Token, l2Token, symbol: "TEST", decimals: 18, balance: "0x" + (parseEther("1000") - parseEther("2")).toString(16) }]);
+    expect(await provider.send("rollup_getTokenBalances", [Wallet.createRandom().address])).to.deep.equal([]);
+  });
+
   it("net_listening is true, through ethers and viem", async () => {
     expect(await provider.send("net_listening", [])).to.equal(true);
     expect(await viem().request({ method: "net_listening" })).to.equal(true);

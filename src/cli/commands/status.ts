@@ -1,12 +1,12 @@
 /** `cairn status` and `cairn batches`: what the rollup looks like from L2 and from L1. */
 import type { Command } from "commander";
-import { Wallet, formatEther } from "ethers";
+import { Wallet, formatEther, formatUnits } from "ethers";
 import { action } from "../action";
 import { usage } from "../errors";
 import { formatDuration, type CliIO } from "../output";
 import { RollupHistory, l1Now, type BatchRecord } from "../../sdk/history";
 import { Rollup__factory } from "../../../typechain-types";
-import type { RollupStatus } from "../../chain/api";
+import type { RollupStatus, TokenBalance } from "../../chain/api";
 
 export function statusCommands(program: Command, io: CliIO): void {
   program
@@ -16,17 +16,18 @@ export function statusCommands(program: Command, io: CliIO): void {
       action(io, async ({ ctx, out }) => {
         const l2 = await ctx.l2();
         const status = (await l2.send("rollup_status", [])) as RollupStatus;
-        let account: { address: string; l2Balance: bigint } | null = null;
+        let account: { address: string; l2Balance: bigint; tokens: TokenBalance[] } | null = null;
         if (ctx.hasKey()) {
           const address = new Wallet(ctx.privateKey()).address;
-          account = { address, l2Balance: await l2.getBalance(address) };
+          const [l2Balance, tokens] = await Promise.all([l2.getBalance(address), l2.send("rollup_getTokenBalances", [address, "latest"]) as Promise<TokenBalance[]>]);
+          account = { address, l2Balance, tokens };
         }
         out.result({ ...status, account }, [
           `L2 block     ${status.l2BlockNumber}   state root ${status.stateRoot}`,
           `batches      ${status.batches.posted} posted, ${status.batches.final} final, ${status.batches.reverted} reverted by fraud proofs`,
           `deposits     ${status.queueConsumed} credited, ${status.pendingDeposits} waiting`,
           `contracts    Rollup ${status.l1.rollup}  Bridge ${status.l1.bridge}  (L1 chain ${status.l1.chainId})`,
-          ...(account ? [`you          ${account.address}: ${formatEther(account.l2Balance)} ETH on L2`] : []),
+          ...(account ? [`you          ${account.address}: ${[`${formatEther(account.l2Balance)} ETH`, ...account.tokens.map((t) => `${formatUnits(BigInt(t.balance), t.decimals)} ${t.symbol || t.l2Token}`)].join(", ")} on L2`] : []),
         ]);
       }),
     );

@@ -1,5 +1,5 @@
 /** Cairn's own methods: the rollup's status, its batches, and proofs of withdrawals for L1. */
-import type { RollupBatch, WithdrawalProofResponse } from "../../chain/api";
+import type { Hex, RollupBatch, TokenBalance, WithdrawalProofResponse } from "../../chain/api";
 import type { L2Backend } from "../../chain/backend";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import type { Withdrawal } from "../../core/hashing";
@@ -7,7 +7,7 @@ import { proveWithdrawal } from "../../core/withdrawalProof";
 import { invalidParams, rpcError, RpcCode } from "../errors";
 import { address, data, quantity } from "../format";
 import * as p from "../params";
-import type { Methods } from "./method";
+import { requireCurrentState, type Methods } from "./method";
 
 export function rollupMethods(backend: L2Backend): Methods {
   return {
@@ -18,7 +18,26 @@ export function rollupMethods(backend: L2Backend): Methods {
       return batchOf(backend, Number(i));
     },
     rollup_getWithdrawalProof: ([ref]) => withdrawalProofOf(backend.chain, findWithdrawal(backend.chain, ref)),
+    rollup_getTokenBalances: ([a, tag]) => {
+      const addr = p.address(a, "address");
+      requireCurrentState(backend, p.blockTag(tag));
+      return tokenBalancesOf(backend, addr);
+    },
   };
+}
+
+/** The account's non-zero token balances, by token id. */
+function tokenBalancesOf(backend: L2Backend, addr: string): TokenBalance[] {
+  const account = backend.state.accountOf(addr);
+  if (!account) return [];
+  return [...account.tokens]
+    .filter(([, balance]) => balance > 0n)
+    .sort(([a], [b]) => a - b)
+    .map(([tokenId, balance]) => {
+      const token = backend.state.token(tokenId)!;
+      const meta = backend.tokenMetadata(tokenId);
+      return { tokenId, l1Token: token.l1Address as Hex, l2Token: token.l2Address as Hex, symbol: meta?.symbol ?? "", decimals: meta?.decimals ?? 18, balance: quantity(balance) };
+    });
 }
 
 function batchOf(backend: L2Backend, index: number): RollupBatch | null {
