@@ -5,7 +5,7 @@
  */
 import { JSONRPCErrorException, JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCErrorResponse, type JSONRPCResponse } from "json-rpc-2.0";
 import type { Logger } from "../shared/logger";
-import { RpcCode, RpcLimitError } from "./errors";
+import { CalldataError, RpcCode, RpcLimitError } from "./errors";
 import type { RequestContext } from "./limits";
 import type { Method } from "./methods";
 
@@ -25,7 +25,7 @@ export class Dispatcher {
   ) {
     this.rpc = new JSONRPCServer<RequestContext>({
       errorListener: (message, error) => {
-        if (!(error instanceof JSONRPCErrorException) && !(error instanceof RpcLimitError)) logger.error({ err: error }, message);
+        if (!(error instanceof JSONRPCErrorException) && !(error instanceof RpcLimitError) && !(error instanceof CalldataError)) logger.error({ err: error }, message);
       },
     });
     this.rpc.mapErrorToJSONRPCErrorResponse = (id, error) => errorResponse(id, error);
@@ -109,10 +109,13 @@ function invalidRequest(id: string | number | null, why: string): JSONRPCErrorRe
   return createJSONRPCErrorResponse(id, RpcCode.INVALID_REQUEST, `invalid request: ${why}`);
 }
 
-/** A JSON-RPC error response for what a method threw: its own code, -32005 for a limit, else -32603. */
+/** A JSON-RPC error response for what a method threw: its own code, -32005 for a limit, a revert for calldata that does not decode, else -32603. */
 export function errorResponse(id: number | string | null, error: unknown): JSONRPCErrorResponse {
   if (error instanceof JSONRPCErrorException) return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
   if (error instanceof RpcLimitError) return createJSONRPCErrorResponse(id, error.rpcCode, error.message);
+  // The caller's calldata does not decode as the function's arguments: a Solidity contract's ABI
+  // decoder reverts with no data there, which geth answers -32000 "execution reverted".
+  if (error instanceof CalldataError) return createJSONRPCErrorResponse(id, RpcCode.SERVER, "execution reverted");
   return createJSONRPCErrorResponse(id, RpcCode.INTERNAL, "internal error");
 }
 

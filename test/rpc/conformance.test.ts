@@ -78,6 +78,19 @@ describe("rpc: JSON-RPC 2.0 and EIP-1474 conformance", function () {
     });
   }
 
+  it("answers calldata too short for a token view's or Multicall3's arguments as a contract's ABI decoder does: -32000 execution reverted, no data", async () => {
+    const token = (t.node.state.token(0)!.l2Address);
+    const short = [
+      { to: token, data: "0x70a08231" + "00".repeat(12) }, // balanceOf(address), 20 bytes short
+      { to: "0xca11bde05977b3631167028862be2a173976ca11", data: "0x82ad56cb" + "00".repeat(10) }, // aggregate3, short of its offset
+    ];
+    for (const call of short) {
+      const { status, response } = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params: [call, "latest"] }));
+      expect(status).to.equal(200);
+      expect(response.error, call.data).to.deep.equal({ code: -32000, message: "execution reverted" });
+    }
+  });
+
   it("answers an eth_subscribe whose id is not a JSON-RPC id with -32600 over WebSocket, subscribing nothing", async () => {
     const socket = new WebSocket(t.url.replace("http", "ws"));
     try {

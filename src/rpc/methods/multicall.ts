@@ -22,8 +22,8 @@ export function multicall(backend: L2Backend, req: CallRequest, call: Call): str
   try {
     return answer(backend, req, call);
   } catch (e) {
-    // Calldata too short for its types has always been answered as an internal error; only a
-    // value that does not fit its type is a malformed call.
+    // Calldata too short for its types reverts with no data, as everywhere (see errorResponse);
+    // a value that does not fit its type is named a malformed call.
     if (e instanceof CalldataError && e.reason === "invalid-value") throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: malformed Multicall3 call");
     throw e;
   }
