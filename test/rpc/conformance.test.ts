@@ -11,6 +11,8 @@ import { createWalletClient, defineChain, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { startTestNode, postRaw } from "../helpers/nodeFixture";
 import { BLOCK_GAS_LIMIT } from "../../src/core/constants";
+import { createMethods } from "../../src/rpc/methods";
+import { MAX_PARAMS } from "../../src/rpc/methods/arity";
 
 type Started = Awaited<ReturnType<typeof startTestNode>>;
 type Response = { id?: unknown; result?: unknown; error?: { code: number; message: string } };
@@ -54,6 +56,15 @@ describe("rpc: JSON-RPC 2.0 and EIP-1474 conformance", function () {
       expect(response).to.not.have.property("result");
     });
   }
+
+  it("knows how many params every method takes, and refuses more with geth's -32602 'too many arguments' (trailing nulls aside)", async () => {
+    expect(Object.keys(createMethods(t.node)).sort()).to.deep.equal(Object.keys(MAX_PARAMS).sort());
+    const call = async (method: string, params: unknown[]) => (await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }))).response;
+    expect((await call("eth_chainId", [1])).error).to.deep.equal({ code: -32602, message: "too many arguments, want at most 0" });
+    expect((await call("eth_call", [{ to: "0x" + "11".repeat(20) }, "latest", { ["0x" + "11".repeat(20)]: { balance: "0x1" } }])).error?.code, "a state override is refused, not ignored").to.equal(-32602);
+    expect((await call("eth_getBalance", ["0x" + "11".repeat(20), "latest", null])).result).to.equal("0x0");
+    expect((await call("eth_chainId", [])).result).to.equal("0xca12");
+  });
 
   it("answers each refused request of a batch in place, and runs the good ones", async () => {
     const { response } = await post(JSON.stringify([{ jsonrpc: "2.0", id: [2], method: "eth_chainId" }, { jsonrpc: "2.0", id: 3, method: "eth_chainId" }]));

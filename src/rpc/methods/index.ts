@@ -10,6 +10,7 @@ import { debugMethods } from "./debug";
 import { ethReadMethods } from "./ethReads";
 import { logMethods } from "./logFilters";
 import type { Methods } from "./method";
+import { withArity } from "./arity";
 import { rollupMethods } from "./rollup";
 import { transactionMethods } from "./transactions";
 
@@ -21,12 +22,12 @@ export { MULTICALL3 } from "./multicall";
  * filter table (the RpcServer serving them bounds the rest); the nodes use the defaults.
  */
 export function createMethods(backend: L2Backend, limits: Partial<RpcLimits> = {}): Methods {
-  return {
+  return withArity({
     ...ethReadMethods(backend),
     ...callMethods(backend),
     ...transactionMethods(backend),
     ...logMethods(backend, rpcLimits(limits)),
     ...rollupMethods(backend),
     ...debugMethods(backend),
-  };
+  });
 }
