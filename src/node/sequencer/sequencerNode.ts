@@ -8,7 +8,7 @@ import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
 import { rollupBatchPort, type BatchPort } from "./batchPort";
 import { ChainDivergesFromL1Error, lineUpWithL1, storedBatchesStanding } from "./lineUp";
 import { L1Contracts } from "../l1/contracts";
-import { L1Follower, type FollowerRole } from "../l1/follower";
+import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
 import { readCurrentBatches } from "../l1/batchReader";
 import { ensureBond } from "../l1/bond";
 import { L1TxManager } from "../l1/txManager";
@@ -26,7 +26,9 @@ import type { Endpoint, L2Backend } from "../../chain/backend";
 import type { RollupStatus } from "../../chain/api";
 import { freshRuns, repeat, type FreshRuns, type Repeating } from "../../shared/schedule";
 
-export class SequencerNode implements L2Backend {
+export class SequencerNode implements L2Backend, FollowerRole {
+  /** The sequencer follows L1 for its queue only: its own batches it knows, others' it meets at submission (see resyncWithL1). */
+  readonly followsBatches = false;
   readonly sequencer: Sequencer;
   readonly l1: L1Contracts;
   readonly follower: L1Follower;
@@ -39,7 +41,6 @@ export class SequencerNode implements L2Backend {
   private endpoint: Endpoint | null = null;
   private loops: Repeating[] = [];
   private readonly polling: FreshRuns;
-  private readonly role: FollowerRole;
   private l1ChainId = 0;
   private readonly durability: SequencerDurability;
   private recovery: RecoveryWorker | null = null;
@@ -53,19 +54,18 @@ export class SequencerNode implements L2Backend {
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.txs = new L1TxManager(config.l1Signer, { ...config.l1Tx, logger: config.logger });
     this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
-    this.role = { followsBatches: false, take: async (span) => this.takeQueue(span.queue, span.tokens, span.to) };
-    this.polling = freshRuns(() => this.follower.poll(this.role));
+    this.polling = freshRuns(() => this.follower.poll(this));
     this.durability = new SequencerDurability(this.sequencer, config.logger);
     this.submitter = this.createSubmitter(rollupBatchPort(this.l1, this.txs));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
   }
 
   /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
-  private takeQueue(queue: Parameters<Sequencer["addQueueEntries"]>[0], tokens: readonly TokenMetadata[], to: number): number {
-    this.sequencer.local.addTokenMetadata(tokens);
-    if (queue.length > 0) this.config.logger.info({ count: queue.length, first: Number(queue[0].index) }, "L1 queue entries");
-    this.sequencer.addQueueEntries(queue);
-    return to + 1;
+  async take(span: L1Span): Promise<number> {
+    this.sequencer.local.addTokenMetadata(span.tokens);
+    if (span.queue.length > 0) this.config.logger.info({ count: span.queue.length, first: Number(span.queue[0].index) }, "L1 queue entries");
+    this.sequencer.addQueueEntries(span.queue);
+    return span.to + 1;
   }
 
   private createSubmitter(port: BatchPort): BatchSubmitter {
