@@ -18,6 +18,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { JsonRpcProvider, Provider, Signer } from "ethers";
 import { readDevnetInfo, type DevnetInfo } from "../src/sdk/devnetFile";
+import { failureLine } from "../src/cli/failure";
 
 interface CommonArgs {
   bridge?: string;
@@ -132,13 +133,9 @@ function oneLine<A extends CommonArgs, R>(body: (args: A, hre: HardhatRuntimeEnv
 }
 
 function explain(e: unknown): string {
-  const err = e as { code?: string; shortMessage?: string; message?: string; revert?: { name: string; args: unknown[] } | null; info?: { error?: { message?: string } }; error?: { message?: string } };
-  if (err.revert) return `the transaction reverted: ${err.revert.name}(${err.revert.args.map(String).join(", ")})`;
-  if (err.code === "INSUFFICIENT_FUNDS") return "not enough ETH to pay for this transaction and its gas";
-  const refusal = err.info?.error?.message ?? err.error?.message;
-  if (refusal) return `the node refused it: ${refusal}`;
+  const err = e as { code?: string; shortMessage?: string; message?: string };
   if (err.code === "ECONNREFUSED" || /ECONNREFUSED|failed to detect network/.test(err.message ?? "")) return `cannot reach a node: ${err.shortMessage ?? err.message}`;
-  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0];
+  return failureLine(e);
 }
 
 const common = (t: ReturnType<typeof task>) =>

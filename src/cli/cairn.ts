@@ -4,11 +4,10 @@
  * and exit codes scripts can rely on (see ./errors).
  */
 import { Command, CommanderError } from "commander";
-import { CairnError } from "../core/errors";
 import { CairnClientError } from "../sdk/client";
 import { DevnetFileError } from "../sdk/devnetFile";
 import { CliError, EXIT, EXIT_MEANING, type ExitCode } from "./errors";
-import { shortMessage } from "./context";
+import { failureLine } from "./failure";
 import { processIO, toJson, type CliIO } from "./output";
 import { depositCommand } from "./commands/deposit";
 import { transferCommand } from "./commands/transfer";
@@ -76,13 +75,7 @@ function explain(e: unknown): { message: string; code: ExitCode } {
   if (e instanceof CliError) return { message: e.message, code: e.exitCode };
   if (e instanceof DevnetFileError) return { message: e.message, code: EXIT.usage };
   if (e instanceof CairnClientError) return { message: e.message, code: EXIT.failed };
-  const err = e as { code?: string; revert?: { name: string; args: unknown[] } | null; info?: { error?: { message?: string } }; error?: { message?: string } };
-  if (err.revert) return { message: `the transaction reverted: ${err.revert.name}(${err.revert.args.map(String).join(", ")})`, code: EXIT.failed };
-  if (err.code === "INSUFFICIENT_FUNDS") return { message: "not enough ETH to pay for this transaction and its gas", code: EXIT.failed };
-  const refusal = err.info?.error?.message ?? err.error?.message;
-  if (refusal) return { message: `the node refused it: ${refusal}`, code: EXIT.failed };
-  if (e instanceof CairnError) return { message: e.message, code: EXIT.failed };
-  return { message: shortMessage(e), code: EXIT.failed };
+  return { message: failureLine(e), code: EXIT.failed };
 }
 
 if (require.main === module) {

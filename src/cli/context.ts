@@ -11,6 +11,7 @@ import { usage, CliError, EXIT } from "./errors";
 import { CairnError } from "../core/errors";
 import type { CliIO } from "./output";
 import { viewText } from "../chain/untrustedText";
+import { shortMessage } from "./failure";
 
 /** symbol() */
 const SYMBOL_SELECTOR = "0x95d89b41";
@@ -205,11 +206,4 @@ export function parseAmount(text: string, token: TokenRef): bigint {
   }
   if (amount <= 0n) throw usage(`the amount must be more than zero, not "${text}"`);
   return amount;
-}
-
-/** The first line of an ethers or node error, without its appended request dump. */
-export function shortMessage(e: unknown): string {
-  const err = e as { shortMessage?: string; message?: string; code?: string };
-  // ethers appends " (key=value, …, version=6.x)" to its messages; other parentheses stay.
-  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0].replace(/ \((?:[a-zA-Z]+=[^)]*)\)$/, "");
 }
