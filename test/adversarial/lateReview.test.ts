@@ -7,12 +7,11 @@ import { encodeBatch, type Commitment } from "../../src/core/commitment";
 import { L2State } from "../../src/core/state";
 import { tokenRoot } from "../../src/core/tokenTree";
 import { accountLeaf } from "../../src/core/hashing";
-import { InvalidOperationError } from "../../src/core/errors";
-import { applyOp, type BlockEnv } from "../../src/core/execute";
+import type { BlockEnv } from "../../src/core/execute";
 import { OpKind, ZERO_ADDRESS } from "../../src/core/constants";
 import type { EthTransferOp, Op } from "../../src/core/ops";
 import type { FeeEntry, TxSignature } from "../../src/core/txSigning";
-import { envOf, extremeWorld, honestClaims, judge, signFor, type ExtremeWorld, type PreState } from "./review/extremes";
+import { makeOps, extremeWorld, honestClaims, judge, signFor, type ExtremeWorld, type PreState } from "./review/extremes";
 import { spell } from "./review/spell";
 
 /**
@@ -227,21 +226,7 @@ describe("late review: 8fd2c56, 9b1f280, 4f8b16d", function () {
 
     function build(pre: PreState, header: Partial<Commitment>, make: Array<(s: L2State, env: BlockEnv) => Op>, honest = true): Commitment {
       const c: Commitment = { postStateRoot: Buffer.alloc(32, 0xee), withdrawalRoot: null, timestamp: 1_700_000_000, baseFee: BASE, feeRecipient: 3, fees: [QUOTED], ops: [], ...header };
-      const env = envOf(world, pre, c);
-      const cp = pre.state.checkpoint();
-      try {
-        for (const m of make) {
-          const op = m(pre.state, env);
-          c.ops.push(op);
-          try {
-            applyOp(pre.state, op, env);
-          } catch (e) {
-            if (!(e instanceof InvalidOperationError)) throw e;
-          }
-        }
-      } finally {
-        pre.state.rollback(cp);
-      }
+      makeOps(world, pre, c, make);
       return honest ? honestClaims(world, pre, c) : c;
     }
     const eth = (from: number, to: number, amount: bigint, feeIndex = 0) => (s: L2State, env: BlockEnv) =>

@@ -495,14 +495,7 @@ export function honestClaims(
   const state = pre.state;
   const cp = state.checkpoint();
   try {
-    const env: BlockEnv = {
-      chainId: CHAIN_ID,
-      baseFee: c.baseFee,
-      feeRecipient: c.feeRecipient,
-      fees: c.fees,
-      queueEntry: (i: bigint) =>
-        i < pre.queueLimit ? world.queue[Number(i)] : undefined,
-    };
+    const env = envOf(world, pre, c);
     const results = [];
     for (const op of c.ops) {
       try {
@@ -616,6 +609,34 @@ export function envOf(
     queueEntry: (i: bigint) =>
       i < pre.queueLimit ? world.queue[Number(i)] : undefined,
   };
+}
+
+/**
+ * Appends to `c.ops` the operations `make` builds, in order, each made (and signed) for the
+ * state the ones before it leave — on a scratch copy: the pre-state is left as it was. An
+ * operation the state refuses stays in, as a malicious proposer would post it.
+ */
+export function makeOps(
+  world: ExtremeWorld,
+  pre: PreState,
+  c: Commitment,
+  make: Array<(s: L2State, env: BlockEnv) => Op>
+): void {
+  const env = envOf(world, pre, c);
+  const cp = pre.state.checkpoint();
+  try {
+    for (const m of make) {
+      const op = m(pre.state, env);
+      c.ops.push(op);
+      try {
+        applyOp(pre.state, op, env);
+      } catch (e) {
+        if (!(e instanceof InvalidOperationError)) throw e;
+      }
+    }
+  } finally {
+    pre.state.rollback(cp);
+  }
 }
 
 export { sign, mangle, N as SECP256K1_N, word };
