@@ -10,6 +10,7 @@ import { feeWidth, type Commitment } from "../../../src/core/commitment";
 import { OpKind } from "../../../src/core/constants";
 import { opIndices, type Op } from "../../../src/core/ops";
 import { compactSignature, type FeeEntry } from "../../../src/core/txSigning";
+import { varint } from "../packer";
 
 /** A value's spelling: canonical, or one of the ways a proposer might write it otherwise. */
 export type AmountForm =
@@ -110,15 +111,6 @@ class Bits {
   }
 }
 
-function varint(v: number): Buffer {
-  const out: number[] = [];
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
 
 function bitLength(v: number): number {
   let n = 0;
