@@ -57,7 +57,8 @@ export class Dispatcher {
   /** One request of a call or batch; anything that is not a JSON-RPC 2.0 request is refused (see refusal). */
   one(request: unknown, context: RequestContext): Promise<Answer> {
     const refused = refusal(request);
-    if (refused) return Promise.resolve(refused);
+    // A notification (no id) is never answered, not even for params it cannot take (JSON-RPC 2.0, 4.1); what is not a request at all is.
+    if (refused) return Promise.resolve(refused.error.code === RpcCode.INVALID_PARAMS && !("id" in (request as object)) ? null : refused);
     return this.guarded((request as Request).id ?? null, () => this.rpc.receive(request as never, context));
   }
 

@@ -92,7 +92,9 @@ export class Subscriptions {
       const filter = parseLogFilter(params[1], this.limits);
       return { kind: "logs", filter, criteria: filterCriteria(filter) };
     }
-    throw new JSONRPCErrorException(`unsupported subscription ${JSON.stringify(params[0])}: Cairn offers newHeads and logs`, RpcCode.INVALID_PARAMS);
+    // An object or array is named by its type: one nested thousands deep overflows JSON.stringify's stack.
+    const kind = typeof params[0] === "object" && params[0] !== null ? typeof params[0] : JSON.stringify(params[0]);
+    throw new JSONRPCErrorException(`unsupported subscription ${kind}: Cairn offers newHeads and logs`, RpcCode.INVALID_PARAMS);
   }
 
   private release(conn: Subscriber, sub: Subscription): void {

@@ -61,9 +61,9 @@ export class L1HeadUnavailableError extends CairnError {
 }
 
 /**
- * The queue entries read do not add up to the Bridge's queue length at the confirmed head: the
- * L1 node left some out (or made some up). The follower reads again from the last entry it
- * trusts at the next poll.
+ * The queue entries read do not add up to the Bridge's queue length at the confirmed head, or
+ * fall short of the queue count of a batch read with them: the L1 node left some out (or made
+ * some up). The follower reads again from the last entry it trusts at the next poll.
  */
 export class QueueIncompleteError extends CairnError {
   override readonly name = "QueueIncompleteError";
@@ -145,7 +145,22 @@ export class L1Follower {
   async read(from: number, to: number, withEvents: boolean): Promise<L1Span> {
     const [queue, tokens, events] = await Promise.all([this.l1.queueEntries(from, to), this.l1.tokenRegistrations(from, to), withEvents ? this.rollupEvents(from, to) : []]);
     this.noteQueue(queue);
+    this.requireQueueFor(events);
     return { from, to, queue, tokens, events };
+  }
+
+  /**
+   * A batch's queueCount entries were all on L1 when it was submitted (the Rollup checks it
+   * against the Bridge): fewer read means the L1 node left some out. Checked before the role
+   * judges the batch — the check at the head comes after the whole read, too late for a
+   * challenger that would take the batch for fraud, or skip it for good if it is final.
+   */
+  private requireQueueFor(events: readonly RollupEvent[]): void {
+    for (const e of events) {
+      if (e.type !== "batch" || e.claim.queueCount <= this.queueNext) continue;
+      this.rereadQueue();
+      throw new QueueIncompleteError(e.block, e.claim.queueCount, this.queueNext);
+    }
   }
 
   /**

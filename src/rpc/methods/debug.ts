@@ -30,6 +30,8 @@ function tracerOf(options: unknown): "callTracer" | "default" {
   const tracer = (options as { tracer?: unknown }).tracer;
   if (tracer === undefined) return "default";
   if (tracer === "callTracer") return "callTracer";
+  // Not stringified unless a string: a value nested thousands deep overflows JSON.stringify's stack.
+  if (typeof tracer !== "string") throw invalidParams("tracer must be a string");
   throw rpcError(RpcCode.SERVER, `tracer ${JSON.stringify(tracer)} is not supported: Cairn serves callTracer and the default tracer`);
 }
 
