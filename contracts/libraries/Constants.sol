@@ -25,14 +25,15 @@ library Constants {
     /// @notice Most distinct fee tuples one commitment lists.
     uint256 internal constant MAX_FEE_ENTRIES = 32;
 
-    /// @notice Execution gas of an ETH transfer (new recipient or not).
+    /// @notice gasUsed of an ETH transfer (new recipient or not): Ethereum's 21,000.
     uint256 internal constant GAS_ETH_TRANSFER = 21_000;
-    /// @notice Execution gas of a token transfer (new recipient or not).
-    uint256 internal constant GAS_TOKEN_TRANSFER = 45_000;
-    /// @notice Execution gas of a withdrawal, ETH or token.
+    /// @notice gasUsed of a token transfer to an account holding the token: what OpenZeppelin 5's
+    ///         ERC20.transfer uses on an Osaka L1.
+    uint256 internal constant GAS_TOKEN_TRANSFER = 34_311;
+    /// @notice gasUsed of a token transfer to an account holding none of it (the SSTORE from zero).
+    uint256 internal constant GAS_TOKEN_TRANSFER_TO_EMPTY = 51_411;
+    /// @notice gasUsed of a withdrawal, ETH or token.
     uint256 internal constant GAS_WITHDRAWAL = 60_000;
-    /// @notice Gas per byte of an operation's packed form: the L1 data cost folded into gasUsed.
-    uint256 internal constant GAS_DATA_PER_BYTE = 16;
 
     /// @notice The L2 address users send withdrawals to: `withdraw(l1Recipient, token, amount)`.
     address internal constant WITHDRAWAL_PREDEPLOY = 0xcA12000000000000000000000000000000000001;

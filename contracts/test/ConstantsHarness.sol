@@ -15,7 +15,7 @@ contract ConstantsHarness {
     uint256 public constant GAS_ETH_TRANSFER = Constants.GAS_ETH_TRANSFER;
     uint256 public constant GAS_TOKEN_TRANSFER = Constants.GAS_TOKEN_TRANSFER;
     uint256 public constant GAS_WITHDRAWAL = Constants.GAS_WITHDRAWAL;
-    uint256 public constant GAS_DATA_PER_BYTE = Constants.GAS_DATA_PER_BYTE;
+    uint256 public constant GAS_TOKEN_TRANSFER_TO_EMPTY = Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
     address public constant WITHDRAWAL_PREDEPLOY = Constants.WITHDRAWAL_PREDEPLOY;
     bytes4 public constant SELECTOR_TRANSFER = Constants.SELECTOR_TRANSFER;
     bytes4 public constant SELECTOR_WITHDRAW = Constants.SELECTOR_WITHDRAW;

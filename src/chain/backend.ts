@@ -17,6 +17,11 @@ export interface L2Backend {
   nonce(address: string, tag: "latest" | "pending"): bigint;
   tokenMetadata(tokenId: number): TokenMetadata | undefined;
   pendingTransaction(hash: string): TxResult | undefined;
+  /**
+   * Resolves once the block being built, which holds pending transaction `hash`, is sealed — or
+   * after about a block time if it is not (a node whose blocks are slow does not wait at all).
+   */
+  untilSealed?(hash: string): Promise<void>;
   sendRawTransaction?(raw: string): string | Promise<string>;
   status(): RollupStatus;
   /** Calls `listener` with every new block (subscriptions). */

@@ -69,6 +69,11 @@ export class BlockBuilder {
     this.env = { ...params, fees: this.fees };
   }
 
+  /** The base fee this block charges. */
+  get baseFee(): bigint {
+    return this.env.baseFee;
+  }
+
   get opCount(): number {
     return this.ops.length;
   }

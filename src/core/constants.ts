@@ -53,14 +53,17 @@ export const QueueKind = {
 export type QueueKind = (typeof QueueKind)[keyof typeof QueueKind];
 
 /**
- * Gas schedule. gasUsed = execution gas of the kind + DATA_GAS_PER_BYTE × the operation's packed
- * size: the L1 data cost is folded into gasUsed, so wallets need no L1-fee arithmetic.
+ * Gas schedule: Ethereum's figures, so scripts see on Cairn the gasUsed they see on L1. A plain
+ * ETH transfer is 21,000. A token transfer is what OpenZeppelin 5's ERC20.transfer uses on an
+ * Osaka L1 (measured on the embedded Hardhat L1): 34,311 to an account already holding the
+ * token, 51,411 to one holding none (the SSTORE from zero). The L1 cost of a transaction's bytes
+ * is not in gasUsed: the sequencer recovers it through the base fee (docs/architecture.md, Fees).
  */
 export const GAS = {
   ETH_TRANSFER: 21_000n,
-  TOKEN_TRANSFER: 45_000n,
+  TOKEN_TRANSFER: 34_311n,
+  TOKEN_TRANSFER_TO_EMPTY: 51_411n,
   WITHDRAWAL: 60_000n,
-  DATA_PER_BYTE: 16n,
 } as const;
 
 /** Commitment flag: a withdrawal root follows the flags byte (mirrors BatchCodec). */

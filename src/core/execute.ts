@@ -14,7 +14,7 @@ import type { L2State } from "./state";
 import type { L2Token } from "./tokenRegistry";
 import { encodeTxFields, rawTransactionOfFields, recoverSigner, signingHash, signingHashOfFields, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
-import { effectiveGasPrice, gasUsedOf, maxFeePerGas } from "./gas";
+import { effectiveGasPrice, gasUsedOn, maxFeePerGas } from "./gas";
 import { transferCalldata, withdrawCalldata } from "./calldata";
 import { applyQueueOp, type QueueEntry, type QueueResult } from "./queueOps";
 
@@ -154,7 +154,8 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   }
   if (env.feeRecipient >= state.accountCount) invalid("unknown-account", `fee recipient ${env.feeRecipient}`);
   const price = effectiveGasPrice(tx.fee, env.baseFee);
-  const gasUsed = gasUsedOf(op);
+  // Reads the recipient's token balance before any later check can fail: the verifier reads it here too.
+  const gasUsed = gasUsedOn(state, op);
   if (tx.fee.gasLimit < gasUsed) invalid("gas-limit-too-low", `gas limit ${tx.fee.gasLimit} below gas used ${gasUsed}`);
   const ethOut = op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.WITHDRAW_ETH ? op.amount : 0n;
   const upfront = tx.fee.gasLimit * maxFeePerGas(tx.fee) + ethOut;

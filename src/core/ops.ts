@@ -5,9 +5,9 @@
  * a whole byte; its byte fields follow (address, amount mantissa, signature). See
  * docs/architecture.md for the table.
  */
-import { BitReader, BitWriter, ByteReader, ByteWriter, addressBytes, bytesToAddress, varintSize } from "./bytes";
-import { amountParts, amountSize, readAmount, readAmountRest, writeAmount } from "./amount";
-import { MAX_FEE_ENTRIES, OpKind, TOKEN_ID_BITS } from "./constants";
+import { BitReader, BitWriter, ByteReader, ByteWriter, addressBytes, bytesToAddress } from "./bytes";
+import { amountParts, readAmount, readAmountRest, writeAmount } from "./amount";
+import { MAX_FEE_ENTRIES, OpKind } from "./constants";
 import { compactSignature, expandSignature, type FeeEntry, type TxSignature } from "./txSigning";
 
 /**
@@ -22,8 +22,6 @@ export type QueueOp =
 const QUEUE_CREDIT = { none: 0, new: 1, existing: 2 } as const;
 
 interface SignedBase {
-  /** Charged size as decoded (see {@link chargedSize}). */
-  size?: number;
   feeIndex: number;
   /** The sender's account index: its nonce builds the signing hash the signature must match. */
   from: number;
@@ -143,38 +141,20 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
   const amount = readAmountRest(r, amountHead, "amount");
   const sig = expandSignature(r.take(64, "signature"));
   const base = { feeIndex, from, amount: amount.value, sig };
-  const size = chargedFieldsSize(kind as OpKind, from, hasIndexRecipient(kind as OpKind) ? toIndex : undefined, tokenId) + amount.size;
   switch (kind) {
     case OpKind.ETH_TRANSFER:
-      return { kind, to: toIndex, ...base, size };
+      return { kind, to: toIndex, ...base };
     case OpKind.ETH_TRANSFER_NEW:
-      return { kind, to: address, ...base, size };
+      return { kind, to: address, ...base };
     case OpKind.TOKEN_TRANSFER:
-      return { kind, tokenId, to: toIndex, ...base, size };
+      return { kind, tokenId, to: toIndex, ...base };
     case OpKind.TOKEN_TRANSFER_NEW:
-      return { kind, tokenId, to: address, ...base, size };
+      return { kind, tokenId, to: address, ...base };
     case OpKind.WITHDRAW_ETH:
-      return { kind, l1Recipient: address, ...base, size };
+      return { kind, l1Recipient: address, ...base };
     default:
-      return { kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: address, ...base, size };
+      return { kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: address, ...base };
   }
-}
-
-/**
- * The size an operation's gas charges for its L1 data: its standalone byte-aligned form — a head
- * byte, LEB128 indices, token id (1 to 3 bytes: its width class), address, amount, signature. It has to be known when the
- * operation executes, before its commitment is sealed and the field widths are chosen; packed,
- * an operation takes about a byte less (more only where one commitment mixes small indices with
- * ones above 2^20).
- */
-export function chargedSize(op: SignedOp): number {
-  return chargedFieldsSize(op.kind, op.from, recipientIndex(op), opTokenId(op) ?? 0) + amountSize(op.amount);
-}
-
-function chargedFieldsSize(kind: OpKind, from: number, toIndex: number | undefined, tokenId: number): number {
-  const recipient = toIndex === undefined ? 20 : varintSize(toIndex);
-  // A token id takes the bytes of its own width class: one for the first 256 tokens, as before.
-  return 1 + varintSize(from) + (hasToken(kind) ? TOKEN_ID_BITS[tokenClass(tokenId)] / 8 : 0) + recipient + 64;
 }
 
 /** Account indices an operation's head writes: what the commitment's index width must hold. */

@@ -6,7 +6,14 @@ import type { Serve } from "../chain/backend";
 import type { Logger } from "../shared/logger";
 
 export interface SequencerNodeConfig extends L1NodeConfig {
+  /** The lowest base fee (wei per gas): what L2 execution costs whatever L1 does. */
   baseFee: bigint;
+  /**
+   * L1 gas charged per byte a block posts, at L1's base fee, through the L2 base fee (see
+   * sequencer/baseFee.ts): 40, EIP-7623's floor for a non-zero byte. 0 keeps the base fee at
+   * `baseFee`, for tests that sign with a fixed price.
+   */
+  l1GasPerByte: bigint;
   feeRecipient: string;
   blockTimeMs: number;
   l1PollMs: number;
@@ -37,12 +44,15 @@ export interface SequencerNodeConfig extends L1NodeConfig {
 }
 
 
-/** One quantized base fee (0.01 gwei): every block quotes it, so fee tuples repeat and compress. */
+/** The base fee's floor (0.01 gwei): L2 execution's price; L1 data comes on top (l1GasPerByte). */
 export const DEFAULT_BASE_FEE = 10_000_000n;
+/** EIP-7623's calldata floor for a non-zero byte: what a posted byte costs at most in L1 gas. */
+export const L1_GAS_PER_POSTED_BYTE = 40n;
 
 export const SEQUENCER_DEFAULTS = {
   confirmations: 0,
   baseFee: DEFAULT_BASE_FEE,
+  l1GasPerByte: L1_GAS_PER_POSTED_BYTE,
   blockTimeMs: 100,
   l1PollMs: 250,
   // ~100 kB of calldata is ~4M gas at the Osaka floor: far under the 16,777,216 per-tx cap.

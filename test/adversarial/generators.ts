@@ -27,7 +27,7 @@ import { ACCOUNT_TREE_DEPTH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, OpKind, Qu
 import { decodeCommitment, encodeBatch, feeWidth, type Commitment } from "../../src/core/commitment";
 import { applyOp, type BlockEnv } from "../../src/core/execute";
 import { isForcedWithdrawal, type QueueEntry } from "../../src/core/queueOps";
-import { gasUsedOf, maxFeePerGas } from "../../src/core/gas";
+import { gasUsedOn, maxFeePerGas } from "../../src/core/gas";
 import { InvalidOperationError } from "../../src/core/errors";
 import { parseRawTransaction, toSignedOp } from "../../src/core/intake";
 import { sameFeeEntry, type Op, type QueueOp, type SignedOp } from "../../src/core/ops";
@@ -500,8 +500,7 @@ async function signAndPack(
 ): Promise<SignedOp | null> {
   const s = ctx.state;
   const account = s.account(sender.index);
-  // The size (so the gas used) depends on the amount's encoding: the provisional amount sizes it.
-  const gasUsed = gasUsedOf(skeletonOp(kind, sender.index, recipient, provisional, tokenId ?? 0));
+  const gasUsed = gasUsedOn(s, skeletonOp(kind, sender.index, recipient, provisional, tokenId ?? 0));
   const fee = extreme?.fee ? pickFee(rng, draft, "extreme", gasUsed, account.balance) : feeCovering(rng, draft, gasUsed);
   const amount = extreme?.amount ? extremeAmount(rng, ctx, sender, tokenId, recipient, fee, provisional) : provisional;
   const nonce = account.nonce + (extreme?.nonceShift ?? 0n);

@@ -10,13 +10,12 @@ import { L2State } from "../../src/core/state";
 import { tokenRoot } from "../../src/core/tokenTree";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { encodeCommitment, decodeCommitment, type Commitment } from "../../src/core/commitment";
-import { chargedSize, type Op, type SignedOp } from "../../src/core/ops";
-import { amountSize } from "../../src/core/amount";
+import { type Op, type SignedOp } from "../../src/core/ops";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
 import { signingHash, type FeeEntry, type TxSignature } from "../../src/core/txSigning";
 import { type QueueEntry } from "../../src/core/queueOps";
 import { transferCalldata, withdrawCalldata } from "../../src/core/calldata";
-import { executionGas } from "../../src/core/gas";
+import { gasUsedOn } from "../../src/core/gas";
 import { replayCommitment } from "../../src/core/replay";
 import { keccak256 } from "../../src/core/hash";
 import { l2TokenAddress, queueAccumulator } from "../../src/core/hashing";
@@ -322,19 +321,18 @@ describe("Token ids of 24 bits: adversarial review", function () {
     });
 
     for (const id of EDGE_IDS) {
-      it(`the charged size of token id ${id} is its class's bytes on both sides: a gas limit of exactly the charge is valid, one unit less (or the smaller class's charge) GAS_LIMIT_TOO_LOW`, async () => {
+      it(`token id ${id}: a transfer's gas is Ethereum's figure whatever the id's width (51,411 to an account holding none, 34,311 to one holding it); exactly that limit is valid, one unit less GAS_LIMIT_TOO_LOW, on both sides`, async () => {
         const f = await loadFixture(reviewFixture);
-        const probe = signToken(f, id, 0n, 5n);
-        const charged = executionGas(OpKind.TOKEN_TRANSFER) + 16n * BigInt(chargedSize(probe));
-        const idBytes = id < 256 ? 1 : id < 65_536 ? 2 : 3;
-        expect(chargedSize(probe)).to.equal(1 + 1 + idBytes + 1 + amountSize(5n) + 64);
-        for (const [gasLimit, expected] of [
-          [charged, { kind: KIND.postState }],
-          [charged - 1n, { kind: KIND.invalidOp, reason: REASON.gasLimitTooLow }],
-          [charged - 16n, { kind: KIND.invalidOp, reason: REASON.gasLimitTooLow }],
-        ] as const) {
-          const fe: FeeEntry = { ...fee, gasLimit };
-          await expectAgreement(f, preState(f), encodeCommitment(commitment([signToken(f, id, 0n, 5n, fe)], [fe])), expected);
+        // Bob (account 3) holds none of the token; alice (account 1, the sender) holds 1,000.
+        for (const [to, charged] of [[3, 51_411n], [1, 34_311n]] as const) {
+          expect(gasUsedOn(preState(f), signToken(f, id, 0n, 5n, fee, to))).to.equal(charged);
+          for (const [gasLimit, expected] of [
+            [charged, { kind: KIND.postState }],
+            [charged - 1n, { kind: KIND.invalidOp, reason: REASON.gasLimitTooLow }],
+          ] as const) {
+            const fe: FeeEntry = { ...fee, gasLimit };
+            await expectAgreement(f, preState(f), encodeCommitment(commitment([signToken(f, id, 0n, 5n, fe, to)], [fe])), expected);
+          }
         }
       });
     }
@@ -359,8 +357,9 @@ describe("Token ids of 24 bits: adversarial review", function () {
           const base: SignedOp = withdraw
             ? { kind: OpKind.WITHDRAW_TOKEN, feeIndex: 0, from: 1, tokenId: id, l1Recipient, amount, sig: { r: Buffer.alloc(32), s: Buffer.alloc(32), yParity: 0 } }
             : { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: 1, tokenId: id, to: 3, amount, sig: { r: Buffer.alloc(32), s: Buffer.alloc(32), yParity: 0 } };
-          const charge = executionGas(base.kind) + 16n * BigInt(chargedSize(base));
-          const gasLimit = [charge, charge - 1n, 100_000n][rnd(3)];
+          // What it charges on the pre-state; an earlier transfer to bob in the commitment lowers it.
+          const charge = gasUsedOn(preState(f), base);
+          const gasLimit = [charge, charge - 1n, 34_311n, 34_310n, 100_000n][rnd(5)];
           const fe: FeeEntry = { ...fee, gasLimit };
           let feeIndex = fees.findIndex((x) => x.gasLimit === gasLimit);
           if (feeIndex < 0) feeIndex = fees.push(fe) - 1;

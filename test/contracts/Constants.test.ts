@@ -42,7 +42,7 @@ describe("Constants: contracts/libraries/Constants.sol and src/core/constants.ts
     expect(await h.GAS_ETH_TRANSFER()).to.equal(GAS.ETH_TRANSFER);
     expect(await h.GAS_TOKEN_TRANSFER()).to.equal(GAS.TOKEN_TRANSFER);
     expect(await h.GAS_WITHDRAWAL()).to.equal(GAS.WITHDRAWAL);
-    expect(await h.GAS_DATA_PER_BYTE()).to.equal(GAS.DATA_PER_BYTE);
+    expect(await h.GAS_TOKEN_TRANSFER_TO_EMPTY()).to.equal(GAS.TOKEN_TRANSFER_TO_EMPTY);
   });
 
   it("operation kinds, the withdrawal predeploy, the selectors and the curve order", async () => {

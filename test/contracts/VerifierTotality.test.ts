@@ -132,7 +132,7 @@ describe("FraudVerifier answers every commitment, as src/core does", () => {
       const fee = quoted;
       const op = aliceSigns(fee, 0n, { to: 2, amount: 1n });
       // Exactly full once the fee is credited: the amount of 1 wei is what overflows.
-      const full = MAX_UINT256 - gasUsedOf(op) * BASE_FEE;
+      const full = MAX_UINT256 - gasUsedOf(op.kind, false) * BASE_FEE;
       await expectAgreement(preState({ feeSink: full }), encodeCommitment(commitment(op, fee)), { kind: INVALID, reason: REASON.overflow });
       await expectAgreement(preState({ feeSink: full - 1n }), encodeCommitment(commitment(op, fee)), { kind: WRONG_POST_STATE });
     });

@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { Wallet, type HDNodeWallet } from "ethers";
+import { Wallet } from "ethers";
 import { CoreChain, ETH, QueueKind, erc20, predeploy, signParsed } from "../helpers/coreFixture";
 import { GAS, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
-import { intendedGas, quoteGas, type IntendedOp } from "../../src/core/estimate";
+import { intendedGas, type IntendedOp } from "../../src/core/estimate";
 import { l2TokenAddress } from "../../src/core/hashing";
-import { amountSize } from "../../src/core/amount";
 
 /** L1 address of the `id`th token a test chain registers. */
 const l1Token = (id: number) => "0x" + (id + 1).toString(16).padStart(40, "a");
@@ -41,24 +40,23 @@ function knownAccount(chain: CoreChain, crowd: number): string {
 }
 
 /** Each operation a wallet sends, as a transaction and as the intent an estimate is asked for. */
-function operations(sender: HDNodeWallet, to: string, token: string, tokenId: number) {
-  const from = sender.address.toLowerCase();
+function operations(to: string, token: string, tokenId: number) {
   const cases: Array<{ name: string; tx: object; intent: IntendedOp }> = [
-    { name: "ETH transfer", tx: { to, value: 10n ** 15n }, intent: { kind: "eth-transfer", from, to: to.toLowerCase(), amount: 10n ** 15n } },
+    { name: "ETH transfer", tx: { to, value: 10n ** 15n }, intent: { kind: "eth-transfer", to: to.toLowerCase() } },
     {
       name: "token transfer",
       tx: { to: token, data: erc20.encodeFunctionData("transfer", [to, 7n]) },
-      intent: { kind: "token-transfer", from, tokenId, to: to.toLowerCase(), amount: 7n },
+      intent: { kind: "token-transfer", tokenId, to: to.toLowerCase() },
     },
     {
       name: "ETH withdrawal",
       tx: { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [to, ZERO_ADDRESS, 123_456_789n]) },
-      intent: { kind: "withdrawal", from, tokenId: null, amount: 123_456_789n },
+      intent: { kind: "withdrawal", tokenId: null },
     },
     {
       name: "token withdrawal",
       tx: { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [to, token, 3n]) },
-      intent: { kind: "withdrawal", from, tokenId, amount: 3n },
+      intent: { kind: "withdrawal", tokenId },
     },
   ];
   return cases;
@@ -72,12 +70,16 @@ describe("core/estimate: the gas quoted before signing is the gas execution char
   ];
   for (const layout of layouts) {
     describe(layout.what, () => {
-      for (const recipient of ["new", "known"] as const) {
+      for (const recipient of ["new", "known", "holding"] as const) {
         for (const op of ["ETH transfer", "token transfer", "ETH withdrawal", "token withdrawal"]) {
           it(`${op} to a ${recipient} recipient`, async () => {
             const { chain, sender, tokenId, token } = chainWith(layout);
             const to = recipient === "new" ? Wallet.createRandom().address : knownAccount(chain, layout.crowd);
-            const { tx, intent } = operations(sender, to, token, tokenId).find((c) => c.name === op)!;
+            if (recipient === "holding") {
+              chain.enqueue(QueueKind.TOKEN_DEPOSIT, to, 1n, tokenId);
+              chain.drainQueue();
+            }
+            const { tx, intent } = operations(to, token, tokenId).find((c) => c.name === op)!;
             const estimated = intendedGas(chain.state, intent);
             const result = chain.builder().addTransaction(await signParsed(sender, { ...tx, nonce: 0 }));
             expect(estimated).to.equal(result.gasUsed);
@@ -87,22 +89,18 @@ describe("core/estimate: the gas quoted before signing is the gas execution char
     });
   }
 
-  it("quotes a sender without an account at the index the next new account gets", () => {
-    const { chain } = chainWith({ crowd: 126, tokens: 1 });
-    const stranger = Wallet.createRandom().address.toLowerCase();
-    const intent = { kind: "eth-transfer", to: stranger, amount: 1n } as const;
-    // 128 accounts (genesis, 126, the sender): the next index, 128, takes two bytes; head, address, signature.
-    expect(chain.state.accountCount).to.equal(128);
-    expect(intendedGas(chain.state, { ...intent, from: stranger })).to.equal(intendedGas(chain.state, intent));
-    expect(intendedGas(chain.state, intent)).to.equal(GAS.ETH_TRANSFER + GAS.DATA_PER_BYTE * BigInt(1 + 2 + 20 + 64 + amountSize(1n)));
-  });
-
-  it("quotes in thousands, leaving room for two indices to grow a byte", () => {
-    for (const gas of [21_000n, 22_968n, 22_969n, 45_000n, 62_345n]) {
-      const quote = quoteGas(gas);
-      expect(quote % 1000n).to.equal(0n);
-      expect(quote >= gas + 2n * GAS.DATA_PER_BYTE).to.equal(true);
-      expect(quote - (gas + 2n * GAS.DATA_PER_BYTE) < 1000n).to.equal(true);
+  it("charges Ethereum's figures: 21,000 for ETH, an OpenZeppelin ERC-20's 34,311 or 51,411 for a token, whatever the sizes", async () => {
+    for (const layout of [{ crowd: 0, tokens: 1 }, { crowd: 130, tokens: 257 }]) {
+      const { chain, sender, token } = chainWith(layout);
+      const known = knownAccount(chain, layout.crowd);
+      const stranger = Wallet.createRandom().address;
+      const block = chain.builder();
+      const used = async (nonce: number, tx: object) => block.addTransaction(await signParsed(sender, { ...tx, nonce })).gasUsed;
+      expect(await used(0, { to: stranger, value: 10n ** 15n })).to.equal(21_000n);
+      expect(await used(1, { to: known, value: 1n })).to.equal(GAS.ETH_TRANSFER);
+      expect(await used(2, { to: token, data: erc20.encodeFunctionData("transfer", [known, 7n]) })).to.equal(51_411n);
+      expect(await used(3, { to: token, data: erc20.encodeFunctionData("transfer", [known, 9n]) })).to.equal(34_311n);
+      expect(await used(4, { to: token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 1n]) })).to.equal(GAS.TOKEN_TRANSFER_TO_EMPTY);
     }
   });
 });

@@ -5,7 +5,7 @@ import { BASE_FEE, CHAIN_ID, CoreChain, ETH, L1_TOKEN, QueueKind, erc20, fundedC
 import { InvalidOperationError } from "../../src/core/errors";
 import { ByteReader, ByteWriter } from "../../src/core/bytes";
 import fc from "fast-check";
-import { chargedSize, opTokenId, readOp, writeOp, type Op, type SignedOp } from "../../src/core/ops";
+import { opTokenId, readOp, writeOp, type Op } from "../../src/core/ops";
 import { decodeCommitment, encodeCommitment, type Commitment } from "../../src/core/commitment";
 import { DecodeError } from "../../src/core/errors";
 import type { FeeEntry } from "../../src/core/txSigning";
@@ -51,7 +51,7 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
         const r = new ByteReader(w.toBuffer());
         const decoded = readOp(r, layout);
         expect(r.remaining).to.equal(0);
-        expect(decoded).to.deep.equal({ ...op, size: chargedSize(op) });
+        expect(decoded).to.deep.equal(op);
         const b = chain.builder();
         const result = b.addTransaction(parsed);
         expect(result.hash).to.equal(parsed.hash);
@@ -60,7 +60,7 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
     }
   }
 
-  it("packs an ETH transfer into 67 bytes between early accounts and 70 among 10,000, and charges no fewer", async () => {
+  it("packs an ETH transfer into 67 bytes between early accounts and 70 among 10,000", async () => {
     const { chain, alice, bob } = fundedChain();
     chain.enqueue(QueueKind.ETH_DEPOSIT, bob.address, 1n);
     chain.drainQueue();
@@ -72,12 +72,12 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
       const op = toSignedOp(chain.state, await signParsed(from, { to, value: 5n * 10n ** 16n, nonce: 0 }), 0);
       const empty = encodeCommitment({ postStateRoot: Buffer.alloc(32), withdrawalRoot: null, timestamp: 1, baseFee: 1n, feeRecipient: 0, fees: [], ops: [] });
       const one = encodeCommitment({ postStateRoot: Buffer.alloc(32), withdrawalRoot: null, timestamp: 1, baseFee: 1n, feeRecipient: 0, fees: [], ops: [op] });
-      return { bytes: one.length - empty.length, charged: chargedSize(op) };
+      return one.length - empty.length;
     };
     // Indices 1 and 2 take 2 bits each: 3 + 2 + 2 + 8 head bits round up to 2 bytes.
-    expect(await packed(alice, bob.address)).to.deep.equal({ bytes: 2 + 1 + 64, charged: 1 + 1 + 1 + 2 + 64 });
+    expect(await packed(alice, bob.address)).to.equal(2 + 1 + 64);
     // Indices near 10,000 take 14 bits: a 39-bit head, 5 bytes.
-    expect(await packed(late, "0x" + (9_000).toString(16).padStart(40, "0"))).to.deep.equal({ bytes: 5 + 1 + 64, charged: 1 + 2 + 2 + 2 + 64 });
+    expect(await packed(late, "0x" + (9_000).toString(16).padStart(40, "0"))).to.equal(5 + 1 + 64);
   });
 
   it("round-trips commitments of random operations at every index, token and fee width; decoding charges what the sequencer charged", () => {
@@ -118,7 +118,7 @@ describe("core/codec: packed operations round-trip ethers-signed transactions", 
       fc.property(commitment, (c) => {
         const body = encodeCommitment(c);
         const decoded = decodeCommitment(body);
-        expect(decoded.ops).to.deep.equal(c.ops.map((o) => (o.kind === OpKind.QUEUE ? o : { ...o, size: chargedSize(o) })));
+        expect(decoded.ops).to.deep.equal(c.ops);
       }),
       { numRuns: 300 },
     );
@@ -145,8 +145,6 @@ describe("core/codec: token ids of 24 bits in a per-commitment width class", () 
       { kind: OpKind.WITHDRAW_TOKEN, feeIndex: 0, from: 12, tokenId: 200, l1Recipient: "0x000000000000000000000000000000000000cafe", amount: 5n, sig },
     ];
     expect(encodeCommitment({ ...header, fees, ops }).toString("hex")).to.equal(before);
-    // And the sizes the operations were charged then.
-    expect(ops.slice(1).map((o) => chargedSize(o as SignedOp))).to.deep.equal([70, 72, 89, 89]);
   });
 
   for (const [ids, expected] of [
@@ -169,11 +167,6 @@ describe("core/codec: token ids of 24 bits in a per-commitment width class", () 
       }
     });
   }
-
-  it("charges a token id the bytes of its own class, so the first 256 tokens cost what they did", () => {
-    const sizes = [255, 256, 2 ** 16 - 1, 2 ** 16, 2 ** 24 - 1].map((id) => chargedSize(tokenOp(id) as SignedOp));
-    expect(sizes).to.deep.equal([72, 73, 73, 74, 74]);
-  });
 });
 
 describe("core/execute: the state transition", () => {
@@ -226,12 +219,14 @@ describe("core/execute: the state transition", () => {
     expectInvalid(() => chain.builder().addTransaction(unknown), "unknown-token");
   });
 
-  it("refuses a fee cap below the base fee and a gas limit below gasUsed", async () => {
+  it("refuses a fee cap below the base fee and a gas limit below gasUsed, and takes a plain send at exactly 21,000", async () => {
     const { chain, alice, bob } = fundedChain();
     const cheap = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0, maxFeePerGas: BASE_FEE - 1n });
     expectInvalid(() => chain.builder().addTransaction(cheap), "fee-too-low");
-    const short = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0, gasLimit: 21_000n });
+    const short = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0, gasLimit: 20_999n });
     expectInvalid(() => chain.builder().addTransaction(short), "gas-limit-too-low");
+    const exact = await signParsed(alice, { to: bob.address, value: 1n, nonce: 0, gasLimit: 21_000n });
+    expect(chain.builder().addTransaction(exact).gasUsed).to.equal(21_000n);
   });
 
   it("refuses another chain's transactions and unsupported ones at intake", async () => {

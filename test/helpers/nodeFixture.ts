@@ -47,6 +47,8 @@ export function testNodeConfig(
     feeRecipient: sequencer.address,
     blockTimeMs: 50,
     l1PollMs: 100,
+    // Tests sign with fixed prices around BASE_FEE: the base fee stays at its floor.
+    l1GasPerByte: 0n,
     serve: jsonRpc({ host: "127.0.0.1", port: 0, logger: silentLogger }),
     logger: silentLogger,
     ...overrides,

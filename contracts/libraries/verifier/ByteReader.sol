@@ -51,13 +51,6 @@ library ByteReader {
         return 0;
     }
 
-    /// @notice Bytes of `v`'s canonical LEB128 form (what an index written as a varint costs).
-    /// @param v The value.
-    /// @return n Its size in bytes, at least 1.
-    function varintSize(uint256 v) internal pure returns (uint256 n) {
-        for (n = 1; v >= 0x80; n++) v >>= 7;
-    }
-
     /// @notice Bits `v` needs: the width of a bit field that holds it (0 for 0).
     /// @param v The value.
     /// @return n Its bit length.
@@ -70,7 +63,7 @@ library ByteReader {
     /// @param c The cursor, moved past the amount.
     /// @return value The amount, or 0 when the cursor is or goes bad.
     function amount(bytes calldata b, Cursor memory c) internal pure returns (uint256 value) {
-        (value,) = amountRest(b, c, uintN(b, c, 1));
+        return amountRest(b, c, uintN(b, c, 1));
     }
 
     /// @notice What follows an amount's head byte (3 bits of mantissa length, 7 meaning a length
@@ -82,28 +75,25 @@ library ByteReader {
     /// @param c The cursor, moved past the amount.
     /// @param head The head byte, already read (an operation carries it in its bit head).
     /// @return The amount, or 0 when the cursor is or goes bad.
-    /// @return size The amount's bytes, head byte included, or 0 when the cursor goes bad.
-    function amountRest(bytes calldata b, Cursor memory c, uint256 head) internal pure returns (uint256, uint256 size) {
+    function amountRest(bytes calldata b, Cursor memory c, uint256 head) internal pure returns (uint256) {
         uint256 len = head >> 5;
         uint256 exp = head & 31;
-        size = 1 + len;
         if (len == 7) {
             len = uintN(b, c, 1);
             if (len < 7 || len > 32) c.bad = true;
-            size = 2 + len;
         }
-        if (c.bad) return (0, 0);
+        if (c.bad) return 0;
         uint256 at = c.at;
         uint256 mantissa = uintN(b, c, len);
-        if (c.bad) return (0, 0);
+        if (c.bad) return 0;
         bool leadingZero = len > 0 && uint8(b[at]) == 0;
         bool trailingZero = mantissa == 0 ? exp != 0 : (mantissa % 10 == 0 && exp < 31);
         // exp ≤ 31: 10^31 < 2^256.
         uint256 scale = 10 ** exp;
         if (leadingZero || trailingZero || mantissa > type(uint256).max / scale) {
             c.bad = true;
-            return (0, 0);
+            return 0;
         }
-        return (mantissa * scale, size);
+        return mantissa * scale;
     }
 }

@@ -25,7 +25,6 @@ library CommitmentDecoder {
         bytes32 r;
         bytes32 s;
         uint8 yParity;
-        uint256 size;
     }
 
     /// @notice A decoded commitment header.
@@ -126,7 +125,7 @@ library CommitmentDecoder {
     }
 
     /// @notice An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then
-    ///         the byte fields. `size` is what its gas charges: its standalone byte-aligned form.
+    ///         the byte fields.
     /// @param b The body.
     /// @param c The cursor, moved past the operation.
     /// @param op Filled with the operation.
@@ -177,18 +176,12 @@ library CommitmentDecoder {
         }
         uint256 amountHead = _field(head, used, 8);
         if (!_endHead(b, c, head, used + 8)) return false;
-        uint256 recipientSize = 20;
-        if (byIndex) recipientSize = ByteReader.varintSize(op.to);
-        else op.addr = address(uint160(ByteReader.uintN(b, c, 20)));
-        uint256 amountSize;
-        (op.amount, amountSize) = ByteReader.amountRest(b, c, amountHead);
+        if (!byIndex) op.addr = address(uint160(ByteReader.uintN(b, c, 20)));
+        op.amount = ByteReader.amountRest(b, c, amountHead);
         op.r = bytes32(ByteReader.uintN(b, c, 32));
         uint256 vs = ByteReader.uintN(b, c, 32);
         op.yParity = uint8(vs >> 255);
         op.s = bytes32(vs & ((1 << 255) - 1));
-        // A token id is charged the bytes of its own class (src/core/ops.ts chargedSize): the
-        // commitment's class is not known when the operation executes.
-        op.size = 1 + ByteReader.varintSize(op.from) + (hasToken ? _tokenClass(op.tokenId) + 1 : 0) + recipientSize + amountSize + 64;
         return !c.bad;
     }
 

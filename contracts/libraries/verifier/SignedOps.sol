@@ -79,8 +79,7 @@ library SignedOps {
         if (h.feeRecipient >= run.accountCount) return IFraudVerifier.Reason.UNKNOWN_ACCOUNT;
         (bool priced, uint256 price) = _effectiveGasPrice(fee, h.baseFee);
         if (!priced) return IFraudVerifier.Reason.FEE_TOO_LOW;
-        // executionGas ≤ 60,000 and size < 2^16 (a body is at most 65,535 bytes): no overflow.
-        uint256 gasUsed = _executionGas(op.kind) + Constants.GAS_DATA_PER_BYTE * op.size;
+        uint256 gasUsed = _gasUsed(op, res);
         if (fee.gasLimit < gasUsed) return IFraudVerifier.Reason.GAS_LIMIT_TOO_LOW;
         bool sendsEth = op.kind == Constants.OP_ETH_TRANSFER || op.kind == Constants.OP_ETH_TRANSFER_NEW
             || op.kind == Constants.OP_WITHDRAW_ETH;
@@ -262,12 +261,21 @@ library SignedOps {
         return balance >= gasCost + value;
     }
 
-    /// @notice The execution gas of an operation kind (the data gas comes on top).
-    /// @param kind A signed operation kind.
+    /// @notice gasUsed of a signed operation: Ethereum's figure for the same call (src/core/gas.ts).
+    ///         A token transfer to an existing account reads the recipient's pre-state balance of
+    ///         the token here, where src/core reads it, before any later check can fail.
+    /// @param op The operation.
+    /// @param res What the sender signed (the existing recipient, found once).
     /// @return The gas.
-    function _executionGas(uint8 kind) private pure returns (uint256) {
+    function _gasUsed(CommitmentDecoder.Op memory op, Resolved memory res) private pure returns (uint256) {
+        uint8 kind = op.kind;
         if (kind == Constants.OP_ETH_TRANSFER || kind == Constants.OP_ETH_TRANSFER_NEW) return Constants.GAS_ETH_TRANSFER;
-        if (kind == Constants.OP_TOKEN_TRANSFER || kind == Constants.OP_TOKEN_TRANSFER_NEW) return Constants.GAS_TOKEN_TRANSFER;
+        if (kind == Constants.OP_TOKEN_TRANSFER) {
+            ReplayState.Account memory r = res.recipient;
+            bool holds = r.tokenBalances[ReplayState.tokenPosition(r, op.tokenId)] > 0;
+            return holds ? Constants.GAS_TOKEN_TRANSFER : Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
+        }
+        if (kind == Constants.OP_TOKEN_TRANSFER_NEW) return Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
         return Constants.GAS_WITHDRAWAL;
     }
 }

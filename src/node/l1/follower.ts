@@ -93,6 +93,8 @@ export class L1Follower {
    * late, so an L2 timestamp never passes the L1 block posting it, whatever the clocks say.
    */
   l1Time = 0;
+  /** The latest L1 block's base fee (wei per gas), 0 before the first poll or on a pre-London L1. */
+  l1BaseFee = 0n;
 
   constructor(
     readonly l1: L1Contracts,
@@ -121,6 +123,7 @@ export class L1Follower {
     const latest = await this.l1.provider.getBlock("latest");
     if (!latest) throw new L1HeadUnavailableError();
     if (latest.timestamp > this.l1Time) this.l1Time = latest.timestamp;
+    this.l1BaseFee = latest.baseFeePerGas ?? 0n;
     return latest.number - this.options.confirmations;
   }
 

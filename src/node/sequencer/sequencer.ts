@@ -15,11 +15,14 @@ import { CairnError, InvalidOperationError } from "../../core/errors";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import { ChainState } from "../../chain/chainState";
 import type { Logger } from "../../shared/logger";
+import { BaseFeeTracker, type BaseFeeOptions } from "./baseFee";
 
 export interface SequencerOptions {
   chainId: bigint;
-  /** Base fee per gas of every block, in wei: one quantized value, so fee tuples compress well. */
-  baseFee: bigint;
+  /** How the base fee is set: a floor, and how it follows L1's price of the bytes blocks post. */
+  fees: BaseFeeOptions;
+  /** L1's latest base fee (wei per gas), which the L2 base fee follows; none: 0. */
+  l1BaseFee?: () => bigint;
   /** L2 address credited with fees (falls back to account 0 until it has an account). */
   feeRecipient: string;
   logger: Logger;
@@ -42,9 +45,11 @@ export class Sequencer {
   private builder: BlockBuilder | null = null;
   /** Transactions per sender in the open block: "latest" nonces exclude them. */
   private openNonces = new Map<string, number>();
+  private readonly fees: BaseFeeTracker;
 
   constructor(private readonly options: SequencerOptions) {
     this.local = new ChainState(options.chainId, this.now());
+    this.fees = new BaseFeeTracker(options.fees);
   }
 
   get chainId(): bigint {
@@ -56,8 +61,9 @@ export class Sequencer {
   get chain(): ChainStore {
     return this.local.chain;
   }
+  /** The base fee the next block charges (the open block's, while one is open). */
   get baseFee(): bigint {
-    return this.options.baseFee;
+    return this.builder ? this.builder.baseFee : this.fees.update(this.options.l1BaseFee?.() ?? 0n);
   }
 
   /** Back to genesis (keeping the L1 queue and tokens learned): a chain that does not line up with L1. */
@@ -121,6 +127,7 @@ export class Sequencer {
     this.builder = null;
     this.openNonces = new Map();
     const block = this.local.append(sealed, this.state.queueIndex);
+    this.fees.recordBlock(sealed.body.length + 2, block.gasUsed, sealed.commitment.baseFee);
     this.options.logger.debug({ block: block.number, txs: block.transactions.length, ops: sealed.commitment.ops.length }, "sealed block");
     return block;
   }
@@ -159,7 +166,7 @@ export class Sequencer {
       const index = this.state.indexOf(this.options.feeRecipient.toLowerCase()) ?? 0;
       this.builder = new BlockBuilder(this.state, {
         chainId: this.options.chainId,
-        baseFee: this.options.baseFee,
+        baseFee: this.baseFee,
         feeRecipient: index,
         queueEntry: (i) => this.local.queue.entry(i),
       });

@@ -25,6 +25,7 @@ import type { TokenMetadata } from "../../chain/tokens";
 import type { Endpoint, L2Backend } from "../../chain/backend";
 import type { RollupStatus } from "../../chain/api";
 import { freshRuns, repeat, type FreshRuns, type Repeating } from "../../shared/schedule";
+import { SealWaiters } from "./sealWaiters";
 
 export class SequencerNode implements L2Backend, FollowerRole {
   /** The sequencer follows L1 for its queue only: its own batches it knows, others' it meets at submission (see resyncWithL1). */
@@ -47,10 +48,12 @@ export class SequencerNode implements L2Backend, FollowerRole {
   private maxBacklogAgeMs = Infinity;
   /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
   private resyncing: Promise<void> | null = null;
+  private readonly sealWaiters = new SealWaiters();
 
   constructor(private readonly config: SequencerNodeConfig) {
-    // L2 time is L1 time: blocks are stamped with the latest L1 block's (see L1Follower.l1Time).
-    this.sequencer = new Sequencer({ chainId: config.chainId, baseFee: config.baseFee, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0 });
+    // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
+    const fees = { minBaseFee: config.baseFee, l1GasPerByte: config.l1GasPerByte };
+    this.sequencer = new Sequencer({ chainId: config.chainId, fees, l1BaseFee: () => this.follower?.l1BaseFee ?? 0n, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0 });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.txs = new L1TxManager(config.l1Signer, { ...config.l1Tx, logger: config.logger });
     this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
@@ -58,6 +61,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.durability = new SequencerDurability(this.sequencer, config.logger);
     this.submitter = this.createSubmitter(rollupBatchPort(this.l1, this.txs));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
+    this.sequencer.onBlock(() => this.sealWaiters.release());
   }
 
   /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
@@ -103,6 +107,11 @@ export class SequencerNode implements L2Backend, FollowerRole {
   }
   pendingTransaction(hash: string): TxResult | undefined {
     return this.sequencer.isPending(hash);
+  }
+  untilSealed(hash: string): Promise<void> {
+    // Blocks slower than a second are slow on purpose (tests): an answer now is better.
+    const waitMs = this.config.blockTimeMs <= 1_000 ? this.config.blockTimeMs + 100 : 0;
+    return waitMs === 0 || !this.sequencer.isPending(hash) ? Promise.resolve() : this.sealWaiters.wait(waitMs);
   }
   onBlock(listener: (block: L2Block) => void): void {
     this.sequencer.onBlock(listener);

@@ -5,7 +5,7 @@
 import type { JSONRPCErrorException } from "json-rpc-2.0";
 import type { L2Backend } from "../../chain/backend";
 import { SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
-import { bytesToBigint, bytesToAddress } from "../../core/bytes";
+import { bytesToAddress } from "../../core/bytes";
 import type { IntendedOp } from "../../core/estimate";
 import { rpcError, RpcCode } from "../errors";
 import type { CallRequest } from "../params";
@@ -29,23 +29,22 @@ export function isView(backend: L2Backend, to: string, data: Buffer): boolean {
 
 /** The operation a request to `to` that is not a view would be. */
 export function intentOf(backend: L2Backend, req: CallRequest, to: string): IntendedOp {
-  const { from, data } = req;
+  const { data } = req;
   if (to === WITHDRAWAL_PREDEPLOY) {
     if (data.length !== 100 || data.subarray(0, 4).toString("hex") !== SELECTOR_WITHDRAW) {
       throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: the withdrawal predeploy only takes withdraw(address,address,uint256)");
     }
+    // An unknown token is quoted as a known one: sending it is refused at intake.
     const tokenWord = data.subarray(36, 68);
-    // An unknown token is quoted as the first token's width: sending it is refused at intake.
-    const tokenId = tokenWord.equals(Buffer.alloc(32)) ? null : (backend.state.tokenByL2Address(bytesToAddress(tokenWord.subarray(12)))?.id ?? 0);
-    return { kind: "withdrawal", from, tokenId, amount: bytesToBigint(data.subarray(68, 100)) };
+    return { kind: "withdrawal", tokenId: tokenWord.equals(Buffer.alloc(32)) ? null : (backend.state.tokenByL2Address(bytesToAddress(tokenWord.subarray(12)))?.id ?? 0) };
   }
   const token = backend.state.tokenByL2Address(to);
   if (token) {
     if (data.length !== 68) throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: malformed transfer(address,uint256) call");
-    return { kind: "token-transfer", from, tokenId: token.id, to: bytesToAddress(data.subarray(16, 36)), amount: bytesToBigint(data.subarray(36, 68)) };
+    return { kind: "token-transfer", tokenId: token.id, to: bytesToAddress(data.subarray(16, 36)) };
   }
   if (data.length > 0) throw notAContract(to);
-  return { kind: "eth-transfer", from, to, amount: req.value };
+  return { kind: "eth-transfer", to };
 }
 
 /** Refuses a request whose sender cannot pay the value it sends. */

@@ -1,7 +1,7 @@
 /** Transactions: sending one, finding it (pending or mined) and its receipt, and estimating its gas. */
 import type { L2Backend } from "../../chain/backend";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
-import { VIEW_GAS, intendedGas, quoteGas } from "../../core/estimate";
+import { VIEW_GAS, intendedGas } from "../../core/estimate";
 import { fromInvalidOperation, invalidParams, rpcError, RpcCode } from "../errors";
 import { formatReceipt, formatTransaction, quantity } from "../format";
 import type { CallRequest } from "../params";
@@ -17,8 +17,13 @@ export function transactionMethods(backend: L2Backend): Methods {
       const found = findTransaction(backend, p.hash32(h, "hash"));
       return found ? formatTransaction(found.result, found.block, found.location?.index ?? null, backend.chainId) : null;
     },
-    eth_getTransactionReceipt: ([h]) => {
-      const found = backend.chain.tx(p.hash32(h, "hash"));
+    eth_getTransactionReceipt: async ([h]) => {
+      const hash = p.hash32(h, "hash");
+      // A transaction in the block being built has its receipt within a block time: wait for it
+      // rather than answer null, so that a wallet's first look after sending finds it (ethers'
+      // tx.wait() otherwise waits for its next poll, 4 s later by default).
+      if (!backend.chain.tx(hash) && backend.pendingTransaction(hash) && backend.untilSealed) await backend.untilSealed(hash);
+      const found = backend.chain.tx(hash);
       return found ? formatReceipt(found.result, found.block, found.location.index, found.location.firstLogIndex) : null;
     },
     eth_getBlockReceipts: ([ref]) => {
@@ -60,7 +65,7 @@ function findTransaction(backend: L2Backend, hash: string) {
   return pending ? { block: null, location: null, result: pending } : undefined;
 }
 
-/** The gas core says the request's operation uses (a view answers first), as eth_estimateGas quotes it. */
+/** The gas core says the request's operation uses (a view answers first): exactly, as Ethereum's estimate. */
 function estimateGas(backend: L2Backend, req: CallRequest): bigint {
   const to = requireTarget(req);
   let gas: bigint;
@@ -71,5 +76,5 @@ function estimateGas(backend: L2Backend, req: CallRequest): bigint {
     gas = intendedGas(backend.state, intentOf(backend, req, to));
   }
   requireFunds(backend, req);
-  return quoteGas(gas);
+  return gas;
 }

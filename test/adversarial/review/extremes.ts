@@ -279,7 +279,7 @@ function feeEntry(r: Rand, baseFee: bigint): FeeEntry {
         ])
       : r.pick(EDGE_VALUES);
   const gasLimit = r.chance(0.7)
-    ? r.pick([100_000n, 22_520n, 22_519n, 60_000n + 16n * 110n, 200_000n])
+    ? r.pick([100_000n, 21_000n, 20_999n, 34_311n, 34_310n, 51_411n, 51_410n, 60_000n, 59_999n, 200_000n])
     : r.pick(EDGE_VALUES);
   if (r.chance(0.3)) return { type: 0, gasPrice: pick(), gasLimit };
   const maxFeePerGas = pick();
