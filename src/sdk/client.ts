@@ -1,180 +1,142 @@
 /**
- * CairnClient: what a dapp or script needs to move funds between L1 and Cairn with ethers v6 —
- * deposits that can wait for their L2 credit, withdrawals, their status through the challenge
- * window, and finalization with the proof fetched from the L2 node.
+ * CairnClient: the SDK's actions (./actions, one a file) bound to one connection — an L1 signer
+ * or provider, the L2 provider and the contracts — for code that would rather hold an object
+ * than pass the connection each time. Each method is the action of the same name; nothing is
+ * done here that the action does not do.
  *
  * @example
- * const cairn = new CairnClient({ l1: l1Wallet, l2: new JsonRpcProvider(l2Url), addresses });
+ * import { JsonRpcProvider, Wallet, parseEther } from "ethers";
+ * import { CairnClient, readDevnetInfo } from "cairn";
+ *
+ * const devnet = readDevnetInfo(".cairn/devnet.json")!; // `npx cairn devnet` writes it
+ * const key = devnet.accounts[0].privateKey;
+ * const l2 = new JsonRpcProvider(devnet.l2.rpcUrl);
+ * const cairn = new CairnClient({ l1: new Wallet(key, new JsonRpcProvider(devnet.l1.rpcUrl)), l2, addresses: devnet.contracts });
+ *
  * const { credited } = await cairn.depositETH(parseEther("1"));
  * await credited;                                   // now spendable on L2
- * const { withdrawalId } = await cairn.withdraw(l2Wallet, { amount: parseEther("0.5") });
+ * const { withdrawalId } = await cairn.withdraw(new Wallet(key, l2), { amount: parseEther("0.5") });
  * await cairn.waitForWithdrawal(withdrawalId, "ready");
  * await cairn.finalizeWithdrawal(withdrawalId);     // paid on L1
  */
-import { Contract, Interface, ZeroAddress, isError, type JsonRpcProvider, type Provider, type Signer, type TransactionReceipt } from "ethers";
-import { Bridge__factory, Rollup__factory, type Bridge, type Rollup } from "../../typechain-types";
-import { WITHDRAWAL_PREDEPLOY } from "../core/constants";
+import type { JsonRpcProvider, Provider, Signer, TransactionReceipt } from "ethers";
+import type { Bridge, Rollup } from "../../typechain-types/contracts/L1";
 import { l2TokenAddress } from "../core/hashing";
-import type { RollupStatus, WithdrawalProofResponse } from "../chain/api";
-import { CairnClientError, notPostedYet } from "./errors";
+import { bridgeOf, rollupOf } from "./internal/contracts";
+import { DEFAULT_POLL_MS } from "./internal/poll";
+import { depositETH } from "./actions/depositETH";
+import { depositERC20 } from "./actions/depositERC20";
+import { waitForDeposit } from "./actions/waitForDeposit";
+import { transfer, type TransferParameters, type TransferReturnType } from "./actions/transfer";
+import { withdraw, type WithdrawParameters, type WithdrawReturnType } from "./actions/withdraw";
+import { forceWithdrawal, type ForceWithdrawalParameters, type ForceWithdrawalReturnType } from "./actions/forceWithdrawal";
+import { getWithdrawalProof } from "./actions/getWithdrawalProof";
+import { getWithdrawalStatus } from "./actions/getWithdrawalStatus";
+import { waitForWithdrawal } from "./actions/waitForWithdrawal";
+import { finalizeWithdrawal } from "./actions/finalizeWithdrawal";
+import { waitForBatch } from "./actions/waitForBatch";
+import { getRollupStatus } from "./actions/getRollupStatus";
+import { getTokenBalances, type GetTokenBalancesReturnType } from "./actions/getTokenBalances";
+import { getRollupHistory, type GetRollupHistoryReturnType } from "./actions/getRollupHistory";
+import type { CairnAddresses, CairnConnection, Deposit, RollupStatus, WithdrawalProof, WithdrawalRef, WithdrawalState, WithdrawalStatus } from "./types";
 
-export { CairnClientError };
+// What callers imported from here before the actions had files of their own.
+export { CairnClientError } from "./errors";
+export type { CairnAddresses, WithdrawalState, WithdrawalStatus } from "./types";
 
-export interface CairnAddresses {
-  bridge: string;
-  rollup: string;
-}
+/** What a {@link CairnClient} is made from: its connection. */
+export type CairnClientOptions = CairnConnection;
 
-export interface CairnClientOptions {
-  /** An L1 signer (to deposit and finalize) or provider (to read). */
-  l1: Signer | Provider;
-  /** The Cairn L2 JSON-RPC provider. */
-  l2: JsonRpcProvider;
-  addresses: CairnAddresses;
-  /** Milliseconds between polls while waiting. */
-  pollMs?: number;
-}
-
-export type WithdrawalState = "on-l2" | "posted" | "ready" | "finalized";
-
-export interface WithdrawalStatus {
-  state: WithdrawalState;
-  id: bigint;
-  batchIndex: bigint | null;
-  /** While `posted`: the L1 time (seconds) from which the batch is final. */
-  challengeableUntil: number | null;
-}
-
-const withdrawIface = new Interface([
-  "function withdraw(address l1Recipient, address token, uint256 amount)",
-  "event WithdrawalInitiated(uint64 indexed id, address indexed l2Sender, address indexed l1Recipient, address l1Token, uint256 amount)",
-]);
-const ERC20 = ["function approve(address spender, uint256 amount) returns (bool)", "function allowance(address owner, address spender) view returns (uint256)"];
-
-export class CairnClient {
+export class CairnClient implements CairnConnection {
+  readonly l1: Signer | Provider;
+  readonly l2: JsonRpcProvider;
+  readonly addresses: CairnAddresses;
+  readonly pollMs: number;
+  /** The contracts' typed bindings, on `l1`. */
   readonly bridge: Bridge;
   readonly rollup: Rollup;
-  private readonly pollMs: number;
 
-  constructor(private readonly options: CairnClientOptions) {
-    this.bridge = Bridge__factory.connect(options.addresses.bridge, options.l1);
-    this.rollup = Rollup__factory.connect(options.addresses.rollup, options.l1);
-    this.pollMs = options.pollMs ?? 500;
+  constructor(options: CairnClientOptions) {
+    this.l1 = options.l1;
+    this.l2 = options.l2;
+    this.addresses = options.addresses;
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.bridge = bridgeOf(this);
+    this.rollup = rollupOf(this);
   }
 
   /** The L2 address of a bridged L1 token. */
   l2TokenAddress(l1Token: string): string {
-    return l2TokenAddress(l1Token.toLowerCase());
+    return l2TokenAddress(l1Token);
   }
 
-  /** Deposits `amount` wei to `l2Recipient` (default: the L1 signer). `credited` resolves once the L2 applied it. */
-  async depositETH(amount: bigint, l2Recipient?: string) {
-    const to = l2Recipient ?? (await this.signer().getAddress());
-    const receipt = await (await this.bridge.depositETH(to, { value: amount })).wait();
-    return this.queued(receipt!);
+  /** {@link depositETH}: `amount` wei to `l2Recipient` (default: the L1 signer). */
+  depositETH(amount: bigint, l2Recipient?: string): Promise<Deposit> {
+    return depositETH(this, { amount, l2Recipient });
   }
 
-  /** Deposits `amount` of `l1Token`, approving the bridge first if needed. */
-  async depositERC20(l1Token: string, amount: bigint, l2Recipient?: string) {
-    const signer = this.signer();
-    const me = await signer.getAddress();
-    const token = new Contract(l1Token, ERC20, signer);
-    if ((await token.allowance(me, this.options.addresses.bridge)) < amount) {
-      await (await token.approve(this.options.addresses.bridge, amount)).wait();
-    }
-    const receipt = await (await this.bridge.depositERC20(l1Token, l2Recipient ?? me, amount)).wait();
-    return this.queued(receipt!);
+  /** {@link depositERC20}: `amount` of `l1Token`, approving the Bridge first if needed. */
+  depositERC20(l1Token: string, amount: bigint, l2Recipient?: string): Promise<Deposit> {
+    return depositERC20(this, { l1Token, amount, l2Recipient });
   }
 
-  /** Withdraws from L2 with `l2Signer`: ETH by default, or `l1Token`'s bridged token. */
-  async withdraw(l2Signer: Signer, args: { amount: bigint; l1Recipient?: string; l1Token?: string }) {
-    const l1Recipient = args.l1Recipient ?? (await l2Signer.getAddress());
-    const token = args.l1Token ? this.l2TokenAddress(args.l1Token) : ZeroAddress;
-    const tx = await l2Signer.sendTransaction({ to: WITHDRAWAL_PREDEPLOY, data: withdrawIface.encodeFunctionData("withdraw", [l1Recipient, token, args.amount]) });
-    const receipt = (await tx.wait())!;
-    const log = receipt.logs.map((l) => withdrawIface.parseLog(l)).find((e) => e?.name === "WithdrawalInitiated");
-    if (!log) throw new CairnClientError("the withdrawal left no WithdrawalInitiated log");
-    return { l2Tx: tx.hash, withdrawalId: log.args.id as bigint };
+  /** {@link waitForDeposit}: until the L2 has applied queue entry `queueIndex`. */
+  waitForDeposit(queueIndex: bigint, timeoutMs?: number): Promise<true> {
+    return waitForDeposit(this, { queueIndex, timeoutMs });
   }
 
-  /** Where withdrawal `id` stands: on L2, posted (challengeable until a time), ready, or finalized. */
-  async getWithdrawalStatus(id: bigint): Promise<WithdrawalStatus> {
-    const p = await this.proof(id);
-    if (await this.bridge.isWithdrawalFinalized(id)) return { state: "finalized", id, batchIndex: p.batchIndex === null ? null : BigInt(p.batchIndex), challengeableUntil: null };
-    if (p.batchIndex === null) return { state: "on-l2", id, batchIndex: null, challengeableUntil: null };
-    const batchIndex = BigInt(p.batchIndex);
-    if (await this.rollup.isFinal(batchIndex)) return { state: "ready", id, batchIndex, challengeableUntil: null };
-    const header = await this.rollup.getBatch(batchIndex);
-    return { state: "posted", id, batchIndex, challengeableUntil: Number(header.timestamp + (await this.rollup.challengeWindow())) };
+  /** {@link transfer}: ETH or a bridged token on L2, signed by `l2Signer`. */
+  transfer(l2Signer: Signer, parameters: TransferParameters): Promise<TransferReturnType> {
+    return transfer(l2Signer, parameters);
   }
 
-  /** Waits until withdrawal `id` has reached `state` (or a later one). */
-  async waitForWithdrawal(id: bigint, state: WithdrawalState, timeoutMs = 15 * 60_000): Promise<WithdrawalStatus> {
-    const order: WithdrawalState[] = ["on-l2", "posted", "ready", "finalized"];
-    return this.until(`withdrawal ${id} ${state}`, timeoutMs, async () => {
-      const s = await this.getWithdrawalStatus(id);
-      return order.indexOf(s.state) >= order.indexOf(state) ? s : null;
-    });
+  /** {@link withdraw}: from L2 with `l2Signer` — ETH by default, or `l1Token`'s bridged token. */
+  withdraw(l2Signer: Signer, parameters: WithdrawParameters): Promise<WithdrawReturnType> {
+    return withdraw(l2Signer, parameters);
   }
 
-  /** Pays withdrawal `id` out on L1 (its batch must be final), with the proof from the L2 node. */
-  async finalizeWithdrawal(id: bigint): Promise<TransactionReceipt> {
-    const p = await this.proof(id);
-    if (p.batchIndex === null || !p.proof) throw notPostedYet(id);
-    const w = { ...p.withdrawal, id: BigInt(p.withdrawal.id), amount: BigInt(p.withdrawal.amount) };
-    return (await (await this.bridge.finalizeWithdrawal(w, BigInt(p.batchIndex), p.proof)).wait())!;
+  /** {@link forceWithdrawal}: a withdrawal of the L1 signer's own L2 funds, queued on L1. */
+  forceWithdrawal(parameters: ForceWithdrawalParameters): Promise<ForceWithdrawalReturnType> {
+    return forceWithdrawal(this, parameters);
   }
 
-  /** Waits until the L2 block holding `l2TxHash` is in a batch posted on L1; returns its index. */
-  async waitForBatch(l2TxHash: string, timeoutMs = 10 * 60_000): Promise<bigint> {
-    return this.until(`batch of ${l2TxHash}`, timeoutMs, async () => {
-      const receipt = await this.options.l2.getTransactionReceipt(l2TxHash);
-      if (!receipt) return null;
-      const safe = await this.options.l2.getBlock("safe");
-      if (!safe || safe.number < receipt.blockNumber) return null;
-      return BigInt(await this.rollup.batchCount()) - 1n;
-    });
+  /** {@link getWithdrawalProof}: what `Bridge.finalizeWithdrawal` needs, from the L2 node. */
+  getWithdrawalProof(ref: WithdrawalRef): Promise<WithdrawalProof> {
+    return getWithdrawalProof(this, ref);
   }
 
-  private async queued(receipt: TransactionReceipt) {
-    const event = receipt.logs.map((l) => this.bridge.interface.parseLog(l)).find((e) => e?.name === "QueueEntryAdded");
-    if (!event) throw new CairnClientError("the deposit left no QueueEntryAdded log");
-    const queueIndex = event.args.index as bigint;
-    const credited = this.until(`deposit ${queueIndex} credited on L2`, 10 * 60_000, async () => {
-      const status = (await this.options.l2.send("rollup_status", [])) as RollupStatus;
-      return BigInt(status.queueConsumed) > queueIndex ? true : null;
-    });
-    credited.catch(() => {}); // a caller that never awaits it must not crash the process
-    return { l1Tx: receipt.hash, queueIndex, amount: event.args.amount as bigint, credited };
+  /** {@link getWithdrawalStatus}: on L2, posted (challengeable until a time), ready, or finalized. */
+  getWithdrawalStatus(id: bigint): Promise<WithdrawalStatus> {
+    return getWithdrawalStatus(this, { id });
   }
 
-  private async proof(id: bigint): Promise<WithdrawalProofResponse> {
-    try {
-      return (await this.options.l2.send("rollup_getWithdrawalProof", [{ id: "0x" + id.toString(16) }])) as WithdrawalProofResponse;
-    } catch (e) {
-      if (!isRpcErrorAnswer(e)) throw e;
-      throw new CairnClientError(`the L2 node does not know withdrawal ${id}`, { cause: e });
-    }
+  /** {@link waitForWithdrawal}: until withdrawal `id` has reached `state` (or a later one). */
+  waitForWithdrawal(id: bigint, state: WithdrawalState, timeoutMs?: number): Promise<WithdrawalStatus> {
+    return waitForWithdrawal(this, { id, state, timeoutMs });
   }
 
-  private signer(): Signer {
-    const l1 = this.options.l1 as Signer;
-    if (typeof l1.getAddress !== "function") throw new CairnClientError("this needs an L1 signer, not a provider");
-    return l1;
+  /** {@link finalizeWithdrawal}: pays withdrawal `id` out on L1 (its batch must be final). */
+  finalizeWithdrawal(id: bigint): Promise<TransactionReceipt> {
+    return finalizeWithdrawal(this, { id });
   }
 
-  private async until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== null) return v;
-      if (Date.now() > deadline) throw new CairnClientError(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, this.pollMs));
-    }
+  /** {@link waitForBatch}: until the L2 block holding `l2TxHash` is posted on L1; the latest batch index then. */
+  waitForBatch(l2TxHash: string, timeoutMs?: number): Promise<bigint> {
+    return waitForBatch(this, { l2Tx: l2TxHash, timeoutMs });
   }
-}
 
-/** Whether `e` is the node's JSON-RPC error answer (ethers gives one it has no name for as UNKNOWN_ERROR), not a failure to reach it. */
-function isRpcErrorAnswer(e: unknown): boolean {
-  return isError(e, "UNKNOWN_ERROR") && typeof (e.error as { code?: unknown } | undefined)?.code === "number";
+  /** {@link getRollupStatus}: the node's `rollup_status`. */
+  getRollupStatus(): Promise<RollupStatus> {
+    return getRollupStatus(this);
+  }
+
+  /** {@link getTokenBalances}: the bridged tokens `address` holds on L2. */
+  getTokenBalances(address: string): Promise<GetTokenBalancesReturnType> {
+    return getTokenBalances(this, { address });
+  }
+
+  /** {@link getRollupHistory}: batches, fraud proofs, queue, payouts and tokens, from L1's events. */
+  getRollupHistory(fromBlock?: number): Promise<GetRollupHistoryReturnType> {
+    return getRollupHistory(this, { fromBlock });
+  }
 }

@@ -3,7 +3,9 @@
  * itself — RPC URLs, contract addresses, the test token and the funded test keys.
  */
 import fs from "node:fs";
-import { CairnError } from "../core/errors";
+import { DevnetFileError } from "./errors";
+
+export { DevnetFileError };
 
 export interface DevnetInfo {
   l1: { rpcUrl: string; chainId: number };
@@ -18,13 +20,18 @@ export interface DevnetInfo {
   accounts: Array<{ address: string; privateKey: string; l1: { eth: string; tokens: string }; l2: { eth: string; tokens: string } }>;
 }
 
-/** The devnet description could not be read. */
-export class DevnetFileError extends CairnError {
-  readonly code: string = "DEVNET_FILE";
-  override readonly name = "DevnetFileError";
-}
-
-/** Reads a devnet description; null when the file does not exist. */
+/**
+ * Reads a devnet description; null when the file does not exist.
+ *
+ * @throws {@link DevnetFileError} when it exists but is not one.
+ *
+ * @example
+ * import { readDevnetInfo } from "cairn";
+ *
+ * const devnet = readDevnetInfo(".cairn/devnet.json");
+ * if (!devnet) console.log("no devnet running here: start one with `npx cairn devnet`");
+ * else console.log(`L1 ${devnet.l1.rpcUrl}, L2 ${devnet.l2.rpcUrl}, Bridge ${devnet.contracts.bridge}`);
+ */
 export function readDevnetInfo(file: string): DevnetInfo | null {
   let text: string;
   try {

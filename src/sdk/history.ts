@@ -1,11 +1,12 @@
 /**
  * The rollup's L1 history, read from its events: every batch ever posted (including the ones a
  * fraud proof reverted, whose indices are then reused), the challenges, the deposit queue and
- * the withdrawals paid out. `update()` reads only what is new, so a page or CLI can poll it.
+ * the withdrawals paid out. `update()` reads only what is new, so a page or CLI can poll it;
+ * `getRollupHistory` (actions/) is the one-shot read.
  */
 import { isError, type Interface, type Log, type LogDescription, type Provider } from "ethers";
-import { Bridge__factory, Rollup__factory } from "../../typechain-types";
-import type { CairnAddresses } from "./client";
+import { Bridge__factory, Rollup__factory } from "./internal/contracts";
+import type { CairnAddresses } from "./types";
 import { inSlices } from "../shared/slices";
 import { decodeTokenRegistered } from "../chain/tokens";
 

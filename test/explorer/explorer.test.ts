@@ -1,25 +1,50 @@
+/**
+ * The explorer in headless Chromium against a faulty devnet (one fraudulent batch, proven and
+ * re-posted): the live dashboard through a withdrawal's whole life, then every page of its own
+ * — transaction, address (paged), block, batch (reverted and re-posted apart) — the search box,
+ * shared links on reload, the copy buttons, and the layout at 1,400 px and on a phone.
+ */
 import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
-import { JsonRpcProvider, Wallet, parseEther } from "ethers";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { Contract, JsonRpcProvider, Wallet, formatEther, parseEther, type TransactionReceipt } from "ethers";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startDevnet, type Devnet } from "../../src/app/devnet";
 import { silentLogger } from "../../src/shared/logger";
 import { CairnClient } from "../../src/sdk";
+import { TXS_PER_PAGE } from "../../src/explorer/pages/addressPage";
 import { until } from "../helpers/until";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve("test-artifacts");
 
+/** Elements of the page wider than their box (a table that would scroll sideways), and the page itself. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) out.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+    for (const el of Array.from(document.querySelectorAll("section, table, .table-wrap, dl"))) {
+      const box = el as HTMLElement;
+      if (box.scrollWidth > box.clientWidth + 1) out.push(`${box.tagName.toLowerCase()} "${(box.querySelector("h2")?.textContent ?? box.textContent ?? "").slice(0, 40)}" ${box.scrollWidth} > ${box.clientWidth}`);
+    }
+    return out;
+  });
+}
+
 describe("explorer: the devnet's page in headless Chromium", function () {
   this.timeout(240_000);
   let devnet: Devnet;
   let browser: Browser | null = null;
+  let context: BrowserContext;
   let page: Page;
   let l1: JsonRpcProvider;
   let l2: JsonRpcProvider;
+  let base: string;
+  let withdrawalTx: string;
+  let withdrawalId: bigint;
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
@@ -33,11 +58,13 @@ describe("explorer: the devnet's page in headless Chromium", function () {
     devnet = await startDevnet({ host: "127.0.0.1", l1Port: 0, l2Port: 0, explorerPort: 0, accounts: 2, configPath: path.join(dir, "devnet.json"), blockTimeMs: 50, logger: silentLogger, dataDir: path.join(dir, "data"), faulty: "post-state" });
     l1 = new JsonRpcProvider(devnet.info.l1.rpcUrl, undefined, { cacheTimeout: -1 });
     l2 = new JsonRpcProvider(devnet.info.l2.rpcUrl, undefined, { cacheTimeout: -1 });
+    base = devnet.info.explorer!.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, permissions: ["clipboard-read", "clipboard-write"] });
+    page = await context.newPage();
   });
 
   after(async () => {
@@ -54,7 +81,7 @@ describe("explorer: the devnet's page in headless Chromium", function () {
     const wallet = new Wallet(key, l2);
     const recipient = Wallet.createRandom().address;
 
-    await page.goto(devnet.info.explorer!.url);
+    await page.goto(base);
     // The fraudulent batch is caught by the devnet's challenger.
     await (await wallet.sendTransaction({ to: recipient, value: parseEther("1") })).wait();
     await page.waitForSelector("[data-testid=challenge]", { timeout: 60_000 });
@@ -63,15 +90,21 @@ describe("explorer: the devnet's page in headless Chromium", function () {
     await page.waitForSelector("[data-testid=batch][data-state=reverted]");
 
     // A withdrawal appears on L2, then in a posted batch with a countdown.
-    const { withdrawalId } = await cairn.withdraw(wallet, { amount: parseEther("0.25"), l1Recipient: recipient });
+    const withdrawal = await cairn.withdraw(wallet, { amount: parseEther("0.25"), l1Recipient: recipient });
+    withdrawalId = withdrawal.withdrawalId;
+    withdrawalTx = withdrawal.l2Tx;
     await cairn.waitForWithdrawal(withdrawalId, "posted");
     const row = `[data-testid=withdrawal][data-id="${withdrawalId}"]`;
     await page.waitForSelector(`${row}[data-state=posted]`);
     expect(await page.textContent(`${row} [data-testid=countdown]`)).to.match(/^\d+s left$/);
     expect(await page.textContent(`${row}`)).to.include("0.25 ETH");
-    await page.waitForSelector(`[data-testid=tx]:has-text("withdrawal")`);
+    // The block list says what a withdrawal moved, and to whom on L1.
+    const line = page.locator(`[data-testid=tx][data-kind=withdrawal]`).first();
+    await line.waitFor();
+    expect(await line.textContent()).to.include("0.25 ETH").and.include("L1");
+    expect(await line.locator("[data-full]").last().getAttribute("data-full")).to.equal(recipient.toLowerCase());
     expect(await page.locator("[data-testid=deposit][data-state=credited]").count()).to.be.greaterThan(3);
-    expect(await page.locator('[data-testid=deposit]:has-text("10000 CTT")').count(), "token deposits in the token's units").to.be.greaterThan(0);
+    expect(await page.locator('[data-testid=deposit]:has-text("10,000 CTT")').count(), "token deposits in the token's units").to.be.greaterThan(0);
 
     // Past the window: the same page, without a reload, shows it ready, then finalized.
     await hre.network.provider.send("evm_increaseTime", [devnet.info.params.challengeWindow + 1]);
@@ -83,16 +116,169 @@ describe("explorer: the devnet's page in headless Chromium", function () {
     await page.waitForSelector(`${row}[data-state=finalized]`);
     expect(await page.locator("[data-testid=batch][data-state=final]").count()).to.be.greaterThan(0);
 
+    // The reverted batch and its re-posting are told apart.
+    const labels = await page.locator("[data-testid=batch][data-index='0'] td:first-child").allTextContents();
+    expect(labels).to.include.members(["#0 (reverted)", "#0 (re-posted)"]);
+
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, "explorer.png"), fullPage: true });
   });
 
   it("serves its snapshot as JSON, and answers unknown paths and methods with 404 and 405", async () => {
-    const base = devnet.info.explorer!.url;
     const snapshot = (await (await fetch(base + "api/snapshot")).json()) as { l2: { head: number }; challengeWindow: number };
     expect(snapshot.l2.head).to.be.greaterThan(0);
     expect(snapshot.challengeWindow).to.equal(devnet.info.params.challengeWindow);
     expect((await fetch(base + "nope")).status).to.equal(404);
     expect((await fetch(base, { method: "POST" })).status).to.equal(405);
+    expect((await fetch(base + "api/tx/0x12")).status).to.equal(400);
+    expect((await fetch(base + "api/tx/0x" + "ab".repeat(32))).status).to.equal(404);
+    expect((await fetch(base + "api/address/0x" + "ab".repeat(20) + "?page=0")).status).to.equal(400);
+  });
+
+  describe("pages of their own", () => {
+    const token = () => devnet.info.testToken;
+    let sender: Wallet;
+    let tokenTx: { hash: string; block: number; fee: bigint };
+
+    before(async () => {
+      // The second test key: a token transfer, then enough ETH transfers for its list to take two pages.
+      sender = new Wallet(devnet.info.accounts[1].privateKey, l2);
+      const ctt = new Contract(token().l2, ["function transfer(address to, uint256 amount) returns (bool)"], sender);
+      const receipt = (await (await ctt.transfer(devnet.info.accounts[0].address, parseEther("12.5"))).wait()) as TransactionReceipt;
+      tokenTx = { hash: receipt.hash, block: receipt.blockNumber, fee: receipt.gasUsed * receipt.gasPrice };
+      let nonce = await l2.getTransactionCount(sender.address);
+      const sent = [];
+      for (let i = 0; i < TXS_PER_PAGE; i++) sent.push(await sender.sendTransaction({ to: Wallet.createRandom().address, value: 1000n + BigInt(i), nonce: nonce++ }));
+      await sent.at(-1)!.wait();
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    });
+
+    it("a transaction: token transfer with recipient, amount and symbol, fee, logs, and its batch; the link survives a reload", async () => {
+      await page.goto(`${base}tx/${tokenTx.hash}`);
+      await page.waitForSelector("[data-testid=tx-page]");
+      expect(await page.textContent("[data-testid=transferred]")).to.include("12.5 CTT");
+      expect(await page.locator("[data-testid=transferred] [data-full]").last().getAttribute("data-full")).to.equal(devnet.info.accounts[0].address.toLowerCase());
+      expect(await page.textContent("[data-testid=fee]")).to.include(`${formatEther(tokenTx.fee).replace(/\.0$/, "")} ETH`);
+      expect(await page.textContent("[data-testid=block]")).to.include(String(tokenTx.block)).and.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(await page.textContent("[data-testid=log]")).to.include("Transfer: 12.5 CTT");
+      // The batch that posts it, once the sequencer has: the page moves on by itself.
+      await page.waitForSelector("[data-testid=batch] a", { timeout: 20_000 });
+      expect(await page.textContent("[data-testid=batch]")).to.match(/#\d+.*(pending|final)/);
+
+      await page.reload();
+      await page.waitForSelector("[data-testid=tx-page]");
+      expect(await page.textContent("[data-testid=hash]")).to.include(tokenTx.hash);
+      // The copy button copies the whole hash.
+      await page.click("[data-testid=hash] [data-testid=copy]");
+      expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(tokenTx.hash);
+      expect(await overflowing(page)).to.deep.equal([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-tx.png"), fullPage: true });
+
+      // A withdrawal shows its amount, its L1 recipient and where it stands.
+      await page.goto(`${base}tx/${withdrawalTx}`);
+      await page.waitForSelector("[data-testid=tx-page]");
+      expect(await page.textContent("[data-testid=transferred]")).to.include("0.25 ETH").and.include("withdrawn");
+      expect(await page.textContent("[data-testid=withdrawal]")).to.include(`#${withdrawalId}`).and.include("finalized");
+    });
+
+    it("an address: balances, nonce and its transactions a page at a time", async () => {
+      await page.goto(`${base}address/${sender.address}`);
+      await page.waitForSelector("[data-testid=address-page]");
+      const nonce = await l2.getTransactionCount(sender.address);
+      expect(await page.textContent("[data-testid=nonce]")).to.include(String(nonce));
+      expect(await page.textContent("[data-testid=balance]")).to.include(`${formatEther(await l2.getBalance(sender.address))} ETH`);
+      expect(await page.textContent("[data-testid=token-balance]")).to.include("9,987.5 CTT");
+      expect(await page.locator("[data-testid=tx-row]").count()).to.equal(TXS_PER_PAGE);
+      expect(await page.locator(`[data-testid=tx-row][data-hash="${tokenTx.hash}"]`).count(), "the oldest is on page 2").to.equal(0);
+      await page.click("[data-testid=pager] >> text=next →");
+      await page.waitForURL(/\?page=2$/);
+      await page.waitForSelector(`[data-testid=tx-row][data-hash="${tokenTx.hash}"]`);
+      await page.reload();
+      await page.waitForSelector(`[data-testid=tx-row][data-hash="${tokenTx.hash}"]`);
+      expect(await page.textContent(`[data-testid=tx-row][data-hash="${tokenTx.hash}"]`)).to.include("12.5 CTT").and.include("out");
+      expect(await overflowing(page)).to.deep.equal([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-address.png"), fullPage: true });
+
+      // A token's L2 address is its page: the transfers of the token.
+      await page.goto(`${base}address/${token().l2}`);
+      await page.waitForSelector(`[data-testid=tx-row][data-hash="${tokenTx.hash}"]`);
+      expect(await page.textContent("[data-testid=role]")).to.include("token");
+    });
+
+    it("a block: header, transactions, the batch that posted it", async () => {
+      await page.goto(`${base}block/${tokenTx.block}`);
+      await page.waitForSelector(`[data-testid=block-page] [data-testid=tx-row][data-hash="${tokenTx.hash}"]`);
+      const hash = (await l2.getBlock(tokenTx.block))!.hash!;
+      expect(await page.locator("[data-testid=hash] [data-full]").getAttribute("data-full")).to.equal(hash);
+      expect(await page.textContent("[data-testid=hash]")).to.include(hash);
+      expect(await page.textContent("[data-testid=batch]")).to.match(/#\d+/);
+      expect(await overflowing(page)).to.deep.equal([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-block.png"), fullPage: true });
+    });
+
+    it("a batch: the reverted posting with its fraud proof, and the re-posting, told apart", async () => {
+      await page.goto(`${base}batch/0/1`);
+      await page.waitForSelector("[data-testid=batch-page]");
+      expect(await page.textContent("[data-testid=batch-label]")).to.equal("Batch #0 (reverted)");
+      expect(await page.textContent("[data-testid=fraud-proof]")).to.include("wrong-post-state");
+      expect(await page.textContent("[data-testid=l1tx]")).to.match(/0x[0-9a-f]{64}/);
+      expect(await page.locator("[data-testid=posting]").count()).to.equal(2);
+      expect(await overflowing(page)).to.deep.equal([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-batch.png"), fullPage: true });
+      await page.click("[data-testid=posting] >> text=#0 (re-posted)");
+      await page.waitForURL(/\/batch\/0\/2$/);
+      await page.waitForSelector("[data-testid=batch-label]:has-text('#0 (re-posted)')");
+      expect(await page.textContent("[data-testid=batch-state] [data-testid=state]")).to.equal("final");
+      expect(await page.locator("[data-testid=fraud-proof]").count()).to.equal(0);
+      expect(await page.locator("[data-testid=batch-block]").count()).to.be.greaterThan(0);
+    });
+
+    it("search: a hash, a block, an address, a batch or a symbol goes to its page; anything else says nothing was found", async () => {
+      const search = async (q: string) => {
+        await page.fill("#q", q);
+        await page.press("#q", "Enter");
+      };
+      await page.goto(base);
+      await search(tokenTx.hash);
+      await page.waitForURL(`**/tx/${tokenTx.hash}`);
+      await page.waitForSelector("[data-testid=tx-page]");
+      await search(`block ${tokenTx.block}`);
+      await page.waitForURL(`**/block/${tokenTx.block}`);
+      const blockHash = (await l2.getBlock(tokenTx.block))!.hash!;
+      await search(blockHash);
+      await page.waitForURL(`**/block/${tokenTx.block}`);
+      await search(sender.address);
+      await page.waitForURL(`**/address/${sender.address.toLowerCase()}`);
+      await search("#0");
+      await page.waitForURL("**/batch/0/2");
+      await search("CTT");
+      await page.waitForURL(`**/address/${token().l2.toLowerCase()}`);
+      // "0" is both block 0 and batch #0: the results offer each.
+      await search("0");
+      await page.waitForURL("**/search?q=0");
+      await page.waitForSelector("[data-testid=search-result][data-kind=batch]");
+      expect(await page.locator("[data-testid=search-result][data-kind=block]").count()).to.equal(1);
+      for (const nothing of ["hello", "0x" + "ab".repeat(32)]) {
+        await search(nothing);
+        await page.waitForSelector(`[data-testid=not-found]:has-text("${nothing}")`);
+      }
+    });
+
+    it("fits 1,400 px without a sideways scroll, and a phone's 400 px", async () => {
+      await page.goto(base);
+      await page.waitForSelector("[data-testid=challenge]");
+      expect(await overflowing(page), "dashboard at 1,400 px").to.deep.equal([]);
+      // Hashes shortened in tables still carry the whole value.
+      const full = await page.locator("[data-testid=challenge] [data-full]").last().getAttribute("data-full");
+      expect(full).to.match(/^0x[0-9a-f]{64}$/);
+      await page.setViewportSize({ width: 400, height: 900 });
+      const pages = { "": "challenge", [`tx/${tokenTx.hash}`]: "tx-page", [`address/${sender.address}`]: "address-page", [`block/${tokenTx.block}`]: "block-page", "batch/0/1": "batch-page" };
+      for (const [at, testid] of Object.entries(pages)) {
+        await page.goto(base + at);
+        await page.waitForSelector(`[data-testid=${testid}]`);
+        expect(await overflowing(page), `${at || "dashboard"} at 400 px`).to.deep.equal([]);
+      }
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-phone.png"), fullPage: true });
+    });
   });
 });

@@ -3,14 +3,14 @@ import { ethers } from "hardhat";
 import { Contract, JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { startTestNode } from "../helpers/nodeFixture";
-import { CairnClient, CairnClientError } from "../../src/sdk";
+import { CairnClient, CairnClientError, SignerRequiredError, UnknownWithdrawalError } from "../../src/sdk";
 import { DEVNET_PARAMS } from "../../deploy/params";
 
-async function expectRejects(p: Promise<unknown>, message: RegExp): Promise<void> {
+async function expectRejects(p: Promise<unknown>, type: new (...args: never[]) => CairnClientError, message: RegExp): Promise<void> {
   try {
     await p;
   } catch (e) {
-    expect(e).to.be.instanceOf(CairnClientError);
+    expect(e).to.be.instanceOf(type).and.instanceOf(CairnClientError);
     expect((e as Error).message).to.match(message);
     return;
   }
@@ -70,13 +70,17 @@ describe("sdk: CairnClient moves funds between L1 and L2", function () {
     }
   });
 
-  it("says clearly when a withdrawal is unknown or not posted yet", async () => {
+  it("says clearly, in typed errors, when a withdrawal is unknown or the L1 side is a provider where a signer is needed", async () => {
     const t = await startTestNode(1);
     const l2 = new JsonRpcProvider(t.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     try {
-      const client = new CairnClient({ l1: ethers.provider, l2, addresses: t.addresses });
-      await expectRejects(client.finalizeWithdrawal(99n), /does not know withdrawal 99/);
-      await expectRejects(client.depositETH(1n), /needs an L1 signer/);
+      const reader = new CairnClient({ l1: ethers.provider, l2, addresses: t.addresses });
+      const signer = new CairnClient({ l1: t.funder, l2, addresses: t.addresses });
+      await expectRejects(reader.getWithdrawalStatus(99n), UnknownWithdrawalError, /does not know withdrawal 99/);
+      await expectRejects(signer.finalizeWithdrawal(99n), UnknownWithdrawalError, /does not know withdrawal 99/);
+      // Refused before anything is sent or asked of a node.
+      await expectRejects(reader.depositETH(1n), SignerRequiredError, /depositETH needs an L1 signer/);
+      await expectRejects(reader.finalizeWithdrawal(0n), SignerRequiredError, /finalizeWithdrawal needs an L1 signer/);
     } finally {
       l2.destroy();
       await t.stop();

@@ -22,7 +22,7 @@ describe("sdk: the package dapps install", function () {
     fs.mkdirSync(path.join(project, "node_modules"));
     fs.symlinkSync(ROOT, path.join(project, "node_modules", "cairn"), "dir");
   });
-  after(() => fs.rmSync(project, { recursive: true, force: true }));
+  after(() => project && fs.rmSync(project, { recursive: true, force: true }));
 
   /** Runs `source` as `file` in the project with plain node (no loaders); its stdout. */
   const run = (file: string, source: string) => {
@@ -30,18 +30,19 @@ describe("sdk: the package dapps install", function () {
     return execFileSync(process.execPath, [file], { cwd: project, encoding: "utf8", env: { PATH: process.env.PATH } }).trim();
   };
 
-  const probe = (cairn: string) =>
-    `console.log(JSON.stringify({ client: typeof ${cairn}.CairnClient, error: typeof ${cairn}.CairnClientError, l1Actions: typeof ${cairn}.cairnL1Actions, l2Actions: typeof ${cairn}.cairnL2Actions, predeploy: ${cairn}.WITHDRAWAL_PREDEPLOY, token: ${cairn}.l2TokenAddress("0x" + "11".repeat(20)) }));`;
-  const expected = { client: "function", error: "function", l1Actions: "function", l2Actions: "function", predeploy: "0xca12000000000000000000000000000000000001" };
+  const probe = (cairn: string, viem: string) =>
+    `console.log(JSON.stringify({ client: typeof ${cairn}.CairnClient, error: typeof ${cairn}.CairnClientError, deposit: typeof ${cairn}.depositETH, l1Actions: typeof ${cairn}.cairnL1Actions, l2Actions: typeof ${cairn}.cairnL2Actions, viemDeposit: typeof ${viem}.depositETH, viemProof: typeof ${viem}.getWithdrawalProof, predeploy: ${cairn}.WITHDRAWAL_PREDEPLOY, token: ${cairn}.l2TokenAddress("0x" + "11".repeat(20)) }));`;
+  const expected = { client: "function", error: "function", deposit: "function", l1Actions: "function", l2Actions: "function", viemDeposit: "function", viemProof: "function", predeploy: "0xca12000000000000000000000000000000000001" };
 
-  it("is required by name from CommonJS without ts-node", () => {
-    const out = JSON.parse(run("probe.cjs", `const cairn = require("cairn");\n${probe("cairn")}`));
+  it("is required by name, cairn/viem too, from CommonJS without ts-node", () => {
+    const out = JSON.parse(run("probe.cjs", `const cairn = require("cairn");\nconst viem = require("cairn/viem");\n${probe("cairn", "viem")}`));
     expect(out).to.include(expected);
     expect(out.token).to.match(/^0x[0-9a-f]{40}$/);
   });
 
-  it("is imported by name from an ES module, named exports and all", () => {
-    const out = JSON.parse(run("probe.mjs", `import * as cairn from "cairn";\nimport { CairnClient } from "cairn";\nif (typeof CairnClient !== "function") throw new Error("no named export");\n${probe("cairn")}`));
+  it("is imported by name from an ES module, cairn/viem too, named exports and all", () => {
+    const source = `import * as cairn from "cairn";\nimport * as viem from "cairn/viem";\nimport { CairnClient, depositETH } from "cairn";\nimport { finalizeWithdrawal } from "cairn/viem";\nif ([CairnClient, depositETH, finalizeWithdrawal].some((f) => typeof f !== "function")) throw new Error("no named export");\n${probe("cairn", "viem")}`;
+    const out = JSON.parse(run("probe.mjs", source));
     expect(out).to.include(expected);
   });
 
@@ -51,6 +52,18 @@ describe("sdk: the package dapps install", function () {
     expect(fs.readFileSync(path.join(ROOT, pkg.exports["."].types), "utf8")).to.include("CairnClient");
     const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" })) as Array<{ files: Array<{ path: string }> }>;
     const files = new Set(packed[0].files.map((f) => f.path));
-    for (const f of ["dist/src/sdk/index.js", "dist/src/sdk/index.d.ts", "dist/typechain-types/index.js", "dist/typechain-types/factories/contracts/L1/Bridge__factory.js", "bin/cairn.js"]) expect(files.has(f), f).to.equal(true);
+    const needed = [
+      "dist/src/sdk/index.js",
+      "dist/src/sdk/index.d.ts",
+      "dist/src/sdk/actions/depositETH.js",
+      "dist/src/sdk/actions/depositETH.d.ts",
+      "dist/src/sdk/viem/index.js",
+      "dist/src/sdk/viem/index.d.ts",
+      "dist/typechain-types/factories/contracts/L1/Bridge__factory.js",
+      "dist/typechain-types/factories/contracts/L1/Rollup__factory.js",
+      "dist/typechain-types/contracts/L1/Bridge.d.ts",
+      "bin/cairn.js",
+    ];
+    for (const f of needed) expect(files.has(f), f).to.equal(true);
   });
 });

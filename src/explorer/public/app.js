@@ -1,186 +1,120 @@
-// Cairn explorer: polls /api/snapshot every second and redraws; countdowns tick in between.
-"use strict";
+// Cairn explorer: the dashboard polls /api/snapshot every second and redraws; a page of its own
+// (a transaction, block, address, batch or search) reads its /api/ answer and redraws when that
+// changes, so a batch's state moves on without a reload. Countdowns and ages tick in between.
+import { dashboard } from "./dashboard.js";
+import { h, handleCopies, hex, section } from "./dom.js";
+import { duration } from "./format.js";
+import { setL1Time, tick } from "./clock.js";
+import { routeOf, startRouter } from "./router.js";
+import { txPage } from "./txPage.js";
+import { blockPage } from "./blockPage.js";
+import { addressPage } from "./addressPage.js";
+import { batchPage } from "./batchPage.js";
+import { searchPage } from "./searchPage.js";
 
 const POLL_MS = 1000;
+const PAGES = { tx: txPage, block: blockPage, address: addressPage, batch: batchPage, search: searchPage };
+const TITLES = { tx: (t) => `Transaction ${t.hash}`, block: (b) => `Block ${b.number}`, address: (a) => `Address ${a.address}`, batch: (b) => `Batch ${b.label}`, search: (s) => `Search ${s.query}` };
+
+const view = document.getElementById("view");
+let route = routeOf(location);
 let snapshot = null;
-let fetchedAt = 0;
+/** The last answer drawn for the current page: an unchanged one is not drawn again (a selection survives). */
+let drawn = null;
 let failures = 0;
 
-/** Builds an element; children are nodes or text (never parsed as HTML). */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined) continue;
-    if (k === "class") el.className = v;
-    else el.setAttribute(k, v);
+function notFound(message) {
+  return h("div", { class: "page", "data-testid": "not-found-page" }, h("h1", {}, "Not found"), section("Nothing here", h("p", { "data-testid": "not-found" }, message)));
+}
+
+function drawHome() {
+  if (route.kind !== "home") return;
+  view.replaceChildren(snapshot ? dashboard(snapshot) : h("p", { class: "muted" }, "connecting…"));
+  document.title = "Cairn explorer";
+  tick(view);
+}
+
+async function loadPage() {
+  const r = route;
+  if (!r.api) {
+    view.replaceChildren(notFound("The explorer has no page at this address."));
+    return;
   }
-  for (const c of children.flat()) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
-}
-
-const short = (hex) => (hex && hex.length > 14 ? `${hex.slice(0, 8)}…${hex.slice(-4)}` : hex || "—");
-const mono = (hex) => h("span", { class: "mono", title: hex }, short(hex));
-
-function units(wei, decimals = 18) {
-  const v = BigInt(wei);
-  const whole = v / 10n ** BigInt(decimals);
-  const frac = (v % 10n ** BigInt(decimals)).toString().padStart(decimals, "0").slice(0, 6).replace(/0+$/, "");
-  return frac ? `${whole}.${frac}` : `${whole}`;
-}
-
-function duration(s) {
-  s = Math.max(0, Math.ceil(s));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  const hrs = Math.floor(s / 3600);
-  return hrs < 48 ? `${hrs}h ${Math.floor((s % 3600) / 60)}m` : `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
-}
-
-/** "1.5 CTT": an amount of ETH (no token) or of a registered token, by its L1 address or id. */
-function amount(wei, token) {
-  if (token === undefined || token === null || /^0x0{40}$/.test(String(token))) return `${units(wei)} ETH`;
-  const t = snapshot.tokens.find((x) => x.id === token || x.l1Token === String(token).toLowerCase());
-  return t ? `${units(wei, t.decimals)} ${t.symbol}` : `${units(wei)} (token ${short(String(token))})`;
-}
-
-/** L1 time now, extrapolated from the snapshot's. */
-const l1Now = () => (snapshot ? snapshot.l1.time + (Date.now() - fetchedAt) / 1000 : 0);
-
-/** A state badge; a challengeable one carries a live countdown to `until`. */
-function badge(state, until) {
-  const b = h("span", { class: `badge ${state}`, "data-testid": "state" }, state);
-  if (until) {
-    const c = h("span", { class: "countdown", "data-until": String(until), "data-testid": "countdown" });
-    return h("span", {}, b, " ", c);
+  const res = await fetch(r.api, { cache: "no-store" });
+  const text = await res.text();
+  if (r !== route || text === drawn) return;
+  if (res.status >= 500) {
+    // The node or L1 did not answer: say so where the page would be; the next poll tries again.
+    const message = JSON.parse(text).error || `HTTP ${res.status}`;
+    if (drawn === null) view.replaceChildren(h("div", { class: "page", "data-testid": "unavailable-page" }, h("h1", {}, "Not available"), section("The explorer could not read the chain", h("p", {}, message), h("p", { class: "muted" }, "Retrying…"))));
+    throw new Error(message);
   }
-  return b;
+  drawn = text;
+  const body = JSON.parse(text);
+  view.replaceChildren(res.ok ? PAGES[r.kind](body) : notFound(`${body.error[0].toUpperCase()}${body.error.slice(1)}.`));
+  document.title = `${res.ok ? TITLES[r.kind](body) : "Not found"} · Cairn explorer`;
+  tick(view);
 }
 
-function tickCountdowns() {
-  for (const el of document.querySelectorAll("[data-until]")) {
-    const left = Number(el.dataset.until) - l1Now();
-    el.textContent = left > 0 ? `${duration(left)} left` : "final at the next L1 block";
-  }
+/** Draws the current location; `moved`: the user went somewhere (scroll to the top, show it at once). */
+async function show(moved) {
+  route = routeOf(location);
+  drawn = null;
+  if (moved) scrollTo(0, 0);
+  if (route.kind === "home") return drawHome();
+  view.replaceChildren(h("p", { class: "muted" }, "loading…"));
+  await loadPage().catch(reportDown);
 }
 
-function fill(id, rows, empty) {
-  const body = document.getElementById(id);
-  body.replaceChildren(...(rows.length ? rows : [h("tr", { class: "empty" }, h("td", { colspan: "6" }, empty))]));
-}
-
-function render(s) {
+function drawChain(s) {
   document.getElementById("chain").replaceChildren(
-    `L1 block ${s.l1.block} · L2 head ${s.l2.head} · safe ${s.l2.safe} · final ${s.l2.finalized} · state root `,
-    mono(s.l2.stateRoot),
-    ` · ${s.challengeWindow ? duration(s.challengeWindow) + " challenge window" : ""}`,
+    `L1 block ${s.l1.block} · L2 head `,
+    h("a", { href: `/block/${s.l2.head}` }, String(s.l2.head)),
+    ` · safe ${s.l2.safe} · final ${s.l2.finalized}${s.challengeWindow ? ` · ${duration(s.challengeWindow)} challenge window` : ""} · state root `,
+    hex(s.l2.stateRoot),
   );
-
-  fill(
-    "batches",
-    s.batches.map((b) =>
-      h(
-        "tr",
-        { class: b.state, "data-testid": "batch", "data-index": b.index, "data-state": b.state },
-        h("td", {}, `#${b.index}`),
-        h("td", {}, `${b.firstBlock}–${b.firstBlock + b.commitments - 1}`),
-        h("td", { class: "state" }, b.state === "reverted" ? h("span", {}, badge("reverted"), " by fraud proof") : badge(b.state, b.state === "challengeable" ? b.challengeableUntil : null)),
-        h("td", {}, mono(b.proposer)),
-        h("td", {}, mono(b.l1Tx)),
-      ),
-    ),
-    "no batches posted yet",
-  );
-
-  fill(
-    "challenges",
-    s.challenges.map((c) =>
-      h(
-        "tr",
-        { "data-testid": "challenge" },
-        h("td", {}, `#${c.batchIndex} (commitment ${c.commitmentIndex})`),
-        h("td", {}, c.reason ? `${c.kind}: ${c.reason}` : c.kind),
-        h("td", {}, `${c.batchesReverted} batch${c.batchesReverted === 1 ? "" : "es"}`),
-        h("td", {}, mono(c.challenger)),
-        h("td", { class: "wrap" }, `${units(c.slashed)} ETH (${units(c.reward)} to challenger, ${units(c.burned)} burned)`),
-        h("td", {}, mono(c.l1Tx)),
-      ),
-    ),
-    "no fraud proven",
-  );
-
-  fill(
-    "withdrawals",
-    s.withdrawals.map((w) =>
-      h(
-        "tr",
-        { "data-testid": "withdrawal", "data-id": w.id, "data-state": w.state },
-        h("td", {}, String(w.id)),
-        h("td", {}, amount(w.amount, w.l1Token)),
-        h("td", {}, mono(w.l1Recipient)),
-        h("td", { class: "state" }, badge(w.state, w.state === "posted" ? w.challengeableUntil : null), w.state === "ready" ? " — can be finalized on L1" : ""),
-        h("td", {}, mono(w.l2Tx)),
-      ),
-    ),
-    "no withdrawals yet",
-  );
-
-  fill(
-    "deposits",
-    s.deposits.map((d) =>
-      h(
-        "tr",
-        { "data-testid": "deposit", "data-index": d.index, "data-state": d.credited ? "credited" : "pending" },
-        h("td", {}, String(d.index)),
-        h("td", {}, d.kind),
-        h("td", {}, mono(d.account)),
-        h("td", {}, d.kind === "token-registration" ? "—" : amount(d.amount, d.kind.includes("token") ? d.tokenId : null)),
-        h("td", {}, badge(d.credited ? "credited" : "pending")),
-      ),
-    ),
-    "the queue is empty",
-  );
-
-  fill(
-    "blocks",
-    s.blocks.map((b) =>
-      h(
-        "tr",
-        { "data-testid": "block", "data-number": b.number },
-        h("td", {}, String(b.number)),
-        h("td", {}, new Date(b.time * 1000).toLocaleTimeString()),
-        h(
-          "td",
-          {},
-          b.txs.length
-            ? b.txs.map((t) => h("span", { class: "tx", "data-testid": "tx" }, mono(t.hash), ` ${t.kind} `, mono(t.from), " → ", mono(t.to), t.value !== "0" ? ` ${units(t.value)} ETH` : ""))
-            : "—",
-        ),
-      ),
-    ),
-    "no blocks yet",
-  );
-  tickCountdowns();
 }
 
-async function poll() {
+function reportDown(e) {
+  failures += 1;
   const live = document.getElementById("live");
+  live.className = "live down";
+  live.textContent = `cannot reach the node (${e.message}); retrying`;
+}
+
+let polls = 0;
+async function poll() {
   try {
     const res = await fetch("/api/snapshot", { cache: "no-store" });
     if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || `HTTP ${res.status}`);
     snapshot = await res.json();
-    fetchedAt = Date.now();
+    setL1Time(snapshot.l1.time);
+    drawChain(snapshot);
+    if (route.kind === "home") drawHome();
+    // A page of its own changes slowly (a batch becoming final): every other poll is enough.
+    else if (polls++ % 2 === 1) await loadPage();
     failures = 0;
-    render(snapshot);
+    const live = document.getElementById("live");
     live.className = "live";
-    live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    live.textContent = `live · updated ${new Date().toISOString().slice(11, 19)} UTC`;
   } catch (e) {
-    failures += 1;
-    live.className = "live down";
-    live.textContent = `cannot reach the node (${e.message}); retrying`;
+    reportDown(e);
   } finally {
     setTimeout(poll, failures ? Math.min(10_000, POLL_MS * 2 ** failures) : POLL_MS);
   }
 }
 
-setInterval(tickCountdowns, 250);
+const navigate = startRouter(show);
+handleCopies(document);
+document.getElementById("search").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const q = document.getElementById("q").value.trim();
+  if (!q) return;
+  const to = `/search?q=${encodeURIComponent(q)}`;
+  // One match goes straight to its page; several, or none, to the results, which say which or that none.
+  const answer = await fetch(`/api${to}`, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null), () => null);
+  navigate(answer && answer.results.length === 1 ? answer.results[0].path : to);
+});
+setInterval(() => tick(document), 250);
+show(false);
 poll();

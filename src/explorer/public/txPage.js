@@ -1,0 +1,60 @@
+// A transaction: what it moved, what it cost, its logs, and where it stands on L1.
+import { address, badge, batchRef, facts, h, hex, l1Hex, link, section, table, time } from "./dom.js";
+import { amountText, gwei, units } from "./format.js";
+
+const WITHDRAWAL_STATES = {
+  "on-l2": "made on L2; its block is not in a batch on L1 yet",
+  posted: "its batch is on L1, challengeable until the window ends",
+  ready: "its batch is final: it can be finalized on L1",
+  finalized: "paid out on L1",
+};
+
+function what(t) {
+  const amount = h("strong", { "data-testid": "amount" }, amountText(t.amount, t.token));
+  if (t.kind === "withdrawal") return [amount, " withdrawn from ", address(t.from), " to ", h("span", { class: "l1-tag" }, "L1"), " ", l1Hex(t.recipient, { full: true })];
+  return [amount, " from ", address(t.from), " to ", address(t.recipient, { full: true })];
+}
+
+export function txPage(t) {
+  const included = t.status === "included";
+  const w = t.withdrawal;
+  return h(
+    "div",
+    { class: "page", "data-testid": "tx-page" },
+    h("h1", {}, "Transaction"),
+    section(
+      "Overview",
+      facts([
+        ["hash", hex(t.hash, { full: true }), "hash"],
+        ["status", included ? badge("included", { text: "included" }) : badge("pending", { text: "pending: in the block being built" }), "status"],
+        ["block", included ? [link(`/block/${t.block}`, String(t.block)), " ", t.time ? time(t.time) : ""] : "—", "block"],
+        ["batch", [batchRef(t.batch), ...t.revertedIn.map((r) => [h("br"), "was in ", batchRef(r)])], "batch"],
+        ["kind", t.kind, "kind"],
+        ["transferred", what(t), "transferred"],
+        t.kind === "token transfer" && ["token", [t.token ? `${t.token.symbol} at ` : "", address(t.to, { full: true })]],
+        ["from", address(t.from, { full: true }), "from"],
+        ["to", address(t.to, { full: true }), "to"],
+        ["value", `${units(t.value)} ETH`, "value"],
+        ["fee", t.fee === null ? "—" : [`${units(t.fee)} ETH`, h("span", { class: "muted" }, ` = ${Number(t.gasUsed).toLocaleString("en-US")} gas × ${gwei(t.effectiveGasPrice)}`)], "fee"],
+        ["gas", `${t.gasUsed === null ? "—" : Number(t.gasUsed).toLocaleString("en-US")} used of ${Number(t.gasLimit).toLocaleString("en-US")} (limit)`, "gas"],
+        ["nonce", String(t.nonce), "nonce"],
+        ["type", t.type === 2 ? "2 (EIP-1559)" : `${t.type} (legacy)`],
+        w && ["withdrawal", [`#${w.id} `, badge(w.state, { until: w.state === "posted" ? w.challengeableUntil : null }), " ", h("span", { class: "muted" }, WITHDRAWAL_STATES[w.state])], "withdrawal"],
+      ]),
+    ),
+    section("Input data", h("div", { class: "mono full wrap-all", "data-testid": "input" }, t.input === "0x" ? "0x (none: a plain ETH transfer)" : t.input)),
+    section(
+      `Logs (${t.logs.length})`,
+      table(
+        [
+          ["#", (l) => String(l.index)],
+          ["emitted by", (l) => address(l.address)],
+          ["event", (l) => l.decoded ?? h("span", { class: "muted" }, "(not decoded)"), "wrap"],
+          ["topics and data", (l) => h("div", { class: "mono wrap-all small" }, [...l.topics, l.data].map((x) => h("div", {}, x))), "wrap"],
+        ],
+        t.logs,
+        { empty: included ? "this transaction emitted no log" : "no logs until it is in a block", rowAttrs: () => ({ "data-testid": "log" }) },
+      ),
+    ),
+  );
+}
