@@ -33,6 +33,12 @@ interface BlockCost {
 }
 
 const DEFAULT_WINDOW = 64;
+/**
+ * The most L1 base fee the policy believes (wei per L1 gas, ~18 ETH): more is no L1's, but an L1
+ * RPC can say anything — ethers reads "-0x1" as −1 and a 100,000-digit quantity as it is — and
+ * a negative base fee would pay senders to transact, a gigantic one cost every quote seconds.
+ */
+export const MAX_L1_BASE_FEE = 2n ** 64n - 1n;
 /** Before any transaction: a plain transfer among early accounts posts ~70 bytes for 21,000 gas. */
 const PRIOR: BlockCost = { bytes: 70n, gas: 21_000n };
 
@@ -75,6 +81,8 @@ export class BaseFeeTracker {
 
   /** Moves the quoted fee toward what L1's base fee `l1BaseFee` now makes it; returns it. */
   update(l1BaseFee: bigint): bigint {
+    if (l1BaseFee < 0n) l1BaseFee = 0n;
+    else if (l1BaseFee > MAX_L1_BASE_FEE) l1BaseFee = MAX_L1_BASE_FEE;
     const target = targetBaseFee(this.options, l1BaseFee, this.gas > 0n ? { bytes: this.bytes, gas: this.gas } : PRIOR);
     if (target > this.quoted) this.quoted = minOf(target, this.ceiling());
     else if (target * 8n < this.quoted * 7n) this.quoted = target;

@@ -4,18 +4,19 @@
  * sending finds it (see L2Backend.untilSealed).
  */
 export class SealWaiters {
-  private waiting: Array<() => void> = [];
+  // A set: a waiter that times out leaves it in O(1), so many timing out at once (no block
+  // sealed for a while) cost linear time, not quadratic.
+  private readonly waiting = new Set<() => void>();
 
   /** Resolves at the next {@link release}, or after `timeoutMs`, whichever comes first. */
   wait(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const waiting = this.waiting;
       const timer = setTimeout(done, timeoutMs);
-      waiting.push(done);
+      waiting.add(done);
       function done() {
         clearTimeout(timer);
-        const at = waiting.indexOf(done);
-        if (at >= 0) waiting.splice(at, 1);
+        waiting.delete(done);
         resolve();
       }
     });
@@ -23,6 +24,8 @@ export class SealWaiters {
 
   /** A block was sealed: every waiter goes. */
   release(): void {
-    for (const done of this.waiting.splice(0)) done();
+    const all = [...this.waiting];
+    this.waiting.clear();
+    for (const done of all) done();
   }
 }
