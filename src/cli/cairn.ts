@@ -1,6 +1,6 @@
 /**
  * The `cairn` command line: a devnet, deployments, deposits, transfers, withdrawals and their
- * finalization, the rollup's status and batches, and a challenger — with --json on every read
+ * finalization, the rollup's status and batches, a challenger and the explorer — with --json on every read
  * and exit codes scripts can rely on (see ./errors).
  */
 import { Command, CommanderError } from "commander";
@@ -16,6 +16,7 @@ import { statusCommands } from "./commands/status";
 import { deployCommand } from "./commands/deploy";
 import { nodeCommands } from "./commands/node";
 import { devnetCommand } from "./commands/devnet";
+import { explorerCommand } from "./commands/explorer";
 import fs from "node:fs";
 import path from "node:path";
 import { PACKAGE_ROOT } from "../shared/packageRoot";
@@ -42,6 +43,7 @@ export function createProgram(io: CliIO): Command {
   deployCommand(program, io);
   nodeCommands(program, io);
   devnetCommand(program, io);
+  explorerCommand(program, io);
   return program;
 }
 

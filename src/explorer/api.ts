@@ -81,6 +81,19 @@ export interface WithdrawalView {
   batchIndex: number | null;
 }
 
+/**
+ * A withdrawal as its transaction's page tells it: where it stands, whether the L2 node has a
+ * proof for it yet, whether L1 would pay it now, and the payout once made.
+ */
+export interface WithdrawalDetail extends WithdrawalView {
+  /** The node's Merkle proof against the withdrawal root of the batch holding its block; null before that batch is posted. */
+  proof: { batchIndex: number; hashes: number } | null;
+  /** Whether Bridge.finalizeWithdrawal would pay it now: its batch is final and it is not paid yet. */
+  finalizableNow: boolean;
+  /** The L1 transaction that paid it. */
+  payoutTx: string | null;
+}
+
 export interface TxPage extends BlockPosting {
   hash: string;
   /** "pending" while the transaction sits in the block being built. */
@@ -106,7 +119,7 @@ export interface TxPage extends BlockPosting {
   fee: string | null;
   input: string;
   logs: LogView[];
-  withdrawal: WithdrawalView | null;
+  withdrawal: WithdrawalDetail | null;
 }
 
 export interface TokenBalanceView extends TokenRef {
@@ -184,6 +197,21 @@ export interface BatchPage extends BatchRef {
   fraudProof: FraudProofView | null;
   /** Every posting of this index, this one included, in L1 order. */
   postings: BatchRef[];
+}
+
+/**
+ * The dashboard's charts: the last hour in bins of `binSeconds`, oldest first. Blocks are binned
+ * by their L2 timestamps, the last bin ending at `l2Now`; batch postings that stand by their L1
+ * submission time, the last bin ending at `l1Now`.
+ */
+export interface ActivityCharts {
+  binSeconds: number;
+  l2Now: number;
+  /** L2 blocks sealed, and the transactions they hold. */
+  blocks: Array<{ blocks: number; txs: number }>;
+  l1Now: number;
+  /** Batches posted, the L1 gas their submissions used, and the L2 transactions their blocks hold. */
+  batches: Array<{ batches: number; l1Gas: number; txs: number }>;
 }
 
 export interface SearchAnswer {

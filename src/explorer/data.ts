@@ -9,6 +9,7 @@ import { RollupHistory, l1Now, type CairnAddresses } from "../sdk";
 import type { RollupStatus } from "../chain/api";
 import type { TokenRef } from "./api";
 import { ChainIndex } from "./chainIndex";
+import { BatchGas } from "./charts";
 import { postingsOf, type Posting } from "./postings";
 
 /** The chain as of one refresh. */
@@ -25,6 +26,8 @@ export interface ChainView {
 export class ExplorerData {
   readonly history: RollupHistory;
   readonly index: ChainIndex;
+  /** The L1 gas of recent batch postings, for the dashboard's chart. */
+  readonly batchGas: BatchGas;
   private view: { at: number; value: ChainView } | null = null;
   private refreshing: Promise<ChainView> | null = null;
   private tokensByL2 = new Map<string, TokenRef>();
@@ -39,6 +42,7 @@ export class ExplorerData {
   ) {
     this.history = new RollupHistory(l1, addresses, fromL1Block);
     this.index = new ChainIndex(l2);
+    this.batchGas = new BatchGas(l1);
   }
 
   /** The chain brought up to date: L1 history first, so that every token the L2 knows is known here. */

@@ -1,10 +1,12 @@
 /**
  * The dashboard's snapshot: where the chain stands, and the latest blocks, batches, deposits,
- * withdrawals and fraud proofs, each with what a page needs to link and label it.
+ * withdrawals and fraud proofs, each with what a page needs to link and label it, and the last
+ * hour's activity for the charts.
  */
 import type { ChallengeRecord } from "../sdk";
-import type { BatchRef, DepositView, FraudProofView, TokenRef, TxSummary, WithdrawalView } from "./api";
+import type { ActivityCharts, BatchRef, DepositView, FraudProofView, TokenRef, TxSummary, WithdrawalView } from "./api";
 import type { ExplorerData } from "./data";
+import { activityCharts } from "./charts";
 import { findPosting, fraudProofView, withdrawalView, type Posting } from "./postings";
 
 export { ExplorerData } from "./data";
@@ -22,6 +24,7 @@ export interface ExplorerSnapshot {
   deposits: Array<DepositView & { account: string; tokenId: number }>;
   withdrawals: Array<WithdrawalView & { l2Block: number; l2Tx: string; l2Sender: string }>;
   challenges: Array<FraudProofView & { batch: BatchRef | null }>;
+  charts: ActivityCharts;
 }
 
 /** The posting a fraud proof reverted: the one of its batch index that its L1 transaction marked. */
@@ -32,7 +35,11 @@ function provenPosting(all: Posting[], c: ChallengeRecord): Posting | undefined 
 export async function buildSnapshot(data: ExplorerData): Promise<ExplorerSnapshot> {
   const view = await data.fresh();
   const { history, index } = data;
-  const [safe, finalized] = (await Promise.all([data.l2.send("eth_getBlockByNumber", ["safe", false]), data.l2.send("eth_getBlockByNumber", ["finalized", false])])) as Array<{ number: string } | null>;
+  const [safe, finalized, charts] = (await Promise.all([
+    data.l2.send("eth_getBlockByNumber", ["safe", false]),
+    data.l2.send("eth_getBlockByNumber", ["finalized", false]),
+    activityCharts(index, view.postings, data.batchGas, view.l1Time),
+  ])) as [{ number: string } | null, { number: string } | null, ActivityCharts];
   return {
     l1: { block: view.l1Block, time: view.l1Time },
     l2: { head: view.status.l2BlockNumber, safe: Number(safe?.number ?? 0), finalized: Number(finalized?.number ?? 0), stateRoot: view.status.stateRoot, queueConsumed: view.status.queueConsumed },
@@ -69,5 +76,6 @@ export async function buildSnapshot(data: ExplorerData): Promise<ExplorerSnapsho
       .slice(-SHOWN)
       .reverse()
       .map((c) => ({ ...fraudProofView(c), batch: provenPosting(view.postings, c)?.ref ?? null })),
+    charts,
   };
 }

@@ -37,7 +37,7 @@ describe("cli: the cairn command against a running devnet", function () {
   it("--help lists every command, the key sources and the exit codes", async () => {
     const r = await cli(["--help"]);
     expect(r.code).to.equal(0);
-    for (const c of ["deposit", "transfer", "withdraw", "finalize", "status", "batches", "deploy", "challenger", "devnet", "node"]) expect(r.stdout).to.include(`  ${c}`);
+    for (const c of ["deposit", "transfer", "withdraw", "finalize", "status", "batches", "deploy", "challenger", "devnet", "node", "explorer"]) expect(r.stdout).to.include(`  ${c}`);
     expect(r.stdout).to.include("CAIRN_PRIVATE_KEY").and.include("Exit codes");
     expect((await cli(["deposit", "--help"])).stdout).to.include("--no-wait");
   });

@@ -1,8 +1,11 @@
 /**
  * The explorer in headless Chromium against a faulty devnet (one fraudulent batch, proven and
- * re-posted): the live dashboard through a withdrawal's whole life, then every page of its own
- * — transaction, address (paged), block, batch (reverted and re-posted apart) — the search box,
- * shared links on reload, the copy buttons, and the layout at 1,400 px and on a phone.
+ * re-posted): the live dashboard through a withdrawal's whole life, its charts against L1
+ * receipts, then every page of its own — transaction, address (paged), block, batch (reverted
+ * and re-posted apart) — the search box, shared links on reload, the copy buttons, a user's
+ * path from a withdrawal's hash to its payout, and the layout at 1,400 and 1,280 px and on a phone.
+ * Longer than 300 lines because every step drives the one devnet and the one browser: starting
+ * them is most of the time, so the steps share them rather than split into files that each would.
  */
 import { expect } from "chai";
 import fs from "node:fs";
@@ -13,7 +16,8 @@ import { Contract, JsonRpcProvider, Wallet, formatEther, parseEther, type Transa
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startDevnet, type Devnet } from "../../src/app/devnet";
 import { silentLogger } from "../../src/shared/logger";
-import { CairnClient } from "../../src/sdk";
+import { CairnClient, RollupHistory } from "../../src/sdk";
+import type { ExplorerSnapshot } from "../../src/explorer/snapshot";
 import { TXS_PER_PAGE } from "../../src/explorer/pages/addressPage";
 import { until } from "../helpers/until";
 
@@ -45,6 +49,7 @@ describe("explorer: the devnet's page in headless Chromium", function () {
   let base: string;
   let withdrawalTx: string;
   let withdrawalId: bigint;
+  const l1Provider = () => l1;
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
@@ -133,6 +138,26 @@ describe("explorer: the devnet's page in headless Chromium", function () {
     expect((await fetch(base + "api/tx/0x12")).status).to.equal(400);
     expect((await fetch(base + "api/tx/0x" + "ab".repeat(32))).status).to.equal(404);
     expect((await fetch(base + "api/address/0x" + "ab".repeat(20) + "?page=0")).status).to.equal(400);
+  });
+
+  it("charts the last hour: every L2 transaction by block, and the L1 gas of every standing batch over the transactions it holds", async () => {
+    const { charts, l1, l2: head } = (await (await fetch(base + "api/snapshot")).json()) as ExplorerSnapshot;
+    expect(charts.blocks).to.have.length(60);
+    expect(charts.binSeconds).to.equal(60);
+    // The whole devnet is younger than an hour: each chart holds all of it.
+    const counts = await Promise.all(Array.from({ length: head.head }, (_, i) => l2.send("eth_getBlockTransactionCountByNumber", ["0x" + (i + 1).toString(16)])));
+    const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
+    expect(sum(charts.blocks, (b) => b.txs)).to.equal(sum(counts, Number));
+    expect(sum(charts.blocks, (b) => b.blocks)).to.equal(head.head);
+
+    const history = new RollupHistory(l1Provider(), devnet.info.contracts, devnet.info.contracts.deployBlock);
+    await history.update();
+    const standing = history.batches.filter((b) => b.state !== "reverted" && b.l1Block <= l1.block);
+    const gas = await Promise.all(standing.map(async (b) => Number((await l1Provider().getTransactionReceipt(b.l1Tx))!.gasUsed)));
+    expect(sum(charts.batches, (b) => b.batches)).to.equal(standing.length);
+    expect(sum(charts.batches, (b) => b.l1Gas)).to.equal(sum(gas, (g) => g));
+    const posted = standing.reduce((a, b) => a + sum(counts.slice(b.firstBlock - 1, b.firstBlock - 1 + b.commitments), Number), 0);
+    expect(sum(charts.batches, (b) => b.txs)).to.equal(posted);
   });
 
   describe("pages of their own", () => {
@@ -264,21 +289,68 @@ describe("explorer: the devnet's page in headless Chromium", function () {
       }
     });
 
-    it("fits 1,400 px without a sideways scroll, and a phone's 400 px", async () => {
-      await page.goto(base);
-      await page.waitForSelector("[data-testid=challenge]");
-      expect(await overflowing(page), "dashboard at 1,400 px").to.deep.equal([]);
-      // Hashes shortened in tables still carry the whole value.
-      const full = await page.locator("[data-testid=challenge] [data-full]").last().getAttribute("data-full");
-      expect(full).to.match(/^0x[0-9a-f]{64}$/);
-      await page.setViewportSize({ width: 400, height: 900 });
-      const pages = { "": "challenge", [`tx/${tokenTx.hash}`]: "tx-page", [`address/${sender.address}`]: "address-page", [`block/${tokenTx.block}`]: "block-page", "batch/0/1": "batch-page" };
-      for (const [at, testid] of Object.entries(pages)) {
-        await page.goto(base + at);
-        await page.waitForSelector(`[data-testid=${testid}]`);
-        expect(await overflowing(page), `${at || "dashboard"} at 400 px`).to.deep.equal([]);
+    it("fits 1,400 and 1,280 px without a sideways scroll, and a phone's 400 px", async () => {
+      const pages = { [`tx/${tokenTx.hash}`]: "tx-page", [`tx/${withdrawalTx}`]: "tx-page", [`address/${sender.address}`]: "address-page", [`block/${tokenTx.block}`]: "block-page", "batch/0/1": "batch-page", "": "challenge" };
+      for (const width of [1400, 1280, 400]) {
+        await page.setViewportSize({ width, height: 1000 });
+        // Each page's own test above checks it at 1,400 px; the dashboard is checked here.
+        for (const [at, testid] of Object.entries(pages).filter(([at]) => width !== 1400 || at === "")) {
+          await page.goto(base + at);
+          await page.waitForSelector(`[data-testid=${testid}]`);
+          expect(await overflowing(page), `${at || "dashboard"} at ${width} px`).to.deep.equal([]);
+        }
+        if (width === 1280) {
+          // The dashboard, drawn last: its charts, and a picture at the width the issue names.
+          await page.waitForSelector("[data-testid=chart-gas] [data-testid=bar]");
+          expect(await page.locator("[data-testid=chart-txs] [data-testid=bar]").count()).to.be.greaterThan(0);
+          expect(await page.textContent("[data-testid=chart-txs]")).to.include("minutes ago").and.include("transactions / block");
+          expect(await page.textContent("[data-testid=chart-gas-summary]")).to.match(/used [\d,]+ L1 gas: [\d,]+ gas per transaction/);
+          // Hashes shortened in tables still carry the whole value.
+          const full = await page.locator("[data-testid=challenge] [data-full]").last().getAttribute("data-full");
+          expect(full).to.match(/^0x[0-9a-f]{64}$/);
+          await page.screenshot({ path: path.join(ARTIFACTS, "explorer-1280.png"), fullPage: true });
+        }
       }
       await page.screenshot({ path: path.join(ARTIFACTS, "explorer-phone.png"), fullPage: true });
+    });
+  });
+  describe("a user's path", () => {
+    it("searches a withdrawal's hash, opens its batch, watches the countdown reach final, and sees when it can be finalized", async () => {
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      const key = devnet.info.accounts[0].privateKey;
+      const cairn = new CairnClient({ l1: new Wallet(key, l1), l2, addresses: devnet.info.contracts, pollMs: 100 });
+      const w = await cairn.withdraw(new Wallet(key, l2), { amount: parseEther("0.125"), l1Recipient: Wallet.createRandom().address });
+
+      await page.goto(base);
+      await page.fill("#q", w.l2Tx);
+      await page.press("#q", "Enter");
+      await page.waitForURL(`**/tx/${w.l2Tx}`);
+      await page.waitForSelector("[data-testid=tx-page] [data-testid=withdrawal-proof]");
+      // Once its batch is on L1, the page (without a reload) has the proof and the time it can be finalized from.
+      await page.waitForSelector("[data-testid=finalizable]:has-text('challengeable until')", { timeout: 20_000 });
+      expect(await page.textContent("[data-testid=withdrawal] [data-testid=state]")).to.equal("challengeable");
+      expect(await page.textContent("[data-testid=withdrawal-proof]")).to.match(/^available: (\d+ hash(es)? )?against the withdrawal root of batch #\d+/);
+      expect(await page.textContent("[data-testid=finalizable] [data-testid=countdown]")).to.match(/left$/);
+
+      await page.click("[data-testid=tx-page] [data-testid=batch] a");
+      await page.waitForSelector("[data-testid=batch-page]");
+      expect(await page.textContent("[data-testid=batch-state] [data-testid=state]")).to.equal("pending");
+      expect(await page.textContent("[data-testid=batch-state] [data-testid=countdown]")).to.match(/left$/);
+      await hre.network.provider.send("evm_increaseTime", [devnet.info.params.challengeWindow + 1]);
+      await hre.network.provider.send("evm_mine", []);
+      await page.waitForSelector("[data-testid=batch-state] [data-testid=state]:text-is('final')");
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-batch-final.png"), fullPage: true });
+
+      await page.goBack();
+      await page.waitForSelector("[data-testid=finalizable]:has-text('yes')");
+      expect(await page.textContent("[data-testid=withdrawal] [data-testid=state]")).to.equal("ready to finalize");
+      expect(await page.textContent("[data-testid=finalizable]")).to.include(`cairn finalize ${w.withdrawalId}`);
+      const paid = await cairn.finalizeWithdrawal(w.withdrawalId);
+      await page.waitForSelector("[data-testid=withdrawal] [data-testid=state]:text-is('finalized')");
+      expect(await page.textContent("[data-testid=finalizable]")).to.include("already finalized");
+      expect(await page.locator("[data-testid=payout] [data-full]").getAttribute("data-full")).to.equal(paid.hash.toLowerCase());
+      expect(await overflowing(page)).to.deep.equal([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, "explorer-withdrawal.png"), fullPage: true });
     });
   });
 });

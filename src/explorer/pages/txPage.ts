@@ -1,8 +1,13 @@
-/** A transaction's page: what it moved, what it cost, its logs, and where its block stands on L1. */
-import type { TxPage } from "../api";
+/**
+ * A transaction's page: what it moved, what it cost, its logs, where its block stands on L1,
+ * and for a withdrawal, whether it has a proof and can be finalized now.
+ */
+import { getWithdrawalProof, UnknownWithdrawalError } from "../../sdk";
+import type { TxPage, WithdrawalDetail } from "../api";
+import type { WithdrawalLog } from "../chainIndex";
 import type { ExplorerData } from "../data";
 import { describeLog, movementOf, type RawTx } from "../decode";
-import { blockPosting, withdrawalView } from "../postings";
+import { blockPosting, withdrawalView, type Posting } from "../postings";
 
 interface RpcTx extends RawTx {
   hash: string;
@@ -54,6 +59,23 @@ export async function txPage(data: ExplorerData, hash: string): Promise<TxPage |
     fee: gasUsed !== null && price !== null ? (gasUsed * price).toString() : null,
     input: tx.input,
     logs: (receipt?.logs ?? []).map((l) => ({ index: Number(l.logIndex), address: l.address, topics: l.topics, data: l.data, decoded: describeLog(l, data.tokenAt, data.tokenOnL1) })),
-    withdrawal: withdrawal ? withdrawalView(data.history, view.postings, withdrawal, data.tokenOnL1) : null,
+    withdrawal: withdrawal ? await withdrawalDetail(data, view.postings, withdrawal) : null,
+  };
+}
+
+/** Where withdrawal `w` stands on L1, and the proof the L2 node holds for it. */
+async function withdrawalDetail(data: ExplorerData, postings: Posting[], w: WithdrawalLog): Promise<WithdrawalDetail> {
+  const view = withdrawalView(data.history, postings, w, data.tokenOnL1);
+  // The proof comes from the node that sealed the block; a node that rewound past it (a replica
+  // after a fraud proof) has none for now, which the page shows as not available.
+  const answer = await getWithdrawalProof({ l2: data.l2 }, { id: BigInt(w.id) }).catch((e: unknown) => {
+    if (e instanceof UnknownWithdrawalError) return null;
+    throw e;
+  });
+  return {
+    ...view,
+    proof: answer?.batchIndex != null && answer.proof ? { batchIndex: Number(answer.batchIndex), hashes: answer.proof.length } : null,
+    finalizableNow: view.state === "ready",
+    payoutTx: data.history.payouts.get(w.id)?.l1Tx ?? null,
   };
 }

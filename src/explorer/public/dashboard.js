@@ -1,5 +1,6 @@
-// The front page: the latest batches, fraud proofs, withdrawals, deposits and blocks, from the
-// snapshot the page polls.
+// The front page: the last hour's activity in two charts, then the latest batches, fraud proofs,
+// withdrawals, deposits and blocks, from the snapshot the page polls.
+import { chartSections } from "./charts.js";
 import { address, badge, batchState, h, l1Hex, link, section, table, time, txHash } from "./dom.js";
 import { amountText, plural, units } from "./format.js";
 import { txLine } from "./txs.js";
@@ -10,6 +11,7 @@ export function dashboard(s) {
   return h(
     "div",
     { class: "grid" },
+    chartSections(s.charts),
     section(
       "Batches on L1",
       h("p", { class: "hint" }, "A batch is challengeable (pending) for the challenge window after it lands; a fraud proof reverts it and every later one, and their indices are posted again."),

@@ -1,13 +1,42 @@
-// A transaction: what it moved, what it cost, its logs, and where it stands on L1.
+// A transaction: what it moved, what it cost, its logs, and where it stands on L1; for a
+// withdrawal, whether the node has its proof and whether L1 would pay it now.
 import { address, badge, batchRef, facts, h, hex, l1Hex, link, section, table, time } from "./dom.js";
-import { amountText, gwei, units } from "./format.js";
+import { amountText, dateTime, gwei, plural, units } from "./format.js";
 
-const WITHDRAWAL_STATES = {
-  "on-l2": "made on L2; its block is not in a batch on L1 yet",
-  posted: "its batch is on L1, challengeable until the window ends",
-  ready: "its batch is final: it can be finalized on L1",
-  finalized: "paid out on L1",
-};
+/** A withdrawal's state in the words of its life: posted, then challengeable, then ready, then paid. */
+const WITHDRAWAL_STATES = { "on-l2": "not posted", posted: "challengeable", ready: "ready to finalize", finalized: "finalized" };
+
+/** Whether Bridge.finalizeWithdrawal would pay it now, and if not, why and until when. */
+function finalizable(w) {
+  switch (w.state) {
+    case "on-l2":
+      return "no: its L2 block is not in a batch on L1 yet";
+    case "posted":
+      return ["no: its batch is challengeable until ", dateTime(w.challengeableUntil), " (", h("span", { class: "countdown", "data-until": String(w.challengeableUntil), "data-testid": "countdown" }), ")"];
+    case "ready":
+      return [h("strong", {}, "yes"), ": its batch is final; anyone can send Bridge.finalizeWithdrawal with the proof (", h("code", {}, `cairn finalize ${w.id}`), ")"];
+    default:
+      return "no: already finalized, paid out on L1";
+  }
+}
+
+/** The node's proof against the withdrawal root of the batch holding the block (empty when it is that batch's only withdrawal). */
+function proof(p) {
+  if (!p) return "not available yet: the node has one once the block is in a batch on L1";
+  const batch = link(`/batch/${p.batchIndex}`, `batch #${p.batchIndex}`);
+  return p.hashes ? ["available: ", plural(p.hashes, "hash", "hashes"), " against the withdrawal root of ", batch] : ["available: against the withdrawal root of ", batch, " (its only withdrawal, so the proof is empty)"];
+}
+
+function withdrawalSection(w) {
+  return section(
+    "Withdrawal to L1",
+    facts([
+      ["proof", proof(w.proof), "withdrawal-proof"],
+      ["can be finalized now", finalizable(w), "finalizable"],
+      w.payoutTx && ["paid in L1 tx", l1Hex(w.payoutTx, { full: true }), "payout"],
+    ]),
+  );
+}
 
 function what(t) {
   const amount = h("strong", { "data-testid": "amount" }, amountText(t.amount, t.token));
@@ -39,9 +68,10 @@ export function txPage(t) {
         ["gas", `${t.gasUsed === null ? "—" : Number(t.gasUsed).toLocaleString("en-US")} used of ${Number(t.gasLimit).toLocaleString("en-US")} (limit)`, "gas"],
         ["nonce", String(t.nonce), "nonce"],
         ["type", t.type === 2 ? "2 (EIP-1559)" : `${t.type} (legacy)`],
-        w && ["withdrawal", [`#${w.id} `, badge(w.state, { until: w.state === "posted" ? w.challengeableUntil : null }), " ", h("span", { class: "muted" }, WITHDRAWAL_STATES[w.state])], "withdrawal"],
+        w && ["withdrawal", [`#${w.id} `, badge(w.state, { text: WITHDRAWAL_STATES[w.state] })], "withdrawal"],
       ]),
     ),
+    w ? withdrawalSection(w) : null,
     section("Input data", h("div", { class: "mono full wrap-all", "data-testid": "input" }, t.input === "0x" ? "0x (none: a plain ETH transfer)" : t.input)),
     section(
       `Logs (${t.logs.length})`,
