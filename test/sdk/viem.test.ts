@@ -32,7 +32,9 @@ describe("sdk: viem actions", function () {
       const status = await l2.getRollupStatus();
       expect(status.queueConsumed).to.be.greaterThan(0);
 
-      const id = t.node.chain.blocks.flatMap((b) => b.withdrawals).find((w) => w.l1Recipient === account.address.toLowerCase())!.id;
+      // The forced withdrawal's: its L2 sender is the L1 caller (the L2 one pays the same recipient,
+      // and may be sealed first).
+      const id = t.node.chain.blocks.flatMap((b) => b.withdrawals).find((w) => w.l2Sender === account.address.toLowerCase())!.id;
       const proof = await l2.getWithdrawalProof({ id });
       expect(proof.batchIndex).to.be.a("bigint");
       expect(await l1.isBatchFinal({ index: proof.batchIndex! })).to.equal(false);
