@@ -53,3 +53,31 @@ export interface TokenBalance {
   decimals: number;
   balance: Hex;
 }
+
+/**
+ * `eth_getProof(address, storageKeys, block)`: geth's fields, and Cairn's that check the account
+ * against the block's state root (`verifyAccountProof`, src/core/accountProof.ts). Cairn's
+ * account tree is positional, not a Merkle-Patricia trie: `accountProof` holds the account's 24
+ * sibling hashes, leaf level first. Accounts hold no storage and no code, so `storageHash` is
+ * the empty trie's root and every storage value zero, with an empty proof. An address without
+ * an account answers zeros and a null `accountIndex`: Cairn's root cannot prove an absence.
+ */
+export interface AccountProofResponse {
+  address: Hex;
+  balance: Hex;
+  nonce: Hex;
+  codeHash: Hex;
+  storageHash: Hex;
+  accountProof: Hex[];
+  storageProof: Array<{ key: string; value: Hex; proof: Hex[] }>;
+  accountIndex: Hex | null;
+  tokenRoot: Hex | null;
+  accountsRoot: Hex;
+  accountCount: Hex;
+  queueIndex: Hex;
+  withdrawalCount: Hex;
+  tokenCount: Hex;
+  stateRoot: Hex;
+  blockNumber: Hex;
+  blockHash: Hex;
+}

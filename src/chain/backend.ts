@@ -7,6 +7,7 @@ import type { L2State } from "../core/state";
 import type { ChainStore, L2Block } from "./chainStore";
 import type { TokenMetadata } from "./tokens";
 import type { RollupStatus } from "./api";
+import type { StateHistory } from "./history";
 
 /** What the RPC reads. The sequencer provides all of it; a replica everything but sending. */
 export interface L2Backend {
@@ -14,6 +15,8 @@ export interface L2Backend {
   readonly baseFee: bigint;
   readonly state: L2State;
   readonly chain: ChainStore;
+  /** The state of past blocks; without it, state is read at the latest block only. */
+  readonly history?: StateHistory;
   nonce(address: string, tag: "latest" | "pending"): bigint;
   tokenMetadata(tokenId: number): TokenMetadata | undefined;
   pendingTransaction(hash: string): TxResult | undefined;

@@ -13,6 +13,7 @@ import { ChainStore, RestoredChainError, type BatchRecord, type L2Block } from "
 import { L1Queue } from "./l1Queue";
 import type { TokenMetadata } from "./tokens";
 import type { RollupStatus } from "./api";
+import { StateHistory } from "./history";
 
 /** The L1 counters a node reads for `rollup_status`. */
 export interface RollupCounts {
@@ -40,31 +41,41 @@ export class ChainState {
   readonly queue = new L1Queue();
   private readonly tokens = new Map<number, TokenMetadata>();
   private readonly listeners: Array<(block: L2Block) => void> = [];
+  /** The state of past blocks, kept beside the state and replaced with it (see history.ts). */
+  private past: StateHistory;
 
   constructor(
     readonly chainId: bigint,
     genesisTimestamp = 0,
   ) {
     this.chain = new ChainStore(this.current.root(), genesisTimestamp);
+    this.past = new StateHistory(this.current, this.chain.latest);
   }
 
   get state(): L2State {
     return this.current;
   }
 
+  /** What the RPC reads at a past block. */
+  get history(): StateHistory {
+    return this.past;
+  }
+
   /** Back to genesis, keeping the L1 queue and tokens learned: a chain that does not line up with L1. */
   resetToGenesis(): void {
     this.current = L2State.genesis();
     this.chain.restore([this.chain.blocks[0]], []);
+    this.past = new StateHistory(this.current, this.chain.latest);
   }
 
   /** Takes over a state and chain loaded from a store (before anything else happened). Throws RestoredChainError. */
-  restore(restored: { state: L2State; blocks: L2Block[]; batches: BatchRecord[] }): void {
+  restore(restored: { state: L2State; blocks: L2Block[]; batches: BatchRecord[]; history?: readonly string[] }): void {
     if (this.chain.blocks.length > 1) throw new RestoredChainError("chain-not-empty", "cannot restore into a chain that has blocks already", this.chain.blocks.length - 1);
     const tip = restored.blocks[restored.blocks.length - 1];
     if ("0x" + restored.state.root().toString("hex") !== tip.stateRoot) throw new RestoredChainError("state-not-at-tip", `the stored state does not have the stored tip's root (block ${tip.number})`, tip.number);
     this.chain.restore(restored.blocks, restored.batches);
     this.current = restored.state;
+    this.past = StateHistory.restore(restored.state, tip, restored.history ?? []);
   }
 
   /**
@@ -74,6 +85,7 @@ export class ChainState {
    */
   takeOver(rebuilt: ChainState): void {
     this.current = rebuilt.current;
+    this.past = rebuilt.past;
     this.chain.restore(rebuilt.chain.blocks, rebuilt.chain.batches);
     for (let i = this.queue.length; i < rebuilt.queue.length; i++) this.queue.learn([rebuilt.queue.entry(BigInt(i))!]);
     for (const [id, meta] of rebuilt.tokens) this.tokens.set(id, meta);
@@ -87,6 +99,7 @@ export class ChainState {
   /** Appends a sealed commitment as the next block; `queueIndex` is the L1 queue position after it. */
   append(sealed: SealedBlock, queueIndex: bigint): L2Block {
     const block = this.chain.append(sealed, this.state.account(sealed.commitment.feeRecipient).address, queueIndex);
+    this.past.sealed(block);
     for (const l of this.listeners) l(block);
     return block;
   }

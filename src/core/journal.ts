@@ -2,7 +2,8 @@
  * Checkpoints of the L2 state. While one is open every change is journaled with the value it
  * replaced, so that rolling back restores the state exactly; with none open nothing is recorded.
  * Checkpoints nest: the challenger holds one per batch still in its challenge window, and one
- * per commitment.
+ * per commitment. An observer (a node's state history, src/chain/history.ts) may also be handed
+ * every change as it is made, checkpoint or not: the value each change replaced is what it keeps.
  */
 import { CairnError } from "./errors";
 
@@ -30,21 +31,51 @@ export class CheckpointNotOpenError extends CairnError {
   }
 }
 
+/** Where a change is recorded: the open checkpoints' entries, the observer, or both. */
+export interface ChangeSink {
+  push(entry: JournalEntry): unknown;
+}
+
 export class Journal {
   private entries: JournalEntry[] | null = null;
   private readonly open: Checkpoint[] = [];
+  private observer: ((entry: JournalEntry) => void) | null = null;
+  private sink: ChangeSink | null = null;
 
   /**
-   * Where to record a change, or null while no checkpoint is open: callers write
-   * `journal.recording?.push(…)`, so that no entry is even built then.
+   * Where to record a change, or null while no checkpoint is open and nothing observes: callers
+   * write `journal.recording?.push(…)`, so that no entry is even built then.
    */
-  get recording(): JournalEntry[] | null {
-    return this.entries;
+  get recording(): ChangeSink | null {
+    return this.sink;
+  }
+
+  /** Hands `observer` every change from now on, before it is made (null: stop). */
+  observe(observer: ((entry: JournalEntry) => void) | null): void {
+    this.observer = observer;
+    this.updateSink();
+  }
+
+  private updateSink(): void {
+    const entries = this.entries;
+    const observer = this.observer;
+    if (!observer) this.sink = entries;
+    else if (!entries) this.sink = { push: observer };
+    else
+      this.sink = {
+        push: (e: JournalEntry) => {
+          entries.push(e);
+          observer(e);
+        },
+      };
   }
 
   /** Opens a checkpoint at the state's current counters. */
   checkpoint(queueIndex: bigint, withdrawalCount: bigint): Checkpoint {
-    if (!this.entries) this.entries = [];
+    if (!this.entries) {
+      this.entries = [];
+      this.updateSink();
+    }
     const cp = { journalLength: this.entries.length, queueIndex, withdrawalCount };
     this.open.push(cp);
     return cp;
@@ -60,7 +91,7 @@ export class Journal {
     if (at < 0 || !entries) throw new CheckpointNotOpenError("rollback");
     while (entries.length > cp.journalLength) undo(entries.pop()!);
     this.open.length = at;
-    if (this.open.length === 0) this.entries = null;
+    if (this.open.length === 0) this.close();
   }
 
   /** Keeps the changes made since `cp` and closes it (checkpoints opened after it stay open). */
@@ -68,6 +99,11 @@ export class Journal {
     const at = this.open.indexOf(cp);
     if (at < 0) throw new CheckpointNotOpenError("release");
     this.open.splice(at, 1);
-    if (this.open.length === 0) this.entries = null;
+    if (this.open.length === 0) this.close();
+  }
+
+  private close(): void {
+    this.entries = null;
+    this.updateSink();
   }
 }

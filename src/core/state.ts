@@ -237,6 +237,11 @@ export class L2State {
     if (all) for (let i = 0; i < this.accounts.length; i++) this.changed.add(i);
   }
 
+  /** Hands `observer` each change before it is made, with the value it replaces (a node's state history); null stops. */
+  observeChanges(observer: ((entry: JournalEntry) => void) | null): void {
+    this.journal.observe(observer);
+  }
+
   /** The accounts changed since the last call (that still exist), and forgets them. */
   takeChanges(): number[] {
     if (!this.changed) return [];
@@ -296,6 +301,12 @@ export class L2State {
   accountNode(level: number, index: number): Buffer {
     this.accountsRoot();
     return this.tree.nodeAt(level, index);
+  }
+
+  /** {@link accountNode} for many nodes, the tree refreshed once (a state history reads each block's changed ones). */
+  accountNodes(at: ReadonlyArray<readonly [level: number, index: number]>): Buffer[] {
+    this.accountsRoot();
+    return at.map(([level, index]) => this.tree.nodeAt(level, index));
   }
 
   private trackToken(index: number, tokenId: number): void {

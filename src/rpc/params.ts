@@ -50,6 +50,25 @@ export function blockTag(v: unknown, name = "block"): BlockTag {
   throw invalidParams(`${name} must be a block number or tag`);
 }
 
+/** A block by tag or number, or by hash (EIP-1898): what the state-reading methods take. */
+export type BlockRef = BlockTag | { hash: string };
+
+/**
+ * A block as EIP-1898 lets a state read name it: a tag, a number, `{ blockNumber }`,
+ * `{ blockHash, requireCanonical? }` or a bare 32-byte hash. Every block a Cairn node holds is
+ * canonical, so `requireCanonical` asks nothing more.
+ */
+export function blockRef(v: unknown, name = "block"): BlockRef {
+  if (typeof v === "object" && v !== null && !Array.isArray(v) && "blockHash" in v) {
+    if ("blockNumber" in v) throw invalidParams(`${name}: give blockHash or blockNumber, not both`);
+    const canonical = (v as { requireCanonical?: unknown }).requireCanonical;
+    if (canonical !== undefined && typeof canonical !== "boolean") throw invalidParams("requireCanonical must be a boolean");
+    return { hash: hash32((v as { blockHash: unknown }).blockHash, "blockHash") };
+  }
+  if (typeof v === "string" && v.length === 66) return { hash: hash32(v, name) };
+  return blockTag(v, name);
+}
+
 export function bool(v: unknown, name: string): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v !== "boolean") throw invalidParams(`${name} must be a boolean`);

@@ -30,3 +30,4 @@ export { cairnL1Actions, cairnL2Actions, cairnL2WalletActions, type CairnL1Actio
 
 export { l2TokenAddress } from "../core/hashing";
 export { WITHDRAWAL_PREDEPLOY } from "../core/constants";
+export { verifyAccountProof, type AccountProof } from "../core/accountProof";

@@ -22,6 +22,11 @@ export interface PostedBatch {
 export interface ReplayParams {
   chainId: bigint;
   queueEntry(index: bigint): QueueEntry | undefined;
+  /**
+   * Called after each commitment that replays, the state at its post-state (a replica's history
+   * keeps each block's changes), saying whether the replay computed its root.
+   */
+  afterCommitment?(rootComputed: boolean): void;
 }
 
 type Ahead = Map<SignedOp, { nonce: bigint; signer: string }>;
@@ -46,16 +51,18 @@ export class BatchReplayer {
       out.push(results);
       for (let i = 0; i < batch.bodies.length; i++, k++) {
         const last = i === batch.bodies.length - 1;
+        const checkStateRoot = !batch.final || last;
         const r = replayCommitment(state, batch.bodies[i], {
           chainId: params.chainId,
           queueEntry: params.queueEntry,
           position: batch.queueLimit === undefined ? undefined : { queueLimit: batch.queueLimit, lastInBatch: last },
           decoded: decoded[bi][i] ?? undefined,
           ahead: ahead ? await ahead[k] : undefined,
-          checkStateRoot: !batch.final || last,
+          checkStateRoot,
         });
         results.push(r);
         if (!r.verdict.ok) return out;
+        params.afterCommitment?.(checkStateRoot);
       }
     }
     return out;

@@ -13,6 +13,7 @@ import { ChainState } from "../../chain/chainState";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import type { TokenMetadata } from "../../chain/tokens";
 import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
+import type { StateHistory } from "../../chain/history";
 import type { RollupStatus } from "../../chain/api";
 import { L1Contracts } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
@@ -92,6 +93,9 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   }
   get chain(): ChainStore {
     return this.local.chain;
+  }
+  get history(): StateHistory {
+    return this.local.history;
   }
   tokenMetadata(tokenId: number): TokenMetadata | undefined {
     return this.local.tokenMetadata(tokenId);
@@ -222,10 +226,14 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     const [results] = await this.replayer.replayBatches(state, [{ bodies: batch.bodies, queueLimit: batch.queueCount, final }], {
       chainId: this.config.chainId,
       queueEntry: (i) => local.queue.entry(i),
+      // Each commitment's changes are its block's: kept as it replays (the tree where the replay
+      // computed it), dropped again if the batch is not honest.
+      afterCommitment: (rootComputed) => local.history.capture(rootComputed),
     });
     const honest = results.length === batch.bodies.length && results.every((r) => r.verdict.ok) && "0x" + state.root().toString("hex") === batch.postStateRoot && preRoot === batch.preStateRoot;
     if (!honest) {
       state.rollback(cp);
+      local.history.dropAfter(local.chain.latest.number);
       return false;
     }
     state.release(cp);

@@ -44,7 +44,7 @@ export class SequencerDurability {
     }
     if (loaded === 0) this.startAtGenesis();
     else this.sequencer.state.trackChanges();
-    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.sequencer.state, { queueHead: local.queueHead() }));
+    this.sequencer.onBlock((b) => this.store?.saveBlock(b, this.sequencer.state, { queueHead: local.queueHead() }, local.history.persisted(b.number)));
     chain.onBatchesChanged((recorded, droppedFrom) => this.store?.saveBatchChange(recorded, droppedFrom));
     return loaded;
   }

@@ -21,6 +21,7 @@ import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
 import { PostedBlockRefusedError } from "../../chain/chainState";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
+import type { StateHistory } from "../../chain/history";
 import type { TokenMetadata } from "../../chain/tokens";
 import type { Endpoint, L2Backend } from "../../chain/backend";
 import type { RollupStatus } from "../../chain/api";
@@ -98,6 +99,9 @@ export class SequencerNode implements L2Backend, FollowerRole {
   }
   get chain(): ChainStore {
     return this.sequencer.chain;
+  }
+  get history(): StateHistory {
+    return this.sequencer.local.history;
   }
   tokenMetadata(tokenId: number): TokenMetadata | undefined {
     return this.sequencer.local.tokenMetadata(tokenId);

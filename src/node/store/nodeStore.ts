@@ -4,7 +4,9 @@
  * replaying every batch from L1. Each block is written in one atomic LevelDB batch together
  * with the accounts it changed and the state's counters, so the stored state is always the
  * post-state of the stored tip. Writes are serialized at append time and applied in order in
- * the background; the transaction journal (fsync'd) remains what makes acceptance durable.
+ * the background; the transaction journal (fsync'd) remains what makes acceptance durable. With
+ * each block goes its state-history record (chain/history.ts), in the same batch, so that reads
+ * at past blocks and proofs survive a restart; records older than the history keeps are cleared.
  */
 import { LevelWorker, type LevelPut } from "./levelWorker";
 import type { L2State, StateMeta } from "../../core/state";
@@ -19,6 +21,8 @@ import { CairnError } from "../../core/errors";
  */
 const FORMAT = 3;
 const pad = (n: number) => n.toString().padStart(12, "0");
+/** History records are cleared this many blocks at a time: a range delete walks its keys, so not at every block. */
+const HISTORY_CLEAR_STEP = 1024;
 
 interface StoredMeta {
   format: number;
@@ -60,12 +64,16 @@ export interface Restored {
   state: L2State;
   blocks: L2Block[];
   batches: BatchRecord[];
+  /** The state-history records kept, oldest first (none from a store written before they were). */
+  history: string[];
   extra: Record<string, number | string>;
 }
 
 export class NodeStore {
   private writing: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
+  /** History records before this block have been cleared. */
+  private historyClearedTo = 0;
 
   private constructor(
     private readonly db: LevelWorker,
@@ -101,14 +109,23 @@ export class NodeStore {
     const blockRecords = meta.tip < 0 ? [] : await this.db.values({ gte: "block:", lt: "block;", limit: meta.tip + 1 });
     const blocks = blockRecords.map((v) => blockFromRecord(v, this.identity.chainId)).filter((b) => b.number <= meta.tip);
     const batches = (await this.db.values({ gte: "batch:", lt: "batch;" })).map((v) => JSON.parse(v) as BatchRecord);
-    return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip), extra: meta.extra ?? {} };
+    const history = meta.tip < 0 ? [] : await this.db.values({ gte: "hist:", lt: "hist;" });
+    return { state, blocks, batches: batches.filter((r) => r.lastBlock <= meta.tip), history, extra: meta.extra ?? {} };
   }
 
-  /** Queues block `block` (just appended; `state` is its post-state) with the accounts it changed. */
-  saveBlock(block: L2Block, state: L2State, extra?: Record<string, number | string>): void {
+  /**
+   * Queues block `block` (just appended; `state` is its post-state) with the accounts it changed
+   * and, given one, its state-history record; records before `history.oldest` are cleared.
+   */
+  saveBlock(block: L2Block, state: L2State, extra?: Record<string, number | string>, history?: { record: string; oldest: number }): void {
     const ops = this.stateOps(state, block.number, extra);
     ops.unshift({ key: `block:${pad(block.number)}`, value: blockRecord(block) });
+    if (history) ops.push({ key: `hist:${pad(block.number)}`, value: history.record });
     this.enqueue(() => this.db.putAll(ops));
+    if (history && history.oldest - this.historyClearedTo >= HISTORY_CLEAR_STEP) {
+      const to = (this.historyClearedTo = history.oldest);
+      this.enqueue(() => this.db.clear({ gte: "hist:", lt: `hist:${pad(to)}` }));
+    }
   }
 
   /** Queues the accounts changed since the last save, the state's counters and `extra`, for a node that keeps no blocks. */
@@ -144,6 +161,7 @@ export class NodeStore {
 
   /** Empties the store (before rebuilding from L1 when it does not line up with L1). */
   clear(): void {
+    this.historyClearedTo = 0;
     this.enqueue(() => this.db.clear());
   }
 

@@ -21,6 +21,7 @@ export const MAX_PARAMS: Record<string, number> = {
   eth_getTransactionCount: 2,
   eth_getCode: 2,
   eth_getStorageAt: 3,
+  eth_getProof: 3,
   eth_getBlockByNumber: 2,
   eth_getBlockByHash: 2,
   eth_getBlockTransactionCountByNumber: 1,

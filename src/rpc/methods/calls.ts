@@ -1,6 +1,7 @@
 /**
  * eth_call: Cairn has no general contracts, so a call reaches one of its native ones — a
  * bridged token, Multicall3, the withdrawal predeploy — or an account, which answers nothing.
+ * It reads the state of the block it is made at (see stateAt).
  */
 import type { L2Backend } from "../../chain/backend";
 import { WITHDRAWAL_PREDEPLOY } from "../../core/constants";
@@ -8,12 +9,12 @@ import type { CallRequest } from "../params";
 import * as p from "../params";
 import { notAContract, requireTarget } from "./intent";
 import type { Methods } from "./method";
-import { requireCurrentState } from "./method";
+import { callAt, type CallBackend } from "./method";
 import { MULTICALL3, multicall } from "./multicall";
 import { tokenCall } from "./tokens";
 
 /** What a call returns (0x ABI data), or the refusal it is answered with. */
-export function callContract(backend: L2Backend, req: CallRequest): string {
+export function callContract(backend: CallBackend, req: CallRequest): string {
   const to = requireTarget(req);
   if (to === MULTICALL3) return multicall(backend, req, (sub) => callContract(backend, sub));
   const token = backend.state.tokenByL2Address(to);
@@ -25,8 +26,8 @@ export function callContract(backend: L2Backend, req: CallRequest): string {
 export function callMethods(backend: L2Backend): Methods {
   return {
     eth_call: ([req, tag]) => {
-      requireCurrentState(backend, p.blockTag(tag));
-      return callContract(backend, p.callRequest(req));
+      const at = callAt(backend, p.blockRef(tag));
+      return callContract(at, p.callRequest(req));
     },
   };
 }

@@ -5,7 +5,7 @@ import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
 import { invalidParams, rpcError, RpcCode } from "../errors";
 import { formatBlock, formatTransaction, quantity } from "../format";
 import * as p from "../params";
-import { requireCurrentState, resolveBlock, type Methods } from "./method";
+import { blockAt, resolveBlock, stateAt, type Methods } from "./method";
 import { MULTICALL3 } from "./multicall";
 
 /** Most blocks one eth_feeHistory covers. */
@@ -26,27 +26,30 @@ export function ethReadMethods(backend: L2Backend): Methods {
     eth_gasPrice: () => quantity(backend.baseFee),
     eth_maxPriorityFeePerGas: () => "0x0",
 
+    // State reads answer at any block the node holds: by tag, number or hash (EIP-1898).
     eth_getBalance: ([a, tag]) => {
       const addr = p.address(a, "address");
-      requireCurrentState(backend, p.blockTag(tag));
-      return quantity(backend.state.accountOf(addr)?.balance ?? 0n);
+      return quantity(stateAt(backend, p.blockRef(tag)).state.accountOf(addr)?.balance ?? 0n);
     },
     eth_getTransactionCount: ([a, tag]) => {
       const addr = p.address(a, "address");
-      return quantity(backend.nonce(addr, requireCurrentState(backend, p.blockTag(tag))));
+      const ref = p.blockRef(tag);
+      // At latest the sequencer leaves out the open block's transactions, at pending counts them.
+      if (ref === "latest" || ref === "pending") return quantity(backend.nonce(addr, ref));
+      return quantity(stateAt(backend, ref).state.accountOf(addr)?.nonce ?? 0n);
     },
     eth_getCode: ([a, tag]) => {
       const addr = p.address(a, "address");
-      p.blockTag(tag);
+      const { state } = stateAt(backend, p.blockRef(tag));
       // Tokens, the predeploy and Multicall3 are native on Cairn; non-empty code tells libraries they are contracts.
-      return backend.state.tokenByL2Address(addr) || addr === WITHDRAWAL_PREDEPLOY || addr === MULTICALL3 ? "0xfe" : "0x";
+      return state.tokenByL2Address(addr) || addr === WITHDRAWAL_PREDEPLOY || addr === MULTICALL3 ? "0xfe" : "0x";
     },
 
     // Accounts on Cairn hold no contract storage: every slot of every account reads zero, at any block the node has.
     eth_getStorageAt: ([a, slot, tag]) => {
       p.address(a, "address");
       p.storageSlot(slot);
-      if (!resolveBlock(backend, p.blockTag(tag))) throw rpcError(RpcCode.SERVER, "header not found");
+      blockAt(backend, p.blockRef(tag));
       return "0x" + "00".repeat(32);
     },
 

@@ -9,6 +9,7 @@ import { callMethods } from "./calls";
 import { debugMethods } from "./debug";
 import { ethReadMethods } from "./ethReads";
 import { logMethods } from "./logFilters";
+import { proofMethods } from "./proofs";
 import type { Methods } from "./method";
 import { withArity } from "./arity";
 import { rollupMethods } from "./rollup";
@@ -25,6 +26,7 @@ export function createMethods(backend: L2Backend, limits: Partial<RpcLimits> = {
   return withArity({
     ...ethReadMethods(backend),
     ...callMethods(backend),
+    ...proofMethods(backend),
     ...transactionMethods(backend),
     ...logMethods(backend, rpcLimits(limits)),
     ...rollupMethods(backend),

@@ -3,7 +3,7 @@
  * the refusals eth_estimateGas and eth_call answer for one that could not be sent.
  */
 import type { JSONRPCErrorException } from "json-rpc-2.0";
-import type { L2Backend } from "../../chain/backend";
+import type { AccountsView } from "../../chain/stateReader";
 import { SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
 import { bytesToAddress } from "../../core/bytes";
 import type { IntendedOp } from "../../core/estimate";
@@ -23,12 +23,12 @@ export function notAContract(to: string): JSONRPCErrorException {
 }
 
 /** Whether `to` is answered as a view: Multicall3, or a token called with anything but transfer. */
-export function isView(backend: L2Backend, to: string, data: Buffer): boolean {
+export function isView(backend: { readonly state: AccountsView }, to: string, data: Buffer): boolean {
   return to === MULTICALL3 || (backend.state.tokenByL2Address(to) !== undefined && data.subarray(0, 4).toString("hex") !== SELECTOR_TRANSFER);
 }
 
 /** The operation a request to `to` that is not a view would be. */
-export function intentOf(backend: L2Backend, req: CallRequest, to: string): IntendedOp {
+export function intentOf(backend: { readonly state: AccountsView }, req: CallRequest, to: string): IntendedOp {
   const { data } = req;
   if (to === WITHDRAWAL_PREDEPLOY) {
     if (data.length !== 100 || data.subarray(0, 4).toString("hex") !== SELECTOR_WITHDRAW) {
@@ -48,7 +48,7 @@ export function intentOf(backend: L2Backend, req: CallRequest, to: string): Inte
 }
 
 /** Refuses a request whose sender cannot pay the value it sends. */
-export function requireFunds(backend: L2Backend, req: CallRequest): void {
+export function requireFunds(backend: { readonly state: AccountsView }, req: CallRequest): void {
   if (!req.from || req.value === 0n) return;
   const balance = backend.state.accountOf(req.from)?.balance ?? 0n;
   if (balance < req.value) throw rpcError(RpcCode.SERVER, `insufficient funds for transfer: balance ${balance}, value ${req.value}`);

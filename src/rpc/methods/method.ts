@@ -1,6 +1,9 @@
-/** What a JSON-RPC method is, and how block tags name blocks: shared by every namespace. */
+/** What a JSON-RPC method is, how block tags name blocks, and which state a read answers from: shared by every namespace. */
 import type { L2Backend } from "../../chain/backend";
 import type { L2Block } from "../../chain/chainStore";
+import type { HistoricalState } from "../../chain/historicalState";
+import { liveReader, type StateReader } from "../../chain/stateReader";
+import type { TokenMetadata } from "../../chain/tokens";
 import { rpcError, RpcCode } from "../errors";
 import type { RequestContext } from "../limits";
 import type * as p from "../params";
@@ -34,9 +37,51 @@ function lastBlockOfBatch(backend: L2Backend, count: number): L2Block | undefine
   return backend.chain.block(last ? last.lastBlock : 0);
 }
 
-/** Cairn keeps the current state only; older blocks' state is not served. */
-export function requireCurrentState(backend: L2Backend, tag: p.BlockTag): "latest" | "pending" {
-  if (tag === "pending") return "pending";
-  if (tag === "latest" || tag === backend.chain.latest.number) return "latest";
-  throw rpcError(RpcCode.SERVER, `historical state is not available (requested ${tag}; latest is ${backend.chain.latest.number})`);
+/** The block `ref` names; -32000 "header not found" (geth's words) when the node has none. */
+export function blockAt(backend: L2Backend, ref: p.BlockRef): L2Block {
+  const block = typeof ref === "object" ? backend.chain.blockByHash(ref.hash) : resolveBlock(backend, ref);
+  if (!block) throw rpcError(RpcCode.SERVER, typeof ref === "object" ? "header for hash not found" : "header not found");
+  return block;
+}
+
+/** A state a read answers from, and the block it is the post-state of. */
+export interface ReadAt {
+  readonly block: L2Block;
+  readonly state: StateReader;
+}
+
+/**
+ * The state `ref` names. "latest" and "pending" read the live state (on the sequencer, with the
+ * open block's changes, as a transaction's effects show at once); any other block — by number,
+ * hash or tag — its post-state, from the node's history: -32000 "historical state is not
+ * available" for one older than it keeps.
+ */
+export function stateAt(backend: L2Backend, ref: p.BlockRef): ReadAt {
+  if (ref === "latest" || ref === "pending") return { block: backend.chain.latest, state: liveReader(backend.state) };
+  const block = blockAt(backend, ref);
+  const past = pastState(backend, block);
+  // A backend without a history (a test's) still answers at its latest block.
+  return { block, state: past ?? liveReader(backend.state) };
+}
+
+/** Block `block`'s post-state from the node's history; undefined only for a backend without one, at its latest block. */
+export function pastState(backend: L2Backend, block: L2Block): HistoricalState | undefined {
+  const history = backend.history;
+  const past = history?.at(block.number, block.hash);
+  if (past || (!history && block === backend.chain.latest)) return past;
+  const kept = history ? `this node keeps the state of blocks ${history.oldest} to ${backend.chain.latest.number}` : "this node keeps the latest state only";
+  throw rpcError(RpcCode.SERVER, `historical state is not available (block ${block.number}; ${kept})`);
+}
+
+/** What a call reads: the state at one block, and what the backend says of tokens and fees. */
+export interface CallBackend extends ReadAt {
+  readonly chainId: bigint;
+  readonly baseFee: bigint;
+  tokenMetadata(tokenId: number): TokenMetadata | undefined;
+}
+
+/** eth_call's and eth_estimateGas's view of `backend` at the block `ref` names (see {@link stateAt}). */
+export function callAt(backend: L2Backend, ref: p.BlockRef): CallBackend {
+  const { block, state } = stateAt(backend, ref);
+  return { block, state, chainId: backend.chainId, baseFee: backend.baseFee, tokenMetadata: (id) => backend.tokenMetadata(id) };
 }

@@ -4,10 +4,10 @@
  */
 import type { Result } from "ethers";
 import { JSONRPCErrorException } from "json-rpc-2.0";
-import type { L2Backend } from "../../chain/backend";
 import { CalldataError, rpcError, RpcCode } from "../errors";
 import type { CallRequest } from "../params";
 import { decodeArgs, encodeArgs, readValues } from "./abi";
+import type { CallBackend } from "./method";
 
 /** Multicall3's canonical address. */
 export const MULTICALL3 = "0xca11bde05977b3631167028862be2a173976ca11";
@@ -17,8 +17,8 @@ const SELECTORS = { aggregate3: "82ad56cb", getEthBalance: "4d2301cc", getBlockN
 /** How a call to another contract is answered: aggregate3 makes each of its calls through it. */
 export type Call = (req: CallRequest) => string;
 
-/** A call to Multicall3, its sub-calls made through `call`. */
-export function multicall(backend: L2Backend, req: CallRequest, call: Call): string {
+/** A call to Multicall3 at the block `backend` is at, its sub-calls made through `call`. */
+export function multicall(backend: CallBackend, req: CallRequest, call: Call): string {
   try {
     return answer(backend, req, call);
   } catch (e) {
@@ -29,7 +29,7 @@ export function multicall(backend: L2Backend, req: CallRequest, call: Call): str
   }
 }
 
-function answer(backend: L2Backend, req: CallRequest, call: Call): string {
+function answer(backend: CallBackend, req: CallRequest, call: Call): string {
   const selector = req.data.subarray(0, 4).toString("hex");
   const args = req.data.subarray(4);
   const uint = (v: bigint | number) => encodeArgs(["uint256"], [v]);
@@ -41,9 +41,9 @@ function answer(backend: L2Backend, req: CallRequest, call: Call): string {
       return uint(backend.state.accountOf(owner.toLowerCase())?.balance ?? 0n);
     }
     case SELECTORS.getBlockNumber:
-      return uint(backend.chain.latest.number);
+      return uint(backend.block.number);
     case SELECTORS.getCurrentBlockTimestamp:
-      return uint(backend.chain.latest.timestamp);
+      return uint(backend.block.timestamp);
     case SELECTORS.getChainId:
       return uint(backend.chainId);
     case SELECTORS.getBasefee:

@@ -7,7 +7,8 @@ import { proveWithdrawal } from "../../core/withdrawalProof";
 import { invalidParams, rpcError, RpcCode } from "../errors";
 import { address, data, quantity } from "../format";
 import * as p from "../params";
-import { requireCurrentState, type Methods } from "./method";
+import { stateAt, type Methods } from "./method";
+import type { StateReader } from "../../chain/stateReader";
 
 export function rollupMethods(backend: L2Backend): Methods {
   return {
@@ -20,24 +21,18 @@ export function rollupMethods(backend: L2Backend): Methods {
     rollup_getWithdrawalProof: ([ref]) => withdrawalProofOf(backend.chain, findWithdrawal(backend.chain, ref)),
     rollup_getTokenBalances: ([a, tag]) => {
       const addr = p.address(a, "address");
-      requireCurrentState(backend, p.blockTag(tag));
-      return tokenBalancesOf(backend, addr);
+      return tokenBalancesOf(backend, stateAt(backend, p.blockRef(tag)).state, addr);
     },
   };
 }
 
-/** The account's non-zero token balances, by token id. */
-function tokenBalancesOf(backend: L2Backend, addr: string): TokenBalance[] {
-  const account = backend.state.accountOf(addr);
-  if (!account) return [];
-  return [...account.tokens]
-    .filter(([, balance]) => balance > 0n)
-    .sort(([a], [b]) => a - b)
-    .map(([tokenId, balance]) => {
-      const token = backend.state.token(tokenId)!;
-      const meta = backend.tokenMetadata(tokenId);
-      return { tokenId, l1Token: token.l1Address as Hex, l2Token: token.l2Address as Hex, symbol: meta?.symbol ?? "", decimals: meta?.decimals ?? 18, balance: quantity(balance) };
-    });
+/** The account's non-zero token balances in `state`, by token id. */
+function tokenBalancesOf(backend: L2Backend, state: StateReader, addr: string): TokenBalance[] {
+  return state.tokenBalances(addr).map(([tokenId, balance]) => {
+    const token = state.token(tokenId)!;
+    const meta = backend.tokenMetadata(tokenId);
+    return { tokenId, l1Token: token.l1Address as Hex, l2Token: token.l2Address as Hex, symbol: meta?.symbol ?? "", decimals: meta?.decimals ?? 18, balance: quantity(balance) };
+  });
 }
 
 function batchOf(backend: L2Backend, index: number): RollupBatch | null {

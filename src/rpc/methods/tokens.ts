@@ -2,12 +2,12 @@
  * Calls to a bridged token's L2 address: ERC-20's views from the L2 state and the token's L1
  * registration, and transfer checked as it would be sent (a token is native: no bytecode runs).
  */
-import type { L2Backend } from "../../chain/backend";
 import { SELECTOR_TRANSFER } from "../../core/constants";
 import { rpcError, RpcCode } from "../errors";
 import type { CallRequest } from "../params";
 import { decodeArgs, encodeArgs, readValues } from "./abi";
 import { intentOf, requireFunds } from "./intent";
+import type { CallBackend } from "./method";
 
 const SELECTORS = {
   balanceOf: "70a08231",
@@ -19,8 +19,8 @@ const SELECTORS = {
   transfer: SELECTOR_TRANSFER,
 };
 
-/** A call to token `tokenId` at `to`. */
-export function tokenCall(backend: L2Backend, tokenId: number, req: CallRequest, to: string): string {
+/** A call to token `tokenId` at `to`, read at the block `backend` is at. */
+export function tokenCall(backend: CallBackend, tokenId: number, req: CallRequest, to: string): string {
   const selector = req.data.subarray(0, 4).toString("hex");
   const meta = backend.tokenMetadata(tokenId);
   switch (selector) {
@@ -36,7 +36,7 @@ export function tokenCall(backend: L2Backend, tokenId: number, req: CallRequest,
     case SELECTORS.name:
       return encodeArgs(["string"], [meta?.name ?? ""]);
     case SELECTORS.totalSupply:
-      return encodeArgs(["uint256"], [backend.state.totals().tokens.get(tokenId) ?? 0n]);
+      return encodeArgs(["uint256"], [backend.state.tokenSupply(tokenId)]);
     case SELECTORS.allowance:
       return encodeArgs(["uint256"], [0n]);
     case SELECTORS.transfer:

@@ -8,7 +8,7 @@ import type { CallRequest } from "../params";
 import * as p from "../params";
 import { callContract } from "./calls";
 import { intentOf, isView, requireFunds, requireTarget } from "./intent";
-import { requireCurrentState, resolveBlock, type Methods } from "./method";
+import { callAt, resolveBlock, type CallBackend, type Methods } from "./method";
 
 export function transactionMethods(backend: L2Backend): Methods {
   return {
@@ -36,11 +36,11 @@ export function transactionMethods(backend: L2Backend): Methods {
         return receipt;
       });
     },
-    eth_estimateGas: ([req]) => quantity(estimateGas(backend, p.callRequest(req))),
+    eth_estimateGas: ([req, tag]) => quantity(estimateGas(callAt(backend, p.blockRef(tag)), p.callRequest(req))),
     // Nothing on Cairn reads storage a list could warm: the list is empty, the gas what eth_estimateGas quotes.
     eth_createAccessList: ([req, tag]) => {
-      requireCurrentState(backend, p.blockTag(tag));
-      return { accessList: [], gasUsed: quantity(estimateGas(backend, p.callRequest(req))) };
+      const at = callAt(backend, p.blockRef(tag));
+      return { accessList: [], gasUsed: quantity(estimateGas(at, p.callRequest(req))) };
     },
   };
 }
@@ -66,7 +66,7 @@ function findTransaction(backend: L2Backend, hash: string) {
 }
 
 /** The gas core says the request's operation uses (a view answers first): exactly, as Ethereum's estimate. */
-function estimateGas(backend: L2Backend, req: CallRequest): bigint {
+function estimateGas(backend: CallBackend, req: CallRequest): bigint {
   const to = requireTarget(req);
   let gas: bigint;
   if (isView(backend, to, req.data)) {
