@@ -514,8 +514,15 @@ describe("Gas review (8713969): Ethereum's figures on both sides, the L1-followi
         expect(found + refused, show(many.find((a) => hashOf(a) !== tx.hash && a.status !== 429))).to.equal(100);
         expect(found).to.be.at.least(1);
         expect(elapsed, `${elapsed.toFixed(0)} ms`).to.be.below(1_500);
+        // The flood's connections may still be closing: its quota frees within moments.
+        let unknown = await receiptOf("0x" + "cd".repeat(32));
+        for (let i = 0; unknown.status === 429 && i < 40; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          unknown = await receiptOf("0x" + "cd".repeat(32));
+        }
         const t0 = performance.now();
-        expect((await receiptOf("0x" + "cd".repeat(32))).json).to.deep.include({ result: null });
+        unknown = await receiptOf("0x" + "cd".repeat(32));
+        expect(unknown.json).to.deep.include({ result: null });
         expect(performance.now() - t0).to.be.below(250);
         provider.destroy();
       } finally {
