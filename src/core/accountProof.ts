@@ -4,7 +4,7 @@
  * Merkle-Patricia trie, so the proof is the account's leaf fields, its index, its 24 sibling
  * hashes and the counters the state root commits to beside the account tree (hashing.ts).
  */
-import { ACCOUNT_TREE_DEPTH } from "./constants";
+import { ACCOUNT_TREE_DEPTH, MAX_TOKENS } from "./constants";
 import { hashPair } from "./hash";
 import { accountLeaf, stateRoot } from "./hashing";
 import { MAX_UINT256, MAX_UINT64 } from "./bytes";
@@ -71,7 +71,8 @@ export function accountProofRoot(proof: AccountProof): Buffer | null {
   const accountCount = quantity(proof.accountCount, BigInt(2 ** ACCOUNT_TREE_DEPTH));
   const queueIndex = quantity(proof.queueIndex, MAX_UINT64);
   const withdrawalCount = quantity(proof.withdrawalCount, MAX_UINT64);
-  const tokenCount = quantity(proof.tokenCount, MAX_UINT64);
+  // No state has more tokens than the Bridge registers: a larger count would lose digits as a number (and 2^64 − 1 would throw).
+  const tokenCount = quantity(proof.tokenCount, BigInt(MAX_TOKENS));
   const tokenRoot = hash(proof.tokenRoot);
   if (index === null || nonce === null || balance === null || accountCount === null || queueIndex === null || withdrawalCount === null || tokenCount === null || !tokenRoot) return null;
   // An index at or past the count is an empty leaf in every honest tree: refused before hashing.

@@ -46,7 +46,11 @@ export function blockTag(v: unknown, name = "block"): BlockTag {
   if (v === undefined || v === null) return "latest";
   if (v === "latest" || v === "pending" || v === "earliest" || v === "safe" || v === "finalized") return v;
   if (typeof v === "string" && /^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,12})$/.test(v)) return Number(BigInt(v));
-  if (typeof v === "object" && v !== null && "blockNumber" in v) return blockTag((v as { blockNumber: unknown }).blockNumber, name);
+  // EIP-1898's { blockNumber }, one level: nested ones are refused, not followed (60,000 levels fit in a body).
+  if (typeof v === "object" && v !== null && "blockNumber" in v) {
+    const inner = (v as { blockNumber: unknown }).blockNumber;
+    if (typeof inner !== "object" || inner === null) return blockTag(inner, name);
+  }
   throw invalidParams(`${name} must be a block number or tag`);
 }
 

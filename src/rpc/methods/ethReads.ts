@@ -5,7 +5,7 @@ import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
 import { invalidParams, rpcError, RpcCode } from "../errors";
 import { formatBlock, formatTransaction, quantity } from "../format";
 import * as p from "../params";
-import { blockAt, resolveBlock, stateAt, type Methods } from "./method";
+import { blockAt, readsLive, resolveBlock, stateAt, type Methods } from "./method";
 import { MULTICALL3 } from "./multicall";
 
 /** Most blocks one eth_feeHistory covers. */
@@ -35,7 +35,7 @@ export function ethReadMethods(backend: L2Backend): Methods {
       const addr = p.address(a, "address");
       const ref = p.blockRef(tag);
       // At latest the sequencer leaves out the open block's transactions, at pending counts them.
-      if (ref === "latest" || ref === "pending") return quantity(backend.nonce(addr, ref));
+      if (readsLive(backend, ref)) return quantity(backend.nonce(addr, ref as "latest" | "pending"));
       return quantity(stateAt(backend, ref).state.accountOf(addr)?.nonce ?? 0n);
     },
     eth_getCode: ([a, tag]) => {

@@ -57,11 +57,21 @@ export interface ReadAt {
  * available" for one older than it keeps.
  */
 export function stateAt(backend: L2Backend, ref: p.BlockRef): ReadAt {
-  if (ref === "latest" || ref === "pending") return { block: backend.chain.latest, state: liveReader(backend.state) };
+  if (readsLive(backend, ref)) return { block: backend.chain.latest, state: liveReader(backend.state) };
   const block = blockAt(backend, ref);
   const past = pastState(backend, block);
   // A backend without a history (a test's) still answers at its latest block.
   return { block, state: past ?? liveReader(backend.state) };
+}
+
+/**
+ * Whether `ref` reads the live state: at latest and pending, unless the state has run ahead of
+ * the latest block — a replica part-way through a batch (it awaits between commitments), whose
+ * blocks are not appended yet and are dropped if the batch does not replay: then the latest
+ * block's post-state is read from the history.
+ */
+export function readsLive(backend: L2Backend, ref: p.BlockRef): boolean {
+  return (ref === "latest" || ref === "pending") && !(backend.history && backend.history.newest > backend.chain.latest.number);
 }
 
 /** Block `block`'s post-state from the node's history; undefined only for a backend without one, at its latest block. */
@@ -83,5 +93,7 @@ export interface CallBackend extends ReadAt {
 /** eth_call's and eth_estimateGas's view of `backend` at the block `ref` names (see {@link stateAt}). */
 export function callAt(backend: L2Backend, ref: p.BlockRef): CallBackend {
   const { block, state } = stateAt(backend, ref);
-  return { block, state, chainId: backend.chainId, baseFee: backend.baseFee, tokenMetadata: (id) => backend.tokenMetadata(id) };
+  // A past block's own base fee (Multicall3's getBasefee); at latest and pending, the one the next block charges.
+  const baseFee = ref === "latest" || ref === "pending" ? backend.baseFee : block.baseFee;
+  return { block, state, chainId: backend.chainId, baseFee, tokenMetadata: (id) => backend.tokenMetadata(id) };
 }
