@@ -5,6 +5,7 @@ import {IFraudVerifier} from "../interfaces/IFraudVerifier.sol";
 import {Hashing} from "../libraries/Hashing.sol";
 import {MerkleLib} from "../libraries/MerkleLib.sol";
 import {Constants} from "../libraries/Constants.sol";
+import {BatchCodec} from "../libraries/BatchCodec.sol";
 import {ReplayState} from "../libraries/verifier/ReplayState.sol";
 import {Witness} from "../libraries/verifier/Witness.sol";
 import {CommitmentDecoder} from "../libraries/verifier/CommitmentDecoder.sol";
@@ -31,6 +32,12 @@ contract FraudVerifier is IFraudVerifier {
         returns (FraudKind, Reason, uint256)
     {
         (ReplayState.Run memory run, Witness.Layout memory lay) = Witness.load(witness, context.preStateRoot);
+        // An empty run (the Rollup checked its count and timestamp) changes nothing: it can only
+        // be the batch's last commitment stopping short of the queue count the batch claims.
+        if (body.length == BatchCodec.EMPTY_RUN_BYTES) {
+            bool short = context.lastInBatch && run.queueIndex != context.queueLimit;
+            return (short ? FraudKind.QUEUE_COUNT_MISMATCH : FraudKind.NONE, Reason.NONE, 0);
+        }
         (bool ok, CommitmentDecoder.Header memory header, CommitmentDecoder.Op[] memory ops) = CommitmentDecoder.decode(body);
         if (!ok) return (FraudKind.MALFORMED, Reason.NONE, 0);
 

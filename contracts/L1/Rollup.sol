@@ -157,8 +157,9 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
             postStateRoot: s.postStateRoot,
             withdrawalRoot: s.withdrawalRoot,
             proposer: msg.sender,
-            timestamp: uint64(block.timestamp),
+            timestamp: uint48(block.timestamp),
             commitmentCount: s.count,
+            blockCount: s.blocks,
             queueCount: queueCount,
             firstBlock: firstBlock,
             l2Timestamp: s.lastTimestamp,
@@ -175,7 +176,8 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
             s.withdrawalRoot,
             queueCount,
             firstBlock,
-            s.count
+            s.count,
+            s.blocks
         );
     }
 
@@ -385,6 +387,6 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         uint256 n = _batchCount;
         if (n == 0) return 1;
         Types.BatchHeader storage last = _batches[n - 1];
-        return last.firstBlock + last.commitmentCount;
+        return last.firstBlock + last.blockCount;
     }
 }

@@ -65,7 +65,8 @@ interface IRollup {
         bytes32 withdrawalRoot,
         uint64 queueCount,
         uint64 firstBlock,
-        uint32 commitmentCount
+        uint32 commitmentCount,
+        uint32 blockCount
     );
     /// @notice Emitted when a fraud proof succeeds: batches `batchIndex` onwards are deleted, the
     ///         proposer's bond is slashed, `reward` paid to the challenger and `burned` kept forever.

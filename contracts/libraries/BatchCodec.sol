@@ -11,12 +11,19 @@ import {Constants} from "./Constants.sol";
 ///         [timestamp 5]` and goes on with the packed operations (decoded only by a fraud proof).
 ///         `submitBatch` needs just the envelope: the chain of state roots, the withdrawal roots
 ///         and the L2 timestamps, which it bounds by L1 here so that no proof is needed for them.
+///         A body of exactly EMPTY_RUN_BYTES is an *empty run* instead: `[count u16][timestamp 5]`,
+///         `count` (≥ 1) L2 blocks with no operations, all stamped `timestamp`, which change no
+///         state — one leaf, nine bytes of calldata, however many blocks an idle sequencer seals.
 ///         `src/core/commitment.ts` writes and reads the same bytes (encodeCommitment and
 ///         decodeCommitment a body, encodeBatch and splitBatch the envelope), and
 ///         `src/core/batch.ts` (summarizeBatch) computes the same summary.
 library BatchCodec {
     /// @notice More commitments than a batch may carry.
     uint256 internal constant MAX_COMMITMENTS = 4096;
+    /// @notice More L2 blocks than a batch may add, runs' blocks included: every follower builds
+    ///         each block, so nine bytes of run must not ask for more than a batch of commitments
+    ///         could (4,096 runs of 65,535 would be 268M blocks from 36 kB of calldata).
+    uint256 internal constant MAX_BLOCKS = 4096;
     /// @notice Commitment flag: a 32-byte withdrawal root follows the flags byte. Bits 1–5 hold
     ///         the width of the account indices in the operations (at most the tree depth), bits
     ///         6–7 the token width class (0: 8-bit token ids, 1: 16, 2: 24; 3 is undefined).
@@ -29,6 +36,8 @@ library BatchCodec {
     uint8 internal constant FLAG_TOKEN_CLASS_SHIFT = 6;
     /// @dev A body holds at least its header up to the timestamp: root, flags, timestamp.
     uint256 private constant MIN_BODY = 38;
+    /// @notice The length of an empty run's body: a block count (2 bytes) and a timestamp (5).
+    uint256 internal constant EMPTY_RUN_BYTES = 7;
     uint256 private constant TIMESTAMP_BYTES = 5;
 
     /// @notice The batch carries no commitment.
@@ -42,6 +51,10 @@ library BatchCodec {
     /// @notice The commitment at byte `offset` has a flags byte Cairn does not define (an index
     ///         width above 24 bits, or token width class 3).
     error CommitmentBadFlags(uint256 offset, uint8 flags);
+    /// @notice The empty run at byte `offset` counts no blocks.
+    error EmptyRunOfNoBlocks(uint256 offset);
+    /// @notice The batch holds `blocks` L2 blocks, over `max`.
+    error BatchTooManyBlocks(uint256 blocks, uint256 max);
     /// @notice The commitment at byte `offset` declares withdrawals with a zero root.
     error CommitmentZeroWithdrawalRoot(uint256 offset);
     /// @notice The commitment at byte `offset` is timestamped `timestamp`, after the L1 block
@@ -56,7 +69,8 @@ library BatchCodec {
         bytes32 commitmentsRoot;
         bytes32 postStateRoot;
         bytes32 withdrawalRoot;
-        uint32 count;
+        uint16 count;
+        uint32 blocks;
         uint64 lastTimestamp;
     }
 
@@ -68,7 +82,7 @@ library BatchCodec {
     /// @param preStateRoot The state root the first commitment starts from.
     /// @param previousTimestamp The L2 timestamp of the block before the batch (0 at genesis).
     /// @param l1Timestamp The timestamp of the L1 block posting the batch.
-    /// @return s The roots, the commitment count and the last L2 timestamp.
+    /// @return s The roots, the commitment and block counts and the last L2 timestamp.
     function summarize(bytes calldata data, bytes32 preStateRoot, uint256 previousTimestamp, uint256 l1Timestamp)
         internal
         pure
@@ -124,17 +138,43 @@ library BatchCodec {
         bytes32[] memory withdrawalRoots = new bytes32[](count);
         uint256 withdrawalCount;
         uint256 offset;
+        uint256 blocks;
         for (uint256 i = 0; i < count; i++) {
             bytes calldata body = data[offset + 2:offset + 2 + uint16(bytes2(data[offset:offset + 2]))];
-            bytes32 wRoot = _header(body, offset, s, l1Timestamp);
-            if (wRoot != bytes32(0)) withdrawalRoots[withdrawalCount++] = wRoot;
             leaves[i] = Hashing.commitmentLeaf(s.postStateRoot, body);
-            s.postStateRoot = bytes32(body[0:32]);
+            if (body.length == EMPTY_RUN_BYTES) {
+                // No state changes: the post-state root stays the pre-state root.
+                blocks += _emptyRun(body, offset, s, l1Timestamp);
+            } else {
+                bytes32 wRoot = _header(body, offset, s, l1Timestamp);
+                if (wRoot != bytes32(0)) withdrawalRoots[withdrawalCount++] = wRoot;
+                s.postStateRoot = bytes32(body[0:32]);
+                blocks++;
+            }
             offset += 2 + body.length;
         }
+        if (blocks > MAX_BLOCKS) revert BatchTooManyBlocks(blocks, MAX_BLOCKS);
         s.commitmentsRoot = MerkleLib.positionalRoot(leaves);
         s.withdrawalRoot = MerkleLib.sortedRoot(withdrawalRoots, withdrawalCount);
-        s.count = uint32(count);
+        // count ≤ MAX_COMMITMENTS (checked by _count) and blocks ≤ MAX_BLOCKS: exact casts.
+        s.count = uint16(count);
+        s.blocks = uint32(blocks);
+    }
+
+    /// @notice An empty run's block count, its timestamp checked as a commitment's is.
+    /// @param body The run, EMPTY_RUN_BYTES long.
+    /// @param offset Where its length prefix is in the batch, for the errors.
+    /// @param s The summary; its L2 timestamp moves to the run's.
+    /// @param l1Timestamp The timestamp of the L1 block posting the batch.
+    /// @return blocks How many L2 blocks the run holds (at least 1).
+    function _emptyRun(bytes calldata body, uint256 offset, Summary memory s, uint256 l1Timestamp)
+        private
+        pure
+        returns (uint256 blocks)
+    {
+        blocks = uint16(bytes2(body[0:2]));
+        if (blocks == 0) revert EmptyRunOfNoBlocks(offset);
+        _checkTimestamp(uint40(bytes5(body[2:7])), offset, s, l1Timestamp);
     }
 
     /// @notice The L2 timestamp floor of the batch, checked: a floor above the L1 time could
@@ -170,7 +210,15 @@ library BatchCodec {
             if (wRoot == bytes32(0)) revert CommitmentZeroWithdrawalRoot(offset);
             timestampAt = 65;
         }
-        uint256 timestamp = uint40(bytes5(body[timestampAt:timestampAt + TIMESTAMP_BYTES]));
+        _checkTimestamp(uint40(bytes5(body[timestampAt:timestampAt + TIMESTAMP_BYTES])), offset, s, l1Timestamp);
+    }
+
+    /// @notice An L2 timestamp must lie in [the previous one, l1Timestamp]; it becomes the previous one.
+    /// @param timestamp The commitment's or run's L2 timestamp.
+    /// @param offset Where it is in the batch, for the errors.
+    /// @param s The summary, holding the previous L2 timestamp.
+    /// @param l1Timestamp The timestamp of the L1 block posting the batch.
+    function _checkTimestamp(uint256 timestamp, uint256 offset, Summary memory s, uint256 l1Timestamp) private pure {
         if (timestamp > l1Timestamp) revert CommitmentTimestampInFuture(offset, timestamp, l1Timestamp);
         if (timestamp < s.lastTimestamp) revert CommitmentTimestampDecreasing(offset, timestamp, s.lastTimestamp);
         // At most l1Timestamp, a uint64 block time.
@@ -187,7 +235,7 @@ library BatchCodec {
         while (offset < data.length) {
             if (offset + 2 > data.length) revert BatchTruncated(offset);
             uint256 length = uint16(bytes2(data[offset:offset + 2]));
-            if (length < MIN_BODY) revert CommitmentTooShort(offset, length);
+            if (length < MIN_BODY && length != EMPTY_RUN_BYTES) revert CommitmentTooShort(offset, length);
             if (offset + 2 + length > data.length) revert BatchTruncated(offset);
             offset += 2 + length;
             unchecked {

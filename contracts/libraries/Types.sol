@@ -22,10 +22,11 @@ library Types {
         bytes32 postStateRoot; // state root after the batch's last commitment
         bytes32 withdrawalRoot; // sorted-pair Merkle root of the commitments' withdrawal roots
         address proposer;
-        uint64 timestamp; // L1 time of submission: the challenge window starts here
-        uint32 commitmentCount;
+        uint48 timestamp; // L1 time of submission: the challenge window starts here
+        uint16 commitmentCount; // at most BatchCodec.MAX_COMMITMENTS
+        uint32 blockCount; // L2 blocks: one per commitment, `count` per empty run; at most BatchCodec.MAX_BLOCKS
         uint64 queueCount; // L1 queue entries consumed by the L2 after this batch
-        uint64 firstBlock; // L2 block number of the first commitment (one block per commitment)
+        uint64 firstBlock; // L2 block number of the batch's first block
         uint64 l2Timestamp; // L2 timestamp of the last commitment: the floor for the next batch's
         uint64 sequencerPostedAt; // the fallback clock after this batch: the sequencer's latest post
     }

@@ -104,11 +104,23 @@ export class ChainState {
     return block;
   }
 
+  /** Appends an empty block at `timestamp`; `queueIndex` is the L1 queue position after it. */
+  appendEmpty(timestamp: number, queueIndex = this.state.queueIndex): L2Block {
+    const block = this.chain.appendEmpty(timestamp, queueIndex);
+    this.past.sealed(block);
+    for (const l of this.listeners) l(block);
+    return block;
+  }
+
   /**
    * Appends commitment `body` as replayed (by core's replayCommitment, here or on a worker's
    * predictions) from `preStateRoot` to the state as it stands now.
    */
   appendReplayed(replayed: ReplayResult, body: Buffer, preStateRoot: Buffer, queueIndex: bigint): L2Block {
+    if (replayed.emptyRun) {
+      for (let i = 1; i < replayed.emptyRun.blocks; i++) this.appendEmpty(replayed.emptyRun.timestamp, queueIndex);
+      return this.appendEmpty(replayed.emptyRun.timestamp, queueIndex);
+    }
     const commitment = replayed.commitment!;
     const postStateRoot = commitment.postStateRoot;
     const sealed: SealedBlock = { commitment, body, preStateRoot, postStateRoot, hash: commitmentLeaf(preStateRoot, body), results: replayed.results, withdrawals: replayed.withdrawals };
@@ -123,7 +135,7 @@ export class ChainState {
   adoptPostedBlock(body: Buffer, position?: BatchPosition): L2Block {
     const preStateRoot = this.state.root();
     const replayed = replayCommitment(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position });
-    if (!replayed.verdict.ok || !replayed.commitment) throw new PostedBlockRefusedError(this.chain.latest.number + 1, replayed.verdict);
+    if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(this.chain.latest.number + 1, replayed.verdict);
     return this.appendReplayed(replayed, body, preStateRoot, this.state.queueIndex);
   }
 

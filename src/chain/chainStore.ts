@@ -6,7 +6,8 @@
 import { keccak256 } from "../core/hash";
 import type { SealedBlock } from "../core/blockBuilder";
 import type { TxResult } from "../core/execute";
-import type { Withdrawal } from "../core/hashing";
+import { emptyBlockHash, type Withdrawal } from "../core/hashing";
+import { encodeEmptyRun } from "../core/commitment";
 import { CairnError } from "../core/errors";
 
 export interface L2Block {
@@ -108,6 +109,32 @@ export class ChainStore {
       transactions,
       body: sealed.body,
       withdrawals: sealed.withdrawals,
+      queueIndex,
+      batchIndex: null,
+    };
+    this.push(block);
+    return block;
+  }
+
+  /**
+   * Appends an empty block at `timestamp`: nothing changes, so it keeps its parent's state root,
+   * base fee and fee recipient (every node derives the same from L1, where a run carries none).
+   */
+  appendEmpty(timestamp: number, queueIndex: bigint): L2Block {
+    const parent = this.latest;
+    const number = this.blocks.length;
+    const block: L2Block = {
+      number,
+      hash: hex(emptyBlockHash(Buffer.from(parent.hash.slice(2), "hex"), number, timestamp)),
+      parentHash: parent.hash,
+      timestamp,
+      stateRoot: parent.stateRoot,
+      baseFee: parent.baseFee,
+      feeRecipient: parent.feeRecipient,
+      gasUsed: 0n,
+      transactions: [],
+      body: encodeEmptyRun({ blocks: 1, timestamp }),
+      withdrawals: [],
       queueIndex,
       batchIndex: null,
     };

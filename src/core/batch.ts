@@ -7,6 +7,7 @@ import { FLAG_WITHDRAWALS } from "./constants";
 import { keccak256 } from "./hash";
 import { commitmentLeaf, withdrawalLeaf, type Withdrawal } from "./hashing";
 import { positionalRoot } from "./merkle";
+import { emptyRunOf } from "./commitment";
 import { withdrawalTree } from "./blockBuilder";
 import { OutOfRangeError } from "./errors";
 
@@ -14,8 +15,10 @@ export interface BatchSummary {
   commitmentsRoot: Buffer;
   postStateRoot: Buffer;
   withdrawalRoot: Buffer;
-  /** Commitment leaves in order (each is also its L2 block hash). */
+  /** Commitment leaves in order (a commitment's is also its L2 block hash; an empty run's is not). */
   leaves: Buffer[];
+  /** L2 blocks the batch holds: one per commitment, and each empty run's count. */
+  blocks: number;
   /** Non-zero commitment withdrawal roots, in order: the leaves of the batch withdrawal tree. */
   withdrawalRoots: Buffer[];
 }
@@ -29,17 +32,26 @@ export function summarizeBatch(preStateRoot: Buffer, bodies: Buffer[]): BatchSum
   let root = preStateRoot;
   const leaves: Buffer[] = [];
   const withdrawalRoots: Buffer[] = [];
+  let blocks = 0;
   for (const body of bodies) {
     leaves.push(commitmentLeaf(root, body));
+    const run = emptyRunOf(body);
+    if (run) {
+      // Nothing changes: the next body starts from the same root.
+      blocks += run.blocks;
+      continue;
+    }
     const w = commitmentWithdrawalRoot(body);
     if (w) withdrawalRoots.push(Buffer.from(w));
     root = body.subarray(0, 32);
+    blocks++;
   }
   return {
     commitmentsRoot: positionalRoot(leaves),
     postStateRoot: Buffer.from(root),
     withdrawalRoot: batchWithdrawalTree(withdrawalRoots)?.getRoot() ?? Buffer.alloc(32),
     leaves,
+    blocks,
     withdrawalRoots,
   };
 }

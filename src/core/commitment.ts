@@ -11,11 +11,19 @@
  * Fee indices take the fewest bits that hold feeCount − 1.
  *
  * A batch is `[u16 length][body]` repeated (contracts/libraries/BatchCodec.sol reads the envelope).
+ *
+ * A body of exactly EMPTY_RUN_BYTES is an *empty run* instead: `[blocks u16][timestamp 5]`, that
+ * many L2 blocks (at least one) with no operations, all at `timestamp`. No commitment is that
+ * short (38 bytes at least), so the length says which one a body is. A node keeps each empty
+ * block with a run of one as its body; the batch submitter merges neighbours into one run.
  */
 import { bitLength, ByteReader, ByteWriter } from "./bytes";
 import { readAmount, writeAmount } from "./amount";
 import {
   ACCOUNT_TREE_DEPTH,
+  EMPTY_RUN_BYTES,
+  MAX_BLOCKS_PER_BATCH,
+  MAX_RUN_BLOCKS,
   FLAG_INDEX_MASK,
   FLAG_INDEX_SHIFT,
   FLAG_TOKEN_CLASS_SHIFT,
@@ -127,11 +135,69 @@ export function feeWidth(count: number): number {
   return bitLength(Math.max(count - 1, 0));
 }
 
+/** An empty run's fields. */
+export interface EmptyRun {
+  blocks: number;
+  timestamp: number;
+}
+
+/** The body of a run of `blocks` empty blocks at `timestamp`. */
+export function encodeEmptyRun(run: EmptyRun): Buffer {
+  if (run.blocks < 1 || run.blocks > MAX_RUN_BLOCKS) throw new OutOfRangeError(`an empty run holds 1 to ${MAX_RUN_BLOCKS} blocks, not ${run.blocks}`);
+  return new ByteWriter().uint(run.blocks, 2).uint(run.timestamp, 5).toBuffer();
+}
+
+/** The run `body` is, or null when it is a commitment; throws DecodeError for a run of no blocks. */
+export function emptyRunOf(body: Buffer): EmptyRun | null {
+  if (body.length !== EMPTY_RUN_BYTES) return null;
+  const blocks = body.readUInt16BE(0);
+  if (blocks === 0) throw new DecodeError("an empty run of no blocks", 0);
+  return { blocks, timestamp: body.readUIntBE(2, 5) };
+}
+
+/** A batch's bodies with each run of n empty blocks written as n runs of one: one body per L2 block. */
+export function blockBodies(bodies: Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (const body of bodies) {
+    const run = emptyRunOf(body);
+    if (!run) out.push(body);
+    else for (let i = 0; i < run.blocks; i++) out.push(encodeEmptyRun({ blocks: 1, timestamp: run.timestamp }));
+  }
+  return out;
+}
+
+/** One body per L2 block (a run of one for an empty block) merged into a batch's bodies: neighbouring empty blocks at one timestamp become one run. */
+export function mergeEmptyRuns(blockBodies: Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let run: EmptyRun | null = null;
+  const flush = () => {
+    if (run) out.push(encodeEmptyRun(run));
+    run = null;
+  };
+  for (const body of blockBodies) {
+    const one = emptyRunOf(body);
+    if (!one) {
+      flush();
+      out.push(body);
+    } else if (run && run.timestamp === one.timestamp && run.blocks + one.blocks <= MAX_RUN_BLOCKS) {
+      run.blocks += one.blocks;
+    } else {
+      flush();
+      run = { ...one };
+    }
+  }
+  flush();
+  return out;
+}
+
 /** Joins commitment bodies into a batch's `commitments` argument. */
 export function encodeBatch(bodies: Buffer[]): Buffer {
   if (bodies.length === 0 || bodies.length > MAX_COMMITMENTS_PER_BATCH) {
     throw new OutOfRangeError(`a batch holds 1 to ${MAX_COMMITMENTS_PER_BATCH} commitments, not ${bodies.length}`);
   }
+  // A run's count, unchecked here (the Rollup refuses a run of none); a commitment is one block.
+  const blocks = bodies.reduce((n, b) => n + (b.length === EMPTY_RUN_BYTES ? b.readUInt16BE(0) : 1), 0);
+  if (blocks > MAX_BLOCKS_PER_BATCH) throw new OutOfRangeError(`a batch holds at most ${MAX_BLOCKS_PER_BATCH} L2 blocks, not ${blocks}`);
   const w = new ByteWriter();
   for (const b of bodies) {
     if (b.length > 0xffff) throw new OutOfRangeError(`commitment of ${b.length} bytes`);

@@ -24,6 +24,16 @@ export const MAX_OPS_PER_COMMITMENT = 32;
 export const MAX_FEE_ENTRIES = 32;
 /** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */
 export const MAX_COMMITMENTS_PER_BATCH = 4096;
+/** An empty run's body: `[blocks u16][timestamp 5]` (mirrors BatchCodec.EMPTY_RUN_BYTES). */
+export const EMPTY_RUN_BYTES = 7;
+/** Most blocks one empty run holds (its count is two bytes). */
+export const MAX_RUN_BLOCKS = 0xffff;
+/**
+ * Most L2 blocks one batch holds, runs' blocks included (mirrors BatchCodec.MAX_BLOCKS): every
+ * follower builds each one, so a batch of 9-byte runs must not ask for more than a batch of
+ * commitments could.
+ */
+export const MAX_BLOCKS_PER_BATCH = 4096;
 
 /** The L2 address users send withdrawals to: `withdraw(l1Recipient, token, amount)`. */
 export const WITHDRAWAL_PREDEPLOY = "0xca12000000000000000000000000000000000001";

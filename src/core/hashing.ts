@@ -54,6 +54,18 @@ export function commitmentLeaf(preStateRoot: Buffer, body: Buffer): Buffer {
   return keccak256(Buffer.concat([preStateRoot, body]));
 }
 
+/**
+ * The L2 hash of an empty block. Its commitment leaf cannot name it: blocks are merged into runs
+ * when posted (one leaf for many), and a run of one has the same leaf at every height with the
+ * same timestamp. The parent's hash and the height make it unique; every node derives the same.
+ */
+export function emptyBlockHash(parentHash: Buffer, number: number, timestamp: number): Buffer {
+  const n = Buffer.alloc(13);
+  n.writeBigUInt64BE(BigInt(number), 0);
+  n.writeUIntBE(timestamp, 8, 5);
+  return keccak256(Buffer.concat([Buffer.from("cairn:empty-block"), parentHash, n]));
+}
+
 /** The deterministic L2 address of a bridged L1 token (Hashing.l2TokenAddress). */
 export function l2TokenAddress(l1Token: string): string {
   const h = keccak256(Buffer.concat([Buffer.from("cairn:l2-token"), addressBytes(l1Token.toLowerCase())]));

@@ -2,7 +2,7 @@
  * Replays a posted commitment on a state, as a replica or the challenger does from L1 data
  * alone, and says whether the commitment is honest.
  */
-import { decodeCommitment, type Commitment } from "./commitment";
+import { decodeCommitment, emptyRunOf, type Commitment, type EmptyRun } from "./commitment";
 import { DecodeError, InvalidOperationError } from "./errors";
 import { applyOp, signingHashAt, type BlockEnv, type OpResult } from "./execute";
 import { type QueueEntry } from "./queueOps";
@@ -32,6 +32,8 @@ export interface BatchPosition {
 export interface ReplayResult {
   verdict: Verdict;
   commitment?: Commitment;
+  /** Set when the body is an empty run (then there is no commitment). */
+  emptyRun?: EmptyRun;
   results: OpResult[];
   withdrawals: Withdrawal[];
 }
@@ -63,6 +65,8 @@ export function replayCommitment(
   const queueEntry = position ? (i: bigint) => (i < position.queueLimit ? params.queueEntry(i) : undefined) : params.queueEntry;
   let commitment: Commitment;
   try {
+    const emptyRun = emptyRunOf(body);
+    if (emptyRun) return replayEmptyRun(state, emptyRun, position);
     commitment = params.decoded ?? decodeCommitment(body);
   } catch (e) {
     if (e instanceof DecodeError) return { verdict: { ok: false, kind: "malformed", details: e.message }, results: [], withdrawals: [] };
@@ -98,6 +102,16 @@ export function replayCommitment(
     return { verdict: { ok: false, kind: "queue-count-mismatch", consumed: state.queueIndex, claimed: position.queueLimit }, commitment, results, withdrawals };
   }
   return { verdict: { ok: true }, commitment, results, withdrawals };
+}
+
+/**
+ * An empty run changes nothing (L1 checked its count and timestamp): as a batch's last body it
+ * must still end at the queue count the batch claims.
+ */
+function replayEmptyRun(state: L2State, emptyRun: EmptyRun, position: BatchPosition | undefined): ReplayResult {
+  const verdict: Verdict =
+    position?.lastInBatch && state.queueIndex !== position.queueLimit ? { ok: false, kind: "queue-count-mismatch", consumed: state.queueIndex, claimed: position.queueLimit } : { ok: true };
+  return { verdict, emptyRun, results: [], withdrawals: [] };
 }
 
 /** A signature to recover ahead: the operation, the sender nonce it was predicted at, and the hash it signs there. */

@@ -70,7 +70,7 @@ export async function activityCharts(index: ChainIndex, postings: Posting[], gas
   const batches = Array.from({ length: CHART_BINS }, () => ({ batches: 0, l1Gas: 0, txs: 0 }));
   for (const { record: b } of recent) {
     const used = gas.of(b.l1Tx);
-    const last = b.firstBlock + b.commitments - 1;
+    const last = b.firstBlock + b.blocks - 1;
     // Not counted until both its receipt and its blocks are known: a half-counted batch would skew the bar.
     if (used === undefined || last > index.head) continue;
     let txs = 0;

@@ -48,7 +48,7 @@ export function findPosting(all: Posting[], index: number, posting?: number): Po
   return of.find((p) => p.record.state !== "reverted") ?? of.at(-1);
 }
 
-const holds = (b: BatchRecord, block: number) => block >= b.firstBlock && block < b.firstBlock + b.commitments;
+const holds = (b: BatchRecord, block: number) => block >= b.firstBlock && block < b.firstBlock + b.blocks;
 
 /** The standing batch that holds L2 block `n` (null: not posted yet), and the reverted postings that held it. */
 export function blockPosting(all: Posting[], n: number): BlockPosting {

@@ -20,7 +20,7 @@ export interface ExplorerSnapshot {
   /** Registered tokens (for symbols and decimals), by id. */
   tokens: TokenRef[];
   blocks: Array<{ number: number; hash: string; time: number; txs: TxSummary[] }>;
-  batches: Array<BatchRef & { firstBlock: number; commitments: number; proposer: string; l1Tx: string; submittedAt: number }>;
+  batches: Array<BatchRef & { firstBlock: number; blocks: number; commitments: number; proposer: string; l1Tx: string; submittedAt: number }>;
   deposits: Array<DepositView & { account: string; tokenId: number }>;
   withdrawals: Array<WithdrawalView & { l2Block: number; l2Tx: string; l2Sender: string }>;
   challenges: Array<FraudProofView & { batch: BatchRef | null }>;
@@ -52,7 +52,7 @@ export async function buildSnapshot(data: ExplorerData): Promise<ExplorerSnapsho
     batches: view.postings
       .slice(-SHOWN)
       .reverse()
-      .map(({ record: b, ref }) => ({ ...ref, firstBlock: b.firstBlock, commitments: b.commitments, proposer: b.proposer, l1Tx: b.l1Tx, submittedAt: b.submittedAt })),
+      .map(({ record: b, ref }) => ({ ...ref, firstBlock: b.firstBlock, blocks: b.blocks, commitments: b.commitments, proposer: b.proposer, l1Tx: b.l1Tx, submittedAt: b.submittedAt })),
     deposits: history.queue
       .slice(-SHOWN)
       .reverse()

@@ -16,6 +16,10 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   l1GasPerByte: bigint;
   feeRecipient: string;
   blockTimeMs: number;
+  /** Seal an empty block after this long without one (0: never); see Sequencer. */
+  emptyBlockMs: number;
+  /** Post blocks that are all empty once the oldest is this old (default: 30 s, or half the backlog age limit if less). */
+  maxIdleBatchAgeMs?: number;
   l1PollMs: number;
   maxBatchBytes: number;
   maxBatchAgeMs: number;
@@ -54,6 +58,9 @@ export const SEQUENCER_DEFAULTS = {
   baseFee: DEFAULT_BASE_FEE,
   l1GasPerByte: L1_GAS_PER_POSTED_BYTE,
   blockTimeMs: 100,
+  // An idle chain moves once a second: block listeners and receipt polling see what they expect,
+  // for nine bytes of L1 calldata per L1 block (a run per L2 timestamp, which is L1's).
+  emptyBlockMs: 1_000,
   l1PollMs: 250,
   // ~100 kB of calldata is ~4M gas at the Osaka floor: far under the 16,777,216 per-tx cap.
   maxBatchBytes: 100_000,

@@ -21,6 +21,8 @@ export interface BatchRecord {
   submittedAt: number;
   challengeableUntil: number;
   commitments: number;
+  /** L2 blocks it holds: one per commitment, more where an empty run stands for many. */
+  blocks: number;
   firstBlock: number;
   queueCount: number;
   postStateRoot: string;
@@ -141,6 +143,7 @@ export class RollupHistory {
           submittedAt,
           challengeableUntil: submittedAt + this.challengeWindow,
           commitments: Number(a.commitmentCount),
+          blocks: Number(a.blockCount),
           firstBlock: Number(a.firstBlock),
           queueCount: Number(a.queueCount),
           postStateRoot: a.postStateRoot,

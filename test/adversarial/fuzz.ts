@@ -5,6 +5,7 @@
  *   FUZZ_CASES   number of cases (default 10,000)
  *   FUZZ_FROM    first case number (default 0)
  *   FUZZ_ONLY    run just this case of the seed (what a disagreement's `reproduce` line says)
+ *   FUZZ_FAMILY  generate cases of this family only (random-body, …, runs; default: all, weighted)
  *   FUZZ_DATA, FUZZ_QUEUE_COUNT   post these exact batch bytes instead of generating
  *
  * Prints progress on stderr, every disagreement written out on stderr, and the counts (with the
@@ -12,6 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { PropertyRunner, counts, formatDisagreement, type Report } from "./property";
+import { FAMILIES, type Family } from "./generators";
 
 let reported = 0;
 
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   const cases = Number(process.env.FUZZ_CASES ?? 10_000);
   const from = Number(process.env.FUZZ_FROM ?? 0);
   const only = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
+  const family = process.env.FUZZ_FAMILY as Family | undefined;
+  if (family !== undefined && !FAMILIES.includes(family)) throw new Error(`FUZZ_FAMILY must be one of ${FAMILIES.join(", ")}`);
   // The same world as the npm test slice, so a case number reproduces there and here byte for byte.
   const runner = await PropertyRunner.create("property");
 
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   process.stderr.write(`fuzz:fraud seed ${seed}, ${only !== undefined ? `case ${only}` : `${cases} cases from ${from}`}\n`);
   const started = Date.now();
   const total = only !== undefined ? 1 : cases;
-  const report = await runner.run({ seed, cases, from, only, onCase: (i, r) => progress(i, r, total, started) });
+  const report = await runner.run({ seed, cases, from, only, family, onCase: (i, r) => progress(i, r, total, started) });
   for (const m of report.mismatches) process.stderr.write(`verdict mismatch: ${m}\n`);
   console.log(JSON.stringify({ ...counts(report), failures: report.failures }, null, 2));
   process.exitCode = report.disagreements > 0 ? 1 : 0;

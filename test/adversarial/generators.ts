@@ -12,7 +12,10 @@
  *   signed (ethers, by keys the suite holds, at the sender's nonce) so the replay gets past the
  *   signature to the fee, balance and overflow checks;
  * - multi: batches of several commitments of those kinds, each built on the state the previous
- *   one leaves.
+ *   one leaves;
+ * - runs: empty runs (7-byte bodies, `[blocks u16][timestamp 5]`) alone, before, between and
+ *   after such commitments — counts from 0 to 65,535, timestamps at, below and above their
+ *   bounds, now and then 7 random bytes — with queue counts that the last body meets or not.
  *
  * Most generated commitments then claim the roots the replay computes ("fixed roots"), so the
  * only fraud left is in the operations, the encoding or the queue count: a commitment whose
@@ -24,7 +27,7 @@ import { NON_CANONICAL_AMOUNT_FORMS, neededIndexBits, packCommitment, paddedVari
 import { CASE_TIMESTAMP, GENESIS_TIMESTAMP, type World } from "./world";
 import { BASE_FEE, CHAIN_ID, erc20, predeploy } from "../helpers/fraudFixture";
 import { ACCOUNT_TREE_DEPTH, MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, OpKind, QueueKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
-import { decodeCommitment, encodeBatch, feeWidth, type Commitment } from "../../src/core/commitment";
+import { decodeCommitment, encodeBatch, encodeEmptyRun, feeWidth, type Commitment } from "../../src/core/commitment";
 import { applyOp, type BlockEnv } from "../../src/core/execute";
 import { isForcedWithdrawal, type QueueEntry } from "../../src/core/queueOps";
 import { gasUsedOn, maxFeePerGas } from "../../src/core/gas";
@@ -36,7 +39,7 @@ import type { FeeEntry } from "../../src/core/txSigning";
 import type { L2State } from "../../src/core/state";
 import { OutOfRangeError } from "../../src/core/errors";
 
-export const FAMILIES = ["random-body", "random-envelope", "mutant", "extreme", "multi"] as const;
+export const FAMILIES = ["random-body", "random-envelope", "mutant", "extreme", "multi", "runs"] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** One thing to post: the `commitments` argument verbatim and the queue count claimed. */
@@ -66,10 +69,12 @@ const FAMILY_WEIGHTS: ReadonlyArray<readonly [number, Family]> = [
   [4, "mutant"],
   [6, "extreme"],
   [2, "multi"],
+  [2, "runs"],
 ];
 
-export async function generateCase(ctx: CaseContext, rng: Rng): Promise<AdversarialCase> {
-  const family = rng.weighted(FAMILY_WEIGHTS);
+/** Case `rng` of a run; `family` forces one family (the others' draws are not taken then). */
+export async function generateCase(ctx: CaseContext, rng: Rng, only?: Family): Promise<AdversarialCase> {
+  const family = only ?? rng.weighted(FAMILY_WEIGHTS);
   const cp = ctx.state.checkpoint();
   try {
     switch (family) {
@@ -77,6 +82,8 @@ export async function generateCase(ctx: CaseContext, rng: Rng): Promise<Adversar
         return randomBody(ctx, rng);
       case "random-envelope":
         return await randomEnvelope(ctx, rng);
+      case "runs":
+        return await runsBatch(ctx, rng);
       default:
         return await structuredBatch(ctx, rng, family);
     }
@@ -165,6 +172,86 @@ async function structuredBatch(ctx: CaseContext, rng: Rng, family: Family): Prom
     if (!r.verdict.ok) break;
   }
   return { family, data: encodeBatch(bodies), queueCount: pickQueueCount(ctx, rng, s.queueIndex, queueAtStart), note: notes.join(" | ") };
+}
+
+/**
+ * Empty runs among 0–3 commitments (built as the multi family builds them): one leaf each, no
+ * state change, so the verdicts that can differ are the last body's queue count and, for the
+ * Rollup, the counts and timestamps it checks at submission.
+ */
+async function runsBatch(ctx: CaseContext, rng: Rng): Promise<AdversarialCase> {
+  const s = ctx.state;
+  const queueAtStart = s.queueIndex;
+  const commitments = rng.weighted<number>([
+    [2, 0],
+    [3, 1],
+    [2, 2],
+    [1, 3],
+  ]);
+  const bodies: Buffer[] = [];
+  const notes: string[] = [];
+  for (let i = 0; i < commitments; i++) {
+    const kind = rng.weighted<"sane" | "mutant" | "extreme">([
+      [5, "sane"],
+      [1, "mutant"],
+      [1, "extreme"],
+    ]);
+    const built = kind === "mutant" ? await mutant(ctx, rng) : await commitment(ctx, rng, kind);
+    const body = kind === "sane" || rng.chance(0.75) ? fixRoots(ctx, built.body) : built.body;
+    bodies.push(body);
+    notes.push(built.note);
+    // The next commitment starts where this one leaves the state (if it is valid at all).
+    if (!replayCommitment(s, body, { chainId: CHAIN_ID, queueEntry: ctx.queueEntry }).verdict.ok) break;
+  }
+  // Runs go anywhere: before, between and after the commitments, several in a row, or alone.
+  const runs = rng.weighted<number>([
+    [4, 1],
+    [3, 2],
+    [2, rng.range(3, 6)],
+  ]);
+  for (let r = 0; r < runs; r++) {
+    const at = rng.weighted<number>([
+      [2, bodies.length],
+      [1, 0],
+      [1, rng.range(0, bodies.length)],
+    ]);
+    // Mostly a timestamp the Rollup takes there — in [the bodies' before, the bodies' after],
+    // from batch 0's floor (GENESIS_TIMESTAMP) — and now and then one at or past a bound.
+    const lo = Math.max(GENESIS_TIMESTAMP, ...bodies.slice(0, at).map(bodyTimestamp));
+    const hi = Math.min(2 ** 40 - 1, ...bodies.slice(at).map(bodyTimestamp));
+    const timestamp = rng.weighted<number>([
+      [10, lo <= CASE_TIMESTAMP && CASE_TIMESTAMP <= hi ? CASE_TIMESTAMP : lo],
+      [3, lo],
+      [1, lo - 1],
+      [1, hi === 2 ** 40 - 1 ? hi : hi + 1],
+      [1, rng.pick([0, 2 ** 40 - 1])],
+    ]);
+    const others = bodies.reduce((n, b) => n + (b.length === 7 ? b.readUInt16BE(0) : 1), 0);
+    const blocks = rng.weighted<number>([
+      [10, 1],
+      [5, rng.range(2, 100)],
+      [2, rng.range(100, 2000)],
+      [1, Math.max(1, 4096 - others)],
+      [1, rng.pick([4097, 0xffff, Math.max(1, Math.min(0xffff, 4097 - others))])],
+      [1, 0],
+    ]);
+    let run: Buffer;
+    if (rng.chance(0.05)) run = rng.bytes(7);
+    else if (blocks === 0) run = Buffer.concat([Buffer.alloc(2), encodeEmptyRun({ blocks: 1, timestamp }).subarray(2)]);
+    else run = encodeEmptyRun({ blocks, timestamp });
+    bodies.splice(at, 0, run);
+    notes.splice(at, 0, `run ${run.readUInt16BE(0)} @ ${run.readUIntBE(2, 5)}`);
+  }
+  // The envelope written by hand: encodeBatch refuses more than 4,096 blocks, which the Rollup must refuse too.
+  const data = Buffer.concat(bodies.flatMap((b) => [Buffer.of(b.length >> 8, b.length & 0xff), b]));
+  return { family: "runs", data, queueCount: pickQueueCount(ctx, rng, s.queueIndex, queueAtStart), note: notes.join(" | ") };
+}
+
+/** The L2 timestamp a body carries, as the Rollup reads it (a run's, or a commitment header's; 0 if too short to say). */
+function bodyTimestamp(b: Buffer): number {
+  if (b.length === 7) return b.readUIntBE(2, 5);
+  const at = b.length > 32 && b[32] & 1 ? 65 : 33;
+  return b.length >= at + 5 ? b.readUIntBE(at, 5) : 0;
 }
 
 /** Mostly the count the commitments consume (the honest claim); now and then another, or one the Rollup must refuse. */

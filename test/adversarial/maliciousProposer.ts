@@ -43,6 +43,8 @@ const ERRORS = new Interface([
   "error CommitmentTooShort(uint256 offset, uint256 length)",
   "error CommitmentBadFlags(uint256 offset, uint8 flags)",
   "error CommitmentZeroWithdrawalRoot(uint256 offset)",
+  "error EmptyRunOfNoBlocks(uint256 offset)",
+  "error BatchTooManyBlocks(uint256 blocks, uint256 max)",
 ]);
 
 /** Finds revert data in an error thrown by ethers or Hardhat (its place differs by path). */

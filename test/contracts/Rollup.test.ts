@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { l1Fixture } from "../helpers/l1Fixture";
-import { encodeBatch } from "../../src/core/commitment";
+import { encodeBatch, encodeEmptyRun } from "../../src/core/commitment";
 import { summarizeBatch } from "../../src/core/batch";
 import { keccak256 } from "../../src/core/hash";
 import { deployCairn } from "../../deploy/cairn";
@@ -33,13 +33,42 @@ describe("Rollup", () => {
   });
 
   describe("submitBatch", () => {
+    it("takes a 7-byte body as a run of empty blocks: one leaf, its count in blocks, the state root carried through", async () => {
+      const { rollup, deployer, genesisStateRoot } = await loadFixture(bondedFixture);
+      const now = BigInt(await time.latest());
+      const run = encodeEmptyRun({ blocks: 500, timestamp: Number(now) });
+      // 4,096 blocks in all: the most a batch may add (BatchCodec.MAX_BLOCKS).
+      const bodies = [run, stampedBody("a", now), encodeEmptyRun({ blocks: 1, timestamp: Number(now) }), encodeEmptyRun({ blocks: 3594, timestamp: Number(now) })];
+      const s = summarizeBatch(Buffer.from(genesisStateRoot.slice(2), "hex"), bodies);
+      expect(s.blocks).to.equal(500 + 1 + 1 + 3594);
+      await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch(bodies)))
+        .to.emit(rollup, "BatchSubmitted")
+        .withArgs(0, deployer.address, genesisStateRoot, hex(s.postStateRoot), hex(s.commitmentsRoot), ethers.ZeroHash, 0, 1, 4, s.blocks);
+      const h = await rollup.getBatch(0);
+      expect([h.commitmentCount, h.blockCount, h.postStateRoot]).to.deep.equal([4n, BigInt(s.blocks), hex(bodies[1].subarray(0, 32))]);
+      // The next batch starts after every block the runs held; a batch of runs alone keeps the tip's root.
+      await expect(rollup.submitBatch(1, await rollup.tipStateRoot(), 0, encodeBatch([encodeEmptyRun({ blocks: 3, timestamp: Number(now) + 1 })])))
+        .to.emit(rollup, "BatchSubmitted")
+        .withArgs(1, deployer.address, hex(bodies[1].subarray(0, 32)), hex(bodies[1].subarray(0, 32)), (r: string) => r.length === 66, ethers.ZeroHash, 0, 1 + s.blocks, 1, 3);
+    });
+
+    it("refuses a run of no blocks, a run stamped after L1's time or before the block before it, and bodies of 6 or 8 bytes", async () => {
+      const { rollup, genesisStateRoot } = await loadFixture(bondedFixture);
+      const now = BigInt(await time.latest());
+      const submit = (bodies: Buffer[]) => rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch(bodies));
+      await expect(submit([stampedBody("a", now), Buffer.from("0000" + now.toString(16).padStart(10, "0"), "hex")])).to.be.revertedWithCustomError(rollup, "EmptyRunOfNoBlocks");
+      await expect(submit([encodeEmptyRun({ blocks: 1, timestamp: Number(now) + 1000 })])).to.be.revertedWithCustomError(rollup, "CommitmentTimestampInFuture");
+      await expect(submit([stampedBody("a", now), encodeEmptyRun({ blocks: 1, timestamp: Number(now) - 1 })])).to.be.revertedWithCustomError(rollup, "CommitmentTimestampDecreasing");
+      for (const length of [6, 8]) await expect(submit([Buffer.alloc(length, 1)])).to.be.revertedWithCustomError(rollup, "CommitmentTooShort");
+    });
+
     it("hashes the commitments into one root and records the header", async () => {
       const { rollup, deployer, genesisStateRoot } = await loadFixture(bondedFixture);
       const bodies = [body("a"), body("b"), body("c")];
       const s = summarizeBatch(Buffer.from(genesisStateRoot.slice(2), "hex"), bodies);
       await expect(rollup.submitBatch(0, genesisStateRoot, 0, encodeBatch(bodies)))
         .to.emit(rollup, "BatchSubmitted")
-        .withArgs(0, deployer.address, genesisStateRoot, hex(s.postStateRoot), hex(s.commitmentsRoot), ethers.ZeroHash, 0, 1, 3);
+        .withArgs(0, deployer.address, genesisStateRoot, hex(s.postStateRoot), hex(s.commitmentsRoot), ethers.ZeroHash, 0, 1, 3, 3);
       const h = await rollup.getBatch(0);
       expect(h.commitmentsRoot).to.equal(hex(s.commitmentsRoot));
       expect(h.postStateRoot).to.equal(hex(s.postStateRoot));

@@ -157,7 +157,7 @@ describe("Rollup soundness rules", () => {
       const floor = Number(before.header.l2Timestamp);
       await expect(f.rollup.submitBatch(batch.index, before.tip, f.chain.state.queueIndex, encodeBatch([stamped("next", floor)])))
         .to.emit(f.rollup, "BatchSubmitted")
-        .withArgs(batch.index, f.deployer.address, before.tip, (r: string) => r.length === 66, (r: string) => r.length === 66, ethers.ZeroHash, f.chain.state.queueIndex, before.header.firstBlock + BigInt(before.header.commitmentCount), 1);
+        .withArgs(batch.index, f.deployer.address, before.tip, (r: string) => r.length === 66, (r: string) => r.length === 66, ethers.ZeroHash, f.chain.state.queueIndex, before.header.firstBlock + BigInt(before.header.blockCount), 1, 1);
       const reposted = await f.rollup.getBatch(batch.index);
       expect(reposted.postStateRoot).to.equal(hex(keccak256(Buffer.from("next"))));
       expect(reposted.l2Timestamp).to.equal(BigInt(floor));

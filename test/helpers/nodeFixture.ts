@@ -49,6 +49,8 @@ export function testNodeConfig(
     l1PollMs: 100,
     // Tests sign with fixed prices around BASE_FEE: the base fee stays at its floor.
     l1GasPerByte: 0n,
+    // Tests count blocks: none sealed empty unless a test asks.
+    emptyBlockMs: 0,
     serve: jsonRpc({ host: "127.0.0.1", port: 0, logger: silentLogger }),
     logger: silentLogger,
     ...overrides,

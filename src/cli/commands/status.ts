@@ -57,7 +57,7 @@ export function statusCommands(program: Command, io: CliIO): void {
 }
 
 function describeBatch(b: BatchRecord, now: number): string {
-  const blocks = `L2 blocks ${b.firstBlock}–${b.firstBlock + b.commitments - 1}`;
+  const blocks = `L2 blocks ${b.firstBlock}–${b.firstBlock + b.blocks - 1}`;
   const state =
     b.state === "reverted"
       ? `REVERTED by a fraud proof (${b.revertedBy!.l1Tx})`

@@ -15,7 +15,7 @@ export async function batchPage(data: ExplorerData, index: number, posting: numb
   const p = findPosting(view.postings, index, posting);
   if (!p) return null;
   const b = p.record;
-  const lastBlock = b.firstBlock + b.commitments - 1;
+  const lastBlock = b.firstBlock + b.blocks - 1;
   const l2Last = (await data.l2.send("eth_getBlockByNumber", ["0x" + lastBlock.toString(16), false])) as { stateRoot: string } | null;
   const from = b.firstBlock + (page - 1) * BLOCKS_PER_PAGE;
   const blocks = data.index.blocks.slice(from, Math.min(lastBlock + 1, from + BLOCKS_PER_PAGE));
@@ -31,7 +31,7 @@ export async function batchPage(data: ExplorerData, index: number, posting: numb
     firstBlock: b.firstBlock,
     lastBlock,
     queueCount: b.queueCount,
-    blocks: { page, pageSize: BLOCKS_PER_PAGE, total: b.commitments, items: blocks.map((x) => ({ number: x.number, hash: x.hash, time: x.time, txCount: x.txs.length })) },
+    blocks: { page, pageSize: BLOCKS_PER_PAGE, total: b.blocks, items: blocks.map((x) => ({ number: x.number, hash: x.hash, time: x.time, txCount: x.txs.length })) },
     fraudProof: proof ? fraudProofView(proof) : null,
     postings: view.postings.filter((x) => x.record.index === index).map((x) => x.ref),
   };

@@ -18,7 +18,7 @@ export function dashboard(s) {
       table(
         [
           ["batch", (b) => link(b.path, b.label), "nowrap"],
-          ["L2 blocks", (b) => [link(`/block/${b.firstBlock}`, String(b.firstBlock)), "–", link(`/block/${b.firstBlock + b.commitments - 1}`, String(b.firstBlock + b.commitments - 1))], "nowrap"],
+          ["L2 blocks", (b) => [link(`/block/${b.firstBlock}`, String(b.firstBlock)), "–", link(`/block/${b.firstBlock + b.blocks - 1}`, String(b.firstBlock + b.blocks - 1))], "nowrap"],
           ["state", batchState],
           ["L1 tx", (b) => l1Hex(b.l1Tx)],
         ],

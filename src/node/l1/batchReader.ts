@@ -13,7 +13,7 @@
 import type { TransactionResponse } from "ethers";
 import { type L1Contracts } from "./contracts";
 import { inSlices } from "../../shared/slices";
-import { splitBatch } from "../../core/commitment";
+import { emptyRunOf, splitBatch } from "../../core/commitment";
 import { summarizeBatch } from "../../core/batch";
 import { CairnError, DecodeError } from "../../core/errors";
 import type { BatchSubmittedEvent } from "../../../typechain-types/contracts/L1/Rollup";
@@ -209,6 +209,8 @@ function decodeSubmitBatch(l1: L1Contracts, claim: BatchClaim, data: string): Su
   let bodies: Buffer[];
   try {
     bodies = splitBatch(commitments);
+    // A run of no blocks (which the Rollup refuses) is bytes no summary can be made of.
+    for (const body of bodies) emptyRunOf(body);
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     throw refusal(claim, "malformed-commitments", `the commitments bytes do not split into bodies (${e.message})`, e);

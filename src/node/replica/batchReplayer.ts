@@ -62,7 +62,8 @@ export class BatchReplayer {
         });
         results.push(r);
         if (!r.verdict.ok) return out;
-        params.afterCommitment?.(checkStateRoot);
+        // An empty run is as many blocks as it counts, each with the state as it stands.
+        for (let b = 0; b < (r.emptyRun?.blocks ?? 1); b++) params.afterCommitment?.(checkStateRoot);
       }
     }
     return out;

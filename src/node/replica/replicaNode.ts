@@ -245,7 +245,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
       queueIndex += BigInt(r.results.filter((x) => x.type === "queue").length);
       txs += r.results.filter((x) => x.type === "tx").length;
       local.appendReplayed(r, batch.bodies[i], pre, queueIndex);
-      pre = r.commitment!.postStateRoot;
+      // An empty run changes nothing: the next body starts from the same root.
+      if (r.commitment) pre = r.commitment.postStateRoot;
     });
     local.chain.recordBatch({ index: batch.index, firstBlock: first, lastBlock: local.chain.latest.number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
     return txs;

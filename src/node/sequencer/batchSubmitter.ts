@@ -4,6 +4,7 @@
  * after a failure harmless (the contract refuses a second copy).
  */
 import { MAX_COMMITMENTS_PER_BATCH } from "../../core/constants";
+import { emptyRunOf, mergeEmptyRuns } from "../../core/commitment";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import type { L1Contracts } from "../l1/contracts";
 import type { Logger } from "../../shared/logger";
@@ -15,6 +16,8 @@ export interface BatchSubmitterOptions {
   maxBatchBytes: number;
   /** Post once the oldest unposted block is this old, in milliseconds. */
   maxBatchAgeMs: number;
+  /** Post unposted blocks that are all empty once the oldest is this old, in ms (default 30 s). */
+  maxIdleBatchAgeMs?: () => number;
   logger: Logger;
   nowMs?: () => number;
   /** Tops up the proposer bond before posting (after a slashing, say). */
@@ -28,6 +31,9 @@ export interface BatchSubmitterOptions {
    */
   onDiverged?: () => Promise<void>;
 }
+
+/** How long empty blocks alone wait to be posted, by default: well inside any sequencer timeout's quarter. */
+const IDLE_BATCH_AGE_MS = 30_000;
 
 /** What is sealed but not yet posted: what backpressure looks at. */
 export interface Backlog {
@@ -119,7 +125,9 @@ export class BatchSubmitter {
     if (blocks.length === 0) return;
     const bytes = blocks.reduce((n, b) => n + b.body.length + 2, 0);
     const age = this.nowMs() - (this.sealedAt.get(blocks[0].number) ?? 0);
-    if (!force && bytes < this.options.maxBatchBytes && age < this.options.maxBatchAgeMs) return;
+    // Only empty blocks: nothing waits on them but `safe`, so they go as one run now and then.
+    const due = blocks.every((b) => emptyRunOf(b.body)) ? (this.options.maxIdleBatchAgeMs?.() ?? IDLE_BATCH_AGE_MS) : this.options.maxBatchAgeMs;
+    if (!force && bytes < this.options.maxBatchBytes && age < due) return;
     await this.options.ensureBond?.();
     await this.submit(this.take(blocks));
   }
@@ -173,7 +181,9 @@ export class BatchSubmitter {
   private async submit(blocks: L2Block[]): Promise<void> {
     const index = this.chain.batches.length;
     const last = blocks[blocks.length - 1];
-    const batch = { index, preStateRoot: this.chain.block(blocks[0].number - 1)!.stateRoot, bodies: blocks.map((b) => b.body), queueCount: last.queueIndex, blocks };
+    // Neighbouring empty blocks go as one run: nine bytes, however many there are.
+    const bodies = mergeEmptyRuns(blocks.map((b) => b.body));
+    const batch = { index, preStateRoot: this.chain.block(blocks[0].number - 1)!.stateRoot, bodies, queueCount: last.queueIndex, blocks };
     const log = this.options.logger.child({ batch: index, blocks: `${blocks[0].number}-${last.number}` });
     try {
       if (await this.adoptLanded(index, blocks)) return;
@@ -197,7 +207,7 @@ export class BatchSubmitter {
   private async adoptLanded(index: number, blocks: L2Block[]): Promise<boolean> {
     if ((await this.l1.rollup.batchCount()) <= BigInt(index)) return false;
     const header = await this.l1.rollup.getBatch(index);
-    const lastNumber = Number(header.firstBlock) + Number(header.commitmentCount) - 1;
+    const lastNumber = Number(header.firstBlock) + Number(header.blockCount) - 1;
     const last = blocks.find((b) => b.number === lastNumber);
     if (Number(header.firstBlock) !== blocks[0].number || !last || last.stateRoot !== header.postStateRoot) {
       if (!this.options.onDiverged) throw new BatchSlotTakenError(index, header.proposer);

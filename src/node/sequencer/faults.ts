@@ -5,7 +5,7 @@
  * the same blocks again, honestly. Refused unless L1 is a local development chain.
  */
 import { Wallet, parseEther, type HDNodeWallet } from "ethers";
-import { encodeCommitment, type Commitment } from "../../core/commitment";
+import { emptyRunOf, encodeCommitment, type Commitment } from "../../core/commitment";
 import { OpKind } from "../../core/constants";
 import type { QueueEntry } from "../../core/queueOps";
 import { parseRawTransaction, toSignedOp } from "../../core/intake";
@@ -104,9 +104,12 @@ export class FaultInjector {
 
   /** Corrupts `batch` (whose last block is `lastBlock`) with this injector's fault. */
   async corrupt(batch: BatchBytes, lastBlock: number): Promise<BatchBytes> {
-    this.used = true;
     const bodies = batch.bodies.slice();
-    const last = bodies.length - 1;
+    // The last commitment, not an empty run (which has no root or header to corrupt).
+    let last = bodies.length - 1;
+    while (last >= 0 && emptyRunOf(bodies[last]) !== null) last--;
+    if (last < 0 && (this.kind === "malformed" || this.kind === "post-state" || this.kind === "withdrawal-root")) return batch;
+    this.used = true;
     this.ctx.logger.warn({ fault: this.kind }, "FAULTY MODE: posting a fraudulent batch");
     switch (this.kind) {
       case "malformed":

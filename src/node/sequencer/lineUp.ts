@@ -4,6 +4,7 @@
  * batch was for. L1's batches are the chain: the node records, checks or adopts each.
  */
 import { CairnError } from "../../core/errors";
+import { blockBodies } from "../../core/commitment";
 import type { ChainStore } from "../../chain/chainStore";
 import type { PostedBatch } from "../l1/batchReader";
 import type { L1Contracts } from "../l1/contracts";
@@ -46,11 +47,13 @@ export function lineUpWithL1(sequencer: Sequencer, batches: readonly PostedBatch
   if (chain.batches.length > from + batches.length) chain.dropBatchesFrom(from + batches.length);
   let replayed = 0;
   for (const batch of batches) {
-    const last = batch.firstBlock + batch.bodies.length - 1;
+    // One body per L2 block: an empty run of n is n empty blocks, each held as a run of one.
+    const bodies = blockBodies(batch.bodies);
+    const last = batch.firstBlock + bodies.length - 1;
     const record = { index: batch.index, firstBlock: batch.firstBlock, lastBlock: last, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block };
     if (chain.latest.number >= last) {
       // Blocks this node holds (posted before a restart, maybe with the record lost): the same ones?
-      const same = chain.block(batch.firstBlock - 1)?.stateRoot === batch.preStateRoot && batch.bodies.every((b, i) => chain.block(batch.firstBlock + i)!.body.equals(b));
+      const same = chain.block(batch.firstBlock - 1)?.stateRoot === batch.preStateRoot && bodies.every((b, i) => chain.block(batch.firstBlock + i)!.body.equals(b));
       if (!same) throw new ChainDivergesFromL1Error(batch.index, `its blocks ${batch.firstBlock}-${last} differ from this node's`);
       if (!chain.batches[batch.index]) chain.recordBatch(record);
       continue;
@@ -60,8 +63,8 @@ export function lineUpWithL1(sequencer: Sequencer, batches: readonly PostedBatch
     }
     // Replayed where it sits in its batch, so a batch wrong only about the queue (consuming past
     // its queue count, or stopping short of it) is refused like any other fraud.
-    batch.bodies.forEach((body, c) => sequencer.adoptPostedBlock(body, { queueLimit: batch.queueCount, lastInBatch: c === batch.bodies.length - 1 }));
-    replayed += batch.bodies.length;
+    bodies.forEach((body, c) => sequencer.adoptPostedBlock(body, { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 }));
+    replayed += bodies.length;
     chain.recordBatch(record);
   }
   return replayed;

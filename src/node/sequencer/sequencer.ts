@@ -15,6 +15,8 @@ import { CairnError, InvalidOperationError } from "../../core/errors";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import { ChainState } from "../../chain/chainState";
 import type { Logger } from "../../shared/logger";
+import { emptyRunOf } from "../../core/commitment";
+import { EMPTY_RUN_BYTES } from "../../core/constants";
 import { BaseFeeTracker, type BaseFeeOptions } from "./baseFee";
 
 export interface SequencerOptions {
@@ -28,6 +30,12 @@ export interface SequencerOptions {
   logger: Logger;
   /** Seconds since the epoch; injected so tests can control block timestamps. */
   now?: () => number;
+  /**
+   * Seal an empty block once this many milliseconds have passed without a block (0 or none:
+   * never), so that a chain with no traffic still moves as Ethereum's does. Posted as runs,
+   * they cost nine bytes of calldata per run, not per block (docs/architecture.md).
+   */
+  emptyBlockMs?: number;
 }
 
 /** The chain was asked to change under a block being built (a reset, or adopting a posted block). */
@@ -46,6 +54,8 @@ export class Sequencer {
   /** Transactions per sender in the open block: "latest" nonces exclude them. */
   private openNonces = new Map<string, number>();
   private readonly fees: BaseFeeTracker;
+  /** When the latest block was sealed (ms, wall clock): an empty one follows emptyBlockMs later. */
+  private lastSealedAtMs = Date.now();
 
   constructor(private readonly options: SequencerOptions) {
     this.local = new ChainState(options.chainId, this.now());
@@ -118,17 +128,30 @@ export class Sequencer {
     return this.local.adoptPostedBlock(body, position);
   }
 
-  /** Seals the open block, if it holds anything. */
+  /** Seals the open block if it holds anything, or an empty one when one is due; null when neither. */
   sealBlock(): L2Block | null {
     const builder = this.builder;
-    if (!builder || builder.opCount === 0) return null;
+    if (!builder || builder.opCount === 0) return this.sealEmptyWhenDue();
     const timestamp = Math.max(this.chain.latest.timestamp, this.now());
     const sealed = builder.seal(timestamp);
     this.builder = null;
     this.openNonces = new Map();
     const block = this.local.append(sealed, this.state.queueIndex);
     this.fees.recordBlock(sealed.body.length + 2, block.gasUsed, sealed.commitment.baseFee);
+    this.lastSealedAtMs = Date.now();
     this.options.logger.debug({ block: block.number, txs: block.transactions.length, ops: sealed.commitment.ops.length }, "sealed block");
+    return block;
+  }
+
+  private sealEmptyWhenDue(): L2Block | null {
+    const every = this.options.emptyBlockMs ?? 0;
+    if (every <= 0 || Date.now() - this.lastSealedAtMs < every) return null;
+    this.lastSealedAtMs = Date.now();
+    const parent = this.chain.latest;
+    const block = this.local.appendEmpty(Math.max(parent.timestamp, this.now()));
+    // A block that starts a run adds the run's nine bytes to what L1 is paid; the rest add none.
+    const startsRun = emptyRunOf(parent.body) === null || parent.timestamp !== block.timestamp;
+    this.fees.recordBlock(startsRun ? EMPTY_RUN_BYTES + 2 : 0, 0n, block.baseFee);
     return block;
   }
 

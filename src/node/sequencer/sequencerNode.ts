@@ -54,7 +54,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
     const fees = { minBaseFee: config.baseFee, l1GasPerByte: config.l1GasPerByte };
-    this.sequencer = new Sequencer({ chainId: config.chainId, fees, l1BaseFee: () => this.follower?.l1BaseFee ?? 0n, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0 });
+    this.sequencer = new Sequencer({ chainId: config.chainId, fees, l1BaseFee: () => this.follower?.l1BaseFee ?? 0n, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0, emptyBlockMs: config.emptyBlockMs });
     this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
     this.txs = new L1TxManager(config.l1Signer, { ...config.l1Tx, logger: config.logger });
     this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
@@ -78,6 +78,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
     const submitter = new BatchSubmitter(this.l1, this.sequencer.chain, {
       maxBatchBytes: c.maxBatchBytes,
       maxBatchAgeMs: c.maxBatchAgeMs,
+      // Empty blocks alone wait half a backlog limit at most: they must never trip backpressure.
+      maxIdleBatchAgeMs: () => c.maxIdleBatchAgeMs ?? Math.min(30_000, this.maxBacklogAgeMs / 2),
       logger: c.logger,
       ensureBond: c.autoBond ? () => this.ensureBond() : undefined,
       port,
