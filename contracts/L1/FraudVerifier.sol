@@ -35,6 +35,8 @@ contract FraudVerifier is IFraudVerifier {
         // An empty run (the Rollup checked its count and timestamp) changes nothing: it can only
         // be the batch's last commitment stopping short of the queue count the batch claims.
         if (body.length == BatchCodec.EMPTY_RUN_BYTES) {
+            // A run of no blocks: the Rollup never accepts one, but both sides answer alike.
+            if (bytes2(body[0:2]) == bytes2(0)) return (FraudKind.MALFORMED, Reason.NONE, 0);
             bool short = context.lastInBatch && run.queueIndex != context.queueLimit;
             return (short ? FraudKind.QUEUE_COUNT_MISMATCH : FraudKind.NONE, Reason.NONE, 0);
         }

@@ -110,10 +110,17 @@ describe("adversarial review: empty runs against a malicious proposer and a host
     }
     expect(mismatches, `${mismatches} of ${cases.length} verdicts differ`).to.equal(0);
 
-    // A run of no blocks is the one 7-byte body the two sides judge differently (src/core: malformed;
-    // the verifier: as any run) — and the Rollup refuses it wherever it stands, so no proof meets it.
+    // A run of no blocks: MALFORMED on both sides (the review found the verifier judging it as any
+    // run) — and the Rollup refuses it wherever it stands, so no proof meets it.
     const now = await time.latest();
     const zero = rawRun(0, now);
+    for (const lastInBatch of [false, true]) {
+      const state = stateAt(3n);
+      const position = { queueLimit: 3n, lastInBatch };
+      const built = buildFraudWitness(state, zero, { chainId: CHAIN_ID, queueEntry: () => undefined, position });
+      const [kind] = await f.verifier.verify(zero, built.packed, { preStateRoot: hex(state.root()), chainId: CHAIN_ID, bridge, ...position });
+      expect([onChainVerdict(built.verdict).kind, Number(kind)]).to.deep.equal([1, 1]);
+    }
     for (const bodies of [[zero], [zero, stampedBody(1, now)], [stampedBody(1, now), zero], [stampedBody(1, now), zero, stampedBody(2, now)]]) {
       await expect(f.rollup.submitBatch(0, f.genesisStateRoot, 0, encodeBatch(bodies), { gasLimit: 10_000_000 })).to.be.revertedWithCustomError(f.rollup, "EmptyRunOfNoBlocks");
     }
