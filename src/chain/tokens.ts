@@ -2,7 +2,8 @@
  * The L2's bridged tokens as their L1 registrations describe them: what a node learns from the
  * Bridge's TokenRegistered events, decoded without trusting the token that answered.
  */
-import { Bridge__factory } from "../../typechain-types";
+// One factory, not typechain's index, which would load every contract's bytecode with the SDK.
+import { Bridge__factory } from "../../typechain-types/factories/contracts/L1/Bridge__factory";
 import { abiStringAt, displayText, wordAt } from "./untrustedText";
 
 /**

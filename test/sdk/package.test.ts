@@ -40,6 +40,12 @@ describe("sdk: the package dapps install", function () {
     expect(out.token).to.match(/^0x[0-9a-f]{40}$/);
   });
 
+  it("loads only the bindings it uses, not typechain's index with every contract's bytecode", () => {
+    const loaded = JSON.parse(run("loaded.cjs", `require("cairn");\nconsole.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes("typechain-types"))));`)) as string[];
+    expect(loaded.some((f) => f.includes("Bridge__factory"))).to.equal(true);
+    expect(loaded.filter((f) => /typechain-types[\\/]index\.js$/.test(f))).to.deep.equal([]);
+  });
+
   it("is imported by name from an ES module, cairn/viem too, named exports and all", () => {
     const source = `import * as cairn from "cairn";\nimport * as viem from "cairn/viem";\nimport { CairnClient, depositETH } from "cairn";\nimport { finalizeWithdrawal } from "cairn/viem";\nif ([CairnClient, depositETH, finalizeWithdrawal].some((f) => typeof f !== "function")) throw new Error("no named export");\n${probe("cairn", "viem")}`;
     const out = JSON.parse(run("probe.mjs", source));
