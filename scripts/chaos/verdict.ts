@@ -7,6 +7,7 @@ import hre from "hardhat";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { ReplicaNode } from "../../src/node/replica/replicaNode";
 import { silentLogger } from "../../src/shared/logger";
+import { emptyRunOf } from "../../src/core/commitment";
 import { allPosted, queueApplied, waitFor, type ChaosContext, type Figure } from "./context";
 import type { Deposit } from "./honestUsers";
 
@@ -24,7 +25,7 @@ export async function drain(ctx: ChaosContext): Promise<Drain> {
   const started = Date.now();
   const node = () => ctx.devnet.node;
   const drained = await waitFor(async () => !node().sequencer.hasOpenBlock && allPosted(ctx) && (await queueApplied(ctx)), ctx.options.drainSeconds * 1000);
-  return { drained, ms: Date.now() - started, unpostedBlocks: node().chain.unbatched().length, sequencerLastError: drained ? null : ctx.nodeLog.lastError("sequencer") };
+  return { drained, ms: Date.now() - started, unpostedBlocks: node().chain.unbatched().filter((b) => emptyRunOf(b.body) === null).length, sequencerLastError: drained ? null : ctx.nodeLog.lastError("sequencer") };
 }
 
 export interface FromL1 {
