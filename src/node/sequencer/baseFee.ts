@@ -108,16 +108,21 @@ export function targetBaseFee(options: BaseFeeOptions, l1BaseFee: bigint, cost: 
 
 /** `v` rounded up to two significant decimal digits: 1,234,567 → 1,300,000. */
 export function roundUpToTwoDigits(v: bigint): bigint {
-  let unit = 1n;
-  while (v >= 100n * unit) unit *= 10n;
+  const unit = twoDigitUnit(v);
   return ceilDiv(v, unit) * unit;
 }
 
 /** `v` rounded down to two significant decimal digits: 1,234,567 → 1,200,000. */
 export function roundDownToTwoDigits(v: bigint): bigint {
+  const unit = twoDigitUnit(v);
+  return (v / unit) * unit;
+}
+
+/** The place value of `v`'s second significant decimal digit (1 below 100). */
+function twoDigitUnit(v: bigint): bigint {
   let unit = 1n;
   while (v >= 100n * unit) unit *= 10n;
-  return (v / unit) * unit;
+  return unit;
 }
 
 function minOf(a: bigint, b: bigint | null): bigint {
