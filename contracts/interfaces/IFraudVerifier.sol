@@ -27,7 +27,8 @@ interface IFraudVerifier {
         ACCOUNT_EXISTS,
         MALFORMED,
         OVERFLOW,
-        QUEUE_EMPTY
+        QUEUE_EMPTY,
+        INSUFFICIENT_ALLOWANCE // a transferFrom above what the owner allowed the signer
     }
 
     // The witness is one packed byte string (src/core/fraudProof.ts `encodeWitness`), so a proof
@@ -35,9 +36,12 @@ interface IFraudVerifier {
     //
     //   pre:       accountsRoot 32 | accountCount 8 | queueIndex 8 | withdrawalCount 8 | tokenCount 8
     //   accounts:  count 2, then per account (strictly increasing index):
-    //              index 3 | empty 1 | [addr 20 | nonce 8 | balance 32 | tokenRoot 32]  (if not empty)
+    //              index 3 | empty 1
+    //              | [addr 20 | nonce 8 | balance 32 | tokenRoot 32 | allowanceRoot 32]  (if not empty)
     //              | tokens 1 | per token: id 3 | balance 32   (ids strictly increasing)
     //              | tokenSiblings 2 | siblings 32 each | tokenFlags 1 | flag bytes
+    //              | allowances 1 | per allowance: key 6 | amount 32   (keys strictly increasing)
+    //              | allowanceSiblings 2 | siblings 32 each | allowanceFlags 1 | flag bytes
     //   proof:     siblings 2 | siblings 32 each | flags 2 | flag bytes   (MultiProof of the accounts)
     //   queue:     count 1, then per entry: kind 1 | account 20 | tokenId 3 | amount 32
 
@@ -58,6 +62,10 @@ interface IFraudVerifier {
     error FraudWitnessAccountsMismatch(bytes32 expected, bytes32 computed);
     /// @notice Account `index`'s token balances and proof do not give its token root.
     error FraudWitnessTokensMismatch(uint256 index);
+    /// @notice Account `index`'s allowances and proof do not give its allowance root.
+    error FraudWitnessAllowancesMismatch(uint256 index);
+    /// @notice The replay needed allowance `key` of account `index`, which the witness does not hold.
+    error FraudWitnessMissingAllowance(uint256 index, uint256 key);
     /// @notice The replay needed account `index`, which the witness does not hold.
     error FraudWitnessMissingAccount(uint256 index);
     /// @notice The replay needed token `tokenId` of account `index`, which the witness does not hold.

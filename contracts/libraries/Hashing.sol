@@ -62,21 +62,24 @@ library Hashing {
     }
 
     /// @notice Leaf of the account tree: `keccak256(abi.encodePacked(addr, nonce, balance,
-    ///         tokenRoot))`, 92 bytes. A fraud proof hashes two per witnessed account, so they are
-    ///         written at the free memory pointer, which is left where it was.
+    ///         tokenRoot, allowanceRoot))`, 124 bytes (one keccak block). A fraud proof hashes two
+    ///         per witnessed account, so they are written at the free memory pointer, which is
+    ///         left where it was.
     /// @param addr The account's address.
     /// @param nonce The account's nonce.
     /// @param bal The account's ETH balance, in wei.
     /// @param tokenRoot The root of the account's token tree.
+    /// @param allowanceRoot The root of the account's allowance tree.
     /// @return h The leaf.
-    function accountLeaf(address addr, uint64 nonce, uint256 bal, bytes32 tokenRoot) internal pure returns (bytes32 h) {
+    function accountLeaf(address addr, uint64 nonce, uint256 bal, bytes32 tokenRoot, bytes32 allowanceRoot) internal pure returns (bytes32 h) {
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, shl(96, addr))
             mstore(add(p, 20), shl(192, nonce))
             mstore(add(p, 28), bal)
             mstore(add(p, 60), tokenRoot)
-            h := keccak256(p, 92)
+            mstore(add(p, 92), allowanceRoot)
+            h := keccak256(p, 124)
         }
     }
 

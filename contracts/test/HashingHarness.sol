@@ -29,8 +29,8 @@ contract HashingHarness {
         return Hashing.l2TokenAddress(l1Token);
     }
 
-    function accountLeaf(address addr, uint64 nonce, uint256 balance, bytes32 tokenRoot) external pure returns (bytes32) {
-        return Hashing.accountLeaf(addr, nonce, balance, tokenRoot);
+    function accountLeaf(address addr, uint64 nonce, uint256 balance, bytes32 tokenRoot, bytes32 allowanceRoot) external pure returns (bytes32) {
+        return Hashing.accountLeaf(addr, nonce, balance, tokenRoot, allowanceRoot);
     }
 
     function stateRoot(bytes32 accountsRoot, uint256 accountCount, uint256 queueIndex, uint256 withdrawalCount, uint256 tokenCount)

@@ -10,6 +10,11 @@ export const ACCOUNT_TREE_DEPTH = 24;
  * exhausting them with junk registrations costs days of L1's whole capacity (docs/trust-model.md).
  */
 export const TOKEN_TREE_DEPTH = 24;
+/**
+ * Depth of each account's allowance tree: an owner's allowance for spender account `s` of token
+ * `t` is the leaf at `t · 2^24 + s` ({@link allowanceKey}), so both ids keep their full 24 bits.
+ */
+export const ALLOWANCE_TREE_DEPTH = 48;
 /** Most tokens the Bridge registers (mirrors Bridge.MAX_TOKENS). */
 export const MAX_TOKENS = 2 ** TOKEN_TREE_DEPTH;
 /**
@@ -40,7 +45,11 @@ export const WITHDRAWAL_PREDEPLOY = "0xca12000000000000000000000000000000000001"
 /** The zero address: account 0, the head of the sorted address list. */
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-/** Packed operation kinds (the top three bits of an operation's first byte). */
+/**
+ * Operation kinds. 0–6 are the top three bits of an operation's first byte; those bits at 7
+ * ({@link OP_EXTENDED}) are followed by two more naming one of the allowance kinds 7–10 (7 plus
+ * the two bits), which are rarer and may take the longer head.
+ */
 export const OpKind = {
   QUEUE: 0,
   ETH_TRANSFER: 1,
@@ -49,7 +58,17 @@ export const OpKind = {
   TOKEN_TRANSFER_NEW: 4,
   WITHDRAW_ETH: 5,
   WITHDRAW_TOKEN: 6,
+  /** ERC-20 `approve(spender, amount)`, the spender an existing account. */
+  APPROVE: 7,
+  /** `approve` of a spender that has no account yet: its address is written and it gets one. */
+  APPROVE_NEW: 8,
+  /** ERC-20 `transferFrom(owner, to, amount)` by the signer as spender, `to` an existing account. */
+  TRANSFER_FROM: 9,
+  /** `transferFrom` to an address that has no account yet. */
+  TRANSFER_FROM_NEW: 10,
 } as const;
+/** The three-bit head value that says two more bits name an allowance kind. */
+export const OP_EXTENDED = 7;
 export type OpKind = (typeof OpKind)[keyof typeof OpKind];
 
 /** L1 queue entry kinds (mirrors Types.QueueKind). */
@@ -74,6 +93,22 @@ export const GAS = {
   TOKEN_TRANSFER: 34_311n,
   TOKEN_TRANSFER_TO_EMPTY: 51_411n,
   WITHDRAWAL: 60_000n,
+  /** `approve` from a zero allowance to a non-zero one (the SSTORE from zero). */
+  APPROVE_FROM_ZERO: 46_269n,
+  /** `approve` from one non-zero allowance to another. */
+  APPROVE_CHANGE: 29_169n,
+  /** `approve` of the allowance already set (zero to zero included). */
+  APPROVE_UNCHANGED: 26_369n,
+  /** `approve` of zero over a non-zero allowance (the SSTORE to zero's refund). */
+  APPROVE_CLEAR: 24_345n,
+  /** `transferFrom` under an infinite allowance (2^256 − 1: not decreased), to a holder. */
+  TRANSFER_FROM_INFINITE: 37_080n,
+  /** `transferFrom` that leaves a non-zero allowance, to a holder. */
+  TRANSFER_FROM: 40_281n,
+  /** `transferFrom` that uses the whole allowance (the SSTORE to zero's refund), to a holder. */
+  TRANSFER_FROM_CLEARING: 35_481n,
+  /** What a transferFrom adds when its recipient holds none of the token (the SSTORE from zero). */
+  TO_EMPTY_EXTRA: 17_100n,
 } as const;
 
 /** Commitment flag: a withdrawal root follows the flags byte (mirrors BatchCodec). */
@@ -85,10 +120,16 @@ export const FLAG_TOKEN_CLASS_SHIFT = 6;
 
 /** ERC-20 `transfer(address,uint256)`. */
 export const SELECTOR_TRANSFER = "a9059cbb";
+/** ERC-20 `approve(address,uint256)`. */
+export const SELECTOR_APPROVE = "095ea7b3";
+/** ERC-20 `transferFrom(address,address,uint256)`. */
+export const SELECTOR_TRANSFER_FROM = "23b872dd";
 /** `withdraw(address,address,uint256)` on the withdrawal predeploy. */
 export const SELECTOR_WITHDRAW = "d9caed12";
 /** topic0 of ERC-20 `Transfer(address,address,uint256)`. */
 export const TOPIC_TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+/** topic0 of ERC-20 `Approval(address,address,uint256)`. */
+export const TOPIC_APPROVAL = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925";
 /** topic0 of `WithdrawalInitiated(uint64 indexed id, address indexed l2Sender, address indexed l1Recipient, address l1Token, uint256 amount)`. */
 export const TOPIC_WITHDRAWAL = "0x48b14e77a6a428d932fd98cd0d0473b7a37b2dd32ce3a3dde399fec5b7923831";
 

@@ -22,6 +22,7 @@ export type InvalidReason =
   | "nonce-too-low"
   | "nonce-too-high"
   | "insufficient-funds"
+  | "insufficient-allowance"
   | "fee-too-low"
   | "gas-limit-too-low"
   | "gas-limit-too-high"

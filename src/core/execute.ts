@@ -5,17 +5,17 @@
  * a thrown InvalidOperationError leaves the state as it was. Here: signed operations; queue
  * operations are in queueOps.ts, the gas and fee arithmetic in gas.ts.
  */
-import { ACCOUNT_TREE_DEPTH, OpKind, TOPIC_TRANSFER, TOPIC_WITHDRAWAL, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
+import { ACCOUNT_TREE_DEPTH, OpKind, TOPIC_APPROVAL, TOPIC_TRANSFER, TOPIC_WITHDRAWAL, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
 import { InvalidOperationError, invalid } from "./errors";
 import { MAX_UINT256, MAX_UINT64, addressBytes, word } from "./bytes";
 import type { Withdrawal } from "./hashing";
-import type { Op, SignedOp } from "./ops";
+import type { AllowanceOp, Op, SignedOp } from "./ops";
 import type { L2State } from "./state";
 import type { L2Token } from "./tokenRegistry";
 import { encodeTxFields, rawTransactionOfFields, recoverSigner, signingHash, signingHashOfFields, type FeeEntry, type TxSignature, type UnsignedTx } from "./txSigning";
 import { keccak256 } from "./hash";
 import { effectiveGasPrice, gasUsedOn, maxFeePerGas } from "./gas";
-import { transferCalldata, withdrawCalldata } from "./calldata";
+import { approveCalldata, transferCalldata, transferFromCalldata, withdrawCalldata } from "./calldata";
 import { applyQueueOp, type QueueEntry, type QueueResult } from "./queueOps";
 
 // The transition's other parts, where importers of the transition have always found them.
@@ -93,9 +93,12 @@ export function applyOp(state: L2State, op: Op, env: BlockEnv): OpResult {
 
 interface Resolved {
   tx: UnsignedTx;
+  /** Who receives the ETH or tokens (an index, or the address of an account to create), or the spender an approve names. */
   recipient: number | string | null;
   tokenId: number | null;
   l1Token: string | null;
+  /** The addresses an ERC-20 call names that OpenZeppelin refuses at zero: its recipient, spender or owner. */
+  named: string[];
 }
 
 /** Rebuilds what the sender signed from the packed fields and the sender's pre-state nonce. */
@@ -106,23 +109,38 @@ function resolve(state: L2State, op: SignedOp, env: BlockEnv, nonce: bigint): Re
   const tx = (to: string, value: bigint, data: Buffer): UnsignedTx => ({ fee, chainId: env.chainId, nonce, to, value, data });
   switch (op.kind) {
     case OpKind.ETH_TRANSFER:
-      return { tx: tx(accountAddress(state, op.to), op.amount, NO_DATA), recipient: op.to, tokenId: null, l1Token: null };
+      return { tx: tx(accountAddress(state, op.to), op.amount, NO_DATA), recipient: op.to, tokenId: null, l1Token: null, named: NONE_NAMED };
     case OpKind.ETH_TRANSFER_NEW:
-      return { tx: tx(op.to, op.amount, NO_DATA), recipient: op.to, tokenId: null, l1Token: null };
+      return { tx: tx(op.to, op.amount, NO_DATA), recipient: op.to, tokenId: null, l1Token: null, named: NONE_NAMED };
     case OpKind.TOKEN_TRANSFER:
     case OpKind.TOKEN_TRANSFER_NEW: {
       const token = knownToken(state, op.tokenId);
       const to = typeof op.to === "number" ? accountAddress(state, op.to) : op.to;
-      return { tx: tx(token.l2Address, 0n, transferCalldata(to, op.amount)), recipient: op.to, tokenId: op.tokenId, l1Token: token.l1Address };
+      return { tx: tx(token.l2Address, 0n, transferCalldata(to, op.amount)), recipient: op.to, tokenId: op.tokenId, l1Token: token.l1Address, named: [to] };
     }
     case OpKind.WITHDRAW_ETH:
-      return { tx: tx(WITHDRAWAL_PREDEPLOY, 0n, withdrawCalldata(op.l1Recipient, ZERO_ADDRESS, op.amount)), recipient: null, tokenId: null, l1Token: ZERO_ADDRESS };
+      return { tx: tx(WITHDRAWAL_PREDEPLOY, 0n, withdrawCalldata(op.l1Recipient, ZERO_ADDRESS, op.amount)), recipient: null, tokenId: null, l1Token: ZERO_ADDRESS, named: NONE_NAMED };
     case OpKind.WITHDRAW_TOKEN: {
       const token = knownToken(state, op.tokenId);
-      return { tx: tx(WITHDRAWAL_PREDEPLOY, 0n, withdrawCalldata(op.l1Recipient, token.l2Address, op.amount)), recipient: null, tokenId: op.tokenId, l1Token: token.l1Address };
+      return { tx: tx(WITHDRAWAL_PREDEPLOY, 0n, withdrawCalldata(op.l1Recipient, token.l2Address, op.amount)), recipient: null, tokenId: op.tokenId, l1Token: token.l1Address, named: NONE_NAMED };
+    }
+    case OpKind.APPROVE:
+    case OpKind.APPROVE_NEW: {
+      const token = knownToken(state, op.tokenId);
+      const spender = typeof op.spender === "number" ? accountAddress(state, op.spender) : op.spender;
+      return { tx: tx(token.l2Address, 0n, approveCalldata(spender, op.amount)), recipient: op.spender, tokenId: op.tokenId, l1Token: token.l1Address, named: [spender] };
+    }
+    case OpKind.TRANSFER_FROM:
+    case OpKind.TRANSFER_FROM_NEW: {
+      const token = knownToken(state, op.tokenId);
+      const owner = accountAddress(state, op.owner);
+      const to = typeof op.to === "number" ? accountAddress(state, op.to) : op.to;
+      return { tx: tx(token.l2Address, 0n, transferFromCalldata(owner, to, op.amount)), recipient: op.to, tokenId: op.tokenId, l1Token: token.l1Address, named: [owner, to] };
     }
   }
 }
+
+const NONE_NAMED: string[] = [];
 
 /** The calldata of a plain ETH transfer; zero-length, so sharing it is safe. */
 const NO_DATA = Buffer.alloc(0);
@@ -139,7 +157,7 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   // Checks.
   if (op.from >= state.accountCount) invalid("unknown-account", `sender index ${op.from} of ${state.accountCount}`);
   const sender = state.account(op.from);
-  const { tx, recipient, tokenId, l1Token } = resolve(state, op, env, sender.nonce);
+  const { tx, recipient, tokenId, l1Token, named } = resolve(state, op, env, sender.nonce);
   const fields = encodeTxFields(tx);
   let raw = rawTransactionOfFields(tx, fields, op.sig);
   const received = env.received?.raw.equals(raw) ? env.received : undefined;
@@ -154,7 +172,7 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   }
   if (env.feeRecipient >= state.accountCount) invalid("unknown-account", `fee recipient ${env.feeRecipient}`);
   const price = effectiveGasPrice(tx.fee, env.baseFee);
-  // Reads the recipient's token balance before any later check can fail: the verifier reads it here too.
+  // Reads the allowance and the recipient's token balance before any later check can fail: the verifier reads them here too.
   const gasUsed = gasUsedOn(state, op);
   if (tx.fee.gasLimit < gasUsed) invalid("gas-limit-too-low", `gas limit ${tx.fee.gasLimit} below gas used ${gasUsed}`);
   const ethOut = op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.WITHDRAW_ETH ? op.amount : 0n;
@@ -162,9 +180,7 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   if (sender.balance < upfront) {
     invalid("insufficient-funds", `balance ${sender.balance} of ${sender.address} below gas × price + value ${upfront}`);
   }
-  if (tokenId !== null && state.tokenBalance(op.from, tokenId) < op.amount) {
-    invalid("insufficient-funds", `token ${tokenId} balance ${state.tokenBalance(op.from, tokenId)} below ${op.amount}`);
-  }
+  checkTokenCall(state, op, tokenId, named);
   if ((op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) && (op.amount === 0n || op.l1Recipient === ZERO_ADDRESS)) {
     invalid("malformed", "a withdrawal needs a non-zero amount and L1 recipient");
   }
@@ -178,10 +194,13 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
     if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
   }
   const fee = gasUsed * price; // ≤ gasLimit × maxFee ≤ the sender's balance, checked above
-  if (recipientIndex !== null && recipientIndex !== op.from) {
+  // Whose balance the amount leaves: the owner's for transferFrom, else the sender's.
+  const payer = op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW ? op.owner : op.from;
+  const credits = recipientIndex !== null && op.kind !== OpKind.APPROVE && op.kind !== OpKind.APPROVE_NEW;
+  if (credits && recipientIndex !== payer) {
     // The fee recipient is credited first: a recipient that is also the fee recipient gets both.
     const feeToo = tokenId === null && recipientIndex === env.feeRecipient ? fee : 0n;
-    const balance = tokenId === null ? state.account(recipientIndex).balance : state.tokenBalance(recipientIndex, tokenId);
+    const balance = tokenId === null ? state.account(recipientIndex!).balance : state.tokenBalance(recipientIndex!, tokenId);
     if (balance + feeToo + op.amount > MAX_UINT256) invalid("overflow", `credit overflows account ${recipientIndex}`);
   }
   if (env.feeRecipient !== op.from && state.account(env.feeRecipient).balance + fee > MAX_UINT256) {
@@ -199,14 +218,18 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   if (typeof recipient === "string") recipientIndex = state.createAccount(recipient);
   const logs: Log[] = [];
   let withdrawal: Withdrawal | undefined;
-  if (recipientIndex !== null) {
+  if (op.kind === OpKind.APPROVE || op.kind === OpKind.APPROVE_NEW) {
+    state.setAllowance(op.from, op.tokenId, recipientIndex!, op.amount);
+    logs.push({ address: tx.to, topics: [TOPIC_APPROVAL, topicAddress(from), topicAddress(state.account(recipientIndex!).address)], data: hexWord(op.amount) });
+  } else if (recipientIndex !== null) {
     const to = state.account(recipientIndex).address;
     if (tokenId === null) {
       state.setBalance(recipientIndex, state.account(recipientIndex).balance + op.amount);
     } else {
-      state.setTokenBalance(op.from, tokenId, state.tokenBalance(op.from, tokenId) - op.amount);
+      if (op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW) spendAllowance(state, op);
+      state.setTokenBalance(payer, tokenId, state.tokenBalance(payer, tokenId) - op.amount);
       state.setTokenBalance(recipientIndex, tokenId, state.tokenBalance(recipientIndex, tokenId) + op.amount);
-      logs.push({ address: tx.to, topics: [TOPIC_TRANSFER, topicAddress(from), topicAddress(to)], data: hexWord(op.amount) });
+      logs.push({ address: tx.to, topics: [TOPIC_TRANSFER, topicAddress(state.account(payer).address), topicAddress(to)], data: hexWord(op.amount) });
     }
   } else if (op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) {
     if (tokenId !== null) {
@@ -223,4 +246,28 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
   }
   const hash = received ? received.hash : "0x" + keccak256(raw).toString("hex");
   return { type: "tx", hash, from, tx, raw, signature: op.sig, gasUsed, effectiveGasPrice: price, logs, withdrawal };
+}
+
+/**
+ * The checks of an ERC-20 call in OpenZeppelin 5's order: a transferFrom's allowance first, then
+ * the zero addresses it refuses (recipient, spender, owner), then the balance the amount leaves.
+ */
+function checkTokenCall(state: L2State, op: SignedOp, tokenId: number | null, named: readonly string[]): void {
+  if (tokenId === null) return;
+  const isTransferFrom = op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW;
+  if (isTransferFrom) {
+    const allowance = state.allowance(op.owner, tokenId, op.from);
+    if (allowance < op.amount) invalid("insufficient-allowance", `allowance ${allowance} of token ${tokenId} below ${op.amount}`);
+  }
+  if (named.includes(ZERO_ADDRESS)) invalid("malformed", "an ERC-20 call cannot name the zero address");
+  if (op.kind === OpKind.APPROVE || op.kind === OpKind.APPROVE_NEW) return;
+  const payer = isTransferFrom ? op.owner : op.from;
+  const balance = state.tokenBalance(payer, tokenId);
+  if (balance < op.amount) invalid("insufficient-funds", `token ${tokenId} balance ${balance} below ${op.amount}`);
+}
+
+/** Decreases the allowance a transferFrom used, unless it is infinite (2^256 − 1), as OpenZeppelin 5 does. */
+function spendAllowance(state: L2State, op: AllowanceOp & { owner: number }): void {
+  const allowance = state.allowance(op.owner, op.tokenId, op.from);
+  if (allowance !== MAX_UINT256) state.setAllowance(op.owner, op.tokenId, op.from, allowance - op.amount);
 }

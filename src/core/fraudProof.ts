@@ -1,9 +1,9 @@
 /**
  * Builds what Rollup.proveFraud needs for one commitment: the verdict of replaying it, and the
- * witnesses — every account and token balance the replay touched, with a multiproof against the
- * pre-state — in the shape of IFraudVerifier.Witness. The state is left exactly as it was.
+ * witnesses — every account, token balance and allowance the replay touched, with multiproofs
+ * against the pre-state — in the shape of IFraudVerifier.Witness. The state is left exactly as it was.
  */
-import { ACCOUNT_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
+import { ACCOUNT_TREE_DEPTH, ALLOWANCE_TREE_DEPTH, OpKind, TOKEN_TREE_DEPTH } from "./constants";
 import { ByteWriter, word } from "./bytes";
 import type { QueueEntry } from "./queueOps";
 import { CairnError } from "./errors";
@@ -12,6 +12,7 @@ import { buildMultiProof } from "./multiproof";
 import { replayCommitment, type BatchPosition, type Verdict } from "./replay";
 import type { AccessLog, L2State } from "./state";
 import { TOKEN_ZERO, tokenLevels, tokenRoot } from "./tokenTree";
+import { ALLOWANCE_ZERO, allowanceLevels, allowanceRoot } from "./allowanceTree";
 
 export interface AccountWitness {
   index: number;
@@ -24,6 +25,12 @@ export interface AccountWitness {
   tokenBalances: bigint[];
   tokenProof: string[];
   tokenZeroFlags: string;
+  allowanceRoot: string;
+  /** Allowance keys (`tokenId · 2^24 + spender`) and amounts the replay read or wrote. */
+  allowanceKeys: number[];
+  allowances: bigint[];
+  allowanceProof: string[];
+  allowanceZeroFlags: string;
 }
 
 export interface QueueWitness {
@@ -56,6 +63,7 @@ export const FRAUD_REASON: Record<string, number> = {
   malformed: 8,
   overflow: 9,
   "queue-empty": 10,
+  "insufficient-allowance": 11,
 };
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
@@ -93,7 +101,7 @@ export function encodeWitness(w: Witness): string {
   out.uint(w.accounts.length, 2);
   for (const a of w.accounts) {
     out.uint(a.index, 3).u8(a.empty ? 1 : 0);
-    if (!a.empty) out.bytes(bytes(a.addr)).bytes(u64(a.nonce)).bytes(word(a.balance)).bytes(bytes(a.tokenRoot));
+    if (!a.empty) out.bytes(bytes(a.addr)).bytes(u64(a.nonce)).bytes(word(a.balance)).bytes(bytes(a.tokenRoot)).bytes(bytes(a.allowanceRoot));
     out.u8(a.tokenIds.length);
     a.tokenIds.forEach((id, k) => out.uint(id, 3).bytes(word(a.tokenBalances[k])));
     // Two bytes: an account holding many tokens can need more than 255 siblings in a depth-24 tree.
@@ -101,6 +109,12 @@ export function encodeWitness(w: Witness): string {
     for (const p of a.tokenProof) out.bytes(bytes(p));
     const tf = bytes(a.tokenZeroFlags);
     out.u8(tf.length).bytes(tf);
+    out.u8(a.allowanceKeys.length);
+    a.allowanceKeys.forEach((key, k) => out.uint(key, 6).bytes(word(a.allowances[k])));
+    out.uint(a.allowanceProof.length, 2);
+    for (const p of a.allowanceProof) out.bytes(bytes(p));
+    const af = bytes(a.allowanceZeroFlags);
+    out.u8(af.length).bytes(af);
   }
   out.uint(w.accountProof.length, 2);
   for (const p of w.accountProof) out.bytes(bytes(p));
@@ -148,7 +162,8 @@ export function buildFraudWitness(
   }
 
   const indices = [...touched.accounts].sort((a, b) => a - b);
-  const accounts = indices.map((index) => accountWitness(state, index, preAccountCount, [...(touched.tokens.get(index) ?? [])].sort((a, b) => a - b)));
+  const sorted = (keys: Set<number> | undefined) => [...(keys ?? [])].sort((a, b) => a - b);
+  const accounts = indices.map((index) => accountWitness(state, index, preAccountCount, sorted(touched.tokens.get(index)), sorted(touched.allowances.get(index))));
   const mp = indices.length ? buildMultiProof(ACCOUNT_TREE_DEPTH, indices, (l, i) => state.accountNode(l, i), ACCOUNT_ZERO) : { proof: [], zeroFlags: Buffer.alloc(0) };
 
   const queueOps = commitment.ops.filter((o) => o.kind === OpKind.QUEUE).length;
@@ -162,16 +177,21 @@ export function buildFraudWitness(
   return { verdict, witness, packed: encodeWitness(witness) };
 }
 
-function accountWitness(state: L2State, index: number, preAccountCount: number, tokenIds: number[]): AccountWitness {
+function accountWitness(state: L2State, index: number, preAccountCount: number, tokenIds: number[], allowanceKeys: number[]): AccountWitness {
   const empty = index >= preAccountCount;
   const a = empty ? undefined : state.peek(index);
   const tokens: ReadonlyMap<number, bigint> = a?.tokens ?? new Map<number, bigint>();
+  const allowances: ReadonlyMap<number, bigint> = a?.allowances ?? new Map<number, bigint>();
   const levels = tokenLevels(tokens);
   // An empty account's token tree is all zero hashes: flags only, no siblings.
   const mp = tokenIds.length
     ? buildMultiProof(TOKEN_TREE_DEPTH, tokenIds, (l, i) => levels[l].get(i) ?? TOKEN_ZERO[l], TOKEN_ZERO)
     : { proof: [], zeroFlags: Buffer.alloc(0) };
-  if (empty && mp.proof.length > 0) throw new InconsistentWitnessError(index);
+  const allowanceNodes = allowanceLevels(allowances);
+  const amp = allowanceKeys.length
+    ? buildMultiProof(ALLOWANCE_TREE_DEPTH, allowanceKeys, (l, i) => allowanceNodes[l].get(i) ?? ALLOWANCE_ZERO[l], ALLOWANCE_ZERO)
+    : { proof: [], zeroFlags: Buffer.alloc(0) };
+  if (empty && (mp.proof.length > 0 || amp.proof.length > 0)) throw new InconsistentWitnessError(index);
   return {
     index,
     empty,
@@ -183,6 +203,11 @@ function accountWitness(state: L2State, index: number, preAccountCount: number, 
     tokenBalances: tokenIds.map((id) => tokens.get(id) ?? 0n),
     tokenProof: mp.proof.map(hex),
     tokenZeroFlags: hex(mp.zeroFlags),
+    allowanceRoot: hex(allowanceRoot(allowances)),
+    allowanceKeys,
+    allowances: allowanceKeys.map((key) => allowances.get(key) ?? 0n),
+    allowanceProof: amp.proof.map(hex),
+    allowanceZeroFlags: hex(amp.zeroFlags),
   };
 }
 

@@ -72,18 +72,22 @@ export function l2TokenAddress(l1Token: string): string {
   return bytesToAddress(h.subarray(12));
 }
 
-/** Leaf of the account tree: address ‖ nonce (8 bytes) ‖ ETH balance ‖ token-balance root. */
-export function accountLeaf(address: string, nonce: bigint, balance: bigint, tokenRoot: Buffer): Buffer {
+/**
+ * Leaf of the account tree: address ‖ nonce (8 bytes) ‖ ETH balance ‖ token-balance root ‖
+ * allowance root, 124 bytes (one keccak block, as the 92 bytes before allowances were).
+ */
+export function accountLeaf(address: string, nonce: bigint, balance: bigint, tokenRoot: Buffer, allowanceRoot: Buffer): Buffer {
   // Written into one scratch buffer: the sequencer hashes some 65 leaves per block.
   const b = leafScratch;
   b.write(address.slice(2), 0, 20, "hex");
   b.writeBigUInt64BE(nonce, 20);
   b.write(balance.toString(16).padStart(64, "0"), 28, 32, "hex");
   tokenRoot.copy(b, 60);
+  allowanceRoot.copy(b, 92);
   return keccak256(b);
 }
 
-const leafScratch = Buffer.alloc(92);
+const leafScratch = Buffer.alloc(124);
 
 /** The fields a state root commits to. */
 export interface StateSummary {

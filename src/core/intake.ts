@@ -1,14 +1,15 @@
 /**
  * From a raw signed Ethereum transaction (what `eth_sendRawTransaction` receives) to a packed
  * operation. Only what the packed format reproduces byte for byte is accepted: ETH transfers,
- * ERC-20 `transfer` on a bridged token's L2 address, and `withdraw` on the withdrawal predeploy,
- * as EIP-1559 (type 2) or EIP-155 legacy transactions.
+ * ERC-20 `transfer`, `approve` and `transferFrom` on a bridged token's L2 address, and `withdraw`
+ * on the withdrawal predeploy, as EIP-1559 (type 2) or EIP-155 legacy transactions.
  */
-import { BLOCK_GAS_LIMIT, OpKind, SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
+import { BLOCK_GAS_LIMIT, OpKind, SELECTOR_APPROVE, SELECTOR_TRANSFER, SELECTOR_TRANSFER_FROM, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "./constants";
 import { invalid } from "./errors";
 import { keccak256 } from "./hash";
 import { bytesToAddress, bytesToBigint } from "./bytes";
 import type { SignedOp } from "./ops";
+import type { L2Token } from "./tokenRegistry";
 import type { L2State } from "./state";
 import { encodeTxFields, isCanonicalSignature, rawTransactionOfFields, recoverSigner, signingPayloadOfFields, type TxSignature, type UnsignedTx } from "./txSigning";
 import { RlpError, rlpDecode, type RlpValue } from "./rlp";
@@ -156,22 +157,41 @@ export function toSignedOp(state: L2State, tx: ParsedTx, feeIndex: number, optio
     return { kind: OpKind.WITHDRAW_TOKEN, feeIndex, from, sig: tx.sig, tokenId: t.id, l1Recipient, amount };
   }
   const token = state.tokenByL2Address(tx.to);
-  if (token) {
-    const args = decodeCall(tx.data, SELECTOR_TRANSFER, 2, "transfer(address,uint256)");
-    if (tx.value !== 0n) invalid("unsupported", "token transfers carry no ETH value");
-    const to = recipient(wordAddress(args[0], "to"));
-    const amount = bytesToBigint(args[1]);
-    return typeof to === "number"
-      ? { kind: OpKind.TOKEN_TRANSFER, feeIndex, from, sig: tx.sig, tokenId: token.id, to, amount }
-      : { kind: OpKind.TOKEN_TRANSFER_NEW, feeIndex, from, sig: tx.sig, tokenId: token.id, to, amount };
-  }
+  if (token) return tokenCall(state, tx, token, { feeIndex, from, sig: tx.sig });
   if (tx.data.length !== 0) {
-    invalid("unsupported", `${tx.to} is not a contract on Cairn: only ETH transfers (no data), token transfer() and the withdrawal predeploy's withdraw() are supported`);
+    invalid("unsupported", `${tx.to} is not a contract on Cairn: only ETH transfers (no data), token transfer(), approve() and transferFrom(), and the withdrawal predeploy's withdraw() are supported`);
   }
   const to = recipient(tx.to);
   return typeof to === "number"
     ? { kind: OpKind.ETH_TRANSFER, feeIndex, from, sig: tx.sig, to, amount: tx.value }
     : { kind: OpKind.ETH_TRANSFER_NEW, feeIndex, from, sig: tx.sig, to, amount: tx.value };
+}
+
+/** The ERC-20 call a transaction to a bridged token's L2 address makes, as a packed operation. */
+function tokenCall(state: L2State, tx: ParsedTx, token: L2Token, base: { feeIndex: number; from: number; sig: TxSignature }): SignedOp {
+  if (tx.value !== 0n) invalid("unsupported", "token calls carry no ETH value");
+  const recipient = (address: string) => state.indexOf(address) ?? address;
+  const tokenId = token.id;
+  const selector = tx.data.subarray(0, 4).toString("hex");
+  if (selector === SELECTOR_APPROVE) {
+    const args = decodeCall(tx.data, SELECTOR_APPROVE, 2, "approve(address,uint256)");
+    const spender = recipient(wordAddress(args[0], "spender"));
+    const amount = bytesToBigint(args[1]);
+    return typeof spender === "number" ? { kind: OpKind.APPROVE, ...base, tokenId, spender, amount } : { kind: OpKind.APPROVE_NEW, ...base, tokenId, spender, amount };
+  }
+  if (selector === SELECTOR_TRANSFER_FROM) {
+    const args = decodeCall(tx.data, SELECTOR_TRANSFER_FROM, 3, "transferFrom(address,address,uint256)");
+    const ownerAddress = wordAddress(args[0], "from");
+    const to = recipient(wordAddress(args[1], "to"));
+    const amount = bytesToBigint(args[2]);
+    // An owner without an account has given no allowance: OpenZeppelin reverts on it.
+    const owner = state.indexOf(ownerAddress) ?? invalid("insufficient-allowance", `${ownerAddress} has given no allowance`);
+    return typeof to === "number" ? { kind: OpKind.TRANSFER_FROM, ...base, tokenId, owner, to, amount } : { kind: OpKind.TRANSFER_FROM_NEW, ...base, tokenId, owner, to, amount };
+  }
+  const args = decodeCall(tx.data, SELECTOR_TRANSFER, 2, "transfer(address,uint256)");
+  const to = recipient(wordAddress(args[0], "to"));
+  const amount = bytesToBigint(args[1]);
+  return typeof to === "number" ? { kind: OpKind.TOKEN_TRANSFER, ...base, tokenId, to, amount } : { kind: OpKind.TOKEN_TRANSFER_NEW, ...base, tokenId, to, amount };
 }
 
 function decodeCall(data: Buffer, selector: string, words: number, signature: string): Buffer[] {

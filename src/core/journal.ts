@@ -12,6 +12,7 @@ export type JournalEntry =
   | { kind: "balance"; index: number; old: bigint }
   | { kind: "nonce"; index: number; old: bigint }
   | { kind: "token"; index: number; tokenId: number; old: bigint }
+  | { kind: "allowance"; index: number; key: number; old: bigint }
   | { kind: "create"; index: number }
   | { kind: "register" };
 

@@ -139,7 +139,8 @@ export function sparseLevels(depth: number, leaves: Map<number, Buffer>, zero: B
     const level = levels[l];
     const next = new Map<number, Buffer>();
     for (const i of level.keys()) {
-      const p = i >> 1;
+      // Arithmetic, not `>>`: allowance trees have 48-bit positions.
+      const p = Math.floor(i / 2);
       if (!next.has(p)) next.set(p, hashPair(level.get(p * 2) ?? zero[l], level.get(p * 2 + 1) ?? zero[l]));
     }
     levels.push(next);

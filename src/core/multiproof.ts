@@ -23,15 +23,17 @@ function walk(depth: number, indices: number[], leaves: Buffer[], sibling: Walk)
     for (let i = 0; i < idx.length; ) {
       const at = idx[i];
       let h: Buffer;
-      if ((at & 1) === 0 && i + 1 < idx.length && idx[i + 1] === at + 1) {
+      // Arithmetic, not bit operators (32-bit in JS): allowance trees have 48-bit positions.
+      const odd = at % 2 === 1;
+      if (!odd && i + 1 < idx.length && idx[i + 1] === at + 1) {
         h = hashPair(node[i], node[i + 1]);
         i += 2;
       } else {
-        const s = sibling(level, at ^ 1);
-        h = at & 1 ? hashPair(s, node[i]) : hashPair(node[i], s);
+        const s = sibling(level, odd ? at - 1 : at + 1);
+        h = odd ? hashPair(s, node[i]) : hashPair(node[i], s);
         i += 1;
       }
-      nextIdx.push(at >> 1);
+      nextIdx.push(Math.floor(at / 2));
       nextNode.push(h);
     }
     idx = nextIdx;

@@ -2,12 +2,13 @@
  * Packed operations: the body of a commitment, field-packed so that every bit posted to L1 pays
  * for itself. An operation starts with a bit head — kind, fee index, account indices, token id
  * and the amount's head byte, each in exactly the bits the commitment says it needs — padded to
- * a whole byte; its byte fields follow (address, amount mantissa, signature). See
+ * a whole byte; its byte fields follow (address, amount mantissa, signature). The allowance
+ * kinds (approve, transferFrom) spend two more head bits on their kind. See
  * docs/architecture.md for the table.
  */
 import { BitReader, BitWriter, ByteReader, ByteWriter, addressBytes, bytesToAddress } from "./bytes";
 import { amountParts, readAmount, readAmountRest, writeAmount } from "./amount";
-import { MAX_FEE_ENTRIES, OpKind } from "./constants";
+import { MAX_FEE_ENTRIES, OP_EXTENDED, OpKind } from "./constants";
 import { compactSignature, expandSignature, type FeeEntry, type TxSignature } from "./txSigning";
 
 /**
@@ -57,7 +58,33 @@ export interface WithdrawTokenOp extends SignedBase {
   l1Recipient: string;
 }
 
-export type SignedOp = EthTransferOp | EthTransferNewOp | TokenTransferOp | TokenTransferNewOp | WithdrawEthOp | WithdrawTokenOp;
+/** `approve(spender, amount)` on token `tokenId`, signed by the owner (`from`). */
+export interface ApproveOp extends SignedBase {
+  kind: typeof OpKind.APPROVE;
+  tokenId: number;
+  spender: number;
+}
+export interface ApproveNewOp extends SignedBase {
+  kind: typeof OpKind.APPROVE_NEW;
+  tokenId: number;
+  spender: string;
+}
+/** `transferFrom(owner, to, amount)` on token `tokenId`, signed by the spender (`from`). */
+export interface TransferFromOp extends SignedBase {
+  kind: typeof OpKind.TRANSFER_FROM;
+  tokenId: number;
+  owner: number;
+  to: number;
+}
+export interface TransferFromNewOp extends SignedBase {
+  kind: typeof OpKind.TRANSFER_FROM_NEW;
+  tokenId: number;
+  owner: number;
+  to: string;
+}
+
+export type AllowanceOp = ApproveOp | ApproveNewOp | TransferFromOp | TransferFromNewOp;
+export type SignedOp = EthTransferOp | EthTransferNewOp | TokenTransferOp | TokenTransferNewOp | WithdrawEthOp | WithdrawTokenOp | AllowanceOp;
 export type Op = QueueOp | SignedOp;
 
 /** Field widths a commitment declares for its operations' heads. */
@@ -84,23 +111,45 @@ export function opTokenId(op: Op): number | undefined {
   return op.kind !== OpKind.QUEUE && "tokenId" in op ? op.tokenId : undefined;
 }
 
-const hasToken = (kind: OpKind): boolean => kind === OpKind.TOKEN_TRANSFER || kind === OpKind.TOKEN_TRANSFER_NEW || kind === OpKind.WITHDRAW_TOKEN;
-const hasIndexRecipient = (kind: OpKind): boolean => kind === OpKind.ETH_TRANSFER || kind === OpKind.TOKEN_TRANSFER;
+/** Whether `kind` is one of the allowance kinds, whose head starts with {@link OP_EXTENDED}. */
+export const isAllowanceKind = (kind: number): boolean => kind >= OpKind.APPROVE && kind <= OpKind.TRANSFER_FROM_NEW;
+const hasToken = (kind: number): boolean =>
+  kind === OpKind.TOKEN_TRANSFER || kind === OpKind.TOKEN_TRANSFER_NEW || kind === OpKind.WITHDRAW_TOKEN || isAllowanceKind(kind);
+/** Whether the head names an account by index after the token id: the recipient, spender or owner. */
+const namesIndex = (kind: number): boolean => kind === OpKind.ETH_TRANSFER || kind === OpKind.TOKEN_TRANSFER || kind === OpKind.APPROVE || kind >= OpKind.TRANSFER_FROM;
+/** Whether the kind writes a 20-byte address after its head. */
+const writesAddress = (kind: number): boolean =>
+  kind === OpKind.ETH_TRANSFER_NEW || kind === OpKind.TOKEN_TRANSFER_NEW || kind === OpKind.WITHDRAW_ETH || kind === OpKind.WITHDRAW_TOKEN || kind === OpKind.APPROVE_NEW || kind === OpKind.TRANSFER_FROM_NEW;
 
-/** The recipient's account index, for the kinds that name it by index. */
-function recipientIndex(op: SignedOp): number | undefined {
-  return op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.TOKEN_TRANSFER ? op.to : undefined;
+/** The account indices a signed operation's head writes after its token id, in order. */
+function headIndices(op: SignedOp): number[] {
+  switch (op.kind) {
+    case OpKind.ETH_TRANSFER:
+    case OpKind.TOKEN_TRANSFER:
+      return [op.to];
+    case OpKind.APPROVE:
+      return [op.spender];
+    case OpKind.TRANSFER_FROM:
+      return [op.owner, op.to];
+    case OpKind.TRANSFER_FROM_NEW:
+      return [op.owner];
+    default:
+      return [];
+  }
 }
 
-/** The address an operation writes in full: a new recipient or an L1 recipient. */
+/** The address an operation writes in full: a new recipient or spender, or an L1 recipient. */
 function fullAddress(op: SignedOp): string | undefined {
   if (op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) return op.l1Recipient;
-  if (op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.TOKEN_TRANSFER_NEW) return op.to;
+  if (op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.TOKEN_TRANSFER_NEW || op.kind === OpKind.TRANSFER_FROM_NEW) return op.to;
+  if (op.kind === OpKind.APPROVE_NEW) return op.spender;
   return undefined;
 }
 
 export function writeOp(w: ByteWriter, op: Op, layout: OpLayout): void {
-  const head = new BitWriter().bits(op.kind, 3);
+  const head = new BitWriter();
+  if (isAllowanceKind(op.kind)) head.bits(OP_EXTENDED, 3).bits(op.kind - OpKind.APPROVE, 2);
+  else head.bits(op.kind, 3);
   if (op.kind === OpKind.QUEUE) {
     head.bits(QUEUE_CREDIT[op.credit], 2);
     if (op.credit === "existing") head.bits(op.index, layout.indexBits);
@@ -109,8 +158,7 @@ export function writeOp(w: ByteWriter, op: Op, layout: OpLayout): void {
   }
   head.bits(op.feeIndex, layout.feeBits).bits(op.from, layout.indexBits);
   if ("tokenId" in op) head.bits(op.tokenId, layout.tokenBits);
-  const to = recipientIndex(op);
-  if (to !== undefined) head.bits(to, layout.indexBits);
+  for (const index of headIndices(op)) head.bits(index, layout.indexBits);
   const amount = amountParts(op.amount);
   w.bytes(head.bits(amount.head, 8).toBuffer());
   const address = fullAddress(op);
@@ -120,7 +168,8 @@ export function writeOp(w: ByteWriter, op: Op, layout: OpLayout): void {
 
 export function readOp(r: ByteReader, layout: OpLayout): Op {
   const head = new BitReader(r);
-  const kind = head.bits(3, "operation kind");
+  let kind = head.bits(3, "operation kind");
+  if (kind === OP_EXTENDED) kind = OpKind.APPROVE + head.bits(2, "allowance operation kind");
   if (kind === OpKind.QUEUE) {
     const credit = head.bits(2, "queue credit mode");
     const index = credit === QUEUE_CREDIT.existing ? head.bits(layout.indexBits, "credited index") : 0;
@@ -130,38 +179,45 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
     if (credit === QUEUE_CREDIT.existing) return { kind, credit: "existing", index };
     return r.fail(`queue operation mode ${credit}`);
   }
-  if (kind > OpKind.WITHDRAW_TOKEN) return r.fail(`unknown operation kind ${kind}`);
   const feeIndex = head.bits(layout.feeBits, "fee index");
   const from = head.bits(layout.indexBits, "sender index");
-  const tokenId = hasToken(kind as OpKind) ? head.bits(layout.tokenBits, "token id") : 0;
-  const toIndex = hasIndexRecipient(kind as OpKind) ? head.bits(layout.indexBits, "recipient index") : 0;
+  const tokenId = hasToken(kind) ? head.bits(layout.tokenBits, "token id") : 0;
+  const firstIndex = namesIndex(kind) ? head.bits(layout.indexBits, "account index") : 0;
+  const toIndex = kind === OpKind.TRANSFER_FROM ? head.bits(layout.indexBits, "recipient index") : 0;
   const amountHead = head.bits(8, "amount");
   head.end("operation head");
-  const address = hasIndexRecipient(kind as OpKind) ? "" : bytesToAddress(r.take(20, "address"));
+  const address = writesAddress(kind) ? bytesToAddress(r.take(20, "address")) : "";
   const amount = readAmountRest(r, amountHead, "amount");
   const sig = expandSignature(r.take(64, "signature"));
   const base = { feeIndex, from, amount: amount.value, sig };
   switch (kind) {
     case OpKind.ETH_TRANSFER:
-      return { kind, to: toIndex, ...base };
+      return { kind, to: firstIndex, ...base };
     case OpKind.ETH_TRANSFER_NEW:
       return { kind, to: address, ...base };
     case OpKind.TOKEN_TRANSFER:
-      return { kind, tokenId, to: toIndex, ...base };
+      return { kind, tokenId, to: firstIndex, ...base };
     case OpKind.TOKEN_TRANSFER_NEW:
       return { kind, tokenId, to: address, ...base };
     case OpKind.WITHDRAW_ETH:
       return { kind, l1Recipient: address, ...base };
+    case OpKind.WITHDRAW_TOKEN:
+      return { kind, tokenId, l1Recipient: address, ...base };
+    case OpKind.APPROVE:
+      return { kind, tokenId, spender: firstIndex, ...base };
+    case OpKind.APPROVE_NEW:
+      return { kind, tokenId, spender: address, ...base };
+    case OpKind.TRANSFER_FROM:
+      return { kind, tokenId, owner: firstIndex, to: toIndex, ...base };
     default:
-      return { kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: address, ...base };
+      return { kind: OpKind.TRANSFER_FROM_NEW, tokenId, owner: firstIndex, to: address, ...base };
   }
 }
 
 /** Account indices an operation's head writes: what the commitment's index width must hold. */
 export function opIndices(op: Op): number[] {
   if (op.kind === OpKind.QUEUE) return op.credit === "existing" ? [op.index] : [];
-  const to = recipientIndex(op);
-  return to === undefined ? [op.from] : [op.from, to];
+  return [op.from, ...headIndices(op)];
 }
 
 export function writeFeeEntry(w: ByteWriter, f: FeeEntry): void {

@@ -1,8 +1,9 @@
 /**
  * The L2 state: accounts in an incremental Merkle tree keyed by index (assigned the first time
  * an address appears), and the counters the state root commits to. Account 0 is the zero
- * address, present from genesis. The token trees, token registry, checkpoints and supply sums
- * it keeps are in tokenTree.ts, tokenRegistry.ts, journal.ts and supply.ts.
+ * address, present from genesis. The token and allowance trees, token registry, checkpoints and
+ * supply sums it keeps are in tokenTree.ts, allowanceTree.ts, tokenRegistry.ts, journal.ts and
+ * supply.ts.
  *
  * Longer than 300 lines because every write to an account goes through L2State, and each must
  * move the journal, the dirty sets, the token roots, the supply sums and the access log in step,
@@ -15,6 +16,7 @@ import { accountLeaf, stateRoot } from "./hashing";
 import { CairnError, OutOfRangeError } from "./errors";
 import { Journal, type Checkpoint, type JournalEntry } from "./journal";
 import { TokenRoots } from "./tokenTree";
+import { AllowanceRoots, allowanceKey } from "./allowanceTree";
 import { RunningSupply, countSupply, type Supply } from "./supply";
 import { TokenRegistry, type L2Token } from "./tokenRegistry";
 
@@ -26,15 +28,29 @@ export interface Account {
   balance: bigint;
   /** Non-zero token balances by token id (a shared empty map until the account holds a token). */
   readonly tokens: ReadonlyMap<number, bigint>;
+  /** Non-zero allowances this account gave, by {@link allowanceKey} (shared empty map until it gives one). */
+  readonly allowances: ReadonlyMap<number, bigint>;
 }
 
-/** Shared by every account without tokens: most accounts, at a few hundred bytes each. */
-const NO_TOKENS: ReadonlyMap<number, bigint> = new Map();
+/** Shared by every account without tokens or allowances: most accounts, at a few hundred bytes each. */
+const NONE: ReadonlyMap<number, bigint> = new Map();
 
 /** The account's own token map, made on first write. */
 function ownTokens(a: Account): Map<number, bigint> {
-  if (a.tokens === NO_TOKENS) (a as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map();
+  if (a.tokens === NONE) (a as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map();
   return a.tokens as Map<number, bigint>;
+}
+
+/** The account's own allowance map, made on first write. */
+function ownAllowances(a: Account): Map<number, bigint> {
+  if (a.allowances === NONE) (a as { allowances: ReadonlyMap<number, bigint> }).allowances = new Map();
+  return a.allowances as Map<number, bigint>;
+}
+
+/** Sets or (at zero) deletes `key` of an amount map. */
+function put(map: Map<number, bigint>, key: number, amount: bigint): void {
+  if (amount === 0n) map.delete(key);
+  else map.set(key, amount);
 }
 
 /** The parts of a state that are not accounts. */
@@ -46,10 +62,12 @@ export interface StateMeta {
   withdrawalCount: bigint;
 }
 
-/** Every account and token balance a run of operations read or wrote: what a fraud proof must witness. */
+/** Every account, token balance and allowance a run of operations read or wrote: what a fraud proof must witness. */
 export interface AccessLog {
   accounts: Set<number>;
   tokens: Map<number, Set<number>>;
+  /** Allowance keys read or written, by owner. */
+  allowances: Map<number, Set<number>>;
 }
 
 /** An account created for an address that already has one. */
@@ -79,6 +97,7 @@ export class StoredStateMismatchError extends CairnError {
 export class L2State {
   private readonly accounts: Account[] = [];
   private readonly tokenRoots = new TokenRoots();
+  private readonly allowanceRoots = new AllowanceRoots();
   private readonly byAddress = new Map<string, number>();
   private readonly tree = new IncrementalMerkleTree(ACCOUNT_TREE_DEPTH);
   private readonly dirty = new Set<number>();
@@ -150,8 +169,9 @@ export class L2State {
     const index = this.accounts.length;
     this.journal.recording?.push({ kind: "create", index });
     this.access?.accounts.add(index);
-    this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: NO_TOKENS });
+    this.accounts.push({ address, nonce: 0n, balance: 0n, tokens: NONE, allowances: NONE });
     this.tokenRoots.addAccount();
+    this.allowanceRoots.addAccount();
     this.byAddress.set(address, index);
     this.markDirty(index);
     return index;
@@ -183,10 +203,26 @@ export class L2State {
     const old = tokens.get(tokenId) ?? 0n;
     this.journal.recording?.push({ kind: "token", index, tokenId, old });
     this.supply.addToken(tokenId, balance - old);
-    if (balance === 0n) tokens.delete(tokenId);
-    else tokens.set(tokenId, balance);
+    put(tokens, tokenId, balance);
     this.markDirty(index);
     this.tokenRoots.changed(index, tokenId);
+  }
+
+  /** What account `owner` allows account `spender` to take of token `tokenId`. */
+  allowance(owner: number, tokenId: number, spender: number): bigint {
+    const key = allowanceKey(tokenId, spender);
+    this.trackAllowance(owner, key);
+    return this.account(owner).allowances.get(key) ?? 0n;
+  }
+
+  setAllowance(owner: number, tokenId: number, spender: number, amount: bigint): void {
+    const allowances = ownAllowances(this.account(owner));
+    const key = allowanceKey(tokenId, spender);
+    this.trackAllowance(owner, key);
+    this.journal.recording?.push({ kind: "allowance", index: owner, key, old: allowances.get(key) ?? 0n });
+    put(allowances, key, amount);
+    this.markDirty(owner);
+    this.allowanceRoots.changed(owner, key);
   }
 
   /** Makes the next token id known on L2. */
@@ -256,7 +292,10 @@ export class L2State {
   }
 
   /** A state rebuilt from a store: accounts by index, then its meta. */
-  static restore(accounts: Array<{ address: string; nonce: bigint; balance: bigint; tokens: Array<[number, bigint]> }>, meta: StateMeta): L2State {
+  static restore(
+    accounts: Array<{ address: string; nonce: bigint; balance: bigint; tokens: Array<[number, bigint]>; allowances?: Array<[number, bigint]> }>,
+    meta: StateMeta,
+  ): L2State {
     if (accounts.length !== meta.accountCount) throw new StoredStateMismatchError(accounts.length, meta.accountCount);
     const s = new L2State();
     for (const a of accounts) {
@@ -267,6 +306,10 @@ export class L2State {
       if (a.tokens.length > 0) {
         (account as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map(a.tokens);
         s.tokenRoots.replaced(index);
+      }
+      if (a.allowances && a.allowances.length > 0) {
+        (account as { allowances: ReadonlyMap<number, bigint> }).allowances = new Map(a.allowances);
+        s.allowanceRoots.replaced(index);
       }
     }
     for (const l1 of meta.tokens) s.registerToken(l1);
@@ -283,11 +326,11 @@ export class L2State {
 
   /** Records every account and token balance touched until {@link stopAccessLog}. */
   startAccessLog(): void {
-    this.access = { accounts: new Set(), tokens: new Map() };
+    this.access = { accounts: new Set(), tokens: new Map(), allowances: new Map() };
   }
 
   stopAccessLog(): AccessLog {
-    const log = this.access ?? { accounts: new Set(), tokens: new Map() };
+    const log = this.access ?? { accounts: new Set(), tokens: new Map(), allowances: new Map() };
     this.access = null;
     return log;
   }
@@ -310,10 +353,11 @@ export class L2State {
   }
 
   private trackToken(index: number, tokenId: number): void {
-    if (!this.access) return;
-    let set = this.access.tokens.get(index);
-    if (!set) this.access.tokens.set(index, (set = new Set()));
-    set.add(tokenId);
+    if (this.access) track(this.access.tokens, index, tokenId);
+  }
+
+  private trackAllowance(owner: number, key: number): void {
+    if (this.access) track(this.access.allowances, owner, key);
   }
 
   private undo(e: JournalEntry): void {
@@ -330,15 +374,20 @@ export class L2State {
       case "token": {
         const tokens = ownTokens(this.accounts[e.index]);
         this.supply.addToken(e.tokenId, e.old - (tokens.get(e.tokenId) ?? 0n));
-        if (e.old === 0n) tokens.delete(e.tokenId);
-        else tokens.set(e.tokenId, e.old);
+        put(tokens, e.tokenId, e.old);
         this.markDirty(e.index);
         this.tokenRoots.changed(e.index, e.tokenId);
         break;
       }
+      case "allowance":
+        put(ownAllowances(this.accounts[e.index]), e.key, e.old);
+        this.markDirty(e.index);
+        this.allowanceRoots.changed(e.index, e.key);
+        break;
       case "create": {
         const a = this.accounts.pop()!;
         this.tokenRoots.removeLastAccount(e.index);
+        this.allowanceRoots.removeLastAccount(e.index);
         this.byAddress.delete(a.address);
         this.dirty.delete(e.index);
         this.tree.setLeaf(e.index, Buffer.alloc(32));
@@ -352,7 +401,8 @@ export class L2State {
 
   /** Root of the account tree. */
   accountsRoot(): Buffer {
-    this.tokenRoots.refresh(this.accounts);
+    this.tokenRoots.refresh((i) => this.accounts[i].tokens);
+    this.allowanceRoots.refresh((i) => this.accounts[i].allowances);
     for (const i of this.dirty) this.tree.setLeaf(i, this.leafOf(i));
     this.dirty.clear();
     return this.tree.root();
@@ -378,7 +428,7 @@ export class L2State {
   /** Leaf hash of account `index`. */
   leafOf(index: number): Buffer {
     const a = this.accounts[index];
-    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots.of(index));
+    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots.of(index), this.allowanceRoots.of(index));
   }
 
   /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover (see supply.ts). */
@@ -390,4 +440,11 @@ export class L2State {
   recountTotals(): Supply {
     return countSupply(this.accounts);
   }
+}
+
+/** Adds `key` to `owner`'s set in an access log's map. */
+function track(log: Map<number, Set<number>>, owner: number, key: number): void {
+  let set = log.get(owner);
+  if (!set) log.set(owner, (set = new Set()));
+  set.add(key);
 }

@@ -59,6 +59,7 @@ const GETH_PHRASES: Record<InvalidOperationError["reason"], string> = {
   "nonce-too-low": "nonce too low",
   "nonce-too-high": "nonce too high",
   "insufficient-funds": "insufficient funds for gas * price + value",
+  "insufficient-allowance": "execution reverted: ERC20InsufficientAllowance",
   "wrong-chain": "invalid chain id for signer",
   "bad-signature": "invalid sender",
   "fee-too-low": "max fee per gas less than block base fee",

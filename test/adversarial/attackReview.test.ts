@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { EMPTY_ALLOWANCE_ROOT } from "../../src/core/allowanceTree";
 import { ethers } from "hardhat";
 import { Wallet } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -1105,6 +1106,11 @@ describe("attack review", function () {
         tokenBalances: [],
         tokenProof: [],
         tokenZeroFlags: "0x",
+        allowanceRoot: "0x" + EMPTY_ALLOWANCE_ROOT.toString("hex"),
+        allowanceKeys: [],
+        allowances: [],
+        allowanceProof: [],
+        allowanceZeroFlags: "0x",
       };
       const q = (e: typeof e3) => ({
         kind: e.kind,
@@ -1122,7 +1128,7 @@ describe("attack review", function () {
       const created = sparseRoot(
         24,
         new Map([
-          [limit - 1, accountLeaf(e3.account, 0n, e3.amount, tokenZero)],
+          [limit - 1, accountLeaf(e3.account, 0n, e3.amount, tokenZero, EMPTY_ALLOWANCE_ROOT)],
         ]),
         zero
       );

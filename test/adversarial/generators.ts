@@ -2,8 +2,8 @@
  * Generators of what a malicious proposer posts, each case from its own seeded Rng:
  *
  * - random-body / random-envelope: random bytes as a commitment body, or as the whole batch;
- * - mutant: an honest commitment (validly signed transfers, token transfers, withdrawals and
- *   queue operations on the real pre-state) with bits flipped, bytes cut or added, operations
+ * - mutant: an honest commitment (validly signed transfers, token transfers, approvals,
+ *   transferFroms, withdrawals and queue operations on the real pre-state) with bits flipped, bytes cut or added, operations
  *   swapped, dropped or repeated, a field replaced by an extreme value, or re-encoded in a
  *   non-canonical spelling;
  * - extreme: commitments built operation by operation with extreme values in every field —
@@ -37,6 +37,7 @@ import { sameFeeEntry, type Op, type QueueOp, type SignedOp } from "../../src/co
 import { replayCommitment } from "../../src/core/replay";
 import type { FeeEntry } from "../../src/core/txSigning";
 import type { L2State } from "../../src/core/state";
+import { allowanceKeyParts } from "../../src/core/allowanceTree";
 import { OutOfRangeError } from "../../src/core/errors";
 
 export const FAMILIES = ["random-body", "random-envelope", "mutant", "extreme", "multi", "runs"] as const;
@@ -451,7 +452,9 @@ function pickFeeRecipient(ctx: CaseContext, rng: Rng, mode: Mode): number {
 // Operations
 // ---------------------------------------------------------------------------------------------
 
-type SignedKind = "eth" | "eth-new" | "token" | "token-new" | "withdraw-eth" | "withdraw-token";
+type AllowanceKind = "approve" | "approve-new" | "transfer-from" | "transfer-from-new";
+type SignedKind = "eth" | "eth-new" | "token" | "token-new" | "withdraw-eth" | "withdraw-token" | AllowanceKind;
+const isAllowanceKind = (k: SignedKind): k is AllowanceKind => k === "approve" || k === "approve-new" || k === "transfer-from" || k === "transfer-from-new";
 
 async function nextOp(ctx: CaseContext, rng: Rng, draft: Draft, mode: Mode): Promise<Op | null> {
   const pending = ctx.queueEntry(ctx.state.queueIndex) !== undefined;
@@ -463,6 +466,10 @@ async function nextOp(ctx: CaseContext, rng: Rng, draft: Draft, mode: Mode): Pro
     [1, "token-new"],
     [2, "withdraw-eth"],
     [1, "withdraw-token"],
+    [2, "approve"],
+    [1, "approve-new"],
+    [3, "transfer-from"],
+    [1, "transfer-from-new"],
   ]);
   if (what === "queue") return queueOp(ctx, rng, mode);
   const op = await signedOp(ctx, rng, draft, what, mode);
@@ -502,7 +509,7 @@ interface Sender {
 
 function pickSender(ctx: CaseContext, rng: Rng, kind: SignedKind, mode: Mode): Sender {
   const u = ctx.world.users;
-  const token = kind === "token" || kind === "token-new" || kind === "withdraw-token";
+  const token = kind === "token" || kind === "token-new" || kind === "withdraw-token" || isAllowanceKind(kind);
   const pool = mode === "sane" ? (token ? [u.alice, u.bob, u.hoarder] : [u.alice, u.bob, u.whale, u.rich, u.hoarder]) : Object.values(u);
   const wallet = rng.pick(pool);
   return { wallet, index: ctx.state.indexOf(wallet.address.toLowerCase())! };
@@ -535,6 +542,7 @@ function pickFocus(rng: Rng): Focus {
 
 async function signedOp(ctx: CaseContext, rng: Rng, draft: Draft, kind: SignedKind, mode: Mode): Promise<SignedOp | null> {
   const focus: Focus | null = mode === "extreme" ? pickFocus(rng) : null;
+  if (isAllowanceKind(kind)) return allowanceOp(ctx, rng, draft, kind, focus);
   if (focus === "overflow") {
     const credit = overflowingCredit(ctx, rng);
     if (credit) return signAndPack(ctx, rng, draft, "token", credit.sender, credit.recipient, credit.tokenId, credit.amount, null);
@@ -548,6 +556,50 @@ async function signedOp(ctx: CaseContext, rng: Rng, draft: Draft, kind: SignedKi
   const amount = extreme("amount") ? rng.extreme() : saneAmount(rng, held, tokenId === null);
   const nonceShift = extreme("nonce") ? rng.pick([1n, -1n, 1000n, 0n]) : 0n;
   return signAndPack(ctx, rng, draft, kind, sender, recipient, tokenId, amount, { fee: extreme("fee"), amount: extreme("amount"), nonceShift, otherChain: extreme("nonce") && rng.chance(0.3) });
+}
+
+/**
+ * An approve of a spender (an account or a new address), or a transferFrom by a spender the
+ * suite holds the key of: in sane mode of an allowance the state holds, within it and within
+ * the owner's balance; with extreme amounts at the edges of both (the infinite allowance too).
+ */
+async function allowanceOp(ctx: CaseContext, rng: Rng, draft: Draft, kind: AllowanceKind, focus: Focus | null): Promise<SignedOp | null> {
+  const extreme = (f: Focus) => focus === f || focus === "all";
+  const knobs = focus === null ? null : { fee: extreme("fee"), amount: false, nonceShift: extreme("nonce") ? rng.pick([1n, -1n, 0n]) : 0n, otherChain: extreme("nonce") && rng.chance(0.3) };
+  const s = ctx.state;
+  const clamp = (v: bigint) => (v > MAX_UINT256 ? MAX_UINT256 : v);
+  if (kind === "approve" || kind === "approve-new") {
+    const sender = pickSender(ctx, rng, kind, extreme("all") ? "extreme" : "sane");
+    const tokenId = pickToken(ctx, rng, sender, extreme("all") ? "extreme" : "sane");
+    const spender = pickRecipient(ctx, rng, kind === "approve" ? "token" : "token-new", extreme("recipient") ? "extreme" : "sane", sender, null);
+    const prior = "index" in spender ? s.allowance(sender.index, tokenId, spender.index) : 0n;
+    const amount = extreme("amount")
+      ? rng.pick([0n, prior, prior + 1n, MAX_UINT256, MAX_UINT256 - 1n, rng.extreme()])
+      : rng.weighted<bigint>([[4, rng.bigintIn(1n, 10n ** 18n)], [1, MAX_UINT256], [1, 0n], [1, prior]]);
+    return signAndPack(ctx, rng, draft, kind, sender, spender, tokenId, clamp(amount), knobs);
+  }
+  const grants: Array<{ owner: number; tokenId: number; spender: Sender }> = [];
+  for (const wallet of ctx.world.keys.values()) {
+    const index = s.indexOf(wallet.address.toLowerCase());
+    if (index === undefined) continue;
+    for (let owner = 0; owner < s.accountCount; owner++) {
+      for (const key of s.peek(owner)!.allowances.keys()) {
+        const { tokenId, spender } = allowanceKeyParts(key);
+        if (spender === index) grants.push({ owner, tokenId, spender: { wallet, index } });
+      }
+    }
+  }
+  const grant = grants.length > 0 && !extreme("all") ? rng.pick(grants) : null;
+  const sender = grant?.spender ?? pickSender(ctx, rng, kind, "extreme");
+  const owner = grant?.owner ?? rng.int(s.accountCount);
+  const tokenId = grant?.tokenId ?? pickToken(ctx, rng, sender, "extreme");
+  const recipient = pickRecipient(ctx, rng, kind === "transfer-from" ? "token" : "token-new", extreme("recipient") ? "extreme" : "sane", sender, tokenId);
+  const held = s.tokenBalance(owner, tokenId);
+  const allowance = s.allowance(owner, tokenId, sender.index);
+  const amount = extreme("amount")
+    ? rng.pick([allowance, allowance + 1n, held, held + 1n, 0n, MAX_UINT256, rng.extreme()])
+    : saneAmount(rng, held < allowance ? held : allowance, false);
+  return signAndPack(ctx, rng, draft, kind, sender, recipient, tokenId, clamp(amount), knobs, { index: owner, address: s.peek(owner)!.address });
 }
 
 /** A token credit that the recipient's balance cannot take (or exactly can): token balances near 2^256 come from the rogue token. */
@@ -584,10 +636,11 @@ async function signAndPack(
   tokenId: number | null,
   provisional: bigint,
   extreme: { fee: boolean; amount: boolean; nonceShift: bigint; otherChain: boolean } | null,
+  owner?: { index: number; address: string },
 ): Promise<SignedOp | null> {
   const s = ctx.state;
   const account = s.account(sender.index);
-  const gasUsed = gasUsedOn(s, skeletonOp(kind, sender.index, recipient, provisional, tokenId ?? 0));
+  const gasUsed = gasUsedOn(s, skeletonOp(kind, sender.index, recipient, provisional, tokenId ?? 0, owner?.index ?? 0));
   const fee = extreme?.fee ? pickFee(rng, draft, "extreme", gasUsed, account.balance) : feeCovering(rng, draft, gasUsed);
   const amount = extreme?.amount ? extremeAmount(rng, ctx, sender, tokenId, recipient, fee, provisional) : provisional;
   const nonce = account.nonce + (extreme?.nonceShift ?? 0n);
@@ -595,7 +648,7 @@ async function signAndPack(
   if (nonce < 0n) return null;
   const feeIndex = feeIndexOf(draft, fee);
   if (feeIndex === null) return null;
-  const tx = txRequest(ctx, kind, recipient, tokenId, amount);
+  const tx = txRequest(ctx, kind, recipient, tokenId, amount, owner?.address ?? ZERO_ADDRESS);
   const raw = await signTransaction(sender.wallet, { ...tx, ...feeFields(fee), chainId, nonce: Number(nonce) }, fee);
   const parsed = parseRawTransaction(raw, chainId);
   let op: SignedOp;
@@ -608,6 +661,8 @@ async function signAndPack(
   // A "new" recipient that already has an account: the signed transaction is the same, only the packing lies.
   if (kind === "eth-new" && op.kind === OpKind.ETH_TRANSFER) return { ...op, kind: OpKind.ETH_TRANSFER_NEW, to: s.account(op.to).address };
   if (kind === "token-new" && op.kind === OpKind.TOKEN_TRANSFER) return { ...op, kind: OpKind.TOKEN_TRANSFER_NEW, to: s.account(op.to).address };
+  if (kind === "approve-new" && op.kind === OpKind.APPROVE) return { ...op, kind: OpKind.APPROVE_NEW, spender: s.account(op.spender).address };
+  if (kind === "transfer-from-new" && op.kind === OpKind.TRANSFER_FROM) return { ...op, kind: OpKind.TRANSFER_FROM_NEW, to: s.account(op.to).address };
   return op;
 }
 
@@ -674,7 +729,7 @@ function extremeAmount(rng: Rng, ctx: CaseContext, sender: Sender, tokenId: numb
   return v > MAX_UINT256 ? MAX_UINT256 : v;
 }
 
-function skeletonOp(kind: SignedKind, from: number, recipient: Recipient, amount: bigint, tokenId: number): SignedOp {
+function skeletonOp(kind: SignedKind, from: number, recipient: Recipient, amount: bigint, tokenId: number, owner: number): SignedOp {
   const sig = { r: Buffer.alloc(32), s: Buffer.alloc(32), yParity: 0 as const };
   const to = "index" in recipient ? recipient.index : 0;
   const base = { feeIndex: 0, from, amount, sig };
@@ -689,13 +744,21 @@ function skeletonOp(kind: SignedKind, from: number, recipient: Recipient, amount
       return { kind: OpKind.TOKEN_TRANSFER_NEW, tokenId, to: recipient.address, ...base };
     case "withdraw-eth":
       return { kind: OpKind.WITHDRAW_ETH, l1Recipient: recipient.address, ...base };
+    case "approve":
+      return { kind: OpKind.APPROVE, tokenId, spender: to, ...base };
+    case "approve-new":
+      return { kind: OpKind.APPROVE_NEW, tokenId, spender: recipient.address, ...base };
+    case "transfer-from":
+      return { kind: OpKind.TRANSFER_FROM, tokenId, owner, to, ...base };
+    case "transfer-from-new":
+      return { kind: OpKind.TRANSFER_FROM_NEW, tokenId, owner, to: recipient.address, ...base };
     default:
       return { kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: recipient.address, ...base };
   }
 }
 
 /** The transaction a wallet signs for the operation (Cairn's table in docs/architecture.md). */
-function txRequest(ctx: CaseContext, kind: SignedKind, recipient: Recipient, tokenId: number | null, amount: bigint): TransactionRequest {
+function txRequest(ctx: CaseContext, kind: SignedKind, recipient: Recipient, tokenId: number | null, amount: bigint, owner: string): TransactionRequest {
   const l2Token = tokenId === null ? ZERO_ADDRESS : (ctx.state.token(tokenId)?.l2Address ?? ZERO_ADDRESS);
   switch (kind) {
     case "eth":
@@ -706,6 +769,12 @@ function txRequest(ctx: CaseContext, kind: SignedKind, recipient: Recipient, tok
       return { to: l2Token, data: erc20.encodeFunctionData("transfer", [recipient.address, amount]) };
     case "withdraw-eth":
       return { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [recipient.address, ZERO_ADDRESS, amount]) };
+    case "approve":
+    case "approve-new":
+      return { to: l2Token, data: erc20.encodeFunctionData("approve", [recipient.address, amount]) };
+    case "transfer-from":
+    case "transfer-from-new":
+      return { to: l2Token, data: erc20.encodeFunctionData("transferFrom", [owner, recipient.address, amount]) };
     default:
       return { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [recipient.address, l2Token, amount]) };
   }
@@ -769,7 +838,7 @@ function pickFee(rng: Rng, draft: Draft, mode: Mode, gasUsed: bigint, balance: b
 function handMadeFault(ctx: CaseContext, rng: Rng, op: SignedOp): SignedOp {
   const s = ctx.state;
   const outOfRange = () => rng.pick([s.accountCount, s.accountCount + 1, 2 ** ACCOUNT_TREE_DEPTH - 1, Math.min(2 ** ACCOUNT_TREE_DEPTH - 1, Number(rng.extreme(24)))]);
-  const fault = rng.pick(["unknown-sender", "unheld-sender", "unknown-recipient", "unknown-token", "high-s", "zero-r", "flipped-sig"] as const);
+  const fault = rng.pick(["unknown-sender", "unheld-sender", "unknown-recipient", "unknown-owner", "unknown-token", "high-s", "zero-r", "flipped-sig"] as const);
   switch (fault) {
     case "unknown-sender":
       return { ...op, from: outOfRange() };
@@ -779,7 +848,11 @@ function handMadeFault(ctx: CaseContext, rng: Rng, op: SignedOp): SignedOp {
       return { ...op, from: rng.pick(unheld) };
     }
     case "unknown-recipient":
-      return op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.TOKEN_TRANSFER ? { ...op, to: outOfRange() } : op;
+      if (op.kind === OpKind.APPROVE) return { ...op, spender: outOfRange() };
+      return op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.TOKEN_TRANSFER || op.kind === OpKind.TRANSFER_FROM ? { ...op, to: outOfRange() } : op;
+    case "unknown-owner":
+      // An owner out of range, or one that gave the signer nothing (account 0 included).
+      return op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW ? { ...op, owner: rng.pick([outOfRange(), 0, rng.int(s.accountCount)]) } : op;
     case "unknown-token":
       return "tokenId" in op ? { ...op, tokenId: rng.pick([s.tokenCount, 255]) } : op;
     case "high-s": {

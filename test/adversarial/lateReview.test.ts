@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { allowanceRoot } from "../../src/core/allowanceTree";
 import { ethers } from "hardhat";
 import { fraudFixture } from "../helpers/fraudFixture";
 import { L1Contracts, submitBatchCalldata } from "../../src/node/l1/contracts";
@@ -24,7 +25,7 @@ const NO_SIG: TxSignature = { r: Buffer.alloc(32, 1), s: Buffer.alloc(32, 1), yP
 
 function leafFromScratch(state: L2State, index: number): Buffer {
   const a = state.account(index);
-  return accountLeaf(a.address, a.nonce, a.balance, tokenRoot(a.tokens));
+  return accountLeaf(a.address, a.nonce, a.balance, tokenRoot(a.tokens), allowanceRoot(a.allowances));
 }
 
 /** Every account's leaf as the state keeps it equals the leaf from a whole rebuild, and so does the root. */

@@ -88,7 +88,7 @@ export function paddedVarint(v: number, extra: number): Buffer {
   return Buffer.from(canonical);
 }
 
-const hasToken = (k: number) => k === OpKind.TOKEN_TRANSFER || k === OpKind.TOKEN_TRANSFER_NEW || k === OpKind.WITHDRAW_TOKEN;
+const hasToken = (k: number) => k === OpKind.TOKEN_TRANSFER || k === OpKind.TOKEN_TRANSFER_NEW || k === OpKind.WITHDRAW_TOKEN || k >= OpKind.APPROVE;
 
 /** The fewest bits that hold every account index the operations write: the canonical index width. */
 export function neededIndexBits(ops: readonly Op[]): number {
@@ -100,12 +100,14 @@ export function neededIndexBits(ops: readonly Op[]): number {
 /** The address an operation writes in full, if any. */
 function fullAddress(op: SignedOp): string | undefined {
   if (op.kind === OpKind.WITHDRAW_ETH || op.kind === OpKind.WITHDRAW_TOKEN) return op.l1Recipient;
-  if (op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.TOKEN_TRANSFER_NEW) return op.to;
+  if (op.kind === OpKind.ETH_TRANSFER_NEW || op.kind === OpKind.TOKEN_TRANSFER_NEW || op.kind === OpKind.TRANSFER_FROM_NEW) return op.to;
+  if (op.kind === OpKind.APPROVE_NEW) return op.spender;
   return undefined;
 }
 
 function writeOp(w: ByteWriter, op: Op, indexBits: number, feeBits: number, amount: (value: bigint) => AmountBytes): void {
-  const head = new BitWriter().bits(op.kind, 3);
+  // The allowance kinds (7–10) are head 7 and two more bits.
+  const head = op.kind >= OpKind.APPROVE ? new BitWriter().bits(7, 3).bits(op.kind - 7, 2) : new BitWriter().bits(op.kind, 3);
   if (op.kind === OpKind.QUEUE) {
     head.bits({ none: 0, new: 1, existing: 2 }[op.credit], 2);
     if (op.credit === "existing") head.bits(op.index, indexBits);
@@ -114,7 +116,9 @@ function writeOp(w: ByteWriter, op: Op, indexBits: number, feeBits: number, amou
   }
   head.bits(op.feeIndex, feeBits).bits(op.from, indexBits);
   if (hasToken(op.kind) && "tokenId" in op) head.bits(op.tokenId, 8);
-  if (op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.TOKEN_TRANSFER) head.bits(op.to, indexBits);
+  if (op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW) head.bits(op.owner, indexBits);
+  if (op.kind === OpKind.ETH_TRANSFER || op.kind === OpKind.TOKEN_TRANSFER || op.kind === OpKind.TRANSFER_FROM) head.bits(op.to, indexBits);
+  if (op.kind === OpKind.APPROVE) head.bits(op.spender, indexBits);
   const a = amount(op.amount);
   w.bytes(head.bits(a.head, 8).toBuffer());
   const address = fullAddress(op);

@@ -16,7 +16,7 @@ import { L1Contracts } from "../../src/node/l1/contracts";
 import { L2State } from "../../src/core/state";
 import { l2TokenAddress } from "../../src/core/hashing";
 import { ZERO_ADDRESS } from "../../src/core/constants";
-import { FraudChain, transferTo } from "../helpers/fraudFixture";
+import { FraudChain, tokenApprove, transferTo } from "../helpers/fraudFixture";
 import { MAX_UINT256 } from "./rng";
 import type { LyingToken, TestToken } from "../../typechain-types";
 
@@ -104,6 +104,11 @@ export async function buildWorld(label: string): Promise<World> {
   while (chain.state.queueIndex < BigInt(chain.queue.length)) b.addQueueEntry();
   // Non-zero nonces in the pre-state: alice has sent twice.
   for (let i = 0; i < 2; i++) b.addTransaction(await chain.parsed(users.alice, transferTo(users.bob.address, 1n)));
+  // Allowances for transferFrom to spend: finite, infinite (2^256 − 1, never decreased) and one below it.
+  const [honestL2, liarL2] = await Promise.all([token, liar].map(async (t) => l2TokenAddress((await t.getAddress()).toLowerCase())));
+  b.addTransaction(await chain.parsed(users.alice, tokenApprove(honestL2, users.bob.address, parseEther("400"))));
+  b.addTransaction(await chain.parsed(users.hoarder, tokenApprove(liarL2, users.carol.address, MAX_UINT256)));
+  b.addTransaction(await chain.parsed(users.bob, tokenApprove(liarL2, users.alice.address, MAX_UINT256 - 1n)));
   await chain.post([b.seal(GENESIS_TIMESTAMP).body]);
   const consumedQueue = chain.state.queueIndex;
 

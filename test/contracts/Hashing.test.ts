@@ -91,8 +91,8 @@ describe("Hashing: src/core and the Solidity libraries agree on the same inputs"
     const nonce = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(0n, (1n << 64n) - 1n));
     const balance = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), fc.constantFrom(0n, (1n << 256n) - 1n));
     await fc.assert(
-      fc.asyncProperty(addr, nonce, balance, word, async (a, n, bal, tokenRoot) => {
-        expect(await h.accountLeaf(a, n, bal, tokenRoot)).to.equal(hex(accountLeaf(a, n, bal, tokenRoot)));
+      fc.asyncProperty(addr, nonce, balance, word, word, async (a, n, bal, tokenRoot, allowanceRoot) => {
+        expect(await h.accountLeaf(a, n, bal, tokenRoot, allowanceRoot)).to.equal(hex(accountLeaf(a, n, bal, tokenRoot, allowanceRoot)));
       }),
       { numRuns: 25 },
     );

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { EMPTY_ALLOWANCE_ROOT } from "../../src/core/allowanceTree";
 import { ethers } from "hardhat";
 import { Interface, Wallet } from "ethers";
 import { buildWorld, CASE_TIMESTAMP, namedWallet, type World } from "../adversarial/world";
@@ -414,7 +415,7 @@ describe("FraudVerifier at the extremes, against src/core", function () {
     }
 
     function emptyOrHeld(index: number, pre: number): AccountWitness {
-      return tokensOf({ index, empty: index >= pre, addr: "0x" + "00".repeat(20), nonce: 0n, balance: 0n, tokenRoot: hex(TOKEN_ZERO[TOKEN_TREE_DEPTH]), tokenIds: [], tokenBalances: [], tokenProof: [], tokenZeroFlags: "0x" }, []);
+      return tokensOf({ index, empty: index >= pre, addr: "0x" + "00".repeat(20), nonce: 0n, balance: 0n, tokenRoot: hex(TOKEN_ZERO[TOKEN_TREE_DEPTH]), tokenIds: [], tokenBalances: [], tokenProof: [], tokenZeroFlags: "0x", allowanceRoot: hex(EMPTY_ALLOWANCE_ROOT), allowanceKeys: [], allowances: [], allowanceProof: [], allowanceZeroFlags: "0x" }, []);
     }
 
     /** `a` witnessing token balances `ids` (the state's values), with their multiproof. */

@@ -47,7 +47,11 @@ export async function signParsed(wallet: Wallet | HDNodeWallet, tx: TransactionR
 export const L1_TOKEN = "0x00000000000000000000000000000000000abcde";
 
 /** Calldata a wallet sends to a bridged token and to the withdrawal predeploy. */
-export const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
+export const erc20 = new Interface([
+  "function transfer(address to, uint256 amount)",
+  "function approve(address spender, uint256 amount)",
+  "function transferFrom(address owner, address to, uint256 amount)",
+]);
 export const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
 
 /** A chain with {@link L1_TOKEN} registered and alice holding 5 ETH and 1,000 of it; bob is new. */

@@ -137,6 +137,14 @@ export function tokenTransfer(l2Token: string, to: string, amount: bigint) {
   return { to: l2Token, data: erc20.encodeFunctionData("transfer", [to, amount]) };
 }
 
+export function tokenApprove(l2Token: string, spender: string, amount: bigint) {
+  return { to: l2Token, data: erc20.encodeFunctionData("approve", [spender, amount]) };
+}
+
+export function tokenTransferFrom(l2Token: string, owner: string, to: string, amount: bigint) {
+  return { to: l2Token, data: erc20.encodeFunctionData("transferFrom", [owner, to, amount]) };
+}
+
 export function withdrawEth(l1Recipient: string, amount: bigint) {
   return { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [l1Recipient, ZERO_ADDRESS, amount]) };
 }

@@ -18,8 +18,9 @@ library CommitmentDecoder {
         uint8 kind;
         uint8 x; // fee index, or the queue credit mode
         uint256 from;
-        uint256 to; // recipient index, or credited index
-        address addr; // new recipient, or L1 recipient
+        uint256 to; // recipient or spender index, or credited index
+        uint256 owner; // transferFrom's owner index
+        address addr; // new recipient or spender, or L1 recipient
         uint24 tokenId;
         uint256 amount;
         bytes32 r;
@@ -87,6 +88,7 @@ library CommitmentDecoder {
             // Indices and token ids an operation does not write are zero.
             if (op.from > maxIndex) maxIndex = op.from;
             if (op.to > maxIndex) maxIndex = op.to;
+            if (op.owner > maxIndex) maxIndex = op.owner;
             if (op.tokenId > maxTokenId) maxTokenId = op.tokenId;
         }
         // A wider index or token class than the operations need, or another fee list, would be
@@ -125,7 +127,7 @@ library CommitmentDecoder {
     }
 
     /// @notice An operation (src/core/ops.ts): a head of bit fields padded to whole bytes, then
-    ///         the byte fields.
+    ///         the byte fields. The head's kind is three bits, and two more for the allowance kinds.
     /// @param b The body.
     /// @param c The cursor, moved past the operation.
     /// @param op Filled with the operation.
@@ -146,6 +148,10 @@ library CommitmentDecoder {
         }
         op.kind = uint8(head >> 253);
         uint256 used = 3;
+        if (op.kind == Constants.OP_EXTENDED) {
+            op.kind = uint8(Constants.OP_APPROVE + _field(head, used, 2));
+            used += 2;
+        }
         if (op.kind == Constants.OP_QUEUE) {
             op.x = uint8(_field(head, used, 2));
             used += 2;
@@ -157,19 +163,24 @@ library CommitmentDecoder {
             }
             return _endHead(b, c, head, used);
         }
-        if (op.kind > Constants.OP_WITHDRAW_TOKEN) return false;
+        uint8 k = op.kind;
         op.x = uint8(_field(head, used, feeBits));
         used += feeBits;
         op.from = _field(head, used, indexBits);
         used += indexBits;
-        bool hasToken =
-            op.kind == Constants.OP_TOKEN_TRANSFER || op.kind == Constants.OP_TOKEN_TRANSFER_NEW || op.kind == Constants.OP_WITHDRAW_TOKEN;
+        bool hasToken = k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_WITHDRAW_TOKEN
+            || k >= Constants.OP_APPROVE;
         if (hasToken) {
             // tokenBits ≤ 24: the cast is exact.
             op.tokenId = uint24(_field(head, used, tokenBits));
             used += tokenBits;
         }
-        bool byIndex = op.kind == Constants.OP_ETH_TRANSFER || op.kind == Constants.OP_TOKEN_TRANSFER;
+        if (k == Constants.OP_TRANSFER_FROM || k == Constants.OP_TRANSFER_FROM_NEW) {
+            op.owner = _field(head, used, indexBits);
+            used += indexBits;
+        }
+        bool byIndex = k == Constants.OP_ETH_TRANSFER || k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_APPROVE
+            || k == Constants.OP_TRANSFER_FROM;
         if (byIndex) {
             op.to = _field(head, used, indexBits);
             used += indexBits;

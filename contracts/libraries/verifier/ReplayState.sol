@@ -13,8 +13,8 @@ import {Constants} from "../Constants.sol";
 ///         lookups here, which revert when the witness lacks what the replay needs (the
 ///         challenger's fault, never the proposer's).
 library ReplayState {
-    /// @notice A witnessed account: its leaf fields, the token balances the witness holds, and
-    ///         where the witness keeps their token multiproof.
+    /// @notice A witnessed account: its leaf fields, the token balances and allowances the
+    ///         witness holds, and where the witness keeps their multiproofs.
     struct Account {
         uint256 index;
         bool exists;
@@ -28,6 +28,13 @@ library ReplayState {
         uint256 tokenProofLen;
         uint256 tokenFlagsAt;
         uint256 tokenFlagsLen;
+        bytes32 allowanceRoot; // pre-state allowance root
+        uint256[] allowanceKeys; // tokenId << 24 | spender index
+        uint256[] allowances;
+        uint256 allowanceProofAt; // slices of the witness: the allowance multiproof
+        uint256 allowanceProofLen;
+        uint256 allowanceFlagsAt;
+        uint256 allowanceFlagsLen;
     }
 
     /// @notice The replay's state, from the witnessed pre-state on.
@@ -51,6 +58,7 @@ library ReplayState {
         uint256 tokensKnown;
         bytes32[] accountZero;
         bytes32[] tokenZero;
+        bytes32[] allowanceZero;
         /// One past the highest witnessed index: accounts from accountCount up to it are the
         /// (empty) slots the commitment may create, in order at the end of `accounts`.
         uint256 createdLimit;
@@ -86,6 +94,25 @@ library ReplayState {
             if (a.tokenIds[i] == tokenId) return i;
         }
         revert IFraudVerifier.FraudWitnessMissingToken(a.index, tokenId);
+    }
+
+    /// @notice Position of the allowance at `key` in the account's witnessed allowances.
+    /// @param a The account (the owner).
+    /// @param key The allowance's key: `tokenId << 24 | spender index`.
+    /// @return The position in `a.allowanceKeys` and `a.allowances`.
+    function allowancePosition(Account memory a, uint256 key) internal pure returns (uint256) {
+        for (uint256 i = 0; i < a.allowanceKeys.length; i++) {
+            if (a.allowanceKeys[i] == key) return i;
+        }
+        revert IFraudVerifier.FraudWitnessMissingAllowance(a.index, key);
+    }
+
+    /// @notice The key of spender account `spender`'s allowance for token `tokenId` in its owner's tree.
+    /// @param tokenId The token.
+    /// @param spender The spender's account index.
+    /// @return The key.
+    function allowanceKey(uint256 tokenId, uint256 spender) internal pure returns (uint256) {
+        return tokenId << Constants.ACCOUNT_TREE_DEPTH | spender;
     }
 
     /// @notice Slots of an address set for `entries` addresses: a power of two, at most half full.

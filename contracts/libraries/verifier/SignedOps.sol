@@ -11,7 +11,7 @@ import {CommitmentDecoder} from "./CommitmentDecoder.sol";
 
 /// @title SignedOps
 /// @notice Owns the signed operations of the replay (src/core/execute.ts, the signed kinds of
-///         `applyOp`): transfers, withdrawals and their fees. Rebuilds the transaction the sender
+///         `applyOp`): transfers, withdrawals, ERC-20 approve and transferFrom, and their fees. Rebuilds the transaction the sender
 ///         signed, checks the signature and every validity rule in src/core's order, and applies
 ///         the effects. Every check is exact over the full uint256 range (src/core compares
 ///         unbounded bigints): a proposer's extreme fields yield a verdict, never a panic.
@@ -24,7 +24,10 @@ library SignedOps {
         bool hasToken;
         address l1Token;
         bool newRecipient;
-        ReplayState.Account recipient; // the existing recipient, found once
+        ReplayState.Account recipient; // the existing recipient (or approve's spender), found once
+        ReplayState.Account owner; // transferFrom's owner, found once
+        bool isApprove;
+        bool isTransferFrom;
     }
 
     /// @notice What a valid signed operation moves: the fee charged and the ETH leaving the sender.
@@ -79,7 +82,7 @@ library SignedOps {
         if (h.feeRecipient >= run.accountCount) return IFraudVerifier.Reason.UNKNOWN_ACCOUNT;
         (bool priced, uint256 price) = _effectiveGasPrice(fee, h.baseFee);
         if (!priced) return IFraudVerifier.Reason.FEE_TOO_LOW;
-        uint256 gasUsed = _gasUsed(op, res);
+        uint256 gasUsed = _gasUsed(run, op, res);
         if (fee.gasLimit < gasUsed) return IFraudVerifier.Reason.GAS_LIMIT_TOO_LOW;
         bool sendsEth = op.kind == Constants.OP_ETH_TRANSFER || op.kind == Constants.OP_ETH_TRANSFER_NEW
             || op.kind == Constants.OP_WITHDRAW_ETH;
@@ -87,15 +90,17 @@ library SignedOps {
         if (!_covers(sender.balance, fee.gasLimit, fee.maxFee, charge.ethOut)) return IFraudVerifier.Reason.INSUFFICIENT_FUNDS;
         // gasUsed ≤ gasLimit and price ≤ maxFee, and gasLimit × maxFee fits (it is covered above).
         charge.fee = gasUsed * price;
-        if (res.hasToken && sender.tokenBalances[ReplayState.tokenPosition(sender, op.tokenId)] < op.amount) {
-            return IFraudVerifier.Reason.INSUFFICIENT_FUNDS;
+        if (res.hasToken) {
+            IFraudVerifier.Reason tokenReason = _checkTokenCall(op, sender, res);
+            if (tokenReason != IFraudVerifier.Reason.NONE) return tokenReason;
         }
         charge.isWithdrawal = op.kind == Constants.OP_WITHDRAW_ETH || op.kind == Constants.OP_WITHDRAW_TOKEN;
         if (charge.isWithdrawal && (op.amount == 0 || op.addr == address(0))) return IFraudVerifier.Reason.MALFORMED;
+        uint256 payer = res.isTransferFrom ? op.owner : op.from;
         if (res.newRecipient) {
             if (ReplayState.held(run.holders, op.addr)) return IFraudVerifier.Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << Constants.ACCOUNT_TREE_DEPTH) return IFraudVerifier.Reason.OVERFLOW;
-        } else if (!charge.isWithdrawal && op.to != op.from) {
+        } else if (!charge.isWithdrawal && !res.isApprove && op.to != payer) {
             ReplayState.Account memory r = res.recipient;
             // The fee recipient is credited first: a recipient that is also the fee recipient gets both.
             uint256 feeToo = !res.hasToken && op.to == h.feeRecipient ? charge.fee : 0;
@@ -108,6 +113,33 @@ library SignedOps {
         // 8-byte fields: unreachable in practice, defined so that both sides agree on every state.
         if (sender.nonce == type(uint64).max) return IFraudVerifier.Reason.OVERFLOW;
         if (charge.isWithdrawal && run.withdrawalCount >= type(uint64).max) return IFraudVerifier.Reason.OVERFLOW;
+        return IFraudVerifier.Reason.NONE;
+    }
+
+    /// @notice The checks of an ERC-20 call in OpenZeppelin 5's order (src/core/execute.ts
+    ///         `checkTokenCall`): a transferFrom's allowance, then the zero addresses the call
+    ///         names, then the balance the amount leaves.
+    /// @param op The operation.
+    /// @param sender The sender's account.
+    /// @param res What the sender signed.
+    /// @return The rule the call breaks, or NONE.
+    function _checkTokenCall(CommitmentDecoder.Op memory op, ReplayState.Account memory sender, Resolved memory res)
+        private
+        pure
+        returns (IFraudVerifier.Reason)
+    {
+        if (res.isTransferFrom) {
+            ReplayState.Account memory o = res.owner;
+            uint256 allowance = o.allowances[ReplayState.allowancePosition(o, ReplayState.allowanceKey(op.tokenId, op.from))];
+            if (allowance < op.amount) return IFraudVerifier.Reason.INSUFFICIENT_ALLOWANCE;
+            if (o.addr == address(0)) return IFraudVerifier.Reason.MALFORMED;
+        }
+        // The recipient (or spender): a new one's address is written, an existing one's looked up.
+        bool namesRecipient = op.kind != Constants.OP_WITHDRAW_TOKEN;
+        if (namesRecipient && (res.newRecipient ? op.addr : res.recipient.addr) == address(0)) return IFraudVerifier.Reason.MALFORMED;
+        if (res.isApprove) return IFraudVerifier.Reason.NONE;
+        ReplayState.Account memory payer = res.isTransferFrom ? res.owner : sender;
+        if (payer.tokenBalances[ReplayState.tokenPosition(payer, op.tokenId)] < op.amount) return IFraudVerifier.Reason.INSUFFICIENT_FUNDS;
         return IFraudVerifier.Reason.NONE;
     }
 
@@ -160,12 +192,23 @@ library SignedOps {
             return;
         }
         ReplayState.Account memory recipient = res.newRecipient ? ReplayState.create(run, op.addr) : res.recipient;
-        if (res.hasToken) {
-            sender.tokenBalances[ReplayState.tokenPosition(sender, op.tokenId)] -= op.amount;
-            recipient.tokenBalances[ReplayState.tokenPosition(recipient, op.tokenId)] += op.amount;
-        } else {
-            recipient.balance += op.amount;
+        if (res.isApprove) {
+            sender.allowances[ReplayState.allowancePosition(sender, ReplayState.allowanceKey(op.tokenId, recipient.index))] = op.amount;
+            return;
         }
+        if (!res.hasToken) {
+            recipient.balance += op.amount;
+            return;
+        }
+        ReplayState.Account memory payer = sender;
+        if (res.isTransferFrom) {
+            payer = res.owner;
+            uint256 at = ReplayState.allowancePosition(payer, ReplayState.allowanceKey(op.tokenId, op.from));
+            // An infinite allowance is not decreased (OpenZeppelin 5); a finite one covers the amount (checked).
+            if (payer.allowances[at] != type(uint256).max) payer.allowances[at] -= op.amount;
+        }
+        payer.tokenBalances[ReplayState.tokenPosition(payer, op.tokenId)] -= op.amount;
+        recipient.tokenBalances[ReplayState.tokenPosition(recipient, op.tokenId)] += op.amount;
     }
 
     /// @notice What the sender signed: recipient, value and calldata rebuilt from the packed fields.
@@ -181,7 +224,9 @@ library SignedOps {
     {
         uint8 k = op.kind;
         address l2Token;
-        if (k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_WITHDRAW_TOKEN) {
+        res.isApprove = k == Constants.OP_APPROVE || k == Constants.OP_APPROVE_NEW;
+        res.isTransferFrom = k == Constants.OP_TRANSFER_FROM || k == Constants.OP_TRANSFER_FROM_NEW;
+        if (k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_WITHDRAW_TOKEN || k >= Constants.OP_APPROVE) {
             if (op.tokenId >= run.tokenCount) return (IFraudVerifier.Reason.UNKNOWN_TOKEN, res);
             res.hasToken = true;
             // One lookup for both addresses.
@@ -189,19 +234,31 @@ library SignedOps {
             res.l1Token = run.l1Tokens[slot];
             l2Token = run.l2Tokens[slot];
         }
+        // src/core resolves the owner before the recipient.
+        if (res.isTransferFrom) {
+            if (op.owner >= run.accountCount) return (IFraudVerifier.Reason.UNKNOWN_ACCOUNT, res);
+            res.owner = ReplayState.find(run, op.owner);
+        }
         address recipient = op.addr;
-        if (k == Constants.OP_ETH_TRANSFER || k == Constants.OP_TOKEN_TRANSFER) {
+        if (k == Constants.OP_ETH_TRANSFER || k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_APPROVE || k == Constants.OP_TRANSFER_FROM) {
             if (op.to >= run.accountCount) return (IFraudVerifier.Reason.UNKNOWN_ACCOUNT, res);
             res.recipient = ReplayState.find(run, op.to);
             recipient = res.recipient.addr;
         }
-        res.newRecipient = k == Constants.OP_ETH_TRANSFER_NEW || k == Constants.OP_TOKEN_TRANSFER_NEW;
+        res.newRecipient = k == Constants.OP_ETH_TRANSFER_NEW || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_APPROVE_NEW
+            || k == Constants.OP_TRANSFER_FROM_NEW;
         if (k == Constants.OP_ETH_TRANSFER || k == Constants.OP_ETH_TRANSFER_NEW) {
             res.to = recipient;
             res.value = op.amount;
         } else if (k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_TOKEN_TRANSFER_NEW) {
             res.to = l2Token;
             res.data = abi.encodeWithSelector(Constants.SELECTOR_TRANSFER, recipient, op.amount);
+        } else if (res.isApprove) {
+            res.to = l2Token;
+            res.data = abi.encodeWithSelector(Constants.SELECTOR_APPROVE, recipient, op.amount);
+        } else if (res.isTransferFrom) {
+            res.to = l2Token;
+            res.data = abi.encodeWithSelector(Constants.SELECTOR_TRANSFER_FROM, res.owner.addr, recipient, op.amount);
         } else {
             res.to = Constants.WITHDRAWAL_PREDEPLOY;
             res.data = abi.encodeWithSelector(Constants.SELECTOR_WITHDRAW, op.addr, l2Token, op.amount);
@@ -264,10 +321,12 @@ library SignedOps {
     /// @notice gasUsed of a signed operation: Ethereum's figure for the same call (src/core/gas.ts).
     ///         A token transfer to an existing account reads the recipient's pre-state balance of
     ///         the token here, where src/core reads it, before any later check can fail.
+    ///         An approve reads the allowance it replaces, a transferFrom the allowance it spends.
+    /// @param run The replay state (the owner of an approve is the sender, looked up there).
     /// @param op The operation.
-    /// @param res What the sender signed (the existing recipient, found once).
+    /// @param res What the sender signed (the existing recipient and owner, found once).
     /// @return The gas.
-    function _gasUsed(CommitmentDecoder.Op memory op, Resolved memory res) private pure returns (uint256) {
+    function _gasUsed(ReplayState.Run memory run, CommitmentDecoder.Op memory op, Resolved memory res) private pure returns (uint256) {
         uint8 kind = op.kind;
         if (kind == Constants.OP_ETH_TRANSFER || kind == Constants.OP_ETH_TRANSFER_NEW) return Constants.GAS_ETH_TRANSFER;
         if (kind == Constants.OP_TOKEN_TRANSFER) {
@@ -276,6 +335,46 @@ library SignedOps {
             return holds ? Constants.GAS_TOKEN_TRANSFER : Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
         }
         if (kind == Constants.OP_TOKEN_TRANSFER_NEW) return Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
+        if (res.isApprove) {
+            uint256 prior = 0;
+            if (kind == Constants.OP_APPROVE) {
+                ReplayState.Account memory o = ReplayState.find(run, op.from);
+                prior = o.allowances[ReplayState.allowancePosition(o, ReplayState.allowanceKey(op.tokenId, op.to))];
+            }
+            return _approveGas(prior, op.amount);
+        }
+        if (res.isTransferFrom) {
+            ReplayState.Account memory o = res.owner;
+            uint256 allowance = o.allowances[ReplayState.allowancePosition(o, ReplayState.allowanceKey(op.tokenId, op.from))];
+            bool holds = false;
+            if (kind == Constants.OP_TRANSFER_FROM) {
+                ReplayState.Account memory r = res.recipient;
+                holds = r.tokenBalances[ReplayState.tokenPosition(r, op.tokenId)] > 0;
+            }
+            return _transferFromGas(allowance, op.amount, holds);
+        }
         return Constants.GAS_WITHDRAWAL;
+    }
+
+    /// @notice gasUsed of `approve` replacing allowance `prior` by `amount` (src/core/gas.ts approveGas).
+    /// @param prior The allowance before.
+    /// @param amount The allowance approved.
+    /// @return The gas.
+    function _approveGas(uint256 prior, uint256 amount) private pure returns (uint256) {
+        if (amount == prior) return Constants.GAS_APPROVE_UNCHANGED;
+        if (prior == 0) return Constants.GAS_APPROVE_FROM_ZERO;
+        return amount == 0 ? Constants.GAS_APPROVE_CLEAR : Constants.GAS_APPROVE_CHANGE;
+    }
+
+    /// @notice gasUsed of `transferFrom` of `amount` under `allowance` (src/core/gas.ts transferFromGas).
+    /// @param allowance The owner's allowance for the signer.
+    /// @param amount The amount moved.
+    /// @param recipientHolds Whether the recipient holds the token already.
+    /// @return The gas.
+    function _transferFromGas(uint256 allowance, uint256 amount, bool recipientHolds) private pure returns (uint256) {
+        uint256 base = allowance == type(uint256).max
+            ? Constants.GAS_TRANSFER_FROM_INFINITE
+            : allowance == amount ? Constants.GAS_TRANSFER_FROM_CLEARING : Constants.GAS_TRANSFER_FROM;
+        return recipientHolds ? base : base + Constants.GAS_TO_EMPTY_EXTRA;
     }
 }

@@ -87,14 +87,14 @@ library Witness {
         run.holders = new uint256[](ReplayState.tableSize(n + Constants.MAX_OPS_PER_COMMITMENT));
         run.accountZero = MultiProof.zeroHashes(Constants.ACCOUNT_TREE_DEPTH);
         run.tokenZero = MultiProof.zeroHashes(Constants.TOKEN_TREE_DEPTH);
-        bytes32[] memory tokenZero = run.tokenZero;
+        run.allowanceZero = MultiProof.zeroHashes(Constants.ALLOWANCE_TREE_DEPTH);
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
-            ReplayState.Account memory a = _readAccount(w, c, run.accountCount, tokenZero);
+            ReplayState.Account memory a = _readAccount(w, c, run);
             if (i > 0 && a.index <= indices[i - 1]) revert IFraudVerifier.FraudWitnessMalformed(c.at);
             indices[i] = a.index;
-            leaves[i] = a.exists ? Hashing.accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot) : bytes32(0);
+            leaves[i] = a.exists ? Hashing.accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot, a.allowanceRoot) : bytes32(0);
             if (a.exists) ReplayState.hold(run.holders, a.addr);
             run.accounts[i] = a;
         }
@@ -111,28 +111,31 @@ library Witness {
         if (root != lay.accountsRoot) revert IFraudVerifier.FraudWitnessAccountsMismatch(lay.accountsRoot, root);
     }
 
-    /// @notice One witnessed account, its token balances checked against its token root.
+    /// @notice One witnessed account, its token balances and allowances checked against its roots.
     /// @param w The witness.
     /// @param c The cursor, moved past the account.
-    /// @param accountCount The pre-state account count: indices below it hold accounts.
-    /// @param tokenZero The zero hashes of a token tree, by level.
+    /// @param run The replay state: the pre-state account count (indices below it hold
+    ///        accounts) and the zero hashes of the token and allowance trees.
     /// @return a The account.
-    function _readAccount(bytes calldata w, ByteReader.Cursor memory c, uint256 accountCount, bytes32[] memory tokenZero)
+    function _readAccount(bytes calldata w, ByteReader.Cursor memory c, ReplayState.Run memory run)
         private
         pure
         returns (ReplayState.Account memory a)
     {
+        bytes32[] memory tokenZero = run.tokenZero;
         a.index = take(w, c, 3);
         bool empty = take(w, c, 1) != 0;
         // An index below the account count holds an account; one at or above it is empty.
-        if (empty != (a.index >= accountCount)) revert IFraudVerifier.FraudWitnessInconsistent(a.index);
+        if (empty != (a.index >= run.accountCount)) revert IFraudVerifier.FraudWitnessInconsistent(a.index);
         a.exists = !empty;
         a.tokenRoot = tokenZero[Constants.TOKEN_TREE_DEPTH];
+        a.allowanceRoot = run.allowanceZero[Constants.ALLOWANCE_TREE_DEPTH];
         if (!empty) {
             a.addr = address(uint160(take(w, c, 20)));
             a.nonce = uint64(take(w, c, 8));
             a.balance = take(w, c, 32);
             a.tokenRoot = bytes32(take(w, c, 32));
+            a.allowanceRoot = bytes32(take(w, c, 32));
         }
         uint256 t = take(w, c, 1);
         a.tokenIds = new uint256[](t);
@@ -153,6 +156,35 @@ library Witness {
         } else if (t > 0 && tokenRoot(a, w, tokenZero) != a.tokenRoot) {
             revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
         }
+        _readAllowances(w, c, a, run.allowanceZero);
+    }
+
+    /// @notice The account's witnessed allowances, checked against its allowance root.
+    /// @param w The witness.
+    /// @param c The cursor, moved past the allowances.
+    /// @param a The account, its allowance fields filled.
+    /// @param zero The zero hashes of an allowance tree, by level.
+    function _readAllowances(bytes calldata w, ByteReader.Cursor memory c, ReplayState.Account memory a, bytes32[] memory zero)
+        private
+        pure
+    {
+        uint256 n = take(w, c, 1);
+        a.allowanceKeys = new uint256[](n);
+        a.allowances = new uint256[](n);
+        for (uint256 k = 0; k < n; k++) {
+            a.allowanceKeys[k] = take(w, c, 6);
+            a.allowances[k] = take(w, c, 32);
+            if (!a.exists && a.allowances[k] != 0) revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
+        }
+        (a.allowanceProofAt, a.allowanceProofLen) = _slice(w, c, 2, 32);
+        (a.allowanceFlagsAt, a.allowanceFlagsLen) = _slice(w, c, 1, 1);
+        if (c.at > w.length) revert IFraudVerifier.FraudWitnessMalformed(c.at);
+        if (!a.exists) {
+            // As for tokens: an empty account's allowance tree is empty, so no sibling may be sent.
+            if (a.allowanceProofLen != 0) revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
+        } else if (n > 0 && allowanceRoot(a, w, zero) != a.allowanceRoot) {
+            revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
+        }
     }
 
     /// @notice The post-state account root: the same sibling hashes, the replayed leaves.
@@ -171,7 +203,8 @@ library Witness {
             indices[i] = a.index;
             if (!a.exists) continue;
             bytes32 root = a.tokenIds.length > 0 ? tokenRoot(a, w, tokenZero) : a.tokenRoot;
-            leaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, root);
+            bytes32 allowances = a.allowanceKeys.length > 0 ? allowanceRoot(a, w, run.allowanceZero) : a.allowanceRoot;
+            leaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, root, allowances);
         }
         bytes calldata proof = w[lay.proofAt:lay.proofAt + lay.proofLen];
         bytes calldata flags = w[lay.flagsAt:lay.flagsAt + lay.flagsLen];
@@ -209,5 +242,25 @@ library Witness {
             w[a.tokenFlagsAt:a.tokenFlagsAt + a.tokenFlagsLen],
             zero
         );
+    }
+
+    /// @notice Root of the account's allowance tree with its current witnessed allowances.
+    /// @param a The account.
+    /// @param w The witness, which holds the account's allowance multiproof.
+    /// @param zero The zero hashes of an allowance tree, by level.
+    /// @return The allowance root.
+    function allowanceRoot(ReplayState.Account memory a, bytes calldata w, bytes32[] memory zero) internal pure returns (bytes32) {
+        uint256 n = a.allowanceKeys.length;
+        bytes calldata proof = w[a.allowanceProofAt:a.allowanceProofAt + a.allowanceProofLen];
+        bytes calldata flags = w[a.allowanceFlagsAt:a.allowanceFlagsAt + a.allowanceFlagsLen];
+        if (n == 1) return MultiProof.leafRoot(Constants.ALLOWANCE_TREE_DEPTH, a.allowanceKeys[0], bytes32(a.allowances[0]), proof, flags, zero);
+        // MultiProof.root overwrites both arrays: the replay keeps using the account's.
+        uint256[] memory keys = new uint256[](n);
+        bytes32[] memory leaves = new bytes32[](n);
+        for (uint256 i = 0; i < n; i++) {
+            keys[i] = a.allowanceKeys[i];
+            leaves[i] = bytes32(a.allowances[i]);
+        }
+        return MultiProof.root(Constants.ALLOWANCE_TREE_DEPTH, keys, leaves, proof, flags, zero);
     }
 }
