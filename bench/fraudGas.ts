@@ -30,7 +30,7 @@ import { type QueueEntry } from "../src/core/queueOps";
 const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
 const BASE_FEE = 10_000_000n;
 const FILLER_ACCOUNTS = 100_000;
-const erc20 = new Interface(["function transfer(address to, uint256 amount)"]);
+const erc20 = new Interface(["function transfer(address to, uint256 amount)", "function transferFrom(address owner, address to, uint256 amount)"]);
 const predeploy = new Interface(["function withdraw(address l1Recipient, address token, uint256 amount)"]);
 const hex = (b: Buffer) => "0x" + b.toString("hex");
 
@@ -66,6 +66,14 @@ async function main(): Promise<void> {
     }
     state.createAccount("0x" + (0x10000000 + i).toString(16).padStart(40, "0"));
   }
+  // Spenders: sender i has allowed spender i (an account of its own, elsewhere in the tree) to
+  // take its token, so that a commitment of transferFroms touches three accounts an operation.
+  const spenders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
+  spenders.forEach((w, i) => {
+    const at = state.createAccount(w.address.toLowerCase());
+    state.setBalance(at, parseEther("10"));
+    state.setAllowance(state.indexOf(senders[i].address.toLowerCase())!, 0, at, parseEther("5"));
+  });
   const genesisRoot = Buffer.from((await d.rollup.genesisStateRoot()).slice(2), "hex");
   const preRoot = state.root();
   const fake0 = encodeCommitment({ postStateRoot: preRoot, withdrawalRoot: null, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
@@ -78,6 +86,9 @@ async function main(): Promise<void> {
     return { op: toSignedOp(state, parsed, 0, { checkNonce: false }), fee: parsed.fee };
   };
   const tokenTransfer = (w: HDNodeWallet) => sign(w, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 12n * 10n ** 16n]) });
+  /** Spender i takes sender i's token (the owner, named by index) and sends it to a new account. */
+  const transferFromOf = (i: number, tokenAddress = l2Token) =>
+    sign(spenders[i], { to: tokenAddress, data: erc20.encodeFunctionData("transferFrom", [senders[i].address, Wallet.createRandom().address, 12n * 10n ** 16n]) });
   const tokenWithdrawal = (w: HDNodeWallet) => sign(w, { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [w.address, l2Token, 12n * 10n ** 16n]) });
 
   /** All but one (or all) operations heavy and honest — token transfers to new accounts — and a final one. */
@@ -165,6 +176,17 @@ async function main(): Promise<void> {
       const f = await fillers(MAX_OPS_PER_COMMITMENT);
       return { body: commitment(f.ops, [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
     },
+    // A transferFrom takes two of a commitment's slots: 16 fill it.
+    "post-state-transfer-from": async () => {
+      const ops: Op[] = [];
+      let fee;
+      for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
+        const s = await transferFromOf(i);
+        ops.push(s.op);
+        fee = s.fee;
+      }
+      return { body: commitment(ops, [fee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
+    },
     "withdrawal-root": async () => {
       const f = await fillers(MAX_OPS_PER_COMMITMENT, tokenWithdrawal);
       return { body: commitment(f.ops, [f.fee], (c) => void (c.withdrawalRoot = Buffer.alloc(32, 1))) };
@@ -233,6 +255,7 @@ async function main(): Promise<void> {
     const at = state.indexOf(w.address.toLowerCase())!;
     state.setTokenBalance(at, 0, 0n);
     state.setTokenBalance(at, WIDE + i, parseEther("10"));
+    state.setAllowance(at, WIDE + i, state.indexOf(spenders[i].address.toLowerCase())!, parseEther("5"));
   });
   const wideRoot = state.root();
   const claim = encodeCommitment({ postStateRoot: wideRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
@@ -245,6 +268,15 @@ async function main(): Promise<void> {
     wideFee = s.fee;
   }
   await prove("post-state-24-bit-tokens", commitment(wideOps, [wideFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
+  // And with transferFroms: 24-bit ids in 48-bit allowance keys, three accounts an operation.
+  const wideFromOps: Op[] = [];
+  let wideFromFee;
+  for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
+    const s = await transferFromOf(i, l2TokenAddress(wideL1[i]));
+    wideFromOps.push(s.op);
+    wideFromFee = s.fee;
+  }
+  await prove("post-state-transfer-from-24-bit-tokens", commitment(wideFromOps, [wideFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
 
   const worst = Math.max(...Object.values(gas));
   process.stdout.write(

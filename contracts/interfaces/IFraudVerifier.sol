@@ -36,8 +36,9 @@ interface IFraudVerifier {
     //
     //   pre:       accountsRoot 32 | accountCount 8 | queueIndex 8 | withdrawalCount 8 | tokenCount 8
     //   accounts:  count 2, then per account (strictly increasing index):
-    //              index 3 | empty 1
-    //              | [addr 20 | nonce 8 | balance 32 | tokenRoot 32 | allowanceRoot 32]  (if not empty)
+    //              index 3 | state 1 (0 held, 1 empty, 2 held and allowanceRoot sent)
+    //              | [addr 20 | nonce 8 | balance 32 | tokenRoot 32]  (if held)
+    //              | [allowanceRoot 32]  (if state 2; else the empty tree's root)
     //              | tokens 1 | per token: id 3 | balance 32   (ids strictly increasing)
     //              | tokenSiblings 2 | siblings 32 each | tokenFlags 1 | flag bytes
     //              | allowances 1 | per allowance: key 6 | amount 32   (keys strictly increasing)

@@ -23,7 +23,8 @@ library Constants {
     /// @notice The widest token width class a commitment may declare (0: 8-bit ids, 1: 16, 2: 24;
     ///         src/core's `TOKEN_ID_BITS` has one entry per class).
     uint256 internal constant MAX_TOKEN_CLASS = 2;
-    /// @notice Most operations in one commitment (one L2 block); bounds the cost of a fraud proof.
+    /// @notice Most operation slots in one commitment (one L2 block); bounds the cost of a fraud
+    ///         proof. A transferFrom takes two (three accounts and an allowance), others one.
     uint256 internal constant MAX_OPS_PER_COMMITMENT = 32;
     /// @notice Most distinct fee tuples one commitment lists.
     uint256 internal constant MAX_FEE_ENTRIES = 32;

@@ -9,6 +9,10 @@ import {BatchCodec} from "../libraries/BatchCodec.sol";
 contract ConstantsHarness {
     uint256 public constant ACCOUNT_TREE_DEPTH = Constants.ACCOUNT_TREE_DEPTH;
     uint256 public constant TOKEN_TREE_DEPTH = Constants.TOKEN_TREE_DEPTH;
+    uint256 public constant ALLOWANCE_TREE_DEPTH = Constants.ALLOWANCE_TREE_DEPTH;
+    uint8 public constant OP_EXTENDED = Constants.OP_EXTENDED;
+    bytes4 public constant SELECTOR_APPROVE = Constants.SELECTOR_APPROVE;
+    bytes4 public constant SELECTOR_TRANSFER_FROM = Constants.SELECTOR_TRANSFER_FROM;
     uint256 public constant MAX_TOKEN_CLASS = Constants.MAX_TOKEN_CLASS;
     uint256 public constant MAX_OPS_PER_COMMITMENT = Constants.MAX_OPS_PER_COMMITMENT;
     uint256 public constant MAX_FEE_ENTRIES = Constants.MAX_FEE_ENTRIES;
@@ -16,6 +20,20 @@ contract ConstantsHarness {
     uint256 public constant GAS_TOKEN_TRANSFER = Constants.GAS_TOKEN_TRANSFER;
     uint256 public constant GAS_WITHDRAWAL = Constants.GAS_WITHDRAWAL;
     uint256 public constant GAS_TOKEN_TRANSFER_TO_EMPTY = Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
+
+    /// @notice The allowance gas figures, in src/core's GAS order.
+    function allowanceGas() external pure returns (uint256[8] memory) {
+        return [
+            Constants.GAS_APPROVE_FROM_ZERO,
+            Constants.GAS_APPROVE_CHANGE,
+            Constants.GAS_APPROVE_UNCHANGED,
+            Constants.GAS_APPROVE_CLEAR,
+            Constants.GAS_TRANSFER_FROM_INFINITE,
+            Constants.GAS_TRANSFER_FROM,
+            Constants.GAS_TRANSFER_FROM_CLEARING,
+            Constants.GAS_TO_EMPTY_EXTRA
+        ];
+    }
     address public constant WITHDRAWAL_PREDEPLOY = Constants.WITHDRAWAL_PREDEPLOY;
     bytes4 public constant SELECTOR_TRANSFER = Constants.SELECTOR_TRANSFER;
     bytes4 public constant SELECTOR_WITHDRAW = Constants.SELECTOR_WITHDRAW;
@@ -28,7 +46,7 @@ contract ConstantsHarness {
     uint8 public constant FLAG_TOKEN_CLASS_SHIFT = BatchCodec.FLAG_TOKEN_CLASS_SHIFT;
 
     /// @notice The operation kinds, in OpKind order.
-    function opKinds() external pure returns (uint8[7] memory) {
+    function opKinds() external pure returns (uint8[11] memory) {
         return [
             Constants.OP_QUEUE,
             Constants.OP_ETH_TRANSFER,
@@ -36,7 +54,11 @@ contract ConstantsHarness {
             Constants.OP_TOKEN_TRANSFER,
             Constants.OP_TOKEN_TRANSFER_NEW,
             Constants.OP_WITHDRAW_ETH,
-            Constants.OP_WITHDRAW_TOKEN
+            Constants.OP_WITHDRAW_TOKEN,
+            Constants.OP_APPROVE,
+            Constants.OP_APPROVE_NEW,
+            Constants.OP_TRANSFER_FROM,
+            Constants.OP_TRANSFER_FROM_NEW
         ];
     }
 

@@ -11,7 +11,7 @@ import { applyOp, type BlockEnv, type OpResult, type TxResult } from "./execute"
 import { isForcedWithdrawal, type QueueEntry, type QueueResult } from "./queueOps";
 import { keccak256 } from "./hash";
 import { commitmentLeaf, withdrawalLeaf, type Withdrawal } from "./hashing";
-import { sameFeeEntry, type Op, type QueueOp } from "./ops";
+import { opSlots, sameFeeEntry, type Op, type QueueOp } from "./ops";
 import type { L2State } from "./state";
 import type { FeeEntry } from "./txSigning";
 import { toSignedOp, type ParsedTx } from "./intake";
@@ -79,8 +79,11 @@ export class BlockBuilder {
   }
 
   get isFull(): boolean {
-    return this.ops.length >= MAX_OPS_PER_COMMITMENT;
+    return this.slots >= MAX_OPS_PER_COMMITMENT;
   }
+
+  /** The commitment slots the operations so far take (a transferFrom takes two). */
+  private slots = 0;
 
   /** Applies the next L1 queue entry. */
   addQueueEntry(): QueueResult {
@@ -95,6 +98,7 @@ export class BlockBuilder {
     }
     const result = applyOp(this.state, op, this.env) as QueueResult;
     this.ops.push(op);
+    this.slots += opSlots(op);
     this.results.push(result);
     return result;
   }
@@ -110,9 +114,11 @@ export class BlockBuilder {
     }
     try {
       const op = toSignedOp(this.state, tx, feeIndex);
+      if (this.slots + opSlots(op) > MAX_OPS_PER_COMMITMENT) throw new BlockFullError();
       this.env.received = { raw: tx.raw, hash: tx.hash, signer: tx.from };
       const result = applyOp(this.state, op, this.env) as TxResult;
       this.ops.push(op);
+      this.slots += opSlots(op);
       this.results.push(result);
       return result;
     } catch (e) {

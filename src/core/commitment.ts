@@ -35,7 +35,7 @@ import {
   TOKEN_ID_BITS,
 } from "./constants";
 import { DecodeError, OutOfRangeError } from "./errors";
-import { opIndices, opTokenId, readFeeEntry, readOp, sameFeeEntry, tokenClass, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
+import { opIndices, opSlots, opTokenId, readFeeEntry, readOp, sameFeeEntry, tokenClass, writeFeeEntry, writeOp, type Op, type OpLayout } from "./ops";
 import type { FeeEntry } from "./txSigning";
 
 export interface Commitment {
@@ -90,6 +90,8 @@ export function decodeCommitment(body: Buffer): Commitment {
   const ops: Op[] = [];
   for (let i = 0; i < opCount; i++) ops.push(readOp(r, layout));
   if (r.remaining !== 0) r.fail(`${r.remaining} trailing bytes`);
+  const slots = ops.reduce((n, op) => n + opSlots(op), 0);
+  if (slots > MAX_OPS_PER_COMMITMENT) r.fail(`operations taking ${slots} slots`);
   // A wider index than the operations need would be a second encoding of the same commitment.
   if (indexWidth(ops) !== indexBits) r.fail(`index width ${indexBits} bits where the operations need ${indexWidth(ops)}`);
   // Likewise a wider token class: each commitment has one encoding.

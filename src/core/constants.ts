@@ -23,7 +23,11 @@ export const MAX_TOKENS = 2 ** TOKEN_TREE_DEPTH;
  * undefined (BatchCodec refuses it at submission).
  */
 export const TOKEN_ID_BITS = [8, 16, 24] as const;
-/** Most operations in one commitment (one L2 block); bounds the cost of a fraud proof. */
+/**
+ * Most operation slots in one commitment (one L2 block); bounds the cost of a fraud proof. An
+ * operation takes one slot, a transferFrom two (it touches three accounts and an allowance: its
+ * proof costs about what two transfers' do; ops.ts `opSlots`).
+ */
 export const MAX_OPS_PER_COMMITMENT = 32;
 /** Most distinct fee/gas tuples one commitment lists. */
 export const MAX_FEE_ENTRIES = 32;

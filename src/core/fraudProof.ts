@@ -12,7 +12,7 @@ import { buildMultiProof } from "./multiproof";
 import { replayCommitment, type BatchPosition, type Verdict } from "./replay";
 import type { AccessLog, L2State } from "./state";
 import { TOKEN_ZERO, tokenLevels, tokenRoot } from "./tokenTree";
-import { ALLOWANCE_ZERO, allowanceLevels, allowanceRoot } from "./allowanceTree";
+import { ALLOWANCE_ZERO, EMPTY_ALLOWANCE_ROOT, allowanceLevels, allowanceRoot } from "./allowanceTree";
 
 export interface AccountWitness {
   index: number;
@@ -67,6 +67,11 @@ export const FRAUD_REASON: Record<string, number> = {
 };
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
+const EMPTY_ALLOWANCE_ROOT_HEX = hex(EMPTY_ALLOWANCE_ROOT);
+/** A witnessed account's state byte (IFraudVerifier's layout): held, empty, or held with an allowance root sent. */
+const WITNESS_HELD = 0;
+const WITNESS_EMPTY = 1;
+const WITNESS_WITH_ALLOWANCES = 2;
 const ACCOUNT_ZERO = zeroHashes(ACCOUNT_TREE_DEPTH);
 
 /**
@@ -100,8 +105,11 @@ export function encodeWitness(w: Witness): string {
   out.bytes(bytes(w.pre.accountsRoot)).bytes(u64(w.pre.accountCount)).bytes(u64(w.pre.queueIndex)).bytes(u64(w.pre.withdrawalCount)).bytes(u64(w.pre.tokenCount));
   out.uint(w.accounts.length, 2);
   for (const a of w.accounts) {
-    out.uint(a.index, 3).u8(a.empty ? 1 : 0);
-    if (!a.empty) out.bytes(bytes(a.addr)).bytes(u64(a.nonce)).bytes(word(a.balance)).bytes(bytes(a.tokenRoot)).bytes(bytes(a.allowanceRoot));
+    // The allowance root is sent only when it is not the empty tree's: most accounts have given none.
+    const givesAllowances = !a.empty && a.allowanceRoot !== EMPTY_ALLOWANCE_ROOT_HEX;
+    out.uint(a.index, 3).u8(a.empty ? WITNESS_EMPTY : givesAllowances ? WITNESS_WITH_ALLOWANCES : WITNESS_HELD);
+    if (!a.empty) out.bytes(bytes(a.addr)).bytes(u64(a.nonce)).bytes(word(a.balance)).bytes(bytes(a.tokenRoot));
+    if (givesAllowances) out.bytes(bytes(a.allowanceRoot));
     out.u8(a.tokenIds.length);
     a.tokenIds.forEach((id, k) => out.uint(id, 3).bytes(word(a.tokenBalances[k])));
     // Two bytes: an account holding many tokens can need more than 255 siblings in a depth-24 tree.

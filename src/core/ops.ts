@@ -214,6 +214,11 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
   }
 }
 
+/** The commitment slots `op` takes (see MAX_OPS_PER_COMMITMENT): two for a transferFrom, else one. */
+export function opSlots(op: Op): number {
+  return op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW ? 2 : 1;
+}
+
 /** Account indices an operation's head writes: what the commitment's index width must hold. */
 export function opIndices(op: Op): number[] {
   if (op.kind === OpKind.QUEUE) return op.credit === "existing" ? [op.index] : [];

@@ -168,7 +168,7 @@ function expectAt(h: StateHistory, n: number, snap: L2State, addresses: readonly
   if (stateRoot) expect(hex(past!.stateRoot), `${what}: the block's root at ${n}`).to.equal(stateRoot);
   for (const a of addresses) {
     const p = past!.proof(a);
-    const wire: AccountProof = { address: a, balance: q(p.balance), nonce: q(p.nonce), accountProof: p.siblings.map(hex), accountIndex: p.index === null ? null : q(p.index), tokenRoot: p.tokenRoot && hex(p.tokenRoot), accountCount: q(p.accountCount), queueIndex: q(p.queueIndex), withdrawalCount: q(p.withdrawalCount), tokenCount: q(p.tokenCount) };
+    const wire: AccountProof = { address: a, balance: q(p.balance), nonce: q(p.nonce), accountProof: p.siblings.map(hex), accountIndex: p.index === null ? null : q(p.index), tokenRoot: p.tokenRoot && hex(p.tokenRoot), allowanceRoot: p.allowanceRoot && hex(p.allowanceRoot), accountCount: q(p.accountCount), queueIndex: q(p.queueIndex), withdrawalCount: q(p.withdrawalCount), tokenCount: q(p.tokenCount) };
     expect(verifyAccountProof(wire, snap.root()), `${what}: proof of ${a} at ${n}`).to.equal(snap.accountOf(a) !== undefined);
   }
 }

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   ACCOUNT_TREE_DEPTH,
+  ALLOWANCE_TREE_DEPTH,
   FLAG_INDEX_MASK,
   FLAG_INDEX_SHIFT,
   FLAG_TOKEN_CLASS_SHIFT,
@@ -12,8 +13,11 @@ import {
   MAX_FEE_ENTRIES,
   MAX_OPS_PER_COMMITMENT,
   MAX_TOKENS,
+  OP_EXTENDED,
   OpKind,
+  SELECTOR_APPROVE,
   SELECTOR_TRANSFER,
+  SELECTOR_TRANSFER_FROM,
   SELECTOR_WITHDRAW,
   TOKEN_ID_BITS,
   TOKEN_TREE_DEPTH,
@@ -29,6 +33,7 @@ describe("Constants: contracts/libraries/Constants.sol and src/core/constants.ts
     const h = await loadFixture(harness);
     expect(await h.ACCOUNT_TREE_DEPTH()).to.equal(BigInt(ACCOUNT_TREE_DEPTH));
     expect(await h.TOKEN_TREE_DEPTH()).to.equal(BigInt(TOKEN_TREE_DEPTH));
+    expect(await h.ALLOWANCE_TREE_DEPTH()).to.equal(BigInt(ALLOWANCE_TREE_DEPTH));
     expect(await h.MAX_TOKEN_CLASS()).to.equal(BigInt(TOKEN_ID_BITS.length - 1));
     // The widest class holds every token id the Bridge can register.
     expect(2 ** TOKEN_ID_BITS[TOKEN_ID_BITS.length - 1]).to.equal(MAX_TOKENS);
@@ -43,6 +48,16 @@ describe("Constants: contracts/libraries/Constants.sol and src/core/constants.ts
     expect(await h.GAS_TOKEN_TRANSFER()).to.equal(GAS.TOKEN_TRANSFER);
     expect(await h.GAS_WITHDRAWAL()).to.equal(GAS.WITHDRAWAL);
     expect(await h.GAS_TOKEN_TRANSFER_TO_EMPTY()).to.equal(GAS.TOKEN_TRANSFER_TO_EMPTY);
+    expect(await h.allowanceGas()).to.deep.equal([
+      GAS.APPROVE_FROM_ZERO,
+      GAS.APPROVE_CHANGE,
+      GAS.APPROVE_UNCHANGED,
+      GAS.APPROVE_CLEAR,
+      GAS.TRANSFER_FROM_INFINITE,
+      GAS.TRANSFER_FROM,
+      GAS.TRANSFER_FROM_CLEARING,
+      GAS.TO_EMPTY_EXTRA,
+    ]);
   });
 
   it("operation kinds, the withdrawal predeploy, the selectors and the curve order", async () => {
@@ -55,7 +70,14 @@ describe("Constants: contracts/libraries/Constants.sol and src/core/constants.ts
       OpKind.TOKEN_TRANSFER_NEW,
       OpKind.WITHDRAW_ETH,
       OpKind.WITHDRAW_TOKEN,
+      OpKind.APPROVE,
+      OpKind.APPROVE_NEW,
+      OpKind.TRANSFER_FROM,
+      OpKind.TRANSFER_FROM_NEW,
     ]);
+    expect(await h.OP_EXTENDED()).to.equal(BigInt(OP_EXTENDED));
+    expect(await h.SELECTOR_APPROVE()).to.equal("0x" + SELECTOR_APPROVE);
+    expect(await h.SELECTOR_TRANSFER_FROM()).to.equal("0x" + SELECTOR_TRANSFER_FROM);
     expect((await h.WITHDRAWAL_PREDEPLOY()).toLowerCase()).to.equal(WITHDRAWAL_PREDEPLOY);
     expect(await h.SELECTOR_TRANSFER()).to.equal("0x" + SELECTOR_TRANSFER);
     expect(await h.SELECTOR_TRANSFER()).to.equal(ethers.id("transfer(address,uint256)").slice(0, 10));

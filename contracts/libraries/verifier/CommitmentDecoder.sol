@@ -82,9 +82,12 @@ library CommitmentDecoder {
         ops = new Op[](opCount);
         uint256 maxIndex;
         uint256 maxTokenId;
+        // A transferFrom takes two of the commitment's slots (src/core/ops.ts opSlots).
+        uint256 slots;
         for (uint256 i = 0; i < opCount; i++) {
             Op memory op = ops[i];
             if (!_decodeOp(b, c, op, indexBits, feeBits, 8 * (tokenClass + 1))) return (false, h, ops);
+            slots += op.kind == Constants.OP_TRANSFER_FROM || op.kind == Constants.OP_TRANSFER_FROM_NEW ? 2 : 1;
             // Indices and token ids an operation does not write are zero.
             if (op.from > maxIndex) maxIndex = op.from;
             if (op.to > maxIndex) maxIndex = op.to;
@@ -94,8 +97,8 @@ library CommitmentDecoder {
         // A wider index or token class than the operations need, or another fee list, would be
         // a second encoding of the commitment.
         return (
-            !c.bad && c.at == b.length && ByteReader.bitLength(maxIndex) == indexBits && _tokenClass(maxTokenId) == tokenClass
-                && _canonicalFees(h.fees, ops),
+            !c.bad && c.at == b.length && slots <= Constants.MAX_OPS_PER_COMMITMENT && ByteReader.bitLength(maxIndex) == indexBits
+                && _tokenClass(maxTokenId) == tokenClass && _canonicalFees(h.fees, ops),
             h,
             ops
         );

@@ -69,6 +69,16 @@ library ReplayState {
     /// @param index The account's index.
     /// @return The account, by reference: changing it changes the replay state.
     function find(Run memory run, uint256 index) internal pure returns (Account memory) {
+        return run.accounts[position(run, index)];
+    }
+
+    /// @notice Where the witnessed account at `index` is in `run.accounts` (binary search: the
+    ///         witness sorts by index). Kept instead of the account where a struct would hold it:
+    ///         a memory struct holding an Account allocates a blank one first.
+    /// @param run The replay state.
+    /// @param index The account's index.
+    /// @return The position.
+    function position(Run memory run, uint256 index) internal pure returns (uint256) {
         uint256 lo = 0;
         uint256 hi = run.accounts.length;
         Account[] memory accounts = run.accounts;
@@ -76,9 +86,9 @@ library ReplayState {
             // lo < hi ≤ accounts.length: no overflow, indices in range.
             while (lo < hi) {
                 uint256 mid = (lo + hi) >> 1;
-                Account memory a = accounts[mid];
-                if (a.index == index) return a;
-                if (a.index < index) lo = mid + 1;
+                uint256 at = accounts[mid].index;
+                if (at == index) return mid;
+                if (at < index) lo = mid + 1;
                 else hi = mid;
             }
         }

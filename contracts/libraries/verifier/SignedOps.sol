@@ -24,8 +24,8 @@ library SignedOps {
         bool hasToken;
         address l1Token;
         bool newRecipient;
-        ReplayState.Account recipient; // the existing recipient (or approve's spender), found once
-        ReplayState.Account owner; // transferFrom's owner, found once
+        uint256 recipientAt; // the existing recipient's (or approve's spender's) position in run.accounts
+        uint256 ownerAt; // transferFrom's owner's position in run.accounts
         bool isApprove;
         bool isTransferFrom;
     }
@@ -91,7 +91,7 @@ library SignedOps {
         // gasUsed ≤ gasLimit and price ≤ maxFee, and gasLimit × maxFee fits (it is covered above).
         charge.fee = gasUsed * price;
         if (res.hasToken) {
-            IFraudVerifier.Reason tokenReason = _checkTokenCall(op, sender, res);
+            IFraudVerifier.Reason tokenReason = _checkTokenCall(run, op, sender, res);
             if (tokenReason != IFraudVerifier.Reason.NONE) return tokenReason;
         }
         charge.isWithdrawal = op.kind == Constants.OP_WITHDRAW_ETH || op.kind == Constants.OP_WITHDRAW_TOKEN;
@@ -101,7 +101,7 @@ library SignedOps {
             if (ReplayState.held(run.holders, op.addr)) return IFraudVerifier.Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << Constants.ACCOUNT_TREE_DEPTH) return IFraudVerifier.Reason.OVERFLOW;
         } else if (!charge.isWithdrawal && !res.isApprove && op.to != payer) {
-            ReplayState.Account memory r = res.recipient;
+            ReplayState.Account memory r = run.accounts[res.recipientAt];
             // The fee recipient is credited first: a recipient that is also the fee recipient gets both.
             uint256 feeToo = !res.hasToken && op.to == h.feeRecipient ? charge.fee : 0;
             uint256 held = res.hasToken ? r.tokenBalances[ReplayState.tokenPosition(r, op.tokenId)] : r.balance;
@@ -119,26 +119,32 @@ library SignedOps {
     /// @notice The checks of an ERC-20 call in OpenZeppelin 5's order (src/core/execute.ts
     ///         `checkTokenCall`): a transferFrom's allowance, then the zero addresses the call
     ///         names, then the balance the amount leaves.
+    /// @param run The replay state.
     /// @param op The operation.
     /// @param sender The sender's account.
     /// @param res What the sender signed.
     /// @return The rule the call breaks, or NONE.
-    function _checkTokenCall(CommitmentDecoder.Op memory op, ReplayState.Account memory sender, Resolved memory res)
+    function _checkTokenCall(
+        ReplayState.Run memory run,
+        CommitmentDecoder.Op memory op,
+        ReplayState.Account memory sender,
+        Resolved memory res
+    )
         private
         pure
         returns (IFraudVerifier.Reason)
     {
         if (res.isTransferFrom) {
-            ReplayState.Account memory o = res.owner;
+            ReplayState.Account memory o = run.accounts[res.ownerAt];
             uint256 allowance = o.allowances[ReplayState.allowancePosition(o, ReplayState.allowanceKey(op.tokenId, op.from))];
             if (allowance < op.amount) return IFraudVerifier.Reason.INSUFFICIENT_ALLOWANCE;
             if (o.addr == address(0)) return IFraudVerifier.Reason.MALFORMED;
         }
         // The recipient (or spender): a new one's address is written, an existing one's looked up.
         bool namesRecipient = op.kind != Constants.OP_WITHDRAW_TOKEN;
-        if (namesRecipient && (res.newRecipient ? op.addr : res.recipient.addr) == address(0)) return IFraudVerifier.Reason.MALFORMED;
+        if (namesRecipient && (res.newRecipient ? op.addr : run.accounts[res.recipientAt].addr) == address(0)) return IFraudVerifier.Reason.MALFORMED;
         if (res.isApprove) return IFraudVerifier.Reason.NONE;
-        ReplayState.Account memory payer = res.isTransferFrom ? res.owner : sender;
+        ReplayState.Account memory payer = res.isTransferFrom ? run.accounts[res.ownerAt] : sender;
         if (payer.tokenBalances[ReplayState.tokenPosition(payer, op.tokenId)] < op.amount) return IFraudVerifier.Reason.INSUFFICIENT_FUNDS;
         return IFraudVerifier.Reason.NONE;
     }
@@ -191,7 +197,7 @@ library SignedOps {
             run.withdrawalCount++;
             return;
         }
-        ReplayState.Account memory recipient = res.newRecipient ? ReplayState.create(run, op.addr) : res.recipient;
+        ReplayState.Account memory recipient = res.newRecipient ? ReplayState.create(run, op.addr) : run.accounts[res.recipientAt];
         if (res.isApprove) {
             sender.allowances[ReplayState.allowancePosition(sender, ReplayState.allowanceKey(op.tokenId, recipient.index))] = op.amount;
             return;
@@ -202,7 +208,7 @@ library SignedOps {
         }
         ReplayState.Account memory payer = sender;
         if (res.isTransferFrom) {
-            payer = res.owner;
+            payer = run.accounts[res.ownerAt];
             uint256 at = ReplayState.allowancePosition(payer, ReplayState.allowanceKey(op.tokenId, op.from));
             // An infinite allowance is not decreased (OpenZeppelin 5); a finite one covers the amount (checked).
             if (payer.allowances[at] != type(uint256).max) payer.allowances[at] -= op.amount;
@@ -237,13 +243,13 @@ library SignedOps {
         // src/core resolves the owner before the recipient.
         if (res.isTransferFrom) {
             if (op.owner >= run.accountCount) return (IFraudVerifier.Reason.UNKNOWN_ACCOUNT, res);
-            res.owner = ReplayState.find(run, op.owner);
+            res.ownerAt = ReplayState.position(run, op.owner);
         }
         address recipient = op.addr;
         if (k == Constants.OP_ETH_TRANSFER || k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_APPROVE || k == Constants.OP_TRANSFER_FROM) {
             if (op.to >= run.accountCount) return (IFraudVerifier.Reason.UNKNOWN_ACCOUNT, res);
-            res.recipient = ReplayState.find(run, op.to);
-            recipient = res.recipient.addr;
+            res.recipientAt = ReplayState.position(run, op.to);
+            recipient = run.accounts[res.recipientAt].addr;
         }
         res.newRecipient = k == Constants.OP_ETH_TRANSFER_NEW || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_APPROVE_NEW
             || k == Constants.OP_TRANSFER_FROM_NEW;
@@ -258,7 +264,7 @@ library SignedOps {
             res.data = abi.encodeWithSelector(Constants.SELECTOR_APPROVE, recipient, op.amount);
         } else if (res.isTransferFrom) {
             res.to = l2Token;
-            res.data = abi.encodeWithSelector(Constants.SELECTOR_TRANSFER_FROM, res.owner.addr, recipient, op.amount);
+            res.data = abi.encodeWithSelector(Constants.SELECTOR_TRANSFER_FROM, run.accounts[res.ownerAt].addr, recipient, op.amount);
         } else {
             res.to = Constants.WITHDRAWAL_PREDEPLOY;
             res.data = abi.encodeWithSelector(Constants.SELECTOR_WITHDRAW, op.addr, l2Token, op.amount);
@@ -330,7 +336,7 @@ library SignedOps {
         uint8 kind = op.kind;
         if (kind == Constants.OP_ETH_TRANSFER || kind == Constants.OP_ETH_TRANSFER_NEW) return Constants.GAS_ETH_TRANSFER;
         if (kind == Constants.OP_TOKEN_TRANSFER) {
-            ReplayState.Account memory r = res.recipient;
+            ReplayState.Account memory r = run.accounts[res.recipientAt];
             bool holds = r.tokenBalances[ReplayState.tokenPosition(r, op.tokenId)] > 0;
             return holds ? Constants.GAS_TOKEN_TRANSFER : Constants.GAS_TOKEN_TRANSFER_TO_EMPTY;
         }
@@ -344,11 +350,11 @@ library SignedOps {
             return _approveGas(prior, op.amount);
         }
         if (res.isTransferFrom) {
-            ReplayState.Account memory o = res.owner;
+            ReplayState.Account memory o = run.accounts[res.ownerAt];
             uint256 allowance = o.allowances[ReplayState.allowancePosition(o, ReplayState.allowanceKey(op.tokenId, op.from))];
             bool holds = false;
             if (kind == Constants.OP_TRANSFER_FROM) {
-                ReplayState.Account memory r = res.recipient;
+                ReplayState.Account memory r = run.accounts[res.recipientAt];
                 holds = r.tokenBalances[ReplayState.tokenPosition(r, op.tokenId)] > 0;
             }
             return _transferFromGas(allowance, op.amount, holds);

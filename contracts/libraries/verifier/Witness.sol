@@ -124,7 +124,9 @@ library Witness {
     {
         bytes32[] memory tokenZero = run.tokenZero;
         a.index = take(w, c, 3);
-        bool empty = take(w, c, 1) != 0;
+        uint256 accountState = take(w, c, 1);
+        if (accountState > 2) revert IFraudVerifier.FraudWitnessMalformed(c.at);
+        bool empty = accountState == 1;
         // An index below the account count holds an account; one at or above it is empty.
         if (empty != (a.index >= run.accountCount)) revert IFraudVerifier.FraudWitnessInconsistent(a.index);
         a.exists = !empty;
@@ -135,7 +137,8 @@ library Witness {
             a.nonce = uint64(take(w, c, 8));
             a.balance = take(w, c, 32);
             a.tokenRoot = bytes32(take(w, c, 32));
-            a.allowanceRoot = bytes32(take(w, c, 32));
+            // Most accounts have given no allowance: their root is the empty tree's, not sent.
+            if (accountState == 2) a.allowanceRoot = bytes32(take(w, c, 32));
         }
         uint256 t = take(w, c, 1);
         a.tokenIds = new uint256[](t);
