@@ -72,6 +72,8 @@ export interface AccountProofResponse {
   storageProof: Array<{ key: string; value: Hex; proof: Hex[] }>;
   accountIndex: Hex | null;
   tokenRoot: Hex | null;
+  /** Root of the account's tree of ERC-20 allowances given (the leaf's last field; null with no account). */
+  allowanceRoot: Hex | null;
   accountsRoot: Hex;
   accountCount: Hex;
   queueIndex: Hex;

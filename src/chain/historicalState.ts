@@ -8,6 +8,7 @@ import { rootFromPath } from "../core/accountProof";
 import { accountLeaf, stateRoot } from "../core/hashing";
 import type { L2Token } from "../core/tokenRegistry";
 import { tokenRoot } from "../core/tokenTree";
+import { allowanceKey, allowanceRoot } from "../core/allowanceTree";
 import type { BlockSummary, PastReads } from "./historyLog";
 import type { StateReader } from "./stateReader";
 import { HistoryInconsistentError, ProofNotKeptError } from "./historyErrors";
@@ -20,6 +21,8 @@ export interface AccountAtBlock {
   nonce: bigint;
   balance: bigint;
   tokenRoot: Buffer | null;
+  /** Root of the allowances it had given then (null with no account). */
+  allowanceRoot: Buffer | null;
   /** Sibling hashes, leaf level first (empty with no account). */
   siblings: Buffer[];
   accountsRoot: Buffer;
@@ -54,6 +57,12 @@ export class HistoricalState implements StateReader {
 
   tokenBalance(index: number, tokenId: number): bigint {
     return index < this.summary.accountCount ? this.history.tokenAt(index, tokenId, this.blockNumber) : 0n;
+  }
+
+  allowance(owner: number, tokenId: number, spender: number): bigint {
+    // A spender index from after this block names an account that could not have been approved then.
+    if (owner >= this.summary.accountCount || spender >= this.summary.accountCount) return 0n;
+    return this.history.allowanceAt(owner, allowanceKey(tokenId, spender), this.blockNumber);
   }
 
   tokenBalances(address: string): Array<[number, bigint]> {
@@ -92,12 +101,13 @@ export class HistoricalState implements StateReader {
     const base = { address, accountsRoot, accountCount: s.accountCount, queueIndex: s.queueIndex, withdrawalCount: s.withdrawalCount, tokenCount: s.tokenCount, stateRoot: stateRoot({ ...s, accountsRoot }) };
     const index = this.indexOf(address);
     const fields = index === undefined ? null : this.history.accountAt(index, this.blockNumber);
-    if (index === undefined || !fields) return { ...base, index: null, nonce: 0n, balance: 0n, tokenRoot: null, siblings: [] };
+    if (index === undefined || !fields) return { ...base, index: null, nonce: 0n, balance: 0n, tokenRoot: null, allowanceRoot: null, siblings: [] };
     const root = tokenRoot(this.history.tokensAt(index, this.blockNumber));
-    const leaf = accountLeaf(address, fields.nonce, fields.balance, root);
+    const allowances = allowanceRoot(this.history.allowancesAt(index, this.blockNumber));
+    const leaf = accountLeaf(address, fields.nonce, fields.balance, root, allowances);
     if (!leaf.equals(this.history.nodeAt(0, index, this.blockNumber))) throw new HistoryInconsistentError(this.blockNumber, `account ${index}'s fields do not hash to its kept leaf`);
     const siblings = this.history.pathAt(index, this.blockNumber);
     if (!rootFromPath(leaf, index, siblings).equals(accountsRoot)) throw new HistoryInconsistentError(this.blockNumber, `account ${index}'s path does not reach the block's accounts root`);
-    return { ...base, index, nonce: fields.nonce, balance: fields.balance, tokenRoot: root, siblings };
+    return { ...base, index, nonce: fields.nonce, balance: fields.balance, tokenRoot: root, allowanceRoot: allowances, siblings };
   }
 }

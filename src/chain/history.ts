@@ -1,6 +1,6 @@
 /**
  * The state of past blocks, kept as what each block changed, so that a read at block n — an
- * account, a token balance, a supply, a node of the account tree for a proof — is a binary
+ * account, a token balance, an allowance, a supply, a node of the account tree for a proof — is a binary
  * search (historyIndex.ts), with no replay and no tree rebuilt. The history observes every
  * write to the live state (L2State.observeChanges) and keeps the first value each key had
  * since the newest block it holds; when the next block is appended it keeps those values
@@ -8,12 +8,12 @@
  * changed on every fourth level, and forgets the blocks that fall out of its window.
  *
  * A key's value at block n is then the prior kept by the first block after n that changed it,
- * or, if none did, its value as of the newest block: for accounts and token balances the live
+ * or, if none did, its value as of the newest block: for accounts, token balances and allowances the live
  * state's (or the prior noted since, if the open block has changed it), for tree nodes a copy
  * of the kept levels (NodeShadow), for supplies a running sum.
  *
  * Longer than 300 lines because capturing a block, dropping it again, forgetting it and reading
- * it must treat the same five kinds of values alike: apart, one could drift from the others.
+ * it must treat the same six kinds of values alike: apart, one could drift from the others.
  */
 import type { L2State } from "../core/state";
 import type { JournalEntry } from "../core/journal";
@@ -26,7 +26,11 @@ import {
   NodeShadow,
   STRIDE,
   accountPriorAt,
+  allowancePriorAt,
   blockChanges,
+  changedAllowances,
+  nonZeroAt,
+  notePrior,
   keyIndex,
   keyLevel,
   leafPriorAt,
@@ -34,6 +38,7 @@ import {
   positionOf,
   section,
   tokenKey,
+  withAllowances,
   wordPriorAt,
   writeAccountPrior,
   writeWord,
@@ -71,6 +76,7 @@ export class StateHistory implements PastReads {
   /** Values before their first change since the newest block held: the live state has moved on. */
   private pendingAccounts = new Map<number, AccountFields | null>();
   private pendingTokens = new Map<number, Map<number, bigint>>();
+  private pendingAllowances = new Map<number, Map<number, bigint>>();
   /** Accounts touched since the last capture with a tree: their paths' nodes are taken at the next. */
   private treePending = new Set<number>();
   private first: number;
@@ -169,17 +175,20 @@ export class StateHistory implements PastReads {
       }
     }
     tokens.sort((a, b) => a[0] - b[0]);
+    // Allowances that differ from before: their owners' leaves changed with them.
+    const allowances = changedAllowances(this.pendingAllowances, state, holders);
     const supplies = [...deltas].filter(([, delta]) => delta !== 0n).sort((a, b) => a[0] - b[0]);
-    // Accounts whose leaf changed: nonce, balance or existence, or a token balance. The leaf
+    // Accounts whose leaf changed: nonce, balance or existence, a token balance or an allowance. The leaf
     // kept with each is as of the last capture with a tree.
     const accounts = [...new Set([...this.pendingAccounts.keys(), ...holders])]
       .filter((i) => holders.has(i) || !sameAccount(this.pendingAccounts.get(i)!, state.peek(i)))
       .sort((a, b) => a - b);
     for (const i of this.pendingAccounts.keys()) this.treePending.add(i);
     for (const i of this.pendingTokens.keys()) this.treePending.add(i);
+    for (const i of this.pendingAllowances.keys()) this.treePending.add(i);
     const { keys, now, changed } = tree ? this.changedNodes() : { keys: [], now: [], changed: [] };
     const nodes = changed.filter((k) => keys[k] >= nodeKey(STRIDE, 0)).map((k) => keys[k]);
-    const changes = blockChanges([accounts, tokens.map(([key]) => key), supplies.map(([token]) => token), nodes], (priors, kind, i, at) => {
+    const changes = withAllowances(blockChanges([accounts, tokens.map(([key]) => key), supplies.map(([token]) => token), nodes], (priors, kind, i, at) => {
       if (kind === Kind.Account) {
         const index = accounts[i];
         // An account touched only through its tokens kept its nonce and balance.
@@ -188,7 +197,7 @@ export class StateHistory implements PastReads {
       } else if (kind === Kind.Token) writeWord(priors, at, tokens[i][1]);
       else if (kind === Kind.Supply) writeWord(priors, at, this.supply.get(supplies[i][0]) ?? 0n);
       else this.shadow.copy(keyLevel(nodes[i]), keyIndex(nodes[i]), priors, at);
-    });
+    }), allowances);
     for (const k of changed) this.shadow.set(keyLevel(keys[k]), keyIndex(keys[k]), now[k]);
     for (const [token, delta] of supplies) this.supply.set(token, (this.supply.get(token) ?? 0n) + delta);
     this.index.add(n, changes);
@@ -198,6 +207,7 @@ export class StateHistory implements PastReads {
     this.last = n;
     this.pendingAccounts = new Map();
     this.pendingTokens = new Map();
+    this.pendingAllowances = new Map();
     this.prune();
     return n;
   }
@@ -240,6 +250,7 @@ export class StateHistory implements PastReads {
     this.last = Math.min(this.last, n);
     this.pendingAccounts = new Map();
     this.pendingTokens = new Map();
+    this.pendingAllowances = new Map();
     // Back at a block without a tree (inside a settled batch), the accounts its tree-less
     // predecessors changed still wait for the next tree.
     this.treePending = new Set();
@@ -281,13 +292,21 @@ export class StateHistory implements PastReads {
 
   /** Account `index`'s non-zero token balances at block `n`, by token id. */
   tokensAt(index: number, n: number): Map<number, bigint> {
-    const ids = new Set<number>([...(this.state.peek(index)?.tokens.keys() ?? []), ...this.index.tokenIds(index), ...(this.pendingTokens.get(index)?.keys() ?? [])]);
-    const out = new Map<number, bigint>();
-    for (const id of [...ids].sort((a, b) => a - b)) {
-      const v = this.tokenAt(index, id, n);
-      if (v !== 0n) out.set(id, v);
-    }
-    return out;
+    const ids = [this.state.peek(index)?.tokens.keys() ?? [], this.index.tokenIds(index), this.pendingTokens.get(index)?.keys() ?? []];
+    return nonZeroAt(ids, (id) => this.tokenAt(index, id, n));
+  }
+
+  /** Owner `owner`'s allowance at `key` (allowanceTree.ts's allowanceKey) at block `n`. */
+  allowanceAt(owner: number, key: number, n: number): bigint {
+    const b = this.index.allowance(owner, key, n);
+    if (b !== undefined) return allowancePriorAt(this.changes.get(b)!, b, owner, key);
+    return this.pendingAllowances.get(owner)?.get(key) ?? this.state.peek(owner)?.allowances.get(key) ?? 0n;
+  }
+
+  /** Owner `owner`'s non-zero allowances at block `n`, by key. */
+  allowancesAt(owner: number, n: number): Map<number, bigint> {
+    const keys = [this.state.peek(owner)?.allowances.keys() ?? [], this.index.allowanceKeys(owner), this.pendingAllowances.get(owner)?.keys() ?? []];
+    return nonZeroAt(keys, (key) => this.allowanceAt(owner, key, n));
   }
 
   supplyAt(token: number, n: number): bigint {
@@ -321,11 +340,12 @@ export class StateHistory implements PastReads {
   }
 
   /** What is held, for the memory figures of docs/state-proofs.md. */
-  size(): { blocks: number; accountEntries: number; tokenEntries: number; nodeEntries: number; keys: number; shadowBytes: number } {
-    const out = { blocks: this.summaries.size, accountEntries: 0, tokenEntries: 0, nodeEntries: 0, keys: this.index.accounts.size + this.index.nodes.size, shadowBytes: this.shadow.bytes };
+  size(): { blocks: number; accountEntries: number; tokenEntries: number; allowanceEntries: number; nodeEntries: number; keys: number; shadowBytes: number } {
+    const out = { blocks: this.summaries.size, accountEntries: 0, tokenEntries: 0, allowanceEntries: 0, nodeEntries: 0, keys: this.index.accounts.size + this.index.nodes.size, shadowBytes: this.shadow.bytes };
     for (const c of this.changes.values()) {
       out.accountEntries += c.ends[Kind.Account];
       out.tokenEntries += c.ends[Kind.Token] - c.ends[Kind.Account];
+      out.allowanceEntries += c.allowances?.owners.length ?? 0;
       out.nodeEntries += c.ends[Kind.Node] - c.ends[Kind.Supply];
     }
     return out;
@@ -346,12 +366,12 @@ export class StateHistory implements PastReads {
           this.pendingAccounts.set(e.index, { nonce: a.nonce, balance: a.balance });
         }
         break;
-      case "token": {
-        let priors = this.pendingTokens.get(e.index);
-        if (!priors) this.pendingTokens.set(e.index, (priors = new Map()));
-        if (!priors.has(e.tokenId)) priors.set(e.tokenId, e.old);
+      case "token":
+        notePrior(this.pendingTokens, e.index, e.tokenId, e.old);
         break;
-      }
+      case "allowance":
+        notePrior(this.pendingAllowances, e.index, e.key, e.old);
+        break;
       case "register":
         // The token count is in each block's summary.
         break;

@@ -1,6 +1,6 @@
 /**
  * Which blocks a state history (history.ts) holds changed each key — each account (and its
- * leaf), token balance, supply and kept tree node — in block order. A key changed once in the window is one
+ * leaf), token balance, allowance, supply and kept tree node — in block order. A key changed once in the window is one
  * number in a map, a key changed more often one array: most keys are the first kind, and an
  * array a key would cost several times the change itself. Blocks are filed newest last and
  * unfiled from either end — the newest when a replica's batch is dropped, the oldest when it
@@ -66,6 +66,8 @@ export class ChangeIndex {
   private readonly tokens = new Map<number, BlockLists<number>>();
   readonly supplies = new BlockLists<number>();
   readonly nodes = new BlockLists<number>();
+  /** By owner, then by allowance key (as tokens: the pair does not fit one exact number). */
+  private readonly allowances = new Map<number, BlockLists<number>>();
 
   /** Files block `n`'s changes: it must be newer than every block filed. */
   add(n: number, c: BlockChanges): void {
@@ -79,6 +81,14 @@ export class ChangeIndex {
     }
     for (let k = ends[1]; k < ends[2]; k++) this.supplies.add(keys[k], n);
     for (let k = ends[2]; k < ends[3]; k++) this.nodes.add(keys[k], n);
+    const a = c.allowances;
+    if (a) {
+      for (let k = 0; k < a.owners.length; k++) {
+        let byKey = this.allowances.get(a.owners[k]);
+        if (!byKey) this.allowances.set(a.owners[k], (byKey = new BlockLists()));
+        byKey.add(a.keys[k], n);
+      }
+    }
   }
 
   /** Unfiles a block's changes: the newest block filed (`end` "last") or the oldest ("first"). */
@@ -93,11 +103,29 @@ export class ChangeIndex {
     }
     for (let k = ends[1]; k < ends[2]; k++) this.supplies.remove(keys[k], end);
     for (let k = ends[2]; k < ends[3]; k++) this.nodes.remove(keys[k], end);
+    const a = c.allowances;
+    if (a) {
+      for (let k = 0; k < a.owners.length; k++) {
+        const byKey = this.allowances.get(a.owners[k])!;
+        byKey.remove(a.keys[k], end);
+        if (byKey.size === 0) this.allowances.delete(a.owners[k]);
+      }
+    }
   }
 
   /** The first block after `n` that changed account `index`'s balance of `token`. */
   token(index: number, token: number, n: number): number | undefined {
     return this.tokens.get(index)?.firstAfter(token, n);
+  }
+
+  /** The first block after `n` that changed owner `owner`'s allowance `key`. */
+  allowance(owner: number, key: number, n: number): number | undefined {
+    return this.allowances.get(owner)?.firstAfter(key, n);
+  }
+
+  /** The allowance keys owner `owner` had changed in a block held. */
+  allowanceKeys(owner: number): Iterable<number> {
+    return this.allowances.get(owner)?.keys() ?? [];
   }
 
   /** The tokens whose balance account `index` had changed in a block held. */

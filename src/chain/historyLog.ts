@@ -9,6 +9,7 @@ import { ACCOUNT_TREE_DEPTH } from "../core/constants";
 import { zeroHashes } from "../core/merkle";
 import { bytesToBigint } from "../core/bytes";
 import type { L2State } from "../core/state";
+import { HistoryInconsistentError } from "./historyErrors";
 
 const WORD = 32;
 
@@ -37,6 +38,81 @@ export interface BlockChanges {
   readonly priors: Buffer;
   /** Where each kind's keys end in `keys`. */
   readonly ends: readonly [number, number, number, number];
+  /** The allowances the block changed (absent: none, as in most blocks). */
+  readonly allowances?: AllowanceChanges;
+}
+
+/**
+ * The allowances one block changed, apart from {@link BlockChanges.keys}: an owner and an
+ * allowance key (allowanceTree.ts, 48 bits) together take 72 bits, more than a float holds
+ * exactly, so they are two arrays — the pairs ascending by owner, then key — with each prior a
+ * word at the pair's position in `priors`.
+ */
+export interface AllowanceChanges {
+  readonly owners: Float64Array;
+  readonly keys: Float64Array;
+  readonly priors: Buffer;
+}
+
+/** Block changes `c` with `allowances` (pairs ascending, priors in the same order), or `c` itself without any. */
+export function withAllowances(c: BlockChanges, allowances: ReadonlyArray<readonly [owner: number, key: number, prior: bigint]>): BlockChanges {
+  if (allowances.length === 0) return c;
+  const priors = Buffer.alloc(allowances.length * WORD);
+  allowances.forEach(([, , prior], i) => writeWord(priors, i * WORD, prior));
+  return { ...c, allowances: { owners: Float64Array.from(allowances, ([o]) => o), keys: Float64Array.from(allowances, ([, k]) => k), priors } };
+}
+
+/** The allowances that differ from the priors noted since the last capture, as (owner, key, prior), ascending; their owners are added to `owners`. */
+export function changedAllowances(pending: ReadonlyMap<number, ReadonlyMap<number, bigint>>, state: L2State, owners: Set<number>): Array<[number, number, bigint]> {
+  const out: Array<[number, number, bigint]> = [];
+  for (const [owner, priors] of pending) {
+    const given = state.peek(owner)?.allowances;
+    for (const [key, prior] of priors) {
+      if ((given?.get(key) ?? 0n) === prior) continue;
+      out.push([owner, key, prior]);
+      owners.add(owner);
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+/** Notes `old` as account `index`'s prior at `key`, unless one is noted already (the first value since the last capture is the prior). */
+export function notePrior(pending: Map<number, Map<number, bigint>>, index: number, key: number, old: bigint): void {
+  let priors = pending.get(index);
+  if (!priors) pending.set(index, (priors = new Map()));
+  if (!priors.has(key)) priors.set(key, old);
+}
+
+/** The non-zero values `read` gives at every key of `keys` (which may repeat), by key ascending. */
+export function nonZeroAt(keys: ReadonlyArray<Iterable<number>>, read: (key: number) => bigint): Map<number, bigint> {
+  const out = new Map<number, bigint>();
+  for (const key of [...new Set(keys.flatMap((k) => [...k]))].sort((a, b) => a - b)) {
+    const v = read(key);
+    if (v !== 0n) out.set(key, v);
+  }
+  return out;
+}
+
+/** Owner `owner`'s allowance `key` before block `b`, whose changes `c` are filed as changing it. */
+export function allowancePriorAt(c: BlockChanges, b: number, owner: number, key: number): bigint {
+  const prior = c.allowances && allowancePriorIn(c.allowances, owner, key);
+  if (!prior) throw new HistoryInconsistentError(b, `block ${b} is filed as changing allowance ${key} of account ${owner} but keeps no prior of it`);
+  return bytesToBigint(prior);
+}
+
+/** The prior of owner `owner`'s allowance `key` kept in `a`, or undefined if the block did not change it. A view. */
+function allowancePriorIn(a: AllowanceChanges, owner: number, key: number): Buffer | undefined {
+  let lo = 0;
+  let hi = a.owners.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const o = a.owners[mid];
+    const k = a.keys[mid];
+    if (o === owner && k === key) return a.priors.subarray(mid * WORD, (mid + 1) * WORD);
+    if (o < owner || (o === owner && k < key)) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 /** What a state root commits to after a block, and the block's hash once it is appended. */
@@ -204,6 +280,10 @@ export interface PastReads {
   accountAt(index: number, n: number): AccountFields | null;
   tokenAt(index: number, token: number, n: number): bigint;
   tokensAt(index: number, n: number): Map<number, bigint>;
+  /** Owner `owner`'s allowance at `key` (allowanceTree.ts's allowanceKey) at block `n`. */
+  allowanceAt(owner: number, key: number, n: number): bigint;
+  /** Owner `owner`'s non-zero allowances at block `n`, by key. */
+  allowancesAt(owner: number, n: number): Map<number, bigint>;
   supplyAt(token: number, n: number): bigint;
   nodeAt(level: number, index: number, n: number): Buffer;
   pathAt(index: number, n: number): Buffer[];

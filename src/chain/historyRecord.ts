@@ -3,7 +3,7 @@
  * writes with the block and reads back at start-up, so the history survives a restart without
  * a replay. The block's keys as numbers, its priors as the base64 of the buffer they are in.
  */
-import { ACCOUNT_PRIOR, type BlockChanges, type BlockSummary } from "./historyLog";
+import { ACCOUNT_PRIOR, type AllowanceChanges, type BlockChanges, type BlockSummary } from "./historyLog";
 
 interface Record {
   /** Block number and hash. */
@@ -16,6 +16,8 @@ interface Record {
   e: [number, number, number, number];
   x: number[];
   p: string;
+  /** The allowances the block changed: owners, keys (pairs ascending) and priors; absent when it changed none. */
+  a?: [number[], number[], string];
 }
 
 export function encodeRecord(n: number, summary: BlockSummary, c: BlockChanges): string {
@@ -28,6 +30,7 @@ export function encodeRecord(n: number, summary: BlockSummary, c: BlockChanges):
     x: Array.from(c.keys),
     p: c.priors.toString("base64"),
   };
+  if (c.allowances) record.a = [Array.from(c.allowances.owners), Array.from(c.allowances.keys), c.allowances.priors.toString("base64")];
   return JSON.stringify(record);
 }
 
@@ -47,7 +50,22 @@ export function decodeRecord(text: string): { number: number; summary: BlockSumm
   if (!numbers(r.e, 4) || !numbers(r.x) || r.e[3] !== r.x.length) return null;
   const priors = Buffer.from(r.p, "base64");
   if (priors.length !== r.e[0] * ACCOUNT_PRIOR + (r.x.length - r.e[0]) * 32) return null;
-  const changes: BlockChanges = { keys: Float64Array.from(r.x), priors, ends: r.e };
+  let allowances: AllowanceChanges | undefined;
+  if (r.a !== undefined) {
+    if (!Array.isArray(r.a) || r.a.length !== 3 || !numbers(r.a[0]) || !numbers(r.a[1], r.a[0].length) || r.a[0].length === 0 || typeof r.a[2] !== "string") return null;
+    const allowancePriors = Buffer.from(r.a[2], "base64");
+    if (allowancePriors.length !== r.a[0].length * 32 || !ascendingPairs(r.a[0], r.a[1])) return null;
+    allowances = { owners: Float64Array.from(r.a[0]), keys: Float64Array.from(r.a[1]), priors: allowancePriors };
+  }
+  const changes: BlockChanges = allowances ? { keys: Float64Array.from(r.x), priors, ends: r.e, allowances } : { keys: Float64Array.from(r.x), priors, ends: r.e };
   const summary: BlockSummary = { hash: r.k, accountsRoot: r.r === null ? null : Buffer.from(r.r, "hex"), accountCount: r.c[0], queueIndex: BigInt("0x" + r.c[1]), withdrawalCount: BigInt("0x" + r.c[2]), tokenCount: r.c[3] };
   return { number: r.b, summary, changes };
+}
+
+/** Whether (owners[i], keys[i]) ascend strictly: what a block's binary search over its allowances needs. */
+function ascendingPairs(owners: number[], keys: number[]): boolean {
+  for (let i = 1; i < owners.length; i++) {
+    if (owners[i] < owners[i - 1] || (owners[i] === owners[i - 1] && keys[i] <= keys[i - 1])) return false;
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 /**
- * What the JSON-RPC reads of a state — accounts, token balances, tokens, supplies — whether the
+ * What the JSON-RPC reads of a state — accounts, token balances, allowances, tokens, supplies — whether the
  * state is the node's live one or a past block's (history.ts): one interface, so every read
  * method answers at any block the same way.
  */
@@ -16,6 +16,8 @@ export interface AccountsView {
   accountOf(address: string): { readonly nonce: bigint; readonly balance: bigint } | undefined;
   /** Account `index`'s balance of token `tokenId` (the account must exist in this state). */
   tokenBalance(index: number, tokenId: number): bigint;
+  /** What account `owner` allows account `spender` to take of token `tokenId` (both must exist in this state). */
+  allowance(owner: number, tokenId: number, spender: number): bigint;
   /** A token registered in this state, by its L2 address. */
   tokenByL2Address(l2Address: string): L2Token | undefined;
 }
@@ -37,6 +39,7 @@ export function liveReader(state: L2State): StateReader {
     indexOf: (address) => state.indexOf(address),
     accountOf: (address) => state.accountOf(address),
     tokenBalance: (index, tokenId) => state.tokenBalance(index, tokenId),
+    allowance: (owner, tokenId, spender) => state.allowance(owner, tokenId, spender),
     tokenBalances: (address) => {
       const tokens = state.accountOf(address)?.tokens;
       return tokens ? [...tokens].filter(([, v]) => v > 0n).sort(([a], [b]) => a - b) : [];

@@ -1,8 +1,9 @@
 /**
  * One account proven against a state root: what eth_getProof answers on Cairn, and the check a
  * client makes of it. Cairn's account tree is positional (merkle.ts), not Ethereum's
- * Merkle-Patricia trie, so the proof is the account's leaf fields, its index, its 24 sibling
- * hashes and the counters the state root commits to beside the account tree (hashing.ts).
+ * Merkle-Patricia trie, so the proof is the account's leaf fields (address, nonce, balance, and
+ * the roots of its token-balance and allowance trees), its index, its 24 sibling hashes and the
+ * counters the state root commits to beside the account tree (hashing.ts).
  */
 import { ACCOUNT_TREE_DEPTH, MAX_TOKENS } from "./constants";
 import { hashPair } from "./hash";
@@ -26,6 +27,8 @@ export interface AccountProof {
   accountIndex: ProofQuantity | null;
   /** Root of the account's token-balance tree (null with no account). */
   tokenRoot: string | null;
+  /** Root of the tree of the ERC-20 allowances the account has given (null with no account). */
+  allowanceRoot: string | null;
   accountCount: ProofQuantity;
   queueIndex: ProofQuantity;
   withdrawalCount: ProofQuantity;
@@ -74,13 +77,14 @@ export function accountProofRoot(proof: AccountProof): Buffer | null {
   // No state has more tokens than the Bridge registers: a larger count would lose digits as a number (and 2^64 − 1 would throw).
   const tokenCount = quantity(proof.tokenCount, BigInt(MAX_TOKENS));
   const tokenRoot = hash(proof.tokenRoot);
-  if (index === null || nonce === null || balance === null || accountCount === null || queueIndex === null || withdrawalCount === null || tokenCount === null || !tokenRoot) return null;
+  const allowanceRoot = hash(proof.allowanceRoot);
+  if (index === null || nonce === null || balance === null || accountCount === null || queueIndex === null || withdrawalCount === null || tokenCount === null || !tokenRoot || !allowanceRoot) return null;
   // An index at or past the count is an empty leaf in every honest tree: refused before hashing.
   if (index >= accountCount) return null;
   if (!Array.isArray(proof.accountProof) || proof.accountProof.length !== ACCOUNT_TREE_DEPTH) return null;
   const siblings = proof.accountProof.map(hash);
   if (siblings.some((s) => s === null)) return null;
-  const leaf = accountLeaf(proof.address.toLowerCase(), nonce, balance, tokenRoot);
+  const leaf = accountLeaf(proof.address.toLowerCase(), nonce, balance, tokenRoot, allowanceRoot);
   const accountsRoot = rootFromPath(leaf, Number(index), siblings as Buffer[]);
   return stateRoot({ accountsRoot, accountCount: Number(accountCount), queueIndex, withdrawalCount, tokenCount: Number(tokenCount) });
 }
@@ -88,7 +92,8 @@ export function accountProofRoot(proof: AccountProof): Buffer | null {
 /**
  * Whether `proof` (an eth_getProof answer, as JSON or as viem's getProof parses it) shows that
  * in the state whose root is `stateRoot` — a block's, or a batch's post-state root read from
- * the Rollup on L1 — its address has an account with exactly its nonce, balance and token root.
+ * the Rollup on L1 — its address has an account with exactly its nonce, balance, token root and
+ * allowance root.
  * False for a malformed proof, one of an address without an account, or another root.
  *
  * @example

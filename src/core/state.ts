@@ -1,9 +1,8 @@
 /**
  * The L2 state: accounts in an incremental Merkle tree keyed by index (assigned the first time
  * an address appears), and the counters the state root commits to. Account 0 is the zero
- * address, present from genesis. The token and allowance trees, token registry, checkpoints and
- * supply sums it keeps are in tokenTree.ts, allowanceTree.ts, tokenRegistry.ts, journal.ts and
- * supply.ts.
+ * address, present from genesis. Its token and allowance trees, token registry, checkpoints and
+ * supply sums are in tokenTree.ts, allowanceTree.ts, tokenRegistry.ts, journal.ts, supply.ts.
  *
  * Longer than 300 lines because every write to an account goes through L2State, and each must
  * move the journal, the dirty sets, the token roots, the supply sums and the access log in step,
@@ -13,7 +12,9 @@
 import { ACCOUNT_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
 import { IncrementalMerkleTree } from "./merkle";
 import { accountLeaf, stateRoot } from "./hashing";
-import { CairnError, OutOfRangeError } from "./errors";
+import { OutOfRangeError } from "./errors";
+import { NONE, ownAllowances, ownTokens, put, track } from "./accountMaps";
+import { DuplicateAccountError, StoredStateMismatchError } from "./stateErrors";
 import { Journal, type Checkpoint, type JournalEntry } from "./journal";
 import { TokenRoots } from "./tokenTree";
 import { AllowanceRoots, allowanceKey } from "./allowanceTree";
@@ -32,27 +33,6 @@ export interface Account {
   readonly allowances: ReadonlyMap<number, bigint>;
 }
 
-/** Shared by every account without tokens or allowances: most accounts, at a few hundred bytes each. */
-const NONE: ReadonlyMap<number, bigint> = new Map();
-
-/** The account's own token map, made on first write. */
-function ownTokens(a: Account): Map<number, bigint> {
-  if (a.tokens === NONE) (a as { tokens: ReadonlyMap<number, bigint> }).tokens = new Map();
-  return a.tokens as Map<number, bigint>;
-}
-
-/** The account's own allowance map, made on first write. */
-function ownAllowances(a: Account): Map<number, bigint> {
-  if (a.allowances === NONE) (a as { allowances: ReadonlyMap<number, bigint> }).allowances = new Map();
-  return a.allowances as Map<number, bigint>;
-}
-
-/** Sets or (at zero) deletes `key` of an amount map. */
-function put(map: Map<number, bigint>, key: number, amount: bigint): void {
-  if (amount === 0n) map.delete(key);
-  else map.set(key, amount);
-}
-
 /** The parts of a state that are not accounts. */
 export interface StateMeta {
   accountCount: number;
@@ -68,30 +48,6 @@ export interface AccessLog {
   tokens: Map<number, Set<number>>;
   /** Allowance keys read or written, by owner. */
   allowances: Map<number, Set<number>>;
-}
-
-/** An account created for an address that already has one. */
-export class DuplicateAccountError extends CairnError {
-  override readonly name = "DuplicateAccountError";
-  readonly code = "DUPLICATE_ACCOUNT";
-  constructor(
-    readonly address: string,
-    readonly index: number,
-  ) {
-    super(`account ${address} exists`);
-  }
-}
-
-/** Stored accounts that are not as many as the stored state's meta counts. */
-export class StoredStateMismatchError extends CairnError {
-  override readonly name = "StoredStateMismatchError";
-  readonly code = "STORED_STATE_MISMATCH";
-  constructor(
-    readonly accountsHeld: number,
-    readonly accountCount: number,
-  ) {
-    super(`store holds ${accountsHeld} accounts, its meta says ${accountCount}`);
-  }
 }
 
 export class L2State {
@@ -440,11 +396,4 @@ export class L2State {
   recountTotals(): Supply {
     return countSupply(this.accounts);
   }
-}
-
-/** Adds `key` to `owner`'s set in an access log's map. */
-function track(log: Map<number, Set<number>>, owner: number, key: number): void {
-  let set = log.get(owner);
-  if (!set) log.set(owner, (set = new Set()));
-  set.add(key);
 }

@@ -16,7 +16,8 @@ export interface TokenRef {
   decimals: number;
 }
 
-export type TxKind = "transfer" | "token transfer" | "withdrawal";
+/** What a transaction did: the ERC-20 calls go by their function's name, which is how dapp developers know them. */
+export type TxKind = "transfer" | "token transfer" | "approve" | "transferFrom" | "withdrawal";
 
 /** A transaction as lists show it: what moved, from whom, to whom. */
 export interface TxSummary {
@@ -27,11 +28,17 @@ export interface TxSummary {
   /** The address the transaction was sent to: the recipient of ETH, a token's L2 address, or the withdrawal predeploy. */
   to: string;
   kind: TxKind;
-  /** Who receives: the L2 recipient of a transfer or token transfer, the L1 recipient of a withdrawal. */
+  /**
+   * Who receives: the L2 recipient of a transfer, token transfer or transferFrom, the spender an
+   * approve allows, the L1 recipient of a withdrawal.
+   */
   recipient: string;
+  /** The amount moved, or the allowance an approve sets. */
   amount: string;
   /** The token moved; null for ETH. */
   token: TokenRef | null;
+  /** Whose tokens a transferFrom moved (its sender is the spender); null for every other kind. */
+  owner: string | null;
 }
 
 /** One posting of a batch on L1. An index is posted again after a fraud proof reverts it, so (index, posting) names one. */
@@ -104,10 +111,12 @@ export interface TxPage extends BlockPosting {
   from: string;
   to: string;
   kind: TxKind;
-  /** As in TxSummary: the L2 recipient, or a withdrawal's L1 recipient. */
+  /** As in TxSummary: the L2 recipient, an approve's spender, or a withdrawal's L1 recipient. */
   recipient: string;
   amount: string;
   token: TokenRef | null;
+  /** As in TxSummary: whose tokens a transferFrom moved. */
+  owner: string | null;
   nonce: number;
   /** The ETH the transaction carried (zero for token transfers and withdrawals, whose amount is an argument). */
   value: string;

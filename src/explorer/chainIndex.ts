@@ -105,14 +105,15 @@ export class ChainIndex {
     const time = Number(raw.timestamp);
     const txs = raw.transactions.map((t): TxSummary => {
       const m = movementOf(t, tokenAt);
-      return { hash: t.hash.toLowerCase(), block: number, time, from: t.from.toLowerCase(), to: (t.to ?? "").toLowerCase(), kind: m.kind, recipient: m.recipient, amount: m.amount.toString(), token: m.token };
+      return { hash: t.hash.toLowerCase(), block: number, time, from: t.from.toLowerCase(), to: (t.to ?? "").toLowerCase(), kind: m.kind, recipient: m.recipient, amount: m.amount.toString(), token: m.token, owner: m.owner };
     });
     this.blocks.push({ number, hash: raw.hash.toLowerCase(), parentHash: raw.parentHash.toLowerCase(), time, txs });
     this.blockNumbers.set(raw.hash.toLowerCase(), number);
     for (const t of txs) {
       this.byHash.set(t.hash, t);
-      // A withdrawal's recipient is an L1 address: it is no L2 account's transaction.
-      const parties = new Set([t.from, t.to, ...(t.kind === "withdrawal" ? [] : [t.recipient])]);
+      // A withdrawal's recipient is an L1 address: it is no L2 account's transaction. A
+      // transferFrom is also its owner's (the tokens left it), an approve its spender's.
+      const parties = new Set([t.from, t.to, ...(t.kind === "withdrawal" ? [] : [t.recipient]), ...(t.owner ? [t.owner] : [])]);
       for (const a of parties) {
         const list = this.byAddress.get(a) ?? [];
         list.push(t);

@@ -1,6 +1,6 @@
 /**
  * The state history (src/chain/history.ts) against snapshots: after random blocks of writes —
- * accounts created, balances, nonces, token balances, registrations, rollbacks within a block —
+ * accounts created, balances, nonces, token balances, allowances, registrations, rollbacks within a block —
  * every read at every block kept equals a full copy of the state taken at that block, its
  * proofs verify against that block's root, and a dropped, pruned or restored history says so.
  */
@@ -13,6 +13,7 @@ import { StateHistory } from "../../src/chain/history";
 import { ProofNotKeptError } from "../../src/chain/historyErrors";
 import type { HistoricalState } from "../../src/chain/historicalState";
 import { QueueKind } from "../../src/core/constants";
+import { allowanceKeyParts } from "../../src/core/allowanceTree";
 import { ChainState } from "../../src/chain/chainState";
 import { BlockBuilder } from "../../src/core/blockBuilder";
 import { BASE_FEE, CHAIN_ID } from "../helpers/coreFixture";
@@ -31,7 +32,7 @@ const q = (v: bigint | number) => "0x" + v.toString(16);
 function copyOf(s: L2State): L2State {
   const accounts = Array.from({ length: s.accountCount }, (_, i) => {
     const a = s.peek(i)!;
-    return { address: a.address, nonce: a.nonce, balance: a.balance, tokens: [...a.tokens] };
+    return { address: a.address, nonce: a.nonce, balance: a.balance, tokens: [...a.tokens], allowances: [...a.allowances] };
   });
   return L2State.restore(accounts, s.snapshotMeta());
 }
@@ -46,6 +47,7 @@ function wireProof(past: HistoricalState, address: string): AccountProof {
     accountProof: p.siblings.map(hex),
     accountIndex: p.index === null ? null : q(p.index),
     tokenRoot: p.tokenRoot ? hex(p.tokenRoot) : null,
+    allowanceRoot: p.allowanceRoot ? hex(p.allowanceRoot) : null,
     accountCount: q(p.accountCount),
     queueIndex: q(p.queueIndex),
     withdrawalCount: q(p.withdrawalCount),
@@ -56,13 +58,15 @@ function wireProof(past: HistoricalState, address: string): AccountProof {
 /** Random writes, as a block of operations makes them (some undone by a rollback within the block). */
 function randomWrites(s: L2State, r: ReturnType<typeof rng>, count: number): void {
   for (let k = 0; k < count; k++) {
-    const pick = r.int(10);
+    const pick = r.int(12);
     const i = r.int(s.accountCount);
     if (pick === 0 || s.accountCount < 3) s.createAccount(Wallet.createRandom().address.toLowerCase());
     else if (pick <= 3) s.setBalance(i, r.big(1e15));
     else if (pick === 4) s.setNonce(i, s.account(i).nonce + 1n);
     else if (pick <= 7 && s.tokenCount > 0) s.setTokenBalance(i, r.int(s.tokenCount), r.int(3) === 0 ? 0n : r.big(1e9));
     else if (pick === 8 && s.tokenCount < 4) s.registerToken("0x" + (s.tokenCount + 1).toString(16).padStart(40, "0"));
+    // Allowances: of any token to any spender, sometimes infinite, sometimes cleared.
+    else if (pick >= 10 && s.tokenCount > 0) s.setAllowance(i, r.int(s.tokenCount), r.int(s.accountCount), [0n, 2n ** 256n - 1n, r.big(1e9)][r.int(3)]);
     else {
       // Writes undone before the block ends leave no trace in its changes.
       const cp = s.checkpoint();
@@ -85,6 +89,17 @@ function expectSame(h: StateHistory, n: number, snap: L2State, addresses: string
     expect(got && { nonce: got.nonce, balance: got.balance }, `${what}: ${address} at ${n}`).to.deep.equal(a && { nonce: a.nonce, balance: a.balance });
     const tokens = a ? [...a.tokens].filter(([, v]) => v > 0n).sort(([x], [y]) => x - y) : [];
     expect(past!.tokenBalances(address), `${what}: tokens of ${address} at ${n}`).to.deep.equal(tokens);
+    if (a) {
+      // Every allowance the owner gave at that block, and none other (a zero one read as zero).
+      const owner = snap.indexOf(address)!;
+      for (const [key, amount] of a.allowances) {
+        const { tokenId, spender } = allowanceKeyParts(key);
+        expect(past!.allowance(owner, tokenId, spender), `${what}: allowance ${key} of ${address} at ${n}`).to.equal(amount);
+      }
+      for (let t = 0; t < snap.tokenCount; t++) {
+        for (let sp = 0; sp < snap.accountCount; sp++) expect(past!.allowance(owner, t, sp), `${what}: allowance ${t}/${sp} of ${address} at ${n}`).to.equal(snap.allowance(owner, t, sp));
+      }
+    }
     if (!tree) {
       expect(() => past!.proof(address), `${what}: no proof at ${n}`).to.throw(ProofNotKeptError);
       continue;
@@ -169,7 +184,7 @@ describe("chain/history: reads at past blocks equal the state as it was", functi
     for (const n of [3, 5, 40, 41, 43, 45]) expectSame(restored, n, snaps[n], addresses, "restored settled");
   });
 
-  it("refuses a tampered proof: another balance, nonce, sibling, index, counter or root", () => {
+  it("refuses a tampered proof: another balance, nonce, sibling, index, counter, token or allowance root, or root", () => {
     const { h, snaps, s } = build(4);
     const address = s.peek(1)!.address;
     const proof = wireProof(h.at(20)!, address);
@@ -184,6 +199,8 @@ describe("chain/history: reads at past blocks equal the state as it was", functi
       { ...proof, accountIndex: q(BigInt(proof.accountIndex!) ^ 1n) },
       { ...proof, queueIndex: q(BigInt(proof.queueIndex) + 1n) },
       { ...proof, tokenRoot: "0x" + "00".repeat(32) },
+      { ...proof, allowanceRoot: "0x" + "00".repeat(32) },
+      { ...proof, allowanceRoot: null },
       { ...proof, address: s.peek(2)!.address },
       { ...proof, balance: "not hex" },
       { ...proof, accountIndex: proof.accountCount },

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { L2State } from "../../src/core/state";
 import { keccakReady } from "../../src/core/hash";
 import { tokenRoot } from "../../src/core/tokenTree";
+import { EMPTY_ALLOWANCE_ROOT, allowanceRoot } from "../../src/core/allowanceTree";
 import { accountProofRoot, rootFromPath, verifyAccountProof, type AccountProof } from "../../src/core/accountProof";
 import { accountLeaf } from "../../src/core/hashing";
 
@@ -23,6 +24,9 @@ function stateWithAccounts(): L2State {
     s.setNonce(index, BigInt(i));
     if (i % 3 === 0) s.setTokenBalance(index, i % 2, BigInt(i) * 1000n);
   }
+  // Account 6 has given allowances: the proof must carry their root for its leaf to hash right.
+  s.setAllowance(6, 0, 2, 500n);
+  s.setAllowance(6, 1, 9, 2n ** 256n - 1n);
   s.consumeQueueEntry();
   s.takeWithdrawalId();
   return s;
@@ -38,6 +42,7 @@ function proofOf(s: L2State, index: number): AccountProof {
     accountProof: s.accountProof(index).map(hex),
     accountIndex: q(index),
     tokenRoot: hex(tokenRoot(a.tokens)),
+    allowanceRoot: hex(allowanceRoot(a.allowances)),
     accountCount: q(s.accountCount),
     queueIndex: q(s.queueIndex),
     withdrawalCount: q(s.withdrawalCount),
@@ -48,7 +53,7 @@ function proofOf(s: L2State, index: number): AccountProof {
 describe("core/accountProof: verifyAccountProof", () => {
   before(() => keccakReady);
 
-  it("rebuilds the state root from every account's leaf, path and the counters", () => {
+  it("rebuilds the state root from every account's leaf (allowance root included), path and the counters", () => {
     const s = stateWithAccounts();
     for (let i = 0; i < s.accountCount; i++) {
       const proof = proofOf(s, i);
@@ -56,10 +61,13 @@ describe("core/accountProof: verifyAccountProof", () => {
       expect(accountProofRoot(proof)!.equals(s.root())).to.equal(true);
     }
     const a = s.peek(3)!;
-    expect(rootFromPath(accountLeaf(a.address, a.nonce, a.balance, tokenRoot(a.tokens)), 3, s.accountProof(3)).equals(s.accountsRoot())).to.equal(true);
+    expect(rootFromPath(accountLeaf(a.address, a.nonce, a.balance, tokenRoot(a.tokens), EMPTY_ALLOWANCE_ROOT), 3, s.accountProof(3)).equals(s.accountsRoot())).to.equal(true);
+    const owner = s.peek(6)!;
+    expect(owner.allowances.size).to.equal(2);
+    expect(rootFromPath(accountLeaf(owner.address, owner.nonce, owner.balance, tokenRoot(owner.tokens), allowanceRoot(owner.allowances)), 6, s.accountProof(6)).equals(s.accountsRoot())).to.equal(true);
   });
 
-  it("is false, and does not throw, for a proof with anything changed or malformed, one of no account, or another root", () => {
+  it("is false, and does not throw, for a proof with anything changed or malformed (another or no allowance root too), one of no account, or another root", () => {
     const s = stateWithAccounts();
     const proof = proofOf(s, 6);
     const root = s.root();
@@ -67,6 +75,10 @@ describe("core/accountProof: verifyAccountProof", () => {
       { balance: q(6n * 10n ** 18n + 1n) },
       { nonce: "0x7" },
       { tokenRoot: hex(tokenRoot(new Map())) },
+      { allowanceRoot: hex(EMPTY_ALLOWANCE_ROOT) },
+      { allowanceRoot: hex(allowanceRoot(new Map([[0, 500n]]))) },
+      { allowanceRoot: null },
+      { allowanceRoot: undefined },
       { accountIndex: "0x5" },
       { accountIndex: null, tokenRoot: null },
       { accountCount: q(s.accountCount + 1) },

@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { L2State } from "../../src/core/state";
 import { tokenRoot } from "../../src/core/tokenTree";
+import { allowanceRoot } from "../../src/core/allowanceTree";
 import { accountLeaf } from "../../src/core/hashing";
 
 /** The leaf src/core would compute for account `index` from scratch, token tree rebuilt whole. */
 function leafFromScratch(state: L2State, index: number): Buffer {
   const a = state.account(index);
-  return accountLeaf(a.address, a.nonce, a.balance, tokenRoot(a.tokens));
+  return accountLeaf(a.address, a.nonce, a.balance, tokenRoot(a.tokens), allowanceRoot(a.allowances));
 }
 
 describe("core/state: token trees of accounts holding many tokens", () => {

@@ -38,7 +38,7 @@ export async function blockPage(data: ExplorerData, ref: number | string): Promi
     head: Math.max(view.status.l2BlockNumber, number),
     txs: b.transactions.map((t) => {
       const m = movementOf(t, data.tokenAt);
-      return { hash: t.hash, block: number, time, from: t.from, to: t.to ?? "", kind: m.kind, recipient: m.recipient, amount: m.amount.toString(), token: m.token };
+      return { hash: t.hash, block: number, time, from: t.from, to: t.to ?? "", kind: m.kind, recipient: m.recipient, amount: m.amount.toString(), token: m.token, owner: m.owner };
     }),
   };
 }

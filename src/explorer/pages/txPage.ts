@@ -50,6 +50,7 @@ export async function txPage(data: ExplorerData, hash: string): Promise<TxPage |
     recipient: m.recipient,
     amount: m.amount.toString(),
     token: m.token,
+    owner: m.owner,
     nonce: Number(tx.nonce),
     value: BigInt(tx.value).toString(),
     type: Number(tx.type),

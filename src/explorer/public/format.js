@@ -12,8 +12,12 @@ export function units(base, decimals = 18, maxFrac = Infinity) {
   return `${cut ? "~" : ""}${neg}${(abs / scale).toLocaleString("en-US")}${frac ? "." + frac : ""}`;
 }
 
-/** "0.25 ETH", "10,000 CTT": an amount of ETH (token null) or of a token ({symbol, decimals}). */
+/** 2^256 − 1: OpenZeppelin's infinite allowance, which transferFrom never decreases. */
+const UNLIMITED = (1n << 256n) - 1n;
+
+/** "0.25 ETH", "10,000 CTT": an amount of ETH (token null) or of a token ({symbol, decimals}); "unlimited CTT" for an infinite allowance. */
 export function amountText(base, token, maxFrac) {
+  if (token && BigInt(base) === UNLIMITED) return `unlimited ${token.symbol}`;
   return token ? `${units(base, token.decimals, maxFrac)} ${token.symbol}` : `${units(base, 18, maxFrac)} ETH`;
 }
 

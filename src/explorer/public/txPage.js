@@ -41,6 +41,8 @@ function withdrawalSection(w) {
 function what(t) {
   const amount = h("strong", { "data-testid": "amount" }, amountText(t.amount, t.token));
   if (t.kind === "withdrawal") return [amount, " withdrawn from ", address(t.from), " to ", h("span", { class: "l1-tag" }, "L1"), " ", l1Hex(t.recipient, { full: true })];
+  if (t.kind === "approve") return [address(t.from), " allows ", address(t.recipient, { full: true }), " to spend ", amount];
+  if (t.kind === "transferFrom" && t.owner) return [amount, " from ", address(t.owner), " to ", address(t.recipient, { full: true }), " by spender ", address(t.from)];
   return [amount, " from ", address(t.from), " to ", address(t.recipient, { full: true })];
 }
 
@@ -59,8 +61,8 @@ export function txPage(t) {
         ["block", included ? [link(`/block/${t.block}`, String(t.block)), " ", t.time ? time(t.time) : ""] : "—", "block"],
         ["batch", [batchRef(t.batch), ...t.revertedIn.map((r) => [h("br"), "was in ", batchRef(r)])], "batch"],
         ["kind", t.kind, "kind"],
-        ["transferred", what(t), "transferred"],
-        t.kind === "token transfer" && ["token", [t.token ? `${t.token.symbol} at ` : "", address(t.to, { full: true })]],
+        [t.kind === "approve" ? "approved" : "transferred", what(t), "transferred"],
+        t.kind !== "transfer" && t.kind !== "withdrawal" && ["token", [t.token ? `${t.token.symbol} at ` : "", address(t.to, { full: true })]],
         ["from", address(t.from, { full: true }), "from"],
         ["to", address(t.to, { full: true }), "to"],
         ["value", `${units(t.value)} ETH`, "value"],

@@ -1,16 +1,21 @@
 // Transactions as lists show them: who sent what to whom. A token transfer names its recipient
-// (not the token contract it was sent to) and the amount in the token's symbol; a withdrawal
-// its amount and its recipient on L1.
+// (not the token contract it was sent to) and the amount in the token's symbol; a transferFrom
+// the owner whose tokens moved (its sender is the spender); an approve the spender and the
+// allowance; a withdrawal its amount and its recipient on L1.
 import { address, h, l1Hex, link, table, time, txHash } from "./dom.js";
 import { amountText } from "./format.js";
 
 /** The amount a transaction moved, in its token's units ("~" when digits are cut: the page has them all). */
 export const txAmount = (t, maxFrac = 6) => amountText(t.amount, t.token, maxFrac);
 
-/** "A → B", or for a withdrawal "A → L1 B". */
+/** "A → B", for a withdrawal "A → L1 B", for a transferFrom "owner → B (by spender)", for an approve "owner → spender". */
 export function parties(t) {
   const to = t.kind === "withdrawal" ? [h("span", { class: "l1-tag", title: "an address on L1" }, "L1"), " ", l1Hex(t.recipient)] : [address(t.recipient)];
-  return h("span", { class: "parties" }, address(t.from), h("span", { class: "arrow" }, " → "), to);
+  if (t.kind === "transferFrom" && t.owner) {
+    return h("span", { class: "parties" }, address(t.owner), h("span", { class: "arrow" }, " → "), to, h("span", { class: "muted" }, " by "), address(t.from));
+  }
+  const arrow = t.kind === "approve" ? h("span", { class: "arrow", title: "allows" }, " ⇢ ") : h("span", { class: "arrow" }, " → ");
+  return h("span", { class: "parties" }, address(t.from), arrow, to);
 }
 
 /** One line of a block's transactions on the dashboard. */
@@ -33,6 +38,9 @@ export function txTable(txs, { self = null, showBlock = true, empty = "no transa
 
 function direction(t, self) {
   const me = self.toLowerCase();
-  if (t.from === me && t.recipient === me) return "self";
-  return t.from === me ? "out" : "in";
+  // A transferFrom's tokens leave its owner, whoever sent it.
+  const source = t.kind === "transferFrom" && t.owner ? t.owner : t.from;
+  if (source === me && t.recipient === me) return "self";
+  if (source === me) return "out";
+  return t.recipient === me ? "in" : "spender";
 }

@@ -16,10 +16,11 @@ import { CairnError } from "../../core/errors";
 
 /**
  * 2: explicit records (storeRecords.ts); 3: state roots over depth-24 token trees (24-bit token
- * ids), so a format-2 store's block roots are not this code's. A store of another format is
- * cleared and rebuilt from L1.
+ * ids), so a format-2 store's block roots are not this code's; 4: account leaves commit to an
+ * allowance root and account records carry allowances, so a format-3 store's roots are not this
+ * code's either. A store of another format is cleared and rebuilt from L1.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 const pad = (n: number) => n.toString().padStart(12, "0");
 /** History records are cleared this many blocks at a time: a range delete walks its keys, so not at every block. */
 const HISTORY_CLEAR_STEP = 1024;

@@ -14,6 +14,8 @@ export interface StoredAccount {
   nonce: bigint;
   balance: bigint;
   tokens: Array<[number, bigint]>;
+  /** The allowances the account has given, by allowance key (allowanceTree.ts); absent when it has given none. */
+  allowances?: Array<[number, bigint]>;
 }
 
 type WithdrawalRecord = [id: string, l2Sender: string, l1Recipient: string, l1Token: string, amount: string];
@@ -81,12 +83,24 @@ export function blockFromRecord(text: string, chainId: bigint): L2Block {
   };
 }
 
-export function accountRecord(a: StoredAccount | { address: string; nonce: bigint; balance: bigint; tokens: ReadonlyMap<number, bigint> }): string {
-  const tokens = Array.isArray(a.tokens) ? a.tokens : [...a.tokens];
-  return JSON.stringify([a.address, a.nonce.toString(), a.balance.toString(), tokens.map(([id, v]) => [id, v.toString()])]);
+type Amounts = Array<[number, bigint]> | ReadonlyMap<number, bigint>;
+
+const amountsRecord = (amounts: Amounts): Array<[number, string]> => [...amounts].map(([key, v]) => [key, v.toString()]);
+
+/**
+ * An account as stored: address, nonce, balance, token balances and — only when it has given
+ * any, so that the most common record stays as short as before allowances — its allowances.
+ */
+export function accountRecord(a: StoredAccount | { address: string; nonce: bigint; balance: bigint; tokens: ReadonlyMap<number, bigint>; allowances?: ReadonlyMap<number, bigint> }): string {
+  const fields: unknown[] = [a.address, a.nonce.toString(), a.balance.toString(), amountsRecord(a.tokens)];
+  const allowances = a.allowances ?? [];
+  if ((Array.isArray(allowances) ? allowances.length : (allowances as ReadonlyMap<number, bigint>).size) > 0) fields.push(amountsRecord(allowances));
+  return JSON.stringify(fields);
 }
 
 export function accountFromRecord(text: string): StoredAccount {
-  const [address, nonce, balance, tokens] = JSON.parse(text) as [string, string, string, Array<[number, string]>];
-  return { address, nonce: BigInt(nonce), balance: BigInt(balance), tokens: tokens.map(([id, v]) => [id, BigInt(v)]) };
+  const [address, nonce, balance, tokens, allowances] = JSON.parse(text) as [string, string, string, Array<[number, string]>, Array<[number, string]>?];
+  const account: StoredAccount = { address, nonce: BigInt(nonce), balance: BigInt(balance), tokens: tokens.map(([id, v]) => [id, BigInt(v)]) };
+  if (allowances) account.allowances = allowances.map(([key, v]) => [key, BigInt(v)]);
+  return account;
 }

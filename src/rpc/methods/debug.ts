@@ -1,7 +1,7 @@
 /**
  * debug_traceTransaction, for the tools that ask it (block explorers, Tenderly-style debuggers,
  * Hardhat's and Foundry's traces of a failed send): a Cairn transaction is one call with no
- * inner calls — an ETH transfer, a token transfer, or a withdrawal to the predeploy — so its
+ * inner calls — an ETH transfer, a token transfer, approve or transferFrom, or a withdrawal to the predeploy — so its
  * callTracer frame is the whole trace, and the default tracer's opcode log is empty.
  */
 import type { L2Backend } from "../../chain/backend";
@@ -35,7 +35,7 @@ function tracerOf(options: unknown): "callTracer" | "default" {
   throw rpcError(RpcCode.SERVER, `tracer ${JSON.stringify(tracer)} is not supported: Cairn serves callTracer and the default tracer`);
 }
 
-/** What the call returned: a token's transfer returns true; an ETH transfer and a withdrawal return nothing. */
+/** What the call returned: a token's transfer, approve and transferFrom return true; an ETH transfer and a withdrawal return nothing. */
 function output(backend: L2Backend, t: TxResult): string {
   return t.tx.to && backend.state.tokenByL2Address(t.tx.to) ? TRUE_WORD : "0x";
 }

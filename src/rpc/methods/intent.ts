@@ -4,8 +4,8 @@
  */
 import type { JSONRPCErrorException } from "json-rpc-2.0";
 import type { AccountsView } from "../../chain/stateReader";
-import { SELECTOR_TRANSFER, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY } from "../../core/constants";
-import { bytesToAddress } from "../../core/bytes";
+import { SELECTOR_APPROVE, SELECTOR_TRANSFER, SELECTOR_TRANSFER_FROM, SELECTOR_WITHDRAW, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../core/constants";
+import { bytesToAddress, bytesToBigint } from "../../core/bytes";
 import type { IntendedOp } from "../../core/estimate";
 import { rpcError, RpcCode } from "../errors";
 import type { CallRequest } from "../params";
@@ -22,9 +22,16 @@ export function notAContract(to: string): JSONRPCErrorException {
   return rpcError(RpcCode.SERVER, `unsupported call: ${to} is not a contract on Cairn`);
 }
 
-/** Whether `to` is answered as a view: Multicall3, or a token called with anything but transfer. */
+/** The token calls a transaction can make: the rest of a token's selectors are views. */
+const TOKEN_WRITES: ReadonlyMap<string, { words: number; signature: string }> = new Map([
+  [SELECTOR_TRANSFER, { words: 2, signature: "transfer(address,uint256)" }],
+  [SELECTOR_APPROVE, { words: 2, signature: "approve(address,uint256)" }],
+  [SELECTOR_TRANSFER_FROM, { words: 3, signature: "transferFrom(address,address,uint256)" }],
+]);
+
+/** Whether `to` is answered as a view: Multicall3, or a token called with anything but transfer, approve or transferFrom. */
 export function isView(backend: { readonly state: AccountsView }, to: string, data: Buffer): boolean {
-  return to === MULTICALL3 || (backend.state.tokenByL2Address(to) !== undefined && data.subarray(0, 4).toString("hex") !== SELECTOR_TRANSFER);
+  return to === MULTICALL3 || (backend.state.tokenByL2Address(to) !== undefined && !TOKEN_WRITES.has(data.subarray(0, 4).toString("hex")));
 }
 
 /** The operation a request to `to` that is not a view would be. */
@@ -40,8 +47,16 @@ export function intentOf(backend: { readonly state: AccountsView }, req: CallReq
   }
   const token = backend.state.tokenByL2Address(to);
   if (token) {
-    if (data.length !== 68) throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted: malformed transfer(address,uint256) call");
-    return { kind: "token-transfer", tokenId: token.id, to: bytesToAddress(data.subarray(16, 36)) };
+    const selector = data.subarray(0, 4).toString("hex");
+    const write = TOKEN_WRITES.get(selector) ?? TOKEN_WRITES.get(SELECTOR_TRANSFER)!;
+    // Exactly the arguments, as intake takes them: the packed operation rebuilds no other bytes.
+    if (data.length !== 4 + 32 * write.words) throw rpcError(RpcCode.EXECUTION_REVERTED, `execution reverted: malformed ${write.signature} call`);
+    const address = (word: number) => bytesToAddress(data.subarray(4 + 32 * word + 12, 4 + 32 * (word + 1)));
+    const amount = (word: number) => bytesToBigint(data.subarray(4 + 32 * word, 4 + 32 * (word + 1)));
+    const sender = (req.from ?? ZERO_ADDRESS).toLowerCase();
+    if (selector === SELECTOR_APPROVE) return { kind: "approve", tokenId: token.id, owner: sender, spender: address(0), amount: amount(1) };
+    if (selector === SELECTOR_TRANSFER_FROM) return { kind: "transfer-from", tokenId: token.id, owner: address(0), spender: sender, to: address(1), amount: amount(2) };
+    return { kind: "token-transfer", tokenId: token.id, to: address(0) };
   }
   if (data.length > 0) throw notAContract(to);
   return { kind: "eth-transfer", to };

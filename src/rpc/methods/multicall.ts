@@ -35,7 +35,7 @@ function answer(backend: CallBackend, req: CallRequest, call: Call): string {
   const uint = (v: bigint | number) => encodeArgs(["uint256"], [v]);
   switch (selector) {
     case SELECTORS.aggregate3:
-      return aggregate3(req, args, call);
+      return aggregate3(args, call);
     case SELECTORS.getEthBalance: {
       const [owner] = readValues(decodeArgs(["address"], args)) as [string];
       return uint(backend.state.accountOf(owner.toLowerCase())?.balance ?? 0n);
@@ -54,20 +54,22 @@ function answer(backend: CallBackend, req: CallRequest, call: Call): string {
 }
 
 /** Each call's result, or for one allowed to fail that failed, (false, "0x"); one not allowed to fails the whole. */
-function aggregate3(req: CallRequest, args: Buffer, call: Call): string {
+function aggregate3(args: Buffer, call: Call): string {
   const calls = decodeArgs(["(address target, bool allowFailure, bytes callData)[]"], args)[0] as Result;
   const results: Array<[boolean, string]> = [];
   // In order, each call's values read just before it is made: a malformed call fails only once the calls before it have.
   for (let i = 0; i < calls.length; i++) {
     const [target, allowFailure, callData] = readValues(calls[i] as Result) as [string, boolean, string];
-    results.push(subcall(req, target, allowFailure, callData, call));
+    results.push(subcall(target, allowFailure, callData, call));
   }
   return encodeArgs(["(bool success, bytes returnData)[]"], [results]);
 }
 
-function subcall(req: CallRequest, target: string, allowFailure: boolean, callData: string, call: Call): [boolean, string] {
+function subcall(target: string, allowFailure: boolean, callData: string, call: Call): [boolean, string] {
   try {
-    return [true, call({ to: target.toLowerCase(), value: 0n, data: Buffer.from(callData.slice(2), "hex"), from: req.from })];
+    // msg.sender of each call is Multicall3 itself, as on Ethereum: a token's transfer, approve or
+    // transferFrom through it acts on Multicall3's balance and allowances, not the caller's.
+    return [true, call({ to: target.toLowerCase(), value: 0n, data: Buffer.from(callData.slice(2), "hex"), from: MULTICALL3 })];
   } catch (e) {
     if (!(e instanceof JSONRPCErrorException || e instanceof CalldataError)) throw e;
     if (!allowFailure) throw rpcError(RpcCode.EXECUTION_REVERTED, `execution reverted: Multicall3: call to ${target} failed`);

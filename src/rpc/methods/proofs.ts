@@ -45,6 +45,7 @@ export function proofMethods(backend: L2Backend): Methods {
         storageProof: slots.map((key) => ({ key, value: "0x0", proof: [] })),
         accountIndex: proof.index === null ? null : quantity(proof.index),
         tokenRoot: proof.tokenRoot ? data(proof.tokenRoot) : null,
+        allowanceRoot: proof.allowanceRoot ? data(proof.allowanceRoot) : null,
         accountsRoot: data(proof.accountsRoot),
         accountCount: quantity(proof.accountCount),
         queueIndex: quantity(proof.queueIndex),

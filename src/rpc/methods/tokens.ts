@@ -1,11 +1,18 @@
 /**
  * Calls to a bridged token's L2 address: ERC-20's views from the L2 state and the token's L1
- * registration, and transfer checked as it would be sent (a token is native: no bytecode runs).
+ * registration, and transfer, approve and transferFrom checked as they would be sent (a token is
+ * native: no bytecode runs). A call that execution would refuse reverts as OpenZeppelin 5's
+ * ERC20 does — the same checks in the same order, the same custom errors (erc20Errors.ts) — and
+ * one it would accept returns true, so simulation equals execution.
  */
-import { SELECTOR_TRANSFER, ZERO_ADDRESS } from "../../core/constants";
+import { SELECTOR_APPROVE, SELECTOR_TRANSFER, SELECTOR_TRANSFER_FROM, ZERO_ADDRESS } from "../../core/constants";
+import { MAX_UINT256 } from "../../core/bytes";
+import { allowanceOf } from "../../core/estimate";
+import type { AccountsView } from "../../chain/stateReader";
 import { rpcError, RpcCode } from "../errors";
 import type { CallRequest } from "../params";
 import { decodeArgs, encodeArgs, readValues } from "./abi";
+import { erc20Revert } from "./erc20Errors";
 import { intentOf, requireFunds } from "./intent";
 import type { CallBackend } from "./method";
 
@@ -17,25 +24,21 @@ const SELECTORS = {
   totalSupply: "18160ddd",
   allowance: "dd62ed3e",
   transfer: SELECTOR_TRANSFER,
+  approve: SELECTOR_APPROVE,
+  transferFrom: SELECTOR_TRANSFER_FROM,
 };
 
-/** `ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)`, OpenZeppelin 5's (IERC6093). */
-const ERC20_INSUFFICIENT_BALANCE = "e450d38c";
-
-/** A revert with custom error `selector` and its ABI-encoded `args` as the data, as geth answers it. */
-function reverted(selector: string, args: string) {
-  return rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted", "0x" + selector + args.slice(2));
-}
+const TRUE = encodeArgs(["bool"], [true]);
 
 /** A call to token `tokenId` at `to`, read at the block `backend` is at. */
 export function tokenCall(backend: CallBackend, tokenId: number, req: CallRequest, to: string): string {
   const selector = req.data.subarray(0, 4).toString("hex");
   const meta = backend.tokenMetadata(tokenId);
+  const args = req.data.subarray(4);
   switch (selector) {
     case SELECTORS.balanceOf: {
-      const [owner] = readValues(decodeArgs(["address"], req.data.subarray(4))) as [string];
-      const i = backend.state.indexOf(owner.toLowerCase());
-      return encodeArgs(["uint256"], [i === undefined ? 0n : backend.state.tokenBalance(i, tokenId)]);
+      const [owner] = readValues(decodeArgs(["address"], args)) as [string];
+      return encodeArgs(["uint256"], [balanceOf(backend.state, tokenId, owner.toLowerCase())]);
     }
     case SELECTORS.decimals:
       return encodeArgs(["uint8"], [meta?.decimals ?? 18]);
@@ -45,20 +48,73 @@ export function tokenCall(backend: CallBackend, tokenId: number, req: CallReques
       return encodeArgs(["string"], [meta?.name ?? ""]);
     case SELECTORS.totalSupply:
       return encodeArgs(["uint256"], [backend.state.tokenSupply(tokenId)]);
-    case SELECTORS.allowance:
-      return encodeArgs(["uint256"], [0n]);
-    case SELECTORS.transfer: {
+    case SELECTORS.allowance: {
+      const [owner, spender] = readValues(decodeArgs(["address", "address"], args)) as [string, string];
+      return encodeArgs(["uint256"], [allowanceOf(backend.state, tokenId, owner.toLowerCase(), spender.toLowerCase())]);
+    }
+    case SELECTORS.transfer:
+    case SELECTORS.approve:
+    case SELECTORS.transferFrom: {
       intentOf(backend, req, to);
       requireFunds(backend, req);
-      const [, amount] = readValues(decodeArgs(["address", "uint256"], req.data.subarray(4))) as [string, bigint];
-      // As OpenZeppelin 5's ERC20 reverts, so ethers and viem decode the same error they would on L1.
+      // The ERC-20 functions are not payable: Solidity reverts with no data on a value (and intake refuses one).
+      if (req.value !== 0n) throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted");
+      // msg.sender: geth calls from the zero address when the request names no sender.
       const sender = (req.from ?? ZERO_ADDRESS).toLowerCase();
-      const i = backend.state.indexOf(sender);
-      const balance = i === undefined ? 0n : backend.state.tokenBalance(i, tokenId);
-      if (balance < amount) throw reverted(ERC20_INSUFFICIENT_BALANCE, encodeArgs(["address", "uint256", "uint256"], [sender, balance, amount]));
-      return encodeArgs(["bool"], [true]);
+      if (selector === SELECTORS.transfer) {
+        const [recipient, amount] = readValues(decodeArgs(["address", "uint256"], args)) as [string, bigint];
+        checkTransfer(backend.state, tokenId, sender, recipient.toLowerCase(), amount);
+      } else if (selector === SELECTORS.approve) {
+        const [spender] = readValues(decodeArgs(["address", "uint256"], args)) as [string, bigint];
+        checkApprove(sender, spender.toLowerCase());
+      } else {
+        const [owner, recipient, amount] = readValues(decodeArgs(["address", "address", "uint256"], args)) as [string, string, bigint];
+        checkTransferFrom(backend.state, tokenId, sender, owner.toLowerCase(), recipient.toLowerCase(), amount);
+      }
+      return TRUE;
     }
     default:
-      throw rpcError(RpcCode.EXECUTION_REVERTED, `execution reverted: Cairn tokens answer name, symbol, decimals, totalSupply, balanceOf, allowance and transfer; not selector 0x${selector}`);
+      throw rpcError(
+        RpcCode.EXECUTION_REVERTED,
+        `execution reverted: Cairn tokens answer name, symbol, decimals, totalSupply, balanceOf, allowance, transfer, approve and transferFrom; not selector 0x${selector}`,
+      );
   }
+}
+
+function balanceOf(state: AccountsView, tokenId: number, owner: string): bigint {
+  const i = state.indexOf(owner);
+  return i === undefined ? 0n : state.tokenBalance(i, tokenId);
+}
+
+/** OpenZeppelin 5's `_transfer(from, to, value)`: the zero addresses, then the balance. */
+function checkTransfer(state: AccountsView, tokenId: number, from: string, to: string, amount: bigint): void {
+  if (from === ZERO_ADDRESS) throw erc20Revert("InvalidSender", [ZERO_ADDRESS]);
+  if (to === ZERO_ADDRESS) throw erc20Revert("InvalidReceiver", [ZERO_ADDRESS]);
+  const balance = balanceOf(state, tokenId, from);
+  if (balance < amount) throw erc20Revert("InsufficientBalance", [from, balance, amount]);
+}
+
+/** OpenZeppelin 5's `approve(spender, value)`: `_approve(msg.sender, spender, value)` refuses either at zero. */
+function checkApprove(owner: string, spender: string): void {
+  if (owner === ZERO_ADDRESS) throw erc20Revert("InvalidApprover", [ZERO_ADDRESS]);
+  if (spender === ZERO_ADDRESS) throw erc20Revert("InvalidSpender", [ZERO_ADDRESS]);
+}
+
+/**
+ * OpenZeppelin 5's `transferFrom(from, to, value)` by `spender`: `_spendAllowance` first — an
+ * allowance below the value reverts, and a finite one is rewritten through `_approve`, which
+ * refuses a zero owner or spender (so a zero owner reverts ERC20InvalidApprover, not
+ * ERC20InvalidSender) — then `_transfer`.
+ */
+function checkTransferFrom(state: AccountsView, tokenId: number, spender: string, owner: string, to: string, amount: bigint): void {
+  const allowance = allowanceOf(state, tokenId, owner, spender);
+  if (allowance !== MAX_UINT256) {
+    if (allowance < amount) throw erc20Revert("InsufficientAllowance", [spender, allowance, amount]);
+    checkApprove(owner, spender);
+  }
+  checkTransfer(state, tokenId, owner, to, amount);
+  // Cairn alone: a packed transferFrom names its owner by account index, so intake refuses an
+  // owner without one (it has given no allowance) — reachable here only with a zero value,
+  // which OpenZeppelin would let through.
+  if (state.indexOf(owner) === undefined) throw erc20Revert("InsufficientAllowance", [spender, 0n, amount]);
 }

@@ -73,7 +73,7 @@ function estimateGas(backend: CallBackend, req: CallRequest): bigint {
     callContract(backend, req);
     gas = VIEW_GAS;
   } else {
-    // A token transfer is simulated first: one that would fail reverts as the ERC-20 would.
+    // A token call (transfer, approve, transferFrom) is simulated first: one that would fail reverts as the ERC-20 would.
     if (backend.state.tokenByL2Address(to)) callContract(backend, req);
     gas = intendedGas(backend.state, intentOf(backend, req, to));
   }
