@@ -24,7 +24,7 @@ library Constants {
     ///         src/core's `TOKEN_ID_BITS` has one entry per class).
     uint256 internal constant MAX_TOKEN_CLASS = 2;
     /// @notice Most operation slots in one commitment (one L2 block); bounds the cost of a fraud
-    ///         proof. A transferFrom takes two (three accounts and an allowance), others one.
+    ///         proof. An approve or transferFrom takes two (a 48-level allowance path), others one.
     uint256 internal constant MAX_OPS_PER_COMMITMENT = 32;
     /// @notice Most distinct fee tuples one commitment lists.
     uint256 internal constant MAX_FEE_ENTRIES = 32;

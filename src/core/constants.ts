@@ -25,8 +25,8 @@ export const MAX_TOKENS = 2 ** TOKEN_TREE_DEPTH;
 export const TOKEN_ID_BITS = [8, 16, 24] as const;
 /**
  * Most operation slots in one commitment (one L2 block); bounds the cost of a fraud proof. An
- * operation takes one slot, a transferFrom two (it touches three accounts and an allowance: its
- * proof costs about what two transfers' do; ops.ts `opSlots`).
+ * operation takes one slot, an approve or transferFrom two (a 48-level allowance path, and a
+ * transferFrom's three accounts: its proof costs about what two transfers' do; ops.ts `opSlots`).
  */
 export const MAX_OPS_PER_COMMITMENT = 32;
 /** Most distinct fee/gas tuples one commitment lists. */

@@ -214,9 +214,12 @@ export function readOp(r: ByteReader, layout: OpLayout): Op {
   }
 }
 
-/** The commitment slots `op` takes (see MAX_OPS_PER_COMMITMENT): two for a transferFrom, else one. */
+/**
+ * The commitment slots `op` takes (see MAX_OPS_PER_COMMITMENT): two for the allowance kinds (an
+ * approve's 48-level allowance path costs a proof what a second transfer's token paths do), else one.
+ */
 export function opSlots(op: Op): number {
-  return op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW ? 2 : 1;
+  return isAllowanceKind(op.kind) ? 2 : 1;
 }
 
 /** Account indices an operation's head writes: what the commitment's index width must hold. */

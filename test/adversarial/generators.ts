@@ -33,7 +33,7 @@ import { isForcedWithdrawal, type QueueEntry } from "../../src/core/queueOps";
 import { gasUsedOn, maxFeePerGas } from "../../src/core/gas";
 import { InvalidOperationError } from "../../src/core/errors";
 import { parseRawTransaction, toSignedOp } from "../../src/core/intake";
-import { sameFeeEntry, type Op, type QueueOp, type SignedOp } from "../../src/core/ops";
+import { opSlots, sameFeeEntry, type Op, type QueueOp, type SignedOp } from "../../src/core/ops";
 import { replayCommitment } from "../../src/core/replay";
 import type { FeeEntry } from "../../src/core/txSigning";
 import type { L2State } from "../../src/core/state";
@@ -123,7 +123,10 @@ function randomBody(ctx: CaseContext, rng: Rng): AdversarialCase {
     const fees = Buffer.of(0x21, 1, 0x00, 1, 2, 0x00, 0x21, 2, 0x25, 1, rng.range(0, 4));
     body = plausibleHeader(rng, Buffer.concat([fees, rng.bytes(rng.range(0, 250))]));
   }
-  return { family: "random-body", data: encodeBatch([body]), queueCount: pickQueueCount(ctx, rng, ctx.state.queueIndex), note: `${shape}, ${body.length} bytes` };
+  // The envelope by hand: 7 random bytes read as an empty run of up to 65,535 blocks, which
+  // encodeBatch refuses and the Rollup must refuse too.
+  const data = Buffer.concat([Buffer.of(body.length >> 8, body.length & 0xff), body]);
+  return { family: "random-body", data, queueCount: pickQueueCount(ctx, rng, ctx.state.queueIndex), note: `${shape}, ${body.length} bytes` };
 }
 
 async function randomEnvelope(ctx: CaseContext, rng: Rng): Promise<AdversarialCase> {
@@ -330,6 +333,8 @@ async function draftCommitment(ctx: CaseContext, rng: Rng, mode: Mode): Promise<
     for (let i = 0; i < opCount && draft.ops.length < MAX_OPS_PER_COMMITMENT; i++) {
       const op = await nextOp(ctx, rng, draft, mode);
       if (!op) continue;
+      // A sane commitment fits its 32 slots (an approve or transferFrom takes two); an extreme one may not.
+      if (mode === "sane" && draft.ops.reduce((n, o) => n + opSlots(o), 0) + opSlots(op) > MAX_OPS_PER_COMMITMENT) continue;
       try {
         applyOp(s, op, env);
       } catch (e) {

@@ -82,12 +82,12 @@ library CommitmentDecoder {
         ops = new Op[](opCount);
         uint256 maxIndex;
         uint256 maxTokenId;
-        // A transferFrom takes two of the commitment's slots (src/core/ops.ts opSlots).
+        // An approve or transferFrom takes two of the commitment's slots (src/core/ops.ts opSlots).
         uint256 slots;
         for (uint256 i = 0; i < opCount; i++) {
             Op memory op = ops[i];
             if (!_decodeOp(b, c, op, indexBits, feeBits, 8 * (tokenClass + 1))) return (false, h, ops);
-            slots += op.kind == Constants.OP_TRANSFER_FROM || op.kind == Constants.OP_TRANSFER_FROM_NEW ? 2 : 1;
+            slots += op.kind >= Constants.OP_APPROVE ? 2 : 1;
             // Indices and token ids an operation does not write are zero.
             if (op.from > maxIndex) maxIndex = op.from;
             if (op.to > maxIndex) maxIndex = op.to;
