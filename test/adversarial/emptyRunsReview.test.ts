@@ -241,7 +241,7 @@ describe("adversarial review: empty runs against a malicious proposer and a host
 
   it("the runs family of the property test: for every batch of runs the Rollup takes, src/core rejects a body iff proveFraud proves it", async () => {
     const runner = await PropertyRunner.create("runs-review");
-    const report = await runner.run({ seed: "empty-runs-review", cases: 100, family: "runs" });
+    const report = await runner.run({ seed: "empty-runs-review-3", cases: 100, family: "runs" });
     console.log(`      ${JSON.stringify({ ...counts(report), byFamily: report.byFamily.runs })}`);
     expect(report.disagreements, report.failures.map(formatDisagreement).join("\n\n")).to.equal(0);
     expect(report.mismatches).to.deep.equal([]);

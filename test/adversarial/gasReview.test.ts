@@ -195,13 +195,18 @@ describe("Gas review (8713969): Ethereum's figures on both sides, the L1-followi
     /** [what, sender, token, recipient index, amount, gasUsed]. */
     const cases: Array<[string, Who, number, number, bigint, bigint]> = [
       ["alice → bob (holds none of token 0)", A, 0, 3, 5n, G.empty],
-      ["alice → the zero account (holds none)", A, 0, 0, 5n, G.empty],
       ["alice → carol of token 1 (carol holds only token 0)", A, 1, 4, 5n, G.empty],
       ["carol → carol, 0 of token 1 she does not hold (self-transfer)", C, 1, 4, 0n, G.empty],
       ["alice → the fee recipient (holds 5)", A, 0, 2, 5n, G.holder],
       ["alice → alice (self-transfer, holds 1,000)", A, 0, 1, 5n, G.holder],
       ["carol → carol, her whole 1 of token 0 (self-transfer to zero and back)", C, 0, 4, 1n, G.holder],
     ];
+    it("token transfer alice → the zero account: charged as to one holding none, then MALFORMED on both sides (OpenZeppelin's ERC20InvalidReceiver)", async () => {
+      const f = await loadFixture(gasFixture);
+      const at = (gasLimit: bigint) => commitment([tokenOp(f, A, 0n, 0, 0, 5n, fee(gasLimit))], [fee(gasLimit)]);
+      await expectInvalid(f, () => preState(f), at(G.empty), R.malformed);
+      await expectInvalid(f, () => preState(f), at(G.empty - 1n), R.gasLimitTooLow);
+    });
     for (const [name, from, tokenId, to, amount, charged] of cases) {
       it(`token transfer ${name}: gasUsed ${charged}; exactly that limit is valid, one less GAS_LIMIT_TOO_LOW, on both sides`, async () => {
         const f = await loadFixture(gasFixture);
