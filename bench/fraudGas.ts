@@ -176,6 +176,19 @@ async function main(): Promise<void> {
       const f = await fillers(MAX_OPS_PER_COMMITMENT);
       return { body: commitment(f.ops, [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
     },
+    // Recipients that exist, each halfway between two senders in the tree: 64 Merkle paths that
+    // share as little as the tree allows (new recipients sit side by side at its end).
+    "post-state-spread-recipients": async () => {
+      const ops: Op[] = [];
+      let fee;
+      for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
+        const to = "0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0");
+        const s = await sign(senders[i], { to: l2Token, data: erc20.encodeFunctionData("transfer", [to, 12n * 10n ** 16n]) });
+        ops.push(s.op);
+        fee = s.fee;
+      }
+      return { body: commitment(ops, [fee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
+    },
     // A transferFrom takes two of a commitment's slots: 16 fill it.
     "post-state-transfer-from": async () => {
       const ops: Op[] = [];

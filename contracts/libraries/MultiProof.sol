@@ -20,8 +20,16 @@ library MultiProof {
     /// @return zero The zero hashes of every level, 0 to `depth`.
     function zeroHashes(uint256 depth) internal pure returns (bytes32[] memory zero) {
         zero = new bytes32[](depth + 1);
-        for (uint256 l = 1; l <= depth; l++) {
-            zero[l] = keccak256(abi.encodePacked(zero[l - 1], zero[l - 1]));
+        // Hashed in the scratch space: abi.encodePacked would allocate 96 bytes a level, never
+        // freed, and every later allocation of the proof pays for the larger memory.
+        assembly ("memory-safe") {
+            let node := 0
+            for { let l := 1 } iszero(gt(l, depth)) { l := add(l, 1) } {
+                mstore(0x00, node)
+                mstore(0x20, node)
+                node := keccak256(0x00, 0x40)
+                mstore(add(zero, shl(5, add(l, 1))), node)
+            }
         }
     }
 

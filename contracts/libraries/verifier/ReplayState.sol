@@ -56,9 +56,9 @@ library ReplayState {
         address[] l1Tokens;
         address[] l2Tokens;
         uint256 tokensKnown;
-        bytes32[] accountZero;
-        bytes32[] tokenZero;
-        bytes32[] allowanceZero;
+        /// The roots of empty subtrees by level, up to the allowance tree's depth: an empty leaf is
+        /// the zero word in every tree, so one table serves the account, token and allowance trees.
+        bytes32[] zero;
         /// One past the highest witnessed index: accounts from accountCount up to it are the
         /// (empty) slots the commitment may create, in order at the end of `accounts`.
         uint256 createdLimit;

@@ -85,9 +85,8 @@ library Witness {
         uint256 n = take(w, c, 2);
         run.accounts = new ReplayState.Account[](n);
         run.holders = new uint256[](ReplayState.tableSize(n + Constants.MAX_OPS_PER_COMMITMENT));
-        run.accountZero = MultiProof.zeroHashes(Constants.ACCOUNT_TREE_DEPTH);
-        run.tokenZero = MultiProof.zeroHashes(Constants.TOKEN_TREE_DEPTH);
-        run.allowanceZero = MultiProof.zeroHashes(Constants.ALLOWANCE_TREE_DEPTH);
+        // The deepest tree's table holds every shallower tree's (ReplayState.Run.zero).
+        run.zero = MultiProof.zeroHashes(Constants.ALLOWANCE_TREE_DEPTH);
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
@@ -107,7 +106,7 @@ library Witness {
         if (n == 0) return (run, lay);
         bytes calldata proof = w[lay.proofAt:lay.proofAt + lay.proofLen];
         bytes calldata flags = w[lay.flagsAt:lay.flagsAt + lay.flagsLen];
-        bytes32 root = MultiProof.root(Constants.ACCOUNT_TREE_DEPTH, indices, leaves, proof, flags, run.accountZero);
+        bytes32 root = MultiProof.root(Constants.ACCOUNT_TREE_DEPTH, indices, leaves, proof, flags, run.zero);
         if (root != lay.accountsRoot) revert IFraudVerifier.FraudWitnessAccountsMismatch(lay.accountsRoot, root);
     }
 
@@ -122,7 +121,7 @@ library Witness {
         pure
         returns (ReplayState.Account memory a)
     {
-        bytes32[] memory tokenZero = run.tokenZero;
+        bytes32[] memory tokenZero = run.zero;
         a.index = take(w, c, 3);
         uint256 accountState = take(w, c, 1);
         if (accountState > 2) revert IFraudVerifier.FraudWitnessMalformed(c.at);
@@ -131,7 +130,7 @@ library Witness {
         if (empty != (a.index >= run.accountCount)) revert IFraudVerifier.FraudWitnessInconsistent(a.index);
         a.exists = !empty;
         a.tokenRoot = tokenZero[Constants.TOKEN_TREE_DEPTH];
-        a.allowanceRoot = run.allowanceZero[Constants.ALLOWANCE_TREE_DEPTH];
+        a.allowanceRoot = run.zero[Constants.ALLOWANCE_TREE_DEPTH];
         if (!empty) {
             a.addr = address(uint160(take(w, c, 20)));
             a.nonce = uint64(take(w, c, 8));
@@ -159,7 +158,7 @@ library Witness {
         } else if (t > 0 && tokenRoot(a, w, tokenZero) != a.tokenRoot) {
             revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
         }
-        _readAllowances(w, c, a, run.allowanceZero);
+        _readAllowances(w, c, a, run.zero);
     }
 
     /// @notice The account's witnessed allowances, checked against its allowance root.
@@ -198,7 +197,7 @@ library Witness {
     function postAccountsRoot(ReplayState.Run memory run, bytes calldata w, Layout memory lay) internal pure returns (bytes32) {
         uint256 n = run.accounts.length;
         if (n == 0) return lay.accountsRoot;
-        bytes32[] memory tokenZero = run.tokenZero;
+        bytes32[] memory tokenZero = run.zero;
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
@@ -206,12 +205,12 @@ library Witness {
             indices[i] = a.index;
             if (!a.exists) continue;
             bytes32 root = a.tokenIds.length > 0 ? tokenRoot(a, w, tokenZero) : a.tokenRoot;
-            bytes32 allowances = a.allowanceKeys.length > 0 ? allowanceRoot(a, w, run.allowanceZero) : a.allowanceRoot;
+            bytes32 allowances = a.allowanceKeys.length > 0 ? allowanceRoot(a, w, run.zero) : a.allowanceRoot;
             leaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, root, allowances);
         }
         bytes calldata proof = w[lay.proofAt:lay.proofAt + lay.proofLen];
         bytes calldata flags = w[lay.flagsAt:lay.flagsAt + lay.flagsLen];
-        return MultiProof.root(Constants.ACCOUNT_TREE_DEPTH, indices, leaves, proof, flags, run.accountZero);
+        return MultiProof.root(Constants.ACCOUNT_TREE_DEPTH, indices, leaves, proof, flags, run.zero);
     }
 
     /// @notice Root of the account's token tree with its current witnessed balances.
