@@ -63,6 +63,9 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     ///      cost of a proof never grows with the number of batches it reverts.
     mapping(uint256 index => Types.BatchHeader) private _batches;
     uint256 private _batchCount;
+    /// @dev The versioned hash of the blob carrying batch `index`, zero for a calldata batch.
+    ///      Like the headers, stale beyond `_batchCount`: submissions overwrite or clear it.
+    mapping(uint256 index => bytes32) private _blobHashes;
     /// @notice L1 time of deployment: the fallback clock before the first batch.
     uint64 public immutable deployedAt;
     /// @notice Bond posted by each proposer, in wei.
@@ -150,6 +153,48 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
         BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_, previousL2Timestamp, block.timestamp);
         _checkQueueCount(queueCount, s.lastTimestamp);
+        // A blob batch reverted at this index left its versioned hash: this batch has none.
+        if (_blobHashes[index] != bytes32(0)) delete _blobHashes[index];
+        _record(index, preStateRoot_, queueCount, s);
+    }
+
+    /// @inheritdoc IRollup
+    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot_, uint64 queueCount, BatchCodec.Summary calldata claim)
+        external
+        nonReentrant
+    {
+        // No origin or calldata-layout rule here: the batch bytes are the blob, which BLOBHASH
+        // names whoever calls, and the claim is in the event.
+        _checkProposer(msg.sender);
+        uint256 index = _batchCount;
+        if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
+        bytes32 tip = tipStateRoot();
+        if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
+        bytes32 versionedHash = blobhash(0);
+        if (versionedHash == bytes32(0) || blobhash(1) != bytes32(0)) revert RollupNotOneBlob();
+        uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
+        _checkBlobClaim(claim, previousL2Timestamp);
+        _checkQueueCount(queueCount, claim.lastTimestamp);
+        _blobHashes[index] = versionedHash;
+        emit BatchBlobPosted(index, versionedHash, previousL2Timestamp, claim.lastTimestamp);
+        _record(index, preStateRoot_, queueCount, claim);
+    }
+
+    /// @dev What can be checked of a blob batch's claim without its bytes: the bounds a calldata
+    ///      batch meets by construction, so that no follower is ever asked to build more than a
+    ///      batch may hold, and the L2 time of its last block between the previous batch's and L1's.
+    ///      Whether the blob's bytes give this summary is for a fraud proof to settle.
+    function _checkBlobClaim(BatchCodec.Summary calldata claim, uint64 previousL2Timestamp) private view {
+        if (claim.count == 0 || claim.count > BatchCodec.MAX_COMMITMENTS || claim.blocks < claim.count || claim.blocks > BatchCodec.MAX_BLOCKS) {
+            revert RollupBadBlobClaimCounts(claim.count, claim.blocks);
+        }
+        if (claim.lastTimestamp < previousL2Timestamp || claim.lastTimestamp > block.timestamp) {
+            revert RollupBadBlobClaimTimestamp(claim.lastTimestamp, previousL2Timestamp, block.timestamp);
+        }
+    }
+
+    /// @dev Records batch `index` as `s` summarizes it: the header, the proposer's clocks, the event.
+    function _record(uint256 index, bytes32 preStateRoot_, uint64 queueCount, BatchCodec.Summary memory s) private {
         uint64 firstBlock = _nextBlock();
         if (msg.sender == sequencer) sequencerLastPostedAt = uint64(block.timestamp);
         _batches[index] = Types.BatchHeader({
@@ -252,6 +297,12 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     /// @inheritdoc IRollup
     function batchCount() external view returns (uint256) {
         return _batchCount;
+    }
+
+    /// @inheritdoc IRollup
+    function batchBlobHash(uint256 index) external view returns (bytes32) {
+        if (index >= _batchCount) revert RollupUnknownBatch(index, _batchCount);
+        return _blobHashes[index];
     }
 
     /// @inheritdoc IRollup

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Types} from "../libraries/Types.sol";
 import {IFraudVerifier} from "./IFraudVerifier.sol";
+import {BatchCodec} from "../libraries/BatchCodec.sol";
 
 /// @title IRollup
 /// @notice The state commitment chain: bonded proposers post batches of commitments; a batch is
@@ -55,6 +56,20 @@ interface IRollup {
     /// @notice Paying the challenger's reward of `amount` to `challenger` failed.
     error RollupRewardTransferFailed(address challenger, uint256 amount);
 
+    /// @notice A blob batch must come in a transaction carrying exactly one blob.
+    error RollupNotOneBlob();
+    /// @notice A blob batch claims `count` commitments and `blocks` L2 blocks: it needs
+    ///         1 ≤ count ≤ blocks ≤ 4,096 and count ≤ 4,096.
+    error RollupBadBlobClaimCounts(uint256 count, uint256 blocks);
+    /// @notice A blob batch claims its last L2 block at `timestamp`, outside [`previous`, `l1Timestamp`].
+    error RollupBadBlobClaimTimestamp(uint256 timestamp, uint256 previous, uint256 l1Timestamp);
+
+    /// @notice Emitted, just before its BatchSubmitted, when batch `index` is posted in a blob:
+    ///         followers fetch the blob with this versioned hash and check it against it. With
+    ///         the L2 time of the block before the batch and the claimed time of its last block,
+    ///         a follower has every input BatchCodec.summarize takes, and checks the claim as the
+    ///         Rollup checks a calldata batch.
+    event BatchBlobPosted(uint256 indexed index, bytes32 versionedHash, uint64 previousL2Timestamp, uint64 l2Timestamp);
     /// @notice Emitted when batch `index` is accepted.
     event BatchSubmitted(
         uint256 indexed index,
@@ -96,6 +111,23 @@ interface IRollup {
     /// @param commitments The packed commitments (see BatchCodec).
     function submitBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, bytes calldata commitments)
         external;
+
+    /// @notice Posts a batch whose commitments travel in the transaction's one blob (laid out as
+    ///         src/core/blobLayout.ts writes), with the summary the proposer claims for them.
+    ///         The Rollup cannot read the blob: the claim stands unless a fraud proof shows the
+    ///         blob does not give it. The batch is recorded as a calldata batch with that
+    ///         summary would be, and the blob's versioned hash with it.
+    /// @param batchIndex   The index this batch must get.
+    /// @param preStateRoot The tip's state root the batch was built on.
+    /// @param queueCount   L1 queue entries consumed on L2 once this batch is applied.
+    /// @param claim        What BatchCodec.summarize gives for the blob's commitments.
+    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, BatchCodec.Summary calldata claim)
+        external;
+
+    /// @notice The versioned hash of the blob carrying batch `index`.
+    /// @param index The batch.
+    /// @return The hash, or zero for a batch posted as calldata.
+    function batchBlobHash(uint256 index) external view returns (bytes32);
 
     /// @notice Proves commitment `commitmentIndex` of batch `batchIndex` wrong, in one transaction.
     ///         Deletes that batch and every later one and slashes the batch's proposer.

@@ -9,7 +9,7 @@ import { type Checkpoint } from "../../core/journal";
 import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
 import type { QueueEntry } from "../../core/queueOps";
 import { L1Queue } from "../../chain/l1Queue";
-import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { L1Contracts, blobSourceFor, type L1NodeConfig } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span, type RollupEvent } from "../l1/follower";
 import { UnfollowableBatchError, explainStoppedFollowing, readBatch } from "../l1/batchReader";
 import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
@@ -86,7 +86,7 @@ export class Challenger implements FollowerRole {
   private takenUpTo: { block: number; logIndex: number } | null = null;
 
   constructor(private readonly options: ChallengerOptions) {
-    this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer);
+    this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer, blobSourceFor(options.l1Beacon));
     this.txs = new L1TxManager(options.l1Signer, { ...options.l1Tx, logger: options.logger });
     this.follower = new L1Follower(this.l1, { startBlock: options.startBlock, confirmations: options.confirmations });
   }
