@@ -32,6 +32,25 @@ export const BLOB_HEADER_BYTES = 4;
 /** The longest envelope one blob carries: 2,048 × 31 − 4 = 63,484 bytes. */
 export const BLOB_ENVELOPE_CAPACITY = BLOB_PAYLOAD_ELEMENTS * BYTES_PER_ELEMENT_PAYLOAD - BLOB_HEADER_BYTES;
 
+/**
+ * The most commitments a blob batch may hold (BlobData.MAX_COMMITMENTS): the Rollup refuses a
+ * claim of more, and a blob whose envelope has more is fraud, found by walking length prefixes
+ * alone — what keeps the proof of it under 5M gas, since summarizing costs ~3.8k a commitment.
+ */
+export const MAX_BLOB_COMMITMENTS = 256;
+
+/**
+ * Whether `envelope` has more than MAX_BLOB_COMMITMENTS bodies, walked as BlobData walks it:
+ * length prefixes only, stopping at the end or past the limit.
+ */
+export function tooManyBlobCommitments(envelope: Buffer): boolean {
+  let count = 0;
+  for (let offset = 0; offset + 2 <= envelope.length; offset += 2 + envelope.readUInt16BE(offset)) {
+    if (++count > MAX_BLOB_COMMITMENTS) return true;
+  }
+  return false;
+}
+
 /** What is wrong with a blob's payload. */
 export type BlobLayoutProblem = "blob-size" | "top-byte" | "version" | "length" | "padding";
 

@@ -8,7 +8,7 @@
  * fraud proof reverts it.
  */
 import type { TransactionReceipt } from "ethers";
-import { decodeBlob, BlobLayoutError } from "../../core/blobLayout";
+import { decodeBlob, BlobLayoutError, MAX_BLOB_COMMITMENTS, tooManyBlobCommitments } from "../../core/blobLayout";
 import { summarizeEnvelope, envelopeBodies, EnvelopeRefusedError, type EnvelopeSummary } from "../../core/batchEnvelope";
 import type { L1Contracts } from "./contracts";
 import { UnfollowableBatchError, type BatchClaim, type PostedBatch } from "./batchClaim";
@@ -30,6 +30,9 @@ export class BlobBatchFraudError extends UnfollowableBatchError {
   constructor(
     batchIndex: number,
     readonly fault: BlobBatchFault,
+    /** The blob, checked against `versionedHash`: what a proof opens. */
+    readonly blob: Buffer,
+    readonly versionedHash: string,
     details: string,
     options: { cause?: unknown } = {},
   ) {
@@ -97,11 +100,12 @@ export async function readBlobBatch(l1: L1Contracts, claim: BatchClaim, blob: Bl
   } catch (e) {
     throw new BlobFetchError(claim.index, e);
   }
-  const fraud = (fault: BlobBatchFault, details: string, cause?: unknown) => new BlobBatchFraudError(claim.index, fault, details, { cause });
+  const fraud = (fault: BlobBatchFault, details: string, cause?: unknown) => new BlobBatchFraudError(claim.index, fault, bytes, blob.versionedHash, details, { cause });
   let envelope: Buffer;
   let found: EnvelopeSummary;
   try {
     envelope = decodeBlob(bytes);
+    if (tooManyBlobCommitments(envelope)) throw fraud("envelope", `more than ${MAX_BLOB_COMMITMENTS} commitments`);
     found = summarizeEnvelope(envelope, claim.preStateRoot, blob.previousL2Timestamp, BigInt(block.timestamp));
   } catch (e) {
     if (e instanceof BlobLayoutError) throw fraud("layout", e.message, e);

@@ -4,7 +4,7 @@
  * and calldata costs less for each batch (batchData.ts).
  */
 import { encodeBatch } from "../../core/commitment";
-import { BLOB_ENVELOPE_CAPACITY, encodeBlob } from "../../core/blobLayout";
+import { BLOB_ENVELOPE_CAPACITY, MAX_BLOB_COMMITMENTS, encodeBlob } from "../../core/blobLayout";
 import { summarizeEnvelope } from "../../core/batchEnvelope";
 import type { L1Contracts } from "../l1/contracts";
 import type { L1TxManager } from "../l1/txManager";
@@ -40,9 +40,11 @@ async function l1Prices(l1: L1Contracts): Promise<L1Prices> {
   return { baseFee: block?.baseFeePerGas ?? 0n, blobBaseFee };
 }
 
-/** The largest batch the submitter may take: one that may go in a blob must fit one. */
-export function maxBatchBytesFor(mode: BatchDataMode | undefined, maxBatchBytes: number): number {
-  return (mode ?? "calldata") === "calldata" ? maxBatchBytes : Math.min(maxBatchBytes, BLOB_ENVELOPE_CAPACITY);
+/** The largest batch the submitter may take: one that may go in a blob must fit one, in bytes and in commitments. */
+export function batchLimitsFor(mode: BatchDataMode | undefined, maxBatchBytes: number): { maxBatchBytes: number; maxBatchBlocks?: number } {
+  if ((mode ?? "calldata") === "calldata") return { maxBatchBytes };
+  // Blocks, not bodies: merging empty runs only makes fewer bodies.
+  return { maxBatchBytes: Math.min(maxBatchBytes, BLOB_ENVELOPE_CAPACITY), maxBatchBlocks: MAX_BLOB_COMMITMENTS };
 }
 
 /** Posts each batch as `mode` says (calldata when unset): always calldata, always a blob, or (auto) the cheaper at L1's prices. */

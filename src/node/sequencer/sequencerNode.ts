@@ -5,7 +5,7 @@
  */
 import { Sequencer } from "./sequencer";
 import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
-import { batchDataPort, maxBatchBytesFor, type BatchPort } from "./blobBatchPort";
+import { batchDataPort, batchLimitsFor, type BatchPort } from "./blobBatchPort";
 import { ChainDivergesFromL1Error, lineUpWithL1, storedBatchesStanding } from "./lineUp";
 import { L1Contracts, blobSourceFor } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
@@ -76,7 +76,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   private createSubmitter(port: BatchPort): BatchSubmitter {
     const c = this.config;
     const submitter = new BatchSubmitter(this.l1, this.sequencer.chain, {
-      maxBatchBytes: maxBatchBytesFor(c.batchData, c.maxBatchBytes),
+      ...batchLimitsFor(c.batchData, c.maxBatchBytes),
       maxBatchAgeMs: c.maxBatchAgeMs,
       // Empty blocks alone wait half a backlog limit at most: they must never trip backpressure.
       maxIdleBatchAgeMs: () => c.maxIdleBatchAgeMs ?? Math.min(30_000, this.maxBacklogAgeMs / 2),
