@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { HDNodeWallet, Mnemonic, Wallet, parseEther } from "ethers";
-import { startTestNode } from "../helpers/nodeFixture";
+import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
+import { Challenger } from "../../src/node/challenger/challenger";
+import { until } from "../helpers/until";
 import { ReplicaNode } from "../../src/node/replica/replicaNode";
 import { silentLogger } from "../../src/shared/logger";
 import { jsonRpc } from "../../src/app/jsonRpc";
@@ -76,7 +78,7 @@ describe("node/blob batches: posted in blobs, fetched from a beacon API and chec
     }
   });
 
-  it("calls a blob batch whose blob does not give the claimed summary fraudulent, after checking the blob is the one the Rollup named", async () => {
+  it("calls a blob batch whose blob does not give the claimed summary fraudulent, after checking the blob is the one the Rollup named; the challenger proves it in one transaction", async () => {
     const t = await startTestNode(1, { blockTimeMs: 60_000, l1Signer: sequencerKey(), batchData: "blobs", l1Beacon: beacon.url, maxBatchAgeMs: 3_600_000 });
     try {
       await sendTransfers(t, 2);
@@ -104,6 +106,16 @@ describe("node/blob batches: posted in blobs, fetched from a beacon API and chec
           expect((e as Error).message).to.match(/postStateRoot/);
         },
       );
+      const [, , , , , , , challengerSigner] = await ethers.getSigners();
+      const challenger = new Challenger({ ...testChallengerOptions(t, challengerSigner), l1Beacon: beacon.url });
+      challenger.start();
+      try {
+        await until("the challenger to prove the blob batch fraudulent", async () => challenger.stats.fraudsProven === 1, 60_000);
+        expect(await t.rollup.batchCount()).to.equal(0n);
+        expect(await t.rollup.revertedBatchCount()).to.equal(1n);
+      } finally {
+        await challenger.stop();
+      }
     } finally {
       await t.stop();
     }
