@@ -32,6 +32,11 @@ export function blobCommitment(blob: Uint8Array): string {
   return kzg().blobToKzgCommitment(hex(blob));
 }
 
+/** The blob proof of `blob` against its commitment, as a sidecar carries it (hex). */
+export function blobProof(blob: Uint8Array, commitment: string): string {
+  return kzg().computeBlobProof(hex(blob), commitment);
+}
+
 /** Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries). */
 export function verifyBlob(blob: Uint8Array, commitment: string, proof: string): boolean {
   try {
