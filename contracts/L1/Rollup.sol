@@ -171,10 +171,10 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
         bytes32 tip = tipStateRoot();
         if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
-        bytes32 versionedHash = blobhash(0);
-        if (versionedHash == bytes32(0) || blobhash(1) != bytes32(0)) revert RollupNotOneBlob();
         uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
         _checkBlobClaim(claim, previousL2Timestamp);
+        bytes32 versionedHash = blobhash(0);
+        if (versionedHash == bytes32(0) || blobhash(1) != bytes32(0)) revert RollupNotOneBlob();
         _checkQueueCount(queueCount, claim.lastTimestamp);
         _blobHashes[index] = versionedHash;
         emit BatchBlobPosted(index, versionedHash, previousL2Timestamp, claim.lastTimestamp);

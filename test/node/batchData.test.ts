@@ -13,7 +13,9 @@ describe("node/batchData: calldata or a blob, by what each costs at L1's prices"
   it("takes a blob when blob gas is cheap, calldata when it is dear, and calldata for a batch no blob holds", () => {
     const cheapBlobs = () => ({ baseFee: 10_000_000_000n, blobBaseFee: 1n });
     const dearBlobs = () => ({ baseFee: 1_000_000_000n, blobBaseFee: 1_000_000_000_000n });
-    expect(chooseBatchData("auto", envelope(5_000), cheapBlobs)).to.equal("blobs");
+    // A blob batch's execution (~230k) outweighs ~5 kB at the floor: past that, free blob gas wins.
+    expect(chooseBatchData("auto", envelope(20_000), cheapBlobs)).to.equal("blobs");
+    expect(chooseBatchData("auto", envelope(4_000), cheapBlobs)).to.equal("calldata");
     expect(chooseBatchData("auto", envelope(5_000), dearBlobs)).to.equal("calldata");
     expect(chooseBatchData("auto", envelope(BLOB_ENVELOPE_CAPACITY + 1), cheapBlobs)).to.equal("calldata");
     expect(chooseBatchData("blobs", envelope(5_000), dearBlobs)).to.equal("blobs");
