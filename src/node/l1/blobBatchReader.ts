@@ -8,8 +8,8 @@
  * fraud proof reverts it.
  */
 import type { TransactionReceipt } from "ethers";
-import { decodeBlob, BlobLayoutError, MAX_BLOB_COMMITMENTS, tooManyBlobCommitments } from "../../core/blobLayout";
-import { summarizeEnvelope, envelopeBodies, EnvelopeRefusedError, type EnvelopeSummary } from "../../core/batchEnvelope";
+import { envelopeBodies, type EnvelopeSummary } from "../../core/batchEnvelope";
+import { judgeBlobBatch, type BlobBatchFault } from "../../core/blobBatchFault";
 import type { L1Contracts } from "./contracts";
 import { UnfollowableBatchError, type BatchClaim, type PostedBatch } from "./batchClaim";
 
@@ -20,8 +20,7 @@ export interface BlobBatchClaim {
   summary: EnvelopeSummary;
 }
 
-/** Why a blob batch is not the batch its proposer claimed. */
-export type BlobBatchFault = "layout" | "envelope" | "claim";
+export type { BlobBatchFault };
 
 /** The blob is authentic, and its bytes are not the batch the Rollup recorded: fraud. */
 export class BlobBatchFraudError extends UnfollowableBatchError {
@@ -100,29 +99,7 @@ export async function readBlobBatch(l1: L1Contracts, claim: BatchClaim, blob: Bl
   } catch (e) {
     throw new BlobFetchError(claim.index, e);
   }
-  const fraud = (fault: BlobBatchFault, details: string, cause?: unknown) => new BlobBatchFraudError(claim.index, fault, bytes, blob.versionedHash, details, { cause });
-  let envelope: Buffer;
-  let found: EnvelopeSummary;
-  try {
-    envelope = decodeBlob(bytes);
-    if (tooManyBlobCommitments(envelope)) throw fraud("envelope", `more than ${MAX_BLOB_COMMITMENTS} commitments`);
-    found = summarizeEnvelope(envelope, claim.preStateRoot, blob.previousL2Timestamp, BigInt(block.timestamp));
-  } catch (e) {
-    if (e instanceof BlobLayoutError) throw fraud("layout", e.message, e);
-    if (e instanceof EnvelopeRefusedError) throw fraud("envelope", e.message, e);
-    throw e;
-  }
-  const differs = claimDifference(found, blob.summary);
-  if (differs) throw fraud("claim", differs);
-  return { ...claim, bodies: envelopeBodies(envelope) };
-}
-
-/** The first field where the blob's summary and the claim differ, described; null when none does. */
-function claimDifference(found: EnvelopeSummary, claimed: EnvelopeSummary): string | null {
-  for (const field of ["commitmentsRoot", "postStateRoot", "withdrawalRoot", "count", "blocks", "lastTimestamp"] as const) {
-    const a = String(found[field]).toLowerCase();
-    const b = String(claimed[field]).toLowerCase();
-    if (a !== b) return `the blob gives ${field} ${a}, the proposer claimed ${b}`;
-  }
-  return null;
+  const verdict = judgeBlobBatch(bytes, { preStateRoot: claim.preStateRoot, previousL2Timestamp: blob.previousL2Timestamp, l1Timestamp: BigInt(block.timestamp), claim: blob.summary });
+  if (!verdict.ok) throw new BlobBatchFraudError(claim.index, verdict.fault, bytes, blob.versionedHash, verdict.details);
+  return { ...claim, bodies: envelopeBodies(verdict.envelope) };
 }
