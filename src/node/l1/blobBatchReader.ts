@@ -52,8 +52,8 @@ export class NoBlobSourceError extends UnfollowableBatchError {
 export class BlobFetchError extends UnfollowableBatchError {
   override readonly code = "BLOB_FETCH";
   override readonly name = "BlobFetchError";
-  constructor(batchIndex: number, cause: unknown) {
-    super(batchIndex, `its blob could not be fetched and checked (${(cause as Error).message})`, `batch ${batchIndex}: blob not fetched`, { cause });
+  constructor(batchIndex: number, reason: string, cause?: unknown) {
+    super(batchIndex, `its blob could not be fetched and checked (${reason})`, `batch ${batchIndex}: blob not fetched`, { cause });
   }
 }
 
@@ -92,12 +92,12 @@ export function blobClaimIn(l1: L1Contracts, receipt: TransactionReceipt, index:
 export async function readBlobBatch(l1: L1Contracts, claim: BatchClaim, blob: BlobBatchClaim): Promise<PostedBatch> {
   if (!l1.blobs) throw new NoBlobSourceError(claim.index);
   const block = await l1.provider.getBlock(claim.l1Block);
-  if (!block) throw new BlobFetchError(claim.index, new Error(`L1 block ${claim.l1Block} not found`));
+  if (!block) throw new BlobFetchError(claim.index, `L1 block ${claim.l1Block} not found`);
   let bytes: Buffer;
   try {
     bytes = await l1.blobs.blob(BigInt(block.timestamp), blob.versionedHash);
   } catch (e) {
-    throw new BlobFetchError(claim.index, e);
+    throw new BlobFetchError(claim.index, (e as Error).message, e);
   }
   const verdict = judgeBlobBatch(bytes, { preStateRoot: claim.preStateRoot, previousL2Timestamp: blob.previousL2Timestamp, l1Timestamp: BigInt(block.timestamp), claim: blob.summary });
   if (!verdict.ok) throw new BlobBatchFraudError(claim.index, verdict.fault, bytes, blob.versionedHash, verdict.details);
