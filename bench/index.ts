@@ -17,6 +17,7 @@ import { BASE_FEE, CHAIN_ID, fundedState, signTransfers, type Transfer, type Wor
 import { hardhatNodeLoad, type LoadResult } from "./load/run";
 import { BatchReplayer } from "../src/node/replica/batchReplayer";
 import { RecoveryWorker } from "../src/node/recoveryWorker";
+import { blobFigures } from "./blobFigures";
 
 const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 const ACCOUNTS = quick ? 2_000 : 10_000;
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   const calldata = (data: Buffer) => (rollupIface.encodeFunctionData("submitBatch", [1, hex(preRoot), 3, data]).length - 2) / 2;
   const eth = rlpFigures(ethTxs);
   const l1 = await l1Figures(preRoot, ethData, tokenData);
+  const blobs = await blobFigures(preRoot, ethBodies, BATCH, Math.round(l1.ethBatchGas / BATCH), !quick);
   const fraud = quick ? null : (child("node_modules/.bin/hardhat", ["run", "--no-compile", "bench/fraudGas.ts"]) as { fraudProofGas: Record<string, number>; worst: number });
   const rss = child("bench/rss.ts", [String(RSS_ACCOUNTS)]) as { peakRssMb: number };
   const load = { seconds: LOAD_SECONDS, senders: 400, connections: 4 };
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     brotliRlpBytesPerTx: +eth.brotli.toFixed(2),
     l1GasPerTransfer: Math.round(l1.ethBatchGas / BATCH),
     l1GasPerTokenTransfer: Math.round(l1.tokenBatchGas / BATCH),
+    blobs,
     replicaSyncTps: await replayTps(w, replicaBatches, replicaTxs.length, true),
     replicaVerifyTps: await replayTps(w, replicaBatches, replicaTxs.length, false),
     depositEthGas: l1.depositEthGas,
@@ -196,6 +199,9 @@ async function main(): Promise<void> {
       bytesPerEthTransfer: { max: 72, met: figures.bytesPerEthTransfer <= 72 },
       vsBrotli: { max: 0.9, ratio: +(figures.bytesPerEthTransfer / figures.brotliRlpBytesPerTx).toFixed(3), met: figures.bytesPerEthTransfer <= 0.9 * figures.brotliRlpBytesPerTx },
       l1GasPerTransfer: { max: 3000, met: figures.l1GasPerTransfer <= 3000 },
+      blobExecutionGasPerTransfer: { max: 100, met: blobs.l1ExecutionGasPerTransferBlob <= 100 },
+      blobBytesPerTransfer: { max: 72, met: blobs.blobPayloadBytesPerEthTransfer <= 72 },
+      worstBlobFraudProofGas: { max: 5_000_000, met: blobs.worstBlobFraudProofGas === null ? null : blobs.worstBlobFraudProofGas < 5_000_000 },
       depositGas: { max: 80_000, met: Math.max(figures.depositEthGas, figures.depositErc20Gas) <= 80_000 },
       finalizeWithdrawalGas: { max: 120_000, met: Math.max(figures.finalizeWithdrawalGas, figures.finalizeErc20WithdrawalGas) <= 120_000 },
       replicaSyncTps: { min: 10_000, met: figures.replicaSyncTps >= 10_000 },

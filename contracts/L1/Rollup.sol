@@ -8,6 +8,7 @@ import {IFraudVerifier} from "../interfaces/IFraudVerifier.sol";
 import {Hashing} from "../libraries/Hashing.sol";
 import {Types} from "../libraries/Types.sol";
 import {BatchCodec} from "../libraries/BatchCodec.sol";
+import {BlobData} from "../libraries/BlobData.sol";
 
 /// @title Rollup
 /// @notice The state commitment chain of Cairn. Bonded proposers post batches; each batch's
@@ -63,6 +64,9 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     ///      cost of a proof never grows with the number of batches it reverts.
     mapping(uint256 index => Types.BatchHeader) private _batches;
     uint256 private _batchCount;
+    /// @dev The versioned hash of the blob carrying batch `index`, zero for a calldata batch.
+    ///      Like the headers, stale beyond `_batchCount`: submissions overwrite or clear it.
+    mapping(uint256 index => bytes32) private _blobHashes;
     /// @notice L1 time of deployment: the fallback clock before the first batch.
     uint64 public immutable deployedAt;
     /// @notice Bond posted by each proposer, in wei.
@@ -150,6 +154,48 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
         BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_, previousL2Timestamp, block.timestamp);
         _checkQueueCount(queueCount, s.lastTimestamp);
+        // A blob batch reverted at this index left its versioned hash: this batch has none.
+        if (_blobHashes[index] != bytes32(0)) delete _blobHashes[index];
+        _record(index, preStateRoot_, queueCount, s);
+    }
+
+    /// @inheritdoc IRollup
+    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot_, uint64 queueCount, BatchCodec.Summary calldata claim)
+        external
+        nonReentrant
+    {
+        // No origin or calldata-layout rule here: the batch bytes are the blob, which BLOBHASH
+        // names whoever calls, and the claim is in the event.
+        _checkProposer(msg.sender);
+        uint256 index = _batchCount;
+        if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
+        bytes32 tip = tipStateRoot();
+        if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
+        uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
+        _checkBlobClaim(claim, previousL2Timestamp);
+        bytes32 versionedHash = blobhash(0);
+        if (versionedHash == bytes32(0) || blobhash(1) != bytes32(0)) revert RollupNotOneBlob();
+        _checkQueueCount(queueCount, claim.lastTimestamp);
+        _blobHashes[index] = versionedHash;
+        emit BatchBlobPosted(index, versionedHash, previousL2Timestamp, claim.lastTimestamp);
+        _record(index, preStateRoot_, queueCount, claim);
+    }
+
+    /// @dev What can be checked of a blob batch's claim without its bytes: the bounds a calldata
+    ///      batch meets by construction, so that no follower is ever asked to build more than a
+    ///      batch may hold, and the L2 time of its last block between the previous batch's and L1's.
+    ///      Whether the blob's bytes give this summary is for a fraud proof to settle.
+    function _checkBlobClaim(BatchCodec.Summary calldata claim, uint64 previousL2Timestamp) private view {
+        if (claim.count == 0 || claim.count > BlobData.MAX_COMMITMENTS || claim.blocks < claim.count || claim.blocks > BatchCodec.MAX_BLOCKS) {
+            revert RollupBadBlobClaimCounts(claim.count, claim.blocks);
+        }
+        if (claim.lastTimestamp < previousL2Timestamp || claim.lastTimestamp > block.timestamp) {
+            revert RollupBadBlobClaimTimestamp(claim.lastTimestamp, previousL2Timestamp, block.timestamp);
+        }
+    }
+
+    /// @dev Records batch `index` as `s` summarizes it: the header, the proposer's clocks, the event.
+    function _record(uint256 index, bytes32 preStateRoot_, uint64 queueCount, BatchCodec.Summary memory s) private {
         uint64 firstBlock = _nextBlock();
         if (msg.sender == sequencer) sequencerLastPostedAt = uint64(block.timestamp);
         _batches[index] = Types.BatchHeader({
@@ -202,6 +248,63 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         _revertFrom(batchIndex, commitmentIndex, batch.proposer, v);
     }
 
+    /// @inheritdoc IRollup
+    function proveBlobFraud(uint256 batchIndex, bytes calldata topBytes, bytes calldata stream, bytes calldata opening) external nonReentrant {
+        uint256 count = _batchCount;
+        if (batchIndex >= count) revert RollupUnknownBatch(batchIndex, count);
+        if (isFinal(batchIndex)) revert RollupBatchFinal(batchIndex);
+        bytes32 versionedHash = _blobHashes[batchIndex];
+        if (versionedHash == bytes32(0)) revert RollupNotBlobBatch(batchIndex);
+        if (!BlobData.opensPrefix(versionedHash, topBytes, stream, opening)) revert RollupBadBlobOpening(batchIndex);
+        Types.BatchHeader memory batch = _batches[batchIndex];
+        uint8 fault = _blobFault(batchIndex, batch, topBytes, stream);
+        if (fault == BlobData.FAULT_NONE) revert RollupNotFraudulent(batchIndex, 0);
+        emit BlobBatchFraudProven(batchIndex, fault);
+        // A blob that is not the batch claimed is bytes that do not decode to it: MALFORMED.
+        Verdict memory v = Verdict(IFraudVerifier.FraudKind.MALFORMED, IFraudVerifier.Reason.MALFORMED, 0);
+        _revertFrom(batchIndex, 0, batch.proposer, v);
+    }
+
+    /// @inheritdoc IRollup
+    function summarizeEnvelope(bytes calldata envelope, bytes32 preStateRoot_, uint256 previousL2Timestamp, uint256 l1Timestamp)
+        external
+        pure
+        returns (BatchCodec.Summary memory)
+    {
+        return BatchCodec.summarize(envelope, preStateRoot_, previousL2Timestamp, l1Timestamp);
+    }
+
+    /// @dev What is wrong with blob batch `batchIndex`, whose payload (opened) is `topBytes`/`stream`:
+    ///      submitBatch's checks, run now on the blob's envelope, and its summary against the claim.
+    function _blobFault(uint256 batchIndex, Types.BatchHeader memory batch, bytes calldata topBytes, bytes calldata stream)
+        private
+        view
+        returns (uint8)
+    {
+        (uint8 layout, uint256 length) = BlobData.envelopeOf(topBytes, stream);
+        if (layout != BlobData.FAULT_NONE) return layout;
+        if (BlobData.tooManyCommitments(stream[BlobData.HEADER_BYTES:BlobData.HEADER_BYTES + length])) return BlobData.FAULT_ENVELOPE;
+        bytes32 pre = batchIndex == 0 ? genesisStateRoot : _batches[batchIndex - 1].postStateRoot;
+        uint64 previous = batchIndex == 0 ? 0 : _batches[batchIndex - 1].l2Timestamp;
+        // An external call, so that a refusal is caught: then it is a verdict. Only BatchCodec's own
+        // errors count; anything else (out of gas, say) is the prover's, and reverts the proof.
+        try this.summarizeEnvelope(stream[BlobData.HEADER_BYTES:BlobData.HEADER_BYTES + length], pre, previous, batch.timestamp) returns (
+            BatchCodec.Summary memory s
+        ) {
+            bool same = s.commitmentsRoot == batch.commitmentsRoot && s.postStateRoot == batch.postStateRoot
+                && s.withdrawalRoot == batch.withdrawalRoot && s.count == batch.commitmentCount && s.blocks == batch.blockCount
+                && s.lastTimestamp == batch.l2Timestamp;
+            return same ? BlobData.FAULT_NONE : BlobData.FAULT_CLAIM;
+        } catch (bytes memory reason) {
+            if (!BlobData.isEnvelopeRefusal(reason)) {
+                assembly ("memory-safe") {
+                    revert(add(reason, 32), mload(reason))
+                }
+            }
+            return BlobData.FAULT_ENVELOPE;
+        }
+    }
+
     struct Verdict {
         IFraudVerifier.FraudKind kind;
         IFraudVerifier.Reason reason;
@@ -252,6 +355,12 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     /// @inheritdoc IRollup
     function batchCount() external view returns (uint256) {
         return _batchCount;
+    }
+
+    /// @inheritdoc IRollup
+    function batchBlobHash(uint256 index) external view returns (bytes32) {
+        if (index >= _batchCount) revert RollupUnknownBatch(index, _batchCount);
+        return _blobHashes[index];
     }
 
     /// @inheritdoc IRollup

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Types} from "../libraries/Types.sol";
 import {IFraudVerifier} from "./IFraudVerifier.sol";
+import {BatchCodec} from "../libraries/BatchCodec.sol";
 
 /// @title IRollup
 /// @notice The state commitment chain: bonded proposers post batches of commitments; a batch is
@@ -55,6 +56,29 @@ interface IRollup {
     /// @notice Paying the challenger's reward of `amount` to `challenger` failed.
     error RollupRewardTransferFailed(address challenger, uint256 amount);
 
+    /// @notice A blob batch must come in a transaction carrying exactly one blob.
+    error RollupNotOneBlob();
+    /// @notice A blob batch claims `count` commitments and `blocks` L2 blocks: it needs
+    ///         1 ≤ count ≤ blocks ≤ 4,096 and count ≤ 256 (BlobData.MAX_COMMITMENTS).
+    error RollupBadBlobClaimCounts(uint256 count, uint256 blocks);
+    /// @notice A blob batch claims its last L2 block at `timestamp`, outside [`previous`, `l1Timestamp`].
+    error RollupBadBlobClaimTimestamp(uint256 timestamp, uint256 previous, uint256 l1Timestamp);
+
+    /// @notice Batch `index` was posted as calldata: it has no blob to dispute.
+    error RollupNotBlobBatch(uint256 index);
+    /// @notice The values and opening given do not open the blob of batch `index`.
+    error RollupBadBlobOpening(uint256 index);
+
+    /// @notice Emitted, just before its FraudProven, when blob batch `batchIndex` is proven not to
+    ///         be the batch its proposer claimed: `fault` 1, the blob is not a Cairn payload; 2, its
+    ///         envelope breaks a rule of BatchCodec.summarize; 3, its summary is not the claim.
+    event BlobBatchFraudProven(uint256 indexed batchIndex, uint8 fault);
+    /// @notice Emitted, just before its BatchSubmitted, when batch `index` is posted in a blob:
+    ///         followers fetch the blob with this versioned hash and check it against it. With
+    ///         the L2 time of the block before the batch and the claimed time of its last block,
+    ///         a follower has every input BatchCodec.summarize takes, and checks the claim as the
+    ///         Rollup checks a calldata batch.
+    event BatchBlobPosted(uint256 indexed index, bytes32 versionedHash, uint64 previousL2Timestamp, uint64 l2Timestamp);
     /// @notice Emitted when batch `index` is accepted.
     event BatchSubmitted(
         uint256 indexed index,
@@ -96,6 +120,48 @@ interface IRollup {
     /// @param commitments The packed commitments (see BatchCodec).
     function submitBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, bytes calldata commitments)
         external;
+
+    /// @notice Posts a batch whose commitments travel in the transaction's one blob (laid out as
+    ///         src/core/blobLayout.ts writes), with the summary the proposer claims for them.
+    ///         The Rollup cannot read the blob: the claim stands unless a fraud proof shows the
+    ///         blob does not give it. The batch is recorded as a calldata batch with that
+    ///         summary would be, and the blob's versioned hash with it.
+    /// @param batchIndex   The index this batch must get.
+    /// @param preStateRoot The tip's state root the batch was built on.
+    /// @param queueCount   L1 queue entries consumed on L2 once this batch is applied.
+    /// @param claim        What BatchCodec.summarize gives for the blob's commitments.
+    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, BatchCodec.Summary calldata claim)
+        external;
+
+    /// @notice Proves, in one transaction, that the blob of batch `batchIndex` is not the batch its
+    ///         proposer claimed (see BlobData for the opening, BatchCodec for the rules): its first
+    ///         2,048 elements are opened against the stored versioned hash, then decoded and
+    ///         summarized as submitBatch would. On fraud the batch and every later one are reverted
+    ///         and the proposer slashed, as by proveFraud. Every fraud inside a blob batch whose blob
+    ///         does give the claim is proven with proveFraud, from the bodies read out of the blob.
+    /// @param batchIndex The blob batch.
+    /// @param topBytes   The top byte of each of the blob's first `n` elements (the rest of the
+    ///                   2,048 are zero).
+    /// @param stream     Their low 31 bytes, concatenated.
+    /// @param opening    The blob's commitment, the quotient commitment, both opening proofs and
+    ///                   both values (BlobData.OPENING_BYTES).
+    function proveBlobFraud(uint256 batchIndex, bytes calldata topBytes, bytes calldata stream, bytes calldata opening) external;
+
+    /// @notice BatchCodec.summarize as an external call, so that proveBlobFraud can catch its refusals.
+    /// @param envelope            A batch's commitments, `[u16 length][body]` each.
+    /// @param preStateRoot        The state root the first commitment starts from.
+    /// @param previousL2Timestamp The L2 timestamp of the block before the batch.
+    /// @param l1Timestamp         The L1 time the batch was posted at.
+    /// @return The summary submitBatch would record.
+    function summarizeEnvelope(bytes calldata envelope, bytes32 preStateRoot, uint256 previousL2Timestamp, uint256 l1Timestamp)
+        external
+        pure
+        returns (BatchCodec.Summary memory);
+
+    /// @notice The versioned hash of the blob carrying batch `index`.
+    /// @param index The batch.
+    /// @return The hash, or zero for a batch posted as calldata.
+    function batchBlobHash(uint256 index) external view returns (bytes32);
 
     /// @notice Proves commitment `commitmentIndex` of batch `batchIndex` wrong, in one transaction.
     ///         Deletes that batch and every later one and slashes the batch's proposer.

@@ -22,6 +22,8 @@ import { ExplorerData } from "../explorer/snapshot";
 import { startExplorer, type ExplorerServer } from "../explorer/server";
 import type { DevnetInfo } from "../sdk/devnetFile";
 import { jsonRpc } from "./jsonRpc";
+import { BlobArchive, archiveBlobsSentTo, startBeaconServer } from "./devnetBeacon";
+import type { BatchDataMode } from "../node/sequencer/batchData";
 
 export type { DevnetInfo };
 
@@ -49,6 +51,10 @@ export interface DevnetOptions {
   l1BlockTimeMs?: number;
   /** Seconds a batch stays challengeable (default: DEVNET_PARAMS' 60). */
   challengeWindow?: number;
+  /** How the sequencer posts batches (default calldata); see SequencerNodeConfig.batchData. */
+  batchData?: BatchDataMode;
+  /** Port of the devnet's Beacon API for blobs (0 or absent: any free port). */
+  beaconPort?: number;
 }
 
 export interface Devnet {
@@ -77,9 +83,16 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const l1BlockTimeMs = options.l1BlockTimeMs ?? 1_000;
   // Automine stays on (a transaction is mined at once); the interval adds blocks between them.
   if (l1BlockTimeMs > 0) await provider.send("evm_setIntervalMining", [l1BlockTimeMs]);
+  // Hardhat keeps no blob once mined and has no consensus layer: the devnet keeps the blobs its
+  // L1 is sent and serves them as a beacon node would, to its own nodes and to any other.
+  const archive = new BlobArchive(hre.ethers.provider);
+  const unarchive = archiveBlobsSentTo(provider, archive);
+  const beacon = await startBeaconServer(archive, { host: options.host, port: options.beaconPort ?? 0, logger: log });
   const stopL1 = async () => {
     // The in-process chain outlives the devnet (tests start several): leave it as it was.
     if (l1BlockTimeMs > 0) await provider.send("evm_setIntervalMining", [0]);
+    await beacon.close();
+    unarchive();
     await server.close();
   };
   log.info({ url: l1Url, blockTimeMs: l1BlockTimeMs }, "L1 (embedded Hardhat) listening");
@@ -95,10 +108,16 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     await (await d.bridge.registerToken(token)).wait();
     const tokenAddress = (await token.getAddress()).toLowerCase();
 
+    const batchData = options.batchData ?? "calldata";
+    // Hardhat's own accounts sign through eth_sendTransaction, which carries no blobs: posting
+    // blobs takes the deployer's key (Hardhat's first default account).
+    const sequencerSigner = batchData === "calldata" ? deployer : HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), "m/44'/60'/0'/0/0").connect(hre.ethers.provider);
     const node = new SequencerNode({
       ...SEQUENCER_DEFAULTS,
       l1Provider: hre.ethers.provider,
-      l1Signer: deployer,
+      l1Signer: sequencerSigner,
+      batchData,
+      l1Beacon: beacon.url,
       addresses: d.addresses,
       startBlock: d.deployBlock,
       chainId: DEVNET_PARAMS.l2ChainId,
@@ -120,6 +139,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       startBlock: d.deployBlock,
       confirmations: 0,
       chainId: DEVNET_PARAMS.l2ChainId,
+      l1Beacon: beacon.url,
       pollMs: 500,
       logger: log.child({ name: "challenger" }),
     });
@@ -148,7 +168,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     }
 
     const info: DevnetInfo = {
-      l1: { rpcUrl: l1Url, chainId: Number((await hre.ethers.provider.getNetwork()).chainId) },
+      l1: { rpcUrl: l1Url, chainId: Number((await hre.ethers.provider.getNetwork()).chainId), beaconUrl: beacon.url },
+      batchData,
       l2: { rpcUrl: node.rpcUrl!, chainId: Number(DEVNET_PARAMS.l2ChainId) },
       contracts: { ...d.addresses, deployBlock: d.deployBlock },
       challenger: { l1Address: challengerSigner.address },

@@ -2,6 +2,7 @@
 import type { L1NodeConfig } from "./l1/contracts";
 import type { L1TxManagerOptions } from "./l1/txManager";
 import type { WrapBatchPort } from "./sequencer/batchPort";
+import type { BatchDataMode } from "./sequencer/batchData";
 import type { Serve } from "../chain/backend";
 import type { Logger } from "../shared/logger";
 
@@ -45,6 +46,12 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   maxBacklogAgeMs?: number;
   /** How the node's L1 transactions are re-sent and timed out (see L1TxManager). */
   l1Tx?: Omit<L1TxManagerOptions, "logger">;
+  /**
+   * How batches travel (`--batch-data`): calldata (the default), blobs, or per batch whichever
+   * costs less at L1's base fee and blob base fee (sequencer/batchData.ts). Blobs need a signer
+   * with a key (L1 nodes' own accounts cannot sign blob transactions).
+   */
+  batchData?: BatchDataMode;
 }
 
 

@@ -8,7 +8,10 @@ import { DevnetFileError } from "./errors";
 export { DevnetFileError };
 
 export interface DevnetInfo {
-  l1: { rpcUrl: string; chainId: number };
+  /** `beaconUrl`: the devnet's Beacon API, serving the blobs of blob batches (`--l1-beacon` of other nodes). */
+  l1: { rpcUrl: string; chainId: number; beaconUrl?: string };
+  /** How the devnet's sequencer posts batches: calldata, blobs, or auto (absent in files of older devnets). */
+  batchData?: "auto" | "blobs" | "calldata";
   l2: { rpcUrl: string; chainId: number };
   contracts: { bridge: string; rollup: string; fraudVerifier: string; deployBlock: number };
   challenger: { l1Address: string };

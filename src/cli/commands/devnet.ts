@@ -4,7 +4,8 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { BATCH_DATA_MODES, type BatchDataMode } from "../../node/sequencer/batchData";
 import type { CliIO } from "../output";
 import { createLogger } from "../../shared/logger";
 import { FAULT_KINDS, type FaultKind } from "../../node/sequencer/faults";
@@ -45,6 +46,8 @@ interface DevnetCliOptions {
   challengeWindow: number;
   dataDir: string;
   faulty?: FaultKind;
+  batchData: BatchDataMode;
+  beaconPort: number;
   devnet: string;
 }
 
@@ -61,6 +64,8 @@ export function devnetCommand(program: Command, io: CliIO): void {
     .option("--l1-block-time <ms>", "the embedded L1 mines at least this often, so its clock runs when idle (0: only on transactions)", wholeMs, 1000)
     .option("--challenge-window <s>", "seconds a batch stays challengeable", positive, DEVNET_PARAMS.challengeWindow)
     .option("--data-dir <dir>", "the sequencer's data directory (emptied at start)", ".cairn/data")
+    .addOption(new Option("--batch-data <mode>", "how batches travel: in calldata, in blobs, or whichever costs less at L1's fees per batch").choices(BATCH_DATA_MODES).default("calldata"))
+    .option("--beacon-port <port>", "port of the devnet's Beacon API serving blobs (0: any free port)", port, 0)
     .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
     .action(async (_opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<DevnetCliOptions>();
@@ -85,6 +90,8 @@ export function devnetCommand(program: Command, io: CliIO): void {
         challengeWindow: opts.challengeWindow,
         logger,
         faulty: opts.faulty,
+        batchData: opts.batchData,
+        beaconPort: opts.beaconPort,
         dataDir: path.resolve(opts.dataDir),
       });
       io.stdout.write(summary(devnet.info, configPath));
@@ -100,6 +107,7 @@ function summary(info: DevnetInfo, configPath: string): string {
     "Cairn devnet is running",
     "",
     `  L1 (Hardhat)  ${info.l1.rpcUrl}   chain id ${info.l1.chainId}`,
+    ...(info.l1.beaconUrl ? [`  L1 blobs      ${info.l1.beaconUrl}   (Beacon API; batches posted as ${info.batchData ?? "calldata"})`] : []),
     `  L2 (Cairn)    ${info.l2.rpcUrl}   chain id ${info.l2.chainId}`,
     ...(info.explorer ? [`  Explorer      ${info.explorer.url}`] : []),
     "",

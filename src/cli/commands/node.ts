@@ -7,6 +7,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
+import { BATCH_DATA_MODES, type BatchDataMode } from "../../node/sequencer/batchData";
 import { SingleBar } from "cli-progress";
 import { Wallet } from "ethers";
 import { action, type ActionInput } from "../action";
@@ -35,13 +36,16 @@ interface NodeOptions {
   rpcHost: string;
   rpcPort?: string;
   blockTime: string;
+  l1Beacon?: string;
+  batchData: BatchDataMode;
 }
 
 const nodeOptions = (c: Command) =>
   c
     .option("--from-block <n>", "L1 block to follow from (the deployment block; the devnet's by default)")
     .option("--confirmations <n>", "L1 blocks an event must be buried under before the node acts on it", "0")
-    .option("--poll-ms <n>", "how often to read L1, in milliseconds", "1000");
+    .option("--poll-ms <n>", "how often to read L1, in milliseconds", "1000")
+    .option("--l1-beacon <url>", "a consensus-layer node's Beacon API, for the blobs of blob batches (the devnet's by default)");
 
 export function nodeCommands(program: Command, io: CliIO): void {
   nodeOptions(
@@ -52,7 +56,8 @@ export function nodeCommands(program: Command, io: CliIO): void {
       .option("--data-dir <dir>", "sequencer, challenger, fallback: the node's store and journal (default .cairn/<role>)")
       .option("--rpc-host <host>", "sequencer and replica: the interface the L2 JSON-RPC binds", "127.0.0.1")
       .option("--rpc-port <port>", "sequencer and replica: the L2 JSON-RPC port (default 8547 sequencer, 8549 replica)")
-      .option("--block-time <ms>", "sequencer: L2 block time in milliseconds", "100"),
+      .option("--block-time <ms>", "sequencer: L2 block time in milliseconds", "100")
+      .addOption(new Option("--batch-data <mode>", "sequencer: post batches in calldata, in blobs, or whichever costs less per batch").choices(BATCH_DATA_MODES).default("calldata")),
   ).action(action<NodeOptions>(io, (input) => runNode(input, input.opts.role!)));
 
   nodeOptions(program.command("challenger").description("watch every batch posted on L1 and prove fraud when one is wrong (= node --role challenger)"))
@@ -80,6 +85,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
   const chainId = await Rollup__factory.connect(addresses.rollup, l1).l2ChainId();
   const logger = createLogger(role);
   const rpc = { host: opts.rpcHost ?? "127.0.0.1", port: rpcPort };
+  const l1Beacon = opts.l1Beacon ?? ctx.devnet?.l1.beaconUrl;
   if (role === "sequencer" || role === "replica") await assertPortFree(rpc.host, rpc.port, "--rpc-port");
 
   let node: { stop(): Promise<void> };
@@ -93,6 +99,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
       confirmations,
       chainId,
       pollMs,
+      l1Beacon,
       serve: jsonRpc({ ...rpc, logger }),
       logger,
       onProgress: (p) => {
@@ -111,10 +118,10 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
   } else {
     const signer = new Wallet(ctx.privateKey(), l1);
     const dataDir = path.resolve(opts.dataDir ?? path.join(".cairn", role));
-    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger, dataDir };
+    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger, dataDir, l1Beacon };
     if (role === "sequencer") {
       const blockTimeMs = Math.max(10, whole("block-time", opts.blockTime ?? "100"));
-      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, serve: jsonRpc({ ...rpc, logger }), dataDir });
+      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, batchData: opts.batchData ?? "calldata", serve: jsonRpc({ ...rpc, logger }), dataDir });
       await sequencer.start();
       logger.info({ rpc: sequencer.rpcUrl, dataDir, l2Block: sequencer.chain.latest.number, l1Account: signer.address }, "sequencer running");
       node = sequencer;

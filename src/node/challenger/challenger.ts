@@ -9,9 +9,10 @@ import { type Checkpoint } from "../../core/journal";
 import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
 import type { QueueEntry } from "../../core/queueOps";
 import { L1Queue } from "../../chain/l1Queue";
-import { L1Contracts, type L1NodeConfig } from "../l1/contracts";
+import { L1Contracts, blobSourceFor, type L1NodeConfig } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span, type RollupEvent } from "../l1/follower";
-import { UnfollowableBatchError, explainStoppedFollowing, readBatch } from "../l1/batchReader";
+import { UnfollowableBatchError, explainStoppedFollowing } from "../l1/batchReader";
+import { readOrProveBlobFraud } from "./blobFraudProver";
 import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
 import type { NodeStore, Restored } from "../store/nodeStore";
 import { openStoreForChain } from "../store/openForChain";
@@ -86,7 +87,7 @@ export class Challenger implements FollowerRole {
   private takenUpTo: { block: number; logIndex: number } | null = null;
 
   constructor(private readonly options: ChallengerOptions) {
-    this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer);
+    this.l1 = new L1Contracts(options.l1Provider, options.addresses, options.l1Signer, blobSourceFor(options.l1Beacon));
     this.txs = new L1TxManager(options.l1Signer, { ...options.l1Tx, logger: options.logger });
     this.follower = new L1Follower(this.l1, { startBlock: options.startBlock, confirmations: options.confirmations });
   }
@@ -226,7 +227,8 @@ export class Challenger implements FollowerRole {
       this.options.logger.error({ batch: index, expected: this.batchCount }, "batch out of order; skipping");
       return true;
     }
-    const batch = await readBatch(this.l1, event.claim);
+    const batch = await readOrProveBlobFraud(this.l1, this.txs, event.claim, this.stats, this.options.logger);
+    if (typeof batch === "string") return batch !== "failed";
     const { bodies } = batch;
     const preStateRoot = this.state.root();
     if (hex(preStateRoot) !== batch.preStateRoot) throw new ReplayDisagreesWithL1Error(index, `it builds on state root ${batch.preStateRoot}, the challenger holds ${hex(preStateRoot)}`);

@@ -16,44 +16,11 @@ import { inSlices } from "../../shared/slices";
 import { emptyRunOf, splitBatch } from "../../core/commitment";
 import { summarizeBatch } from "../../core/batch";
 import { CairnError, DecodeError } from "../../core/errors";
+import { UnfollowableBatchError, type BatchClaim, type PostedBatch } from "./batchClaim";
+import { blobClaimIn, readBlobBatch } from "./blobBatchReader";
 import type { BatchSubmittedEvent } from "../../../typechain-types/contracts/L1/Rollup";
 
-/** What a BatchSubmitted event says about a batch: what the Rollup stored, and where on L1. */
-export interface BatchClaim {
-  index: number;
-  preStateRoot: string;
-  postStateRoot: string;
-  queueCount: bigint;
-  firstBlock: number;
-  commitmentsRoot: string;
-  l1Block: number;
-  l1TxHash: string;
-}
-
-/** A batch whose bodies were authenticated against its event. */
-export interface PostedBatch extends BatchClaim {
-  /** Commitment bodies, in order. */
-  bodies: Buffer[];
-}
-
-/**
- * A batch on L1 that a node must not follow past. Its poll fails and is retried, but nothing
- * after the batch is applied until the batch reads back right.
- */
-export class UnfollowableBatchError extends CairnError {
-  readonly code: string = "UNFOLLOWABLE_BATCH";
-  override readonly name: string = "UnfollowableBatchError";
-
-  constructor(
-    readonly batchIndex: number,
-    /** What is wrong with the batch, as the end of "stopped following L1 at batch N: …". */
-    readonly problem: string,
-    message: string,
-    options: { details?: string; cause?: unknown } = {},
-  ) {
-    super(message, options);
-  }
-}
+export { UnfollowableBatchError, type BatchClaim, type PostedBatch } from "./batchClaim";
 
 /** Which part of a batch's L1 record did not hold. */
 export type BatchDisagreement =
@@ -129,6 +96,12 @@ export function claimOf(event: BatchSubmittedEvent.Log): BatchClaim {
 export async function readBatch(l1: L1Contracts, claim: BatchClaim): Promise<PostedBatch> {
   const tx = await l1.provider.getTransaction(claim.l1TxHash);
   if (!tx) throw refusal(claim, "transaction-missing", "L1 does not know the transaction that emitted its BatchSubmitted event");
+  if (tx.type === 3) {
+    // Only a blob transaction can carry a blob batch; the Rollup's own log in it says whether it does.
+    const receipt = await l1.provider.getTransactionReceipt(claim.l1TxHash);
+    const blob = receipt && blobClaimIn(l1, receipt, claim.index);
+    if (blob) return readBlobBatch(l1, claim, blob);
+  }
   checkSentToRollup(claim, tx, l1.addresses.rollup);
   const call = decodeSubmitBatch(l1, claim, tx.data);
   checkArgumentsMatch(claim, call);

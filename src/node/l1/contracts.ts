@@ -10,6 +10,7 @@ import { TOKEN_REGISTERED, decodeTokenRegistered, type TokenMetadata } from "../
 import { inSlices } from "../../shared/slices";
 import type { L1QueueEntry } from "../../chain/l1Queue";
 import type { RollupCounts } from "../../chain/chainState";
+import { BeaconBlobSource, type BlobSource } from "./beaconClient";
 
 export interface L1Addresses {
   bridge: string;
@@ -28,6 +29,8 @@ export interface L1NodeConfig {
   confirmations: number;
   /** The L2 chain id. */
   chainId: bigint;
+  /** A consensus-layer node's Beacon API (`--l1-beacon`): where blob batches' blobs come from. */
+  l1Beacon?: string;
 }
 
 
@@ -42,6 +45,8 @@ export class L1Contracts {
     /** Connects the contracts for writes (tests and tasks send through them); the node's own
      *  L1 transactions go through its L1TxManager. */
     signer?: Signer,
+    /** Where blob batches' blobs come from (`--l1-beacon`); null: the node reads calldata batches only. */
+    public blobs: BlobSource | null = null,
   ) {
     const runner = signer ?? provider;
     this.bridge = Bridge__factory.connect(addresses.bridge, runner);
@@ -82,6 +87,11 @@ export class L1Contracts {
     ]);
     return { queueLength, batchCount, finalBatchCount, revertedBatchCount };
   }
+}
+
+/** The blob source of a node started with `--l1-beacon url` (none without). */
+export function blobSourceFor(l1Beacon: string | undefined): BlobSource | null {
+  return l1Beacon ? new BeaconBlobSource(l1Beacon) : null;
 }
 
 const SUBMIT_BATCH = Rollup__factory.createInterface().getFunction("submitBatch").selector.slice(2);

@@ -7,6 +7,8 @@
  * the node's batches, bonds and fraud proofs all go through one manager.
  */
 import type { Provider, Signer, TransactionReceipt, TransactionRequest } from "ethers";
+import { ethersKzg } from "./kzg";
+import { l1BlobBaseFee } from "./blobFees";
 import { CairnError } from "../../core/errors";
 import type { Logger } from "../../shared/logger";
 
@@ -62,6 +64,22 @@ interface Fees {
   maxPriorityFeePerGas: bigint;
 }
 
+/**
+ * What the node asks L1 to run. `blobs` makes it a type-3 transaction carrying them (their
+ * commitments and proofs computed at signing); it then needs a `gasLimit`, since L1 estimates
+ * gas without the blobs, where BLOBHASH reads zero.
+ */
+export type L1Request = Pick<TransactionRequest, "to" | "data" | "value" | "gasLimit"> & { blobs?: Uint8Array[] };
+
+/** A blob transaction sent without a gas limit: its estimate would run without its blobs. */
+export class BlobGasLimitMissingError extends CairnError {
+  readonly code = "BLOB_GAS_LIMIT_MISSING";
+  override readonly name = "BlobGasLimitMissingError";
+  constructor(readonly what: string) {
+    super("a blob transaction needs an explicit gas limit", { details: what });
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class L1TxManager {
@@ -93,23 +111,28 @@ export class L1TxManager {
    * if it reverted (or its gas estimate does: the reason is in the error's cause), and
    * L1TransactionTimeoutError if no copy was mined in time.
    */
-  send(request: Pick<TransactionRequest, "to" | "data" | "value" | "gasLimit">, what: string): Promise<TransactionReceipt> {
+  send(request: L1Request, what: string): Promise<TransactionReceipt> {
     const run = this.queue.then(() => this.sendNow(request, what));
     // The caller gets run's failure; the queue only needs it settled before the next send.
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async sendNow(request: Pick<TransactionRequest, "to" | "data" | "value" | "gasLimit">, what: string): Promise<TransactionReceipt> {
+  private async sendNow(request: L1Request, what: string): Promise<TransactionReceipt> {
     const from = await this.signer.getAddress();
+    const { blobs, ...call } = request;
+    if (blobs && request.gasLimit === undefined) throw new BlobGasLimitMissingError(what);
     // A revert shows here, with its reason, before anything is sent.
-    const gasLimit = request.gasLimit ?? ((await this.provider.estimateGas({ ...request, from })) * 12n) / 10n + 10_000n;
+    const gasLimit = request.gasLimit ?? ((await this.provider.estimateGas({ ...call, from })) * 12n) / 10n + 10_000n;
     const deadline = Date.now() + this.timeoutMs;
     const hashes: string[] = [];
     let nonce = await this.provider.getTransactionCount(from, "latest");
     let fees = await this.networkFees();
+    // A blob transaction replaces another only at twice its blob fee (geth's rule): bid double each round.
+    let maxFeePerBlobGas = blobs ? 2n * (await l1BlobBaseFee(this.provider)) + 1n : 0n;
     while (Date.now() < deadline) {
-      const hash = await this.broadcast({ ...request, gasLimit, nonce, ...fees, type: 2 }, what);
+      const typed: TransactionRequest = blobs ? { type: 3, blobs, kzg: ethersKzg(), maxFeePerBlobGas } : { type: 2 };
+      const hash = await this.broadcast({ ...call, gasLimit, nonce, ...fees, ...typed }, what);
       if (hash) hashes.push(hash);
       const outcome = await this.awaitMined(hashes, from, nonce, Math.min(deadline, Date.now() + this.resendAfterMs));
       if (outcome.receipt) {
@@ -123,6 +146,10 @@ export class L1TxManager {
       }
       this.resends++;
       fees = this.bumped(fees, await this.networkFees());
+      if (blobs) {
+        const network = 2n * (await l1BlobBaseFee(this.provider));
+        maxFeePerBlobGas = 2n * maxFeePerBlobGas > network ? 2n * maxFeePerBlobGas : network;
+      }
       this.options.logger.warn({ what, nonce, sent: hashes.length, maxFeePerGas: fees.maxFeePerGas.toString() }, "L1 transaction not mined in time (dropped or underpriced): sending it again with higher fees");
     }
     throw new L1TransactionTimeoutError(what, hashes);

@@ -15,7 +15,7 @@ import type { TokenMetadata } from "../../chain/tokens";
 import type { Endpoint, L2Backend, Serve } from "../../chain/backend";
 import type { StateHistory } from "../../chain/history";
 import type { RollupStatus } from "../../chain/api";
-import { L1Contracts } from "../l1/contracts";
+import { L1Contracts, blobSourceFor } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
 import { explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
 import { BatchReplayer } from "./batchReplayer";
@@ -30,6 +30,8 @@ export interface ReplicaConfig {
   confirmations: number;
   chainId: bigint;
   pollMs: number;
+  /** A consensus-layer node's Beacon API: where blob batches' blobs come from. */
+  l1Beacon?: string;
   /** How the replica is served to clients once in sync (read-only JSON-RPC: see app/jsonRpc). */
   serve?: Serve;
   logger: Logger;
@@ -73,7 +75,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   rpcUrl: string | null = null;
 
   constructor(private readonly config: ReplicaConfig) {
-    this.l1 = new L1Contracts(config.l1Provider, config.addresses);
+    this.l1 = new L1Contracts(config.l1Provider, config.addresses, undefined, blobSourceFor(config.l1Beacon));
     this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
     this.recovery = RecoveryWorker.start();
     this.replayer = new BatchReplayer(this.recovery);

@@ -14,6 +14,8 @@ import type { BatchPort } from "./batchPort";
 export interface BatchSubmitterOptions {
   /** Post once this many bytes of commitments are waiting (and never post more in one batch). */
   maxBatchBytes: number;
+  /** The most blocks one batch takes (default MAX_COMMITMENTS_PER_BATCH; a blob batch holds at most MAX_BLOB_COMMITMENTS). */
+  maxBatchBlocks?: number;
   /** Post once the oldest unposted block is this old, in milliseconds. */
   maxBatchAgeMs: number;
   /** Post unposted blocks that are all empty once the oldest is this old, in ms (default 30 s). */
@@ -171,7 +173,7 @@ export class BatchSubmitter {
     const out: L2Block[] = [];
     let bytes = 0;
     for (const b of blocks) {
-      if (out.length > 0 && (bytes + b.body.length + 2 > this.options.maxBatchBytes || out.length >= MAX_COMMITMENTS_PER_BATCH)) break;
+      if (out.length > 0 && (bytes + b.body.length + 2 > this.options.maxBatchBytes || out.length >= (this.options.maxBatchBlocks ?? MAX_COMMITMENTS_PER_BATCH))) break;
       out.push(b);
       bytes += b.body.length + 2;
     }

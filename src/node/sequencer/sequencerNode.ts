@@ -5,9 +5,9 @@
  */
 import { Sequencer } from "./sequencer";
 import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
-import { rollupBatchPort, type BatchPort } from "./batchPort";
+import { batchDataPort, batchLimitsFor, type BatchPort } from "./blobBatchPort";
 import { ChainDivergesFromL1Error, lineUpWithL1, storedBatchesStanding } from "./lineUp";
-import { L1Contracts } from "../l1/contracts";
+import { L1Contracts, blobSourceFor } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
 import { readCurrentBatches } from "../l1/batchReader";
 import { ensureBond } from "../l1/bond";
@@ -55,12 +55,12 @@ export class SequencerNode implements L2Backend, FollowerRole {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
     const fees = { minBaseFee: config.baseFee, l1GasPerByte: config.l1GasPerByte };
     this.sequencer = new Sequencer({ chainId: config.chainId, fees, l1BaseFee: () => this.follower?.l1BaseFee ?? 0n, feeRecipient: config.feeRecipient, logger: config.logger, now: () => this.follower?.l1Time ?? 0, emptyBlockMs: config.emptyBlockMs });
-    this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer);
+    this.l1 = new L1Contracts(config.l1Provider, config.addresses, config.l1Signer, blobSourceFor(config.l1Beacon));
     this.txs = new L1TxManager(config.l1Signer, { ...config.l1Tx, logger: config.logger });
     this.follower = new L1Follower(this.l1, { startBlock: config.startBlock, confirmations: config.confirmations });
     this.polling = freshRuns(() => this.follower.poll(this));
     this.durability = new SequencerDurability(this.sequencer, config.logger);
-    this.submitter = this.createSubmitter(rollupBatchPort(this.l1, this.txs));
+    this.submitter = this.createSubmitter(batchDataPort(config.batchData, this.l1, this.txs, config.logger));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
     this.sequencer.onBlock(() => this.sealWaiters.release());
   }
@@ -76,7 +76,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   private createSubmitter(port: BatchPort): BatchSubmitter {
     const c = this.config;
     const submitter = new BatchSubmitter(this.l1, this.sequencer.chain, {
-      maxBatchBytes: c.maxBatchBytes,
+      ...batchLimitsFor(c.batchData, c.maxBatchBytes),
       maxBatchAgeMs: c.maxBatchAgeMs,
       // Empty blocks alone wait half a backlog limit at most: they must never trip backpressure.
       maxIdleBatchAgeMs: () => c.maxIdleBatchAgeMs ?? Math.min(30_000, this.maxBacklogAgeMs / 2),
@@ -168,7 +168,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     if (c.autoBond) await this.ensureBond();
     if (c.wrapBatchPort) {
       const context = { l1: this.l1, chainId: c.chainId, blocks: this.chain.blocks, queue: (i: bigint) => this.sequencer.local.queue.entry(i), logger: c.logger };
-      this.submitter = this.createSubmitter(await c.wrapBatchPort(rollupBatchPort(this.l1, this.txs), context));
+      this.submitter = this.createSubmitter(await c.wrapBatchPort(batchDataPort(c.batchData, this.l1, this.txs, c.logger), context));
     }
     await this.pollL1();
     if (c.recoveryWorker !== false) this.recovery = RecoveryWorker.start();

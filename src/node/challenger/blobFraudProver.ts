@@ -1,0 +1,71 @@
+/**
+ * Proving that a blob batch's blob is not the batch its proposer claimed (Rollup.proveBlobFraud):
+ * the blob's payload elements, the commitment to the quotient that ties them to the blob
+ * (src/core/blobOpening.ts), and the two openings at the challenge point. Some four seconds of
+ * pure-JavaScript KZG: two commitments and two openings.
+ */
+import { blobChallenge, payloadPrefix, quotientBlob } from "../../core/blobOpening";
+import type { L1Contracts } from "../l1/contracts";
+import type { L1TxManager } from "../l1/txManager";
+import { blobCommitment, openBlobAt } from "../l1/kzg";
+import type { Logger } from "../../shared/logger";
+import type { ProofOutcome } from "./fraudProver";
+import { readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
+import { BlobBatchFraudError } from "../l1/blobBatchReader";
+
+/**
+ * The batch `claim` describes, read and authenticated; or, when it is a blob batch whose blob is
+ * not the batch claimed, the outcome of proving so (nothing of it is applied). Counts into `stats`.
+ */
+export async function readOrProveBlobFraud(
+  l1: L1Contracts,
+  txs: L1TxManager,
+  claim: BatchClaim,
+  stats: { fraudsFound: number; fraudsProven: number },
+  logger: Logger,
+): Promise<PostedBatch | ProofOutcome> {
+  try {
+    return await readBatch(l1, claim);
+  } catch (e) {
+    if (!(e instanceof BlobBatchFraudError)) throw e;
+    stats.fraudsFound++;
+    logger.warn({ batch: claim.index, fault: e.fault, details: e.details }, "fraudulent blob batch found");
+    const outcome = await proveBlobFraud(l1, txs, claim.index, e.blob, e.versionedHash, logger);
+    if (outcome === "proven") stats.fraudsProven++;
+    return outcome;
+  }
+}
+
+/** The calldata of Rollup.proveBlobFraud for batch `batchIndex`, whose blob (versioned hash `versionedHash`) is `blob`. */
+export function blobFraudCalldata(l1: L1Contracts, batchIndex: number, blob: Buffer, versionedHash: string): string {
+  const prefix = payloadPrefix(blob);
+  const quotient = quotientBlob(blob);
+  const commitment = blobCommitment(blob);
+  const quotientCommitment = blobCommitment(quotient);
+  const z = blobChallenge(versionedHash, quotientCommitment, prefix);
+  const p = openBlobAt(blob, z);
+  const q = openBlobAt(quotient, z);
+  const opening = "0x" + [commitment, quotientCommitment, p.proof, q.proof, p.y, q.y].map((h) => h.replace(/^0x/, "")).join("");
+  return l1.rollup.interface.encodeFunctionData("proveBlobFraud", [batchIndex, prefix.topBytes, prefix.stream, opening]);
+}
+
+/** Proves blob batch `batchIndex` fraudulent. "failed": the proof did not land (logged); the caller tries again later. */
+export async function proveBlobFraud(l1: L1Contracts, txs: L1TxManager, batchIndex: number, blob: Buffer, versionedHash: string, logger: Logger): Promise<ProofOutcome> {
+  const rollup = l1.rollup;
+  const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.batchBlobHash(batchIndex)).toLowerCase() === versionedHash.toLowerCase();
+  if (!stillThere) return "nothing-to-prove";
+  if (await rollup.isFinal(batchIndex)) {
+    logger.error({ batch: batchIndex }, "fraudulent blob batch is already final: it can no longer be challenged");
+    return "nothing-to-prove";
+  }
+  try {
+    const data = blobFraudCalldata(l1, batchIndex, blob, versionedHash);
+    const receipt = await txs.send({ to: l1.addresses.rollup, data }, `blob fraud proof of batch ${batchIndex}`);
+    logger.warn({ batch: batchIndex, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "blob batch fraud proven; batch reverted");
+    return "proven";
+  } catch (e) {
+    // Whatever kept the proof off L1 (a revert, a timeout, L1 unreachable), the batch is looked at again next poll.
+    logger.error({ batch: batchIndex, err: (e as Error).message.slice(0, 300) }, "blob fraud proof failed; will try again");
+    return "failed";
+  }
+}
