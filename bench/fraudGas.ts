@@ -291,6 +291,28 @@ async function main(): Promise<void> {
   }
   await prove("post-state-transfer-from-24-bit-tokens", commitment(wideFromOps, [wideFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
 
+  // The shapes at once: recipients that exist, spread through the tree; 24-bit ids; and every
+  // touched token tree crowded along the lowest 8 levels of the token's path (each account holds
+  // the 8 ids that differ from it in one of those bits: a non-zero sibling at every such level).
+  while (state.tokenCount < WIDE + 256) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
+  const spreadRecipient = (i: number) => state.indexOf("0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0"))!;
+  senders.forEach((w, i) => {
+    for (const at of [state.indexOf(w.address.toLowerCase())!, spreadRecipient(i)]) {
+      for (let k = 0; k < 8; k++) state.setTokenBalance(at, (WIDE + i) ^ (1 << k), 1n);
+    }
+  });
+  const crowdedRoot = state.root();
+  await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(wideRoot), 1n, encodeBatch([encodeCommitment({ postStateRoot: crowdedRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] })]));
+  const crowdedOps: Op[] = [];
+  let crowdedFee;
+  for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
+    const to = state.account(spreadRecipient(i)).address;
+    const s = await sign(senders[i], { to: l2TokenAddress(wideL1[i]), data: erc20.encodeFunctionData("transfer", [to, 12n * 10n ** 16n]) });
+    crowdedOps.push(s.op);
+    crowdedFee = s.fee;
+  }
+  await prove("post-state-spread-crowded-24-bit-tokens", commitment(crowdedOps, [crowdedFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedRoot);
+
   const worst = Math.max(...Object.values(gas));
   process.stdout.write(
     JSON.stringify(
