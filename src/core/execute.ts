@@ -194,8 +194,7 @@ function applySignedOp(state: L2State, op: SignedOp, env: BlockEnv): TxResult {
     if (state.accountCount >= 2 ** ACCOUNT_TREE_DEPTH) invalid("overflow", "account tree full");
   }
   const fee = gasUsed * price; // ≤ gasLimit × maxFee ≤ the sender's balance, checked above
-  // Whose balance the amount leaves: the owner's for transferFrom, else the sender's.
-  const payer = op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW ? op.owner : op.from;
+  const payer = payerOf(op);
   const credits = recipientIndex !== null && op.kind !== OpKind.APPROVE && op.kind !== OpKind.APPROVE_NEW;
   if (credits && recipientIndex !== payer) {
     // The fee recipient is credited first: a recipient that is also the fee recipient gets both.
@@ -261,9 +260,13 @@ function checkTokenCall(state: L2State, op: SignedOp, tokenId: number | null, na
   }
   if (named.includes(ZERO_ADDRESS)) invalid("malformed", "an ERC-20 call cannot name the zero address");
   if (op.kind === OpKind.APPROVE || op.kind === OpKind.APPROVE_NEW) return;
-  const payer = isTransferFrom ? op.owner : op.from;
-  const balance = state.tokenBalance(payer, tokenId);
+  const balance = state.tokenBalance(payerOf(op), tokenId);
   if (balance < op.amount) invalid("insufficient-funds", `token ${tokenId} balance ${balance} below ${op.amount}`);
+}
+
+/** Whose balance the amount leaves: the owner's for a transferFrom, else the sender's. */
+function payerOf(op: SignedOp): number {
+  return op.kind === OpKind.TRANSFER_FROM || op.kind === OpKind.TRANSFER_FROM_NEW ? op.owner : op.from;
 }
 
 /** Decreases the allowance a transferFrom used, unless it is infinite (2^256 − 1), as OpenZeppelin 5 does. */

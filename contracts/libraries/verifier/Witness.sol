@@ -121,7 +121,7 @@ library Witness {
         pure
         returns (ReplayState.Account memory a)
     {
-        bytes32[] memory tokenZero = run.zero;
+        bytes32[] memory zero = run.zero;
         a.index = take(w, c, 3);
         uint256 accountState = take(w, c, 1);
         if (accountState > 2) revert IFraudVerifier.FraudWitnessMalformed(c.at);
@@ -129,8 +129,8 @@ library Witness {
         // An index below the account count holds an account; one at or above it is empty.
         if (empty != (a.index >= run.accountCount)) revert IFraudVerifier.FraudWitnessInconsistent(a.index);
         a.exists = !empty;
-        a.tokenRoot = tokenZero[Constants.TOKEN_TREE_DEPTH];
-        a.allowanceRoot = run.zero[Constants.ALLOWANCE_TREE_DEPTH];
+        a.tokenRoot = zero[Constants.TOKEN_TREE_DEPTH];
+        a.allowanceRoot = zero[Constants.ALLOWANCE_TREE_DEPTH];
         if (!empty) {
             a.addr = address(uint160(take(w, c, 20)));
             a.nonce = uint64(take(w, c, 8));
@@ -155,10 +155,10 @@ library Witness {
             // An empty account's token tree is empty: no sibling may be sent (every one is a zero
             // hash), so its balances — checked zero above — need no proof.
             if (a.tokenProofLen != 0) revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
-        } else if (t > 0 && tokenRoot(a, w, tokenZero) != a.tokenRoot) {
+        } else if (t > 0 && tokenRoot(a, w, zero) != a.tokenRoot) {
             revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
         }
-        _readAllowances(w, c, a, run.zero);
+        _readAllowances(w, c, a, zero);
     }
 
     /// @notice The account's witnessed allowances, checked against its allowance root.
@@ -197,14 +197,13 @@ library Witness {
     function postAccountsRoot(ReplayState.Run memory run, bytes calldata w, Layout memory lay) internal pure returns (bytes32) {
         uint256 n = run.accounts.length;
         if (n == 0) return lay.accountsRoot;
-        bytes32[] memory tokenZero = run.zero;
         uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
             ReplayState.Account memory a = run.accounts[i];
             indices[i] = a.index;
             if (!a.exists) continue;
-            bytes32 root = a.tokenIds.length > 0 ? tokenRoot(a, w, tokenZero) : a.tokenRoot;
+            bytes32 root = a.tokenIds.length > 0 ? tokenRoot(a, w, run.zero) : a.tokenRoot;
             bytes32 allowances = a.allowanceKeys.length > 0 ? allowanceRoot(a, w, run.zero) : a.allowanceRoot;
             leaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, root, allowances);
         }
@@ -216,30 +215,13 @@ library Witness {
     /// @notice Root of the account's token tree with its current witnessed balances.
     /// @param a The account.
     /// @param w The witness, which holds the account's token multiproof.
-    /// @param zero The zero hashes of a token tree, by level.
+    /// @param zero The zero hashes by level (`Run.zero`).
     /// @return The token root.
     function tokenRoot(ReplayState.Account memory a, bytes calldata w, bytes32[] memory zero) internal pure returns (bytes32) {
-        uint256 t = a.tokenIds.length;
-        if (t == 1) {
-            return MultiProof.leafRoot(
-                Constants.TOKEN_TREE_DEPTH,
-                a.tokenIds[0],
-                bytes32(a.tokenBalances[0]),
-                w[a.tokenProofAt:a.tokenProofAt + a.tokenProofLen],
-                w[a.tokenFlagsAt:a.tokenFlagsAt + a.tokenFlagsLen],
-                zero
-            );
-        }
-        uint256[] memory indices = new uint256[](t);
-        bytes32[] memory leaves = new bytes32[](t);
-        for (uint256 i = 0; i < t; i++) {
-            indices[i] = a.tokenIds[i];
-            leaves[i] = bytes32(a.tokenBalances[i]);
-        }
-        return MultiProof.root(
+        return _amountRoot(
             Constants.TOKEN_TREE_DEPTH,
-            indices,
-            leaves,
+            a.tokenIds,
+            a.tokenBalances,
             w[a.tokenProofAt:a.tokenProofAt + a.tokenProofLen],
             w[a.tokenFlagsAt:a.tokenFlagsAt + a.tokenFlagsLen],
             zero
@@ -249,20 +231,45 @@ library Witness {
     /// @notice Root of the account's allowance tree with its current witnessed allowances.
     /// @param a The account.
     /// @param w The witness, which holds the account's allowance multiproof.
-    /// @param zero The zero hashes of an allowance tree, by level.
+    /// @param zero The zero hashes by level (`Run.zero`).
     /// @return The allowance root.
     function allowanceRoot(ReplayState.Account memory a, bytes calldata w, bytes32[] memory zero) internal pure returns (bytes32) {
-        uint256 n = a.allowanceKeys.length;
-        bytes calldata proof = w[a.allowanceProofAt:a.allowanceProofAt + a.allowanceProofLen];
-        bytes calldata flags = w[a.allowanceFlagsAt:a.allowanceFlagsAt + a.allowanceFlagsLen];
-        if (n == 1) return MultiProof.leafRoot(Constants.ALLOWANCE_TREE_DEPTH, a.allowanceKeys[0], bytes32(a.allowances[0]), proof, flags, zero);
+        return _amountRoot(
+            Constants.ALLOWANCE_TREE_DEPTH,
+            a.allowanceKeys,
+            a.allowances,
+            w[a.allowanceProofAt:a.allowanceProofAt + a.allowanceProofLen],
+            w[a.allowanceFlagsAt:a.allowanceFlagsAt + a.allowanceFlagsLen],
+            zero
+        );
+    }
+
+    /// @notice Root of a tree of amounts (token balances or allowances) from the witnessed
+    ///         leaves and their multiproof; a lone leaf takes MultiProof's one-leaf walk.
+    /// @param depth The tree's depth.
+    /// @param keys The leaves' positions, strictly increasing (not changed).
+    /// @param amounts The amounts at them (not changed).
+    /// @param proof The multiproof's siblings.
+    /// @param flags The multiproof's zero flags.
+    /// @param zero The zero hashes by level.
+    /// @return The root.
+    function _amountRoot(
+        uint256 depth,
+        uint256[] memory keys,
+        uint256[] memory amounts,
+        bytes calldata proof,
+        bytes calldata flags,
+        bytes32[] memory zero
+    ) private pure returns (bytes32) {
+        uint256 n = keys.length;
+        if (n == 1) return MultiProof.leafRoot(depth, keys[0], bytes32(amounts[0]), proof, flags, zero);
         // MultiProof.root overwrites both arrays: the replay keeps using the account's.
-        uint256[] memory keys = new uint256[](n);
+        uint256[] memory indices = new uint256[](n);
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
-            keys[i] = a.allowanceKeys[i];
-            leaves[i] = bytes32(a.allowances[i]);
+            indices[i] = keys[i];
+            leaves[i] = bytes32(amounts[i]);
         }
-        return MultiProof.root(Constants.ALLOWANCE_TREE_DEPTH, keys, leaves, proof, flags, zero);
+        return MultiProof.root(depth, indices, leaves, proof, flags, zero);
     }
 }
