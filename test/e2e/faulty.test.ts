@@ -3,26 +3,10 @@ import { ethers } from "hardhat";
 import { parseEther } from "ethers";
 import { startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
 import { Challenger } from "../../src/node/challenger/challenger";
-import { FAULT_KINDS, faultyMode, type FaultKind } from "../../src/node/sequencer/faults";
+import { FAULT_KINDS, faultyMode } from "../../src/node/sequencer/faults";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { until } from "../helpers/until";
-
-/** What the verifier reports for each injected fault: [FraudKind, Reason]. */
-const EXPECTED: Record<FaultKind, [number, number]> = {
-  "bad-signature": [2, 1],
-  "wrong-chain": [2, 1],
-  nonce: [2, 1],
-  "insufficient-balance": [2, 3],
-  "unknown-token": [2, 6],
-  malformed: [1, 0],
-  "unknown-account": [2, 2],
-  "deposit-skipped": [5, 0],
-  "deposit-misapplied": [2, 8],
-  "deposit-amount": [4, 0],
-  "deposit-recipient": [2, 7],
-  "post-state": [4, 0],
-  "withdrawal-root": [3, 0],
-};
+import { EXPECTED_VERDICT } from "../helpers/faultVerdicts";
 
 describe("e2e: a faulty sequencer is caught by the challenger, for every kind of fraud", function () {
   this.timeout(120_000);
@@ -43,7 +27,7 @@ describe("e2e: a faulty sequencer is caught by the challenger, for every kind of
         await send(parseEther("1"));
         await until("the fraud proof", async () => (await t.rollup.revertedBatchCount()) > 0n);
         const [event] = await t.rollup.queryFilter(t.rollup.filters.FraudProven());
-        expect([Number(event.args.kind), Number(event.args.reason)], "verifier verdict").to.deep.equal(EXPECTED[kind]);
+        expect([Number(event.args.kind), Number(event.args.reason)], "verifier verdict").to.deep.equal(EXPECTED_VERDICT[kind]);
         expect(event.args.challenger).to.equal(challengerSigner.address);
         expect(event.args.proposer).to.equal(t.deployer.address);
         expect(event.args.reward).to.equal(DEVNET_PARAMS.bondSize / 2n);

@@ -6,25 +6,10 @@ import { Challenger } from "../../src/node/challenger/challenger";
 import { FAULT_KINDS, faultyMode, type FaultKind } from "../../src/node/sequencer/faults";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { until } from "../helpers/until";
+import { EXPECTED_VERDICT } from "../helpers/faultVerdicts";
 import { silentLogger } from "../../src/shared/logger";
 import { BlobArchive, archiveBlobsSentTo, startBeaconServer, type BeaconServer } from "../../src/app/devnetBeacon";
 
-/** What the verifier reports for each injected fault: [FraudKind, Reason] (as test/e2e/faulty.test.ts). */
-const EXPECTED: Record<FaultKind, [number, number]> = {
-  "bad-signature": [2, 1],
-  "wrong-chain": [2, 1],
-  nonce: [2, 1],
-  "insufficient-balance": [2, 3],
-  "unknown-token": [2, 6],
-  malformed: [1, 0],
-  "unknown-account": [2, 2],
-  "deposit-skipped": [5, 0],
-  "deposit-misapplied": [2, 8],
-  "deposit-amount": [4, 0],
-  "deposit-recipient": [2, 7],
-  "post-state": [4, 0],
-  "withdrawal-root": [3, 0],
-};
 /** Every kind (~45 s in all, the KZG setup once); CAIRN_BLOB_FAULTS=quick runs two. */
 const KINDS: readonly FaultKind[] = process.env.CAIRN_BLOB_FAULTS === "quick" ? ["bad-signature", "post-state"] : FAULT_KINDS;
 
@@ -55,7 +40,7 @@ describe("e2e: a faulty sequencer posting in blobs is caught by the challenger r
         await t.node.sendRawTransaction(raw);
         await until("the fraud proof", async () => (await t.rollup.revertedBatchCount()) > 0n, 90_000);
         const [event] = await t.rollup.queryFilter(t.rollup.filters.FraudProven());
-        expect([Number(event.args.kind), Number(event.args.reason)], "verifier verdict").to.deep.equal(EXPECTED[kind]);
+        expect([Number(event.args.kind), Number(event.args.reason)], "verifier verdict").to.deep.equal(EXPECTED_VERDICT[kind]);
         const tx = (await ethers.provider.send("eth_getTransactionByHash", [(await t.rollup.queryFilter(t.rollup.filters.BatchBlobPosted()))[0].transactionHash])) as { type: string };
         expect(tx.type, "the fraudulent batch was a blob batch").to.equal("0x3");
         // Not BlobBatchFraudProven: the blob was the batch claimed, the fraud inside it.
