@@ -43,12 +43,10 @@ contract FraudVerifier is IFraudVerifier {
         (bool ok, CommitmentDecoder.Header memory header, CommitmentDecoder.Op[] memory ops) = CommitmentDecoder.decode(body);
         if (!ok) return (FraudKind.MALFORMED, Reason.NONE, 0);
 
-        for (uint256 i = 0; i < ops.length; i++) {
-            Reason reason = ops[i].kind == Constants.OP_QUEUE
-                ? QueueOps.applyOp(run, ops[i], witness, lay, context)
-                : SignedOps.applyOp(run, header, ops[i], context);
-            if (reason != Reason.NONE) return (FraudKind.INVALID_OPERATION, reason, i);
-        }
+        (Reason reason, uint256 at) = _replay(run, header, ops, witness, lay, context);
+        // Every verdict from here on rests on the witnessed accounts: prove them first.
+        bytes32 accountsRoot = Witness.authenticate(run, witness, lay);
+        if (reason != Reason.NONE) return (FraudKind.INVALID_OPERATION, reason, at);
 
         // Signed operations check the fee recipient as they are applied; a commitment without
         // one must still name an account (src/core/replay.ts).
@@ -57,10 +55,29 @@ contract FraudVerifier is IFraudVerifier {
         if (withdrawalRoot != (header.hasWithdrawals ? header.withdrawalRoot : bytes32(0))) {
             return (FraudKind.WRONG_WITHDRAWAL_ROOT, Reason.NONE, 0);
         }
-        bytes32 accountsRoot = Witness.postAccountsRoot(run, witness, lay);
         bytes32 postRoot = Hashing.stateRoot(accountsRoot, run.accountCount, run.queueIndex, run.withdrawalCount, run.tokenCount);
         if (postRoot != header.postStateRoot) return (FraudKind.WRONG_POST_STATE, Reason.NONE, 0);
         if (context.lastInBatch && run.queueIndex != context.queueLimit) return (FraudKind.QUEUE_COUNT_MISMATCH, Reason.NONE, 0);
         return (FraudKind.NONE, Reason.NONE, 0);
+    }
+
+    /// @dev Applies the operations in order up to the first invalid one.
+    /// @return reason Why operation `at` is invalid (NONE: all are valid).
+    /// @return at The invalid operation's position.
+    function _replay(
+        ReplayState.Run memory run,
+        CommitmentDecoder.Header memory header,
+        CommitmentDecoder.Op[] memory ops,
+        bytes calldata witness,
+        Witness.Layout memory lay,
+        Context calldata context
+    ) private view returns (Reason reason, uint256 at) {
+        for (uint256 i = 0; i < ops.length; i++) {
+            reason = ops[i].kind == Constants.OP_QUEUE
+                ? QueueOps.applyOp(run, ops[i], witness, lay, context)
+                : SignedOps.applyOp(run, header, ops[i], context);
+            if (reason != Reason.NONE) return (reason, i);
+        }
+        return (Reason.NONE, 0);
     }
 }

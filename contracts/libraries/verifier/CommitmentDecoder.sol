@@ -36,9 +36,11 @@ library CommitmentDecoder {
         uint256 baseFee;
         uint256 feeRecipient;
         TxHashing.Fee[] fees;
-        // Not decoded: the replay looks the fee recipient up once and keeps it here (SignedOps).
+        // Not decoded: the replay looks the fee recipient up once and keeps its position in
+        // `Run.accounts` here (SignedOps). A position, not the Account: a struct field of
+        // struct type is allocated blank with every Header.
         bool feeRecipientFound;
-        ReplayState.Account feeAccount;
+        uint256 feeRecipientAt;
     }
 
     /// @notice Decodes a commitment body.

@@ -53,18 +53,19 @@ library QueueOps {
         bool token = e.kind == uint8(Types.QueueKind.TOKEN_DEPOSIT) || e.kind == uint8(Types.QueueKind.FORCED_WITHDRAWAL_TOKEN);
         if (token && e.tokenId >= run.tokenCount) return IFraudVerifier.Reason.UNKNOWN_TOKEN;
         if (forced) return _applyForcedWithdrawal(run, op, e, c.bridge);
-        ReplayState.Account memory a;
+        uint256 at;
         if (op.x == 2) {
             IFraudVerifier.Reason named;
-            (named, a) = _namedAccount(run, op.to, e.account);
+            (named, at) = _namedAccount(run, op.to, e.account);
             if (named != IFraudVerifier.Reason.NONE) return named;
         } else if (op.x == 1) {
             if (ReplayState.held(run.holders, e.account)) return IFraudVerifier.Reason.ACCOUNT_EXISTS;
             if (run.accountCount >= 1 << Constants.ACCOUNT_TREE_DEPTH) return IFraudVerifier.Reason.OVERFLOW;
-            a = ReplayState.create(run, e.account);
+            at = ReplayState.create(run, e.account);
         } else {
             return IFraudVerifier.Reason.MALFORMED;
         }
+        ReplayState.Account memory a = run.accounts[at];
         run.queueIndex++;
         if (e.kind == uint8(Types.QueueKind.ETH_DEPOSIT)) {
             // A credit that would overflow consumes the entry and credits nothing.
@@ -81,16 +82,16 @@ library QueueOps {
     /// @param index The index the operation names.
     /// @param owner The queue entry's account.
     /// @return The rule the operation breaks, or NONE.
-    /// @return a The account, when it is `owner`'s.
+    /// @return at The account's position in `run.accounts`, when it is `owner`'s.
     function _namedAccount(ReplayState.Run memory run, uint256 index, address owner)
         private
         pure
-        returns (IFraudVerifier.Reason, ReplayState.Account memory a)
+        returns (IFraudVerifier.Reason, uint256 at)
     {
-        if (index >= run.accountCount) return (IFraudVerifier.Reason.UNKNOWN_ACCOUNT, a);
-        a = ReplayState.find(run, index);
-        if (a.addr != owner) return (IFraudVerifier.Reason.MALFORMED, a);
-        return (IFraudVerifier.Reason.NONE, a);
+        if (index >= run.accountCount) return (IFraudVerifier.Reason.UNKNOWN_ACCOUNT, 0);
+        at = ReplayState.position(run, index);
+        if (run.accounts[at].addr != owner) return (IFraudVerifier.Reason.MALFORMED, at);
+        return (IFraudVerifier.Reason.NONE, at);
     }
 
     /// @notice A forced withdrawal: all of `amount` from the caller's own account, or nothing
@@ -105,10 +106,10 @@ library QueueOps {
         view
         returns (IFraudVerifier.Reason)
     {
-        ReplayState.Account memory a;
+        uint256 at;
         if (op.x == 2) {
             IFraudVerifier.Reason named;
-            (named, a) = _namedAccount(run, op.to, e.account);
+            (named, at) = _namedAccount(run, op.to, e.account);
             if (named != IFraudVerifier.Reason.NONE) return named;
         } else if (op.x == 0) {
             if (ReplayState.held(run.holders, e.account)) return IFraudVerifier.Reason.ACCOUNT_EXISTS;
@@ -118,6 +119,7 @@ library QueueOps {
             return IFraudVerifier.Reason.MALFORMED;
         }
         run.queueIndex++;
+        ReplayState.Account memory a = run.accounts[at];
         bool isEth = e.kind == uint8(Types.QueueKind.FORCED_WITHDRAWAL_ETH);
         uint256 t = isEth ? 0 : ReplayState.tokenPosition(a, e.tokenId);
         uint256 held = isEth ? a.balance : a.tokenBalances[t];

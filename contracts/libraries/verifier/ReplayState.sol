@@ -22,6 +22,7 @@ library ReplayState {
         uint64 nonce;
         uint256 balance;
         bytes32 tokenRoot; // pre-state token root
+        uint256 tokensAt; // where the witness lists the pre-state token balances
         uint256[] tokenIds;
         uint256[] tokenBalances;
         uint256 tokenProofAt; // slices of the witness: the token multiproof
@@ -29,6 +30,7 @@ library ReplayState {
         uint256 tokenFlagsAt;
         uint256 tokenFlagsLen;
         bytes32 allowanceRoot; // pre-state allowance root
+        uint256 allowancesAt; // where the witness lists the pre-state allowances
         uint256[] allowanceKeys; // tokenId << 24 | spender index
         uint256[] allowances;
         uint256 allowanceProofAt; // slices of the witness: the allowance multiproof
@@ -64,34 +66,34 @@ library ReplayState {
         uint256 createdLimit;
     }
 
-    /// @notice The witnessed account at `index` (binary search: the witness sorts by index).
-    /// @param run The replay state.
-    /// @param index The account's index.
-    /// @return The account, by reference: changing it changes the replay state.
-    function find(Run memory run, uint256 index) internal pure returns (Account memory) {
-        return run.accounts[position(run, index)];
-    }
-
     /// @notice Where the witnessed account at `index` is in `run.accounts` (binary search: the
-    ///         witness sorts by index). Kept instead of the account where a struct would hold it:
-    ///         a memory struct holding an Account allocates a blank one first.
+    ///         witness sorts by index). Lookups hand out positions, never `Account memory`
+    ///         results: a function returning a memory struct (or a struct field, or a local
+    ///         declared without a value, of that type) allocates and zeroes a blank one first.
     /// @param run The replay state.
     /// @param index The account's index.
     /// @return The position.
     function position(Run memory run, uint256 index) internal pure returns (uint256) {
-        uint256 lo = 0;
-        uint256 hi = run.accounts.length;
         Account[] memory accounts = run.accounts;
-        unchecked {
-            // lo < hi ≤ accounts.length: no overflow, indices in range.
-            while (lo < hi) {
-                uint256 mid = (lo + hi) >> 1;
-                uint256 at = accounts[mid].index;
-                if (at == index) return mid;
-                if (at < index) lo = mid + 1;
-                else hi = mid;
+        bool found;
+        uint256 mid;
+        // Unchecked reads: lo ≤ mid < hi ≤ accounts.length. `index` is the first word of Account.
+        assembly ("memory-safe") {
+            let lo := 0
+            let hi := mload(accounts)
+            for {} lt(lo, hi) {} {
+                mid := shr(1, add(lo, hi))
+                let at := mload(mload(add(accounts, shl(5, add(mid, 1)))))
+                if eq(at, index) {
+                    found := 1
+                    break
+                }
+                switch lt(at, index)
+                case 1 { lo := add(mid, 1) }
+                default { hi := mid }
             }
         }
+        if (found) return mid;
         revert IFraudVerifier.FraudWitnessMissingAccount(index);
     }
 
@@ -162,16 +164,15 @@ library ReplayState {
     /// @notice Creates the account of `addr` at the next index, which must be witnessed empty.
     /// @param run The replay state; its account count goes up by one.
     /// @param addr The new account's address.
-    /// @return a The new account, by reference.
-    function create(Run memory run, address addr) internal pure returns (Account memory a) {
+    /// @return pos The new account's position in `run.accounts`.
+    function create(Run memory run, address addr) internal pure returns (uint256 pos) {
         // Created accounts take the next indices, which sort last in the witness: look there first.
         uint256 created = run.createdLimit > run.accountCount ? run.createdLimit - run.accountCount : 0;
-        uint256 pos = run.accounts.length >= created ? run.accounts.length - created : run.accounts.length;
-        if (created > 0 && pos < run.accounts.length && run.accounts[pos].index == run.accountCount) {
-            a = run.accounts[pos];
-        } else {
-            a = find(run, run.accountCount);
+        pos = run.accounts.length >= created ? run.accounts.length - created : run.accounts.length;
+        if (!(created > 0 && pos < run.accounts.length && run.accounts[pos].index == run.accountCount)) {
+            pos = position(run, run.accountCount);
         }
+        Account memory a = run.accounts[pos];
         if (a.exists) revert IFraudVerifier.FraudWitnessInconsistent(a.index);
         a.exists = true;
         a.addr = addr;
@@ -193,9 +194,14 @@ library ReplayState {
             run.l2Tokens = new address[](Constants.MAX_OPS_PER_COMMITMENT);
         }
         uint256 known = run.tokensKnown;
-        for (k = 0; k < known; k++) {
-            if (run.tokenIds[k] == tokenId) return k;
+        uint256[] memory ids = run.tokenIds;
+        // Unchecked reads: k < known ≤ ids.length (a checked index costs more than the compare).
+        assembly ("memory-safe") {
+            for {} lt(k, known) { k := add(k, 1) } {
+                if eq(mload(add(ids, shl(5, add(k, 1)))), tokenId) { break }
+            }
         }
+        if (k < known) return k;
         // Each operation resolves at most one token, so `known` < MAX_OPS_PER_COMMITMENT here.
         address l1Address = IBridge(bridge).tokenAt(tokenId);
         run.tokenIds[k] = tokenId;

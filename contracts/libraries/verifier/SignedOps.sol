@@ -50,7 +50,7 @@ library SignedOps {
         IFraudVerifier.Context calldata c
     ) internal view returns (IFraudVerifier.Reason) {
         if (op.from >= run.accountCount) return IFraudVerifier.Reason.UNKNOWN_ACCOUNT;
-        ReplayState.Account memory sender = ReplayState.find(run, op.from);
+        ReplayState.Account memory sender = run.accounts[ReplayState.position(run, op.from)];
         if (op.x >= h.fees.length) return IFraudVerifier.Reason.MALFORMED;
         (IFraudVerifier.Reason reason, Resolved memory res) = _resolve(run, op, c.bridge);
         if (reason != IFraudVerifier.Reason.NONE) return reason;
@@ -58,7 +58,7 @@ library SignedOps {
         Charge memory charge;
         reason = _checkFunds(run, h, op, sender, res, charge);
         if (reason != IFraudVerifier.Reason.NONE) return reason;
-        _effects(run, op, sender, _feeRecipient(run, h), res, charge);
+        _effects(run, op, sender, run.accounts[_feeRecipient(run, h)], res, charge);
         return IFraudVerifier.Reason.NONE;
     }
 
@@ -107,7 +107,7 @@ library SignedOps {
             uint256 held = res.hasToken ? r.tokenBalances[ReplayState.tokenPosition(r, op.tokenId)] : r.balance;
             if (held > type(uint256).max - feeToo || op.amount > type(uint256).max - held - feeToo) return IFraudVerifier.Reason.OVERFLOW;
         }
-        if (h.feeRecipient != op.from && charge.fee > type(uint256).max - _feeRecipient(run, h).balance) {
+        if (h.feeRecipient != op.from && charge.fee > type(uint256).max - run.accounts[_feeRecipient(run, h)].balance) {
             return IFraudVerifier.Reason.OVERFLOW;
         }
         // 8-byte fields: unreachable in practice, defined so that both sides agree on every state.
@@ -152,17 +152,17 @@ library SignedOps {
     /// @notice The commitment's fee recipient, looked up once and kept in the header.
     /// @param run The replay state.
     /// @param h The commitment's header.
-    /// @return a The fee recipient's account, by reference.
+    /// @return The fee recipient's position in `run.accounts`.
     function _feeRecipient(ReplayState.Run memory run, CommitmentDecoder.Header memory h)
         private
         pure
-        returns (ReplayState.Account memory a)
+        returns (uint256)
     {
         if (!h.feeRecipientFound) {
-            h.feeAccount = ReplayState.find(run, h.feeRecipient);
+            h.feeRecipientAt = ReplayState.position(run, h.feeRecipient);
             h.feeRecipientFound = true;
         }
-        return h.feeAccount;
+        return h.feeRecipientAt;
     }
 
     /// @notice The effects of a valid operation, in the order src/core applies them.
@@ -197,7 +197,7 @@ library SignedOps {
             run.withdrawalCount++;
             return;
         }
-        ReplayState.Account memory recipient = res.newRecipient ? ReplayState.create(run, op.addr) : run.accounts[res.recipientAt];
+        ReplayState.Account memory recipient = run.accounts[res.newRecipient ? ReplayState.create(run, op.addr) : res.recipientAt];
         if (res.isApprove) {
             sender.allowances[ReplayState.allowancePosition(sender, ReplayState.allowanceKey(op.tokenId, recipient.index))] = op.amount;
             return;
@@ -344,7 +344,7 @@ library SignedOps {
         if (res.isApprove) {
             uint256 prior = 0;
             if (kind == Constants.OP_APPROVE) {
-                ReplayState.Account memory o = ReplayState.find(run, op.from);
+                ReplayState.Account memory o = run.accounts[ReplayState.position(run, op.from)];
                 prior = o.allowances[ReplayState.allowancePosition(o, ReplayState.allowanceKey(op.tokenId, op.to))];
             }
             return _approveGas(prior, op.amount);

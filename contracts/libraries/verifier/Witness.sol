@@ -10,11 +10,12 @@ import {ReplayState} from "./ReplayState.sol";
 
 /// @title Witness
 /// @notice Owns the packed witness (its layout is in IFraudVerifier, its writer is
-///         src/core/fraudProof.ts `encodeWitness`): parses it, checks every witnessed field
-///         against the pre-state root, loads the accounts into a ReplayState.Run, and after the
-///         replay recomputes the account root over the same siblings. A witness that does not
-///         match the pre-state reverts: the challenger sent it, so it can never make an honest
-///         commitment look fraudulent.
+///         src/core/fraudProof.ts `encodeWitness`): parses it and loads the accounts into a
+///         ReplayState.Run; after the replay, one walk of each tree over the witnessed siblings
+///         gives both the pre-state root (it must be the one the commitment starts from) and the
+///         post-state root. A witness that does not match the pre-state reverts: the challenger
+///         sent it, so it can never make an honest commitment look fraudulent. The verifier
+///         gives no verdict that rests on the accounts before `authenticate` has proven them.
 library Witness {
     /// @notice Bytes of a witnessed queue entry: kind 1 | account 20 | tokenId 3 | amount 32.
     uint256 internal constant QUEUE_ENTRY_BYTES = 56;
@@ -29,6 +30,7 @@ library Witness {
         uint256 queueAt;
         uint256 queueCount;
         uint256 preQueueIndex;
+        bytes32[] preLeaves; // the witnessed accounts' pre-state leaves (zero: empty)
     }
 
     /// @notice Reads `n` bytes of the witness as a big-endian integer; reverts past the end.
@@ -37,13 +39,18 @@ library Witness {
     /// @param n The integer's width in bytes (at most 32).
     /// @return v The integer.
     function take(bytes calldata w, ByteReader.Cursor memory c, uint256 n) internal pure returns (uint256 v) {
-        uint256 at = c.at;
-        if (at + n > w.length) revert IFraudVerifier.FraudWitnessMalformed(at);
+        uint256 at;
+        bool past;
+        // Unchecked: `at` is within the witness (or one read past it, which reverts) and n ≤ 32.
         assembly ("memory-safe") {
+            at := mload(c)
+            let next := add(at, n)
+            past := gt(next, w.length)
             // n ≤ 32; shr by 256 (n = 0) gives 0.
-            v := shr(mul(8, sub(32, n)), calldataload(add(w.offset, at)))
+            v := shr(shl(3, sub(32, n)), calldataload(add(w.offset, at)))
+            mstore(c, next)
         }
-        c.at = at + n;
+        if (past) revert IFraudVerifier.FraudWitnessMalformed(at);
     }
 
     /// @notice A counted run of `unit`-byte items: the count in `countBytes`, then the items.
@@ -63,9 +70,9 @@ library Witness {
         c.at = at + len;
     }
 
-    /// @notice Parses the packed witness, checks the pre-state fields against the pre-state root
-    ///         and every witnessed leaf and token balance against the pre-state, and copies them
-    ///         into memory for the replay.
+    /// @notice Parses the packed witness, checks the state root's fields against the pre-state
+    ///         root, and copies the witnessed accounts into memory for the replay. Their leaves,
+    ///         balances and allowances are proven by `authenticate`, after the replay.
     /// @param w The witness.
     /// @param preStateRoot The state root the disputed commitment starts from.
     /// @return run The replay state at the pre-state.
@@ -83,34 +90,42 @@ library Witness {
         run.withdrawals = new bytes32[](Constants.MAX_OPS_PER_COMMITMENT);
 
         uint256 n = take(w, c, 2);
-        run.accounts = new ReplayState.Account[](n);
+        run.accounts = _accountSlots(n);
         run.holders = new uint256[](ReplayState.tableSize(n + Constants.MAX_OPS_PER_COMMITMENT));
         // The deepest tree's table holds every shallower tree's (ReplayState.Run.zero).
         run.zero = MultiProof.zeroHashes(Constants.ALLOWANCE_TREE_DEPTH);
-        uint256[] memory indices = new uint256[](n);
-        bytes32[] memory leaves = new bytes32[](n);
+        lay.preLeaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
             ReplayState.Account memory a = _readAccount(w, c, run);
-            if (i > 0 && a.index <= indices[i - 1]) revert IFraudVerifier.FraudWitnessMalformed(c.at);
-            indices[i] = a.index;
-            leaves[i] = a.exists ? Hashing.accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot, a.allowanceRoot) : bytes32(0);
-            if (a.exists) ReplayState.hold(run.holders, a.addr);
+            if (i > 0 && a.index <= run.accounts[i - 1].index) revert IFraudVerifier.FraudWitnessMalformed(c.at);
+            if (a.exists) {
+                lay.preLeaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, a.tokenRoot, a.allowanceRoot);
+                ReplayState.hold(run.holders, a.addr);
+            }
             run.accounts[i] = a;
         }
-        run.createdLimit = n == 0 ? 0 : indices[n - 1] + 1;
+        run.createdLimit = n == 0 ? 0 : run.accounts[n - 1].index + 1;
         (lay.proofAt, lay.proofLen) = _slice(w, c, 2, 32);
         (lay.flagsAt, lay.flagsLen) = _slice(w, c, 2, 1);
         lay.queueCount = take(w, c, 1);
         lay.queueAt = c.at;
         if (c.at + lay.queueCount * QUEUE_ENTRY_BYTES != w.length) revert IFraudVerifier.FraudWitnessMalformed(c.at);
-        if (n == 0) return (run, lay);
-        bytes calldata proof = w[lay.proofAt:lay.proofAt + lay.proofLen];
-        bytes calldata flags = w[lay.flagsAt:lay.flagsAt + lay.flagsLen];
-        bytes32 root = MultiProof.root(Constants.ACCOUNT_TREE_DEPTH, indices, leaves, proof, flags, run.zero);
-        if (root != lay.accountsRoot) revert IFraudVerifier.FraudWitnessAccountsMismatch(lay.accountsRoot, root);
     }
 
-    /// @notice One witnessed account, its token balances and allowances checked against its roots.
+    /// @notice An array of `n` account pointers, not set: `new ReplayState.Account[](n)` would
+    ///         allocate and zero a blank Account for each. `load` sets every one, in order,
+    ///         before anything reads it.
+    /// @param n The length.
+    /// @return accounts The array.
+    function _accountSlots(uint256 n) private pure returns (ReplayState.Account[] memory accounts) {
+        assembly ("memory-safe") {
+            accounts := mload(0x40)
+            mstore(accounts, n)
+            mstore(0x40, add(accounts, shl(5, add(n, 1))))
+        }
+    }
+
+    /// @notice One witnessed account, its token balances and allowances (proven by `authenticate`).
     /// @param w The witness.
     /// @param c The cursor, moved past the account.
     /// @param run The replay state: the pre-state account count (indices below it hold
@@ -140,8 +155,12 @@ library Witness {
             if (accountState == 2) a.allowanceRoot = bytes32(take(w, c, 32));
         }
         uint256 t = take(w, c, 1);
-        a.tokenIds = new uint256[](t);
-        a.tokenBalances = new uint256[](t);
+        a.tokensAt = c.at;
+        // None witnessed: the blank struct's empty arrays will do (no allocation).
+        if (t > 0) {
+            a.tokenIds = new uint256[](t);
+            a.tokenBalances = new uint256[](t);
+        }
         for (uint256 k = 0; k < t; k++) {
             a.tokenIds[k] = take(w, c, 3);
             a.tokenBalances[k] = take(w, c, 32);
@@ -151,28 +170,23 @@ library Witness {
         (a.tokenProofAt, a.tokenProofLen) = _slice(w, c, 2, 32);
         (a.tokenFlagsAt, a.tokenFlagsLen) = _slice(w, c, 1, 1);
         if (c.at > w.length) revert IFraudVerifier.FraudWitnessMalformed(c.at);
-        if (empty) {
-            // An empty account's token tree is empty: no sibling may be sent (every one is a zero
-            // hash), so its balances — checked zero above — need no proof.
-            if (a.tokenProofLen != 0) revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
-        } else if (t > 0 && tokenRoot(a, w, zero) != a.tokenRoot) {
-            revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
-        }
-        _readAllowances(w, c, a, zero);
+        // An empty account's token tree is empty: no sibling may be sent (every one is a zero
+        // hash), so its balances — checked zero above — need no proof.
+        if (empty && a.tokenProofLen != 0) revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
+        _readAllowances(w, c, a);
     }
 
-    /// @notice The account's witnessed allowances, checked against its allowance root.
+    /// @notice The account's witnessed allowances (proven by `authenticate`).
     /// @param w The witness.
     /// @param c The cursor, moved past the allowances.
     /// @param a The account, its allowance fields filled.
-    /// @param zero The zero hashes of an allowance tree, by level.
-    function _readAllowances(bytes calldata w, ByteReader.Cursor memory c, ReplayState.Account memory a, bytes32[] memory zero)
-        private
-        pure
-    {
+    function _readAllowances(bytes calldata w, ByteReader.Cursor memory c, ReplayState.Account memory a) private pure {
         uint256 n = take(w, c, 1);
-        a.allowanceKeys = new uint256[](n);
-        a.allowances = new uint256[](n);
+        a.allowancesAt = c.at;
+        if (n > 0) {
+            a.allowanceKeys = new uint256[](n);
+            a.allowances = new uint256[](n);
+        }
         for (uint256 k = 0; k < n; k++) {
             a.allowanceKeys[k] = take(w, c, 6);
             a.allowances[k] = take(w, c, 32);
@@ -181,95 +195,101 @@ library Witness {
         (a.allowanceProofAt, a.allowanceProofLen) = _slice(w, c, 2, 32);
         (a.allowanceFlagsAt, a.allowanceFlagsLen) = _slice(w, c, 1, 1);
         if (c.at > w.length) revert IFraudVerifier.FraudWitnessMalformed(c.at);
-        if (!a.exists) {
-            // As for tokens: an empty account's allowance tree is empty, so no sibling may be sent.
-            if (a.allowanceProofLen != 0) revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
-        } else if (n > 0 && allowanceRoot(a, w, zero) != a.allowanceRoot) {
-            revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
-        }
+        // As for tokens: an empty account's allowance tree is empty, so no sibling may be sent.
+        if (!a.exists && a.allowanceProofLen != 0) revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
     }
 
-    /// @notice The post-state account root: the same sibling hashes, the replayed leaves.
-    /// @param run The replay state after the commitment's operations.
+    /// @notice Proves the witnessed accounts against the pre-state and computes the post-state
+    ///         account root: for every account, one walk of its token tree and one of its
+    ///         allowance tree give the pre-state root (it must be the witnessed one) and the
+    ///         replayed root; then one walk of the account tree gives the pre-state accounts root
+    ///         (it must be the witnessed one, which the pre-state root commits to) and the
+    ///         post-state one. Reverts on any mismatch (the challenger's data).
+    /// @param run The replay state after the commitment's operations (or as far as it went).
     /// @param w The witness.
-    /// @param lay Where the account proof is in `w`.
-    /// @return The account root.
-    function postAccountsRoot(ReplayState.Run memory run, bytes calldata w, Layout memory lay) internal pure returns (bytes32) {
+    /// @param lay Where the account proof is in `w`, and the pre-state leaves.
+    /// @return The post-state account root.
+    function authenticate(ReplayState.Run memory run, bytes calldata w, Layout memory lay) internal pure returns (bytes32) {
         uint256 n = run.accounts.length;
         if (n == 0) return lay.accountsRoot;
         uint256[] memory indices = new uint256[](n);
-        bytes32[] memory leaves = new bytes32[](n);
+        bytes32[] memory postLeaves = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
             ReplayState.Account memory a = run.accounts[i];
             indices[i] = a.index;
-            if (!a.exists) continue;
-            bytes32 root = a.tokenIds.length > 0 ? tokenRoot(a, w, run.zero) : a.tokenRoot;
-            bytes32 allowances = a.allowanceKeys.length > 0 ? allowanceRoot(a, w, run.zero) : a.allowanceRoot;
-            leaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, root, allowances);
+            // An account empty in the pre-state has empty trees there (checked by `load`): only
+            // its replayed roots are needed.
+            bool existed = lay.preLeaves[i] != bytes32(0);
+            bytes32 tokens = a.tokenRoot;
+            if (a.tokenIds.length > 0) {
+                bytes32 pre;
+                (pre, tokens) = _amountRoots(Constants.TOKEN_TREE_DEPTH, a.tokenIds, a.tokensAt, 35, 3, a.tokenBalances, w, a.tokenProofAt, a.tokenProofLen, a.tokenFlagsAt, a.tokenFlagsLen, run.zero);
+                if (existed && pre != a.tokenRoot) revert IFraudVerifier.FraudWitnessTokensMismatch(a.index);
+            }
+            bytes32 allowances = a.allowanceRoot;
+            if (a.allowanceKeys.length > 0) {
+                bytes32 pre;
+                (pre, allowances) = _amountRoots(Constants.ALLOWANCE_TREE_DEPTH, a.allowanceKeys, a.allowancesAt, 38, 6, a.allowances, w, a.allowanceProofAt, a.allowanceProofLen, a.allowanceFlagsAt, a.allowanceFlagsLen, run.zero);
+                if (existed && pre != a.allowanceRoot) revert IFraudVerifier.FraudWitnessAllowancesMismatch(a.index);
+            }
+            if (a.exists) postLeaves[i] = Hashing.accountLeaf(a.addr, a.nonce, a.balance, tokens, allowances);
         }
-        bytes calldata proof = w[lay.proofAt:lay.proofAt + lay.proofLen];
-        bytes calldata flags = w[lay.flagsAt:lay.flagsAt + lay.flagsLen];
-        return MultiProof.root(Constants.ACCOUNT_TREE_DEPTH, indices, leaves, proof, flags, run.zero);
-    }
-
-    /// @notice Root of the account's token tree with its current witnessed balances.
-    /// @param a The account.
-    /// @param w The witness, which holds the account's token multiproof.
-    /// @param zero The zero hashes by level (`Run.zero`).
-    /// @return The token root.
-    function tokenRoot(ReplayState.Account memory a, bytes calldata w, bytes32[] memory zero) internal pure returns (bytes32) {
-        return _amountRoot(
-            Constants.TOKEN_TREE_DEPTH,
-            a.tokenIds,
-            a.tokenBalances,
-            w[a.tokenProofAt:a.tokenProofAt + a.tokenProofLen],
-            w[a.tokenFlagsAt:a.tokenFlagsAt + a.tokenFlagsLen],
-            zero
+        (bytes32 preRoot, bytes32 postRoot) = MultiProof.roots(
+            Constants.ACCOUNT_TREE_DEPTH,
+            indices,
+            lay.preLeaves,
+            postLeaves,
+            w[lay.proofAt:lay.proofAt + lay.proofLen],
+            w[lay.flagsAt:lay.flagsAt + lay.flagsLen],
+            run.zero
         );
+        if (preRoot != lay.accountsRoot) revert IFraudVerifier.FraudWitnessAccountsMismatch(lay.accountsRoot, preRoot);
+        return postRoot;
     }
 
-    /// @notice Root of the account's allowance tree with its current witnessed allowances.
-    /// @param a The account.
-    /// @param w The witness, which holds the account's allowance multiproof.
-    /// @param zero The zero hashes by level (`Run.zero`).
-    /// @return The allowance root.
-    function allowanceRoot(ReplayState.Account memory a, bytes calldata w, bytes32[] memory zero) internal pure returns (bytes32) {
-        return _amountRoot(
-            Constants.ALLOWANCE_TREE_DEPTH,
-            a.allowanceKeys,
-            a.allowances,
-            w[a.allowanceProofAt:a.allowanceProofAt + a.allowanceProofLen],
-            w[a.allowanceFlagsAt:a.allowanceFlagsAt + a.allowanceFlagsLen],
-            zero
-        );
-    }
-
-    /// @notice Root of a tree of amounts (token balances or allowances) from the witnessed
-    ///         leaves and their multiproof; a lone leaf takes MultiProof's one-leaf walk.
+    /// @notice The pre-state and replayed roots of a tree of amounts (token balances or
+    ///         allowances): the pre-state amounts re-read from the witness, where `load` found
+    ///         them, the replayed ones from memory; one walk over the witnessed multiproof.
     /// @param depth The tree's depth.
-    /// @param keys The leaves' positions, strictly increasing (not changed).
-    /// @param amounts The amounts at them (not changed).
-    /// @param proof The multiproof's siblings.
-    /// @param flags The multiproof's zero flags.
+    /// @param keys The leaves' positions, strictly increasing.
+    /// @param entriesAt Where the witness lists the entries: `entryBytes` each, a `keyBytes` key
+    ///        then the 32-byte pre-state amount.
+    /// @param entryBytes The size of an entry.
+    /// @param keyBytes The size of its key.
+    /// @param amounts The replayed amounts at `keys`.
+    /// @param w The witness.
+    /// @param proofAt Where the multiproof's siblings are in `w`.
+    /// @param proofLen Their length.
+    /// @param flagsAt Where the multiproof's zero flags are in `w`.
+    /// @param flagsLen Their length.
     /// @param zero The zero hashes by level.
-    /// @return The root.
-    function _amountRoot(
+    /// @return pre The pre-state root.
+    /// @return post The replayed root.
+    function _amountRoots(
         uint256 depth,
         uint256[] memory keys,
+        uint256 entriesAt,
+        uint256 entryBytes,
+        uint256 keyBytes,
         uint256[] memory amounts,
-        bytes calldata proof,
-        bytes calldata flags,
+        bytes calldata w,
+        uint256 proofAt,
+        uint256 proofLen,
+        uint256 flagsAt,
+        uint256 flagsLen,
         bytes32[] memory zero
-    ) private pure returns (bytes32) {
+    ) private pure returns (bytes32 pre, bytes32 post) {
         uint256 n = keys.length;
-        if (n == 1) return MultiProof.leafRoot(depth, keys[0], bytes32(amounts[0]), proof, flags, zero);
-        // MultiProof.root overwrites both arrays: the replay keeps using the account's.
-        uint256[] memory indices = new uint256[](n);
-        bytes32[] memory leaves = new bytes32[](n);
-        for (uint256 i = 0; i < n; i++) {
-            indices[i] = keys[i];
-            leaves[i] = bytes32(amounts[i]);
+        // A lone leaf (nearly every token tree) needs no leaf arrays.
+        if (n == 1) {
+            return MultiProof.leafRoots(depth, keys[0], bytes32(w[entriesAt + keyBytes:entriesAt + entryBytes]), bytes32(amounts[0]), w[proofAt:proofAt + proofLen], w[flagsAt:flagsAt + flagsLen], zero);
         }
-        return MultiProof.root(depth, indices, leaves, proof, flags, zero);
+        bytes32[] memory preLeaves = new bytes32[](n);
+        bytes32[] memory postLeaves = new bytes32[](n);
+        for (uint256 i = 0; i < n; i++) {
+            preLeaves[i] = bytes32(w[entriesAt + i * entryBytes + keyBytes:entriesAt + (i + 1) * entryBytes]);
+            postLeaves[i] = bytes32(amounts[i]);
+        }
+        return MultiProof.roots(depth, keys, preLeaves, postLeaves, w[proofAt:proofAt + proofLen], w[flagsAt:flagsAt + flagsLen], zero);
     }
 }
