@@ -313,6 +313,25 @@ async function main(): Promise<void> {
   }
   await prove("post-state-spread-crowded-24-bit-tokens", commitment(crowdedOps, [crowdedFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedRoot);
 
+  // The same with transferFroms (two slots each: 16), each owner's allowance tree crowded too:
+  // three accounts an operation, the owner's depth-48 allowance walk beside two token walks.
+  for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
+    const owner = state.indexOf(senders[i].address.toLowerCase())!;
+    const spender = state.indexOf(spenders[i].address.toLowerCase())!;
+    for (let k = 0; k < 8; k++) state.setAllowance(owner, WIDE + i, spender ^ (1 << k), 1n);
+  }
+  const crowdedAllowancesRoot = state.root();
+  await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(crowdedRoot), 1n, encodeBatch([encodeCommitment({ postStateRoot: crowdedAllowancesRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] })]));
+  const crowdedFromOps: Op[] = [];
+  let crowdedFromFee;
+  for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
+    const to = state.account(spreadRecipient(i)).address;
+    const s = await sign(spenders[i], { to: l2TokenAddress(wideL1[i]), data: erc20.encodeFunctionData("transferFrom", [senders[i].address, to, 12n * 10n ** 16n]) });
+    crowdedFromOps.push(s.op);
+    crowdedFromFee = s.fee;
+  }
+  await prove("post-state-spread-crowded-transfer-from", commitment(crowdedFromOps, [crowdedFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedAllowancesRoot);
+
   const worst = Math.max(...Object.values(gas));
   process.stdout.write(
     JSON.stringify(
