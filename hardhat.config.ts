@@ -38,8 +38,12 @@ const config: HardhatUserConfig = {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
       },
-      // Holds MultiProof against src/core compiled as the verifier compiles it.
+      // Hold MultiProof and ProofWeight against src/core compiled as the verifier compiles them.
       "contracts/test/MultiProofHarness.sol": {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
+      },
+      "contracts/test/ProofWeightHarness.sol": {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
       },

@@ -21,7 +21,8 @@ import { positionalProof } from "../src/core/merkle";
 import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
 import { parseRawTransaction, toSignedOp } from "../src/core/intake";
 import type { Op } from "../src/core/ops";
-import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
+import { MAX_OPS_PER_COMMITMENT, MAX_PROOF_WEIGHT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
+import { proofWeight } from "../src/core/proofWeight";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
 import { applyOp } from "../src/core/execute";
@@ -79,16 +80,37 @@ async function main(): Promise<void> {
   const fake0 = encodeCommitment({ postStateRoot: preRoot, withdrawalRoot: null, timestamp: 1, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
   await d.rollup.submitBatch(0, genesisRoot, 1, encodeBatch([fake0]));
 
+  type Signed = { op: Op; fee: ReturnType<typeof parseRawTransaction>["fee"] };
   const sign = async (w: HDNodeWallet, tx: Record<string, unknown>, opts: { chainId?: bigint; nonce?: number } = {}) => {
     const chainId = opts.chainId ?? CHAIN_ID;
     const raw = await w.signTransaction({ type: 2, chainId, nonce: opts.nonce ?? 0, gasLimit: 200_000n, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, ...tx });
     const parsed = parseRawTransaction(raw, chainId);
     return { op: toSignedOp(state, parsed, 0, { checkNonce: false }), fee: parsed.fee };
   };
-  const tokenTransfer = (w: HDNodeWallet) => sign(w, { to: l2Token, data: erc20.encodeFunctionData("transfer", [Wallet.createRandom().address, 12n * 10n ** 16n]) });
+  const tokenTransferTo = (w: HDNodeWallet, to: string, token = l2Token) => sign(w, { to: token, data: erc20.encodeFunctionData("transfer", [to, 12n * 10n ** 16n]) });
+  const tokenTransfer = (w: HDNodeWallet, token = l2Token) => tokenTransferTo(w, Wallet.createRandom().address, token);
+  /** The filler account halfway between senders i and i + 1 in the tree. */
+  const spreadAddress = (i: number) => "0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0");
+  /**
+   * Operations i = 0..n−1: `fallback(i)` (to a new account), each turned into `spread(i)` where
+   * the commitment's proof weight stays within MAX_PROOF_WEIGHT: the heaviest commitment of that
+   * shape the cap admits.
+   */
+  const heaviest = async (n: number, spread: (i: number) => Promise<Signed>, fallback: (i: number) => Promise<Signed>) => {
+    const ops: Op[] = [];
+    let fee: Signed["fee"] | undefined;
+    for (let i = 0; i < n; i++) ({ op: ops[i], fee } = await fallback(i));
+    for (let i = 0; i < n; i++) {
+      const candidate = [...ops];
+      candidate[i] = (await spread(i)).op;
+      if (proofWeight(candidate, 0, state.accountCount) <= MAX_PROOF_WEIGHT) ops[i] = candidate[i];
+    }
+    return { ops, fee: fee! };
+  };
   /** Spender i takes sender i's token (the owner, named by index) and sends it to a new account. */
-  const transferFromOf = (i: number, tokenAddress = l2Token) =>
-    sign(spenders[i], { to: tokenAddress, data: erc20.encodeFunctionData("transferFrom", [senders[i].address, Wallet.createRandom().address, 12n * 10n ** 16n]) });
+  const transferFromTo = (i: number, to: string, tokenAddress = l2Token) =>
+    sign(spenders[i], { to: tokenAddress, data: erc20.encodeFunctionData("transferFrom", [senders[i].address, to, 12n * 10n ** 16n]) });
+  const transferFromOf = (i: number, tokenAddress = l2Token) => transferFromTo(i, Wallet.createRandom().address, tokenAddress);
   const tokenWithdrawal = (w: HDNodeWallet) => sign(w, { to: WITHDRAWAL_PREDEPLOY, data: predeploy.encodeFunctionData("withdraw", [w.address, l2Token, 12n * 10n ** 16n]) });
 
   /** All but one (or all) operations heavy and honest — token transfers to new accounts — and a final one. */
@@ -176,18 +198,18 @@ async function main(): Promise<void> {
       const f = await fillers(MAX_OPS_PER_COMMITMENT);
       return { body: commitment(f.ops, [f.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
     },
-    // Recipients that exist, each halfway between two senders in the tree: 64 Merkle paths that
-    // share as little as the tree allows (new recipients sit side by side at its end).
+    // Recipients that exist, each halfway between two senders in the tree, while the proof
+    // weight allows (then new ones): the most spread commitment the cap admits.
     "post-state-spread-recipients": async () => {
+      const { ops, fee } = await heaviest(MAX_OPS_PER_COMMITMENT, (i) => tokenTransferTo(senders[i], spreadAddress(i)), (i) => tokenTransfer(senders[i]));
+      return { body: commitment(ops, [fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
+    },
+    // All 32 recipients spread: 64 paths that share little, over the cap — MALFORMED, at once.
+    "over-proof-weight": async () => {
       const ops: Op[] = [];
       let fee;
-      for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
-        const to = "0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0");
-        const s = await sign(senders[i], { to: l2Token, data: erc20.encodeFunctionData("transfer", [to, 12n * 10n ** 16n]) });
-        ops.push(s.op);
-        fee = s.fee;
-      }
-      return { body: commitment(ops, [fee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))) };
+      for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) ({ op: ops[i], fee } = await tokenTransferTo(senders[i], spreadAddress(i)));
+      return { body: commitment(ops, [fee!]) };
     },
     // A transferFrom takes two of a commitment's slots: 16 fill it.
     "post-state-transfer-from": async () => {
@@ -291,46 +313,43 @@ async function main(): Promise<void> {
   }
   await prove("post-state-transfer-from-24-bit-tokens", commitment(wideFromOps, [wideFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
 
-  // The shapes at once: recipients that exist, spread through the tree; 24-bit ids; and every
-  // touched token tree crowded along the lowest 8 levels of the token's path (each account holds
-  // the 8 ids that differ from it in one of those bits: a non-zero sibling at every such level).
-  while (state.tokenCount < WIDE + 256) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
-  const spreadRecipient = (i: number) => state.indexOf("0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0"))!;
+  // The shapes at once: recipients that exist, spread through the tree as far as the proof
+  // weight allows; 24-bit ids; and every touched token tree crowded along the lowest 17 levels of
+  // the token's path (each account holds the 17 ids that differ from its token's in one of those
+  // bits: a non-zero sibling at every such level). 17 is what 131,072 registered tokens allow:
+  // ids from 65,536 on differ in bits 0–15 within that count, and in bit 16 from ids below 32.
+  const CROWDED_LEVELS = 17;
+  while (state.tokenCount < 2 * WIDE) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
+  const spreadRecipient = (i: number) => state.indexOf(spreadAddress(i))!;
   senders.forEach((w, i) => {
     for (const at of [state.indexOf(w.address.toLowerCase())!, spreadRecipient(i)]) {
-      for (let k = 0; k < 8; k++) state.setTokenBalance(at, (WIDE + i) ^ (1 << k), 1n);
+      for (let k = 0; k < CROWDED_LEVELS; k++) state.setTokenBalance(at, (WIDE + i) ^ (1 << k), 1n);
     }
   });
   const crowdedRoot = state.root();
   await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(wideRoot), 1n, encodeBatch([encodeCommitment({ postStateRoot: crowdedRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] })]));
-  const crowdedOps: Op[] = [];
-  let crowdedFee;
-  for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
-    const to = state.account(spreadRecipient(i)).address;
-    const s = await sign(senders[i], { to: l2TokenAddress(wideL1[i]), data: erc20.encodeFunctionData("transfer", [to, 12n * 10n ** 16n]) });
-    crowdedOps.push(s.op);
-    crowdedFee = s.fee;
-  }
-  await prove("post-state-spread-crowded-24-bit-tokens", commitment(crowdedOps, [crowdedFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedRoot);
+  const crowded = await heaviest(
+    MAX_OPS_PER_COMMITMENT,
+    (i) => tokenTransferTo(senders[i], spreadAddress(i), l2TokenAddress(wideL1[i])),
+    (i) => tokenTransfer(senders[i], l2TokenAddress(wideL1[i])),
+  );
+  await prove("post-state-spread-crowded-24-bit-tokens", commitment(crowded.ops, [crowded.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedRoot);
 
   // The same with transferFroms (two slots each: 16), each owner's allowance tree crowded too:
   // three accounts an operation, the owner's depth-48 allowance walk beside two token walks.
   for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
     const owner = state.indexOf(senders[i].address.toLowerCase())!;
     const spender = state.indexOf(spenders[i].address.toLowerCase())!;
-    for (let k = 0; k < 8; k++) state.setAllowance(owner, WIDE + i, spender ^ (1 << k), 1n);
+    for (let k = 0; k < CROWDED_LEVELS; k++) state.setAllowance(owner, WIDE + i, spender ^ (1 << k), 1n);
   }
   const crowdedAllowancesRoot = state.root();
   await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(crowdedRoot), 1n, encodeBatch([encodeCommitment({ postStateRoot: crowdedAllowancesRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] })]));
-  const crowdedFromOps: Op[] = [];
-  let crowdedFromFee;
-  for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
-    const to = state.account(spreadRecipient(i)).address;
-    const s = await sign(spenders[i], { to: l2TokenAddress(wideL1[i]), data: erc20.encodeFunctionData("transferFrom", [senders[i].address, to, 12n * 10n ** 16n]) });
-    crowdedFromOps.push(s.op);
-    crowdedFromFee = s.fee;
-  }
-  await prove("post-state-spread-crowded-transfer-from", commitment(crowdedFromOps, [crowdedFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedAllowancesRoot);
+  const crowdedFrom = await heaviest(
+    MAX_OPS_PER_COMMITMENT / 2,
+    (i) => transferFromTo(i, state.account(spreadRecipient(i)).address, l2TokenAddress(wideL1[i])),
+    (i) => transferFromTo(i, Wallet.createRandom().address, l2TokenAddress(wideL1[i])),
+  );
+  await prove("post-state-spread-crowded-transfer-from", commitment(crowdedFrom.ops, [crowdedFrom.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedAllowancesRoot);
 
   const worst = Math.max(...Object.values(gas));
   process.stdout.write(

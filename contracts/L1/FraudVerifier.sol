@@ -11,6 +11,7 @@ import {Witness} from "../libraries/verifier/Witness.sol";
 import {CommitmentDecoder} from "../libraries/verifier/CommitmentDecoder.sol";
 import {QueueOps} from "../libraries/verifier/QueueOps.sol";
 import {SignedOps} from "../libraries/verifier/SignedOps.sol";
+import {ProofWeight} from "../libraries/verifier/ProofWeight.sol";
 
 /// @title FraudVerifier
 /// @notice The on-chain twin of `applyOp` in src/core/execute.ts: decodes one commitment,
@@ -42,6 +43,11 @@ contract FraudVerifier is IFraudVerifier {
         }
         (bool ok, CommitmentDecoder.Header memory header, CommitmentDecoder.Op[] memory ops) = CommitmentDecoder.decode(body);
         if (!ok) return (FraudKind.MALFORMED, Reason.NONE, 0);
+        // Too spread through the account tree for a bounded proof: a verdict on the body and the
+        // (authenticated) account count alone.
+        if (ProofWeight.weigh(ops, header.feeRecipient, run.accountCount) > Constants.MAX_PROOF_WEIGHT) {
+            return (FraudKind.MALFORMED, Reason.NONE, 0);
+        }
 
         (Reason reason, uint256 at) = _replay(run, header, ops, witness, lay, context);
         // Every verdict from here on rests on the witnessed accounts: prove them first.

@@ -29,6 +29,14 @@ export const TOKEN_ID_BITS = [8, 16, 24] as const;
  * transferFrom's three accounts: its proof costs about what two transfers' do; ops.ts `opSlots`).
  */
 export const MAX_OPS_PER_COMMITMENT = 32;
+/**
+ * Most account-tree siblings a fraud proof of one commitment may need (its *proof weight*,
+ * `proofWeight.ts`): the siblings of the multiproof over every account index the commitment
+ * names, whatever the state. Slots bound the operations; this bounds how spread through the
+ * tree their accounts are, so that the worst proof stays under 3M gas in any state, a full
+ * 2^24-account tree included (docs/architecture.md, *Gas*). A heavier commitment is MALFORMED.
+ */
+export const MAX_PROOF_WEIGHT = 480;
 /** Most distinct fee/gas tuples one commitment lists. */
 export const MAX_FEE_ENTRIES = 32;
 /** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */

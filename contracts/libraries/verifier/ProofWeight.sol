@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Constants} from "../Constants.sol";
+import {CommitmentDecoder} from "./CommitmentDecoder.sol";
+
+/// @title ProofWeight
+/// @notice The proof weight of a commitment (src/core/proofWeight.ts): the account-tree siblings
+///         a multiproof over every account index it names needs — the fee recipient, each index
+///         an operation carries, and `accountCount + k` for the k-th operation that would create
+///         an account; indices outside the tree left out. Decided by the body and the pre-state's
+///         account count alone, so a commitment over Constants.MAX_PROOF_WEIGHT is MALFORMED
+///         before anything is replayed. Never reverts.
+library ProofWeight {
+    /// @notice The proof weight of a decoded commitment.
+    /// @param ops The operations.
+    /// @param feeRecipient The header's fee recipient index.
+    /// @param accountCount The pre-state's account count.
+    /// @return The number of account-tree siblings.
+    function weigh(CommitmentDecoder.Op[] memory ops, uint256 feeRecipient, uint256 accountCount) internal pure returns (uint256) {
+        // At most 1 + 3 per operation (a transferFrom names three accounts).
+        uint256[] memory named = new uint256[](1 + 3 * ops.length);
+        uint256 n = _add(named, 0, feeRecipient);
+        uint256 created = 0;
+        for (uint256 i = 0; i < ops.length; i++) {
+            CommitmentDecoder.Op memory op = ops[i];
+            uint8 k = op.kind;
+            if (k == Constants.OP_QUEUE) {
+                if (op.x == 2) n = _add(named, n, op.to);
+                else if (op.x == 1) n = _add(named, n, accountCount + created++);
+                continue;
+            }
+            n = _add(named, n, op.from);
+            if (k == Constants.OP_ETH_TRANSFER || k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_APPROVE) {
+                n = _add(named, n, op.to);
+            } else if (k == Constants.OP_TRANSFER_FROM) {
+                n = _add(named, n, op.owner);
+                n = _add(named, n, op.to);
+            } else if (k == Constants.OP_TRANSFER_FROM_NEW) {
+                n = _add(named, n, op.owner);
+                n = _add(named, n, accountCount + created++);
+            } else if (k == Constants.OP_ETH_TRANSFER_NEW || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_APPROVE_NEW) {
+                n = _add(named, n, accountCount + created++);
+            }
+        }
+        return _siblings(named, n);
+    }
+
+    /// @dev Appends `v` to `named[0:n]` unless it is outside the tree.
+    /// @return The new count.
+    function _add(uint256[] memory named, uint256 n, uint256 v) private pure returns (uint256) {
+        if (v >> Constants.ACCOUNT_TREE_DEPTH != 0) return n;
+        named[n] = v;
+        return n + 1;
+    }
+
+    /// @dev The siblings a multiproof over the distinct values of `named[0:n]` needs: sorted in
+    ///      place (at most 97 values), the first path's depth, then for each
+    ///      next distinct index the levels below where its path meets the previous one (the bit
+    ///      length of their XOR), less the two siblings that meeting pairs up. Every prefix of
+    ///      that sum is itself a sibling count, so the running total never goes below zero.
+    function _siblings(uint256[] memory named, uint256 n) private pure returns (uint256 total) {
+        uint256 depth = Constants.ACCOUNT_TREE_DEPTH;
+        assembly ("memory-safe") {
+            // Bit length of x < 2^24 (the values are account indices).
+            function bitLength(x) -> b {
+                if gt(x, 0xfff) {
+                    x := shr(12, x)
+                    b := 12
+                }
+                if gt(x, 0x3f) {
+                    x := shr(6, x)
+                    b := add(b, 6)
+                }
+                if gt(x, 0x7) {
+                    x := shr(3, x)
+                    b := add(b, 3)
+                }
+                b := add(b, add(gt(x, 0), add(gt(x, 1), gt(x, 3))))
+            }
+            let data := add(named, 32)
+            let end := add(data, shl(5, n))
+            // Binary insertion sort in place, one MCOPY per insertion: O(n log n) compares
+            // whatever order the proposer wrote; a value past the sorted prefix's last (new
+            // accounts, in order) is a compare and no move.
+            for { let p := add(data, 32) } lt(p, end) { p := add(p, 32) } {
+                let v := mload(p)
+                if lt(v, mload(sub(p, 32))) {
+                    let lo := data
+                    let hi := sub(p, 32)
+                    // The first slot in [lo, hi] holding more than v (hi does).
+                    for {} lt(lo, hi) {} {
+                        let mid := add(lo, and(shr(1, sub(hi, lo)), not(31)))
+                        switch gt(mload(mid), v)
+                        case 1 { hi := mid }
+                        default { lo := add(mid, 32) }
+                    }
+                    mcopy(add(lo, 32), lo, sub(p, lo))
+                    mstore(lo, v)
+                }
+            }
+            if n {
+                total := depth
+                let previous := mload(data)
+                for { let p := add(data, 32) } lt(p, end) { p := add(p, 32) } {
+                    let x := mload(p)
+                    if iszero(eq(x, previous)) {
+                        total := sub(add(total, bitLength(xor(x, previous))), 2)
+                        previous := x
+                    }
+                }
+            }
+        }
+    }
+}
