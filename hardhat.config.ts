@@ -47,6 +47,11 @@ const config: HardhatUserConfig = {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
       },
+      // The verifier-walk review's harness (test/adversarial/verifierWalkReview.test.ts), likewise.
+      "contracts/test/WalkReviewHarness.sol": {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
+      },
     },
   },
   networks: {

@@ -63,8 +63,17 @@ export function buildMultiProof(depth: number, indices: number[], nodeAt: Walk, 
   return { proof, zeroFlags };
 }
 
-/** The root the proof gives for `leaves` at `indices` (MultiProof.root). */
+/**
+ * The root the proof gives for `leaves` at `indices` (MultiProof.roots). Refuses what the
+ * Solidity walk refuses: no leaves, indices not strictly increasing or outside the tree, and for
+ * a lone leaf (MultiProof.leafRoots) a depth over 64 or more than 8 flag bytes.
+ */
 export function multiProofRoot(depth: number, indices: number[], leaves: Buffer[], mp: MultiProof, zero: Buffer[]): Buffer {
+  if (indices.length === 0 || indices.length !== leaves.length || zero.length <= depth) throw new OutOfRangeError("multiproof without leaves");
+  indices.forEach((index, k) => {
+    if (index < 0 || index >= 2 ** depth || (k > 0 && index <= indices[k - 1])) throw new OutOfRangeError(`multiproof index ${index} out of order or outside the tree`);
+  });
+  if (indices.length === 1 && (depth > 64 || mp.zeroFlags.length > 8)) throw new OutOfRangeError("single-leaf multiproof too deep or with more than 8 flag bytes");
   let used = 0;
   let sent = 0;
   const root = walk(depth, indices, leaves, (level) => {

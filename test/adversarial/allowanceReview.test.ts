@@ -11,7 +11,8 @@ import { decodeCommitment, encodeCommitment, type Commitment } from "../../src/c
 import { writeFeeEntry, writeOp, type Op, type OpLayout, type SignedOp } from "../../src/core/ops";
 import { ByteWriter, MAX_UINT256, bitLength } from "../../src/core/bytes";
 import { writeAmount } from "../../src/core/amount";
-import { OpKind, ZERO_ADDRESS } from "../../src/core/constants";
+import { MAX_PROOF_WEIGHT, OpKind, ZERO_ADDRESS } from "../../src/core/constants";
+import { proofWeight } from "../../src/core/proofWeight";
 import { signingHash, type FeeEntry, type TxSignature, type UnsignedTx } from "../../src/core/txSigning";
 import { approveCalldata, transferCalldata, transferFromCalldata } from "../../src/core/calldata";
 import { gasUsedOn } from "../../src/core/gas";
@@ -931,12 +932,20 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
         console.log(`      [gas] ${n} ${plainTransfers ? "token transfers" : approves ? "approves" : "transferFroms"} do not fit in one commitment: MALFORMED on both sides`);
         return null;
       }
+      const label = plainTransfers ? "token transfers" : approves ? "approves" : "transferFroms";
+      const weight = proofWeight(ops, 1, accounts.length);
+      if (weight > MAX_PROOF_WEIGHT) {
+        // Spread past the proof weight: MALFORMED on both sides before anything is replayed.
+        await expectAgreement(f, mk(), body, { kind: KIND.malformed });
+        console.log(`      [gas] ${n} ${label} spread through ${accounts.length} accounts need ${weight} account siblings: over the proof weight, MALFORMED on both sides`);
+        return null;
+      }
       const r = await expectAgreement(f, mk(), body, { kind: KIND.postState });
       const gas = await f.verifier.verify.estimateGas(body, r.packed, r.ctx);
       const bytes = Buffer.from(r.packed.slice(2), "hex");
       const nonzero = bytes.filter((x) => x !== 0).length;
       console.log(
-        `      [gas] ${n} ${plainTransfers ? "token transfers" : approves ? "approves" : "transferFroms"}, spender bits ${spenderBits}, token bits ${tokenBits}, ${accounts.length} accounts: verify ${gas} gas; witness ${bytes.length} bytes (${nonzero} non-zero); EIP-7623 floor of the witness alone ≈ ${10 * (bytes.length - nonzero) + 40 * nonzero}`,
+        `      [gas] ${n} ${label}, spender bits ${spenderBits}, token bits ${tokenBits}, ${accounts.length} accounts: verify ${gas} gas; witness ${bytes.length} bytes (${nonzero} non-zero); EIP-7623 floor of the witness alone ≈ ${10 * (bytes.length - nonzero) + 40 * nonzero}`,
       );
       return gas;
     }
@@ -975,7 +984,7 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
       expect(gas !== null && gas < 3_000_000n, `16 approves: ${gas} gas`).to.equal(true);
     });
 
-    it("context, pre-existing (not asserted under 3M): in an account tree of ~15,000 accounts (13 of 24 levels non-zero) the same shapes cost more, plain token transfers included; both sides still agree", async () => {
+    it("context (not asserted under 3M): in an account tree of ~15,000 accounts (13 of 24 levels non-zero) the same shapes spread past the proof weight are MALFORMED, and what fits costs more; both sides agree", async () => {
       const f = await loadFixture(allowanceFixture);
       await measure(f, 0, 0, 160, true);
       await measure(f, 0, 8, 160, true);
