@@ -22,6 +22,11 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
+const VERIFIER_BUILD = {
+  version: SOLC_VERSION,
+  settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
+};
+
 const config: HardhatUserConfig = {
   solidity: {
     // The `compilers` form: with a top-level `version`, Hardhat 2 silently drops `overrides`.
@@ -31,28 +36,12 @@ const config: HardhatUserConfig = {
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 }, viaIR: false },
       },
     ],
-    overrides: {
-      // The verifier mirrors src/core's state transition in a few long functions; the IR
-      // pipeline spills to memory where the legacy one runs out of stack.
-      "contracts/L1/FraudVerifier.sol": {
-        version: SOLC_VERSION,
-        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
-      },
-      // Hold MultiProof and ProofWeight against src/core compiled as the verifier compiles them.
-      "contracts/test/MultiProofHarness.sol": {
-        version: SOLC_VERSION,
-        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
-      },
-      "contracts/test/ProofWeightHarness.sol": {
-        version: SOLC_VERSION,
-        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
-      },
-      // The verifier-walk review's harness (test/adversarial/verifierWalkReview.test.ts), likewise.
-      "contracts/test/WalkReviewHarness.sol": {
-        version: SOLC_VERSION,
-        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
-      },
-    },
+    // The verifier mirrors src/core's state transition in a few long functions; the IR
+    // pipeline spills to memory where the legacy one runs out of stack. Its test harnesses hold
+    // its libraries (MultiProof, ProofWeight) against src/core compiled as the verifier compiles them.
+    overrides: Object.fromEntries(
+      ["contracts/L1/FraudVerifier.sol", "contracts/test/MultiProofHarness.sol", "contracts/test/ProofWeightHarness.sol", "contracts/test/WalkReviewHarness.sol"].map((file) => [file, VERIFIER_BUILD]),
+    ),
   },
   networks: {
     hardhat: {
