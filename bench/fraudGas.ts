@@ -314,15 +314,19 @@ async function main(): Promise<void> {
   await prove("post-state-transfer-from-24-bit-tokens", commitment(wideFromOps, [wideFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
 
   // The shapes at once: recipients that exist, spread through the tree as far as the proof
-  // weight allows; 24-bit ids; and every touched token tree crowded along the lowest 17 levels of
+  // weight allows and the senders' neighbour leaves after that; 24-bit ids; and every touched token tree crowded along the lowest 17 levels of
   // the token's path (each account holds the 17 ids that differ from its token's in one of those
   // bits: a non-zero sibling at every such level). 17 is what 131,072 registered tokens allow:
   // ids from 65,536 on differ in bits 0–15 within that count, and in bit 16 from ids below 32.
   const CROWDED_LEVELS = 17;
   while (state.tokenCount < 2 * WIDE) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
   const spreadRecipient = (i: number) => state.indexOf(spreadAddress(i))!;
+  // The filler created right after sender i: its neighbour leaf, which costs the proof weight
+  // nothing (the attack review's shape: heavier than a new, empty account once the cap is hit).
+  const neighbourAddress = (i: number) => "0x" + (0x10000000 + i * spacing).toString(16).padStart(40, "0");
+  if (state.indexOf(neighbourAddress(0)) !== state.indexOf(senders[0].address.toLowerCase())! + 1) throw new Error("the filler after sender 0 is not its neighbour leaf");
   senders.forEach((w, i) => {
-    for (const at of [state.indexOf(w.address.toLowerCase())!, spreadRecipient(i)]) {
+    for (const at of [state.indexOf(w.address.toLowerCase())!, spreadRecipient(i), state.indexOf(neighbourAddress(i))!]) {
       for (let k = 0; k < CROWDED_LEVELS; k++) state.setTokenBalance(at, (WIDE + i) ^ (1 << k), 1n);
     }
   });
@@ -331,7 +335,7 @@ async function main(): Promise<void> {
   const crowded = await heaviest(
     MAX_OPS_PER_COMMITMENT,
     (i) => tokenTransferTo(senders[i], spreadAddress(i), l2TokenAddress(wideL1[i])),
-    (i) => tokenTransfer(senders[i], l2TokenAddress(wideL1[i])),
+    (i) => tokenTransferTo(senders[i], neighbourAddress(i), l2TokenAddress(wideL1[i])),
   );
   await prove("post-state-spread-crowded-24-bit-tokens", commitment(crowded.ops, [crowded.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedRoot);
 

@@ -4,9 +4,8 @@
  * then posts batches that consume the pending L1 queue — deposits and forced withdrawals — so
  * that users can get their funds out with nothing but L1.
  */
-import { BlockBuilder } from "../../core/blockBuilder";
+import { BlockBuilder, BlockFullError } from "../../core/blockBuilder";
 import { encodeBatch } from "../../core/commitment";
-import { MAX_OPS_PER_COMMITMENT } from "../../core/constants";
 import { Challenger, type ChallengerOptions } from "./challenger";
 import { submitBatchCalldata } from "../l1/contracts";
 import { DEFAULT_BASE_FEE } from "../config";
@@ -88,7 +87,16 @@ export class FallbackProposer {
       const timestamp = (await this.options.l1Provider.getBlock("latest"))!.timestamp;
       while (state.queueIndex < upTo) {
         const b = new BlockBuilder(state, { chainId: this.options.chainId, baseFee: DEFAULT_BASE_FEE, feeRecipient: 0, queueEntry: (i) => c.queueEntry(i) });
-        for (let k = 0; k < MAX_OPS_PER_COMMITMENT && state.queueIndex < upTo; k++) b.addQueueEntry();
+        // Full by its slots or by its proof weight (deposits to accounts spread through the
+        // tree): seal and go on in the next block. One entry alone always fits an empty block.
+        while (!b.isFull && state.queueIndex < upTo) {
+          try {
+            b.addQueueEntry();
+          } catch (e) {
+            if (e instanceof BlockFullError && b.opCount > 0) break;
+            throw e;
+          }
+        }
         bodies.push(b.seal(timestamp).body);
       }
       queueCount = state.queueIndex;
