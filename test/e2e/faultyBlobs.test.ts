@@ -15,7 +15,7 @@ const KINDS: readonly FaultKind[] = process.env.CAIRN_BLOB_FAULTS === "quick" ? 
 
 const sequencerKey = () => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase("test test test test test test test test test test test junk"), "m/44'/60'/0'/0/0").connect(ethers.provider);
 
-describe("e2e: a faulty sequencer posting in blobs is caught by the challenger reading the beacon API, with proveFraud over the blob's bodies", function () {
+describe("e2e: a faulty sequencer posting in blobs is caught by the challenger reading the beacon API, with proveBlobCommitmentFraud over the blob's bodies", function () {
   this.timeout(180_000);
   let beacon: BeaconServer;
   let undo: () => void;
@@ -41,7 +41,7 @@ describe("e2e: a faulty sequencer posting in blobs is caught by the challenger r
         await until("the fraud proof", async () => (await t.rollup.revertedBatchCount()) > 0n, 90_000);
         const [event] = await t.rollup.queryFilter(t.rollup.filters.FraudProven());
         expect([Number(event.args.kind), Number(event.args.reason)], "verifier verdict").to.deep.equal(EXPECTED_VERDICT[kind]);
-        const tx = (await ethers.provider.send("eth_getTransactionByHash", [(await t.rollup.queryFilter(t.rollup.filters.BatchBlobPosted()))[0].transactionHash])) as { type: string };
+        const tx = (await ethers.provider.send("eth_getTransactionByHash", [(await t.rollup.queryFilter(t.rollup.filters.BlobBatchPosted()))[0].transactionHash])) as { type: string };
         expect(tx.type, "the fraudulent batch was a blob batch").to.equal("0x3");
         // Not BlobBatchFraudProven: the blob was the batch claimed, the fraud inside it.
         expect(await t.rollup.queryFilter(t.rollup.filters.BlobBatchFraudProven())).to.have.length(0);
