@@ -56,7 +56,8 @@ describe("contracts/Rollup: one-transaction proofs that a blob of a batch is not
     for (const c of cases) {
       await t.rebond();
       const { posting } = await t.post(0, blobs, c.claims);
-      for (let k = 0; k < 3; k++) {
+      // The honest blobs once (each ~4 s of KZG to open).
+      for (let k = 0; k < 3 && c === cases[0]; k++) {
         if (k === c.disputed) continue;
         await expect(t.proveBlob(0, posting, k, blobs[k]), `${c.name}: blob ${k} is what it claims`).to.be.revertedWithCustomError(t.rollup, "RollupNotFraudulent");
       }
