@@ -64,9 +64,10 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     ///      cost of a proof never grows with the number of batches it reverts.
     mapping(uint256 index => Types.BatchHeader) private _batches;
     uint256 private _batchCount;
-    /// @dev The versioned hash of the blob carrying batch `index`, zero for a calldata batch.
+    /// @dev BlobData.hashBlobBatch of blob batch `index`'s versioned hashes and claims, zero for a
+    ///      calldata batch: one slot, whatever the number of blobs (the claims are in the event).
     ///      Like the headers, stale beyond `_batchCount`: submissions overwrite or clear it.
-    mapping(uint256 index => bytes32) private _blobHashes;
+    mapping(uint256 index => bytes32) private _blobBatchHashes;
     /// @notice L1 time of deployment: the fallback clock before the first batch.
     uint64 public immutable deployedAt;
     /// @notice Bond posted by each proposer, in wei.
@@ -155,43 +156,69 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         BatchCodec.Summary memory s = BatchCodec.summarize(commitments, preStateRoot_, previousL2Timestamp, block.timestamp);
         _checkQueueCount(queueCount, s.lastTimestamp);
         // A blob batch reverted at this index left its versioned hash: this batch has none.
-        if (_blobHashes[index] != bytes32(0)) delete _blobHashes[index];
+        if (_blobBatchHashes[index] != bytes32(0)) delete _blobBatchHashes[index];
         _record(index, preStateRoot_, queueCount, s);
     }
 
     /// @inheritdoc IRollup
-    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot_, uint64 queueCount, BatchCodec.Summary calldata claim)
+    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot_, uint64 queueCount, BatchCodec.Summary[] calldata claims)
         external
         nonReentrant
     {
-        // No origin or calldata-layout rule here: the batch bytes are the blob, which BLOBHASH
-        // names whoever calls, and the claim is in the event.
+        // No origin or calldata-layout rule here: the batch bytes are the blobs, which BLOBHASH
+        // names whoever calls, and the claims are in the event.
         _checkProposer(msg.sender);
         uint256 index = _batchCount;
         if (batchIndex != index) revert RollupUnexpectedBatchIndex(index, batchIndex);
         bytes32 tip = tipStateRoot();
         if (preStateRoot_ != tip) revert RollupPreStateMismatch(tip, preStateRoot_);
         uint64 previousL2Timestamp = index == 0 ? 0 : _batches[index - 1].l2Timestamp;
-        _checkBlobClaim(claim, previousL2Timestamp);
-        bytes32 versionedHash = blobhash(0);
-        if (versionedHash == bytes32(0) || blobhash(1) != bytes32(0)) revert RollupNotOneBlob();
-        _checkQueueCount(queueCount, claim.lastTimestamp);
-        _blobHashes[index] = versionedHash;
-        emit BatchBlobPosted(index, versionedHash, previousL2Timestamp, claim.lastTimestamp);
-        _record(index, preStateRoot_, queueCount, claim);
+        _checkBlobClaims(claims, previousL2Timestamp);
+        bytes32[] memory versionedHashes = _versionedHashes(claims.length);
+        BatchCodec.Summary memory s = BlobData.combine(claims);
+        _checkQueueCount(queueCount, s.lastTimestamp);
+        _blobBatchHashes[index] = BlobData.hashBlobBatch(versionedHashes, claims);
+        emit BlobBatchPosted(index, versionedHashes, previousL2Timestamp, claims);
+        _record(index, preStateRoot_, queueCount, s);
     }
 
-    /// @dev What can be checked of a blob batch's claim without its bytes: the bounds a calldata
-    ///      batch meets by construction, so that no follower is ever asked to build more than a
-    ///      batch may hold, and the L2 time of its last block between the previous batch's and L1's.
-    ///      Whether the blob's bytes give this summary is for a fraud proof to settle.
-    function _checkBlobClaim(BatchCodec.Summary calldata claim, uint64 previousL2Timestamp) private view {
-        if (claim.count == 0 || claim.count > BlobData.MAX_COMMITMENTS || claim.blocks < claim.count || claim.blocks > BatchCodec.MAX_BLOCKS) {
-            revert RollupBadBlobClaimCounts(claim.count, claim.blocks);
+    /// @dev The versioned hashes of the transaction's blobs, which must be exactly `n`: BLOBHASH
+    ///      reads zero past the last blob, and no blob's is zero (it starts with its version byte).
+    function _versionedHashes(uint256 n) private view returns (bytes32[] memory hashes) {
+        hashes = new bytes32[](n);
+        uint256 carried;
+        // Counted up to one past the most a batch may hold, so a seventh blob is seen.
+        while (carried <= BlobData.MAX_BLOBS && blobhash(carried) != bytes32(0)) {
+            if (carried < n) hashes[carried] = blobhash(carried);
+            carried++;
         }
-        if (claim.lastTimestamp < previousL2Timestamp || claim.lastTimestamp > block.timestamp) {
-            revert RollupBadBlobClaimTimestamp(claim.lastTimestamp, previousL2Timestamp, block.timestamp);
+        if (carried != n) revert RollupBadBlobCount(n, carried);
+    }
+
+    /// @dev What can be checked of a blob batch's claims without the bytes: their number, the
+    ///      bounds a calldata batch meets by construction (for each blob, and the blocks of all of
+    ///      them), so that no follower is ever asked to build more than a batch may hold, and the
+    ///      L2 time of each blob's last block between the blob before's (the previous batch's for
+    ///      the first) and L1's. The state roots chain by construction: blob k is judged from
+    ///      blob k − 1's claimed post-state root. Whether each blob gives its claim is for a
+    ///      fraud proof to settle.
+    function _checkBlobClaims(BatchCodec.Summary[] calldata claims, uint64 previousL2Timestamp) private view {
+        uint256 n = claims.length;
+        if (n == 0 || n > BlobData.MAX_BLOBS) revert RollupBadBlobCount(n, 0);
+        uint256 previous = previousL2Timestamp;
+        uint256 blocks;
+        for (uint256 k = 0; k < n; k++) {
+            BatchCodec.Summary calldata c = claims[k];
+            if (c.count == 0 || c.count > BlobData.MAX_COMMITMENTS || c.blocks < c.count || c.blocks > BatchCodec.MAX_BLOCKS) {
+                revert RollupBadBlobClaimCounts(k, c.count, c.blocks);
+            }
+            if (c.lastTimestamp < previous || c.lastTimestamp > block.timestamp) {
+                revert RollupBadBlobClaimTimestamp(k, c.lastTimestamp, previous, block.timestamp);
+            }
+            previous = c.lastTimestamp;
+            blocks += c.blocks;
         }
+        if (blocks > BatchCodec.MAX_BLOCKS) revert RollupBlobBatchTooManyBlocks(blocks, BatchCodec.MAX_BLOCKS);
     }
 
     /// @dev Records batch `index` as `s` summarizes it: the header, the proposer's clocks, the event.
@@ -236,30 +263,76 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         bytes32[] calldata path,
         bytes calldata witness
     ) external nonReentrant {
-        uint256 count = _batchCount;
-        if (batchIndex >= count) revert RollupUnknownBatch(batchIndex, count);
-        if (isFinal(batchIndex)) revert RollupBatchFinal(batchIndex);
-        Types.BatchHeader memory batch = _batches[batchIndex];
-        if (!_inBatch(batch, commitmentIndex, Hashing.commitmentLeaf(preStateRoot_, body), path)) {
+        Types.BatchHeader memory batch = _challengeable(batchIndex);
+        // A blob batch's root is over its blobs' roots, which this path does not walk.
+        if (_blobBatchHashes[batchIndex] != bytes32(0)) revert RollupIsBlobBatch(batchIndex);
+        bytes32 leaf = Hashing.commitmentLeaf(preStateRoot_, body);
+        if (!_inTree(batch.commitmentsRoot, batch.commitmentCount, commitmentIndex, leaf, path)) {
             revert RollupBadCommitmentProof(batchIndex, commitmentIndex);
         }
-        Verdict memory v = _replay(batch, commitmentIndex, preStateRoot_, body, witness);
+        Verdict memory v = _replay(batch.queueCount, commitmentIndex + 1 == batch.commitmentCount, preStateRoot_, body, witness);
         if (v.kind == IFraudVerifier.FraudKind.NONE) revert RollupNotFraudulent(batchIndex, commitmentIndex);
         _revertFrom(batchIndex, commitmentIndex, batch.proposer, v);
     }
 
     /// @inheritdoc IRollup
-    function proveBlobFraud(uint256 batchIndex, bytes calldata topBytes, bytes calldata stream, bytes calldata opening) external nonReentrant {
+    function proveBlobCommitmentFraud(uint256 batchIndex, BlobBatch calldata blobs, BlobCommitment calldata commitment, bytes calldata witness)
+        external
+        nonReentrant
+    {
+        Types.BatchHeader memory batch = _challengeable(batchIndex);
+        uint256 n = _checkBlobBatch(batchIndex, blobs);
+        uint256 blob = commitment.blobIndex;
+        if (blob >= n) revert RollupUnknownBlob(batchIndex, blob, n);
+        // The claims are the batch's (their hash is stored), and the batch root is made of their
+        // roots: a path to the blob's claimed root is a path to the batch's.
+        BatchCodec.Summary calldata claim = blobs.claims[blob];
+        // Where the commitment stands in the batch, for FraudProven: the blobs before it, then its place in its own.
+        uint256 position = commitment.commitmentIndex;
+        for (uint256 k = 0; k < blob; k++) position += blobs.claims[k].count;
+        bytes32 leaf = Hashing.commitmentLeaf(commitment.preStateRoot, commitment.body);
+        if (!_inTree(claim.commitmentsRoot, claim.count, commitment.commitmentIndex, leaf, commitment.path)) {
+            revert RollupBadCommitmentProof(batchIndex, position);
+        }
+        bool last = blob + 1 == n && commitment.commitmentIndex + 1 == claim.count;
+        Verdict memory v = _replay(batch.queueCount, last, commitment.preStateRoot, commitment.body, witness);
+        if (v.kind == IFraudVerifier.FraudKind.NONE) revert RollupNotFraudulent(batchIndex, position);
+        _revertFrom(batchIndex, position, batch.proposer, v);
+    }
+
+    /// @dev The header of batch `batchIndex`, which must exist and still be challengeable.
+    function _challengeable(uint256 batchIndex) private view returns (Types.BatchHeader memory) {
         uint256 count = _batchCount;
         if (batchIndex >= count) revert RollupUnknownBatch(batchIndex, count);
         if (isFinal(batchIndex)) revert RollupBatchFinal(batchIndex);
-        bytes32 versionedHash = _blobHashes[batchIndex];
-        if (versionedHash == bytes32(0)) revert RollupNotBlobBatch(batchIndex);
-        if (!BlobData.opensPrefix(versionedHash, topBytes, stream, opening)) revert RollupBadBlobOpening(batchIndex);
-        Types.BatchHeader memory batch = _batches[batchIndex];
-        uint8 fault = _blobFault(batchIndex, batch, topBytes, stream);
+        return _batches[batchIndex];
+    }
+
+    /// @dev Checks that `blobs` is what blob batch `batchIndex` was posted with; returns its blob count.
+    function _checkBlobBatch(uint256 batchIndex, BlobBatch calldata blobs) private view returns (uint256) {
+        bytes32 stored = _blobBatchHashes[batchIndex];
+        if (stored == bytes32(0)) revert RollupNotBlobBatch(batchIndex);
+        if (BlobData.hashBlobBatch(blobs.versionedHashes, blobs.claims) != stored) revert RollupBadBlobBatch(batchIndex);
+        // Equal lengths: the stored hash is over a submission's, which had one hash a claim.
+        return blobs.claims.length;
+    }
+
+    /// @inheritdoc IRollup
+    function proveBlobFraud(
+        uint256 batchIndex,
+        BlobBatch calldata blobs,
+        uint256 blobIndex,
+        bytes calldata topBytes,
+        bytes calldata stream,
+        bytes calldata opening
+    ) external nonReentrant {
+        Types.BatchHeader memory batch = _challengeable(batchIndex);
+        uint256 n = _checkBlobBatch(batchIndex, blobs);
+        if (blobIndex >= n) revert RollupUnknownBlob(batchIndex, blobIndex, n);
+        if (!BlobData.opensPrefix(blobs.versionedHashes[blobIndex], topBytes, stream, opening)) revert RollupBadBlobOpening(batchIndex, blobIndex);
+        uint8 fault = _blobFault(batchIndex, blobs, blobIndex, batch.timestamp, topBytes, stream);
         if (fault == BlobData.FAULT_NONE) revert RollupNotFraudulent(batchIndex, 0);
-        emit BlobBatchFraudProven(batchIndex, fault);
+        emit BlobBatchFraudProven(batchIndex, blobIndex, fault);
         // A blob that is not the batch claimed is bytes that do not decode to it: MALFORMED.
         Verdict memory v = Verdict(IFraudVerifier.FraudKind.MALFORMED, IFraudVerifier.Reason.MALFORMED, 0);
         _revertFrom(batchIndex, 0, batch.proposer, v);
@@ -274,26 +347,53 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         return BatchCodec.summarize(envelope, preStateRoot_, previousL2Timestamp, l1Timestamp);
     }
 
-    /// @dev What is wrong with blob batch `batchIndex`, whose payload (opened) is `topBytes`/`stream`:
-    ///      submitBatch's checks, run now on the blob's envelope, and its summary against the claim.
-    function _blobFault(uint256 batchIndex, Types.BatchHeader memory batch, bytes calldata topBytes, bytes calldata stream)
+    /// @dev What is wrong with blob `blob` of batch `batchIndex` (posted at L1 time `postedAt`),
+    ///      whose payload (opened) is `topBytes`/`stream`: not a payload at all, or an envelope
+    ///      submitBatch would refuse or summarize to something other than the blob's claim.
+    function _blobFault(
+        uint256 batchIndex,
+        BlobBatch calldata blobs,
+        uint256 blob,
+        uint256 postedAt,
+        bytes calldata topBytes,
+        bytes calldata stream
+    ) private view returns (uint8) {
+        (uint8 layout, uint256 length) = BlobData.envelopeOf(topBytes, stream);
+        if (layout != BlobData.FAULT_NONE) return layout;
+        bytes calldata envelope = stream[BlobData.HEADER_BYTES:BlobData.HEADER_BYTES + length];
+        if (BlobData.tooManyCommitments(envelope)) return BlobData.FAULT_ENVELOPE;
+        return _judgeEnvelope(envelope, batchIndex, blobs, blob, postedAt);
+    }
+
+    /// @dev The state root and L2 time blob `blob` of batch `batchIndex` starts from: where the
+    ///      blob before was claimed to end, or the previous batch for the first blob.
+    function _blobStart(uint256 batchIndex, BatchCodec.Summary[] calldata claims, uint256 blob)
+        private
+        view
+        returns (bytes32 pre, uint64 previous)
+    {
+        if (blob > 0) return (claims[blob - 1].postStateRoot, claims[blob - 1].lastTimestamp);
+        if (batchIndex == 0) return (genesisStateRoot, 0);
+        Types.BatchHeader storage before = _batches[batchIndex - 1];
+        return (before.postStateRoot, before.l2Timestamp);
+    }
+
+    /// @dev FAULT_ENVELOPE if BatchCodec refuses `envelope` as blob `blob` of batch `batchIndex`
+    ///      (from where the blob before ends, at L1 time `postedAt`), FAULT_CLAIM if its summary is
+    ///      not the blob's claim, FAULT_NONE otherwise.
+    function _judgeEnvelope(bytes calldata envelope, uint256 batchIndex, BlobBatch calldata blobs, uint256 blob, uint256 postedAt)
         private
         view
         returns (uint8)
     {
-        (uint8 layout, uint256 length) = BlobData.envelopeOf(topBytes, stream);
-        if (layout != BlobData.FAULT_NONE) return layout;
-        if (BlobData.tooManyCommitments(stream[BlobData.HEADER_BYTES:BlobData.HEADER_BYTES + length])) return BlobData.FAULT_ENVELOPE;
-        bytes32 pre = batchIndex == 0 ? genesisStateRoot : _batches[batchIndex - 1].postStateRoot;
-        uint64 previous = batchIndex == 0 ? 0 : _batches[batchIndex - 1].l2Timestamp;
+        (bytes32 pre, uint64 previous) = _blobStart(batchIndex, blobs.claims, blob);
+        BatchCodec.Summary calldata claim = blobs.claims[blob];
         // An external call, so that a refusal is caught: then it is a verdict. Only BatchCodec's own
         // errors count; anything else (out of gas, say) is the prover's, and reverts the proof.
-        try this.summarizeEnvelope(stream[BlobData.HEADER_BYTES:BlobData.HEADER_BYTES + length], pre, previous, batch.timestamp) returns (
-            BatchCodec.Summary memory s
-        ) {
-            bool same = s.commitmentsRoot == batch.commitmentsRoot && s.postStateRoot == batch.postStateRoot
-                && s.withdrawalRoot == batch.withdrawalRoot && s.count == batch.commitmentCount && s.blocks == batch.blockCount
-                && s.lastTimestamp == batch.l2Timestamp;
+        try this.summarizeEnvelope(envelope, pre, previous, postedAt) returns (BatchCodec.Summary memory s) {
+            bool same = s.commitmentsRoot == claim.commitmentsRoot && s.postStateRoot == claim.postStateRoot
+                && s.withdrawalRoot == claim.withdrawalRoot && s.count == claim.count && s.blocks == claim.blocks
+                && s.lastTimestamp == claim.lastTimestamp;
             return same ? BlobData.FAULT_NONE : BlobData.FAULT_CLAIM;
         } catch (bytes memory reason) {
             if (!BlobData.isEnvelopeRefusal(reason)) {
@@ -311,19 +411,17 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
         uint256 opIndex;
     }
 
-    function _replay(
-        Types.BatchHeader memory batch,
-        uint256 commitmentIndex,
-        bytes32 preStateRoot_,
-        bytes calldata body,
-        bytes calldata witness
-    ) private view returns (Verdict memory v) {
+    function _replay(uint64 queueLimit, bool lastInBatch, bytes32 preStateRoot_, bytes calldata body, bytes calldata witness)
+        private
+        view
+        returns (Verdict memory v)
+    {
         IFraudVerifier.Context memory context = IFraudVerifier.Context({
             preStateRoot: preStateRoot_,
             chainId: l2ChainId,
             bridge: address(bridge),
-            queueLimit: batch.queueCount,
-            lastInBatch: commitmentIndex + 1 == batch.commitmentCount
+            queueLimit: queueLimit,
+            lastInBatch: lastInBatch
         });
         (v.kind, v.reason, v.opIndex) = fraudVerifier.verify(body, witness, context);
     }
@@ -358,9 +456,9 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRollup
-    function batchBlobHash(uint256 index) external view returns (bytes32) {
+    function blobBatchHash(uint256 index) external view returns (bytes32) {
         if (index >= _batchCount) revert RollupUnknownBatch(index, _batchCount);
-        return _blobHashes[index];
+        return _blobBatchHashes[index];
     }
 
     /// @inheritdoc IRollup
@@ -473,15 +571,12 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
     }
 
     /// @dev Walks the positional path of `leaf` (an odd node pairs with a zero word, which the
-    ///      path carries) up to the batch's commitments root.
-    function _inBatch(Types.BatchHeader memory batch, uint256 index, bytes32 leaf, bytes32[] calldata path)
-        private
-        pure
-        returns (bool)
-    {
-        if (index >= batch.commitmentCount) return false;
+    ///      path carries) up to `root`, a tree of `count` commitments. The exact depth keeps an
+    ///      inner node from passing for a leaf.
+    function _inTree(bytes32 root, uint256 count, uint256 index, bytes32 leaf, bytes32[] calldata path) private pure returns (bool) {
+        if (index >= count) return false;
         uint256 depth = 0;
-        while ((uint256(1) << depth) < batch.commitmentCount) depth++;
+        while ((uint256(1) << depth) < count) depth++;
         if (path.length != depth) return false;
         bytes32 node = leaf;
         for (uint256 level = 0; level < depth; level++) {
@@ -489,7 +584,7 @@ contract Rollup is IRollup, ReentrancyGuardTransient {
                 ? keccak256(abi.encodePacked(node, path[level]))
                 : keccak256(abi.encodePacked(path[level], node));
         }
-        return node == batch.commitmentsRoot;
+        return node == root;
     }
 
     function _nextBlock() private view returns (uint64) {

@@ -56,29 +56,62 @@ interface IRollup {
     /// @notice Paying the challenger's reward of `amount` to `challenger` failed.
     error RollupRewardTransferFailed(address challenger, uint256 amount);
 
-    /// @notice A blob batch must come in a transaction carrying exactly one blob.
-    error RollupNotOneBlob();
-    /// @notice A blob batch claims `count` commitments and `blocks` L2 blocks: it needs
+    /// @notice A blob batch makes `claims` claims and its transaction carries `blobs` blobs: they
+    ///         must be equal, and between 1 and BlobData.MAX_BLOBS.
+    error RollupBadBlobCount(uint256 claims, uint256 blobs);
+    /// @notice Blob `blob` of a batch claims `count` commitments and `blocks` L2 blocks: it needs
     ///         1 ≤ count ≤ blocks ≤ 4,096 and count ≤ 256 (BlobData.MAX_COMMITMENTS).
-    error RollupBadBlobClaimCounts(uint256 count, uint256 blocks);
-    /// @notice A blob batch claims its last L2 block at `timestamp`, outside [`previous`, `l1Timestamp`].
-    error RollupBadBlobClaimTimestamp(uint256 timestamp, uint256 previous, uint256 l1Timestamp);
+    error RollupBadBlobClaimCounts(uint256 blob, uint256 count, uint256 blocks);
+    /// @notice Blob `blob` of a batch claims its last L2 block at `timestamp`, outside
+    ///         [`previous`, `l1Timestamp`]: `previous` is the blob before's claimed time (the
+    ///         previous batch's for the first blob), so the claims' times chain.
+    error RollupBadBlobClaimTimestamp(uint256 blob, uint256 timestamp, uint256 previous, uint256 l1Timestamp);
+    /// @notice The blobs of a batch claim `blocks` L2 blocks together, over `max` (BatchCodec.MAX_BLOCKS).
+    error RollupBlobBatchTooManyBlocks(uint256 blocks, uint256 max);
 
     /// @notice Batch `index` was posted as calldata: it has no blob to dispute.
     error RollupNotBlobBatch(uint256 index);
-    /// @notice The values and opening given do not open the blob of batch `index`.
-    error RollupBadBlobOpening(uint256 index);
+    /// @notice Batch `index` was posted in blobs: its commitments are disputed with proveBlobCommitmentFraud.
+    error RollupIsBlobBatch(uint256 index);
+    /// @notice The versioned hashes and claims given are not those blob batch `index` was posted with.
+    error RollupBadBlobBatch(uint256 index);
+    /// @notice Blob batch `index` has `blobs` blobs; there is no blob `blob`.
+    error RollupUnknownBlob(uint256 index, uint256 blob, uint256 blobs);
+    /// @notice The values and opening given do not open blob `blob` of batch `index`.
+    error RollupBadBlobOpening(uint256 index, uint256 blob);
 
-    /// @notice Emitted, just before its FraudProven, when blob batch `batchIndex` is proven not to
-    ///         be the batch its proposer claimed: `fault` 1, the blob is not a Cairn payload; 2, its
-    ///         envelope breaks a rule of BatchCodec.summarize; 3, its summary is not the claim.
-    event BlobBatchFraudProven(uint256 indexed batchIndex, uint8 fault);
-    /// @notice Emitted, just before its BatchSubmitted, when batch `index` is posted in a blob:
-    ///         followers fetch the blob with this versioned hash and check it against it. With
-    ///         the L2 time of the block before the batch and the claimed time of its last block,
-    ///         a follower has every input BatchCodec.summarize takes, and checks the claim as the
-    ///         Rollup checks a calldata batch.
-    event BatchBlobPosted(uint256 indexed index, bytes32 versionedHash, uint64 previousL2Timestamp, uint64 l2Timestamp);
+    /// @notice What a blob batch was posted with, as BlobBatchPosted logs it: each blob's versioned
+    ///         hash and the proposer's claim for it. The Rollup stores only blobBatchHash over it,
+    ///         so whoever disputes the batch passes it back.
+    struct BlobBatch {
+        bytes32[] versionedHashes;
+        BatchCodec.Summary[] claims;
+    }
+
+    /// @notice A commitment of a blob batch as a fraud proof names it: commitment
+    ///         `commitmentIndex` of blob `blobIndex`, starting from `preStateRoot` (bound by its
+    ///         leaf), with `body` its bytes and `path` its positional path to the blob's claimed
+    ///         commitments root.
+    struct BlobCommitment {
+        uint256 blobIndex;
+        uint256 commitmentIndex;
+        bytes32 preStateRoot;
+        bytes body;
+        bytes32[] path;
+    }
+
+    /// @notice Emitted, just before its FraudProven, when blob `blobIndex` of batch `batchIndex`
+    ///         is proven not to be what its proposer claimed: `fault` 1, the blob is not a Cairn
+    ///         payload; 2, its envelope breaks a rule of BatchCodec.summarize; 3, its summary is
+    ///         not the claim (which includes a blob that does not start where the one before ends).
+    event BlobBatchFraudProven(uint256 indexed batchIndex, uint256 blobIndex, uint8 fault);
+    /// @notice Emitted, just before its BatchSubmitted, when batch `index` is posted in blobs:
+    ///         followers fetch each blob by its versioned hash and check it against it. Blob k
+    ///         starts from blob k − 1's claimed post-state root and last L2 time (the batch's
+    ///         pre-state root and `previousL2Timestamp` for the first), so with these a follower
+    ///         has every input BatchCodec.summarize takes for every blob, and checks each claim as
+    ///         the Rollup checks a calldata batch.
+    event BlobBatchPosted(uint256 indexed index, bytes32[] versionedHashes, uint64 previousL2Timestamp, BatchCodec.Summary[] claims);
     /// @notice Emitted when batch `index` is accepted.
     event BatchSubmitted(
         uint256 indexed index,
@@ -121,31 +154,53 @@ interface IRollup {
     function submitBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, bytes calldata commitments)
         external;
 
-    /// @notice Posts a batch whose commitments travel in the transaction's one blob (laid out as
-    ///         src/core/blobLayout.ts writes), with the summary the proposer claims for them.
-    ///         The Rollup cannot read the blob: the claim stands unless a fraud proof shows the
-    ///         blob does not give it. The batch is recorded as a calldata batch with that
-    ///         summary would be, and the blob's versioned hash with it.
+    /// @notice Posts a batch whose commitments travel in the transaction's blobs, 1 to
+    ///         BlobData.MAX_BLOBS of them (each laid out as src/core/blobLayout.ts writes), with
+    ///         the summary the proposer claims for each. Blob k's claim starts where blob k − 1's
+    ///         ends. The Rollup cannot read the blobs: each claim stands unless a fraud proof shows
+    ///         its blob does not give it. The batch is recorded as a calldata batch would be, with
+    ///         the claims combined (BlobData.combine), and one hash over the versioned hashes and
+    ///         the claims (blobBatchHash).
     /// @param batchIndex   The index this batch must get.
     /// @param preStateRoot The tip's state root the batch was built on.
     /// @param queueCount   L1 queue entries consumed on L2 once this batch is applied.
-    /// @param claim        What BatchCodec.summarize gives for the blob's commitments.
-    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, BatchCodec.Summary calldata claim)
+    /// @param claims       For each blob in order, what BatchCodec.summarize gives for its commitments.
+    function submitBlobBatch(uint256 batchIndex, bytes32 preStateRoot, uint64 queueCount, BatchCodec.Summary[] calldata claims)
         external;
 
-    /// @notice Proves, in one transaction, that the blob of batch `batchIndex` is not the batch its
-    ///         proposer claimed (see BlobData for the opening, BatchCodec for the rules): its first
-    ///         2,048 elements are opened against the stored versioned hash, then decoded and
-    ///         summarized as submitBatch would. On fraud the batch and every later one are reverted
-    ///         and the proposer slashed, as by proveFraud. Every fraud inside a blob batch whose blob
-    ///         does give the claim is proven with proveFraud, from the bodies read out of the blob.
+    /// @notice Proves, in one transaction, that blob `blobIndex` of batch `batchIndex` is not what
+    ///         its proposer claimed (see BlobData for the opening, BatchCodec for the rules): its
+    ///         first 2,048 elements are opened against its versioned hash, then decoded and
+    ///         summarized as submitBatch would, from where the blob before it was claimed to end.
+    ///         On fraud the batch and every later one are reverted and the proposer slashed, as by
+    ///         proveFraud. Every fraud inside a blob that does give its claim is proven with
+    ///         proveBlobCommitmentFraud, from the bodies read out of the blob.
     /// @param batchIndex The blob batch.
+    /// @param blobs      What the batch was posted with (its BlobBatchPosted event).
+    /// @param blobIndex  The disputed blob.
     /// @param topBytes   The top byte of each of the blob's first `n` elements (the rest of the
     ///                   2,048 are zero).
     /// @param stream     Their low 31 bytes, concatenated.
     /// @param opening    The blob's commitment, the quotient commitment, both opening proofs and
     ///                   both values (BlobData.OPENING_BYTES).
-    function proveBlobFraud(uint256 batchIndex, bytes calldata topBytes, bytes calldata stream, bytes calldata opening) external;
+    function proveBlobFraud(
+        uint256 batchIndex,
+        BlobBatch calldata blobs,
+        uint256 blobIndex,
+        bytes calldata topBytes,
+        bytes calldata stream,
+        bytes calldata opening
+    ) external;
+
+    /// @notice Proves a commitment of blob batch `batchIndex` wrong, in one transaction, as
+    ///         proveFraud does for a calldata batch: the commitment's path leads to its blob's
+    ///         claimed commitments root, and the claims are the batch's (blobBatchHash).
+    /// @param batchIndex The blob batch.
+    /// @param blobs      What the batch was posted with (its BlobBatchPosted event).
+    /// @param commitment The disputed commitment, its blob, position, pre-state root and path.
+    /// @param witness    The touched accounts and queue entries, packed (see IFraudVerifier).
+    function proveBlobCommitmentFraud(uint256 batchIndex, BlobBatch calldata blobs, BlobCommitment calldata commitment, bytes calldata witness)
+        external;
 
     /// @notice BatchCodec.summarize as an external call, so that proveBlobFraud can catch its refusals.
     /// @param envelope            A batch's commitments, `[u16 length][body]` each.
@@ -158,13 +213,17 @@ interface IRollup {
         pure
         returns (BatchCodec.Summary memory);
 
-    /// @notice The versioned hash of the blob carrying batch `index`.
+    /// @notice What the Rollup keeps of blob batch `index`'s blobs: keccak256 of the ABI encoding
+    ///         of its versioned hashes and claims (BlobData.hashBlobBatch).
     /// @param index The batch.
     /// @return The hash, or zero for a batch posted as calldata.
-    function batchBlobHash(uint256 index) external view returns (bytes32);
+    function blobBatchHash(uint256 index) external view returns (bytes32);
 
-    /// @notice Proves commitment `commitmentIndex` of batch `batchIndex` wrong, in one transaction.
-    ///         Deletes that batch and every later one and slashes the batch's proposer.
+    /// @notice Proves commitment `commitmentIndex` of calldata batch `batchIndex` wrong, in one
+    ///         transaction. Deletes that batch and every later one and slashes the batch's
+    ///         proposer. A blob batch's commitments: proveBlobCommitmentFraud.
+    /// @param batchIndex    The calldata batch.
+    /// @param commitmentIndex The commitment's position in it.
     /// @param preStateRoot_ The state root the commitment starts from (bound by its leaf).
     /// @param body          The commitment's bytes, as posted.
     /// @param path          Positional Merkle path of the commitment leaf in the batch.

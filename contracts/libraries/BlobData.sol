@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {BatchCodec} from "./BatchCodec.sol";
+import {MerkleLib} from "./MerkleLib.sol";
 
 /// @title BlobData
 /// @notice Opens the payload of a blob batch on L1, in one transaction, with the point-evaluation
@@ -38,6 +39,9 @@ library BlobData {
     ///         worst blob proof under 5M (docs/architecture.md, *Blob batches*). A blob of full
     ///         blocks holds ~27 commitments; 256 is ~30 kB of one-transaction blocks.
     uint256 internal constant MAX_COMMITMENTS = 256;
+    /// @notice The most blobs a batch may span: the most one L1 transaction may carry since Osaka
+    ///         (EIP-7594). A batch is one transaction, so BLOBHASH reads every blob's versioned hash.
+    uint256 internal constant MAX_BLOBS = 6;
     /// @notice Bytes of an opening: commitment, quotient commitment, their two proofs (48 each), p(z), q(z).
     uint256 internal constant OPENING_BYTES = 4 * 48 + 2 * 32;
 
@@ -61,6 +65,47 @@ library BlobData {
     uint8 internal constant FAULT_LAYOUT = 1; // not a payload Cairn writes
     uint8 internal constant FAULT_ENVELOPE = 2; // a calldata batch with this envelope would be refused
     uint8 internal constant FAULT_CLAIM = 3; // the envelope's summary is not the claim
+
+    /// @notice What the Rollup keeps of a blob batch's blobs: one hash over each blob's versioned
+    ///         hash and claim, whose preimage BlobBatchPosted logs (src/core/blobBatch.ts hashes
+    ///         the same ABI encoding).
+    /// @param versionedHashes The blobs' versioned hashes, in order.
+    /// @param claims The claim for each blob.
+    /// @return The hash.
+    function hashBlobBatch(bytes32[] memory versionedHashes, BatchCodec.Summary[] calldata claims) internal pure returns (bytes32) {
+        return keccak256(abi.encode(versionedHashes, claims));
+    }
+
+    /// @notice The batch a chain of blob claims makes, as the Rollup records it: the positional
+    ///         root of the blobs' commitments roots (so a single blob's is its own), the last
+    ///         blob's post-state root and time, the sorted-pair root of the blobs' non-zero
+    ///         withdrawal roots (a withdrawal's proof is its path in its commitment's tree, then
+    ///         in its blob's, then in this one: one sorted-pair path for the Bridge), and the
+    ///         counts summed. Claims must have been bounded (counts) first: the sums then fit.
+    /// @param claims The claims, in blob order; at least one.
+    /// @return s The batch's summary.
+    function combine(BatchCodec.Summary[] calldata claims) internal pure returns (BatchCodec.Summary memory s) {
+        uint256 n = claims.length;
+        bytes32[] memory roots = new bytes32[](n);
+        bytes32[] memory withdrawalRoots = new bytes32[](n);
+        uint256 withdrawals;
+        uint256 count;
+        uint256 blocks;
+        for (uint256 k = 0; k < n; k++) {
+            BatchCodec.Summary calldata c = claims[k];
+            roots[k] = c.commitmentsRoot;
+            if (c.withdrawalRoot != bytes32(0)) withdrawalRoots[withdrawals++] = c.withdrawalRoot;
+            count += c.count;
+            blocks += c.blocks;
+        }
+        s.commitmentsRoot = MerkleLib.positionalRoot(roots);
+        s.withdrawalRoot = MerkleLib.sortedRoot(withdrawalRoots, withdrawals);
+        s.postStateRoot = claims[n - 1].postStateRoot;
+        s.lastTimestamp = claims[n - 1].lastTimestamp;
+        // n ≤ MAX_BLOBS claims of ≤ MAX_COMMITMENTS each: 1,536 fits 16 bits; blocks are bounded by the caller.
+        s.count = uint16(count);
+        s.blocks = uint32(blocks);
+    }
 
     /// @notice Whether the first 2,048 elements of the blob `versionedHash` are, in order, the
     ///         `topBytes.length` elements `topBytes[i] ‖ stream[31i : 31i + 31]` followed by zeros.

@@ -59,6 +59,11 @@ export interface BatchRecord {
   lastBlock: number;
   l1TxHash: string;
   l1Block: number;
+  /**
+   * A batch over several blobs: each blob's L2 blocks, in order. Its withdrawal root is a tree
+   * of the blobs' trees, so a withdrawal's proof needs the split (proveWithdrawal).
+   */
+  blobBlocks?: number[];
 }
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");

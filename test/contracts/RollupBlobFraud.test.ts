@@ -1,115 +1,134 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
-import { HDNodeWallet, Mnemonic } from "ethers";
-import { deployCairn } from "../../deploy/cairn";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { encodeBatch, encodeEmptyRun } from "../../src/core/commitment";
-import { BLOB_ENVELOPE_CAPACITY, BYTES_PER_BLOB, encodeBlob } from "../../src/core/blobLayout";
-import { summarizeEnvelope, type EnvelopeSummary } from "../../src/core/batchEnvelope";
-import { L1Contracts } from "../../src/node/l1/contracts";
-import { L1TxManager } from "../../src/node/l1/txManager";
-import { blobFraudCalldata } from "../../src/node/challenger/blobFraudProver";
-import { BLOB_BATCH_GAS_LIMIT } from "../../src/node/sequencer/batchData";
-import { silentLogger } from "../../src/shared/logger";
+import { BLOB_ENVELOPE_CAPACITY, BYTES_PER_BLOB } from "../../src/core/blobLayout";
+import { L2State } from "../../src/core/state";
+import { buildFraudWitness } from "../../src/core/fraudProof";
+import { positionalProof } from "../../src/core/merkle";
+import { summarizeBatch } from "../../src/core/batch";
+import { blobBatchArgument, blobFraudCalldata } from "../../src/node/challenger/blobFraudProver";
+import { blobRollup, chainedClaims, l1Now, rawBody } from "../helpers/blobFixture";
 
-/** Hardhat's account 0 (the devnet's sequencer) as a key, which can sign blob transactions. */
-const sequencerKey = () => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase("test test test test test test test test test test test junk"), "m/44'/60'/0'/0/0").connect(ethers.provider);
+const hex = (b: Buffer) => "0x" + b.toString("hex");
 
-describe("contracts/Rollup: one-transaction proofs that a blob is not the batch its proposer claimed", function () {
-  this.timeout(180_000);
+describe("contracts/Rollup: one-transaction proofs that a blob of a batch is not what its proposer claimed, and of a commitment inside one", function () {
+  this.timeout(300_000);
 
-  async function deployed() {
-    const [deployer, , challenger] = await ethers.getSigners();
-    const d = await deployCairn(deployer, DEVNET_PARAMS);
-    await (await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize })).wait();
-    const l1 = new L1Contracts(ethers.provider, d.addresses);
-    const txs = new L1TxManager(sequencerKey(), { logger: silentLogger });
-    const genesis = await d.rollup.genesisStateRoot();
-    /** Posts `blob` as batch `index` with `claim` (the Rollup checks only its bounds). */
-    const post = async (index: number, blob: Buffer, claim: EnvelopeSummary) => {
-      const data = d.rollup.interface.encodeFunctionData("submitBlobBatch", [index, genesis, 0, claim]);
-      return txs.send({ to: d.addresses.rollup, data, gasLimit: BLOB_BATCH_GAS_LIMIT, blobs: [blob] }, `blob batch ${index}`);
-    };
-    const prove = async (index: number) => {
-      const data = blobFraudCalldata(l1, index, blob0.get()!, await d.rollup.batchBlobHash(index));
-      return { data, send: (calldata = data) => challenger.sendTransaction({ to: d.addresses.rollup, data: calldata, gasLimit: 16_000_000 }) };
-    };
-    const blob0 = { value: null as Buffer | null, get() { return this.value; } };
-    return { ...d, challenger, genesis, post, prove, blob0 };
-  }
-
-  async function l1Now(): Promise<number> {
-    return (await ethers.provider.getBlock("latest"))!.timestamp;
-  }
-
-  it("answers an honest blob batch with RollupNotFraudulent, a tampered opening with RollupBadBlobOpening, and a false claim by reverting the batch and slashing (fault 3)", async () => {
-    const t = await deployed();
-    const envelope = encodeBatch([encodeEmptyRun({ blocks: 3, timestamp: await l1Now() })]);
-    t.blob0.value = encodeBlob(envelope);
-    const honest = summarizeEnvelope(envelope, t.genesis, 0n, BigInt(await l1Now()));
-    await t.post(0, t.blob0.value, honest);
-    const proof = await t.prove(0);
-    await expect(proof.send()).to.be.revertedWithCustomError(t.rollup, "RollupNotFraudulent").withArgs(0, 0);
+  it("answers an honest blob with RollupNotFraudulent, a tampered opening with RollupBadBlobOpening, and a false claim by reverting the batch and slashing (fault 3)", async () => {
+    const t = await blobRollup();
+    const bodies = [encodeEmptyRun({ blocks: 3, timestamp: Number(await l1Now()) })];
+    const blob = t.encodeBlob(bodies);
+    const [honest] = chainedClaims([bodies], t.genesis, 0n, await l1Now());
+    const { posting } = await t.post(0, [blob], [honest]);
+    await expect(t.proveBlob(0, posting, 0, blob)).to.be.revertedWithCustomError(t.rollup, "RollupNotFraudulent").withArgs(0, 0);
     // One byte of the stream changed: the values are no longer the blob's.
-    const args = t.rollup.interface.decodeFunctionData("proveBlobFraud", proof.data);
-    const stream = Buffer.from(args[2].slice(2), "hex");
+    const args = t.rollup.interface.decodeFunctionData("proveBlobFraud", blobFraudCalldata(t.l1, { batchIndex: 0, posting, blobIndex: 0, blob }));
+    const stream = Buffer.from(args[4].slice(2), "hex");
     stream[20] ^= 1;
-    const tampered = t.rollup.interface.encodeFunctionData("proveBlobFraud", [args[0], args[1], stream, args[3]]);
-    await expect(proof.send(tampered)).to.be.revertedWithCustomError(t.rollup, "RollupBadBlobOpening").withArgs(0);
+    const tampered = t.rollup.interface.encodeFunctionData("proveBlobFraud", [args[0], blobBatchArgument(posting), args[2], args[3], stream, args[5]]);
+    await expect(t.proveBlob(0, posting, 0, blob, tampered)).to.be.revertedWithCustomError(t.rollup, "RollupBadBlobOpening").withArgs(0, 0);
 
     // Batch 1 claims that its run (which changes no state) ends at another state root.
-    const second = encodeBatch([encodeEmptyRun({ blocks: 1, timestamp: await l1Now() })]);
-    t.blob0.value = encodeBlob(second);
-    const claim = summarizeEnvelope(second, t.genesis, honest.lastTimestamp, BigInt(await l1Now()));
-    await t.post(1, t.blob0.value, { ...claim, postStateRoot: "0x" + "11".repeat(32) });
-    const receipt = await (await (await t.prove(1)).send()).wait();
-    const fault = receipt!.logs.map((l) => t.rollup.interface.parseLog(l)).find((p) => p?.name === "BlobBatchFraudProven");
-    expect(fault?.args.fault).to.equal(3n);
+    const second = [encodeEmptyRun({ blocks: 1, timestamp: Number(await l1Now()) })];
+    const [claim] = chainedClaims([second], t.genesis, honest.lastTimestamp, await l1Now());
+    const lying = await t.post(1, [t.encodeBlob(second)], [{ ...claim, postStateRoot: "0x" + "11".repeat(32) }]);
+    const receipt = await (await t.proveBlob(1, lying.posting, 0, t.encodeBlob(second))).wait();
+    expect(t.faultOf(receipt)).to.deep.equal({ blob: 0, fault: 3 });
     expect(await t.rollup.batchCount()).to.equal(1n);
-    expect(await t.rollup.bonds((await ethers.getSigners())[0].address)).to.equal(0n);
+    expect(await t.rollup.bonds(t.deployer.address)).to.equal(0n);
   });
 
-  it("proves a blob that is no Cairn payload (fault 1) and an envelope BatchCodec refuses (fault 2); the worst proof, 2,048 payload elements, stays under 5M gas", async () => {
-    const t = await deployed();
+  it("over three blobs: proves a false claim in blob 2 of 3, a chain that does not link (blob 2 built on another root than blob 1 ends at), and a false claim in the last blob — each opening that blob alone; the honest blobs answer RollupNotFraudulent", async () => {
+    const t = await blobRollup();
     const now = await l1Now();
-    const claim = summarizeEnvelope(encodeBatch([encodeEmptyRun({ blocks: 1, timestamp: now })]), t.genesis, 0n, BigInt(now));
+    const rootA = "0x" + "a1".repeat(32);
+    const rootB = "0x" + "b2".repeat(32);
+    const groups = [[rawBody(rootA, now, Buffer.alloc(40, 1))], [rawBody(rootB, now, Buffer.alloc(40, 2)), encodeEmptyRun({ blocks: 2, timestamp: Number(now) })], [rawBody(rootA, now, Buffer.alloc(40, 3))]];
+    const blobs = groups.map((g) => t.encodeBlob(g));
+    const honest = chainedClaims(groups, t.genesis, 0n, now);
+
+    const cases: Array<{ name: string; claims: typeof honest; disputed: number }> = [
+      { name: "blob 2 of 3 claims another withdrawal root", claims: [honest[0], { ...honest[1], withdrawalRoot: "0x" + "33".repeat(32) }, honest[2]], disputed: 1 },
+      // Blob 1's claim summarizes its bodies from rootB, not from rootA where blob 0 ends.
+      { name: "blob 2 does not start where blob 1 ends", claims: [honest[0], ...chainedClaims(groups.slice(1), rootB, honest[0].lastTimestamp, now)], disputed: 1 },
+      { name: "the last blob claims another block count", claims: [honest[0], honest[1], { ...honest[2], blocks: honest[2].blocks + 1 }], disputed: 2 },
+    ];
+    for (const c of cases) {
+      await t.rebond();
+      const { posting } = await t.post(0, blobs, c.claims);
+      // The honest blobs once (each ~4 s of KZG to open).
+      for (let k = 0; k < 3 && c === cases[0]; k++) {
+        if (k === c.disputed) continue;
+        await expect(t.proveBlob(0, posting, k, blobs[k]), `${c.name}: blob ${k} is what it claims`).to.be.revertedWithCustomError(t.rollup, "RollupNotFraudulent");
+      }
+      const receipt = await (await t.proveBlob(0, posting, c.disputed, blobs[c.disputed])).wait();
+      expect(t.faultOf(receipt), c.name).to.deep.equal({ blob: c.disputed, fault: 3 });
+      console.log(`      ${c.name}: ${receipt!.gasUsed} gas`);
+      expect(await t.rollup.batchCount()).to.equal(0n);
+    }
+  });
+
+  it("proves a commitment in the last of three blobs with proveBlobCommitmentFraud: its path to its blob's claimed root, FraudProven at its place in the batch; a path of another shape is refused", async () => {
+    const t = await blobRollup();
+    const now = await l1Now();
+    const state = L2State.genesis();
+    expect(hex(state.root())).to.equal(t.genesis);
+    // Blobs 1 and 2 keep the genesis state (empty runs), so the disputed commitment starts from it.
+    const garbage = rawBody("0x" + "44".repeat(32), now, Buffer.from("ffffffffffffffff", "hex"));
+    const groups = [[encodeEmptyRun({ blocks: 1, timestamp: Number(now) }), encodeEmptyRun({ blocks: 2, timestamp: Number(now) })], [encodeEmptyRun({ blocks: 1, timestamp: Number(now) })], [encodeEmptyRun({ blocks: 1, timestamp: Number(now) }), garbage]];
+    const claims = chainedClaims(groups, t.genesis, 0n, now);
+    const { posting } = await t.post(0, groups.map((g) => t.encodeBlob(g)), claims);
+    const params = { chainId: BigInt(DEVNET_PARAMS.l2ChainId), queueEntry: () => undefined, position: { queueLimit: 0n, lastInBatch: true } };
+    const { verdict, packed } = buildFraudWitness(state, garbage, params);
+    expect(verdict.ok, "core finds the commitment wrong").to.equal(false);
+    const path = positionalProof(summarizeBatch(Buffer.from(t.genesis.slice(2), "hex"), groups[2]).leaves, 1).map(hex);
+    const commitment = { blobIndex: 2, commitmentIndex: 1, preStateRoot: t.genesis, body: hex(garbage), path };
+    const c = t.rollup.connect(t.challenger);
+    await expect(c.proveBlobCommitmentFraud(0, blobBatchArgument(posting), { ...commitment, path: [...path, path[0]] }, packed)).to.be.revertedWithCustomError(t.rollup, "RollupBadCommitmentProof").withArgs(0, 4);
+    await expect(c.proveBlobCommitmentFraud(0, blobBatchArgument(posting), { ...commitment, blobIndex: 1, commitmentIndex: 0 }, packed)).to.be.revertedWithCustomError(t.rollup, "RollupBadCommitmentProof").withArgs(0, 2);
+    const receipt = await (await c.proveBlobCommitmentFraud(0, blobBatchArgument(posting), commitment, packed)).wait();
+    const proven = receipt!.logs.map((l) => t.rollup.interface.parseLog(l)).find((p) => p?.name === "FraudProven");
+    expect(Number(proven?.args.commitmentIndex), "blobs 0 and 1 hold 3 commitments before it").to.equal(4);
+    console.log(`      proveBlobCommitmentFraud, commitment 1 of blob 2 of 3: ${receipt!.gasUsed} gas`);
+    expect(await t.rollup.batchCount()).to.equal(0n);
+  });
+
+  it("proves a blob that is no Cairn payload (fault 1) and an envelope BatchCodec refuses (fault 2), in the second blob of two; the worst proof, 2,048 payload elements, stays under 5M gas", async () => {
+    const t = await blobRollup();
+    const now = await l1Now();
+    const first = [encodeEmptyRun({ blocks: 1, timestamp: Number(now) })];
+    const claims = chainedClaims([first, first], t.genesis, 0n, now);
     // Garbage in every payload element (top bytes zero, so it is a blob): version byte 0x5a.
     const garbage = Buffer.alloc(BYTES_PER_BLOB);
     for (let i = 0; i < 4096; i++) for (let j = 1; j < 32; j++) garbage[32 * i + j] = (i * 31 + j * 7 + 0x5a) & 0xff || 1;
-    t.blob0.value = garbage;
-    await t.post(0, garbage, claim);
-    const layout = await (await (await t.prove(0)).send()).wait();
-    const layoutFault = layout!.logs.map((l) => t.rollup.interface.parseLog(l)).find((p) => p?.name === "BlobBatchFraudProven");
-    expect(layoutFault?.args.fault).to.equal(1n);
-    console.log(`      blob fraud proof, 2,048 non-zero payload elements (layout fault): ${layout!.gasUsed} gas`);
-    expect(layout!.gasUsed).to.be.lessThan(5_000_000n);
+    const layout = await t.post(0, [t.encodeBlob(first), garbage], claims);
+    const layoutProof = await (await t.proveBlob(0, layout.posting, 1, garbage)).wait();
+    expect(t.faultOf(layoutProof)).to.deep.equal({ blob: 1, fault: 1 });
+    console.log(`      blob fraud proof, 2,048 non-zero payload elements (layout fault): ${layoutProof!.gasUsed} gas`);
+    expect(layoutProof!.gasUsed).to.be.lessThan(5_000_000n);
 
     // The worst case: a full payload that BatchCodec walks to the end before refusing it —
     // 256 commitments filling 2,048 elements, the last a run stamped in the future (the claim
     // itself is within bounds, so the Rollup took it).
-    await (await t.rollup.postBond({ value: DEVNET_PARAMS.bondSize })).wait();
+    await t.rebond();
     const stamp = await l1Now();
-    const header = Buffer.concat([Buffer.alloc(32, 7), Buffer.from([0]), Buffer.from(stamp.toString(16).padStart(10, "0"), "hex")]);
     const bodies: Buffer[] = [];
+    const header = rawBody("0x" + "07".repeat(32), stamp);
     const filler = Math.floor((BLOB_ENVELOPE_CAPACITY - 9) / 255) - 2 - header.length;
     for (let i = 0; i < 255; i++) bodies.push(Buffer.concat([header, Buffer.alloc(filler, 0xab)]));
-    bodies.push(encodeEmptyRun({ blocks: 1, timestamp: stamp + 1_000_000 }));
+    bodies.push(encodeEmptyRun({ blocks: 1, timestamp: Number(stamp) + 1_000_000 }));
     const envelope = encodeBatch(bodies);
     expect(envelope.length).to.be.at.most(BLOB_ENVELOPE_CAPACITY).and.above(BLOB_ENVELOPE_CAPACITY - 300);
-    t.blob0.value = encodeBlob(envelope);
-    await t.post(0, t.blob0.value, claim);
-    const refused = await (await (await t.prove(0)).send()).wait();
-    const envelopeFault = refused!.logs.map((l) => t.rollup.interface.parseLog(l)).find((p) => p?.name === "BlobBatchFraudProven");
-    expect(envelopeFault?.args.fault).to.equal(2n);
-    console.log(`      blob fraud proof, ${envelope.length}-byte envelope of 256 commitments (envelope fault): ${refused!.gasUsed} gas`);
+    const worst = await t.post(0, [t.encodeBlob(first), t.encodeBlob(bodies)], claims);
+    const refused = await (await t.proveBlob(0, worst.posting, 1, t.encodeBlob(bodies))).wait();
+    expect(t.faultOf(refused)).to.deep.equal({ blob: 1, fault: 2 });
+    console.log(`      blob fraud proof, ${envelope.length}-byte envelope of 256 commitments in blob 2 of 2 (envelope fault): ${refused!.gasUsed} gas`);
     expect(refused!.gasUsed).to.be.lessThan(5_000_000n);
 
     // 257 bodies: refused by walking the length prefixes, before any summarizing.
-    await (await t.rollup.postBond({ value: DEVNET_PARAMS.bondSize })).wait();
-    const many = encodeBatch(Array.from({ length: 257 }, () => encodeEmptyRun({ blocks: 1, timestamp: stamp })));
-    t.blob0.value = encodeBlob(many);
-    await t.post(0, t.blob0.value, claim);
-    const counted = await (await (await t.prove(0)).send()).wait();
-    expect(counted!.logs.map((l) => t.rollup.interface.parseLog(l)).find((p) => p?.name === "BlobBatchFraudProven")?.args.fault).to.equal(2n);
+    await t.rebond();
+    const many = Array.from({ length: 257 }, () => encodeEmptyRun({ blocks: 1, timestamp: Number(stamp) }));
+    const counted = await t.post(0, [t.encodeBlob(many)], [claims[0]]);
+    expect(t.faultOf(await (await t.proveBlob(0, counted.posting, 0, t.encodeBlob(many))).wait())).to.deep.equal({ blob: 0, fault: 2 });
   });
 });

@@ -6,6 +6,7 @@ import { summarizeBatch } from "../../src/core/batch";
 import { keccak256 } from "../../src/core/hash";
 import { withdrawalLeaf, type Withdrawal } from "../../src/core/hashing";
 import { WithdrawalNotInBatchError, proveWithdrawal, type CommittedBlock } from "../../src/core/withdrawalProof";
+import { combineBlobClaims, splitByCounts } from "../../src/core/blobBatch";
 
 /** What OpenZeppelin's MerkleProof.verify (sorted pairs) computes: the root `proof` leads `leaf` to. */
 function rootOf(leaf: Buffer, proof: Buffer[]): Buffer {
@@ -46,5 +47,22 @@ describe("core/withdrawalProof: a withdrawal's proof against its batch", () => {
     const first = blocks[0].withdrawals[0];
     expect(() => proveWithdrawal(blocks, blocks[2].number, first.id)).to.throw(WithdrawalNotInBatchError);
     expect(() => proveWithdrawal(blocks.slice(1), blocks[0].number, first.id)).to.throw(WithdrawalNotInBatchError);
+  });
+
+  it("leads every withdrawal of a batch over several blobs to the root the Rollup combines from the blobs' claims (blobs of 1, 2 and 1 blocks; the middle one's second block has none)", async () => {
+    const { blocks } = await batch();
+    const hex = (b: Buffer) => "0x" + b.toString("hex");
+    const claims = splitByCounts(blocks, [1, 2, 1]).map((group) => {
+      const s = summarizeBatch(Buffer.alloc(32), group.map((b) => b.body));
+      return { commitmentsRoot: hex(s.commitmentsRoot), postStateRoot: hex(s.postStateRoot), withdrawalRoot: hex(s.withdrawalRoot), count: group.length, blocks: group.length, lastTimestamp: 0n };
+    });
+    const root = Buffer.from(combineBlobClaims(claims).withdrawalRoot.slice(2), "hex");
+    for (const block of blocks) {
+      for (const w of block.withdrawals) {
+        expect(rootOf(withdrawalLeaf(w), proveWithdrawal(blocks, block.number, w.id, [1, 2, 1])).equals(root), `withdrawal ${w.id}`).to.equal(true);
+        // One blob: the batch's own tree, as without the split.
+        expect(proveWithdrawal(blocks, block.number, w.id, [4])).to.deep.equal(proveWithdrawal(blocks, block.number, w.id));
+      }
+    }
   });
 });

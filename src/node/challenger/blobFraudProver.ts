@@ -1,6 +1,6 @@
 /**
- * Proving that a blob batch's blob is not the batch its proposer claimed (Rollup.proveBlobFraud):
- * the blob's payload elements, the commitment to the quotient that ties them to the blob
+ * Proving that a blob of a blob batch is not what its proposer claimed (Rollup.proveBlobFraud):
+ * what the batch was posted with (its versioned hashes and claims), the blob's payload elements, the commitment to the quotient that ties them to the blob
  * (src/core/blobOpening.ts), and the two openings at the challenge point. Some four seconds of
  * pure-JavaScript KZG: two commitments and two openings.
  */
@@ -12,6 +12,8 @@ import type { Logger } from "../../shared/logger";
 import type { ProofOutcome } from "./fraudProver";
 import { readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
 import { BlobBatchFraudError } from "../l1/blobBatchReader";
+import type { BlobBatchPosting } from "../l1/batchClaim";
+import { hashBlobBatch } from "../../core/blobBatch";
 
 /**
  * The batch `claim` describes, read and authenticated; or, when it is a blob batch whose blob is
@@ -29,15 +31,30 @@ export async function readOrProveBlobFraud(
   } catch (e) {
     if (!(e instanceof BlobBatchFraudError)) throw e;
     stats.fraudsFound++;
-    logger.warn({ batch: claim.index, fault: e.fault, details: e.details }, "fraudulent blob batch found");
-    const outcome = await proveBlobFraud(l1, txs, claim.index, e.blob, e.versionedHash, logger);
+    logger.warn({ batch: claim.index, blob: e.blobIndex, fault: e.fault, details: e.details }, "fraudulent blob batch found");
+    const outcome = await proveBlobFraud(l1, txs, { batchIndex: claim.index, posting: e.posting, blobIndex: e.blobIndex, blob: e.blob }, logger);
     if (outcome === "proven") stats.fraudsProven++;
     return outcome;
   }
 }
 
-/** The calldata of Rollup.proveBlobFraud for batch `batchIndex`, whose blob (versioned hash `versionedHash`) is `blob`. */
-export function blobFraudCalldata(l1: L1Contracts, batchIndex: number, blob: Buffer, versionedHash: string): string {
+/** A blob that is not what was claimed for it: where it is, and its bytes. */
+export interface BlobFraud {
+  batchIndex: number;
+  posting: BlobBatchPosting;
+  blobIndex: number;
+  blob: Buffer;
+}
+
+/** IRollup.BlobBatch for `posting`, as the contract takes it. */
+export function blobBatchArgument(posting: BlobBatchPosting): { versionedHashes: string[]; claims: BlobBatchPosting["claims"] } {
+  return { versionedHashes: posting.versionedHashes, claims: posting.claims };
+}
+
+/** The calldata of Rollup.proveBlobFraud for `fraud`. */
+export function blobFraudCalldata(l1: L1Contracts, fraud: BlobFraud): string {
+  const { blob } = fraud;
+  const versionedHash = fraud.posting.versionedHashes[fraud.blobIndex];
   const prefix = payloadPrefix(blob);
   const quotient = quotientBlob(blob);
   const commitment = blobCommitment(blob);
@@ -46,22 +63,24 @@ export function blobFraudCalldata(l1: L1Contracts, batchIndex: number, blob: Buf
   const p = openBlobAt(blob, z);
   const q = openBlobAt(quotient, z);
   const opening = "0x" + [commitment, quotientCommitment, p.proof, q.proof, p.y, q.y].map((h) => h.replace(/^0x/, "")).join("");
-  return l1.rollup.interface.encodeFunctionData("proveBlobFraud", [batchIndex, prefix.topBytes, prefix.stream, opening]);
+  return l1.rollup.interface.encodeFunctionData("proveBlobFraud", [fraud.batchIndex, blobBatchArgument(fraud.posting), fraud.blobIndex, prefix.topBytes, prefix.stream, opening]);
 }
 
-/** Proves blob batch `batchIndex` fraudulent. "failed": the proof did not land (logged); the caller tries again later. */
-export async function proveBlobFraud(l1: L1Contracts, txs: L1TxManager, batchIndex: number, blob: Buffer, versionedHash: string, logger: Logger): Promise<ProofOutcome> {
+/** Proves `fraud`. "failed": the proof did not land (logged); the caller tries again later. */
+export async function proveBlobFraud(l1: L1Contracts, txs: L1TxManager, fraud: BlobFraud, logger: Logger): Promise<ProofOutcome> {
   const rollup = l1.rollup;
-  const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.batchBlobHash(batchIndex)).toLowerCase() === versionedHash.toLowerCase();
+  const { batchIndex } = fraud;
+  const expected = hashBlobBatch(fraud.posting.versionedHashes, fraud.posting.claims).toLowerCase();
+  const stillThere = (await rollup.batchCount()) > BigInt(batchIndex) && (await rollup.blobBatchHash(batchIndex)).toLowerCase() === expected;
   if (!stillThere) return "nothing-to-prove";
   if (await rollup.isFinal(batchIndex)) {
     logger.error({ batch: batchIndex }, "fraudulent blob batch is already final: it can no longer be challenged");
     return "nothing-to-prove";
   }
   try {
-    const data = blobFraudCalldata(l1, batchIndex, blob, versionedHash);
+    const data = blobFraudCalldata(l1, fraud);
     const receipt = await txs.send({ to: l1.addresses.rollup, data }, `blob fraud proof of batch ${batchIndex}`);
-    logger.warn({ batch: batchIndex, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "blob batch fraud proven; batch reverted");
+    logger.warn({ batch: batchIndex, blob: fraud.blobIndex, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "blob batch fraud proven; batch reverted");
     return "proven";
   } catch (e) {
     // Whatever kept the proof off L1 (a revert, a timeout, L1 unreachable), the batch is looked at again next poll.

@@ -5,14 +5,17 @@
  */
 import { buildFraudWitness } from "../../core/fraudProof";
 import { summarizeBatch } from "../../core/batch";
+import { blobStart } from "../../core/blobBatch";
 import { positionalProof } from "../../core/merkle";
 import type { L2State } from "../../core/state";
 import type { PostedBatch } from "../l1/batchReader";
 import type { L1Contracts } from "../l1/contracts";
 import type { L1TxManager } from "../l1/txManager";
 import type { Logger } from "../../shared/logger";
+import { Rollup__factory } from "../../../typechain-types";
 
 const hex = (b: Buffer) => "0x" + b.toString("hex");
+const rollupInterface = Rollup__factory.createInterface();
 
 export interface FraudCase {
   batch: PostedBatch;
@@ -26,6 +29,29 @@ export interface FraudCase {
 }
 
 export type ProofOutcome = "proven" | "nothing-to-prove" | "failed";
+
+function calldataBatchProof(fraud: FraudCase, witness: string): string {
+  const { batch, commitment: c, state } = fraud;
+  const path = positionalProof(summarizeBatch(fraud.batchPreStateRoot, batch.bodies).leaves, c).map(hex);
+  return rollupInterface.encodeFunctionData("proveFraud", [batch.index, c, hex(state.root()), hex(batch.bodies[c]), path, witness]);
+}
+
+/**
+ * Rollup.proveBlobCommitmentFraud: the commitment found by its blob and its place there, its path
+ * to that blob's claimed root (built from the blob's bodies, from where the blob before ends).
+ */
+function blobCommitmentCalldata(fraud: FraudCase, witness: string): string {
+  const { batch, commitment: c, state } = fraud;
+  const posting = batch.blobs!;
+  let blob = 0;
+  let first = 0;
+  while (c >= first + posting.claims[blob].count) first += posting.claims[blob++].count;
+  const bodies = batch.bodies.slice(first, first + posting.claims[blob].count);
+  const start = blobStart(posting.claims, blob, { preStateRoot: hex(fraud.batchPreStateRoot), previousL2Timestamp: posting.previousL2Timestamp });
+  const path = positionalProof(summarizeBatch(Buffer.from(start.preStateRoot.slice(2), "hex"), bodies).leaves, c - first).map(hex);
+  const commitment = { blobIndex: blob, commitmentIndex: c - first, preStateRoot: hex(state.root()), body: hex(batch.bodies[c]), path };
+  return rollupInterface.encodeFunctionData("proveBlobCommitmentFraud", [batch.index, { versionedHashes: posting.versionedHashes, claims: posting.claims }, commitment, witness]);
+}
 
 /** Proves `fraud` on L1. "failed": the proof did not land (logged); the caller tries again later. */
 export async function proveFraud(l1: L1Contracts, txs: L1TxManager, fraud: FraudCase, logger: Logger): Promise<ProofOutcome> {
@@ -43,8 +69,7 @@ export async function proveFraud(l1: L1Contracts, txs: L1TxManager, fraud: Fraud
     return "nothing-to-prove";
   }
   const { packed } = buildFraudWitness(state, batch.bodies[c], fraud.params);
-  const path = positionalProof(summarizeBatch(fraud.batchPreStateRoot, batch.bodies).leaves, c).map(hex);
-  const data = rollup.interface.encodeFunctionData("proveFraud", [batch.index, c, hex(state.root()), hex(batch.bodies[c]), path, packed]);
+  const data = batch.blobs ? blobCommitmentCalldata(fraud, packed) : calldataBatchProof(fraud, packed);
   try {
     const receipt = await txs.send({ to: l1.addresses.rollup, data }, `fraud proof of batch ${batch.index}`);
     logger.warn({ batch: batch.index, commitment: c, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "fraud proven; batch reverted");

@@ -18,6 +18,7 @@ import type { RollupStatus } from "../../chain/api";
 import { L1Contracts, blobSourceFor } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
 import { explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
+import { blobBlocksOf } from "../l1/batchClaim";
 import { BatchReplayer } from "./batchReplayer";
 import { RecoveryWorker } from "../recoveryWorker";
 import type { Logger } from "../../shared/logger";
@@ -250,7 +251,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
       // An empty run changes nothing: the next body starts from the same root.
       if (r.commitment) pre = r.commitment.postStateRoot;
     });
-    local.chain.recordBatch({ index: batch.index, firstBlock: first, lastBlock: local.chain.latest.number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block });
+    local.chain.recordBatch({ index: batch.index, firstBlock: first, lastBlock: local.chain.latest.number, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block, blobBlocks: blobBlocksOf(batch) });
     return txs;
   }
 

@@ -29,10 +29,17 @@ export interface PostedBatchReceipt {
    * builds nothing on that batch until a fraud proof reverts it.
    */
   asGiven: boolean;
+  /** Posted over several blobs: each blob's L2 blocks (BatchRecord.blobBlocks). */
+  blobBlocks?: number[];
 }
 
 export interface BatchPort {
   post(batch: OutgoingBatch): Promise<PostedBatchReceipt>;
+  /**
+   * How `batch` goes over blobs when this port posts it in several: each blob's L2 blocks (what
+   * `post` returns as blobBlocks). The submitter asks when it adopts a batch whose receipt it lost.
+   */
+  blobBlocks?(batch: OutgoingBatch): number[] | undefined;
 }
 
 /** Wraps the production port (the devnet's faulty mode); `blocks`/`queue` let it rebuild states of the chain. */

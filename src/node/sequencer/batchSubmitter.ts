@@ -16,6 +16,11 @@ export interface BatchSubmitterOptions {
   maxBatchBytes: number;
   /** The most blocks one batch takes (default MAX_COMMITMENTS_PER_BATCH; a blob batch holds at most MAX_BLOB_COMMITMENTS). */
   maxBatchBlocks?: number;
+  /**
+   * Whether one batch can carry these bodies (as posted: empty blocks merged into runs); none:
+   * the byte and block limits say. Blob batches must pack into at most six blobs (packBlobs).
+   */
+  fits?: (bodies: Buffer[]) => boolean;
   /** Post once the oldest unposted block is this old, in milliseconds. */
   maxBatchAgeMs: number;
   /** Post unposted blocks that are all empty once the oldest is this old, in ms (default 30 s). */
@@ -177,7 +182,17 @@ export class BatchSubmitter {
       out.push(b);
       bytes += b.body.length + 2;
     }
-    return out;
+    const fits = this.options.fits;
+    if (!fits || fits(mergeEmptyRuns(out.map((b) => b.body)))) return out;
+    // The longest prefix that fits, by bisection: a prefix never needs more blobs than the whole.
+    let lo = 1;
+    let hi = out.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mergeEmptyRuns(out.slice(0, mid).map((b) => b.body)))) lo = mid;
+      else hi = mid - 1;
+    }
+    return out.slice(0, lo);
   }
 
   private async submit(blocks: L2Block[]): Promise<void> {
@@ -190,7 +205,7 @@ export class BatchSubmitter {
     try {
       if (await this.adoptLanded(index, blocks)) return;
       const receipt = await this.options.port.post(batch);
-      this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: receipt.hash, l1Block: receipt.blockNumber });
+      this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: last.number, l1TxHash: receipt.hash, l1Block: receipt.blockNumber, blobBlocks: receipt.blobBlocks });
       this.batchesLanded++;
       if (!receipt.asGiven) this.heldFor = index;
       for (const l of this.postedListeners) l();
@@ -217,7 +232,10 @@ export class BatchSubmitter {
       await this.options.onDiverged();
       return true;
     }
-    this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: lastNumber, l1TxHash: "", l1Block: 0 });
+    const landed = blocks.filter((b) => b.number <= lastNumber);
+    const bodies = mergeEmptyRuns(landed.map((b) => b.body));
+    const blobBlocks = this.options.port.blobBlocks?.({ index, preStateRoot: this.chain.block(blocks[0].number - 1)!.stateRoot, bodies, queueCount: header.queueCount, blocks: landed });
+    this.chain.recordBatch({ index, firstBlock: blocks[0].number, lastBlock: lastNumber, l1TxHash: "", l1Block: 0, blobBlocks });
     this.batchesLanded++;
     this.forget(blocks.filter((b) => b.number <= lastNumber));
     this.options.logger.warn({ batch: index }, "batch was already on L1; adopted it");

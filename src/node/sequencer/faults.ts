@@ -67,6 +67,7 @@ export function faultyMode(kind: FaultKind): WrapBatchPort {
         const corrupted = await injector.corrupt(batch, batch.blocks[batch.blocks.length - 1].number);
         return { ...(await port.post({ ...batch, ...corrupted })), asGiven: false };
       },
+      blobBlocks: port.blobBlocks?.bind(port),
     };
   };
 }

@@ -7,6 +7,7 @@ import { CairnError } from "../../core/errors";
 import { blockBodies } from "../../core/commitment";
 import type { ChainStore } from "../../chain/chainStore";
 import type { PostedBatch } from "../l1/batchReader";
+import { blobBlocksOf } from "../l1/batchClaim";
 import type { L1Contracts } from "../l1/contracts";
 import type { Sequencer } from "./sequencer";
 
@@ -50,7 +51,7 @@ export function lineUpWithL1(sequencer: Sequencer, batches: readonly PostedBatch
     // One body per L2 block: an empty run of n is n empty blocks, each held as a run of one.
     const bodies = blockBodies(batch.bodies);
     const last = batch.firstBlock + bodies.length - 1;
-    const record = { index: batch.index, firstBlock: batch.firstBlock, lastBlock: last, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block };
+    const record = { index: batch.index, firstBlock: batch.firstBlock, lastBlock: last, l1TxHash: batch.l1TxHash, l1Block: batch.l1Block, blobBlocks: blobBlocksOf(batch) };
     if (chain.latest.number >= last) {
       // Blocks this node holds (posted before a restart, maybe with the record lost): the same ones?
       const same = chain.block(batch.firstBlock - 1)?.stateRoot === batch.preStateRoot && bodies.every((b, i) => chain.block(batch.firstBlock + i)!.body.equals(b));

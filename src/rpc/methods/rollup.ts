@@ -72,6 +72,6 @@ function withdrawalProofOf(chain: ChainStore, { block, withdrawal: w }: { block:
   };
   if (block.batchIndex === null) return { ...base, batchIndex: null, proof: null };
   const batch = chain.batches[block.batchIndex];
-  const proof = proveWithdrawal(chain.blocks.slice(batch.firstBlock, batch.lastBlock + 1), block.number, w.id);
+  const proof = proveWithdrawal(chain.blocks.slice(batch.firstBlock, batch.lastBlock + 1), block.number, w.id, batch.blobBlocks);
   return { ...base, batchIndex: quantity(batch.index), proof: proof.map(data) };
 }
