@@ -15,8 +15,9 @@
  * - Cairn's packed payments path (src/core) on ETH and bridged-token transfers, for comparison.
  *
  * It also compares, step by step, the two engines' traces of each workload's first transaction
- * (pc, opcode, gas left, depth, stack), and measures what L1 charges for the worst modexp call
- * Osaka allows (the precompile a one-step proof would have to call on L1).
+ * (pc, opcode, gas left, depth, stack), and measures on the embedded L1 what parts of a one-step
+ * proof cost: the worst modexp call Osaka allows (the precompile a step would replay on L1) and
+ * Merkle walks of the depths a step proves (memory, accounts, storage).
  *
  * Throughput figures drift by tens of percent on this shared machine from one minute to the
  * next (docs/performance.md); each engine runs once after a warm-up pass. Nothing here is a test.
@@ -30,6 +31,8 @@ import { BENCH_HARDFORK, runEthereumjs, type EngineRun, type StructStep } from "
 import { runEdr } from "./evm/edrEngine";
 import { runPackedPath } from "./evm/packedPath";
 import { worstModexp } from "./evm/precompiles";
+import { WALK_DEPTHS, merkleWalkGas } from "./evm/stepCosts";
+import { longestTransaction } from "./evm/longestTx";
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.argv.includes("--quick");
 const SENDERS = QUICK ? 40 : 200;
@@ -71,6 +74,8 @@ function packageVersion(name: string): string {
 async function main(): Promise<void> {
   const provider = hre.network.provider;
   const started = Date.now();
+  // Other processes on the machine slow every engine alike; the load says how busy it was.
+  const loadAtStart = os.loadavg()[0];
   const bench = await buildBenchTransactions(SENDERS, ROUNDS);
   const warm = await buildBenchTransactions(20, 2);
   // Warm-up: the first run of each engine compiles its hot paths (V8's JIT; EDR's caches).
@@ -88,6 +93,8 @@ async function main(): Promise<void> {
   const edrFull = await runEdr(provider, bench, "tracedFull", TRACED);
   const packed = await runPackedPath(SENDERS, ROUNDS);
   const modexp = await worstModexp(provider);
+  const walks = await merkleWalkGas(provider);
+  const longest = await longestTransaction();
 
   const traceAgreement = {} as Record<WorkloadName, ReturnType<typeof compareTraces>>;
   for (const w of bench.workloads) traceAgreement[w.name] = compareTraces(ejsLog[w.name].firstTrace, edrStack[w.name].firstTrace);
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
       memoryGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
+      loadAverage1m: { atStart: Number(loadAtStart.toFixed(2)), atEnd: Number(os.loadavg()[0].toFixed(2)) },
     },
     date: new Date().toISOString(),
     quick: QUICK,
@@ -123,7 +131,9 @@ async function main(): Promise<void> {
     },
     packedPath: packed,
     traceAgreement,
+    longestTransaction: longest,
     precompiles: { worstModexpOsaka: modexp },
+    oneStepProofParts: { merkleWalkDepths: WALK_DEPTHS, merkleWalkTransactionGas: walks },
     seconds: Math.round((Date.now() - started) / 1000),
   };
   const json = JSON.stringify(doc, null, 2);
