@@ -9,8 +9,14 @@ import path from "node:path";
 import { KZG } from "micro-eth-signer/kzg";
 import type { KzgLibraryLike } from "ethers";
 import { kzgToVersionedHash } from "../../core/versionedHash";
+import { KzgWorker, type BlobSidecar } from "./kzgWorker";
 
 let instance: KZG | null = null;
+let worker: KzgWorker | null = null;
+/** Sidecars computed ahead on the worker, by blob (hex): what `ethersKzg` answers from. */
+const prepared = new Map<string, BlobSidecar>();
+/** Enough for a six-blob transaction and the one before it. */
+const PREPARED_KEPT = 12;
 
 /** The setup is read by path: viem does not export the file, and its own path helper points into _cjs. */
 function trustedSetupPath(): string {
@@ -58,10 +64,31 @@ export function versionedHashOf(commitment: string): string {
   return kzgToVersionedHash(Buffer.from(commitment.replace(/^0x/, ""), "hex"));
 }
 
-/** What ethers needs to sign a type-3 transaction with its blobs' commitments and proofs. */
+/**
+ * Computes the commitments and blob proofs of `blobs` on the KZG worker, off the event loop, so
+ * that `ethersKzg` answers from them when the transaction is signed (and signed again, on every
+ * re-send). Call it before sending a blob transaction.
+ */
+export async function prepareBlobs(blobs: Uint8Array[]): Promise<void> {
+  const todo = blobs.map(hex).filter((b) => !prepared.has(b));
+  if (todo.length === 0) return;
+  worker ??= new KzgWorker(trustedSetupPath(), require.resolve("micro-eth-signer/kzg"));
+  const sidecars = await worker.sidecars(todo);
+  todo.forEach((b, i) => prepared.set(b, sidecars[i]));
+  for (const b of prepared.keys()) if (prepared.size > PREPARED_KEPT) prepared.delete(b);
+}
+
+/**
+ * What ethers needs to sign a type-3 transaction with its blobs' commitments and proofs: the
+ * sidecars `prepareBlobs` computed, else computed here (on the calling thread).
+ */
 export function ethersKzg(): KzgLibraryLike {
+  const key = (blob: string) => blob.toLowerCase();
   return {
-    blobToKzgCommitment: (blob: string) => kzg().blobToKzgCommitment(blob),
-    computeBlobProof: (blob: string, commitment: string) => kzg().computeBlobProof(blob, commitment),
+    blobToKzgCommitment: (blob: string) => prepared.get(key(blob))?.commitment ?? kzg().blobToKzgCommitment(blob),
+    computeBlobProof: (blob: string, commitment: string) => {
+      const p = prepared.get(key(blob));
+      return p && p.commitment.toLowerCase() === commitment.toLowerCase() ? p.proof : kzg().computeBlobProof(blob, commitment);
+    },
   };
 }

@@ -7,7 +7,7 @@
  * the node's batches, bonds and fraud proofs all go through one manager.
  */
 import type { Provider, Signer, TransactionReceipt, TransactionRequest } from "ethers";
-import { ethersKzg } from "./kzg";
+import { ethersKzg, prepareBlobs } from "./kzg";
 import { l1BlobBaseFee } from "./blobFees";
 import { CairnError } from "../../core/errors";
 import type { Logger } from "../../shared/logger";
@@ -122,6 +122,8 @@ export class L1TxManager {
     const from = await this.signer.getAddress();
     const { blobs, ...call } = request;
     if (blobs && request.gasLimit === undefined) throw new BlobGasLimitMissingError(what);
+    // ~2.5 s of KZG a blob: on the worker, not on the loop that seals blocks and answers RPC.
+    if (blobs) await prepareBlobs(blobs);
     // A revert shows here, with its reason, before anything is sent.
     const gasLimit = request.gasLimit ?? ((await this.provider.estimateGas({ ...call, from })) * 12n) / 10n + 10_000n;
     const deadline = Date.now() + this.timeoutMs;
