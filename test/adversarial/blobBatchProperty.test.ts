@@ -70,7 +70,8 @@ function generate(rng: Rng, genesis: string, previous: bigint, now: bigint): { b
 }
 
 describe("adversarial: a blob batch of one to three blobs is proven fraudulent on L1 if and only if src/core finds one of its blobs is not what was claimed", function () {
-  this.timeout(600_000);
+  // ~35 s of KZG a case at most, with room for a loaded machine.
+  this.timeout(Math.max(600_000, CASES * 90_000));
 
   it(`holds on ${CASES} generated blob batches (seed ${SEED}), with the blob and the fault L1 names equal to core's`, async () => {
     const t = await blobRollup();
@@ -102,6 +103,7 @@ describe("adversarial: a blob batch of one to three blobs is proven fraudulent o
         expect(t.faultOf(proof), `${label}: core finds blob ${found.blob} fault ${found.fault}`).to.deep.equal(found);
       }
     }
-    expect(seen.size, `verdicts reached: ${[...seen].join(", ")}`).to.be.greaterThan(1);
+    // Variety is a property of several cases: one reaches one verdict.
+    if (CASES >= 3) expect(seen.size, `verdicts reached: ${[...seen].join(", ")}`).to.be.greaterThan(1);
   });
 });
