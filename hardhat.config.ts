@@ -38,6 +38,11 @@ const config: HardhatUserConfig = {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
       },
+      // The one-step prover keeps the machine state in one struct; the legacy pipeline runs out of stack.
+      "contracts/evm/OneStepProver.sol": {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true },
+      },
       // Holds MultiProof against src/core compiled as the verifier compiles it.
       "contracts/test/MultiProofHarness.sol": {
         version: SOLC_VERSION,
