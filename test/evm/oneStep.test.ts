@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { toBeHex } from "ethers";
-import { MachineStatus, machineHash } from "../../src/core/evm/machine";
+import { MACHINE_FIELDS, MachineStatus, machineHash } from "../../src/core/evm/machine";
 import { opcodeClass } from "../../src/core/evm/stepProof";
 import { newEngine, traceErc20Transfer, traceGenerated } from "./engineSetup";
 import { generateCase, overflowCase } from "./programs";
@@ -86,7 +86,7 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     }
   });
 
-  it("refuses a wrong pre-state, a forged stack word and a forged storage value", async () => {
+  it("refuses a wrong pre-state, a forged stack word and a forged storage value, and carries every state field", async () => {
     const trace = await traceErc20Transfer(await newEngine());
     const ts = transitions(trace).transitions;
     const sload = ts.find((t) => t.op === 0x54)!;
@@ -99,9 +99,19 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     await expect(p.step.staticCall(toBeHex(machineHash(add.pre), 32), solMachine(add.pre), solProof(forgedStack))).to.be.revertedWithCustomError(proverAt, "StackHashMismatch");
     const forgedSlot = { ...sload.proof, storageSlot: [{ ...sload.proof.storageSlot[0], value: sload.proof.storageSlot[0].value + 1n }, sload.proof.storageSlot[1]] };
     await expect(p.step.staticCall(toBeHex(machineHash(sload.pre), 32), solMachine(sload.pre), solProof(forgedSlot))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");
-    // A post-state differing in any one field has another hash.
-    for (const f of Object.keys(add.post) as Array<keyof typeof add.post>) {
-      expect(machineHash({ ...add.post, [f]: add.post[f] + 1n }), f).to.not.equal(machineHash(add.post));
+    // Every field is carried by the step (docs/design/evm.md §6.2): a pre-state differing in any one
+    // field, committed as such, must make the verifier refuse or reach another post-state.
+    for (const t of [add, sload, ts.find((x) => x.op === 0x55)!, ts.find((x) => x.op === 0x52)!]) {
+      for (const f of MACHINE_FIELDS) {
+        const pre = { ...t.pre, [f]: t.pre[f] + 1n };
+        let got: bigint | undefined;
+        try {
+          got = BigInt(await p.step.staticCall(toBeHex(machineHash(pre), 32), solMachine(pre), solProof(t.proof)));
+        } catch {
+          got = undefined; // refused
+        }
+        expect(got === machineHash(t.post), `op 0x${t.op.toString(16)} with ${f} changed`).to.equal(false);
+      }
     }
   });
 });
