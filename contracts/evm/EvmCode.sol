@@ -12,7 +12,14 @@ library EvmCode {
     /// @param given how many the proof carries
     error CodeChunksMissing(uint256 needed, uint256 given);
 
+    /// @param codeSize the committed code size
+    /// @param max what a depth-10 chunk tree holds
+    error CodeTooLarge(uint256 codeSize, uint256 max);
+
     uint256 internal constant CHUNK = 31;
+    /// @dev 1,024 chunks of 31 bytes: more than EIP-170's 24,576, so every deployed code fits. A
+    ///      larger size would alias chunk indices past the tree's depth; it is refused.
+    uint256 internal constant MAX_CODE_SIZE = 1024 * CHUNK;
     uint8 internal constant JUMPDEST = 0x5b;
 
     /// @dev Byte `pos` of the code, from a chunk proven against `codeRoot`; 0 past the end

@@ -64,6 +64,7 @@ contract OneStepProver {
     function _step(EvmMachine.Machine calldata pre, StepProof calldata p) private pure returns (EvmMachine.Machine memory m) {
         m = pre;
         if (m.status != EvmMachine.RUNNING) revert NotRunning(m.status);
+        if (m.codeSize > EvmCode.MAX_CODE_SIZE) revert EvmCode.CodeTooLarge(m.codeSize, EvmCode.MAX_CODE_SIZE);
         uint8 op;
         if (m.pc < m.codeSize) {
             if (p.code.length == 0) revert EvmCode.CodeChunksMissing(1, 0);
