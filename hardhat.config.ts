@@ -36,11 +36,18 @@ const config: HardhatUserConfig = {
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 }, viaIR: false },
       },
     ],
-    // The verifier mirrors src/core's state transition in a few long functions; the IR
-    // pipeline spills to memory where the legacy one runs out of stack. Its test harnesses hold
-    // its libraries (MultiProof, ProofWeight) against src/core compiled as the verifier compiles them.
+    // The verifier mirrors src/core's state transition in a few long functions, and the EVM
+    // one-step prover keeps the machine state in one struct; the IR pipeline spills to memory
+    // where the legacy one runs out of stack. The verifier's test harnesses hold its libraries
+    // (MultiProof, ProofWeight) against src/core compiled as the verifier compiles them.
     overrides: Object.fromEntries(
-      ["contracts/L1/FraudVerifier.sol", "contracts/test/MultiProofHarness.sol", "contracts/test/ProofWeightHarness.sol", "contracts/test/WalkReviewHarness.sol"].map((file) => [file, VERIFIER_BUILD]),
+      [
+        "contracts/L1/FraudVerifier.sol",
+        "contracts/evm/OneStepProver.sol",
+        "contracts/test/MultiProofHarness.sol",
+        "contracts/test/ProofWeightHarness.sol",
+        "contracts/test/WalkReviewHarness.sol",
+      ].map((file) => [file, VERIFIER_BUILD]),
     ),
   },
   networks: {

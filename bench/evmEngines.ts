@@ -33,6 +33,7 @@ import { runPackedPath } from "./evm/packedPath";
 import { worstModexp } from "./evm/precompiles";
 import { WALK_DEPTHS, merkleWalkGas } from "./evm/stepCosts";
 import { longestTransaction } from "./evm/longestTx";
+import { oneStepProofGas } from "./evm/oneStepGas";
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.argv.includes("--quick");
 const SENDERS = QUICK ? 40 : 200;
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   const modexp = await worstModexp(provider);
   const walks = await merkleWalkGas(provider);
   const longest = await longestTransaction();
+  const stepGas = await oneStepProofGas(QUICK ? 10 : 40);
 
   const traceAgreement = {} as Record<WorkloadName, ReturnType<typeof compareTraces>>;
   for (const w of bench.workloads) traceAgreement[w.name] = compareTraces(ejsLog[w.name].firstTrace, edrStack[w.name].firstTrace);
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
     longestTransaction: longest,
     precompiles: { worstModexpOsaka: modexp },
     oneStepProofParts: { merkleWalkDepths: WALK_DEPTHS, merkleWalkTransactionGas: walks },
+    oneStepProofGas: stepGas,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   const json = JSON.stringify(doc, null, 2);

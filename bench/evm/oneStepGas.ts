@@ -1,0 +1,70 @@
+/**
+ * L1 gas of one-step proofs (contracts/evm/OneStepProver.sol), by opcode class: every covered step
+ * of the OpenZeppelin ERC-20 transfer and of generated programs (test/evm/programs.ts) is sent to
+ * the verifier as a whole L1 transaction (`eth_estimateGas`: 21,000, the calldata and the step),
+ * plus two synthetic worst cases no short trace reaches: an SSTORE whose storage, original-value
+ * and warm-set paths have all 256 siblings non-empty, and an unaligned MSTORE into a full 4 MiB
+ * memory (both 17-level paths dense).
+ */
+import hre from "hardhat";
+import { runningMachine, frameCode, machineHash, type FrameSnapshot } from "../../src/core/evm/machine";
+import { buildStepProof, opcodeClass } from "../../src/core/evm/stepProof";
+import { newEngine, traceErc20Transfer, traceGenerated } from "../../test/evm/engineSetup";
+import { generateCase } from "../../test/evm/programs";
+import { solMachine, solProof, transitions, type Transition } from "../../test/evm/stepChecker";
+import { toBeHex } from "ethers";
+
+export interface ClassGas {
+  steps: number;
+  min: number;
+  mean: number;
+  max: number;
+}
+
+interface EstimatingProver {
+  step: { estimateGas(preHash: string, pre: ReturnType<typeof solMachine>, proof: ReturnType<typeof solProof>): Promise<bigint> };
+}
+
+async function gasOf(prover: EstimatingProver, t: Pick<Transition, "pre" | "proof">): Promise<number> {
+  return Number(await prover.step.estimateGas(toBeHex(machineHash(t.pre), 32), solMachine(t.pre), solProof(t.proof)));
+}
+
+function synthetic(code: number[], s: Omit<FrameSnapshot, "pc" | "gasRefund" | "memoryWords"> & { memoryWords?: number }): Pick<Transition, "pre" | "proof"> {
+  const fc = frameCode(Uint8Array.from(code));
+  const snap: FrameSnapshot = { pc: 0, gasRefund: 0n, memoryWords: s.memoryWords ?? s.memory.length / 32, ...s };
+  return { pre: runningMachine(fc, snap), proof: buildStepProof(fc, snap) };
+}
+
+export async function oneStepProofGas(generatedCases: number): Promise<{ byClass: Record<string, ClassGas>; erc20Steps: number; generatedSteps: number; worst: Record<string, number> }> {
+  const prover = (await (await hre.ethers.getContractFactory("OneStepProver")).deploy()) as unknown as EstimatingProver;
+  const samples = new Map<string, number[]>();
+  const measure = async (ts: Transition[]): Promise<void> => {
+    for (const t of ts) {
+      const c = opcodeClass(t.op);
+      if (!samples.has(c)) samples.set(c, []);
+      samples.get(c)!.push(await gasOf(prover, t));
+    }
+  };
+  const erc20 = transitions(await traceErc20Transfer(await newEngine())).transitions;
+  await measure(erc20);
+  const engine = await newEngine();
+  let generatedSteps = 0;
+  for (let i = 0; i < generatedCases; i++) {
+    const ts = transitions(await traceGenerated(engine, generateCase(1000 + i), i)).transitions;
+    generatedSteps += ts.length;
+    await measure(ts);
+  }
+  const byClass: Record<string, ClassGas> = {};
+  for (const [c, xs] of [...samples].sort(([a], [b]) => a.localeCompare(b))) {
+    byClass[c] = { steps: xs.length, min: Math.min(...xs), mean: Math.round(xs.reduce((a, b) => a + b, 0) / xs.length), max: Math.max(...xs) };
+  }
+
+  // Every sibling non-empty: slot 0's sibling at level i holds slot 2^i.
+  const dense = new Map<bigint, bigint>(Array.from({ length: 256 }, (_, i) => [1n << BigInt(i), 7n] as [bigint, bigint]));
+  dense.set(0n, 5n);
+  const sstore = synthetic([0x55], { gasLeft: 1_000_000n, stack: [0n, 0n], memory: new Uint8Array(0), storage: dense, original: dense, warm: new Set(dense.keys()) });
+  const memory = new Uint8Array(32 << 17).fill(0xab);
+  const mstore = synthetic([0x52], { gasLeft: 1_000_000n, stack: [1n, 32n * 1000n + 5n], memory, storage: new Map(), original: new Map(), warm: new Set() });
+  const worst = { sstoreAllSiblings256: await gasOf(prover, sstore), mstoreUnalignedFullMemory: await gasOf(prover, mstore) };
+  return { byClass, erc20Steps: erc20.length, generatedSteps, worst };
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title The machine state of one EVM frame, as the first one-step slice commits to it
+/// @notice docs/design/evm.md §5.3 and *The first one-step slice*: the fields a single top-level
+///         frame of a transaction needs for the covered opcodes. The hash is
+///         keccak256(DOMAIN ‖ every field as a 32-byte word, in declaration order).
+library EvmMachine {
+    /// @dev Every field is a static 32-byte word, so `abi.encode` is the plain concatenation the
+    ///      TypeScript mirror (src/core/evm/machine.ts) hashes.
+    struct Machine {
+        bytes32 codeRoot; // chunk tree of the running code (depth 10, 31-byte chunks with a push-data prefix)
+        uint256 codeSize;
+        uint256 status; // RUNNING or one of the halts below
+        uint256 pc;
+        uint256 gasLeft;
+        uint256 gasRefund;
+        bytes32 stackHash; // keccak(top ‖ rest) chain, 0 for the empty stack
+        uint256 stackSize;
+        bytes32 memoryRoot; // positional tree of 32-byte words, depth 17
+        uint256 memoryWords;
+        bytes32 storageRoot; // the account's storage now: sparse tree of depth 256 keyed by slot
+        bytes32 originalRoot; // the same tree at transaction start (EIP-2200 original values)
+        bytes32 warmRoot; // EIP-2929 warm slots: sparse tree keyed by slot, leaf 1 when warm
+        uint256 returnOffset; // RETURN's output, a reference into memoryRoot (never copied)
+        uint256 returnSize;
+    }
+
+    uint256 internal constant RUNNING = 0;
+    uint256 internal constant STOPPED = 1;
+    uint256 internal constant RETURNED = 2;
+    uint256 internal constant OUT_OF_GAS = 3;
+    uint256 internal constant STACK_UNDERFLOW = 4;
+    uint256 internal constant STACK_OVERFLOW = 5;
+    uint256 internal constant INVALID_JUMP = 6;
+
+    uint256 internal constant STACK_LIMIT = 1024;
+    bytes32 internal constant DOMAIN = keccak256("cairn:evm-step:slice-1");
+
+    function hash(Machine memory m) internal pure returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN, m));
+    }
+
+    /// @dev An exceptional halt of the top frame restores its snapshot, which for the top frame is
+    ///      the transaction start: storage back to originalRoot, refund 0, all gas consumed. Fields
+    ///      no later step reads (pc, stack, memory, warm set) are zeroed so one halt has one hash.
+    function fail(Machine memory m, uint256 status) internal pure {
+        m.status = status;
+        m.gasLeft = 0;
+        m.gasRefund = 0;
+        m.storageRoot = m.originalRoot;
+        _clearFrame(m);
+        m.memoryRoot = bytes32(0);
+    }
+
+    /// @dev STOP and RETURN keep storage, refund and gas; the output is (memoryRoot, offset, size).
+    function halt(Machine memory m, uint256 status, uint256 offset, uint256 size) internal pure {
+        m.status = status;
+        _clearFrame(m);
+        if (size == 0) m.memoryRoot = bytes32(0);
+        m.returnOffset = size == 0 ? 0 : offset;
+        m.returnSize = size;
+    }
+
+    function _clearFrame(Machine memory m) private pure {
+        m.pc = 0;
+        m.stackHash = bytes32(0);
+        m.stackSize = 0;
+        m.memoryWords = 0;
+        m.warmRoot = bytes32(0);
+    }
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EvmMachine} from "./EvmMachine.sol";
+import {EvmTrees} from "./EvmTrees.sol";
+import {EvmCode} from "./EvmCode.sol";
+import {EvmGas} from "./EvmGas.sol";
+
+/// @title One EVM step, checked on L1 (issue 18 item 3: the first opcodes)
+/// @notice Given a committed machine state (EvmMachine) and the proof data of one step, computes
+///         the next machine state. Covers the stack, arithmetic, comparison, bitwise, JUMP/JUMPI/
+///         JUMPDEST, MLOAD/MSTORE, SLOAD/SSTORE and STOP/RETURN opcodes of one top-level frame;
+///         what the slice leaves out is in docs/design/evm.md, *The first one-step slice*.
+contract OneStepProver {
+    /// @notice What a step reads, beyond the machine state itself.
+    /// @dev code: the chunk holding pc, then the one or two next chunks PUSH data reaches, then the
+    ///      chunk holding a taken jump's destination. stack: the top words the opcode reads, top
+    ///      first, and the hash of the stack below them. memory: the word(s) MLOAD/MSTORE touch (an
+    ///      unaligned access touches two; the second is proven against the root after the first
+    ///      is written). storage: the slot in storageRoot, in warmRoot, and (SSTORE) in originalRoot.
+    struct StepProof {
+        EvmTrees.Leaf[] code;
+        uint256[] stack;
+        bytes32 stackRest;
+        EvmTrees.Leaf[] memoryWords;
+        EvmTrees.Leaf[] storageSlot;
+    }
+
+    error WrongPreState(bytes32 committed, bytes32 given);
+    error NotRunning(uint256 status);
+    error OpcodeNotCovered(uint8 opcode, uint256 pc);
+    error StackItemsMissing(uint256 needed, uint256 given);
+    error StackHashMismatch(bytes32 committed, bytes32 computed);
+    error LeavesMissing(uint8 tree, uint256 needed, uint256 given);
+    error WarmLeafNotBoolean(uint256 slot, bytes32 value);
+
+    /// @notice The hash of the state after one step from `pre`.
+    /// @param preHash the committed hash of the state before the step (EvmMachine.hash)
+    /// @param pre the fields of that state
+    /// @param proof what the step reads (StepProof)
+    /// @return postHash the hash of the state after the step
+    function step(bytes32 preHash, EvmMachine.Machine calldata pre, StepProof calldata proof)
+        external
+        pure
+        returns (bytes32 postHash)
+    {
+        bytes32 given = EvmMachine.hash(pre);
+        if (given != preHash) revert WrongPreState(preHash, given);
+        return EvmMachine.hash(_step(pre, proof));
+    }
+
+    /// @notice The state after one step from `pre`, field by field (for callers that locate a difference).
+    /// @param pre the state before the step
+    /// @param proof what the step reads (StepProof)
+    /// @return post the state after the step
+    function next(EvmMachine.Machine calldata pre, StepProof calldata proof)
+        external
+        pure
+        returns (EvmMachine.Machine memory post)
+    {
+        return _step(pre, proof);
+    }
+
+    function _step(EvmMachine.Machine calldata pre, StepProof calldata p) private pure returns (EvmMachine.Machine memory m) {
+        m = pre;
+        if (m.status != EvmMachine.RUNNING) revert NotRunning(m.status);
+        if (m.codeSize > EvmCode.MAX_CODE_SIZE) revert EvmCode.CodeTooLarge(m.codeSize, EvmCode.MAX_CODE_SIZE);
+        uint8 op;
+        if (m.pc < m.codeSize) {
+            if (p.code.length == 0) revert EvmCode.CodeChunksMissing(1, 0);
+            op = EvmCode.byteAt(p.code[0], m.codeRoot, m.codeSize, m.pc);
+        }
+        (uint256 reads, bool dynamic) = _shape(op, m.pc);
+        // @ethereumjs (as geth) runs a dynamic-gas opcode's gas function first, which reads the
+        // stack: underflow before out of gas. A static-gas opcode is charged first.
+        if (dynamic && m.stackSize < reads) return _fail(m, EvmMachine.STACK_UNDERFLOW);
+        uint256 gas = EvmGas.staticGas(op);
+        if (!dynamic && gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        if (m.stackSize < reads) return _fail(m, EvmMachine.STACK_UNDERFLOW);
+        uint256[] memory s = _readStack(m, p, reads);
+        bytes32 rest = p.stackRest;
+        uint256 size = m.stackSize - reads;
+        m.pc += 1;
+
+        if (op == 0x00) {
+            EvmMachine.halt(m, EvmMachine.STOPPED, 0, 0);
+            return m;
+        }
+        if (op <= 0x0b || (op >= 0x10 && op <= 0x1d)) {
+            if (op == 0x0a) {
+                gas += EvmGas.expByteGas(s[1]);
+                if (gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+            }
+            return _finish(m, gas, rest, size, _single(_alu(op, s)));
+        }
+        if (op == 0x50) return _finish(m, gas, rest, size, new uint256[](0)); // POP
+        if (op >= 0x5f && op <= 0x7f) {
+            if (size >= EvmMachine.STACK_LIMIT) return _fail(m, EvmMachine.STACK_OVERFLOW);
+            uint256 n = op - 0x5f;
+            uint256 v = EvmCode.pushData(p.code, m.codeRoot, m.codeSize, pre.pc, n);
+            m.pc += n;
+            return _finish(m, gas, rest, size, _single(v));
+        }
+        if (op >= 0x80 && op <= 0x8f) {
+            if (m.stackSize >= EvmMachine.STACK_LIMIT) return _fail(m, EvmMachine.STACK_OVERFLOW);
+            uint256[] memory out = new uint256[](reads + 1);
+            out[0] = s[reads - 1];
+            for (uint256 i; i < reads; ++i) out[i + 1] = s[i];
+            return _finish(m, gas, rest, size, out);
+        }
+        if (op >= 0x90 && op <= 0x9f) {
+            (s[0], s[reads - 1]) = (s[reads - 1], s[0]);
+            return _finish(m, gas, rest, size, s);
+        }
+        if (op == 0x5b) return _finish(m, gas, rest, size, new uint256[](0)); // JUMPDEST
+        if (op == 0x56 || op == 0x57) {
+            if (op == 0x57 && s[1] == 0) return _finish(m, gas, rest, size, new uint256[](0));
+            if (p.code.length == 0) revert EvmCode.CodeChunksMissing(1, 0);
+            if (!EvmCode.isJumpdest(p.code[p.code.length - 1], m.codeRoot, m.codeSize, s[0])) {
+                return _fail(m, EvmMachine.INVALID_JUMP);
+            }
+            m.pc = s[0];
+            return _finish(m, gas, rest, size, new uint256[](0));
+        }
+        if (op == 0x51 || op == 0x52) return _memory(m, p, op, gas, s, rest, size);
+        if (op == 0x54 || op == 0x55) return _storage(m, p, op, s, rest, size);
+        // RETURN (the only opcode _shape lets through here)
+        (bool ok, uint256 words, uint256 cost) = EvmGas.expand(m.memoryWords, s[0], s[1]);
+        if (!ok || cost > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        m.gasLeft -= cost;
+        m.memoryWords = words;
+        EvmMachine.halt(m, EvmMachine.RETURNED, s[0], s[1]);
+    }
+
+    /// @dev How many stack words an opcode reads and whether its gas is dynamic; reverts for
+    ///      opcodes outside the slice (their steps are not provable by this contract yet).
+    function _shape(uint8 op, uint256 pc) private pure returns (uint256 reads, bool dynamic) {
+        if (op == 0x00 || op == 0x5b || (op >= 0x5f && op <= 0x7f)) return (0, false);
+        if (op == 0x08 || op == 0x09) return (3, false);
+        if (op == 0x15 || op == 0x19 || op == 0x50 || op == 0x56) return (1, false);
+        if (op == 0x0a) return (2, true);
+        if (op <= 0x0b || (op >= 0x10 && op <= 0x1d) || op == 0x57) return (2, false);
+        if (op >= 0x80 && op <= 0x8f) return (op - 0x7f, false);
+        if (op >= 0x90 && op <= 0x9f) return (op - 0x8e, false);
+        if (op == 0x51 || op == 0x54) return (1, true);
+        if (op == 0x52 || op == 0x55 || op == 0xf3) return (2, true);
+        revert OpcodeNotCovered(op, pc);
+    }
+
+    /// @dev Arithmetic, comparison and bitwise opcodes, computed by the same L1 opcode: the
+    ///      definitions are the EVM's own (operands in Yul order: the stack top first).
+    function _alu(uint8 op, uint256[] memory s) private pure returns (uint256 r) {
+        uint256 a = s[0];
+        uint256 b = s.length > 1 ? s[1] : 0;
+        uint256 c = s.length > 2 ? s[2] : 0;
+        assembly ("memory-safe") {
+            switch op
+            case 0x01 { r := add(a, b) }
+            case 0x02 { r := mul(a, b) }
+            case 0x03 { r := sub(a, b) }
+            case 0x04 { r := div(a, b) }
+            case 0x05 { r := sdiv(a, b) }
+            case 0x06 { r := mod(a, b) }
+            case 0x07 { r := smod(a, b) }
+            case 0x08 { r := addmod(a, b, c) }
+            case 0x09 { r := mulmod(a, b, c) }
+            case 0x0a { r := exp(a, b) }
+            case 0x0b { r := signextend(a, b) }
+            case 0x10 { r := lt(a, b) }
+            case 0x11 { r := gt(a, b) }
+            case 0x12 { r := slt(a, b) }
+            case 0x13 { r := sgt(a, b) }
+            case 0x14 { r := eq(a, b) }
+            case 0x15 { r := iszero(a) }
+            case 0x16 { r := and(a, b) }
+            case 0x17 { r := or(a, b) }
+            case 0x18 { r := xor(a, b) }
+            case 0x19 { r := not(a) }
+            case 0x1a { r := byte(a, b) }
+            case 0x1b { r := shl(a, b) }
+            case 0x1c { r := shr(a, b) }
+            case 0x1d { r := sar(a, b) }
+        }
+    }
+
+    function _memory(
+        EvmMachine.Machine memory m,
+        StepProof calldata p,
+        uint8 op,
+        uint256 gas,
+        uint256[] memory s,
+        bytes32 rest,
+        uint256 size
+    ) private pure returns (EvmMachine.Machine memory) {
+        (bool ok, uint256 words, uint256 cost) = EvmGas.expand(m.memoryWords, s[0], 32);
+        if (!ok || gas + cost > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        m.memoryWords = words;
+        uint256 w = s[0] / 32;
+        uint256 shift = (s[0] % 32) * 8;
+        uint256 needed = shift == 0 ? 1 : 2;
+        if (p.memoryWords.length != needed) revert LeavesMissing(EvmTrees.MEMORY, needed, p.memoryWords.length);
+        uint256 lo = uint256(p.memoryWords[0].value);
+        uint256 hi = shift == 0 ? 0 : uint256(p.memoryWords[1].value);
+        if (op == 0x51) {
+            EvmTrees.verify(p.memoryWords[0], EvmTrees.MEMORY, m.memoryRoot, w, EvmTrees.MEMORY_DEPTH);
+            if (shift != 0) EvmTrees.verify(p.memoryWords[1], EvmTrees.MEMORY, m.memoryRoot, w + 1, EvmTrees.MEMORY_DEPTH);
+            uint256 v = shift == 0 ? lo : (lo << shift) | (hi >> (256 - shift));
+            return _finish(m, gas + cost, rest, size, _single(v));
+        }
+        uint256 value = s[1];
+        uint256 newLo = shift == 0 ? value : ((lo >> (256 - shift)) << (256 - shift)) | (value >> shift);
+        bytes32 root = EvmTrees.update(p.memoryWords[0], EvmTrees.MEMORY, m.memoryRoot, w, EvmTrees.MEMORY_DEPTH, bytes32(newLo));
+        if (shift != 0) {
+            uint256 newHi = ((hi << shift) >> shift) | (value << (256 - shift));
+            root = EvmTrees.update(p.memoryWords[1], EvmTrees.MEMORY, root, w + 1, EvmTrees.MEMORY_DEPTH, bytes32(newHi));
+        }
+        m.memoryRoot = root;
+        return _finish(m, gas + cost, rest, size, new uint256[](0));
+    }
+
+    function _storage(
+        EvmMachine.Machine memory m,
+        StepProof calldata p,
+        uint8 op,
+        uint256[] memory s,
+        bytes32 rest,
+        uint256 size
+    ) private pure returns (EvmMachine.Machine memory) {
+        if (op == 0x55 && m.gasLeft <= EvmGas.SENTRY) return _fail(m, EvmMachine.OUT_OF_GAS);
+        uint256 needed = op == 0x55 ? 3 : 2;
+        if (p.storageSlot.length != needed) revert LeavesMissing(EvmTrees.STORAGE, needed, p.storageSlot.length);
+        uint256 slot = s[0];
+        bytes32 warmLeaf = p.storageSlot[1].value;
+        if (warmLeaf != bytes32(0) && warmLeaf != bytes32(uint256(1))) revert WarmLeafNotBoolean(slot, warmLeaf);
+        bool warm = warmLeaf != bytes32(0);
+        uint256 current = uint256(p.storageSlot[0].value);
+        uint256 gas;
+        uint256 refund = m.gasRefund;
+        if (op == 0x54) {
+            gas = warm ? EvmGas.WARM_READ : EvmGas.COLD_SLOAD;
+            EvmTrees.verify(p.storageSlot[0], EvmTrees.STORAGE, m.storageRoot, slot, EvmTrees.STORAGE_DEPTH);
+        } else {
+            EvmTrees.verify(p.storageSlot[2], EvmTrees.ORIGINAL, m.originalRoot, slot, EvmTrees.STORAGE_DEPTH);
+            (gas, refund) = EvmGas.sstore(warm, uint256(p.storageSlot[2].value), current, s[1], refund);
+        }
+        if (gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        m.warmRoot = EvmTrees.update(p.storageSlot[1], EvmTrees.WARM, m.warmRoot, slot, EvmTrees.STORAGE_DEPTH, bytes32(uint256(1)));
+        if (op == 0x54) return _finish(m, gas, rest, size, _single(current));
+        m.storageRoot = EvmTrees.update(p.storageSlot[0], EvmTrees.STORAGE, m.storageRoot, slot, EvmTrees.STORAGE_DEPTH, bytes32(s[1]));
+        m.gasRefund = refund;
+        return _finish(m, gas, rest, size, new uint256[](0));
+    }
+
+    /// @dev The top `n` words from the proof, checked against the committed stack hash.
+    function _readStack(EvmMachine.Machine memory m, StepProof calldata p, uint256 n) private pure returns (uint256[] memory s) {
+        if (p.stack.length < n) revert StackItemsMissing(n, p.stack.length);
+        s = new uint256[](n);
+        bytes32 h = p.stackRest;
+        for (uint256 i = n; i > 0; --i) {
+            s[i - 1] = p.stack[i - 1];
+            h = keccak256(abi.encode(s[i - 1], h));
+        }
+        if (h != m.stackHash) revert StackHashMismatch(m.stackHash, h);
+    }
+
+    /// @dev Charges `gas` and pushes `out` (top first) on the stack below what was read.
+    function _finish(EvmMachine.Machine memory m, uint256 gas, bytes32 rest, uint256 size, uint256[] memory out)
+        private
+        pure
+        returns (EvmMachine.Machine memory)
+    {
+        if (gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        m.gasLeft -= gas;
+        for (uint256 i = out.length; i > 0; --i) rest = keccak256(abi.encode(out[i - 1], rest));
+        m.stackHash = rest;
+        m.stackSize = size + out.length;
+        return m;
+    }
+
+    function _fail(EvmMachine.Machine memory m, uint256 status) private pure returns (EvmMachine.Machine memory) {
+        EvmMachine.fail(m, status);
+        return m;
+    }
+
+    function _single(uint256 v) private pure returns (uint256[] memory out) {
+        out = new uint256[](1);
+        out[0] = v;
+    }
+}
