@@ -5,6 +5,8 @@
  * EIP-2200 dirty cases), extreme stack values, and gas limits small enough to run out anywhere.
  * Deterministic from a seed, so a failure names its program.
  */
+import { rng } from "../../bench/workload";
+
 export interface GeneratedCase {
   seed: number;
   code: Uint8Array;
@@ -16,18 +18,6 @@ export interface GeneratedCase {
 const MAX = (1n << 256n) - 1n;
 const SLOTS = [0n, 1n, 2n, 3n, 1n << 255n, MAX];
 const ARITH = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d];
-
-/** mulberry32: small, seedable, good enough to pick instructions. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Item = { bytes: number[] } | { jumpTo: string } | { label: string };
 
