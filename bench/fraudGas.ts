@@ -21,8 +21,8 @@ import { positionalProof } from "../src/core/merkle";
 import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
 import { parseRawTransaction, toSignedOp } from "../src/core/intake";
 import type { Op } from "../src/core/ops";
-import { MAX_OPS_PER_COMMITMENT, MAX_PROOF_WEIGHT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
-import { proofWeight } from "../src/core/proofWeight";
+import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
+import { proofWeight, withinCaps } from "../src/core/proofWeight";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
 import { applyOp } from "../src/core/execute";
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const spreadAddress = (i: number) => "0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0");
   /**
    * Operations i = 0..n−1: `fallback(i)` (to a new account), each turned into `spread(i)` where
-   * the commitment's proof weight stays within MAX_PROOF_WEIGHT: the heaviest commitment of that
+   * the commitment's proof weight stays within both caps: the heaviest commitment of that
    * shape the cap admits.
    */
   const heaviest = async (n: number, spread: (i: number) => Promise<Signed>, fallback: (i: number) => Promise<Signed>) => {
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < n; i++) {
       const candidate = [...ops];
       candidate[i] = (await spread(i)).op;
-      if (proofWeight(candidate, 0, state.accountCount) <= MAX_PROOF_WEIGHT) ops[i] = candidate[i];
+      if (withinCaps(proofWeight(candidate, 0, state.accountCount, state.tokenCount))) ops[i] = candidate[i];
     }
     return { ops, fee: fee! };
   };

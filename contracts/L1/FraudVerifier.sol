@@ -43,9 +43,10 @@ contract FraudVerifier is IFraudVerifier {
         }
         (bool ok, CommitmentDecoder.Header memory header, CommitmentDecoder.Op[] memory ops) = CommitmentDecoder.decode(body);
         if (!ok) return (FraudKind.MALFORMED, Reason.NONE, 0);
-        // Too spread through the account tree for a bounded proof: a verdict on the body and the
-        // (authenticated) account count alone.
-        if (ProofWeight.weigh(ops, header.feeRecipient, run.accountCount) > Constants.MAX_PROOF_WEIGHT) {
+        // Too spread through the trees for a bounded proof: a verdict on the body and the
+        // (authenticated) pre-state counters alone.
+        (uint256 accountWeight, uint256 tokenWeight) = ProofWeight.weigh(ops, header.feeRecipient, run.accountCount, run.tokenCount);
+        if (accountWeight > Constants.MAX_PROOF_WEIGHT || tokenWeight > Constants.MAX_TOKEN_PROOF_WEIGHT) {
             return (FraudKind.MALFORMED, Reason.NONE, 0);
         }
 

@@ -17,6 +17,7 @@ contract ConstantsHarness {
     uint256 public constant MAX_OPS_PER_COMMITMENT = Constants.MAX_OPS_PER_COMMITMENT;
     uint256 public constant MAX_FEE_ENTRIES = Constants.MAX_FEE_ENTRIES;
     uint256 public constant MAX_PROOF_WEIGHT = Constants.MAX_PROOF_WEIGHT;
+    uint256 public constant MAX_TOKEN_PROOF_WEIGHT = Constants.MAX_TOKEN_PROOF_WEIGHT;
     uint256 public constant GAS_ETH_TRANSFER = Constants.GAS_ETH_TRANSFER;
     uint256 public constant GAS_TOKEN_TRANSFER = Constants.GAS_TOKEN_TRANSFER;
     uint256 public constant GAS_WITHDRAWAL = Constants.GAS_WITHDRAWAL;

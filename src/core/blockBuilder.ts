@@ -4,8 +4,8 @@
  * its post-state and withdrawal roots.
  */
 import { MerkleTree } from "merkletreejs";
-import { MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, MAX_PROOF_WEIGHT, OpKind, QueueKind } from "./constants";
-import { TouchedAccounts } from "./proofWeight";
+import { MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, OpKind, QueueKind } from "./constants";
+import { CommitmentWeight } from "./proofWeight";
 import { encodeCommitment, type Commitment } from "./commitment";
 import { CairnError } from "./errors";
 import { applyOp, type BlockEnv, type OpResult, type TxResult } from "./execute";
@@ -68,7 +68,7 @@ export class BlockBuilder {
   ) {
     this.preStateRoot = state.root();
     this.env = { ...params, fees: this.fees };
-    this.touched = new TouchedAccounts(params.feeRecipient, state.accountCount);
+    this.weight = new CommitmentWeight(params.feeRecipient, state.accountCount, state.tokenCount);
   }
 
   /** The base fee this block charges. */
@@ -86,8 +86,8 @@ export class BlockBuilder {
 
   /** The commitment slots the operations so far take (a transferFrom takes two). */
   private slots = 0;
-  /** The account indices the operations so far name: their proof weight (proofWeight.ts). */
-  private readonly touched: TouchedAccounts;
+  /** The proof weight of the operations so far (proofWeight.ts). */
+  private readonly weight: CommitmentWeight;
 
   /** Applies the next L1 queue entry. */
   addQueueEntry(): QueueResult {
@@ -100,11 +100,11 @@ export class BlockBuilder {
       const absent: QueueOp = isForcedWithdrawal(entry.kind) ? { kind: OpKind.QUEUE, credit: "none" } : { kind: OpKind.QUEUE, credit: "new" };
       op = index === undefined ? absent : { kind: OpKind.QUEUE, credit: "existing", index };
     }
-    if (this.touched.weightWith(op) > MAX_PROOF_WEIGHT) throw new BlockFullError();
+    if (!this.weight.fits(op)) throw new BlockFullError();
     const result = applyOp(this.state, op, this.env) as QueueResult;
     this.ops.push(op);
     this.slots += opSlots(op);
-    this.touched.add(op);
+    this.weight.add(op);
     this.results.push(result);
     return result;
   }
@@ -121,12 +121,12 @@ export class BlockBuilder {
     try {
       const op = toSignedOp(this.state, tx, feeIndex);
       if (this.slots + opSlots(op) > MAX_OPS_PER_COMMITMENT) throw new BlockFullError();
-      if (this.touched.weightWith(op) > MAX_PROOF_WEIGHT) throw new BlockFullError();
+      if (!this.weight.fits(op)) throw new BlockFullError();
       this.env.received = { raw: tx.raw, hash: tx.hash, signer: tx.from };
       const result = applyOp(this.state, op, this.env) as TxResult;
       this.ops.push(op);
       this.slots += opSlots(op);
-      this.touched.add(op);
+      this.weight.add(op);
       this.results.push(result);
       return result;
     } catch (e) {

@@ -37,6 +37,14 @@ export const MAX_OPS_PER_COMMITMENT = 32;
  * 2^24-account tree included (docs/architecture.md, *Gas*). A heavier commitment is MALFORMED.
  */
 export const MAX_PROOF_WEIGHT = 480;
+/**
+ * Most token and allowance path levels a fraud proof of one commitment may cross where a sibling
+ * can be non-empty (its *token proof weight*, `proofWeight.ts`): levels a registered token or an
+ * existing spender could have crowded. Bounds the token-tree half of the proof as
+ * MAX_PROOF_WEIGHT bounds the account tree's; 32 token transfers between existing holders fit
+ * while at most 256 tokens are registered (8 open levels a path), fewer with more.
+ */
+export const MAX_TOKEN_PROOF_WEIGHT = 512;
 /** Most distinct fee/gas tuples one commitment lists. */
 export const MAX_FEE_ENTRIES = 32;
 /** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */

@@ -7,8 +7,8 @@ import { DecodeError, InvalidOperationError } from "./errors";
 import { applyOp, signingHashAt, type BlockEnv, type OpResult } from "./execute";
 import { type QueueEntry } from "./queueOps";
 import type { SignedOp } from "./ops";
-import { MAX_PROOF_WEIGHT, OpKind } from "./constants";
-import { proofWeight } from "./proofWeight";
+import { OpKind } from "./constants";
+import { overweight, proofWeight } from "./proofWeight";
 import type { TxSignature } from "./txSigning";
 import type { L2State } from "./state";
 import { withdrawalTree, withdrawalsOf } from "./blockBuilder";
@@ -73,10 +73,8 @@ export function replayCommitment(
     if (e instanceof DecodeError) return { verdict: { ok: false, kind: "malformed", details: e.message }, results: [], withdrawals: [] };
     throw e;
   }
-  const weight = proofWeight(commitment.ops, commitment.feeRecipient, state.accountCount);
-  if (weight > MAX_PROOF_WEIGHT) {
-    return { verdict: { ok: false, kind: "malformed", details: `proof weight ${weight} (account siblings) is over ${MAX_PROOF_WEIGHT}` }, commitment, results: [], withdrawals: [] };
-  }
+  const tooHeavy = overweight(proofWeight(commitment.ops, commitment.feeRecipient, state.accountCount, state.tokenCount));
+  if (tooHeavy) return { verdict: { ok: false, kind: "malformed", details: tooHeavy }, commitment, results: [], withdrawals: [] };
   const env = { chainId: params.chainId, baseFee: commitment.baseFee, feeRecipient: commitment.feeRecipient, fees: commitment.fees, queueEntry, ahead: params.ahead };
   const results: OpResult[] = [];
   for (let i = 0; i < commitment.ops.length; i++) {

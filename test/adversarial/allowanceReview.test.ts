@@ -11,8 +11,8 @@ import { decodeCommitment, encodeCommitment, type Commitment } from "../../src/c
 import { writeFeeEntry, writeOp, type Op, type OpLayout, type SignedOp } from "../../src/core/ops";
 import { ByteWriter, MAX_UINT256, bitLength } from "../../src/core/bytes";
 import { writeAmount } from "../../src/core/amount";
-import { MAX_PROOF_WEIGHT, OpKind, ZERO_ADDRESS } from "../../src/core/constants";
-import { proofWeight } from "../../src/core/proofWeight";
+import { OpKind, ZERO_ADDRESS } from "../../src/core/constants";
+import { overweight, proofWeight } from "../../src/core/proofWeight";
 import { signingHash, type FeeEntry, type TxSignature, type UnsignedTx } from "../../src/core/txSigning";
 import { approveCalldata, transferCalldata, transferFromCalldata } from "../../src/core/calldata";
 import { gasUsedOn } from "../../src/core/gas";
@@ -933,11 +933,11 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
         return null;
       }
       const label = plainTransfers ? "token transfers" : approves ? "approves" : "transferFroms";
-      const weight = proofWeight(ops, 1, accounts.length);
-      if (weight > MAX_PROOF_WEIGHT) {
-        // Spread past the proof weight: MALFORMED on both sides before anything is replayed.
+      const tooHeavy = overweight(proofWeight(ops, 1, accounts.length, mk().tokenCount));
+      if (tooHeavy) {
+        // Past the proof weight: MALFORMED on both sides before anything is replayed.
         await expectAgreement(f, mk(), body, { kind: KIND.malformed });
-        console.log(`      [gas] ${n} ${label} spread through ${accounts.length} accounts need ${weight} account siblings: over the proof weight, MALFORMED on both sides`);
+        console.log(`      [gas] ${n} ${label} through ${accounts.length} accounts: ${tooHeavy}, MALFORMED on both sides`);
         return null;
       }
       const r = await expectAgreement(f, mk(), body, { kind: KIND.postState });

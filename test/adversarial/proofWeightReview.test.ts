@@ -76,7 +76,7 @@ describe("Proof weight review (08cc3b4)", function () {
       try {
         for (const body of bodies) {
           const c = decodeCommitment(body);
-          expect(proofWeight(c.ops, c.feeRecipient, state.accountCount)).to.be.at.most(MAX_PROOF_WEIGHT);
+          expect(proofWeight(c.ops, c.feeRecipient, state.accountCount, state.tokenCount).accounts).to.be.at.most(MAX_PROOF_WEIGHT);
           const r = replayCommitment(state, body, { chainId: 51730n, queueEntry: (i) => entries[Number(i)] });
           expect(r.verdict).to.deep.equal({ ok: true });
         }
@@ -107,7 +107,7 @@ describe("Proof weight review (08cc3b4)", function () {
     /** Targets whose weight (with alice as sender and the fee recipient left out) is exactly `w`. */
     function targetsOfWeight(w: number, from: number, feeRecipient: number, accountCount: number): number[] {
       const base = Array.from({ length: 24 }, (_, i) => (i + 1) * 2 ** 19 + 7);
-      const weigh = (t: number[]) => proofWeight(t.map((to) => ({ kind: OpKind.ETH_TRANSFER, to, from, feeIndex: 0, amount: 1n, sig: { r: Buffer.alloc(32), s: Buffer.alloc(32), yParity: 0 } }) as Op), feeRecipient, accountCount);
+      const weigh = (t: number[]) => proofWeight(t.map((to) => ({ kind: OpKind.ETH_TRANSFER, to, from, feeIndex: 0, amount: 1n, sig: { r: Buffer.alloc(32), s: Buffer.alloc(32), yParity: 0 } }) as Op), feeRecipient, accountCount, 1).accounts;
       // Drop spread targets until at most w, then add the index that raises the weight most
       // without passing w (a leaf next to one already named raises it by 1), until exactly w.
       const t = [...base];
@@ -136,7 +136,7 @@ describe("Proof weight review (08cc3b4)", function () {
           const from = f.chain.state.indexOf(f.alice.address.toLowerCase())!;
           const targets = targetsOfWeight(w, from, feeRecipient, f.chain.state.accountCount);
           const { body, ops } = await bodyTo(f, targets, feeRecipient);
-          expect(proofWeight(ops, feeRecipient, f.chain.state.accountCount)).to.equal(w);
+          expect(proofWeight(ops, feeRecipient, f.chain.state.accountCount, f.chain.state.tokenCount)).to.deep.equal({ accounts: w, tokens: 0 });
           const batch = await f.chain.post([body]);
           const p = f.chain.proof(batch);
           if (w > MAX_PROOF_WEIGHT) expect(p.verdict).to.deep.include({ ok: false, kind: "malformed" });
@@ -166,8 +166,12 @@ describe("Proof weight review (08cc3b4)", function () {
           if (kind === OpKind.TRANSFER_FROM_NEW) return { ...base, kind, tokenId: 0, owner: c.owner[i], to: Wallet.createRandom().address.toLowerCase() };
           return { ...base, kind: OpKind.ETH_TRANSFER, to: c.to[i] };
         });
-        const expected = proofWeight(core, Number(c.fee), Number(c.count));
-        expect(Number(await h.weigh(c.kinds, c.xs, c.from, c.to, c.owner, c.fee, c.count))).to.equal(expected);
+        // Token counts at both ends: none registered, and past the tree (every level open).
+        for (const tokenCount of [0n, 2n ** 64n - 1n]) {
+          const expected = proofWeight(core, Number(c.fee), Number(c.count), Number(tokenCount));
+          const [accounts, tokens] = await h.weigh(c.kinds, c.xs, c.from, c.to, c.owner, Array(c.kinds.length).fill(0), c.fee, c.count, tokenCount);
+          expect({ accounts: Number(accounts), tokens: Number(tokens) }).to.deep.equal(expected);
+        }
       }
     });
   });
@@ -184,7 +188,7 @@ describe("Proof weight review (08cc3b4)", function () {
         const tos = Array.from({ length: n }, (_, i) => idx[per * i + per - 1]);
         const owners = Array.from({ length: n }, (_, i) => (per === 3 ? idx[per * i + 1] : 0));
         const kind = shape === "tf" ? OpKind.TRANSFER_FROM : OpKind.ETH_TRANSFER;
-        return Number(await h.weigh.estimateGas(Array(n).fill(kind), Array(n).fill(0), froms, tos, owners, order === "desc" ? 2n ** 24n - 1n : 0n, 2n ** 24n));
+        return Number(await h.weigh.estimateGas(Array(n).fill(kind), Array(n).fill(0), froms, tos, owners, Array(n).fill(2 ** 23 + 5), order === "desc" ? 2n ** 24n - 1n : 0n, 2n ** 24n, 2n ** 24n - 3n));
       };
       const gas = {
         transferFroms: { asc: await run("tf", "asc"), desc: await run("tf", "desc"), same: await run("tf", "same") },

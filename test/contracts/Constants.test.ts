@@ -12,6 +12,7 @@ import {
   MAX_COMMITMENTS_PER_BATCH,
   MAX_FEE_ENTRIES,
   MAX_PROOF_WEIGHT,
+  MAX_TOKEN_PROOF_WEIGHT,
   MAX_OPS_PER_COMMITMENT,
   MAX_TOKENS,
   OP_EXTENDED,
@@ -41,6 +42,7 @@ describe("Constants: contracts/libraries/Constants.sol and src/core/constants.ts
     expect(await h.MAX_OPS_PER_COMMITMENT()).to.equal(BigInt(MAX_OPS_PER_COMMITMENT));
     expect(await h.MAX_FEE_ENTRIES()).to.equal(BigInt(MAX_FEE_ENTRIES));
     expect(await h.MAX_PROOF_WEIGHT()).to.equal(BigInt(MAX_PROOF_WEIGHT));
+    expect(await h.MAX_TOKEN_PROOF_WEIGHT()).to.equal(BigInt(MAX_TOKEN_PROOF_WEIGHT));
     expect(await h.MAX_COMMITMENTS()).to.equal(BigInt(MAX_COMMITMENTS_PER_BATCH));
   });
 

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { MAX_PROOF_WEIGHT, OpKind } from "../../src/core/constants";
-import { proofWeight } from "../../src/core/proofWeight";
+import { MAX_PROOF_WEIGHT, MAX_TOKEN_PROOF_WEIGHT, OpKind } from "../../src/core/constants";
+import { openLevels, proofWeight, widestOpenLevels } from "../../src/core/proofWeight";
 import type { Op } from "../../src/core/ops";
-import { fraudFixture } from "../helpers/fraudFixture";
+import { fraudFixture, tokenTransfer } from "../helpers/fraudFixture";
 import { onChainVerdict } from "../../src/core/fraudProof";
 
 const SIG = { r: Buffer.alloc(32, 1), s: Buffer.alloc(32, 1), yParity: 0 as const };
@@ -15,10 +15,12 @@ interface Raw {
   from: number;
   to: number;
   owner: number;
+  tokenId: number;
 }
 
 function toCore(r: Raw): Op {
   const base = { feeIndex: r.x, from: r.from, amount: 1n, sig: SIG };
+  const tokenId = r.tokenId;
   const address = "0x" + (r.to + 1).toString(16).padStart(40, "0");
   switch (r.kind) {
     case OpKind.QUEUE:
@@ -28,28 +30,28 @@ function toCore(r: Raw): Op {
     case OpKind.ETH_TRANSFER_NEW:
       return { ...base, kind: OpKind.ETH_TRANSFER_NEW, to: address };
     case OpKind.TOKEN_TRANSFER:
-      return { ...base, kind: OpKind.TOKEN_TRANSFER, tokenId: 0, to: r.to };
+      return { ...base, kind: OpKind.TOKEN_TRANSFER, tokenId, to: r.to };
     case OpKind.TOKEN_TRANSFER_NEW:
-      return { ...base, kind: OpKind.TOKEN_TRANSFER_NEW, tokenId: 0, to: address };
+      return { ...base, kind: OpKind.TOKEN_TRANSFER_NEW, tokenId, to: address };
     case OpKind.WITHDRAW_ETH:
       return { ...base, kind: OpKind.WITHDRAW_ETH, l1Recipient: address };
     case OpKind.WITHDRAW_TOKEN:
-      return { ...base, kind: OpKind.WITHDRAW_TOKEN, tokenId: 0, l1Recipient: address };
+      return { ...base, kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: address };
     case OpKind.APPROVE:
-      return { ...base, kind: OpKind.APPROVE, tokenId: 0, spender: r.to };
+      return { ...base, kind: OpKind.APPROVE, tokenId, spender: r.to };
     case OpKind.APPROVE_NEW:
-      return { ...base, kind: OpKind.APPROVE_NEW, tokenId: 0, spender: address };
+      return { ...base, kind: OpKind.APPROVE_NEW, tokenId, spender: address };
     case OpKind.TRANSFER_FROM:
-      return { ...base, kind: OpKind.TRANSFER_FROM, tokenId: 0, owner: r.owner, to: r.to };
+      return { ...base, kind: OpKind.TRANSFER_FROM, tokenId, owner: r.owner, to: r.to };
     default:
-      return { ...base, kind: OpKind.TRANSFER_FROM_NEW, tokenId: 0, owner: r.owner, to: address };
+      return { ...base, kind: OpKind.TRANSFER_FROM_NEW, tokenId, owner: r.owner, to: address };
   }
 }
 
 describe("ProofWeight.sol: the proof weight, the same as src/core's on any operations", () => {
   const harness = async () => ethers.deployContract("ProofWeightHarness");
 
-  it("on 300 random commitments (every kind, indices clustered, spread, repeated, in reverse order, accounts created near 2^24) the harness gives src/core's weight", async () => {
+  it("on 300 random commitments (every kind, indices clustered, spread, repeated, in reverse order, accounts created near 2^24; token ids and counts at every boundary) the harness gives src/core's weight, both parts", async () => {
     const h = await loadFixture(harness);
     let seed = 0x5eed;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
@@ -57,28 +59,53 @@ describe("ProofWeight.sol: the proof weight, the same as src/core's on any opera
       const shape = round % 5;
       const index = (): number =>
         shape === 0 ? rnd(64) : shape === 1 ? rnd(2 ** 24) : shape === 2 ? [0, 1, 2 ** 23, 2 ** 24 - 1][rnd(4)] : shape === 3 ? 2 ** 24 - 1 - rnd(40) : rnd(2 ** 12) * 4096;
+      const tokenCount = [0, 1, 2, 3, 256, 257, 2 ** 17, 2 ** 17 + 32, 2 ** 24 - 1, 2 ** 24, 2 ** 40, rnd(2 ** 24)][rnd(12)];
+      const tokenId = (): number => [0, 1, 255, 2 ** 24 - 1, Math.max(0, tokenCount - 1 - rnd(3)), Math.min(2 ** 24 - 1, tokenCount + rnd(3)), rnd(2 ** 24), rnd(256)][rnd(8)];
       const n = rnd(33);
-      const raws: Raw[] = Array.from({ length: n }, () => ({ kind: rnd(11), x: rnd(3), from: index(), to: index(), owner: index() }));
+      const raws: Raw[] = Array.from({ length: n }, () => ({ kind: rnd(11), x: rnd(3), from: index(), to: index(), owner: index(), tokenId: tokenId() }));
       if (shape === 3) raws.sort((a, b) => b.from - a.from);
       const feeRecipient = rnd(4) === 0 ? 2 ** 24 + rnd(100) : index();
       const accountCount = shape === 3 ? 2 ** 24 - rnd(40) : rnd(2 ** 24);
-      const expected = proofWeight(raws.map(toCore), feeRecipient, accountCount);
-      const got = await h.weigh(
+      const expected = proofWeight(raws.map(toCore), feeRecipient, accountCount, tokenCount);
+      const [accounts, tokens] = await h.weigh(
         raws.map((r) => r.kind),
         raws.map((r) => r.x),
         raws.map((r) => r.from),
         raws.map((r) => r.to),
         raws.map((r) => r.owner),
+        raws.map((r) => r.tokenId),
         feeRecipient,
         accountCount,
+        tokenCount,
       );
-      expect(Number(got), `round ${round}`).to.equal(expected);
+      expect({ accounts: Number(accounts), tokens: Number(tokens) }, `round ${round}`).to.deep.equal(expected);
+    }
+  });
+
+  it("the closed form of a path's open levels equals the level-by-level definition for every key and count of a 6-bit tree's worth of patterns, and at the tree's edges", async () => {
+    const h = await loadFixture(harness);
+    // A withdrawal of token t reads one token path: its weight is openLevels(t, tokenCount).
+    const pairs: [number, number][] = [];
+    for (let key = 0; key < 64; key += 3) for (let count = 0; count <= 65; count += 5) pairs.push([key, count]);
+    for (const key of [0, 1, 2 ** 23, 2 ** 24 - 2, 2 ** 24 - 1, 0x555555, 0xaaaaaa]) {
+      for (const count of [0, 1, key, key + 1, Math.max(0, key - 1), 2 ** 23, 2 ** 24 - 1, 2 ** 24, 2 ** 24 + 1]) pairs.push([key, count]);
+    }
+    const tokens = await Promise.all(
+      pairs.map(([key, count]) => h.weigh([OpKind.WITHDRAW_TOKEN], [0], [0], [0], [0], [key], 0, 1, count).then(([, t]) => Number(t))),
+    );
+    pairs.forEach(([key, count], i) => expect(tokens[i], `key ${key}, count ${count}`).to.equal(openLevels(key, count)));
+    // The widest path: a queue credit to an existing account, whose token the body does not say
+    // (a registered one: the most open levels of any key below the count).
+    for (const count of [0, 1, 2, 3, 4, 5, 255, 256, 257, 4095, 2 ** 24, 2 ** 24 + 1, 2 ** 40]) {
+      const [, t] = await h.weigh([OpKind.QUEUE], [2], [0], [0], [0], [0], 0, 1, count);
+      const widest = count >= 2 ** 24 ? 24 : Math.max(0, ...Array.from({ length: count }, (_, key) => openLevels(key, count)));
+      expect(Number(t), `count ${count}`).to.equal(widestOpenLevels(count)).and.to.equal(widest);
     }
   });
 
   it("a queue operation with credit mode 3 names no account on either side", async () => {
     const h = await loadFixture(harness);
-    expect(await h.weigh([0], [3], [5], [9], [0], 0, 10)).to.equal(24n);
+    expect(await h.weigh([0], [3], [5], [9], [0], [0], 0, 10, 5)).to.deep.equal([24n, 0n]);
   });
 
   describe("through proveFraud", () => {
@@ -112,6 +139,30 @@ describe("ProofWeight.sol: the proof weight, the same as src/core's on any opera
       const receipt = (await (await f.rollup.proveFraud(...p.args)).wait())!;
       const proven = receipt.logs.map((l) => f.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
       expect([Number(proven!.args.kind), Number(proven!.args.reason)]).to.deep.equal([onChainVerdict(p.verdict).kind, onChainVerdict(p.verdict).reason]);
+    });
+
+    it("a commitment whose token paths could cross more than MAX_TOKEN_PROOF_WEIGHT open levels is MALFORMED on both sides; one operation fewer is judged on its operations", async () => {
+      const f = await loadFixture(fraudFixture);
+      // 4,096 registered tokens (claimed by an unchallenged batch): every token path has 12 open levels.
+      while (f.chain.state.tokenCount < 4096) f.chain.state.registerToken("0x" + (0x5e000000 + f.chain.state.tokenCount).toString(16).padStart(40, "0"));
+      await f.chain.post([f.chain.handMade([], [])]);
+      const { op, fee } = await f.chain.signedOp(f.alice, tokenTransfer(f.chain.state.token(0)!.l2Address, f.bob.address, 1n));
+      const bob = f.chain.state.indexOf(f.bob.address.toLowerCase())!;
+      const perOp = 2 * openLevels(0, 4096);
+      expect(perOp).to.equal(24);
+      const over = Math.floor(MAX_TOKEN_PROOF_WEIGHT / perOp) + 1;
+      for (const n of [over, over - 1]) {
+        const ops: Op[] = Array.from({ length: n }, () => ({ ...(op as Extract<Op, { kind: 3 }>), kind: OpKind.TOKEN_TRANSFER, to: bob }));
+        const p = f.chain.proof(await f.chain.post([f.chain.handMade(ops, [fee])]));
+        // The first transfer is alice's own; the copies repeat her nonce.
+        if (n === over) expect(p.verdict).to.deep.include({ ok: false, kind: "malformed" });
+        else expect(p.verdict).to.deep.include({ ok: false, kind: "invalid-operation", opIndex: 1 });
+        if (n === over) expect((p.verdict as { details: string }).details).to.match(new RegExp(`token proof weight ${n * perOp} .* over ${MAX_TOKEN_PROOF_WEIGHT}`));
+        const receipt = (await (await f.rollup.proveFraud(...p.args)).wait())!;
+        const proven = receipt.logs.map((l) => f.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
+        expect([Number(proven!.args.kind), Number(proven!.args.reason)]).to.deep.equal([onChainVerdict(p.verdict).kind, onChainVerdict(p.verdict).reason]);
+        await f.rollup.postBond({ value: f.params.bondSize });
+      }
     });
   });
 });

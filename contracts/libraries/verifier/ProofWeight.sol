@@ -5,19 +5,30 @@ import {Constants} from "../Constants.sol";
 import {CommitmentDecoder} from "./CommitmentDecoder.sol";
 
 /// @title ProofWeight
-/// @notice The proof weight of a commitment (src/core/proofWeight.ts): the account-tree siblings
-///         a multiproof over every account index it names needs — the fee recipient, each index
-///         an operation carries, and `accountCount + k` for the k-th operation that would create
-///         an account; indices outside the tree left out. Decided by the body and the pre-state's
-///         account count alone, so a commitment over Constants.MAX_PROOF_WEIGHT is MALFORMED
-///         before anything is replayed. Never reverts.
+/// @notice The proof weight of a commitment (src/core/proofWeight.ts), in two parts decided by the
+///         body and the pre-state's counters alone, so a commitment over either cap is MALFORMED
+///         before anything is replayed:
+///         - the account weight: the account-tree siblings a multiproof over every account index
+///           it names needs — the fee recipient, each index an operation carries, and
+///           `accountCount + k` for the k-th operation that would create an account; indices
+///           outside the tree left out (Constants.MAX_PROOF_WEIGHT);
+///         - the token weight: the levels of the token and allowance paths its operations read
+///           whose sibling can be non-empty in the pre-state, where only registered tokens and
+///           existing spenders have keys (Constants.MAX_TOKEN_PROOF_WEIGHT).
+///         Never reverts.
 library ProofWeight {
     /// @notice The proof weight of a decoded commitment.
     /// @param ops The operations.
     /// @param feeRecipient The header's fee recipient index.
     /// @param accountCount The pre-state's account count.
-    /// @return The number of account-tree siblings.
-    function weigh(CommitmentDecoder.Op[] memory ops, uint256 feeRecipient, uint256 accountCount) internal pure returns (uint256) {
+    /// @param tokenCount The pre-state's token count.
+    /// @return accounts The number of account-tree siblings.
+    /// @return tokens The number of open token and allowance path levels.
+    function weigh(CommitmentDecoder.Op[] memory ops, uint256 feeRecipient, uint256 accountCount, uint256 tokenCount)
+        internal
+        pure
+        returns (uint256 accounts, uint256 tokens)
+    {
         // At most 1 + 3 per operation (a transferFrom names three accounts).
         uint256[] memory named = new uint256[](1 + 3 * ops.length);
         uint256 n = _add(named, 0, feeRecipient);
@@ -26,24 +37,123 @@ library ProofWeight {
             CommitmentDecoder.Op memory op = ops[i];
             uint8 k = op.kind;
             if (k == Constants.OP_QUEUE) {
-                if (op.x == 2) n = _add(named, n, op.to);
-                else if (op.x == 1) n = _add(named, n, accountCount + created++);
+                if (op.x == 2) {
+                    n = _add(named, n, op.to);
+                    tokens += _widestOpenLevels(tokenCount);
+                } else if (op.x == 1) {
+                    n = _add(named, n, accountCount + created++);
+                }
                 continue;
             }
             n = _add(named, n, op.from);
-            if (k == Constants.OP_ETH_TRANSFER || k == Constants.OP_TOKEN_TRANSFER || k == Constants.OP_APPROVE) {
+            uint256 t = op.tokenId;
+            if (k == Constants.OP_ETH_TRANSFER) {
                 n = _add(named, n, op.to);
+            } else if (k == Constants.OP_TOKEN_TRANSFER) {
+                n = _add(named, n, op.to);
+                tokens += 2 * _openLevels(t, tokenCount);
+            } else if (k == Constants.OP_TOKEN_TRANSFER_NEW) {
+                n = _add(named, n, accountCount + created++);
+                tokens += _openLevels(t, tokenCount);
+            } else if (k == Constants.OP_WITHDRAW_TOKEN) {
+                tokens += _openLevels(t, tokenCount);
+            } else if (k == Constants.OP_APPROVE) {
+                n = _add(named, n, op.to);
+                tokens += _openLevels(op.to, accountCount) + _openLevels(t, tokenCount);
+            } else if (k == Constants.OP_APPROVE_NEW) {
+                uint256 spender = accountCount + created++;
+                n = _add(named, n, spender);
+                tokens += _openLevels(spender, accountCount) + _openLevels(t, tokenCount);
             } else if (k == Constants.OP_TRANSFER_FROM) {
                 n = _add(named, n, op.owner);
                 n = _add(named, n, op.to);
+                tokens += 3 * _openLevels(t, tokenCount) + _openLevels(op.from, accountCount);
             } else if (k == Constants.OP_TRANSFER_FROM_NEW) {
                 n = _add(named, n, op.owner);
                 n = _add(named, n, accountCount + created++);
-            } else if (k == Constants.OP_ETH_TRANSFER_NEW || k == Constants.OP_TOKEN_TRANSFER_NEW || k == Constants.OP_APPROVE_NEW) {
+                tokens += 2 * _openLevels(t, tokenCount) + _openLevels(op.from, accountCount);
+            } else if (k == Constants.OP_ETH_TRANSFER_NEW) {
                 n = _add(named, n, accountCount + created++);
             }
         }
-        return _siblings(named, n);
+        accounts = _siblings(named, n);
+    }
+
+    /// @dev The levels of the path to `key` in a depth-24 tree holding only keys below `count`
+    ///      whose sibling can be non-empty: level k where `((key >> k) ^ 1) << k < count`
+    ///      (src/core/proofWeight.ts `openLevels`, level by level), in closed form. Where bit k of
+    ///      the key is set the subtree beside it lies below the key, otherwise above it. With d the
+    ///      highest bit where key and count differ, the levels above d are open where the key
+    ///      has a one; level d is open when count has a one below d; the levels below d are all
+    ///      open if count is the larger, none if the key is.
+    function _openLevels(uint256 key, uint256 count) private pure returns (uint256 open) {
+        assembly ("memory-safe") {
+            // Bit length of x < 2^24.
+            function bitLength(x) -> b {
+                if gt(x, 0xfff) {
+                    x := shr(12, x)
+                    b := 12
+                }
+                if gt(x, 0x3f) {
+                    x := shr(6, x)
+                    b := add(b, 6)
+                }
+                if gt(x, 0x7) {
+                    x := shr(3, x)
+                    b := add(b, 3)
+                }
+                b := add(b, add(gt(x, 0), add(gt(x, 1), gt(x, 3))))
+            }
+            // Set bits of x < 2^24.
+            function popcount(x) -> c {
+                x := sub(x, and(shr(1, x), 0x555555))
+                x := add(and(x, 0x333333), and(shr(2, x), 0x333333))
+                x := and(add(x, shr(4, x)), 0x0f0f0f)
+                c := and(shr(16, mul(x, 0x010101)), 0xff)
+            }
+            switch lt(key, 0x1000000)
+            case 0 { open := 0 }
+            default {
+                switch lt(count, 0x1000000)
+                case 0 { open := 24 }
+                default {
+                    let x := xor(key, count)
+                    switch x
+                    case 0 { open := popcount(key) }
+                    default {
+                        let d := sub(bitLength(x), 1)
+                        open := add(popcount(shr(add(d, 1), key)), iszero(iszero(and(count, sub(shl(d, 1), 1)))))
+                        if gt(count, key) { open := add(open, d) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// @dev The most open levels any key below `count` has: for a queue credit, whose token the
+    ///      body does not say. The key `2^(L−1) − 1`, L the bit length of count − 1, opens all L.
+    function _widestOpenLevels(uint256 count) private pure returns (uint256 open) {
+        if (count <= 1) return 0;
+        if (count >= 1 << 24) return 24;
+        assembly ("memory-safe") {
+            // Bit length of x < 2^24.
+            function bitLength(x) -> b {
+                if gt(x, 0xfff) {
+                    x := shr(12, x)
+                    b := 12
+                }
+                if gt(x, 0x3f) {
+                    x := shr(6, x)
+                    b := add(b, 6)
+                }
+                if gt(x, 0x7) {
+                    x := shr(3, x)
+                    b := add(b, 3)
+                }
+                b := add(b, add(gt(x, 0), add(gt(x, 1), gt(x, 3))))
+            }
+            open := bitLength(sub(count, 1))
+        }
     }
 
     /// @dev Appends `v` to `named[0:n]` unless it is outside the tree.
