@@ -15,7 +15,7 @@ import { DEVNET_PARAMS } from "../deploy/params";
 import { L1Contracts } from "../src/node/l1/contracts";
 import { L2State } from "../src/core/state";
 import { BlockBuilder, withdrawalTree, withdrawalsOf } from "../src/core/blockBuilder";
-import { encodeBatch, encodeCommitment, type Commitment } from "../src/core/commitment";
+import { decodeCommitment, encodeBatch, encodeCommitment, type Commitment } from "../src/core/commitment";
 import { summarizeBatch } from "../src/core/batch";
 import { positionalProof } from "../src/core/merkle";
 import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
@@ -92,18 +92,24 @@ async function main(): Promise<void> {
   /** The filler account halfway between senders i and i + 1 in the tree. */
   const spreadAddress = (i: number) => "0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0");
   /**
-   * Operations i = 0..n−1: `fallback(i)` (to a new account), each turned into `spread(i)` where
-   * the commitment's proof weight stays within both caps: the heaviest commitment of that
-   * shape the cap admits.
+   * Operations i = 0..n−1: `fallback(i)` (to a new account) while the commitment stays within
+   * both proof-weight caps, each then turned into `spread(i)` where it still does: the heaviest
+   * commitment of that shape the caps admit.
    */
   const heaviest = async (n: number, spread: (i: number) => Promise<Signed>, fallback: (i: number) => Promise<Signed>) => {
+    const fits = (ops: Op[]) => withinCaps(proofWeight(ops, 0, state.accountCount, state.tokenCount));
     const ops: Op[] = [];
     let fee: Signed["fee"] | undefined;
-    for (let i = 0; i < n; i++) ({ op: ops[i], fee } = await fallback(i));
     for (let i = 0; i < n; i++) {
+      const f = await fallback(i);
+      if (!fits([...ops, f.op])) break;
+      ops.push(f.op);
+      fee = f.fee;
+    }
+    for (let i = 0; i < ops.length; i++) {
       const candidate = [...ops];
       candidate[i] = (await spread(i)).op;
-      if (withinCaps(proofWeight(candidate, 0, state.accountCount, state.tokenCount))) ops[i] = candidate[i];
+      if (fits(candidate)) ops[i] = candidate[i];
     }
     return { ops, fee: fee! };
   };
@@ -230,7 +236,7 @@ async function main(): Promise<void> {
 
   const gas: Record<string, number> = {};
   const calldata: Record<string, number> = {};
-  const witnessSize: Record<string, { accounts: number; accountSiblings: number; witnessBytes: number; commitmentBytes: number }> = {};
+  const witnessSize: Record<string, { accounts: number; accountSiblings: number; tokenSiblings: number; weight?: { accounts: number; tokens: number }; witnessBytes: number; commitmentBytes: number }> = {};
   const prove = async (kind: string, body: Buffer, queueCount: bigint, pre: Buffer) => {
     const batchIndex = Number(await d.rollup.batchCount());
     await d.rollup.submitBatch(batchIndex, hex(pre), queueCount, encodeBatch([body]));
@@ -238,7 +244,15 @@ async function main(): Promise<void> {
     const { verdict, witness, packed } = buildFraudWitness(state, body, { chainId: CHAIN_ID, queueEntry, position });
     if (verdict.ok) throw new Error(`${kind}: src/core finds no fraud`);
     const path = positionalProof(summarizeBatch(pre, [body]).leaves, 0).map(hex);
-    witnessSize[kind] = { accounts: witness.accounts.length, accountSiblings: witness.accountProof.length, witnessBytes: (packed.length - 2) / 2, commitmentBytes: body.length };
+    const tokenSiblings = witness.accounts.reduce((n, a) => n + a.tokenProof.length + a.allowanceProof.length, 0);
+    let weight;
+    try {
+      const c = decodeCommitment(body);
+      weight = proofWeight(c.ops, c.feeRecipient, state.accountCount, state.tokenCount);
+    } catch {
+      weight = undefined; // the malformed case: no operations to weigh
+    }
+    witnessSize[kind] = { accounts: witness.accounts.length, accountSiblings: witness.accountProof.length, tokenSiblings, weight, witnessBytes: (packed.length - 2) / 2, commitmentBytes: body.length };
     const tx = await d.rollup.proveFraud(batchIndex, 0, hex(pre), hex(body), path, packed, { gasLimit: 16_777_216 });
     const receipt = (await tx.wait())!;
     const proven = receipt.logs.map((l) => d.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
@@ -314,12 +328,14 @@ async function main(): Promise<void> {
   await prove("post-state-transfer-from-24-bit-tokens", commitment(wideFromOps, [wideFromFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
 
   // The shapes at once: recipients that exist, spread through the tree as far as the proof
-  // weight allows and the senders' neighbour leaves after that; 24-bit ids; and every touched token tree crowded along the lowest 17 levels of
-  // the token's path (each account holds the 17 ids that differ from its token's in one of those
-  // bits: a non-zero sibling at every such level). 17 is what 131,072 registered tokens allow:
-  // ids from 65,536 on differ in bits 0–15 within that count, and in bit 16 from ids below 32.
-  const CROWDED_LEVELS = 17;
-  while (state.tokenCount < 2 * WIDE) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
+  // weight allows and the senders' neighbour leaves after that; 24-bit ids; and every open level
+  // of every touched token path crowded (a non-zero sibling wherever the pre-state's token count
+  // allows one). 128 tokens above 65,536 give sender i's token 65,536 + i eight open levels (bits
+  // 0–6 and 16): 32 transfers between existing holders then weigh 64 × 8, the token cap exactly.
+  const CROWDED_TOKENS = WIDE + 128;
+  while (state.tokenCount < CROWDED_TOKENS) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
+  /** The bits k where the path to `key` has an open level below `count` (its sibling flips bit k). */
+  const openBits = (key: number, count: number) => Array.from({ length: 24 }, (_, k) => k).filter((k) => (Math.floor(key / 2 ** k) ^ 1) * 2 ** k < count);
   const spreadRecipient = (i: number) => state.indexOf(spreadAddress(i))!;
   // The filler created right after sender i: its neighbour leaf, which costs the proof weight
   // nothing (the attack review's shape: heavier than a new, empty account once the cap is hit).
@@ -327,7 +343,7 @@ async function main(): Promise<void> {
   if (state.indexOf(neighbourAddress(0)) !== state.indexOf(senders[0].address.toLowerCase())! + 1) throw new Error("the filler after sender 0 is not its neighbour leaf");
   senders.forEach((w, i) => {
     for (const at of [state.indexOf(w.address.toLowerCase())!, spreadRecipient(i), state.indexOf(neighbourAddress(i))!]) {
-      for (let k = 0; k < CROWDED_LEVELS; k++) state.setTokenBalance(at, (WIDE + i) ^ (1 << k), 1n);
+      for (const k of openBits(WIDE + i, state.tokenCount)) state.setTokenBalance(at, (WIDE + i) ^ (1 << k), 1n);
     }
   });
   const crowdedRoot = state.root();
@@ -339,12 +355,14 @@ async function main(): Promise<void> {
   );
   await prove("post-state-spread-crowded-24-bit-tokens", commitment(crowded.ops, [crowded.fee], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, crowdedRoot);
 
-  // The same with transferFroms (two slots each: 16), each owner's allowance tree crowded too:
-  // three accounts an operation, the owner's depth-48 allowance walk beside two token walks.
+  // The same with transferFroms (two slots each: 16), each owner's allowance tree crowded too,
+  // at every open level of the spender's and the token's half of the key: three accounts an
+  // operation, the owner's depth-48 allowance walk beside two token walks.
   for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
     const owner = state.indexOf(senders[i].address.toLowerCase())!;
     const spender = state.indexOf(spenders[i].address.toLowerCase())!;
-    for (let k = 0; k < CROWDED_LEVELS; k++) state.setAllowance(owner, WIDE + i, spender ^ (1 << k), 1n);
+    for (const k of openBits(spender, state.accountCount)) state.setAllowance(owner, WIDE + i, spender ^ (1 << k), 1n);
+    for (const k of openBits(WIDE + i, state.tokenCount)) state.setAllowance(owner, (WIDE + i) ^ (1 << k), spender, 1n);
   }
   const crowdedAllowancesRoot = state.root();
   await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(crowdedRoot), 1n, encodeBatch([encodeCommitment({ postStateRoot: crowdedAllowancesRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] })]));
