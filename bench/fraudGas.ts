@@ -21,7 +21,7 @@ import { positionalProof } from "../src/core/merkle";
 import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
 import { parseRawTransaction, toSignedOp } from "../src/core/intake";
 import type { Op } from "../src/core/ops";
-import { MAX_OPS_PER_COMMITMENT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
+import { MAX_OPS_PER_COMMITMENT, MAX_TOKEN_PROOF_WEIGHT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
 import { proofWeight, withinCaps } from "../src/core/proofWeight";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
@@ -330,9 +330,11 @@ async function main(): Promise<void> {
   // The shapes at once: recipients that exist, spread through the tree as far as the proof
   // weight allows and the senders' neighbour leaves after that; 24-bit ids; and every open level
   // of every touched token path crowded (a non-zero sibling wherever the pre-state's token count
-  // allows one). 128 tokens above 65,536 give sender i's token 65,536 + i eight open levels (bits
-  // 0–6 and 16): 32 transfers between existing holders then weigh 64 × 8, the token cap exactly.
-  const CROWDED_TOKENS = WIDE + 128;
+  // allows one). Registering 2^m tokens above 65,536 gives sender i's token 65,536 + i (i < 32)
+  // 1 + m open levels (bits 0 to m − 1, and 16), so m is set for 32 transfers between existing
+  // holders, 64 paths, to fill the token cap (MAX_TOKEN_PROOF_WEIGHT) as nearly as it can.
+  const OPEN_LEVELS = Math.floor(MAX_TOKEN_PROOF_WEIGHT / (2 * MAX_OPS_PER_COMMITMENT));
+  const CROWDED_TOKENS = WIDE + 2 ** Math.max(5, OPEN_LEVELS - 1);
   while (state.tokenCount < CROWDED_TOKENS) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
   /** The bits k where the path to `key` has an open level below `count` (its sibling flips bit k). */
   const openBits = (key: number, count: number) => Array.from({ length: 24 }, (_, k) => k).filter((k) => (Math.floor(key / 2 ** k) ^ 1) * 2 ** k < count);

@@ -31,7 +31,7 @@ library Constants {
     /// @notice Most account-tree siblings a proof of one commitment may need (ProofWeight).
     uint256 internal constant MAX_PROOF_WEIGHT = 480;
     /// @notice Most open token and allowance path levels a proof of one commitment may cross (ProofWeight).
-    uint256 internal constant MAX_TOKEN_PROOF_WEIGHT = 512;
+    uint256 internal constant MAX_TOKEN_PROOF_WEIGHT = 384;
 
     /// @notice gasUsed of an ETH transfer (new recipient or not): Ethereum's 21,000.
     uint256 internal constant GAS_ETH_TRANSFER = 21_000;

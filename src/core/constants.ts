@@ -40,11 +40,13 @@ export const MAX_PROOF_WEIGHT = 480;
 /**
  * Most token and allowance path levels a fraud proof of one commitment may cross where a sibling
  * can be non-empty (its *token proof weight*, `proofWeight.ts`): levels a registered token or an
- * existing spender could have crowded. Bounds the token-tree half of the proof as
- * MAX_PROOF_WEIGHT bounds the account tree's; 32 token transfers between existing holders fit
- * while at most 256 tokens are registered (8 open levels a path), fewer with more.
+ * existing spender could have crowded. Bounds the token-tree part of the proof as
+ * MAX_PROOF_WEIGHT bounds the account tree's (docs/architecture.md, *Gas*). 32 token transfers
+ * between existing holders fit while at most 64 tokens are registered (6 open levels a path), and
+ * 16 transferFroms of one token in any state (a spender's half of the allowance key has at most
+ * 24); with more tokens a commitment of token traffic seals earlier.
  */
-export const MAX_TOKEN_PROOF_WEIGHT = 512;
+export const MAX_TOKEN_PROOF_WEIGHT = 384;
 /** Most distinct fee/gas tuples one commitment lists. */
 export const MAX_FEE_ENTRIES = 32;
 /** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */

@@ -98,9 +98,13 @@ describe("core/proofWeight: the siblings a proof of a commitment can need, accou
     expect(tokens({ ...base, kind: 10, tokenId: t, owner: 5, to: Wallet.createRandom().address })).to.equal(2 * openLevels(t, 100) + openLevels(3, 1000));
     expect(tokens({ kind: 0, credit: "existing", index: 5 })).to.equal(widestOpenLevels(100)).and.to.equal(7);
     expect(tokens({ kind: 0, credit: "new" })).to.equal(0);
-    // Few registered tokens: 32 transfers between existing holders fit the cap.
-    const transfers = Array.from({ length: 32 }, (_, i) => ({ ...base, kind: 3 as const, tokenId: i % 256, to: i + 10 }));
-    expect(proofWeight(transfers, 0, 1000, 256).tokens).to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
+    // Up to 64 registered tokens, 32 transfers between existing holders fit the cap; 16
+    // transferFroms of one token fit in a full account tree.
+    const transfers = Array.from({ length: 32 }, (_, i) => ({ ...base, kind: 3 as const, tokenId: 63 - i, to: i + 10 }));
+    expect(proofWeight(transfers, 0, 1000, 64).tokens).to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
+    expect(proofWeight(transfers, 0, 1000, 65).tokens).to.be.above(MAX_TOKEN_PROOF_WEIGHT);
+    const transferFroms = Array.from({ length: 16 }, (_, i) => ({ ...base, kind: 9 as const, tokenId: 0, from: 2 ** 24 - 1 - i, owner: i, to: i + 100 }));
+    expect(proofWeight(transferFroms, 0, 2 ** 24, 1).tokens).to.equal(16 * 24).and.to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
   });
 
   it("no fraud witness sends more token and allowance siblings than the token weight: commitments of every token kind on crowded trees, the heaviest first", async () => {
