@@ -11,7 +11,8 @@ import { tokenRoot } from "../../src/core/tokenTree";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { encodeCommitment, decodeCommitment, type Commitment } from "../../src/core/commitment";
 import { type Op, type SignedOp } from "../../src/core/ops";
-import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
+import { MAX_TOKEN_PROOF_WEIGHT, OpKind, QueueKind, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../../src/core/constants";
+import { proofWeight } from "../../src/core/proofWeight";
 import { signingHash, type FeeEntry, type TxSignature } from "../../src/core/txSigning";
 import { type QueueEntry } from "../../src/core/queueOps";
 import { transferCalldata, withdrawCalldata } from "../../src/core/calldata";
@@ -86,6 +87,17 @@ function signToken(f: F, tokenId: number, nonce: bigint, amount: bigint, feeEntr
   const sig = new SigningKey(alice.privateKey).sign(signingHash({ fee: feeEntry, chainId: CHAIN_ID, nonce, to: l2Token, value: 0n, data: transferCalldata(recipient, amount) }));
   const signature: TxSignature = { r: Buffer.from(sig.r.slice(2), "hex"), s: Buffer.from(sig.s.slice(2), "hex"), yParity: sig.yParity };
   return { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: 1, tokenId, to, amount, sig: signature };
+}
+
+/**
+ * Alice's transfer of `tokenId` to a new account: one token path (the new account's tree is
+ * empty), so 32 distinct tokens of every width fit one commitment's token proof weight.
+ */
+function signTokenToNew(f: F, tokenId: number, nonce: bigint, amount: bigint): SignedOp {
+  const to = "0x" + (0xa11ce000 + Number(nonce)).toString(16).padStart(40, "0");
+  const sig = new SigningKey(alice.privateKey).sign(signingHash({ fee, chainId: CHAIN_ID, nonce, to: l2TokenAddress(f.meta[tokenId]), value: 0n, data: transferCalldata(to, amount) }));
+  const signature: TxSignature = { r: Buffer.from(sig.r.slice(2), "hex"), s: Buffer.from(sig.s.slice(2), "hex"), yParity: sig.yParity };
+  return { kind: OpKind.TOKEN_TRANSFER_NEW, feeIndex: 0, from: 1, tokenId, to, amount, sig: signature };
 }
 
 function commitment(ops: Op[], fees: FeeEntry[] = [fee], header: Partial<Commitment> = {}): Commitment {
@@ -300,8 +312,10 @@ describe("Token ids of 24 bits: adversarial review", function () {
   describe("FraudVerifier on fabricated pre-states with tokens at 255, 256, 65,535, 65,536 and beyond", () => {
     it("32 transfers of 32 distinct tokens in one class-2 commitment fill the verifier's 32-entry token cache: honest is NONE and a wrong root WRONG_POST_STATE on both sides", async () => {
       const f = await loadFixture(reviewFixture);
-      const ops = ALL_IDS.map((id, k) => signToken(f, id, BigInt(k), BigInt(k + 1)));
+      const ops = ALL_IDS.map((id, k) => signTokenToNew(f, id, BigInt(k), BigInt(k + 1)));
       const c = commitment(ops);
+      const s = preState(f);
+      expect(proofWeight(ops, 2, s.accountCount, s.tokenCount).tokens).to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
       expect(encodeCommitment(c)[32] >> 6).to.equal(1 + 1);
       await expectAgreement(f, preState(f), encodeCommitment(c), { kind: KIND.postState });
       const h = honest(f, () => preState(f), c);
@@ -312,7 +326,7 @@ describe("Token ids of 24 bits: adversarial review", function () {
       const f = await loadFixture(reviewFixture);
       // 16 distinct tokens, each used twice, in an order that revisits cached slots.
       const ids = [...ALL_IDS.slice(0, 16).reverse(), ...ALL_IDS.slice(0, 16)];
-      const ops = ids.map((id, k) => signToken(f, id, BigInt(k), 3n));
+      const ops = ids.map((id, k) => signTokenToNew(f, id, BigInt(k), 3n));
       const h = honest(f, () => preState(f), commitment(ops));
       await expectAgreement(f, preState(f), encodeCommitment(h), { kind: KIND.none });
       // A signature for token 256 placed on an operation naming 255: BAD_SIGNATURE on both sides.

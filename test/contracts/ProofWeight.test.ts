@@ -143,25 +143,31 @@ describe("ProofWeight.sol: the proof weight, the same as src/core's on any opera
 
     it("a commitment whose token paths could cross more than MAX_TOKEN_PROOF_WEIGHT open levels is MALFORMED on both sides; one operation fewer is judged on its operations", async () => {
       const f = await loadFixture(fraudFixture);
-      // 4,096 registered tokens (claimed by an unchallenged batch): every token path has 12 open levels.
-      while (f.chain.state.tokenCount < 4096) f.chain.state.registerToken("0x" + (0x5e000000 + f.chain.state.tokenCount).toString(16).padStart(40, "0"));
-      await f.chain.post([f.chain.handMade([], [])]);
-      const { op, fee } = await f.chain.signedOp(f.alice, tokenTransfer(f.chain.state.token(0)!.l2Address, f.bob.address, 1n));
-      const bob = f.chain.state.indexOf(f.bob.address.toLowerCase())!;
-      const perOp = 2 * openLevels(0, 4096);
-      expect(perOp).to.equal(24);
-      const over = Math.floor(MAX_TOKEN_PROOF_WEIGHT / perOp) + 1;
-      for (const n of [over, over - 1]) {
-        const ops: Op[] = Array.from({ length: n }, () => ({ ...(op as Extract<Op, { kind: 3 }>), kind: OpKind.TOKEN_TRANSFER, to: bob }));
-        const p = f.chain.proof(await f.chain.post([f.chain.handMade(ops, [fee])]));
-        // The first transfer is alice's own; the copies repeat her nonce.
-        if (n === over) expect(p.verdict).to.deep.include({ ok: false, kind: "malformed" });
-        else expect(p.verdict).to.deep.include({ ok: false, kind: "invalid-operation", opIndex: 1 });
-        if (n === over) expect((p.verdict as { details: string }).details).to.match(new RegExp(`token proof weight ${n * perOp} .* over ${MAX_TOKEN_PROOF_WEIGHT}`));
-        const receipt = (await (await f.rollup.proveFraud(...p.args)).wait())!;
-        const proven = receipt.logs.map((l) => f.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
-        expect([Number(proven!.args.kind), Number(proven!.args.reason)]).to.deep.equal([onChainVerdict(p.verdict).kind, onChainVerdict(p.verdict).reason]);
-        await f.rollup.postBond({ value: f.params.bondSize });
+      // The fixture's L2 state is shared by every test that loads it: put it back after.
+      const cp = f.chain.state.checkpoint();
+      try {
+        // 4,096 registered tokens (claimed by an unchallenged batch): every token path has 12 open levels.
+        while (f.chain.state.tokenCount < 4096) f.chain.state.registerToken("0x" + (0x5e000000 + f.chain.state.tokenCount).toString(16).padStart(40, "0"));
+        await f.chain.post([f.chain.handMade([], [])]);
+        const { op, fee } = await f.chain.signedOp(f.alice, tokenTransfer(f.chain.state.token(0)!.l2Address, f.bob.address, 1n));
+        const bob = f.chain.state.indexOf(f.bob.address.toLowerCase())!;
+        const perOp = 2 * openLevels(0, 4096);
+        expect(perOp).to.equal(24);
+        const over = Math.floor(MAX_TOKEN_PROOF_WEIGHT / perOp) + 1;
+        for (const n of [over, over - 1]) {
+          const ops: Op[] = Array.from({ length: n }, () => ({ ...(op as Extract<Op, { kind: 3 }>), kind: OpKind.TOKEN_TRANSFER, to: bob }));
+          const p = f.chain.proof(await f.chain.post([f.chain.handMade(ops, [fee])]));
+          // The first transfer is alice's own; the copies repeat her nonce.
+          if (n === over) expect(p.verdict).to.deep.include({ ok: false, kind: "malformed" });
+          else expect(p.verdict).to.deep.include({ ok: false, kind: "invalid-operation", opIndex: 1 });
+          if (n === over) expect((p.verdict as { details: string }).details).to.match(new RegExp(`token proof weight ${n * perOp} .* over ${MAX_TOKEN_PROOF_WEIGHT}`));
+          const receipt = (await (await f.rollup.proveFraud(...p.args)).wait())!;
+          const proven = receipt.logs.map((l) => f.rollup.interface.parseLog(l)).find((e) => e?.name === "FraudProven");
+          expect([Number(proven!.args.kind), Number(proven!.args.reason)]).to.deep.equal([onChainVerdict(p.verdict).kind, onChainVerdict(p.verdict).reason]);
+          await f.rollup.postBond({ value: f.params.bondSize });
+        }
+      } finally {
+        f.chain.state.rollback(cp);
       }
     });
   });
