@@ -13,13 +13,14 @@ library EvmCode {
     error CodeChunksMissing(uint256 needed, uint256 given);
 
     /// @param codeSize the committed code size
-    /// @param max what a depth-10 chunk tree holds
+    /// @param max what a depth-11 chunk tree holds
     error CodeTooLarge(uint256 codeSize, uint256 max);
 
     uint256 internal constant CHUNK = 31;
-    /// @dev 1,024 chunks of 31 bytes: more than EIP-170's 24,576, so every deployed code fits. A
-    ///      larger size would alias chunk indices past the tree's depth; it is refused.
-    uint256 internal constant MAX_CODE_SIZE = 1024 * CHUNK;
+    /// @dev 2,048 chunks of 31 bytes (63,488): more than EIP-3860's 49,152 bytes of init code, so
+    ///      a create frame's code fits as well as every deployed code. A larger size would alias
+    ///      chunk indices past the tree's depth; it is refused.
+    uint256 internal constant MAX_CODE_SIZE = (1 << EvmTrees.CODE_DEPTH) * CHUNK;
     uint8 internal constant JUMPDEST = 0x5b;
 
     /// @dev Byte `pos` of the code, from a chunk proven against `codeRoot`; 0 past the end

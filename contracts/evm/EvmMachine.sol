@@ -9,7 +9,7 @@ library EvmMachine {
     /// @dev Every field is a static 32-byte word, so `abi.encode` is the plain concatenation the
     ///      TypeScript mirror (src/core/evm/machine.ts) hashes.
     struct Machine {
-        bytes32 codeRoot; // chunk tree of the running code (depth 10, 31-byte chunks with a push-data prefix)
+        bytes32 codeRoot; // chunk tree of the running code (depth 11, 31-byte chunks with a push-data prefix)
         uint256 codeSize;
         uint256 status; // RUNNING or one of the halts below
         uint256 pc;

@@ -22,7 +22,7 @@ library EvmTrees {
     uint8 internal constant WARM = 4;
     uint8 internal constant ORIGINAL = 5;
 
-    uint256 internal constant CODE_DEPTH = 10;
+    uint256 internal constant CODE_DEPTH = 11;
     uint256 internal constant MEMORY_DEPTH = 17;
     uint256 internal constant STORAGE_DEPTH = 256;
 

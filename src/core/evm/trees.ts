@@ -1,6 +1,6 @@
 /**
  * The positional binary trees a one-step proof walks (contracts/evm/EvmTrees.sol): code chunks
- * (depth 10), memory words (17), storage, original storage and the warm-slot set (256). A node is
+ * (depth 11), memory words (17), storage, original storage and the warm-slot set (256). A node is
  * keccak256(left ‖ right), the empty leaf is 0 and an empty subtree of height h is
  * Z(h) = keccak(Z(h-1) ‖ Z(h-1)). Only non-zero leaves are kept, so a depth-256 tree of a few
  * slots costs a few hundred hashes per slot.
@@ -20,7 +20,7 @@ export interface LeafProof {
   siblings: bigint[];
 }
 
-export const CODE_DEPTH = 10;
+export const CODE_DEPTH = 11;
 export const MEMORY_DEPTH = 17;
 export const STORAGE_DEPTH = 256;
 
