@@ -114,4 +114,25 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
       }
     }
   });
+
+  it("agrees on code as long as init code may be (EIP-3860's 49,152 bytes, the depth-11 chunk tree): a jump to a JUMPDEST in the last chunk and the STOP after it; a code size past the tree is refused", async () => {
+    const INIT_CODE_LIMIT = 49_152;
+    const dest = INIT_CODE_LIMIT - 2;
+    const code = new Uint8Array(INIT_CODE_LIMIT).fill(0xfe); // INVALID everywhere but the path taken
+    code.set([0x61, dest >> 8, dest & 0xff, 0x56], 0); // PUSH2 dest; JUMP
+    code.set([0x5b, 0x00], dest); // JUMPDEST; STOP
+    const trace = await traceGenerated(await newEngine(), { seed: -2, code, gasLimit: 100_000n, storage: new Map() }, 9_000);
+    expect(trace.end?.status).to.equal(MachineStatus.Stopped);
+    const cov = transitions(trace);
+    expect(cov.transitions.map((t) => t.op)).to.deep.equal([0x61, 0x56, 0x5b, 0x00]);
+    expect(await checkAll(prover, cov.transitions)).to.deep.equal([]);
+    // 2,048 chunks of 31 bytes: one byte more would alias a chunk index past the tree.
+    const proverAt = (await ethers.getContractFactory("OneStepProver")).attach(await (prover as unknown as { getAddress(): Promise<string> }).getAddress());
+    const p = prover as unknown as { step: { staticCall(...a: unknown[]): Promise<string> } };
+    const first = cov.transitions[0];
+    const tooLong = { ...first.pre, codeSize: 2048n * 31n + 1n };
+    await expect(p.step.staticCall(toBeHex(machineHash(tooLong), 32), solMachine(tooLong), solProof(first.proof)))
+      .to.be.revertedWithCustomError(proverAt, "CodeTooLarge")
+      .withArgs(2048n * 31n + 1n, 2048n * 31n);
+  });
 });
