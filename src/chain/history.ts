@@ -361,6 +361,9 @@ export class StateHistory implements PastReads {
         break;
       case "balance":
       case "nonce":
+      // A contract's code or storage changes its leaf (experimental EVM mode): kept as the account.
+      case "code":
+      case "storage":
         if (!this.pendingAccounts.has(e.index)) {
           const a = this.state.peek(e.index)!;
           this.pendingAccounts.set(e.index, { nonce: a.nonce, balance: a.balance });
