@@ -49,12 +49,8 @@ export async function replayEvmBlock(state: L2State, block: EvmBlock, params: Ev
   return { verdict: { ok: true }, commitment: headerOf(block), results: [result], withdrawals: [] };
 }
 
-/** Replays one posted body of any kind: an EVM block in the engine, a commitment or empty run as core/replay does. */
-export async function replayBody(
-  state: L2State,
-  body: Buffer,
-  params: EvmReplayParams & { queueEntry(index: bigint): QueueEntry | undefined; checkStateRoot?: boolean },
-): Promise<ReplayResult> {
+/** Replays `body` if it is an EVM block (a malformed one included); null when it is a commitment or an empty run. */
+export async function replayIfEvmBlock(state: L2State, body: Buffer, params: EvmReplayParams): Promise<ReplayResult | null> {
   let block: EvmBlock | null;
   try {
     block = evmBlockOf(body);
@@ -62,6 +58,14 @@ export async function replayBody(
     if (e instanceof DecodeError) return refused({ ok: false, kind: "malformed", details: e.message });
     throw e;
   }
-  if (block) return replayEvmBlock(state, block, params);
-  return replayCommitment(state, body, { chainId: params.chainId, queueEntry: params.queueEntry, position: params.position, checkStateRoot: params.checkStateRoot });
+  return block ? replayEvmBlock(state, block, params) : null;
+}
+
+/** Replays one posted body of any kind: an EVM block in the engine, a commitment or empty run as core/replay does. */
+export async function replayBody(
+  state: L2State,
+  body: Buffer,
+  params: EvmReplayParams & { queueEntry(index: bigint): QueueEntry | undefined },
+): Promise<ReplayResult> {
+  return (await replayIfEvmBlock(state, body, params)) ?? replayCommitment(state, body, { chainId: params.chainId, queueEntry: params.queueEntry, position: params.position });
 }

@@ -15,7 +15,10 @@ import { L1TxManager } from "../l1/txManager";
 import { RecoveryWorker, recoverHere } from "../recoveryWorker";
 import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
-import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
+import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit, toSignedOp } from "../../core/intake";
+import { isContractTransaction, refusePackedOnContracts } from "../../core/evm/routing";
+import { parseEvmTransaction } from "../../core/evm/evmTransaction";
+import { requireLocalL1ForEvm } from "../experimentalEvm";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
@@ -50,6 +53,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
   private resyncing: Promise<void> | null = null;
   private readonly sealWaiters = new SealWaiters();
+  /** Experimental EVM mode: where intake and queue entries wait their turn (see oneAtATime). */
+  private lane: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
@@ -69,7 +74,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   async take(span: L1Span): Promise<number> {
     this.sequencer.local.addTokenMetadata(span.tokens);
     if (span.queue.length > 0) this.config.logger.info({ count: span.queue.length, first: Number(span.queue[0].index) }, "L1 queue entries");
-    this.sequencer.addQueueEntries(span.queue);
+    if (this.config.experimentalEvm) await this.oneAtATime(async () => this.sequencer.addQueueEntries(span.queue));
+    else this.sequencer.addQueueEntries(span.queue);
     return span.to + 1;
   }
 
@@ -108,6 +114,9 @@ export class SequencerNode implements L2Backend, FollowerRole {
   tokenMetadata(tokenId: number): TokenMetadata | undefined {
     return this.sequencer.local.tokenMetadata(tokenId);
   }
+  get experimentalEvm(): boolean {
+    return this.config.experimentalEvm === true;
+  }
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);
   }
@@ -128,6 +137,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
 
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
+    if (this.config.experimentalEvm) return this.oneAtATime(() => this.sendWithEvm(raw));
     if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
     this.refuseWhenBacklogged();
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
@@ -137,6 +147,41 @@ export class SequencerNode implements L2Backend, FollowerRole {
     const hash = this.sequencer.sendParsedTransaction(authenticate(decoded, signed.from, signed.hash!));
     await this.durability.acknowledge(raw);
     return hash;
+  }
+
+  /**
+   * Experimental EVM mode's intake: a contract transaction runs in the engine (a block of its
+   * own), anything else takes the packed path as in the default mode, refused if it names a
+   * contract (core/evm/routing.ts). One at a time with queue entries, so that no state change
+   * lands while the engine awaits.
+   */
+  private async sendWithEvm(raw: string): Promise<string> {
+    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
+    this.refuseWhenBacklogged();
+    const chainId = this.sequencer.chainId;
+    if (typeof raw === "string" && /^0x([0-9a-fA-F]{2})+$/.test(raw) && isContractTransaction(this.state, Buffer.from(raw.slice(2), "hex"), chainId)) {
+      const tx = parseEvmTransaction(Buffer.from(raw.slice(2), "hex"), chainId);
+      try {
+        return await this.sequencer.sendContractTransaction(tx);
+      } catch (e) {
+        if (e instanceof InvalidOperationError && e.reason === "nonce-too-low" && this.chain.hasTx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
+        throw e;
+      }
+    }
+    const decoded = decodeRawTransaction(raw, chainId);
+    requireWithinBlockGasLimit(decoded);
+    const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
+    const signed = this.recovery ? await this.recovery.recover(request) : recoverHere(request);
+    const parsed = authenticate(decoded, signed.from, signed.hash!);
+    refusePackedOnContracts(this.state, toSignedOp(this.state, parsed, 0, { checkNonce: false }));
+    return this.sequencer.sendParsedTransaction(parsed);
+  }
+
+  /** Runs `task` after every task handed here before it has settled (experimental EVM mode). */
+  private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(task);
+    this.lane = run.catch(() => undefined);
+    return run;
   }
 
   /** The backpressure limits in force (see the config). */
@@ -155,6 +200,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   // --- lifecycle ----------------------------------------------------------------------------
   async start(): Promise<void> {
     const c = this.config;
+    if (c.experimentalEvm) await requireLocalL1ForEvm(c.l1Provider);
     this.l1ChainId = Number((await c.l1Provider.getNetwork()).chainId);
     this.maxBacklogAgeMs = c.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
     if (c.dataDir) this.startup.restoredBlocks = await this.durability.openStore(c.dataDir, this.l1, { chainId: c.chainId, rollup: c.addresses.rollup });
