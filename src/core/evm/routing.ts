@@ -21,8 +21,9 @@ export function isContractTransaction(state: L2State, raw: Buffer, chainId: bigi
     const tx = createTxFromRLP(raw, { common: evmCommon(chainId) });
     to = tx.to ? tx.to.toString().toLowerCase() : null;
     data = tx.data;
-  } catch {
-    return false;
+  } catch (e) {
+    // The library refuses init code over EIP-3860's limit as it decodes: the engine's intake says so.
+    return e instanceof Error && /init ?code/i.test(e.message);
   }
   if (to === null) return true;
   if (to === WITHDRAWAL_PREDEPLOY || state.tokenByL2Address(to)) return false;
