@@ -14,7 +14,8 @@ import { createVM, runTx, type RunTxResult } from "@ethereumjs/vm";
 import { createBlock, type Block } from "@ethereumjs/block";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex, createAddressFromString, createContractAddress, type Address } from "@ethereumjs/util";
-import { BLOCK_GAS_LIMIT, ZERO_ADDRESS } from "../constants";
+import { EVMError, type CustomPrecompile, type ExecResult } from "@ethereumjs/evm";
+import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../constants";
 import { invalid } from "../errors";
 import type { Log, TxResult } from "../execute";
 import type { L2State } from "../state";
@@ -72,9 +73,19 @@ function blockOf(state: L2State, ctx: EvmBlockContext): Block {
 async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"], simulate: boolean): Promise<{ result: RunTxResult; manager: CairnStateManager }> {
   const common = evmCommon(ctx.chainId);
   const manager = new CairnStateManager(state, common);
-  const vm = await createVM({ common, stateManager: manager });
+  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state) } });
   const result = await runTx(vm, { tx, block: blockOf(state, ctx), skipBlockGasLimitValidation: true, skipBalance: simulate, skipNonce: simulate, skipHardForkValidation: true });
   return { result, manager };
+}
+
+/**
+ * Bridged tokens and the withdrawal predeploy are native on Cairn, and have no native code in the
+ * engine yet (docs/design/evm.md §2.3 is left): a contract's call to one reverts, rather than
+ * succeeding without moving anything or leaving ETH sent there stuck.
+ */
+function nativeAddresses(state: L2State): CustomPrecompile[] {
+  const revert = (): ExecResult => ({ executionGasUsed: 0n, returnValue: new Uint8Array(0), exceptionError: new EVMError(EVMError.errorMessages.REVERT) });
+  return [WITHDRAWAL_PREDEPLOY, ...state.tokens.map((t) => t.l2Address)].map((a) => ({ address: createAddressFromString(a), function: revert }));
 }
 
 /** Checks what Ethereum checks before a transaction's first opcode, in geth's words; throws InvalidOperationError. */

@@ -8,6 +8,8 @@ import { expect } from "chai";
 import { artifacts } from "hardhat";
 import { Interface, Wallet, type TransactionRequest } from "ethers";
 import { L2State } from "../../../src/core/state";
+import { OpKind, WITHDRAWAL_PREDEPLOY } from "../../../src/core/constants";
+import { isContractTransaction, refusePackedOnContracts } from "../../../src/core/evm/routing";
 import { decodeCommitment } from "../../../src/core/commitment";
 import { DecodeError, InvalidOperationError } from "../../../src/core/errors";
 import { EVM_BLOCK_MARKER, encodeEvmBlock, evmBlockOf } from "../../../src/core/evm/evmBlock";
@@ -135,6 +137,32 @@ describe("experimental EVM: the core pieces", () => {
     });
   });
 
+  describe("routing", () => {
+    it("sends creations, calls with data and anything to a contract to the engine; ETH transfers, token calls and withdrawals to the packed path", async () => {
+      const s = fundedState();
+      const token = s.registerToken("0x" + "ab".repeat(20));
+      const contract = s.createAccount("0x" + "cd".repeat(20));
+      s.setCode(contract, Buffer.from("00", "hex"));
+      const route = async (req: TransactionRequest) => isContractTransaction(s, await sign(key, 0, req), CHAIN_ID);
+      expect(await route({ data: counterCode })).to.equal(true);
+      expect(await route({ to: other.address, data: "0x12" })).to.equal(true);
+      expect(await route({ to: "0x" + "cd".repeat(20), value: 1n })).to.equal(true);
+      expect(await route({ to: other.address, value: 1n })).to.equal(false);
+      expect(await route({ to: token.l2Address, data: "0xa9059cbb" })).to.equal(false);
+      expect(await route({ to: WITHDRAWAL_PREDEPLOY, data: "0x12" })).to.equal(false);
+      expect(isContractTransaction(s, Buffer.from("02c0", "hex"), CHAIN_ID), "bytes that do not decode: the packed intake explains").to.equal(false);
+    });
+
+    it("refuses a packed operation that names a contract", () => {
+      const s = fundedState();
+      const contract = s.createAccount("0x" + "cd".repeat(20));
+      s.setStorage(contract, 0n, 1n);
+      const op = { kind: OpKind.TOKEN_TRANSFER, feeIndex: 0, from: 1, to: contract, tokenId: 0, amount: 1n, sig: { r: Buffer.alloc(32), s: Buffer.alloc(32), yParity: 0 } } as const;
+      expect(() => refusePackedOnContracts(s, op)).to.throw(InvalidOperationError, /is a contract/);
+      expect(() => refusePackedOnContracts(s, { ...op, to: 2 })).to.not.throw();
+    });
+  });
+
   describe("the engine on an L2State", () => {
     it("deploys, calls, estimates and reads; a second state replaying the blocks agrees on every root", async function () {
       this.timeout(30_000);
@@ -178,6 +206,15 @@ describe("experimental EVM: the core pieces", () => {
       expect(estimate.success).to.equal(true);
       expect(estimate.gasUsed > 21_000n).to.equal(true);
       expect(s.root(), "calls change nothing").to.deep.equal(rootBefore);
+    });
+
+    it("reverts a contract's call to a bridged token or the withdrawal predeploy (no native code in the engine yet)", async () => {
+      const s = fundedState();
+      const token = s.registerToken("0x" + "ab".repeat(20));
+      for (const to of [WITHDRAWAL_PREDEPLOY, token.l2Address]) {
+        const r = await simulateEvmCall(s, { from: key.address, to, data: Buffer.from("a9059cbb", "hex"), value: 1n }, ctx(1));
+        expect(r, to).to.include({ success: false, error: "revert" });
+      }
     });
 
     it("refuses an invalid transaction with the state untouched, and includes a reverting one", async () => {
