@@ -9,12 +9,14 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { artifacts } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { AbiCoder, Contract, ContractFactory, JsonRpcProvider, Network, Wallet, keccak256, parseEther, type ContractTransactionResponse } from "ethers";
 import { createPublicClient, createWalletClient, defineChain, http, type Abi, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { startDevnet, type Devnet } from "../../src/app/devnet";
 import { ReplicaNode } from "../../src/node/replica/replicaNode";
+import { Challenger } from "../../src/node/challenger/challenger";
+import { FRAUD_KIND } from "../../src/core/fraudProof";
 import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
 import { ExperimentalEvmRefusedError } from "../../src/node/experimentalEvm";
 import { SEQUENCER_DEFAULTS } from "../../src/node/config";
@@ -171,8 +173,9 @@ describe("e2e: --experimental-evm deploys and uses contracts through ethers and 
 
   it("posts everything to L1; the challenger finds nothing to prove; a replica from L1 alone agrees on every state root and answers for the contracts", async () => {
     await devnet.node.flush();
-    const blocks = devnet.node.chain.blocks;
     const batches = devnet.node.chain.batches.length;
+    // The blocks posted so far (an empty block may be sealed meanwhile, not yet posted).
+    const blocks = devnet.node.chain.blocks.slice(0, devnet.node.chain.batches[batches - 1].lastBlock + 1);
     await until("the challenger checked every batch", async () => devnet.challenger.batchCount >= batches);
     expect(devnet.challenger.stats.fraudsFound, "frauds the devnet's challenger found").to.equal(0);
 
@@ -204,6 +207,37 @@ describe("e2e: --experimental-evm deploys and uses contracts through ethers and 
       replicaProvider.destroy();
     } finally {
       await replica.stop();
+    }
+  });
+});
+
+describe("e2e: --experimental-evm batches are not fraud-provable: a challenger without the flag reverts them", function () {
+  this.timeout(120_000);
+
+  it("proves the first batch holding a contract transaction MALFORMED and reverts it (the limitation docs/trust-model.md states)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-evm-"));
+    const devnet = await startDevnet({ host: "127.0.0.1", l1Port: 0, l2Port: 0, accounts: 1, configPath: path.join(dir, "devnet.json"), blockTimeMs: 50, logger: silentLogger, dataDir: path.join(dir, "data"), experimentalEvm: true });
+    const signers = await ethers.getSigners();
+    const plain = new Challenger({ l1Provider: ethers.provider, l1Signer: signers[5], addresses: devnet.info.contracts, startBlock: devnet.info.contracts.deployBlock, confirmations: 0, chainId: DEVNET_PARAMS.l2ChainId, pollMs: 100, logger: silentLogger });
+    const provider = new JsonRpcProvider(devnet.info.l2.rpcUrl, undefined, { staticNetwork: Network.from(DEVNET_PARAMS.l2ChainId), cacheTimeout: -1, pollingInterval: 50 });
+    try {
+      const artifact = await artifacts.readArtifact("Counter");
+      const alice = new Wallet(devnet.info.accounts[0].privateKey, provider);
+      await (await new ContractFactory(artifact.abi, artifact.bytecode, alice).deploy()).waitForDeployment();
+      await devnet.node.flush();
+      const rollup = devnet.node.l1.rollup;
+      const reverted = await rollup.revertedBatchCount();
+      plain.start();
+      await until("the flagless challenger's proof", async () => (await rollup.revertedBatchCount()) > reverted);
+      const proofs = await rollup.queryFilter(rollup.filters.FraudProven());
+      expect(Number(proofs[proofs.length - 1].args.kind), "verdict kind: MALFORMED").to.equal(FRAUD_KIND.malformed);
+      expect(plain.stats.fraudsProven).to.be.at.least(1);
+      expect(devnet.challenger.stats.fraudsFound, "the devnet's own challenger runs the engine: no fraud").to.equal(0);
+    } finally {
+      await plain.stop();
+      provider.destroy();
+      await devnet.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
