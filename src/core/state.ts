@@ -11,7 +11,7 @@
  */
 import { ACCOUNT_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
 import { IncrementalMerkleTree } from "./merkle";
-import { accountLeaf, contractAccountLeaf, stateRoot } from "./hashing";
+import { accountLeafWith, stateRoot } from "./hashing";
 import { OutOfRangeError } from "./errors";
 import { NONE, ownAllowances, ownTokens, put, track } from "./accountMaps";
 import { DuplicateAccountError, StoredStateMismatchError } from "./stateErrors";
@@ -383,9 +383,7 @@ export class L2State {
   /** Leaf hash of account `index`. */
   leafOf(index: number): Buffer {
     const a = this.accounts[index];
-    const contract = this.contracts.contractHashOf(index);
-    if (contract) return contractAccountLeaf(a.address, a.nonce, a.balance, this.tokenRoots.of(index), this.allowanceRoots.of(index), contract);
-    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots.of(index), this.allowanceRoots.of(index));
+    return accountLeafWith(a.address, a.nonce, a.balance, this.tokenRoots.of(index), this.allowanceRoots.of(index), this.contracts.contractHashOf(index));
   }
 
   /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover (see supply.ts). */

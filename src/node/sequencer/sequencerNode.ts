@@ -2,6 +2,10 @@
  * The sequencer process: the ordering engine on the L1 follower (deposits in), the batch
  * submitter (batches out) and, when served, the JSON-RPC, on timers. Thin on purpose: each
  * service is its own object and can be driven step by step in tests.
+ *
+ * Longer than 300 lines because it is the one object that implements the backend port (a getter
+ * per field), the follower role and the lifecycle, in both intake modes; what it wires is in files
+ * of its own (the experimental EVM intake in evmIntake.ts).
  */
 import { Sequencer } from "./sequencer";
 import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
@@ -15,10 +19,9 @@ import { L1TxManager } from "../l1/txManager";
 import { RecoveryWorker, recoverHere } from "../recoveryWorker";
 import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
-import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit, toSignedOp } from "../../core/intake";
-import { isContractTransaction, refusePackedOnContracts } from "../../core/evm/routing";
-import { parseEvmTransaction } from "../../core/evm/evmTransaction";
+import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
 import { requireLocalL1ForEvm } from "../experimentalEvm";
+import { EvmIntake } from "./evmIntake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
@@ -53,8 +56,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
   private resyncing: Promise<void> | null = null;
   private readonly sealWaiters = new SealWaiters();
-  /** Experimental EVM mode: where intake and queue entries wait their turn (see oneAtATime). */
-  private lane: Promise<unknown> = Promise.resolve();
+  /** Experimental EVM mode's intake; null in the default mode. */
+  private readonly evm: EvmIntake | null;
 
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
@@ -68,13 +71,14 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.submitter = this.createSubmitter(batchDataPort(config.batchData, this.l1, this.txs, config.logger));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
     this.sequencer.onBlock(() => this.sealWaiters.release());
+    this.evm = config.experimentalEvm ? new EvmIntake(this.sequencer, (r) => (this.recovery ? this.recovery.recover(r) : recoverHere(r))) : null;
   }
 
   /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
   async take(span: L1Span): Promise<number> {
     this.sequencer.local.addTokenMetadata(span.tokens);
     if (span.queue.length > 0) this.config.logger.info({ count: span.queue.length, first: Number(span.queue[0].index) }, "L1 queue entries");
-    if (this.config.experimentalEvm) await this.oneAtATime(async () => this.sequencer.addQueueEntries(span.queue));
+    if (this.evm) await this.evm.queueEntries(span.queue);
     else this.sequencer.addQueueEntries(span.queue);
     return span.to + 1;
   }
@@ -137,9 +141,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
 
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
-    if (this.config.experimentalEvm) return this.oneAtATime(() => this.sendWithEvm(raw));
-    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
-    this.refuseWhenBacklogged();
+    if (this.evm) return this.evm.send(raw, () => this.refuseWhenBusy());
+    this.refuseWhenBusy();
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
     requireWithinBlockGasLimit(decoded);
     const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
@@ -149,48 +152,14 @@ export class SequencerNode implements L2Backend, FollowerRole {
     return hash;
   }
 
-  /**
-   * Experimental EVM mode's intake: a contract transaction runs in the engine (a block of its
-   * own), anything else takes the packed path as in the default mode, refused if it names a
-   * contract (core/evm/routing.ts). One at a time with queue entries, so that no state change
-   * lands while the engine awaits.
-   */
-  private async sendWithEvm(raw: string): Promise<string> {
-    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
-    this.refuseWhenBacklogged();
-    const chainId = this.sequencer.chainId;
-    if (typeof raw === "string" && /^0x([0-9a-fA-F]{2})+$/.test(raw) && isContractTransaction(this.state, Buffer.from(raw.slice(2), "hex"), chainId)) {
-      const tx = parseEvmTransaction(Buffer.from(raw.slice(2), "hex"), chainId);
-      try {
-        return await this.sequencer.sendContractTransaction(tx);
-      } catch (e) {
-        if (e instanceof InvalidOperationError && e.reason === "nonce-too-low" && this.chain.hasTx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
-        throw e;
-      }
-    }
-    const decoded = decodeRawTransaction(raw, chainId);
-    requireWithinBlockGasLimit(decoded);
-    const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
-    const signed = this.recovery ? await this.recovery.recover(request) : recoverHere(request);
-    const parsed = authenticate(decoded, signed.from, signed.hash!);
-    refusePackedOnContracts(this.state, toSignedOp(this.state, parsed, 0, { checkNonce: false }));
-    return this.sequencer.sendParsedTransaction(parsed);
-  }
-
-  /** Runs `task` after every task handed here before it has settled (experimental EVM mode). */
-  private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lane.then(task);
-    this.lane = run.catch(() => undefined);
-    return run;
-  }
-
   /** The backpressure limits in force (see the config). */
   backlogLimits(): { maxBytes: number; maxAgeMs: number } {
     return { maxBytes: this.config.maxBacklogBytes ?? 32 * this.config.maxBatchBytes, maxAgeMs: this.maxBacklogAgeMs };
   }
 
-  /** Throws OverloadedError while the unposted backlog is past either limit. */
-  private refuseWhenBacklogged(): void {
+  /** Throws OverloadedError while the chain is being lined up with L1, or the unposted backlog is past either limit. */
+  private refuseWhenBusy(): void {
+    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
     const { bytes, oldestAgeMs } = this.submitter.backlog();
     const limits = this.backlogLimits();
     if (bytes <= limits.maxBytes && oldestAgeMs <= limits.maxAgeMs) return;
