@@ -120,13 +120,21 @@ export async function executeEvmTransaction(state: L2State, etx: EvmTransaction,
     return invalid("malformed", `the engine refused the transaction (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "?"})`);
   }
   const { result, manager } = outcome;
-  applyWrites(state, manager.writes());
   const gasUsed = result.totalGasSpent;
   const fee = etx.fields.fee;
   const effectiveGasPrice = fee.type === 2 ? min(fee.maxFeePerGas, ctx.baseFee + fee.maxPriorityFeePerGas) : fee.gasPrice;
-  // The engine burned gasUsed × baseFee; Cairn pays it to the fee recipient, as for packed operations.
-  const burned = gasUsed * ctx.baseFee;
-  if (burned > 0n) state.setBalance(ctx.feeRecipient, state.account(ctx.feeRecipient).balance + burned);
+  // All of it or nothing: a write that throws leaves the state as it was.
+  const cp = state.checkpoint();
+  try {
+    applyWrites(state, manager.writes());
+    // The engine burned gasUsed × baseFee; Cairn pays it to the fee recipient, as for packed operations.
+    const burned = gasUsed * ctx.baseFee;
+    if (burned > 0n) state.setBalance(ctx.feeRecipient, state.account(ctx.feeRecipient).balance + burned);
+  } catch (e) {
+    state.rollback(cp);
+    throw e;
+  }
+  state.release(cp);
   const success = result.execResult.exceptionError === undefined;
   return {
     type: "tx",
