@@ -16,7 +16,7 @@ import { EVM_BLOCK_MARKER, encodeEvmBlock, evmBlockOf } from "../../../src/core/
 import { MAX_EVM_TX_GAS, MAX_INIT_CODE_BYTES, parseEvmTransaction } from "../../../src/core/evm/evmTransaction";
 import { executeEvmTransaction, estimateEvmGas, simulateEvmCall, type EvmBlockContext } from "../../../src/core/evm/engine";
 import { EMPTY_STORAGE_ROOT, storageRootOf } from "../../../src/core/evm/contractStore";
-import { replayEvmBlock } from "../../../src/core/evm/replayEvm";
+import { replayBody, replayEvmBlock } from "../../../src/core/evm/replayEvm";
 
 const CHAIN_ID = 1_637_401n;
 const BASE_FEE = 10_000_000n;
@@ -206,6 +206,30 @@ describe("experimental EVM: the core pieces", () => {
       expect(estimate.success).to.equal(true);
       expect(estimate.gasUsed > 21_000n).to.equal(true);
       expect(s.root(), "calls change nothing").to.deep.equal(rootBefore);
+    });
+
+    it("judges a posted EVM block as a replica and the challenger do: a wrong root, a wrong number, an invalid transaction, a malformed body", async () => {
+      const s = fundedState();
+      const raw = await sign(key, 0, { data: counterCode });
+      const honest = fundedState();
+      await executeEvmTransaction(honest, parseEvmTransaction(raw, CHAIN_ID), ctx(1));
+      const block = { postStateRoot: honest.root(), timestamp: ctx(1).timestamp, baseFee: BASE_FEE, feeRecipient: 0, number: 1, rawTx: raw };
+      const queueEntry = () => undefined;
+      const judge = async (b: typeof block, expectedNumber?: number) => {
+        const cp = s.checkpoint();
+        const r = await replayBody(s, encodeEvmBlock(b), { chainId: CHAIN_ID, queueEntry, expectedNumber });
+        s.rollback(cp);
+        return r.verdict;
+      };
+      expect(await judge(block, 1)).to.deep.equal({ ok: true });
+      expect(await judge({ ...block, postStateRoot: Buffer.alloc(32, 1) })).to.include({ ok: false, kind: "wrong-post-state" });
+      expect(await judge(block, 2)).to.include({ ok: false, kind: "malformed" });
+      expect(await judge({ ...block, rawTx: await sign(key, 3, { data: counterCode }) })).to.include({ ok: false, kind: "invalid-operation", reason: "nonce-too-high" });
+      expect(await judge({ ...block, rawTx: Buffer.from("02c0ffee", "hex") })).to.include({ ok: false, kind: "invalid-operation", reason: "malformed" });
+      expect(await judge({ ...block, feeRecipient: 99 })).to.include({ ok: false, kind: "malformed" });
+      const truncated = encodeEvmBlock(block).subarray(0, 32 + 1 + 5 + 4 + 1 + 1 + 2);
+      expect((await replayBody(s, truncated, { chainId: CHAIN_ID, queueEntry })).verdict).to.include({ ok: false, kind: "malformed" });
+      expect(s.root(), "nothing judged changed the state").to.deep.equal(fundedState().root());
     });
 
     it("reverts a contract's call to a bridged token or the withdrawal predeploy (no native code in the engine yet)", async () => {
