@@ -54,8 +54,8 @@ export interface SequencerNodeConfig extends L1NodeConfig {
   batchData?: BatchDataMode;
   /**
    * `--experimental-evm`: contract creation and calls run in the engine, each in a block of its
-   * own (docs/design/evm.md, *Tracer bullet*); refused unless L1 is local. Nothing is kept across a
-   * restart in this mode (no data directory).
+   * own (docs/design/evm.md, *Tracer bullet*); refused unless L1 is local, and with a `dataDir`
+   * (contract state is not stored yet: nothing is kept across a restart in this mode).
    */
   experimentalEvm?: boolean;
 }

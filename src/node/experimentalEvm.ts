@@ -16,6 +16,18 @@ export class ExperimentalEvmRefusedError extends CairnError {
   }
 }
 
+/**
+ * A sequencer asked to keep a data directory in the mode: it promises that accepted transactions
+ * are durable, and contract state is not stored yet, so it refuses rather than break the promise.
+ */
+export class ExperimentalEvmDataDirError extends CairnError {
+  override readonly name = "ExperimentalEvmDataDirError";
+  readonly code = "EXPERIMENTAL_EVM_DATA_DIR";
+  constructor(readonly dataDir: string) {
+    super("--experimental-evm keeps no data directory", { details: `contract state is not stored yet: run the sequencer without one (${dataDir})` });
+  }
+}
+
 /** Throws ExperimentalEvmRefusedError unless `provider`'s chain is a local development chain. */
 export async function requireLocalL1ForEvm(provider: Provider): Promise<void> {
   const chainId = (await provider.getNetwork()).chainId;

@@ -18,12 +18,13 @@ import { ReplicaNode } from "../../src/node/replica/replicaNode";
 import { Challenger } from "../../src/node/challenger/challenger";
 import { FRAUD_KIND } from "../../src/core/fraudProof";
 import { SequencerNode } from "../../src/node/sequencer/sequencerNode";
-import { ExperimentalEvmRefusedError } from "../../src/node/experimentalEvm";
+import { ExperimentalEvmDataDirError, ExperimentalEvmRefusedError } from "../../src/node/experimentalEvm";
 import { SEQUENCER_DEFAULTS } from "../../src/node/config";
 import { jsonRpc } from "../../src/app/jsonRpc";
 import { silentLogger } from "../../src/shared/logger";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { until } from "../helpers/until";
+import { postRaw } from "../helpers/nodeFixture";
 
 const SUPPLY = parseEther("1000000");
 
@@ -160,6 +161,15 @@ describe("e2e: --experimental-evm deploys and uses contracts through ethers and 
     const nonce = await provider.getTransactionCount(alice.address, "pending");
     const common = { type: 2, chainId: DEVNET_PARAMS.l2ChainId, nonce, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 0n };
     await expectRpcError(send("0x02c0ffee"), /invalid transaction/);
+    const rpc = async (method: string, params: unknown[]) => {
+      const { json } = await postRaw(devnet.info.l2.rpcUrl, JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }));
+      return (json as { error?: { code: number; message: string } }).error;
+    };
+    const counterAddress = await counter.getAddress();
+    expect(await rpc("eth_call", [{ to: counterAddress, data: "0xzz" }, "latest"])).to.include({ code: -32602 });
+    expect(await rpc("eth_getStorageAt", [counterAddress, "0x" + "1".repeat(65), "latest"])).to.include({ code: -32602 });
+    expect((await rpc("eth_call", [{ to: counterAddress, data: "0xdeadbeef" }, "0x1"]))?.message).to.match(/historical contract state is not available/);
+    expect(await rpc("eth_call", [{ to: counterAddress, data: "0xdeadbeef" }, "latest"]), "an unknown selector reverts").to.include({ code: 3, message: "execution reverted" });
     await expectRpcError(send(await alice.signTransaction({ ...common, gasLimit: 10_000_000n, data: "0x00" })), /exceeds block gas limit|gas cap/);
     await expectRpcError(send(await alice.signTransaction({ ...common, gasLimit: 8_000_000n, data: "0x" + "00".repeat(49_153) })), /EIP-3860/);
     await expectRpcError(send(await alice.signTransaction({ ...common, nonce: nonce + 5, gasLimit: 100_000n, data: "0x00" })), /nonce too high/);
@@ -242,7 +252,7 @@ describe("e2e: --experimental-evm batches are not fraud-provable: a challenger w
   });
 });
 
-describe("e2e: --experimental-evm is refused unless L1 is local", () => {
+describe("e2e: --experimental-evm is refused unless L1 is local, and with a sequencer data directory", () => {
   // An L1 that says it is mainnet: nothing is ever sent to it.
   const mainnet = () => new JsonRpcProvider("http://127.0.0.1:9", undefined, { staticNetwork: Network.from(1n) });
   const common = { addresses: { bridge: Wallet.createRandom().address, rollup: Wallet.createRandom().address }, startBlock: 0, confirmations: 0, chainId: DEVNET_PARAMS.l2ChainId, logger: silentLogger };
@@ -254,6 +264,12 @@ describe("e2e: --experimental-evm is refused unless L1 is local", () => {
     expect(error).to.be.instanceOf(ExperimentalEvmRefusedError);
     expect((error as Error).message).to.match(/refused on L1 chain 1/);
     l1Provider.destroy();
+  });
+
+  it("a sequencer refuses a data directory in the mode (contract state is not stored: it could not keep its durability promise)", async () => {
+    const [deployer] = await ethers.getSigners();
+    const node = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1Provider: ethers.provider, l1Signer: deployer, feeRecipient: deployer.address, experimentalEvm: true, dataDir: path.join(os.tmpdir(), "cairn-evm-never-made") });
+    expect(await node.start().then(() => null, (e: unknown) => e)).to.be.instanceOf(ExperimentalEvmDataDirError);
   });
 
   it("the replica refuses to start", async () => {

@@ -20,7 +20,7 @@ import { RecoveryWorker, recoverHere } from "../recoveryWorker";
 import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
 import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
-import { requireLocalL1ForEvm } from "../experimentalEvm";
+import { ExperimentalEvmDataDirError, requireLocalL1ForEvm } from "../experimentalEvm";
 import { EvmIntake } from "./evmIntake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
@@ -170,6 +170,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   async start(): Promise<void> {
     const c = this.config;
     if (c.experimentalEvm) await requireLocalL1ForEvm(c.l1Provider);
+    if (c.experimentalEvm && c.dataDir) throw new ExperimentalEvmDataDirError(c.dataDir);
     this.l1ChainId = Number((await c.l1Provider.getNetwork()).chainId);
     this.maxBacklogAgeMs = c.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
     if (c.dataDir) this.startup.restoredBlocks = await this.durability.openStore(c.dataDir, this.l1, { chainId: c.chainId, rollup: c.addresses.rollup });
