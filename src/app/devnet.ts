@@ -55,6 +55,12 @@ export interface DevnetOptions {
   batchData?: BatchDataMode;
   /** Port of the devnet's Beacon API for blobs (0 or absent: any free port). */
   beaconPort?: number;
+  /**
+   * `--experimental-evm`: contract creation and calls, executed by the sequencer, a replica and
+   * the challenger in the engine (docs/design/evm.md, *Tracer bullet*); not fraud-provable yet
+   * (docs/trust-model.md). The sequencer then keeps nothing in `dataDir`.
+   */
+  experimentalEvm?: boolean;
 }
 
 export interface Devnet {
@@ -126,7 +132,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       serve: jsonRpc({ host: options.host, port: options.l2Port, logger: log }),
       logger: log,
       wrapBatchPort: options.faulty ? faultyMode(options.faulty) : undefined,
-      dataDir: options.dataDir,
+      // Contract state is not stored yet: an experimental sequencer starts from nothing.
+      dataDir: options.experimentalEvm ? undefined : options.dataDir,
+      experimentalEvm: options.experimentalEvm,
     });
     await node.start();
 
@@ -142,6 +150,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       l1Beacon: beacon.url,
       pollMs: 500,
       logger: log.child({ name: "challenger" }),
+      experimentalEvm: options.experimentalEvm,
     });
     challenger.start();
 
@@ -175,6 +184,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       challenger: { l1Address: challengerSigner.address },
       explorer: explorer ? { url: explorer.url } : null,
       faulty: options.faulty ?? null,
+      ...(options.experimentalEvm ? { experimentalEvm: true } : {}),
       testToken: { l1: tokenAddress, l2: l2TokenAddress(tokenAddress), name: "Cairn Test Token", symbol: "CTT", decimals: 18 },
       withdrawalPredeploy: WITHDRAWAL_PREDEPLOY,
       params: {

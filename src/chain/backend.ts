@@ -26,6 +26,8 @@ export interface L2Backend {
    */
   untilSealed?(hash: string): Promise<void>;
   sendRawTransaction?(raw: string): string | Promise<string>;
+  /** Experimental EVM mode: contracts exist, and the RPC answers for them (rpc/methods/evm.ts). */
+  readonly experimentalEvm?: boolean;
   status(): RollupStatus;
   /** Calls `listener` with every new block (subscriptions). */
   onBlock(listener: (block: L2Block) => void): void;

@@ -42,6 +42,7 @@ import {
   wordPriorAt,
   writeAccountPrior,
   writeWord,
+  sameAccount,
   type AccountFields,
   type BlockChanges,
   type BlockSummary,
@@ -52,8 +53,6 @@ import { decodeRecord, encodeRecord } from "./historyRecord";
 import { HistoricalState } from "./historicalState";
 import { HistoryInconsistentError } from "./historyErrors";
 
-export { HistoryInconsistentError };
-
 /**
  * Blocks of history kept behind the newest: 14 minutes of the devnet's 100 ms blocks, some
  * 90 s of full blocks at the sequencer's peak rate — many batches either way (geth keeps 128
@@ -61,8 +60,6 @@ export { HistoryInconsistentError };
  * one-transfer ones: the figures are in docs/state-proofs.md.
  */
 export const DEFAULT_HISTORY_BLOCKS = 8_192;
-
-const sameAccount = (a: AccountFields | null, b: AccountFields | undefined): boolean => (a === null ? b === undefined : b !== undefined && a.nonce === b.nonce && a.balance === b.balance);
 
 export class StateHistory implements PastReads {
   private readonly index = new ChangeIndex();
@@ -361,6 +358,8 @@ export class StateHistory implements PastReads {
         break;
       case "balance":
       case "nonce":
+      case "code": // and "storage": a contract's leaf changes with them (experimental EVM mode)
+      case "storage":
         if (!this.pendingAccounts.has(e.index)) {
           const a = this.state.peek(e.index)!;
           this.pendingAccounts.set(e.index, { nonce: a.nonce, balance: a.balance });

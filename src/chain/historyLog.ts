@@ -19,6 +19,9 @@ export interface AccountFields {
   readonly balance: bigint;
 }
 
+/** Whether an account's fields are what they were (null: it did not exist). */
+export const sameAccount = (a: AccountFields | null, b: AccountFields | undefined): boolean => (a === null ? b === undefined : b !== undefined && a.nonce === b.nonce && a.balance === b.balance);
+
 /** An account's prior: existed (1 byte) ‖ nonce (8) ‖ balance (32) ‖ leaf (32). */
 export const ACCOUNT_PRIOR = 73;
 const WORD_PRIOR = WORD;

@@ -75,6 +75,10 @@ export interface TxResult {
   effectiveGasPrice: bigint;
   logs: Log[];
   withdrawal?: Withdrawal;
+  /** A contract transaction's outcome (experimental EVM mode); packed operations always succeed. */
+  status?: 0 | 1;
+  /** The contract a creation made (then `tx.to` holds it too; the RPC answers `to: null`). */
+  contractAddress?: string;
 }
 
 export type OpResult = TxResult | QueueResult;

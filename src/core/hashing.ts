@@ -89,6 +89,17 @@ export function accountLeaf(address: string, nonce: bigint, balance: bigint, tok
 
 const leafScratch = Buffer.alloc(124);
 
+/**
+ * The leaf of any account: {@link accountLeaf} without a contract hash; with one (an account with
+ * code or storage, experimental EVM mode), today's 124 bytes and the contract hash
+ * (evm/contractStore.ts), 156 bytes — docs/design/evm.md §2.1 less `nextAddress` (see its
+ * *Tracer bullet*). The two preimage lengths differ, so no leaf has two readings.
+ */
+export function accountLeafWith(address: string, nonce: bigint, balance: bigint, tokenRoot: Buffer, allowanceRoot: Buffer, contractHash: Buffer | null): Buffer {
+  const short = accountLeaf(address, nonce, balance, tokenRoot, allowanceRoot);
+  return contractHash ? keccak256(Buffer.concat([leafScratch, contractHash])) : short;
+}
+
 /** The fields a state root commits to. */
 export interface StateSummary {
   accountsRoot: Buffer;

@@ -13,6 +13,8 @@ export type JournalEntry =
   | { kind: "nonce"; index: number; old: bigint }
   | { kind: "token"; index: number; tokenId: number; old: bigint }
   | { kind: "allowance"; index: number; key: number; old: bigint }
+  | { kind: "code"; index: number; old: Buffer }
+  | { kind: "storage"; index: number; slot: bigint; old: bigint }
   | { kind: "create"; index: number }
   | { kind: "register" };
 

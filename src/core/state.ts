@@ -11,7 +11,7 @@
  */
 import { ACCOUNT_TREE_DEPTH, ZERO_ADDRESS } from "./constants";
 import { IncrementalMerkleTree } from "./merkle";
-import { accountLeaf, stateRoot } from "./hashing";
+import { accountLeafWith, stateRoot } from "./hashing";
 import { OutOfRangeError } from "./errors";
 import { NONE, ownAllowances, ownTokens, put, track } from "./accountMaps";
 import { DuplicateAccountError, StoredStateMismatchError } from "./stateErrors";
@@ -20,35 +20,10 @@ import { TokenRoots } from "./tokenTree";
 import { AllowanceRoots, allowanceKey } from "./allowanceTree";
 import { RunningSupply, countSupply, type Supply } from "./supply";
 import { TokenRegistry, type L2Token } from "./tokenRegistry";
+import { ContractStore, type ContractReader } from "./evm/contractStore";
+import { emptyAccessLog, type Account, type AccessLog, type StateMeta, type StoredAccount } from "./stateTypes";
 
-// The types L2State's methods take and return, for its importers.
-
-export interface Account {
-  readonly address: string;
-  nonce: bigint;
-  balance: bigint;
-  /** Non-zero token balances by token id (a shared empty map until the account holds a token). */
-  readonly tokens: ReadonlyMap<number, bigint>;
-  /** Non-zero allowances this account gave, by {@link allowanceKey} (shared empty map until it gives one). */
-  readonly allowances: ReadonlyMap<number, bigint>;
-}
-
-/** The parts of a state that are not accounts. */
-export interface StateMeta {
-  accountCount: number;
-  /** L1 addresses of the registered tokens, by id. */
-  tokens: string[];
-  queueIndex: bigint;
-  withdrawalCount: bigint;
-}
-
-/** Every account, token balance and allowance a run of operations read or wrote: what a fraud proof must witness. */
-export interface AccessLog {
-  accounts: Set<number>;
-  tokens: Map<number, Set<number>>;
-  /** Allowance keys read or written, by owner. */
-  allowances: Map<number, Set<number>>;
-}
+export type { Account, AccessLog, StateMeta, StoredAccount } from "./stateTypes";
 
 export class L2State {
   private readonly accounts: Account[] = [];
@@ -65,6 +40,7 @@ export class L2State {
   /** Accounts changed since the last {@link takeChanges}, when a store is tracking them. */
   private changed: Set<number> | null = null;
   private readonly supply = new RunningSupply();
+  private readonly contracts = new ContractStore();
 
   /** L1 queue entries consumed so far. */
   get queueIndex(): bigint {
@@ -181,6 +157,25 @@ export class L2State {
     this.allowanceRoots.changed(owner, key);
   }
 
+  /** Contract code and storage by account index (experimental EVM mode; evm/contractStore.ts). */
+  get contractState(): ContractReader {
+    return this.contracts;
+  }
+
+  setCode(index: number, code: Buffer): void {
+    this.account(index);
+    this.journal.recording?.push({ kind: "code", index, old: this.contracts.code(index) });
+    this.contracts.setCode(index, code);
+    this.markDirty(index);
+  }
+
+  setStorage(index: number, slot: bigint, value: bigint): void {
+    this.account(index);
+    this.journal.recording?.push({ kind: "storage", index, slot, old: this.contracts.storage(index, slot) });
+    this.contracts.setStorage(index, slot, value);
+    this.markDirty(index);
+  }
+
   /** Makes the next token id known on L2. */
   registerToken(l1Address: string): L2Token {
     this.journal.recording?.push({ kind: "register" });
@@ -248,10 +243,7 @@ export class L2State {
   }
 
   /** A state rebuilt from a store: accounts by index, then its meta. */
-  static restore(
-    accounts: Array<{ address: string; nonce: bigint; balance: bigint; tokens: Array<[number, bigint]>; allowances?: Array<[number, bigint]> }>,
-    meta: StateMeta,
-  ): L2State {
+  static restore(accounts: StoredAccount[], meta: StateMeta): L2State {
     if (accounts.length !== meta.accountCount) throw new StoredStateMismatchError(accounts.length, meta.accountCount);
     const s = new L2State();
     for (const a of accounts) {
@@ -282,11 +274,11 @@ export class L2State {
 
   /** Records every account and token balance touched until {@link stopAccessLog}. */
   startAccessLog(): void {
-    this.access = { accounts: new Set(), tokens: new Map(), allowances: new Map() };
+    this.access = emptyAccessLog();
   }
 
   stopAccessLog(): AccessLog {
-    const log = this.access ?? { accounts: new Set(), tokens: new Map(), allowances: new Map() };
+    const log = this.access ?? emptyAccessLog();
     this.access = null;
     return log;
   }
@@ -340,8 +332,15 @@ export class L2State {
         this.markDirty(e.index);
         this.allowanceRoots.changed(e.index, e.key);
         break;
+      case "code":
+      case "storage":
+        if (e.kind === "code") this.contracts.setCode(e.index, e.old);
+        else this.contracts.setStorage(e.index, e.slot, e.old);
+        this.markDirty(e.index);
+        break;
       case "create": {
         const a = this.accounts.pop()!;
+        this.contracts.remove(e.index);
         this.tokenRoots.removeLastAccount(e.index);
         this.allowanceRoots.removeLastAccount(e.index);
         this.byAddress.delete(a.address);
@@ -384,7 +383,7 @@ export class L2State {
   /** Leaf hash of account `index`. */
   leafOf(index: number): Buffer {
     const a = this.accounts[index];
-    return accountLeaf(a.address, a.nonce, a.balance, this.tokenRoots.of(index), this.allowanceRoots.of(index));
+    return accountLeafWith(a.address, a.nonce, a.balance, this.tokenRoots.of(index), this.allowanceRoots.of(index), this.contracts.contractHashOf(index));
   }
 
   /** Sum of all ETH balances, and of each token's balances: what the L1 escrow must cover (see supply.ts). */

@@ -45,8 +45,23 @@ const lower = (a: string) => a.toLowerCase();
 /** The token whose L2 address is `address`, from the registrations known. */
 export type TokenLookup = (l2Address: string) => TokenRef | null;
 
-/** Kind, recipient (or spender) and amount of a transaction (a withdrawal's recipient is on L1). */
+/**
+ * Kind, recipient (or spender) and amount of a transaction (a withdrawal's recipient is on L1).
+ * A contract call whose calldata starts with a token selector but does not decode (experimental
+ * EVM mode lets any calldata reach a contract) is shown as a plain transfer of its value.
+ */
 export function movementOf(tx: RawTx, tokenAt: TokenLookup): Movement {
+  try {
+    return decodedMovement(tx, tokenAt);
+  } catch (e) {
+    // ethers' ABI decoder throws plain Errors on such calldata: BUFFER_OVERRUN when short, a
+    // deferred error (no code) for a word that is not an address.
+    if (!(e instanceof Error)) throw e;
+    return { kind: "transfer", recipient: lower(tx.to ?? ZERO_ADDRESS), amount: BigInt(tx.value), token: null, owner: null };
+  }
+}
+
+function decodedMovement(tx: RawTx, tokenAt: TokenLookup): Movement {
   const to = lower(tx.to ?? ZERO_ADDRESS);
   const input = tx.input.toLowerCase();
   const args = <T>(types: string[]) => coder.decode(types, "0x" + input.slice(10)) as unknown as T;

@@ -52,6 +52,12 @@ export interface SequencerNodeConfig extends L1NodeConfig {
    * with a key (L1 nodes' own accounts cannot sign blob transactions).
    */
   batchData?: BatchDataMode;
+  /**
+   * `--experimental-evm`: contract creation and calls run in the engine, each in a block of its
+   * own (docs/design/evm.md, *Tracer bullet*); refused unless L1 is local, and with a `dataDir`
+   * (contract state is not stored yet: nothing is kept across a restart in this mode).
+   */
+  experimentalEvm?: boolean;
 }
 
 

@@ -48,7 +48,8 @@ export function formatTransaction(t: TxResult, block: L2Block | null, index: num
     blockNumber: block ? quantity(block.number) : null,
     transactionIndex: index === null ? null : quantity(index),
     from: t.from,
-    to: t.tx.to,
+    // A creation (experimental EVM mode) has no recipient; its tx.to holds the contract made.
+    to: t.contractAddress === undefined ? t.tx.to : null,
     value: quantity(t.tx.value),
     gas: quantity(f.gasLimit),
     input: data(t.tx.data),
@@ -94,14 +95,14 @@ export function formatReceipt(t: TxResult, block: L2Block, index: number, firstL
     blockHash: block.hash,
     blockNumber: quantity(block.number),
     from: t.from,
-    to: t.tx.to,
+    to: t.contractAddress === undefined ? t.tx.to : null,
     cumulativeGasUsed: quantity(cumulative),
     gasUsed: quantity(t.gasUsed),
     effectiveGasPrice: quantity(t.effectiveGasPrice),
-    contractAddress: null,
+    contractAddress: t.contractAddress ?? null,
     logs: formatLogs(t, block, index, firstLogIndex),
     logsBloom: logsBloom(t.logs),
-    status: "0x1",
+    status: t.status === 0 ? "0x0" : "0x1",
     type: t.tx.fee.type === 2 ? "0x2" : "0x0",
   };
 }

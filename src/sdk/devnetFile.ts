@@ -17,6 +17,8 @@ export interface DevnetInfo {
   challenger: { l1Address: string };
   explorer: { url: string } | null;
   faulty: string | null;
+  /** Whether the devnet runs `--experimental-evm` (contracts; not fraud-provable yet). */
+  experimentalEvm?: boolean;
   testToken: { l1: string; l2: string; name: string; symbol: string; decimals: number };
   withdrawalPredeploy: string;
   params: { challengeWindow: number; inclusionWindow: number; sequencerTimeout: number; bondSize: string };

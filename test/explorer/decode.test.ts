@@ -19,6 +19,13 @@ describe("explorer/decode: approve and transferFrom", () => {
   const spender = Wallet.createRandom().address.toLowerCase();
   const recipient = Wallet.createRandom().address.toLowerCase();
 
+  it("shows a contract call whose calldata starts with a token selector but does not decode as a transfer of its value (experimental EVM mode)", () => {
+    const contract = Wallet.createRandom().address.toLowerCase();
+    const plain = { kind: "transfer", recipient: contract, amount: 5n, token: null, owner: null };
+    expect(movementOf({ to: contract, value: "0x5", input: "0xa9059cbb1234" }, tokenAt)).to.deep.equal(plain);
+    expect(movementOf({ to: contract, value: "0x5", input: "0x095ea7b3" + "ff".repeat(64) }, tokenAt)).to.deep.equal(plain);
+  });
+
   it("names an approve's spender and allowance, and a transferFrom's owner, recipient and amount", () => {
     expect(movementOf({ to: token.l2Token, value: "0x0", input: erc20.encodeFunctionData("approve", [spender, parseEther("2.5")]) }, tokenAt)).to.deep.equal({
       kind: "approve",

@@ -46,6 +46,7 @@ interface DevnetCliOptions {
   challengeWindow: number;
   dataDir: string;
   faulty?: FaultKind;
+  experimentalEvm?: boolean;
   batchData: BatchDataMode;
   beaconPort: number;
   devnet: string;
@@ -67,6 +68,7 @@ export function devnetCommand(program: Command, io: CliIO): void {
     .addOption(new Option("--batch-data <mode>", "how batches travel: in calldata, in blobs, or whichever costs less at L1's fees per batch").choices(BATCH_DATA_MODES).default("calldata"))
     .option("--beacon-port <port>", "port of the devnet's Beacon API serving blobs (0: any free port)", port, 0)
     .option("--faulty <kind>", `post one fraudulent batch to watch the challenger revert it (${FAULT_KINDS.join(", ")})`, faultKind)
+    .option("--experimental-evm", "accept contract creation and calls, run in the EVM (a tracer bullet: NOT fraud-provable, anyone can revert such batches; local L1 only; nothing kept in --data-dir)")
     .action(async (_opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<DevnetCliOptions>();
       await assertPortFree(opts.host, opts.l1Port, "--l1-port");
@@ -90,6 +92,7 @@ export function devnetCommand(program: Command, io: CliIO): void {
         challengeWindow: opts.challengeWindow,
         logger,
         faulty: opts.faulty,
+        experimentalEvm: opts.experimentalEvm === true,
         batchData: opts.batchData,
         beaconPort: opts.beaconPort,
         dataDir: path.resolve(opts.dataDir),
@@ -116,6 +119,7 @@ function summary(info: DevnetInfo, configPath: string): string {
     `  Test token    ${info.testToken.symbol}: L1 ${info.testToken.l1}  L2 ${info.testToken.l2}`,
     `  Withdrawals   send withdraw(l1Recipient, token, amount) to ${info.withdrawalPredeploy}`,
     `  Challenge     ${info.params.challengeWindow}s window of L1 time (the L1 mines at least every second; skip ahead with evm_increaseTime); challenger ${info.challenger.l1Address}`,
+    ...(info.experimentalEvm ? [`  EXPERIMENTAL EVM   contracts can be deployed and called; batches holding them are NOT fraud-provable (anyone can revert them): docs/trust-model.md`] : []),
     ...(info.faulty ? [`  FAULTY MODE   the sequencer will post one batch with fraud "${info.faulty}"; watch the challenger revert it`] : []),
     "",
     "  Funded test keys (100 ETH and 10,000 CTT on L2; ETH and 1,000,000 CTT on L1):",

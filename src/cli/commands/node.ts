@@ -38,6 +38,7 @@ interface NodeOptions {
   blockTime: string;
   l1Beacon?: string;
   batchData: BatchDataMode;
+  experimentalEvm?: boolean;
 }
 
 const nodeOptions = (c: Command) =>
@@ -45,7 +46,8 @@ const nodeOptions = (c: Command) =>
     .option("--from-block <n>", "L1 block to follow from (the deployment block; the devnet's by default)")
     .option("--confirmations <n>", "L1 blocks an event must be buried under before the node acts on it", "0")
     .option("--poll-ms <n>", "how often to read L1, in milliseconds", "1000")
-    .option("--l1-beacon <url>", "a consensus-layer node's Beacon API, for the blobs of blob batches (the devnet's by default)");
+    .option("--l1-beacon <url>", "a consensus-layer node's Beacon API, for the blobs of blob batches (the devnet's by default)")
+    .option("--experimental-evm", "contract creation and calls, run in the EVM (a tracer bullet: NOT fraud-provable; refused unless L1 is local; no --data-dir kept)");
 
 export function nodeCommands(program: Command, io: CliIO): void {
   nodeOptions(
@@ -102,6 +104,7 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
       l1Beacon,
       serve: jsonRpc({ ...rpc, logger }),
       logger,
+      experimentalEvm: opts.experimentalEvm === true,
       onProgress: (p) => {
         if (bar && !barStarted) {
           bar.start(p.batches, 0, { l2Block: 0, txs: 0 });
@@ -118,10 +121,11 @@ async function runNode(input: ActionInput<NodeOptions>, role: Role): Promise<voi
   } else {
     const signer = new Wallet(ctx.privateKey(), l1);
     const dataDir = path.resolve(opts.dataDir ?? path.join(".cairn", role));
-    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger, dataDir, l1Beacon };
+    const experimentalEvm = opts.experimentalEvm === true;
+    const common = { l1Provider: l1, l1Signer: signer, addresses, startBlock, confirmations, chainId, pollMs, logger, dataDir: experimentalEvm ? undefined : dataDir, l1Beacon, experimentalEvm };
     if (role === "sequencer") {
       const blockTimeMs = Math.max(10, whole("block-time", opts.blockTime ?? "100"));
-      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, batchData: opts.batchData ?? "calldata", serve: jsonRpc({ ...rpc, logger }), dataDir });
+      const sequencer = new SequencerNode({ ...SEQUENCER_DEFAULTS, ...common, l1PollMs: pollMs, feeRecipient: signer.address, blockTimeMs, batchData: opts.batchData ?? "calldata", serve: jsonRpc({ ...rpc, logger }), dataDir: common.dataDir });
       await sequencer.start();
       logger.info({ rpc: sequencer.rpcUrl, dataDir, l2Block: sequencer.chain.latest.number, l1Account: signer.address }, "sequencer running");
       node = sequencer;

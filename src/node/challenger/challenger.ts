@@ -7,6 +7,8 @@
 import { L2State } from "../../core/state";
 import { type Checkpoint } from "../../core/journal";
 import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
+import { replayBody } from "../../core/evm/replayEvm";
+import { requireLocalL1ForEvm } from "../experimentalEvm";
 import type { QueueEntry } from "../../core/queueOps";
 import { L1Queue } from "../../chain/l1Queue";
 import { L1Contracts, blobSourceFor, type L1NodeConfig } from "../l1/contracts";
@@ -45,6 +47,12 @@ export interface ChallengerOptions extends L1NodeConfig {
   dataDir?: string;
   /** How the node's L1 transactions are re-sent and timed out (see L1TxManager). */
   l1Tx?: Omit<L1TxManagerOptions, "logger">;
+  /**
+   * `--experimental-evm`: replay EVM blocks in the engine, so honest ones are not proven
+   * fraudulent (they are MALFORMED to FraudVerifier, so a wrong one is proven so); refused unless
+   * L1 is local. The store is not used in this mode (it keeps no contract state).
+   */
+  experimentalEvm?: boolean;
 }
 
 export interface ChallengerStats {
@@ -124,7 +132,8 @@ export class Challenger implements FollowerRole {
    */
   async openStore(): Promise<void> {
     if (this.opened) return;
-    if (this.options.dataDir) {
+    if (this.options.experimentalEvm) await requireLocalL1ForEvm(this.options.l1Provider);
+    if (this.options.dataDir && !this.options.experimentalEvm) {
       const identity = { chainId: this.options.chainId, rollup: this.options.addresses.rollup };
       const { store, restored } = await openStoreForChain(this.options.dataDir, "challenger", identity, this.l1, this.options.logger, (r) => this.resumable(r));
       this.store = store;
@@ -237,7 +246,7 @@ export class Challenger implements FollowerRole {
       const position: BatchPosition = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
       const params = { chainId: this.options.chainId, queueEntry: (i: bigint) => this.queue.entry(i), position };
       const cp = this.state.checkpoint();
-      const { verdict } = replayCommitment(this.state, bodies[c], params);
+      const { verdict } = this.options.experimentalEvm ? await replayBody(this.state, bodies[c], params) : replayCommitment(this.state, bodies[c], params);
       this.stats.commitmentsChecked++;
       if (verdict.ok) {
         this.state.release(cp);

@@ -8,6 +8,7 @@ import { decodeCommitment, type Commitment } from "../../core/commitment";
 import type { QueueEntry } from "../../core/queueOps";
 import type { SignedOp } from "../../core/ops";
 import { replayCommitment, signaturesAhead, type ReplayResult } from "../../core/replay";
+import { replayIfEvmBlock } from "../../core/evm/replayEvm";
 import type { L2State } from "../../core/state";
 import type { RecoveryWorker } from "../recoveryWorker";
 
@@ -27,6 +28,11 @@ export interface ReplayParams {
    * keeps each block's changes), saying whether the replay computed its root.
    */
   afterCommitment?(rootComputed: boolean): void;
+  /**
+   * Experimental EVM mode: EVM blocks run in the engine, numbered from `firstBlock` (the next
+   * L2 block's number), which each must carry (core/evm/replayEvm.ts).
+   */
+  evm?: { firstBlock: number };
 }
 
 type Ahead = Map<SignedOp, { nonce: bigint; signer: string }>;
@@ -45,6 +51,7 @@ export class BatchReplayer {
     const ahead = this.recovery ? this.recoverAhead(state, decoded.flat(), params.chainId) : null;
     const out: ReplayResult[][] = [];
     let k = 0;
+    let height = params.evm?.firstBlock ?? 0;
     for (let bi = 0; bi < batches.length; bi++) {
       const batch = batches[bi];
       const results: ReplayResult[] = [];
@@ -52,7 +59,9 @@ export class BatchReplayer {
       for (let i = 0; i < batch.bodies.length; i++, k++) {
         const last = i === batch.bodies.length - 1;
         const checkStateRoot = !batch.final || last;
-        const r = replayCommitment(state, batch.bodies[i], {
+        const position = batch.queueLimit === undefined ? undefined : { queueLimit: batch.queueLimit, lastInBatch: last };
+        const evm = params.evm ? await replayIfEvmBlock(state, batch.bodies[i], { chainId: params.chainId, position, expectedNumber: height }) : null;
+        const r = evm ?? replayCommitment(state, batch.bodies[i], {
           chainId: params.chainId,
           queueEntry: params.queueEntry,
           position: batch.queueLimit === undefined ? undefined : { queueLimit: batch.queueLimit, lastInBatch: last },
@@ -63,7 +72,8 @@ export class BatchReplayer {
         results.push(r);
         if (!r.verdict.ok) return out;
         // An empty run is as many blocks as it counts, each with the state as it stands.
-        for (let b = 0; b < (r.emptyRun?.blocks ?? 1); b++) params.afterCommitment?.(checkStateRoot);
+        for (let b = 0; b < (r.emptyRun?.blocks ?? 1); b++) params.afterCommitment?.(checkStateRoot || evm !== null);
+        height += r.emptyRun?.blocks ?? 1;
       }
     }
     return out;

@@ -20,6 +20,7 @@ import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
 import { explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
 import { blobBlocksOf } from "../l1/batchClaim";
 import { BatchReplayer } from "./batchReplayer";
+import { requireLocalL1ForEvm } from "../experimentalEvm";
 import { RecoveryWorker } from "../recoveryWorker";
 import type { Logger } from "../../shared/logger";
 import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
@@ -38,6 +39,8 @@ export interface ReplicaConfig {
   logger: Logger;
   /** Called during a sync with batches applied so far and the number L1 holds. */
   onProgress?: (p: { batch: number; batches: number; l2Block: number; txs: number }) => void;
+  /** `--experimental-evm`: replay EVM blocks in the engine (refused unless L1 is local). */
+  experimentalEvm?: boolean;
 }
 
 /** L1's batches skip an index: an event the replica should have read is missing. */
@@ -112,6 +115,10 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   onBlock(listener: (block: L2Block) => void): void {
     this.blockListeners.push(listener);
   }
+  get experimentalEvm(): boolean {
+    return this.config.experimentalEvm === true;
+  }
+
   status(): RollupStatus {
     return this.local.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
   }
@@ -119,6 +126,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   // --- lifecycle ------------------------------------------------------------------------------
   /** Rebuilds the L2 from L1, starts serving it (if configured), and follows L1. */
   async start(): Promise<void> {
+    if (this.config.experimentalEvm) await requireLocalL1ForEvm(this.config.l1Provider);
     this.l1ChainId = Number((await this.config.l1Provider.getNetwork()).chainId);
     await this.sync();
     if (this.config.serve) {
@@ -232,6 +240,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
       // Each commitment's changes are its block's: kept as it replays (the tree where the replay
       // computed it), dropped again if the batch is not honest.
       afterCommitment: (rootComputed) => local.history.capture(rootComputed),
+      ...(this.config.experimentalEvm ? { evm: { firstBlock: local.chain.latest.number + 1 } } : {}),
     });
     const honest = results.length === batch.bodies.length && results.every((r) => r.verdict.ok) && "0x" + state.root().toString("hex") === batch.postStateRoot && preRoot === batch.preStateRoot;
     if (!honest) {

@@ -5,7 +5,11 @@
  * model every node holds) and is I/O-free apart from the clock it is given; the node wires it
  * to the RPC, the L1 follower and the batch submitter.
  */
-import { BlockBuilder, BlockFullError } from "../../core/blockBuilder";
+import { BlockBuilder, BlockFullError, type SealedBlock } from "../../core/blockBuilder";
+import { executeEvmTransaction, type EvmBlockContext } from "../../core/evm/engine";
+import { encodeEvmBlock } from "../../core/evm/evmBlock";
+import type { EvmTransaction } from "../../core/evm/evmTransaction";
+import { commitmentLeaf } from "../../core/hashing";
 import type { BatchPosition } from "../../core/replay";
 import { parseRawTransaction, type ParsedTx } from "../../core/intake";
 import type { L2State } from "../../core/state";
@@ -56,6 +60,8 @@ export class Sequencer {
   private readonly fees: BaseFeeTracker;
   /** When the latest block was sealed (ms, wall clock): an empty one follows emptyBlockMs later. */
   private lastSealedAtMs = Date.now();
+  /** Set while a contract transaction runs in the engine (experimental EVM mode). */
+  private contractRunning = false;
 
   constructor(private readonly options: SequencerOptions) {
     this.local = new ChainState(options.chainId, this.now());
@@ -112,6 +118,45 @@ export class Sequencer {
     return result.hash;
   }
 
+  /**
+   * Experimental EVM mode: runs contract transaction `tx` in the engine as a block of its own (an
+   * EVM block, core/evm/evmBlock.ts), after sealing the open block, and returns its hash. Throws
+   * InvalidOperationError, with the state untouched. The caller must not change the state while
+   * this awaits (SequencerNode runs intake, queue entries and sealing one at a time then).
+   */
+  async sendContractTransaction(tx: EvmTransaction): Promise<string> {
+    this.sealBlock();
+    if (this.hasOpenBlock || this.contractRunning) throw new OpenBlockError("run a contract transaction");
+    this.contractRunning = true;
+    try {
+      return await this.runContractTransaction(tx);
+    } finally {
+      this.contractRunning = false;
+    }
+  }
+
+  private async runContractTransaction(tx: EvmTransaction): Promise<string> {
+    const parent = this.chain.latest;
+    const ctx: EvmBlockContext = {
+      chainId: this.options.chainId,
+      number: parent.number + 1,
+      timestamp: Math.max(parent.timestamp, this.now()),
+      baseFee: this.baseFee,
+      feeRecipient: this.state.indexOf(this.options.feeRecipient.toLowerCase()) ?? 0,
+    };
+    const preStateRoot = this.state.root();
+    const result = await executeEvmTransaction(this.state, tx, ctx);
+    const postStateRoot = this.state.root();
+    const header = { postStateRoot, withdrawalRoot: null, timestamp: ctx.timestamp, baseFee: ctx.baseFee, feeRecipient: ctx.feeRecipient, fees: [], ops: [] };
+    const body = encodeEvmBlock({ ...header, number: ctx.number, rawTx: tx.raw });
+    const sealed: SealedBlock = { commitment: header, body, preStateRoot, postStateRoot, hash: commitmentLeaf(preStateRoot, body), results: [result], withdrawals: [] };
+    const block = this.local.append(sealed, this.state.queueIndex);
+    this.fees.recordBlock(body.length + 2, block.gasUsed, ctx.baseFee);
+    this.lastSealedAtMs = Date.now();
+    this.options.logger.debug({ block: block.number, tx: result.hash, status: result.status }, "sealed an EVM block");
+    return result.hash;
+  }
+
   /** Learns L1 queue entries (in order, from the L1 follower) and applies them. */
   addQueueEntries(entries: readonly QueueEntry[]): void {
     this.local.queue.learn(entries);
@@ -130,6 +175,8 @@ export class Sequencer {
 
   /** Seals the open block if it holds anything, or an empty one when one is due; null when neither. */
   sealBlock(): L2Block | null {
+    // A contract transaction's block is being built (its number taken): nothing may come before it.
+    if (this.contractRunning) return null;
     const builder = this.builder;
     if (!builder || builder.opCount === 0) return this.sealEmptyWhenDue();
     const timestamp = Math.max(this.chain.latest.timestamp, this.now());
@@ -173,6 +220,7 @@ export class Sequencer {
   }
 
   private addToOpenBlock<T>(apply: (b: BlockBuilder) => T): T {
+    if (this.contractRunning) throw new OpenBlockError("apply an operation while a contract transaction runs");
     // A full block is sealed up front: an Error per block (its stack trace) is not free.
     if (this.builder?.isFull) this.sealBlock();
     try {

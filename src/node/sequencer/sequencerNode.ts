@@ -2,6 +2,10 @@
  * The sequencer process: the ordering engine on the L1 follower (deposits in), the batch
  * submitter (batches out) and, when served, the JSON-RPC, on timers. Thin on purpose: each
  * service is its own object and can be driven step by step in tests.
+ *
+ * Longer than 300 lines because it is the one object that implements the backend port (a getter
+ * per field), the follower role and the lifecycle, in both intake modes; what it wires is in files
+ * of its own (the experimental EVM intake in evmIntake.ts).
  */
 import { Sequencer } from "./sequencer";
 import { BatchSubmitter, BatchesNotPostedError } from "./batchSubmitter";
@@ -16,6 +20,8 @@ import { RecoveryWorker, recoverHere } from "../recoveryWorker";
 import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
 import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
+import { ExperimentalEvmDataDirError, requireLocalL1ForEvm } from "../experimentalEvm";
+import { EvmIntake } from "./evmIntake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
@@ -50,6 +56,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   /** Set while the chain is rebuilt from L1 after another proposer's batch (see resyncWithL1). */
   private resyncing: Promise<void> | null = null;
   private readonly sealWaiters = new SealWaiters();
+  /** Experimental EVM mode's intake; null in the default mode. */
+  private readonly evm: EvmIntake | null;
 
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
@@ -63,13 +71,15 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.submitter = this.createSubmitter(batchDataPort(config.batchData, this.l1, this.txs, config.logger));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
     this.sequencer.onBlock(() => this.sealWaiters.release());
+    this.evm = config.experimentalEvm ? new EvmIntake(this.sequencer, (r) => (this.recovery ? this.recovery.recover(r) : recoverHere(r))) : null;
   }
 
   /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
   async take(span: L1Span): Promise<number> {
     this.sequencer.local.addTokenMetadata(span.tokens);
     if (span.queue.length > 0) this.config.logger.info({ count: span.queue.length, first: Number(span.queue[0].index) }, "L1 queue entries");
-    this.sequencer.addQueueEntries(span.queue);
+    if (this.evm) await this.evm.queueEntries(span.queue);
+    else this.sequencer.addQueueEntries(span.queue);
     return span.to + 1;
   }
 
@@ -108,6 +118,9 @@ export class SequencerNode implements L2Backend, FollowerRole {
   tokenMetadata(tokenId: number): TokenMetadata | undefined {
     return this.sequencer.local.tokenMetadata(tokenId);
   }
+  get experimentalEvm(): boolean {
+    return this.config.experimentalEvm === true;
+  }
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);
   }
@@ -128,8 +141,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
 
   /** Validates and applies `raw`, and returns its hash once the transaction is durable. */
   async sendRawTransaction(raw: string): Promise<string> {
-    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
-    this.refuseWhenBacklogged();
+    if (this.evm) return this.evm.send(raw, () => this.refuseWhenBusy());
+    this.refuseWhenBusy();
     const decoded = decodeRawTransaction(raw, this.sequencer.chainId);
     requireWithinBlockGasLimit(decoded);
     const request = { payload: decoded.signingPayload, sig: decoded.sig, raw: decoded.raw };
@@ -144,8 +157,9 @@ export class SequencerNode implements L2Backend, FollowerRole {
     return { maxBytes: this.config.maxBacklogBytes ?? 32 * this.config.maxBatchBytes, maxAgeMs: this.maxBacklogAgeMs };
   }
 
-  /** Throws OverloadedError while the unposted backlog is past either limit. */
-  private refuseWhenBacklogged(): void {
+  /** Throws OverloadedError while the chain is being lined up with L1, or the unposted backlog is past either limit. */
+  private refuseWhenBusy(): void {
+    if (this.resyncing) throw new OverloadedError("the sequencer is lining its chain up with L1 after another proposer's batch; try again shortly");
     const { bytes, oldestAgeMs } = this.submitter.backlog();
     const limits = this.backlogLimits();
     if (bytes <= limits.maxBytes && oldestAgeMs <= limits.maxAgeMs) return;
@@ -155,6 +169,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   // --- lifecycle ----------------------------------------------------------------------------
   async start(): Promise<void> {
     const c = this.config;
+    if (c.experimentalEvm) await requireLocalL1ForEvm(c.l1Provider);
+    if (c.experimentalEvm && c.dataDir) throw new ExperimentalEvmDataDirError(c.dataDir);
     this.l1ChainId = Number((await c.l1Provider.getNetwork()).chainId);
     this.maxBacklogAgeMs = c.maxBacklogAgeMs ?? (Number(await this.l1.rollup.sequencerTimeout()) * 1000) / 4;
     if (c.dataDir) this.startup.restoredBlocks = await this.durability.openStore(c.dataDir, this.l1, { chainId: c.chainId, rollup: c.addresses.rollup });

@@ -7,6 +7,7 @@ import type { L2Backend } from "../../chain/backend";
 import { rpcLimits, type RpcLimits } from "../limits";
 import { callMethods } from "./calls";
 import { debugMethods } from "./debug";
+import { evmMethods } from "./evm";
 import { ethReadMethods } from "./ethReads";
 import { logMethods } from "./logFilters";
 import { proofMethods } from "./proofs";
@@ -23,7 +24,7 @@ export { MULTICALL3 } from "./multicall";
  * filter table (the RpcServer serving them bounds the rest); the nodes use the defaults.
  */
 export function createMethods(backend: L2Backend, limits: Partial<RpcLimits> = {}): Methods {
-  return withArity({
+  const methods: Methods = {
     ...ethReadMethods(backend),
     ...callMethods(backend),
     ...proofMethods(backend),
@@ -31,5 +32,7 @@ export function createMethods(backend: L2Backend, limits: Partial<RpcLimits> = {
     ...logMethods(backend, rpcLimits(limits)),
     ...rollupMethods(backend),
     ...debugMethods(backend),
-  });
+  };
+  // Experimental EVM mode answers for contracts first, and falls back to the methods above.
+  return withArity(backend.experimentalEvm ? { ...methods, ...evmMethods(backend, methods) } : methods);
 }

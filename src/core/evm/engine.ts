@@ -1,0 +1,213 @@
+/**
+ * Runs contract transactions and calls on an L2State with @ethereumjs/vm (experimental EVM mode;
+ * docs/design/evm.md §3, *Tracer bullet*). A transaction runs in the engine's full transaction
+ * path on a state manager that reads the L2State lazily (stateManager.ts); its changes are then
+ * written back in one synchronous step (writeBack.ts), and the fee recipient is paid
+ * `gasUsed × effectiveGasPrice`, as packed operations pay it (the engine pays only the tip and
+ * burns the base fee: the base fee part is credited here). A call or an estimate runs the same
+ * way and drops its changes. No I/O, no clock: the block context is passed in.
+ *
+ * The caller must keep the L2State unchanged while a run awaits (the sequencer serializes them):
+ * what the engine read lazily must still be what it writes back over.
+ */
+import { createVM, runTx, type RunTxResult } from "@ethereumjs/vm";
+import { createBlock, type Block } from "@ethereumjs/block";
+import { createFeeMarket1559Tx } from "@ethereumjs/tx";
+import { bytesToHex, createAddressFromString, createContractAddress, type Address } from "@ethereumjs/util";
+import { EVMError, type CustomPrecompile, type ExecResult } from "@ethereumjs/evm";
+import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../constants";
+import { invalid } from "../errors";
+import type { Log, TxResult } from "../execute";
+import type { L2State } from "../state";
+import { CairnStateManager } from "./stateManager";
+import { applyWrites } from "./writeBack";
+import { MAX_EVM_TX_GAS, evmCommon, type EvmTransaction } from "./evmTransaction";
+
+/** The L2 block a contract transaction or call runs in. */
+export interface EvmBlockContext {
+  chainId: bigint;
+  number: number;
+  /** Seconds. */
+  timestamp: number;
+  baseFee: bigint;
+  /** The fee recipient's account index (COINBASE is its address; it must exist). */
+  feeRecipient: number;
+}
+
+/** A call or estimate: eth_call's request. */
+export interface EvmCall {
+  from?: string;
+  /** null: a creation (its init code in `data`). */
+  to: string | null;
+  data: Buffer;
+  value: bigint;
+  gas?: bigint;
+}
+
+export interface EvmCallResult {
+  /** Whether the call ran to its end without reverting or failing. */
+  success: boolean;
+  /** The return data, or the revert data. */
+  returnData: Buffer;
+  /** Gas the whole transaction would use (intrinsic gas included, refund taken). */
+  gasUsed: bigint;
+  /** The engine's reason when it did not succeed ("revert", "out of gas", …). */
+  error?: string;
+}
+
+function blockOf(state: L2State, ctx: EvmBlockContext): Block {
+  return createBlock(
+    {
+      header: {
+        number: BigInt(ctx.number),
+        gasLimit: BLOCK_GAS_LIMIT,
+        baseFeePerGas: ctx.baseFee,
+        timestamp: BigInt(ctx.timestamp),
+        coinbase: createAddressFromString(state.account(ctx.feeRecipient).address),
+      },
+    },
+    { common: evmCommon(ctx.chainId) },
+  );
+}
+
+async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"], simulate: boolean): Promise<{ result: RunTxResult; manager: CairnStateManager }> {
+  const common = evmCommon(ctx.chainId);
+  const manager = new CairnStateManager(state, common);
+  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state) } });
+  const result = await runTx(vm, { tx, block: blockOf(state, ctx), skipBlockGasLimitValidation: true, skipBalance: simulate, skipNonce: simulate, skipHardForkValidation: true });
+  return { result, manager };
+}
+
+/**
+ * Bridged tokens and the withdrawal predeploy are native on Cairn, and have no native code in the
+ * engine yet (docs/design/evm.md §2.3 is left): a contract's call to one reverts, rather than
+ * succeeding without moving anything or leaving ETH sent there stuck.
+ */
+function nativeAddresses(state: L2State): CustomPrecompile[] {
+  const revert = (): ExecResult => ({ executionGasUsed: 0n, returnValue: new Uint8Array(0), exceptionError: new EVMError(EVMError.errorMessages.REVERT) });
+  return [WITHDRAWAL_PREDEPLOY, ...state.tokens.map((t) => t.l2Address)].map((a) => ({ address: createAddressFromString(a), function: revert }));
+}
+
+/** Checks what Ethereum checks before a transaction's first opcode, in geth's words; throws InvalidOperationError. */
+function checkStart(state: L2State, etx: EvmTransaction, ctx: EvmBlockContext): void {
+  const index = state.indexOf(etx.from);
+  const account = index === undefined ? { nonce: 0n, balance: 0n } : state.account(index);
+  const nonce = etx.fields.nonce;
+  if (nonce < account.nonce) invalid("nonce-too-low", `next nonce ${account.nonce}, tx nonce ${nonce}`);
+  if (nonce > account.nonce) invalid("nonce-too-high", `next nonce ${account.nonce}, tx nonce ${nonce}`);
+  if (index !== undefined && state.contractState.hasCode(index)) invalid("malformed", `sender ${etx.from} has code (EIP-3607)`);
+  const fee = etx.fields.fee;
+  const maxFee = fee.type === 2 ? fee.maxFeePerGas : fee.gasPrice;
+  if (fee.type === 2 && fee.maxPriorityFeePerGas > fee.maxFeePerGas) invalid("fee-too-low", "max priority fee per gas higher than max fee per gas");
+  if (maxFee < ctx.baseFee) invalid("fee-too-low", `max fee per gas ${maxFee} below the base fee ${ctx.baseFee}`);
+  const minimum = etx.tx.getMinimumGasLimit();
+  if (fee.gasLimit < minimum) invalid("gas-limit-too-low", `gas limit ${fee.gasLimit}, the transaction needs at least ${minimum}`);
+  const cost = fee.gasLimit * maxFee + etx.fields.value;
+  if (account.balance < cost) invalid("insufficient-funds", `balance ${account.balance}, the transaction may cost ${cost}`);
+}
+
+/**
+ * Executes contract transaction `etx` on `state` in block `ctx` and returns its receipt's facts.
+ * Throws InvalidOperationError, with the state untouched, when it is invalid as a transaction (a
+ * transaction that reverts is valid: it is included with status 0 and pays for its gas).
+ */
+export async function executeEvmTransaction(state: L2State, etx: EvmTransaction, ctx: EvmBlockContext): Promise<TxResult> {
+  checkStart(state, etx, ctx);
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run(state, ctx, etx.tx, false);
+  } catch (e) {
+    return invalid("malformed", `the engine refused the transaction (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "?"})`);
+  }
+  const { result, manager } = outcome;
+  const gasUsed = result.totalGasSpent;
+  const fee = etx.fields.fee;
+  const effectiveGasPrice = fee.type === 2 ? min(fee.maxFeePerGas, ctx.baseFee + fee.maxPriorityFeePerGas) : fee.gasPrice;
+  // All of it or nothing: a write that throws leaves the state as it was.
+  const cp = state.checkpoint();
+  try {
+    applyWrites(state, manager.writes());
+    // The engine burned gasUsed × baseFee; Cairn pays it to the fee recipient, as for packed operations.
+    const burned = gasUsed * ctx.baseFee;
+    if (burned > 0n) state.setBalance(ctx.feeRecipient, state.account(ctx.feeRecipient).balance + burned);
+  } catch (e) {
+    state.rollback(cp);
+    throw e;
+  }
+  state.release(cp);
+  const success = result.execResult.exceptionError === undefined;
+  return {
+    type: "tx",
+    hash: etx.hash,
+    from: etx.from,
+    tx: { ...etx.fields, to: etx.fields.to ?? result.createdAddress?.toString().toLowerCase() ?? ZERO_ADDRESS },
+    raw: etx.raw,
+    signature: etx.signature,
+    gasUsed,
+    effectiveGasPrice,
+    logs: success ? logsOf(result) : [],
+    status: success ? 1 : 0,
+    ...(etx.fields.to === null ? { contractAddress: success && result.createdAddress ? result.createdAddress.toString().toLowerCase() : contractAddressOf(etx) } : {}),
+  };
+}
+
+/** Runs `call` on `state` as a transaction would run in block `ctx`, and drops what it changed. */
+export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlockContext): Promise<EvmCallResult> {
+  const from = (call.from ?? ZERO_ADDRESS).toLowerCase();
+  const index = state.indexOf(from);
+  const tx = createFeeMarket1559Tx(
+    {
+      nonce: index === undefined ? 0n : state.account(index).nonce,
+      maxFeePerGas: ctx.baseFee,
+      maxPriorityFeePerGas: 0n,
+      gasLimit: call.gas ?? MAX_EVM_TX_GAS,
+      to: call.to === null ? undefined : createAddressFromString(call.to),
+      value: call.value,
+      data: call.data,
+      chainId: ctx.chainId,
+    },
+    { common: evmCommon(ctx.chainId), freeze: false },
+  );
+  // Unsigned: the engine asks the transaction who sent it, and is told.
+  const sender = createAddressFromString(from);
+  Object.defineProperty(tx, "getSenderAddress", { value: (): Address => sender });
+  let result: RunTxResult;
+  try {
+    result = (await run(state, ctx, tx, true)).result;
+  } catch (e) {
+    return { success: false, returnData: Buffer.alloc(0), gasUsed: 0n, error: e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "refused" };
+  }
+  const error = result.execResult.exceptionError?.error;
+  return { success: error === undefined, returnData: Buffer.from(result.execResult.returnValue), gasUsed: result.totalGasSpent, ...(error ? { error: String(error) } : {}) };
+}
+
+/**
+ * The gas limit a transaction of `call` needs: the least that succeeds (the engine's gas used
+ * is a floor; the 63/64 rule and refunds can need more), found by bisection up to the cap.
+ */
+export async function estimateEvmGas(state: L2State, call: EvmCall, ctx: EvmBlockContext): Promise<EvmCallResult> {
+  const cap = call.gas ?? MAX_EVM_TX_GAS;
+  const first = await simulateEvmCall(state, { ...call, gas: cap }, ctx);
+  if (!first.success) return first;
+  let lo = first.gasUsed;
+  const atLo = await simulateEvmCall(state, { ...call, gas: lo }, ctx);
+  if (atLo.success) return { ...first, gasUsed: lo };
+  let hi = cap;
+  while (hi - lo > 1n) {
+    const mid = (lo + hi) / 2n;
+    if ((await simulateEvmCall(state, { ...call, gas: mid }, ctx)).success) hi = mid;
+    else lo = mid;
+  }
+  return { ...first, gasUsed: hi };
+}
+
+function logsOf(result: RunTxResult): Log[] {
+  return (result.execResult.logs ?? []).map(([address, topics, data]) => ({ address: bytesToHex(address).toLowerCase(), topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) }));
+}
+
+/** The address a creation by `etx`'s sender at its nonce gets (reported also when it failed). */
+function contractAddressOf(etx: EvmTransaction): string {
+  return createContractAddress(etx.tx.getSenderAddress(), etx.fields.nonce).toString().toLowerCase();
+}
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
