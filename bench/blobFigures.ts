@@ -114,7 +114,7 @@ export async function blobFigures(preRoot: Buffer, ethBodies: Buffer[], transfer
     const data = d.rollup.interface.encodeFunctionData("submitBlobBatch", [index, tip, 0, claims]);
     const receipt = await txs.send({ to: d.addresses.rollup, data, gasLimit: GAS_LIMIT, blobs }, "bench worst blob batch");
     const posting = blobClaimIn(l1, receipt, index)!;
-    const proof = await challenger.sendTransaction({ to: d.addresses.rollup, data: blobFraudCalldata(l1, { batchIndex: index, posting, blobIndex: MAX_BLOBS_PER_BATCH - 1, blob: blobs[MAX_BLOBS_PER_BATCH - 1] }), gasLimit: 16_000_000 });
+    const proof = await challenger.sendTransaction({ to: d.addresses.rollup, data: await blobFraudCalldata(l1, { batchIndex: index, posting, blobIndex: MAX_BLOBS_PER_BATCH - 1, blob: blobs[MAX_BLOBS_PER_BATCH - 1] }), gasLimit: 16_000_000 });
     worstBlobFraudProofGas = Number((await proof.wait())!.gasUsed);
   }
 

@@ -22,7 +22,7 @@ describe("contracts/Rollup: one-transaction proofs that a blob of a batch is not
     const { posting } = await t.post(0, [blob], [honest]);
     await expect(t.proveBlob(0, posting, 0, blob)).to.be.revertedWithCustomError(t.rollup, "RollupNotFraudulent").withArgs(0, 0);
     // One byte of the stream changed: the values are no longer the blob's.
-    const args = t.rollup.interface.decodeFunctionData("proveBlobFraud", blobFraudCalldata(t.l1, { batchIndex: 0, posting, blobIndex: 0, blob }));
+    const args = t.rollup.interface.decodeFunctionData("proveBlobFraud", await blobFraudCalldata(t.l1, { batchIndex: 0, posting, blobIndex: 0, blob }));
     const stream = Buffer.from(args[4].slice(2), "hex");
     stream[20] ^= 1;
     const tampered = t.rollup.interface.encodeFunctionData("proveBlobFraud", [args[0], blobBatchArgument(posting), args[2], args[3], stream, args[5]]);

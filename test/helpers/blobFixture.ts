@@ -62,8 +62,8 @@ export async function blobRollup() {
     return { receipt, posting: blobClaimIn(l1, receipt, index)! };
   };
   /** Sends Rollup.proveBlobFraud for blob `blobIndex` (whose bytes are `blob`) of batch `index`. */
-  const proveBlob = (index: number, posting: BlobBatchPosting, blobIndex: number, blob: Buffer, calldata?: string) =>
-    challenger.sendTransaction({ to: d.addresses.rollup, data: calldata ?? blobFraudCalldata(l1, { batchIndex: index, posting, blobIndex, blob }), gasLimit: 16_000_000 });
+  const proveBlob = async (index: number, posting: BlobBatchPosting, blobIndex: number, blob: Buffer, calldata?: string) =>
+    challenger.sendTransaction({ to: d.addresses.rollup, data: calldata ?? (await blobFraudCalldata(l1, { batchIndex: index, posting, blobIndex, blob })), gasLimit: 16_000_000 });
   const faultOf = (receipt: TransactionReceipt | null) => {
     const event = receipt!.logs.map((l) => d.rollup.interface.parseLog(l)).find((p) => p?.name === "BlobBatchFraudProven");
     return event ? { blob: Number(event.args.blobIndex), fault: Number(event.args.fault) } : null;

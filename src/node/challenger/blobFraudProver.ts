@@ -51,17 +51,15 @@ export function blobBatchArgument(posting: BlobBatchPosting): { versionedHashes:
   return { versionedHashes: posting.versionedHashes, claims: posting.claims };
 }
 
-/** The calldata of Rollup.proveBlobFraud for `fraud`. */
-export function blobFraudCalldata(l1: L1Contracts, fraud: BlobFraud): string {
+/** The calldata of Rollup.proveBlobFraud for `fraud` (its KZG computed on the worker thread). */
+export async function blobFraudCalldata(l1: L1Contracts, fraud: BlobFraud): Promise<string> {
   const { blob } = fraud;
   const versionedHash = fraud.posting.versionedHashes[fraud.blobIndex];
   const prefix = payloadPrefix(blob);
   const quotient = quotientBlob(blob);
-  const commitment = blobCommitment(blob);
-  const quotientCommitment = blobCommitment(quotient);
+  const [commitment, quotientCommitment] = await Promise.all([blobCommitment(blob), blobCommitment(quotient)]);
   const z = blobChallenge(versionedHash, quotientCommitment, prefix);
-  const p = openBlobAt(blob, z);
-  const q = openBlobAt(quotient, z);
+  const [p, q] = await Promise.all([openBlobAt(blob, z), openBlobAt(quotient, z)]);
   const opening = "0x" + [commitment, quotientCommitment, p.proof, q.proof, p.y, q.y].map((h) => h.replace(/^0x/, "")).join("");
   return l1.rollup.interface.encodeFunctionData("proveBlobFraud", [fraud.batchIndex, blobBatchArgument(fraud.posting), fraud.blobIndex, prefix.topBytes, prefix.stream, opening]);
 }
@@ -78,7 +76,7 @@ export async function proveBlobFraud(l1: L1Contracts, txs: L1TxManager, fraud: B
     return "nothing-to-prove";
   }
   try {
-    const data = blobFraudCalldata(l1, fraud);
+    const data = await blobFraudCalldata(l1, fraud);
     const receipt = await txs.send({ to: l1.addresses.rollup, data }, `blob fraud proof of batch ${batchIndex}`);
     logger.warn({ batch: batchIndex, blob: fraud.blobIndex, l1Tx: receipt.hash, gasUsed: receipt.gasUsed.toString() }, "blob batch fraud proven; batch reverted");
     return "proven";

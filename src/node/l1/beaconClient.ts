@@ -10,13 +10,14 @@ import { CairnError } from "../../core/errors";
 import { BYTES_PER_BLOB } from "../../core/blobLayout";
 import { verifyBlob, versionedHashOf } from "./kzg";
 
-/** Where a node gets the blob behind a versioned hash the Rollup stored. */
+/** Where a node gets the blobs behind the versioned hashes the Rollup stored. */
 export interface BlobSource {
   /**
-   * The blob with `versionedHash`, carried by the L1 block at `l1Timestamp`, checked against
-   * the hash. Throws BlobUnavailableError or BlobAuthenticationError, never returns other bytes.
+   * The blobs with `versionedHashes`, in order, all carried by the L1 block at `l1Timestamp`
+   * (a batch's blobs travel in one transaction), each checked against its hash. Throws
+   * BlobUnavailableError or BlobAuthenticationError, never returns other bytes.
    */
-  blob(l1Timestamp: bigint, versionedHash: string): Promise<Buffer>;
+  blobs(l1Timestamp: bigint, versionedHashes: readonly string[]): Promise<Buffer[]>;
 }
 
 /** The beacon node did not answer as the Beacon API says. */
@@ -82,15 +83,22 @@ export class BeaconBlobSource implements BlobSource {
     this.base = url.replace(/\/+$/, "");
   }
 
-  async blob(l1Timestamp: bigint, versionedHash: string): Promise<Buffer> {
+  async blobs(l1Timestamp: bigint, versionedHashes: readonly string[]): Promise<Buffer[]> {
     const slot = await this.slotOf(l1Timestamp);
+    // One request for the slot, however many of its blobs the batch uses.
     const sidecars = await this.sidecars(slot);
+    const out: Buffer[] = [];
+    for (const versionedHash of versionedHashes) out.push(await this.checkedBlob(sidecars, slot, versionedHash));
+    return out;
+  }
+
+  private async checkedBlob(sidecars: SidecarJson[], slot: bigint, versionedHash: string): Promise<Buffer> {
     const want = versionedHash.toLowerCase();
     const sidecar = sidecars.find((s) => versionedHashOf(s.kzg_commitment).toLowerCase() === want);
     if (!sidecar) throw new BlobUnavailableError(versionedHash, slot);
     const blob = Buffer.from(sidecar.blob.replace(/^0x/, ""), "hex");
     if (blob.length !== BYTES_PER_BLOB) throw new BlobAuthenticationError(versionedHash, slot, `the blob is ${blob.length} bytes`);
-    if (!verifyBlob(blob, sidecar.kzg_commitment, sidecar.kzg_proof)) throw new BlobAuthenticationError(versionedHash, slot, "the blob proof does not verify the blob against the commitment");
+    if (!(await verifyBlob(blob, sidecar.kzg_commitment, sidecar.kzg_proof))) throw new BlobAuthenticationError(versionedHash, slot, "the blob proof does not verify the blob against the commitment");
     return blob;
   }
 

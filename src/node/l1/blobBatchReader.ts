@@ -110,13 +110,11 @@ export async function readBlobBatch(l1: L1Contracts, claim: BatchClaim, posting:
   if (!block) throw new BlobFetchError(claim.index, `L1 block ${claim.l1Block} not found`);
   const l1Timestamp = BigInt(block.timestamp);
   // Every blob first: one that cannot be fetched is retried before any is judged.
-  const blobs: Buffer[] = [];
-  for (const versionedHash of posting.versionedHashes) {
-    try {
-      blobs.push(await l1.blobs.blob(l1Timestamp, versionedHash));
-    } catch (e) {
-      throw new BlobFetchError(claim.index, (e as Error).message, e);
-    }
+  let blobs: Buffer[];
+  try {
+    blobs = await l1.blobs.blobs(l1Timestamp, posting.versionedHashes);
+  } catch (e) {
+    throw new BlobFetchError(claim.index, (e as Error).message, e);
   }
   const bodies: Buffer[] = [];
   const batchStart = { preStateRoot: claim.preStateRoot, previousL2Timestamp: posting.previousL2Timestamp };

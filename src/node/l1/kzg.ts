@@ -1,8 +1,10 @@
 /**
  * The KZG commitments and proofs of EIP-4844 for the nodes: micro-eth-signer's pure JavaScript
  * KZG over the mainnet trusted setup that viem ships. Loading the setup takes seconds (it checks
- * every point), so it happens once per process, on first use; a commitment or an opening takes
- * about a second, checking a blob against its commitment with a blob proof about 0.1 s.
+ * every point), and a commitment or an opening about a second, checking a blob against its
+ * commitment with a blob proof about 0.1 s: the nodes run all of it on the KZG worker
+ * (kzgWorker.ts), off the event loop. The calling thread loads its own copy only for what ethers
+ * asks when a blob was not prepared (and tests' `blobProof`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -33,30 +35,29 @@ function kzg(): KZG {
 
 const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes).toString("hex");
 
-/** The blob's KZG commitment (48 bytes, hex). */
-export function blobCommitment(blob: Uint8Array): string {
-  return kzg().blobToKzgCommitment(hex(blob));
+function kzgWorker(): KzgWorker {
+  worker ??= new KzgWorker(trustedSetupPath(), require.resolve("micro-eth-signer/kzg"));
+  return worker;
 }
 
-/** The blob proof of `blob` against its commitment, as a sidecar carries it (hex). */
+/** The blob's KZG commitment (48 bytes, hex), computed on the KZG worker. */
+export function blobCommitment(blob: Uint8Array): Promise<string> {
+  return kzgWorker().commitment(hex(blob));
+}
+
+/** The blob proof of `blob` against its commitment, as a sidecar carries it (hex), on the calling thread. */
 export function blobProof(blob: Uint8Array, commitment: string): string {
   return kzg().computeBlobProof(hex(blob), commitment);
 }
 
-/** Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries). */
-export function verifyBlob(blob: Uint8Array, commitment: string, proof: string): boolean {
-  try {
-    return kzg().verifyBlobProof(hex(blob), commitment, proof);
-  } catch {
-    // Bytes that are not field elements or points: not the blob, whatever the library's reason.
-    return false;
-  }
+/** Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries), checked on the KZG worker. */
+export function verifyBlob(blob: Uint8Array, commitment: string, proof: string): Promise<boolean> {
+  return kzgWorker().verify(hex(blob), commitment, proof);
 }
 
-/** The opening of the blob's polynomial at `z`: its value `y` and the proof, both hex. */
-export function openBlobAt(blob: Uint8Array, z: bigint): { proof: string; y: string } {
-  const [proof, y] = kzg().computeProof(hex(blob), z);
-  return { proof, y };
+/** The opening of the blob's polynomial at `z`: its value `y` and the proof, both hex, computed on the KZG worker. */
+export function openBlobAt(blob: Uint8Array, z: bigint): Promise<{ proof: string; y: string }> {
+  return kzgWorker().open(hex(blob), z);
 }
 
 /** The versioned hash `BLOBHASH` gives for a commitment given in hex. */
@@ -72,8 +73,7 @@ export function versionedHashOf(commitment: string): string {
 export async function prepareBlobs(blobs: Uint8Array[]): Promise<void> {
   const todo = blobs.map(hex).filter((b) => !prepared.has(b));
   if (todo.length === 0) return;
-  worker ??= new KzgWorker(trustedSetupPath(), require.resolve("micro-eth-signer/kzg"));
-  const sidecars = await worker.sidecars(todo);
+  const sidecars = await kzgWorker().sidecars(todo);
   todo.forEach((b, i) => prepared.set(b, sidecars[i]));
   for (const b of prepared.keys()) if (prepared.size > PREPARED_KEPT) prepared.delete(b);
 }
