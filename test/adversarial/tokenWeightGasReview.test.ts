@@ -86,7 +86,7 @@ describe("Token proof weight review: proveFraud gas within both caps", function 
     const senders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
     const spenders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
     const genesisRoot = Buffer.from((await d.rollup.genesisStateRoot()).slice(2), "hex");
-    let tip = genesisRoot;
+    let tip: Buffer = genesisRoot;
     const claim = async (root: Buffer) => {
       const body = encodeCommitment({ postStateRoot: root, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
       await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(tip), 1n, encodeBatch([body]));
