@@ -38,6 +38,9 @@ import { l2TokenAddress } from "../../src/core/hashing";
 import { applyOp } from "../../src/core/execute";
 import { type QueueEntry } from "../../src/core/queueOps";
 import type { FeeEntry } from "../../src/core/txSigning";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { fraudFixture } from "../helpers/fraudFixture";
+import { OpKind } from "../../src/core/constants";
 
 const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
 const BASE_FEE = 10_000_000n;
@@ -211,5 +214,32 @@ describe("Token proof weight review: proveFraud gas within both caps", function 
     expect(figures.distinctShortFees.gas - figures.bench.gas).to.be.above(250_000);
     expect(figures.distinctLongFees.gas).to.be.above(3_000_000);
     expect(figures.all.gas).to.be.above(3_000_000);
+  });
+
+  it("measured: the cost of 32 distinct fee tuples alone, on a commitment over MALFORMED by its account weight (decoded in full, then weighed, nothing replayed): ~+320k gas over one tuple, growing with the square of the tuple count (~650 gas a pair in CommitmentDecoder._canonicalFees)", async () => {
+    const f = await loadFixture(fraudFixture);
+    const { op } = await f.chain.signedOp(f.alice, { to: f.bob.address, value: 1n });
+    const gasOf = async (fees: FeeEntry[]) => {
+      // 32 ETH transfers to recipients 2^19 apart (none exists): over MAX_PROOF_WEIGHT, MALFORMED before any replay.
+      const ops: Op[] = Array.from({ length: 32 }, (_, i) => ({ ...(op as Extract<Op, { kind: 1 }>), kind: OpKind.ETH_TRANSFER, to: i * 2 ** 19 + 7, feeIndex: Math.min(i, fees.length - 1) }));
+      const p = f.chain.proof(await f.chain.post([f.chain.handMade(ops, fees)]));
+      expect(p.verdict).to.deep.include({ ok: false, kind: "malformed" });
+      const receipt = (await (await f.rollup.proveFraud(...p.args)).wait())!;
+      await f.rollup.postBond({ value: f.params.bondSize });
+      return Number(receipt.gasUsed);
+    };
+    const tuple = (i: number): FeeEntry => ({ type: 2, maxPriorityFeePerGas: 0n, maxFeePerGas: 2n * BASE_FEE, gasLimit: 100_000n + BigInt(i) });
+    const one = await gasOf([tuple(0)]);
+    const sameButGasLimit = await gasOf(Array.from({ length: 32 }, (_, i) => tuple(i)));
+    // Tuples that differ in their first compared amount stop each comparison early.
+    const differFirst = await gasOf(Array.from({ length: 32 }, (_, i) => ({ ...tuple(0), maxPriorityFeePerGas: BigInt(i + 1) })));
+    const byCount: Record<number, number> = {};
+    for (const n of [2, 4, 8, 16, 24]) byCount[n] = await gasOf(Array.from({ length: n }, (_, i) => tuple(i)));
+    console.log("      over-weight MALFORMED proveFraud gas:", JSON.stringify({ one, sameButGasLimit, differFirst, byCount }));
+    // Measured 2026-12-02: one 370,563; 32 tuples differing in the gas limit 690,976, in the
+    // priority fee 648,086; by count 2: 341,249, 4: 352,122, 8: 379,282, 16: 454,355,
+    // 24: 558,274 — each step up adds ~(n₂² − n₁²)/2 × ~650 gas: the pairwise duplicate check.
+    expect(sameButGasLimit - one).to.be.above(200_000);
+    expect(byCount[24] - byCount[16]).to.be.above(byCount[16] - byCount[8]);
   });
 });
