@@ -246,4 +246,40 @@ describe("Token proof weight review (009bb68..29c1f74)", function () {
       expect(MAX_OPS_PER_COMMITMENT).to.equal(32);
     });
   });
+
+  describe("5. Ordinary traffic under junk registrations", () => {
+    it("measured: registrations are permissionless, and the earliest (most used) tokens get the most open levels; after 65,568 junk registrations (~5.3B L1 gas at the bench's 80.7k each) a block holds 11 transfers of token 0 between holders (was 32; the newest token still 32) and 5 transferFroms among 100,000 accounts (was 16; 10 with 64 tokens); after 2^20, 9 and 4", () => {
+      const base = { feeIndex: 0, amount: 1n, sig: SIG };
+      const fill = (accountCount: number, tokenCount: number, make: (k: number) => Op) => {
+        const w = new CommitmentWeight(0, accountCount, tokenCount);
+        let n = 0;
+        let slots = 0;
+        for (;;) {
+          const op = make(n);
+          const cost = op.kind >= OpKind.APPROVE ? 2 : 1;
+          if (slots + cost > MAX_OPS_PER_COMMITMENT || !w.fits(op)) return n;
+          w.add(op);
+          slots += cost;
+          n++;
+        }
+      };
+      // Senders and recipients 1..64: their account-tree paths share almost everything.
+      const transfers = (tokenCount: number, tokenId = 0) => fill(100_000, tokenCount, (k) => ({ ...base, from: 1 + (k % 32), kind: OpKind.TOKEN_TRANSFER, tokenId, to: 33 + (k % 32) }));
+      const transferFroms = (tokenCount: number) => fill(100_000, tokenCount, (k) => ({ ...base, from: 65 + k, kind: OpKind.TRANSFER_FROM, tokenId: 0, owner: 1 + k, to: 33 + k }));
+      const figures = {
+        tokens64: { transfers: transfers(64), transferFroms: transferFroms(64) },
+        tokens65568: { transfers: transfers(65_568), newestTransfers: transfers(65_568, 65_567), transferFroms: transferFroms(65_568) },
+        tokens2pow20: { transfers: transfers(2 ** 20), transferFroms: transferFroms(2 ** 20) },
+      };
+      console.log("      operations a block holds:", JSON.stringify(figures));
+      // A spender low in a 100,000-account tree has 17 open levels: with 64 tokens (6 a path) a
+      // transferFrom weighs 3 × 6 + 17 = 35, so 10 fit, not the 16 slots allow.
+      expect(figures.tokens64).to.deep.equal({ transfers: 32, transferFroms: 10 });
+      expect(figures.tokens65568.newestTransfers).to.equal(32);
+      expect(openLevels(0, 65_568)).to.equal(17);
+      expect(figures.tokens65568.transfers).to.equal(11);
+      expect(figures.tokens65568.transferFroms).to.equal(Math.floor(MAX_TOKEN_PROOF_WEIGHT / (3 * 17 + 17)));
+      expect(figures.tokens2pow20).to.deep.equal({ transfers: 9, transferFroms: Math.floor(MAX_TOKEN_PROOF_WEIGHT / (3 * 21 + 17)) });
+    });
+  });
 });
