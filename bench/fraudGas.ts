@@ -21,7 +21,7 @@ import { positionalProof } from "../src/core/merkle";
 import { buildFraudWitness, onChainVerdict } from "../src/core/fraudProof";
 import { parseRawTransaction, toSignedOp } from "../src/core/intake";
 import type { Op } from "../src/core/ops";
-import { MAX_OPS_PER_COMMITMENT, MAX_TOKEN_PROOF_WEIGHT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
+import { MAX_FEE_ENTRIES, MAX_OPS_PER_COMMITMENT, MAX_TOKEN_PROOF_WEIGHT, OpKind, WITHDRAWAL_PREDEPLOY } from "../src/core/constants";
 import { proofWeight, withinCaps } from "../src/core/proofWeight";
 import { l2TokenAddress } from "../src/core/hashing";
 import { replayCommitment } from "../src/core/replay";
@@ -44,6 +44,13 @@ async function main(): Promise<void> {
   await (token as unknown as { approve(a: string, v: bigint): Promise<unknown> }).approve(d.addresses.bridge, parseEther("1000000"));
   // Real L1 queue entries for the deposit kinds: the verifier authenticates them on the Bridge.
   for (let i = 0; i < 2; i++) await d.bridge.connect(funder).depositETH(Wallet.createRandom().address, { value: 1000n });
+  // Tokens 1–31 (after the deposits, so the queue indices the cases use stay put): the 8-bit shape.
+  const narrowL1: string[] = [];
+  for (let i = 1; i < MAX_OPS_PER_COMMITMENT; i++) {
+    const t = await hre.ethers.deployContract("TestToken", [`Narrow ${i}`, `N${i}`, 18]);
+    await (await d.bridge.registerToken(t)).wait();
+    narrowL1.push((await t.getAddress()).toLowerCase());
+  }
   await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize * 20n });
   const l1 = new L1Contracts(hre.ethers.provider, d.addresses, deployer);
   const queue = await l1.queueEntries(0, await hre.ethers.provider.getBlockNumber());
@@ -81,9 +88,9 @@ async function main(): Promise<void> {
   await d.rollup.submitBatch(0, genesisRoot, 1, encodeBatch([fake0]));
 
   type Signed = { op: Op; fee: ReturnType<typeof parseRawTransaction>["fee"] };
-  const sign = async (w: HDNodeWallet, tx: Record<string, unknown>, opts: { chainId?: bigint; nonce?: number } = {}) => {
+  const sign = async (w: HDNodeWallet, tx: Record<string, unknown>, opts: { chainId?: bigint; nonce?: number; gasLimit?: bigint } = {}) => {
     const chainId = opts.chainId ?? CHAIN_ID;
-    const raw = await w.signTransaction({ type: 2, chainId, nonce: opts.nonce ?? 0, gasLimit: 200_000n, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, ...tx });
+    const raw = await w.signTransaction({ type: 2, chainId, nonce: opts.nonce ?? 0, gasLimit: opts.gasLimit ?? 200_000n, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 0n, ...tx });
     const parsed = parseRawTransaction(raw, chainId);
     return { op: toSignedOp(state, parsed, 0, { checkNonce: false }), fee: parsed.fee };
   };
@@ -285,6 +292,36 @@ async function main(): Promise<void> {
   }
   const growth = later.fraudProofGasWith1000LaterBatches / later.fraudProofGasWith0LaterBatches - 1;
 
+  // The heaviest shape both caps admit: 32 token transfers of 32 distinct 8-bit tokens on a chain
+  // of 32 (ids 1–31 registered on L1 above, and on L2 here), so each path has 5 open levels and
+  // 64 paths fill MAX_TOKEN_PROOF_WEIGHT, every open level crowded; recipients spread while the
+  // account weight allows and the senders' neighbour leaves after; MAX_FEE_ENTRIES distinct fee
+  // tuples. (24-bit ids from 65,536 on have 6 open levels: the cap then holds only 26 transfers.)
+  {
+    const cp = state.checkpoint();
+    for (const l1Token of narrowL1) state.registerToken(l1Token);
+    const openBitsOf = (key: number) => Array.from({ length: 24 }, (_, k) => k).filter((k) => (Math.floor(key / 2 ** k) ^ 1) * 2 ** k < state.tokenCount);
+    const neighbour = (i: number) => "0x" + (0x10000000 + i * spacing).toString(16).padStart(40, "0");
+    senders.forEach((w, i) => {
+      const at = state.indexOf(w.address.toLowerCase())!;
+      state.setTokenBalance(at, i, parseEther("10"));
+      for (const other of [at, state.indexOf(spreadAddress(i))!, state.indexOf(neighbour(i))!]) {
+        for (const k of openBitsOf(i)) state.setTokenBalance(other, i ^ (1 << k), 1n);
+      }
+    });
+    const narrowRoot = state.root();
+    await d.rollup.submitBatch(Number(await d.rollup.batchCount()), await d.rollup.tipStateRoot(), 1n, encodeBatch([encodeCommitment({ postStateRoot: narrowRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] })]));
+    const l2Of = (i: number) => state.token(i)!.l2Address;
+    const to = (i: number, recipient: string) =>
+      sign(senders[i], { to: l2Of(i), data: erc20.encodeFunctionData("transfer", [recipient, 12n * 10n ** 16n]) }, { gasLimit: 200_000n + BigInt(i % MAX_FEE_ENTRIES) });
+    const narrow = await heaviest(MAX_OPS_PER_COMMITMENT, (i) => to(i, spreadAddress(i)), (i) => to(i, neighbour(i)));
+    // Operation i signed the tuple of gas limit 200,000 + i mod MAX_FEE_ENTRIES: listed in that order.
+    const feeList = await Promise.all(Array.from({ length: Math.min(MAX_FEE_ENTRIES, narrow.ops.length) }, (_, k) => to(k, neighbour(k)).then((x) => x.fee)));
+    const ops = narrow.ops.map((op, i) => ({ ...op, feeIndex: i % MAX_FEE_ENTRIES }) as Op);
+    await prove("post-state-spread-crowded-8-bit-tokens", commitment(ops, feeList, (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, narrowRoot);
+    state.rollback(cp);
+  }
+
   // The post-state case again with 24-bit token ids: sender i holds only token 65,536 + i, so
   // every operation writes a 24-bit id (width class 2) and the verifier reads 32 distinct tokens
   // from the Bridge. The Bridge's token count is set in storage (65,536 registrations are out of
@@ -308,7 +345,7 @@ async function main(): Promise<void> {
   });
   const wideRoot = state.root();
   const claim = encodeCommitment({ postStateRoot: wideRoot, withdrawalRoot: null, timestamp: 2, baseFee: BASE_FEE, feeRecipient: 0, fees: [], ops: [] });
-  await d.rollup.submitBatch(Number(await d.rollup.batchCount()), hex(preRoot), 1n, encodeBatch([claim]));
+  await d.rollup.submitBatch(Number(await d.rollup.batchCount()), await d.rollup.tipStateRoot(), 1n, encodeBatch([claim]));
   const wideOps: Op[] = [];
   let wideFee;
   for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
@@ -317,11 +354,13 @@ async function main(): Promise<void> {
     wideFee = s.fee;
   }
   await prove("post-state-24-bit-tokens", commitment(wideOps, [wideFee!], (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, wideRoot);
-  // And with transferFroms: 24-bit ids in 48-bit allowance keys, three accounts an operation.
+  // And with transferFroms: 24-bit ids in 48-bit allowance keys, three accounts an operation (as
+  // many as the token weight admits: each counts ~24 open levels here).
   const wideFromOps: Op[] = [];
   let wideFromFee;
   for (let i = 0; i < MAX_OPS_PER_COMMITMENT / 2; i++) {
     const s = await transferFromOf(i, l2TokenAddress(wideL1[i]));
+    if (!withinCaps(proofWeight([...wideFromOps, s.op], 0, state.accountCount, state.tokenCount))) break;
     wideFromOps.push(s.op);
     wideFromFee = s.fee;
   }

@@ -27,11 +27,11 @@ library Constants {
     ///         proof. An approve or transferFrom takes two (a 48-level allowance path), others one.
     uint256 internal constant MAX_OPS_PER_COMMITMENT = 32;
     /// @notice Most distinct fee tuples one commitment lists.
-    uint256 internal constant MAX_FEE_ENTRIES = 32;
+    uint256 internal constant MAX_FEE_ENTRIES = 16;
     /// @notice Most account-tree siblings a proof of one commitment may need (ProofWeight).
-    uint256 internal constant MAX_PROOF_WEIGHT = 480;
+    uint256 internal constant MAX_PROOF_WEIGHT = 448;
     /// @notice Most open token and allowance path levels a proof of one commitment may cross (ProofWeight).
-    uint256 internal constant MAX_TOKEN_PROOF_WEIGHT = 384;
+    uint256 internal constant MAX_TOKEN_PROOF_WEIGHT = 320;
 
     /// @notice gasUsed of an ETH transfer (new recipient or not): Ethereum's 21,000.
     uint256 internal constant GAS_ETH_TRANSFER = 21_000;

@@ -36,19 +36,22 @@ export const MAX_OPS_PER_COMMITMENT = 32;
  * tree their accounts are, so that the worst proof stays under 3M gas in any state, a full
  * 2^24-account tree included (docs/architecture.md, *Gas*). A heavier commitment is MALFORMED.
  */
-export const MAX_PROOF_WEIGHT = 480;
+export const MAX_PROOF_WEIGHT = 448;
 /**
  * Most token and allowance path levels a fraud proof of one commitment may cross where a sibling
  * can be non-empty (its *token proof weight*, `proofWeight.ts`): levels a registered token or an
  * existing spender could have crowded. Bounds the token-tree part of the proof as
  * MAX_PROOF_WEIGHT bounds the account tree's (docs/architecture.md, *Gas*). 32 token transfers
- * between existing holders fit while at most 64 tokens are registered (6 open levels a path), and
- * 16 transferFroms of one token in any state (a spender's half of the allowance key has at most
- * 24); with more tokens a commitment of token traffic seals earlier.
+ * between existing holders fit while at most 32 tokens are registered (5 open levels a path),
+ * and 13 transferFroms of one token in any state (a spender's half of the allowance key has at
+ * most 24); with more tokens a commitment of token traffic seals earlier.
  */
-export const MAX_TOKEN_PROOF_WEIGHT = 384;
-/** Most distinct fee/gas tuples one commitment lists. */
-export const MAX_FEE_ENTRIES = 32;
+export const MAX_TOKEN_PROOF_WEIGHT = 320;
+/**
+ * Most distinct fee/gas tuples one commitment lists. Each costs a fraud proof its decoding and a
+ * hash (~3k gas); 16 keeps the worst proof under 3M with the proof weights at their caps.
+ */
+export const MAX_FEE_ENTRIES = 16;
 /** Most commitments in one batch (mirrors BatchCodec.MAX_COMMITMENTS). */
 export const MAX_COMMITMENTS_PER_BATCH = 4096;
 /** An empty run's body: `[blocks u16][timestamp 5]` (mirrors BatchCodec.EMPTY_RUN_BYTES). */

@@ -62,8 +62,14 @@ export function openLevels(key: number, count: number, depth = TOKEN_TREE_DEPTH)
   return open;
 }
 
-/** The most open levels any key has below `count`: a path whose key the body does not say. */
-export const widestOpenLevels = (count: number, depth = TOKEN_TREE_DEPTH): number => (count <= 1 ? 0 : Math.min(depth, bitLength(Math.min(count, 2 ** depth) - 1)));
+/**
+ * The most open levels a queue credit's path can have under `count`: its token is not in the body,
+ * and may be one registered earlier in the same commitment (a key at or past the count). A key
+ * below the count has at most the bit length of `count − 1`; a key past it at most that too,
+ * except at a count of 1, where every key past 0 has one (the attack review found it).
+ */
+export const widestOpenLevels = (count: number, depth = TOKEN_TREE_DEPTH): number =>
+  count === 0 ? 0 : Math.min(depth, Math.max(1, bitLength(Math.min(count, 2 ** depth) - 1)));
 
 /**
  * The weight of a commitment as its operations are added: the account indices it names (the fee

@@ -130,6 +130,6 @@ describe("Token proof weight review: the bound on random crowded commitments", f
       expect(sent).to.be.above(0);
     });
   }
-  // The one exception, a single registered token (widestOpenLevels(1) = 0 while a token registered
-  // in the block has one open level), is tokenWeightReview.test.ts's FINDING; no shape here has one token.
+  // The single-registered-token case (a token registered in the block has one open level, once
+  // counted 0) is tokenWeightReview.test.ts's; no shape here has one token.
 });

@@ -79,7 +79,9 @@ describe("core/proofWeight: the siblings a proof of a commitment can need, accou
     expect(openLevels(2 ** 24, 2 ** 30)).to.equal(0);
     expect(openLevels(5, 2 ** 24)).to.equal(24);
     expect(widestOpenLevels(2 ** 17 + 32)).to.equal(18);
-    expect(widestOpenLevels(1)).to.equal(0);
+    // At one registered token, a token registered in the same commitment has one open level.
+    expect(widestOpenLevels(1)).to.equal(1);
+    expect(widestOpenLevels(0)).to.equal(0);
   });
 
   it("token weight: each token path an operation reads counts its open levels, an allowance path its spender's and its token's, a created account's nothing, a queue credit the widest", () => {
@@ -98,13 +100,13 @@ describe("core/proofWeight: the siblings a proof of a commitment can need, accou
     expect(tokens({ ...base, kind: 10, tokenId: t, owner: 5, to: Wallet.createRandom().address })).to.equal(2 * openLevels(t, 100) + openLevels(3, 1000));
     expect(tokens({ kind: 0, credit: "existing", index: 5 })).to.equal(widestOpenLevels(100)).and.to.equal(7);
     expect(tokens({ kind: 0, credit: "new" })).to.equal(0);
-    // Up to 64 registered tokens, 32 transfers between existing holders fit the cap; 16
+    // Up to 32 registered tokens, 32 transfers between existing holders fit the cap; 13
     // transferFroms of one token fit in a full account tree.
-    const transfers = Array.from({ length: 32 }, (_, i) => ({ ...base, kind: 3 as const, tokenId: 63 - i, to: i + 10 }));
-    expect(proofWeight(transfers, 0, 1000, 64).tokens).to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
-    expect(proofWeight(transfers, 0, 1000, 65).tokens).to.be.above(MAX_TOKEN_PROOF_WEIGHT);
-    const transferFroms = Array.from({ length: 16 }, (_, i) => ({ ...base, kind: 9 as const, tokenId: 0, from: 2 ** 24 - 1 - i, owner: i, to: i + 100 }));
-    expect(proofWeight(transferFroms, 0, 2 ** 24, 1).tokens).to.equal(16 * 24).and.to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
+    const transfers = Array.from({ length: 32 }, (_, i) => ({ ...base, kind: 3 as const, tokenId: 31 - i, to: i + 10 }));
+    expect(proofWeight(transfers, 0, 1000, 32).tokens).to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
+    expect(proofWeight(transfers, 0, 1000, 33).tokens).to.be.above(MAX_TOKEN_PROOF_WEIGHT);
+    const transferFroms = Array.from({ length: 13 }, (_, i) => ({ ...base, kind: 9 as const, tokenId: 0, from: 2 ** 24 - 1 - i, owner: i, to: i + 100 }));
+    expect(proofWeight(transferFroms, 0, 2 ** 24, 1).tokens).to.equal(13 * 24).and.to.be.at.most(MAX_TOKEN_PROOF_WEIGHT);
   });
 
   it("no fraud witness sends more token and allowance siblings than the token weight: commitments of every token kind on crowded trees, the heaviest first", async () => {

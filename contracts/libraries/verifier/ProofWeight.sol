@@ -130,10 +130,13 @@ library ProofWeight {
         }
     }
 
-    /// @dev The most open levels any key below `count` has: for a queue credit, whose token the
-    ///      body does not say. The key `2^(L−1) − 1`, L the bit length of count − 1, opens all L.
+    /// @dev The most open levels a queue credit's path can have (src/core/proofWeight.ts
+    ///      `widestOpenLevels`): its token is not in the body and may be one registered in the same
+    ///      commitment. The key `2^(L−1) − 1`, L the bit length of count − 1, opens all L; a key at
+    ///      or past the count never more, but at a count of 1 every key past 0 opens one.
     function _widestOpenLevels(uint256 count) private pure returns (uint256 open) {
-        if (count <= 1) return 0;
+        if (count == 0) return 0;
+        if (count == 1) return 1;
         if (count >= 1 << 24) return 24;
         assembly ("memory-safe") {
             // Bit length of x < 2^24.
