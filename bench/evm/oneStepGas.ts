@@ -7,7 +7,7 @@
  * memory (both 17-level paths dense).
  */
 import hre from "hardhat";
-import { runningMachine, frameCode, machineHash, type FrameSnapshot } from "../../src/core/evm/machine";
+import { runningMachine, frameCall, frameCode, machineHash, type Frame, type FrameSnapshot } from "../../src/core/evm/machine";
 import { buildStepProof, opcodeClass } from "../../src/core/evm/stepProof";
 import { newEngine, traceErc20Transfer, traceGenerated } from "../../test/evm/engineSetup";
 import { generateCase } from "../../test/evm/programs";
@@ -30,9 +30,9 @@ async function gasOf(prover: EstimatingProver, t: Pick<Transition, "pre" | "proo
 }
 
 function synthetic(code: number[], s: Omit<FrameSnapshot, "pc" | "gasRefund" | "memoryWords"> & { memoryWords?: number }): Pick<Transition, "pre" | "proof"> {
-  const fc = frameCode(Uint8Array.from(code));
+  const frame: Frame = { code: frameCode(Uint8Array.from(code)), call: frameCall({ caller: 0xca11en, callValue: 0n, isStatic: false, calldata: new Uint8Array(0) }) };
   const snap: FrameSnapshot = { pc: 0, gasRefund: 0n, memoryWords: s.memoryWords ?? s.memory.length / 32, ...s };
-  return { pre: runningMachine(fc, snap), proof: buildStepProof(fc, snap) };
+  return { pre: runningMachine(frame, snap), proof: buildStepProof(frame, snap) };
 }
 
 export async function oneStepProofGas(generatedCases: number): Promise<{ byClass: Record<string, ClassGas>; erc20Steps: number; generatedSteps: number; worst: Record<string, number> }> {

@@ -9,22 +9,33 @@ import {EvmGas} from "./EvmGas.sol";
 /// @title One EVM step, checked on L1 (issue 18 item 3: the first opcodes)
 /// @notice Given a committed machine state (EvmMachine) and the proof data of one step, computes
 ///         the next machine state. Covers the stack, arithmetic, comparison, bitwise, JUMP/JUMPI/
-///         JUMPDEST, MLOAD/MSTORE, SLOAD/SSTORE and STOP/RETURN opcodes of one top-level frame;
-///         what the slice leaves out is in docs/design/evm.md, *The first one-step slice*.
+///         JUMPDEST, MLOAD/MSTORE, SLOAD/SSTORE, KECCAK256 (ranges up to 64 bytes), CALLER/
+///         CALLVALUE/CALLDATALOAD/CALLDATASIZE, LOG0-4 and STOP/RETURN opcodes of one top-level
+///         frame; what the slice leaves out is in docs/design/evm.md, *The first one-step slice*.
 contract OneStepProver {
     /// @notice What a step reads, beyond the machine state itself.
     /// @dev code: the chunk holding pc, then the one or two next chunks PUSH data reaches, then the
     ///      chunk holding a taken jump's destination. stack: the top words the opcode reads, top
     ///      first, and the hash of the stack below them. memory: the word(s) MLOAD/MSTORE touch (an
     ///      unaligned access touches two; the second is proven against the root after the first
-    ///      is written). storage: the slot in storageRoot, in warmRoot, and (SSTORE) in originalRoot.
+    ///      is written), or every word KECCAK256's range touches (up to three), in order.
+    ///      storage: the slot in storageRoot, in warmRoot, and (SSTORE) in originalRoot.
+    ///      calldataWords: the word(s) CALLDATALOAD reads inside calldataSize (two when unaligned and the
+    ///      second word starts inside the calldata).
     struct StepProof {
         EvmTrees.Leaf[] code;
         uint256[] stack;
         bytes32 stackRest;
         EvmTrees.Leaf[] memoryWords;
         EvmTrees.Leaf[] storageSlot;
+        EvmTrees.Leaf[] calldataWords;
     }
+
+    /// @dev The longest range one step hashes with the L1 opcode (two words, §5.4); a longer one
+    ///      needs the sponge in micro-steps, which is not built.
+    uint256 public constant MAX_DIRECT_KECCAK = 64;
+    /// @dev What the calldata tree (EvmTrees.CALLDATA_DEPTH) holds.
+    uint256 public constant MAX_CALLDATA_SIZE = 32 << EvmTrees.CALLDATA_DEPTH;
 
     error WrongPreState(bytes32 committed, bytes32 given);
     error NotRunning(uint256 status);
@@ -33,6 +44,13 @@ contract OneStepProver {
     error StackHashMismatch(bytes32 committed, bytes32 computed);
     error LeavesMissing(uint8 tree, uint256 needed, uint256 given);
     error WarmLeafNotBoolean(uint256 slot, bytes32 value);
+    /// @param offset the memory offset KECCAK256 was given
+    /// @param size the range's length, above `max`
+    /// @param max MAX_DIRECT_KECCAK: a longer range needs keccak micro-steps, not built yet
+    error KeccakRangeNotCovered(uint256 offset, uint256 size, uint256 max);
+    /// @param calldataSize the committed calldata size
+    /// @param max what the depth-11 calldata tree holds
+    error CalldataTooLarge(uint256 calldataSize, uint256 max);
 
     /// @notice The hash of the state after one step from `pre`.
     /// @param preHash the committed hash of the state before the step (EvmMachine.hash)
@@ -65,12 +83,19 @@ contract OneStepProver {
         m = pre;
         if (m.status != EvmMachine.RUNNING) revert NotRunning(m.status);
         if (m.codeSize > EvmCode.MAX_CODE_SIZE) revert EvmCode.CodeTooLarge(m.codeSize, EvmCode.MAX_CODE_SIZE);
+        // A larger size would alias word indices past the calldata tree's depth.
+        if (m.calldataSize > MAX_CALLDATA_SIZE) revert CalldataTooLarge(m.calldataSize, MAX_CALLDATA_SIZE);
         uint8 op;
         if (m.pc < m.codeSize) {
             if (p.code.length == 0) revert EvmCode.CodeChunksMissing(1, 0);
             op = EvmCode.byteAt(p.code[0], m.codeRoot, m.codeSize, m.pc);
         }
+        bool isLog = op >= 0xa0 && op <= 0xa4;
+        // @ethereumjs (as geth) checks the static flag first in SSTORE's and LOG's gas functions,
+        // before it reads the stack.
+        if (m.isStatic && (op == 0x55 || isLog)) return _fail(m, EvmMachine.STATIC_STATE_CHANGE);
         (uint256 reads, bool dynamic) = _shape(op, m.pc);
+        if (isLog) return _log(m, p, op);
         // @ethereumjs (as geth) runs a dynamic-gas opcode's gas function first, which reads the
         // stack: underflow before out of gas. A static-gas opcode is charged first.
         if (dynamic && m.stackSize < reads) return _fail(m, EvmMachine.STACK_UNDERFLOW);
@@ -124,6 +149,13 @@ contract OneStepProver {
         }
         if (op == 0x51 || op == 0x52) return _memory(m, p, op, gas, s, rest, size);
         if (op == 0x54 || op == 0x55) return _storage(m, p, op, s, rest, size);
+        if (op == 0x20) return _keccak(m, p, gas, s, rest, size);
+        if (op == 0x35) return _finish(m, gas, rest, size, _single(_calldataWord(m, p, s[0])));
+        if (op == 0x33 || op == 0x34 || op == 0x36) {
+            if (size >= EvmMachine.STACK_LIMIT) return _fail(m, EvmMachine.STACK_OVERFLOW);
+            uint256 v = op == 0x33 ? uint256(uint160(m.caller)) : op == 0x34 ? m.callValue : m.calldataSize;
+            return _finish(m, gas, rest, size, _single(v));
+        }
         // RETURN (the only opcode _shape lets through here)
         (bool ok, uint256 words, uint256 cost) = EvmGas.expand(m.memoryWords, s[0], s[1]);
         if (!ok || cost > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
@@ -143,7 +175,12 @@ contract OneStepProver {
         if (op >= 0x80 && op <= 0x8f) return (op - 0x7f, false);
         if (op >= 0x90 && op <= 0x9f) return (op - 0x8e, false);
         if (op == 0x51 || op == 0x54) return (1, true);
-        if (op == 0x52 || op == 0x55 || op == 0xf3) return (2, true);
+        if (op == 0x52 || op == 0x55 || op == 0xf3 || op == 0x20) return (2, true);
+        if (op == 0x33 || op == 0x34 || op == 0x36) return (0, false);
+        if (op == 0x35) return (1, false);
+        // LOGn reads its offset and size in its gas function and its topics after the charge
+        // (_log orders the two underflows); `reads` is all it pops.
+        if (op >= 0xa0 && op <= 0xa4) return (2 + op - 0xa0, true);
         revert OpcodeNotCovered(op, pc);
     }
 
@@ -216,6 +253,88 @@ contract OneStepProver {
         }
         m.memoryRoot = root;
         return _finish(m, gas + cost, rest, size, new uint256[](0));
+    }
+
+    /// @dev KECCAK256 over at most MAX_DIRECT_KECCAK bytes, from the memory words the range touches.
+    ///      The gas (30 + 6 a word + expansion) is charged before the range is refused, so an
+    ///      out-of-gas long range is provable (it never starts, §5.4).
+    function _keccak(
+        EvmMachine.Machine memory m,
+        StepProof calldata p,
+        uint256 gas,
+        uint256[] memory s,
+        bytes32 rest,
+        uint256 size
+    ) private pure returns (EvmMachine.Machine memory) {
+        (uint256 offset, uint256 len) = (s[0], s[1]);
+        (bool ok, uint256 words, uint256 cost) = EvmGas.expand(m.memoryWords, offset, len);
+        // expand is ok only for len 0 or len ≤ 2^22, so the word count cannot overflow.
+        if (!ok) return _fail(m, EvmMachine.OUT_OF_GAS);
+        gas += cost + EvmGas.KECCAK_WORD * ((len + 31) / 32);
+        if (gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        if (len > MAX_DIRECT_KECCAK) revert KeccakRangeNotCovered(offset, len, MAX_DIRECT_KECCAK);
+        m.memoryWords = words;
+        if (len == 0) return _finish(m, gas, rest, size, _single(uint256(keccak256(""))));
+        uint256 first = offset / 32;
+        uint256 n = (offset + len - 1) / 32 - first + 1;
+        if (p.memoryWords.length != n) revert LeavesMissing(EvmTrees.MEMORY, n, p.memoryWords.length);
+        bytes memory buf = new bytes(32 * n);
+        for (uint256 i; i < n; ++i) {
+            EvmTrees.verify(p.memoryWords[i], EvmTrees.MEMORY, m.memoryRoot, first + i, EvmTrees.MEMORY_DEPTH);
+            bytes32 w = p.memoryWords[i].value;
+            assembly ("memory-safe") {
+                mstore(add(add(buf, 0x20), mul(i, 0x20)), w)
+            }
+        }
+        uint256 h;
+        uint256 start = offset % 32;
+        assembly ("memory-safe") {
+            h := keccak256(add(add(buf, 0x20), start), len)
+        }
+        return _finish(m, gas, rest, size, _single(h));
+    }
+
+    /// @dev CALLDATALOAD: 32 bytes from `offset`, zero past calldataSize (the tree holds zeros
+    ///      there, so a word straddling the end needs only its first leaf).
+    function _calldataWord(EvmMachine.Machine memory m, StepProof calldata p, uint256 offset) private pure returns (uint256) {
+        if (offset >= m.calldataSize) {
+            if (p.calldataWords.length != 0) revert LeavesMissing(EvmTrees.CALLDATA, 0, p.calldataWords.length);
+            return 0;
+        }
+        uint256 w = offset / 32;
+        uint256 shift = (offset % 32) * 8;
+        uint256 needed = shift == 0 || (w + 1) * 32 >= m.calldataSize ? 1 : 2;
+        if (p.calldataWords.length != needed) revert LeavesMissing(EvmTrees.CALLDATA, needed, p.calldataWords.length);
+        EvmTrees.verify(p.calldataWords[0], EvmTrees.CALLDATA, m.calldataRoot, w, EvmTrees.CALLDATA_DEPTH);
+        uint256 lo = uint256(p.calldataWords[0].value);
+        if (shift == 0) return lo;
+        uint256 hi;
+        if (needed == 2) {
+            EvmTrees.verify(p.calldataWords[1], EvmTrees.CALLDATA, m.calldataRoot, w + 1, EvmTrees.CALLDATA_DEPTH);
+            hi = uint256(p.calldataWords[1].value);
+        }
+        return (lo << shift) | (hi >> (256 - shift));
+    }
+
+    /// @dev LOG0-4. Logs are not in the machine state (§5.3: nothing on L1 reads them), so the step
+    ///      is its gas, its pops and its memory expansion. The order is the engine's: the offset
+    ///      and size are read by the gas function (underflow first), the charge comes next, and
+    ///      the topics are popped after it (a short stack with too little gas is out of gas).
+    function _log(EvmMachine.Machine memory m, StepProof calldata p, uint8 op) private pure returns (EvmMachine.Machine memory) {
+        if (m.stackSize < 2) return _fail(m, EvmMachine.STACK_UNDERFLOW);
+        uint256 topics = op - 0xa0;
+        uint256 pops = 2 + topics;
+        uint256 k = m.stackSize < pops ? m.stackSize : pops;
+        uint256[] memory s = _readStack(m, p, k);
+        (bool ok, uint256 words, uint256 cost) = EvmGas.expand(m.memoryWords, s[0], s[1]);
+        if (!ok) return _fail(m, EvmMachine.OUT_OF_GAS);
+        // s[1] is 0 or at most 2^22 here (expand is ok), so the byte charge cannot overflow.
+        uint256 gas = EvmGas.staticGas(op) + EvmGas.LOG_TOPIC * topics + EvmGas.LOG_BYTE * s[1] + cost;
+        if (gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
+        if (k < pops) return _fail(m, EvmMachine.STACK_UNDERFLOW);
+        m.memoryWords = words;
+        m.pc += 1;
+        return _finish(m, gas, p.stackRest, m.stackSize - pops, new uint256[](0));
     }
 
     function _storage(

@@ -10,7 +10,7 @@ import { toBeHex } from "ethers";
 import { MACHINE_FIELDS, MachineStatus, machineHash } from "../../src/core/evm/machine";
 import { opcodeClass } from "../../src/core/evm/stepProof";
 import { newEngine, traceErc20Transfer, traceGenerated } from "./engineSetup";
-import { generateCase, overflowCase } from "./programs";
+import { PLAIN_CALL, generateCase, overflowCase } from "./programs";
 import { checkTransition, solMachine, solProof, transitions, type Prover, type Transition } from "./stepChecker";
 
 const GENERATED = 70;
@@ -81,7 +81,7 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     console.log(`      by class: ${[...classes].map(([k, v]) => `${k} ${v}`).join(", ")}`);
     expect(failures, failures.slice(0, 5).join("\n")).to.deep.equal([]);
     // The generator must reach every transition kind, or the test above proves less than it says.
-    for (const s of [MachineStatus.Stopped, MachineStatus.Returned, MachineStatus.OutOfGas, MachineStatus.StackUnderflow, MachineStatus.StackOverflow, MachineStatus.InvalidJump]) {
+    for (const s of [MachineStatus.Stopped, MachineStatus.Returned, MachineStatus.OutOfGas, MachineStatus.StackUnderflow, MachineStatus.StackOverflow, MachineStatus.InvalidJump, MachineStatus.StaticStateChange]) {
       expect(statuses.get(s) ?? 0, MachineStatus[s]).to.be.greaterThan(0);
     }
   });
@@ -121,7 +121,7 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     const code = new Uint8Array(INIT_CODE_LIMIT).fill(0xfe); // INVALID everywhere but the path taken
     code.set([0x61, dest >> 8, dest & 0xff, 0x56], 0); // PUSH2 dest; JUMP
     code.set([0x5b, 0x00], dest); // JUMPDEST; STOP
-    const trace = await traceGenerated(await newEngine(), { seed: -2, code, gasLimit: 100_000n, storage: new Map() }, 9_000);
+    const trace = await traceGenerated(await newEngine(), { seed: -2, code, gasLimit: 100_000n, storage: new Map(), ...PLAIN_CALL }, 9_000);
     expect(trace.end?.status).to.equal(MachineStatus.Stopped);
     const cov = transitions(trace);
     expect(cov.transitions.map((t) => t.op)).to.deep.equal([0x61, 0x56, 0x5b, 0x00]);

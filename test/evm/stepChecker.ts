@@ -4,16 +4,16 @@
  * the step's proof, and must return the hash of the state built from the engine after it (the next
  * step's view, or the frame's end). Shared by test/evm/oneStep.test.ts and the bench.
  */
-import { toBeHex } from "ethers";
+import { getAddress, toBeHex } from "ethers";
 import { MACHINE_FIELDS, haltedMachine, machineHash, runningMachine, type Machine } from "../../src/core/evm/machine";
-import { buildStepProof, isCovered, type StepProof } from "../../src/core/evm/stepProof";
+import { KeccakRangeNotCoveredError, buildStepProof, isCovered, type StepProof } from "../../src/core/evm/stepProof";
 import type { LeafProof } from "../../src/core/evm/trees";
 import type { FrameTrace } from "./engineTrace";
 
-const BYTES32 = new Set(["codeRoot", "stackHash", "memoryRoot", "storageRoot", "originalRoot", "warmRoot"]);
+const BYTES32 = new Set(["codeRoot", "calldataRoot", "stackHash", "memoryRoot", "storageRoot", "originalRoot", "warmRoot"]);
 const hex32 = (v: bigint): string => toBeHex(v, 32);
 
-export type SolMachine = Record<(typeof MACHINE_FIELDS)[number], string | bigint>;
+export type SolMachine = Record<(typeof MACHINE_FIELDS)[number], string | bigint | boolean>;
 export interface SolLeaf {
   value: string;
   emptyMask: bigint;
@@ -25,18 +25,23 @@ export interface SolProof {
   stackRest: string;
   memoryWords: SolLeaf[];
   storageSlot: SolLeaf[];
+  calldataWords: SolLeaf[];
 }
 
 export function solMachine(m: Machine): SolMachine {
   const out = {} as SolMachine;
   for (const f of MACHINE_FIELDS) out[f] = BYTES32.has(f) ? hex32(m[f]) : m[f];
+  // The ABI takes these as an address and a bool; a value neither can hold is encoded as
+  // something else, so the hash (of the raw word) no longer matches and the verifier refuses it.
+  out.caller = getAddress(toBeHex(m.caller & ((1n << 160n) - 1n), 20));
+  out.isStatic = m.isStatic !== 0n;
   return out;
 }
 
 const solLeaf = (l: LeafProof): SolLeaf => ({ value: hex32(l.value), emptyMask: l.emptyMask, siblings: l.siblings.map(hex32) });
 
 export function solProof(p: StepProof): SolProof {
-  return { code: p.code.map(solLeaf), stack: p.stack, stackRest: hex32(p.stackRest), memoryWords: p.memoryWords.map(solLeaf), storageSlot: p.storageSlot.map(solLeaf) };
+  return { code: p.code.map(solLeaf), stack: p.stack, stackRest: hex32(p.stackRest), memoryWords: p.memoryWords.map(solLeaf), storageSlot: p.storageSlot.map(solLeaf), calldataWords: p.calldataWords.map(solLeaf) };
 }
 
 /** The verifier as the checker calls it (a typed OneStepProver contract satisfies this). */
@@ -64,15 +69,22 @@ export interface TraceCoverage {
 export function transitions(trace: FrameTrace): TraceCoverage {
   const out: TraceCoverage = { steps: trace.steps.length, transitions: [], uncovered: new Map() };
   // Each state is built once: it is one step's post-state and the next one's pre-state.
-  const states = trace.steps.map((s) => runningMachine(trace.code, s.snapshot));
+  const states = trace.steps.map((s) => runningMachine(trace.frame, s.snapshot));
+  const skip = (op: number, why: string): void => {
+    const name = `0x${op.toString(16).padStart(2, "0")}${why}`;
+    out.uncovered.set(name, (out.uncovered.get(name) ?? 0) + 1);
+  };
   trace.steps.forEach((s, i) => {
-    const post = i + 1 < states.length ? states[i + 1] : trace.end ? haltedMachine(trace.code, trace.end) : undefined;
-    if (!isCovered(s.op) || !post) {
-      const name = `0x${s.op.toString(16).padStart(2, "0")}${post ? "" : " (frame end not modelled)"}`;
-      out.uncovered.set(name, (out.uncovered.get(name) ?? 0) + 1);
-      return;
+    const post = i + 1 < states.length ? states[i + 1] : trace.end ? haltedMachine(trace.frame, trace.end) : undefined;
+    if (!isCovered(s.op) || !post) return skip(s.op, post ? "" : " (frame end not modelled)");
+    let proof: StepProof;
+    try {
+      proof = buildStepProof(trace.frame, s.snapshot);
+    } catch (e) {
+      if (e instanceof KeccakRangeNotCoveredError) return skip(s.op, " (range over 64 bytes)");
+      throw e;
     }
-    out.transitions.push({ index: i, op: s.op, pre: states[i], post, proof: buildStepProof(trace.code, s.snapshot) });
+    out.transitions.push({ index: i, op: s.op, pre: states[i], post, proof });
   });
   return out;
 }
