@@ -2,9 +2,10 @@
  * L1 gas of one-step proofs (contracts/evm/OneStepProver.sol), by opcode class: every covered step
  * of the OpenZeppelin ERC-20 transfer and of generated programs (test/evm/programs.ts) is sent to
  * the verifier as a whole L1 transaction (`eth_estimateGas`: 21,000, the calldata and the step),
- * plus two synthetic worst cases no short trace reaches: an SSTORE whose storage, original-value
- * and warm-set paths have all 256 siblings non-empty, and an unaligned MSTORE into a full 4 MiB
- * memory (both 17-level paths dense).
+ * plus synthetic worst cases no short trace reaches: an SSTORE whose storage, original-value and
+ * warm-set paths have all 256 siblings non-empty, an unaligned MSTORE into a full 4 MiB memory
+ * (both 17-level paths dense), an unaligned 64-byte KECCAK256 in that memory (three dense paths)
+ * and an unaligned CALLDATALOAD in 65,000 bytes of calldata (two dense 11-level paths).
  */
 import hre from "hardhat";
 import { runningMachine, frameCall, frameCode, machineHash, type Frame, type FrameSnapshot } from "../../src/core/evm/machine";
@@ -29,8 +30,8 @@ async function gasOf(prover: EstimatingProver, t: Pick<Transition, "pre" | "proo
   return Number(await prover.step.estimateGas(toBeHex(machineHash(t.pre), 32), solMachine(t.pre), solProof(t.proof)));
 }
 
-function synthetic(code: number[], s: Omit<FrameSnapshot, "pc" | "gasRefund" | "memoryWords"> & { memoryWords?: number }): Pick<Transition, "pre" | "proof"> {
-  const frame: Frame = { code: frameCode(Uint8Array.from(code)), call: frameCall({ caller: 0xca11en, callValue: 0n, isStatic: false, calldata: new Uint8Array(0) }) };
+function synthetic(code: number[], s: Omit<FrameSnapshot, "pc" | "gasRefund" | "memoryWords"> & { memoryWords?: number }, calldata = new Uint8Array(0)): Pick<Transition, "pre" | "proof"> {
+  const frame: Frame = { code: frameCode(Uint8Array.from(code)), call: frameCall({ caller: 0xca11en, callValue: 0n, isStatic: false, calldata }) };
   const snap: FrameSnapshot = { pc: 0, gasRefund: 0n, memoryWords: s.memoryWords ?? s.memory.length / 32, ...s };
   return { pre: runningMachine(frame, snap), proof: buildStepProof(frame, snap) };
 }
@@ -65,6 +66,14 @@ export async function oneStepProofGas(generatedCases: number): Promise<{ byClass
   const sstore = synthetic([0x55], { gasLeft: 1_000_000n, stack: [0n, 0n], memory: new Uint8Array(0), storage: dense, original: dense, warm: new Set(dense.keys()) });
   const memory = new Uint8Array(32 << 17).fill(0xab);
   const mstore = synthetic([0x52], { gasLeft: 1_000_000n, stack: [1n, 32n * 1000n + 5n], memory, storage: new Map(), original: new Map(), warm: new Set() });
-  const worst = { sstoreAllSiblings256: await gasOf(prover, sstore), mstoreUnalignedFullMemory: await gasOf(prover, mstore) };
+  const keccak = synthetic([0x20], { gasLeft: 1_000_000n, stack: [64n, 32n * 1000n + 5n], memory, storage: new Map(), original: new Map(), warm: new Set() });
+  const calldata = new Uint8Array(65_000).fill(0xcd);
+  const cdload = synthetic([0x35], { gasLeft: 1_000_000n, stack: [32n * 1000n + 5n], memory: new Uint8Array(0), storage: new Map(), original: new Map(), warm: new Set() }, calldata);
+  const worst = {
+    sstoreAllSiblings256: await gasOf(prover, sstore),
+    mstoreUnalignedFullMemory: await gasOf(prover, mstore),
+    keccak64UnalignedFullMemory: await gasOf(prover, keccak),
+    calldataloadUnaligned65000: await gasOf(prover, cdload),
+  };
   return { byClass, erc20Steps: erc20.length, generatedSteps, worst };
 }

@@ -7,10 +7,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { toBeHex } from "ethers";
-import { MACHINE_FIELDS, MachineStatus, machineHash } from "../../src/core/evm/machine";
-import { opcodeClass } from "../../src/core/evm/stepProof";
+import { MACHINE_FIELDS, MachineStatus, machineHash, runningMachine } from "../../src/core/evm/machine";
+import { KeccakRangeNotCoveredError, buildStepProof, opcodeClass, type StepProof } from "../../src/core/evm/stepProof";
+import { CODE_DEPTH, treeProof } from "../../src/core/evm/trees";
 import { newEngine, traceErc20Transfer, traceGenerated } from "./engineSetup";
-import { PLAIN_CALL, generateCase, overflowCase } from "./programs";
+import { PLAIN_CALL, edgeCases, generateCase, overflowCase } from "./programs";
 import { checkTransition, solMachine, solProof, transitions, type Prover, type Transition } from "./stepChecker";
 
 const GENERATED = 70;
@@ -35,7 +36,7 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     prover = await deployProver();
   });
 
-  it("agrees on every covered step of an OpenZeppelin ERC-20 transfer", async () => {
+  it("agrees on every step of an OpenZeppelin ERC-20 transfer (264 of 264: none left uncovered)", async () => {
     const trace = await traceErc20Transfer(await newEngine());
     expect(trace.end?.status).to.equal(MachineStatus.Returned);
     // RETURN's output is a reference into memory: it must be the bytes the engine returned.
@@ -51,16 +52,21 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     console.log(`      ERC-20 transfer: ${cov.steps} steps, ${cov.transitions.length} covered and checked; uncovered: ${[...cov.uncovered].map(([k, v]) => `${k}×${v}`).join(" ")}`);
     console.log(`      by class: ${[...classes].map(([k, v]) => `${k} ${v}`).join(", ")}`);
     expect(failures, failures.slice(0, 5).join("\n")).to.deep.equal([]);
-    for (const c of ["SLOAD", "SSTORE", "jump", "memory", "halt (STOP, RETURN)"]) expect(classes.get(c) ?? 0, c).to.be.greaterThan(0);
+    expect([...cov.uncovered.keys()]).to.deep.equal([]);
+    expect(cov.transitions.length).to.equal(cov.steps);
+    for (const c of ["SLOAD", "SSTORE", "jump", "memory", "halt (STOP, RETURN)", "KECCAK256", "LOG", "CALLDATALOAD", "call fields (CALLER, CALLVALUE, CALLDATASIZE)"]) {
+      expect(classes.get(c) ?? 0, c).to.be.greaterThan(0);
+    }
   });
 
   it("agrees on every step of generated programs, their error transitions included", async () => {
     const engine = await newEngine();
     const statuses = new Map<number, number>();
     const classes = new Map<string, number>();
+    const halts = new Map<string, number>(); // "class: status" of every step that ends its frame
     let checked = 0;
     const failures: string[] = [];
-    const cases = [...Array.from({ length: GENERATED }, (_, i) => generateCase(1000 + i)), overflowCase()];
+    const cases = [...Array.from({ length: GENERATED }, (_, i) => generateCase(1000 + i)), overflowCase(), ...edgeCases()];
     let engineMs = 0;
     let verifierMs = 0;
     for (let i = 0; i < cases.length; i++) {
@@ -69,7 +75,13 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
       if (trace.end) statuses.set(trace.end.status, (statuses.get(trace.end.status) ?? 0) + 1);
       const cov = transitions(trace);
       expect([...cov.uncovered.keys()], `seed ${cases[i].seed}`).to.deep.equal([]);
-      for (const t of cov.transitions) classes.set(opcodeClass(t.op), (classes.get(opcodeClass(t.op)) ?? 0) + 1);
+      for (const t of cov.transitions) {
+        classes.set(opcodeClass(t.op), (classes.get(opcodeClass(t.op)) ?? 0) + 1);
+        if (t.post.status !== BigInt(MachineStatus.Running)) {
+          const k = `${opcodeClass(t.op)}: ${MachineStatus[Number(t.post.status)]}`;
+          halts.set(k, (halts.get(k) ?? 0) + 1);
+        }
+      }
       checked += cov.transitions.length;
       const t1 = Date.now();
       for (const f of await checkAll(prover, cov.transitions)) failures.push(`seed ${cases[i].seed}: ${f}`);
@@ -79,14 +91,29 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     console.log(`      time: engine and mirror ${engineMs} ms, verifier calls ${verifierMs} ms`);
     console.log(`      generated: ${cases.length} programs, ${checked} steps checked; ends: ${[...statuses].map(([k, v]) => `${MachineStatus[k]}×${v}`).join(" ")}`);
     console.log(`      by class: ${[...classes].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(`      halting steps: ${[...halts].sort().map(([k, v]) => `${k}×${v}`).join(", ")}`);
     expect(failures, failures.slice(0, 5).join("\n")).to.deep.equal([]);
+    // The new opcodes' error transitions: expansion past any gas, LOG's two underflows, the static frame.
+    for (const h of [
+      "KECCAK256: OutOfGas",
+      "KECCAK256: StackUnderflow",
+      "LOG: OutOfGas",
+      "LOG: StackUnderflow",
+      "LOG: StaticStateChange",
+      "SSTORE: StaticStateChange",
+      "CALLDATALOAD: StackUnderflow",
+      "call fields (CALLER, CALLVALUE, CALLDATASIZE): OutOfGas",
+      "call fields (CALLER, CALLVALUE, CALLDATASIZE): StackOverflow",
+    ]) {
+      expect(halts.get(h) ?? 0, h).to.be.greaterThan(0);
+    }
     // The generator must reach every transition kind, or the test above proves less than it says.
     for (const s of [MachineStatus.Stopped, MachineStatus.Returned, MachineStatus.OutOfGas, MachineStatus.StackUnderflow, MachineStatus.StackOverflow, MachineStatus.InvalidJump, MachineStatus.StaticStateChange]) {
       expect(statuses.get(s) ?? 0, MachineStatus[s]).to.be.greaterThan(0);
     }
   });
 
-  it("refuses a wrong pre-state, a forged stack word and a forged storage value, and carries every state field", async () => {
+  it("refuses a wrong pre-state, a forged stack word, storage value, calldata word or hashed memory word, and carries every state field", async () => {
     const trace = await traceErc20Transfer(await newEngine());
     const ts = transitions(trace).transitions;
     const sload = ts.find((t) => t.op === 0x54)!;
@@ -99,9 +126,17 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     await expect(p.step.staticCall(toBeHex(machineHash(add.pre), 32), solMachine(add.pre), solProof(forgedStack))).to.be.revertedWithCustomError(proverAt, "StackHashMismatch");
     const forgedSlot = { ...sload.proof, storageSlot: [{ ...sload.proof.storageSlot[0], value: sload.proof.storageSlot[0].value + 1n }, sload.proof.storageSlot[1]] };
     await expect(p.step.staticCall(toBeHex(machineHash(sload.pre), 32), solMachine(sload.pre), solProof(forgedSlot))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");
+    // A calldata word, and a memory word KECCAK256 hashes, are proven as storage is.
+    const cdload = ts.find((t) => t.op === 0x35 && t.proof.calldataWords.length > 0)!;
+    const forgedCalldata = { ...cdload.proof, calldataWords: cdload.proof.calldataWords.map((l, i) => (i === 0 ? { ...l, value: l.value ^ 1n } : l)) };
+    await expect(p.step.staticCall(toBeHex(machineHash(cdload.pre), 32), solMachine(cdload.pre), solProof(forgedCalldata))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");
+    const keccak = ts.find((t) => t.op === 0x20)!;
+    const forgedWord = { ...keccak.proof, memoryWords: keccak.proof.memoryWords.map((l, i) => (i === 1 ? { ...l, value: l.value ^ 1n } : l)) };
+    await expect(p.step.staticCall(toBeHex(machineHash(keccak.pre), 32), solMachine(keccak.pre), solProof(forgedWord))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");
     // Every field is carried by the step (docs/design/evm.md §6.2): a pre-state differing in any one
     // field, committed as such, must make the verifier refuse or reach another post-state.
-    for (const t of [add, sload, ts.find((x) => x.op === 0x55)!, ts.find((x) => x.op === 0x52)!]) {
+    const others = [0x55, 0x52, 0x35, 0x20, 0xa3, 0x33].map((op) => ts.find((x) => x.op === op)!);
+    for (const t of [add, sload, ...others]) {
       for (const f of MACHINE_FIELDS) {
         const pre = { ...t.pre, [f]: t.pre[f] + 1n };
         let got: bigint | undefined;
@@ -113,6 +148,46 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
         expect(got === machineHash(t.post), `op 0x${t.op.toString(16)} with ${f} changed`).to.equal(false);
       }
     }
+  });
+
+  it("refuses a KECCAK256 over more than 64 bytes on both sides alike (no keccak micro-steps yet), proves it out of gas, and refuses calldata past its tree", async () => {
+    // PUSH1 65; PUSH0; KECCAK256; STOP: 65 bytes at offset 0.
+    const code = Uint8Array.from([0x60, 65, 0x5f, 0x20, 0x00]);
+    const long = await traceGenerated(await newEngine(), { seed: -3, code, gasLimit: 100_000n, storage: new Map(), ...PLAIN_CALL }, 9_001);
+    expect(long.end?.status).to.equal(MachineStatus.Stopped);
+    expect(transitions(long).uncovered).to.deep.equal(new Map([["0x20 (range over 64 bytes)", 1]]));
+    const at = long.steps[2];
+    expect(at.op).to.equal(0x20);
+    let thrown: unknown;
+    try {
+      buildStepProof(long.frame, at.snapshot);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).to.be.instanceOf(KeccakRangeNotCoveredError);
+    const err = thrown as KeccakRangeNotCoveredError;
+    expect([err.offset, err.size, err.max]).to.deep.equal([0n, 65n, 64n]);
+    // The verifier, given what it reads before the range (the code chunk and the stack), refuses with the same values.
+    const state = runningMachine(long.frame, at.snapshot);
+    const proof: StepProof = { code: [treeProof(long.frame.code.chunks, CODE_DEPTH, 0n)], stack: [0n, 65n], stackRest: 0n, memoryWords: [], storageSlot: [], calldataWords: [] };
+    const p = prover as unknown as { step: { staticCall(...a: unknown[]): Promise<string> } };
+    const proverAt = (await ethers.getContractFactory("OneStepProver")).attach(await (prover as unknown as { getAddress(): Promise<string> }).getAddress());
+    await expect(p.step.staticCall(toBeHex(machineHash(state), 32), solMachine(state), solProof(proof)))
+      .to.be.revertedWithCustomError(proverAt, "KeccakRangeNotCovered")
+      .withArgs(0n, 65n, 64n);
+
+    // With too little gas the same range never starts (§5.4): out of gas, proven on both sides.
+    const short = await traceGenerated(await newEngine(), { seed: -4, code, gasLimit: 40n, storage: new Map(), ...PLAIN_CALL }, 9_002);
+    expect(short.end?.status).to.equal(MachineStatus.OutOfGas);
+    const cov = transitions(short);
+    expect(cov.transitions.map((t) => t.op)).to.deep.equal([0x60, 0x5f, 0x20]);
+    expect(await checkAll(prover, cov.transitions)).to.deep.equal([]);
+
+    // 2^11 words of 32 bytes: one byte more would alias a word index past the calldata tree.
+    const tooLong = { ...state, calldataSize: 65_537n };
+    await expect(p.step.staticCall(toBeHex(machineHash(tooLong), 32), solMachine(tooLong), solProof(proof)))
+      .to.be.revertedWithCustomError(proverAt, "CalldataTooLarge")
+      .withArgs(65_537n, 65_536n);
   });
 
   it("agrees on code as long as init code may be (EIP-3860's 49,152 bytes, the depth-11 chunk tree): a jump to a JUMPDEST in the last chunk and the STOP after it; a code size past the tree is refused", async () => {

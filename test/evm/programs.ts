@@ -186,3 +186,32 @@ export function overflowCase(): GeneratedCase {
   const code = [0x5f, ...new Array<number>(1024).fill(0x80), 0x00];
   return { seed: -1, code: Uint8Array.from(code), gasLimit: 1_000_000n, storage: new Map(), ...PLAIN_CALL };
 }
+
+/**
+ * The new opcodes' error transitions, each in the order the engine takes them: LOG's offset and
+ * size underflow before its gas and its topics after it (a short stack with too little gas is out
+ * of gas), KECCAK256 underflows before its gas, a static frame's LOG fails before it reads the
+ * stack, and the call-field pushes overflow a full stack.
+ */
+export function edgeCases(): GeneratedCase[] {
+  const c = (seed: number, code: number[], gasLimit: bigint, isStatic = false): GeneratedCase => ({
+    seed,
+    code: Uint8Array.from(code),
+    gasLimit,
+    storage: new Map(),
+    ...PLAIN_CALL,
+    isStatic,
+    calldata: Uint8Array.from({ length: 40 }, (_, i) => i + 1),
+  });
+  return [
+    c(-10, [0x5f, 0x5f, 0x5f, 0xa4, 0x00], 100_000n), // LOG4 on 3 words: underflow after the charge
+    c(-11, [0x5f, 0x5f, 0x5f, 0xa4, 0x00], 1_000n), // the same without 1,875 gas: out of gas first
+    c(-12, [0x5f, 0xa1, 0x00], 10n), // LOG1 on 1 word with too little gas: underflow first
+    c(-13, [0x5f, 0x20, 0x00], 10n), // KECCAK256 on 1 word with too little gas: underflow first
+    c(-14, [0x35, 0x00], 100n), // CALLDATALOAD on an empty stack
+    c(-15, [0xa0, 0x00], 100n, true), // LOG0 on an empty stack in a static frame: the static failure first
+    c(-16, [0x34, 0x00], 1n), // CALLVALUE without its 2 gas
+    c(-17, [0x5f, ...new Array<number>(1023).fill(0x80), 0x33, 0x00], 1_000_000n), // CALLER on a full stack
+    c(-18, [0x60, 0x25, 0x35, 0x60, 0x1f, 0x35, 0x60, 0x28, 0x35, 0x00], 100n), // CALLDATALOAD across, at and past the end
+  ];
+}
