@@ -7,7 +7,7 @@ pragma solidity ^0.8.28;
 ///         keccak256(DOMAIN ‖ every field as a 32-byte word, in declaration order):
 ///         codeRoot, codeSize, caller, callValue, isStatic, calldataRoot, calldataSize, status, pc,
 ///         gasLeft, gasRefund, stackHash, stackSize, memoryRoot, memoryWords, storageRoot,
-///         originalRoot, warmRoot, returnOffset, returnSize.
+///         originalRoot, warmRoot, returnOffset, returnSize, microHash.
 library EvmMachine {
     /// @dev Every field is a static 32-byte word (an address and a bool are left-padded by
     ///      `abi.encode`), so the encoding is the plain concatenation the TypeScript mirror
@@ -36,6 +36,9 @@ library EvmMachine {
         bytes32 warmRoot; // EIP-2929 warm slots: sparse tree keyed by slot, leaf 1 when warm
         uint256 returnOffset; // RETURN's output, a reference into memoryRoot (never copied)
         uint256 returnSize;
+        // A memory-range opcode in progress (§5.4), or 0: the keccak sponge of a KECCAK256 over
+        // more than 64 bytes (OneStepProver.Sponge). No halt happens mid-way, so halts keep 0.
+        bytes32 microHash;
     }
 
     uint256 internal constant RUNNING = 0;
@@ -48,7 +51,7 @@ library EvmMachine {
     uint256 internal constant STATIC_STATE_CHANGE = 7;
 
     uint256 internal constant STACK_LIMIT = 1024;
-    bytes32 internal constant DOMAIN = keccak256("cairn:evm-step:slice-2");
+    bytes32 internal constant DOMAIN = keccak256("cairn:evm-step:slice-3");
 
     function hash(Machine memory m) internal pure returns (bytes32) {
         return keccak256(abi.encode(DOMAIN, m));

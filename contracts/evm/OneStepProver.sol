@@ -5,11 +5,12 @@ import {EvmMachine} from "./EvmMachine.sol";
 import {EvmTrees} from "./EvmTrees.sol";
 import {EvmCode} from "./EvmCode.sol";
 import {EvmGas} from "./EvmGas.sol";
+import {EvmKeccak} from "./EvmKeccak.sol";
 
 /// @title One EVM step, checked on L1 (issue 18 item 3: the first opcodes)
 /// @notice Given a committed machine state (EvmMachine) and the proof data of one step, computes
 ///         the next machine state. Covers the stack, arithmetic, comparison, bitwise, JUMP/JUMPI/
-///         JUMPDEST, MLOAD/MSTORE, SLOAD/SSTORE, KECCAK256 (ranges up to 64 bytes), CALLER/
+///         JUMPDEST, MLOAD/MSTORE, SLOAD/SSTORE, KECCAK256 (in micro-steps past 64 bytes), CALLER/
 ///         CALLVALUE/CALLDATALOAD/CALLDATASIZE, LOG0-4 and STOP/RETURN opcodes of one top-level
 ///         frame; what the slice leaves out is in docs/design/evm.md, *The first one-step slice*.
 contract OneStepProver {
@@ -21,7 +22,9 @@ contract OneStepProver {
     ///      is written), or every word KECCAK256's range touches (up to three), in order.
     ///      storage: the slot in storageRoot, in warmRoot, and (SSTORE) in originalRoot.
     ///      calldataWords: the word(s) CALLDATALOAD reads inside calldataSize (two when unaligned and the
-    ///      second word starts inside the calldata).
+    ///      second word starts inside the calldata). sponge: the keccak state microHash commits to,
+    ///      in a KECCAK256 micro-step (zero otherwise); memoryWords then holds the words its block
+    ///      reads.
     struct StepProof {
         EvmTrees.Leaf[] code;
         uint256[] stack;
@@ -29,10 +32,19 @@ contract OneStepProver {
         EvmTrees.Leaf[] memoryWords;
         EvmTrees.Leaf[] storageSlot;
         EvmTrees.Leaf[] calldataWords;
+        Sponge sponge;
+    }
+
+    /// @notice A KECCAK256 in progress: the 25 lanes of the keccak state, the next memory byte to
+    ///         absorb and the range's end. microHash = keccak256(abi.encode(lanes, cursor, end)).
+    struct Sponge {
+        uint64[25] lanes;
+        uint256 cursor;
+        uint256 end;
     }
 
     /// @dev The longest range one step hashes with the L1 opcode (two words, §5.4); a longer one
-    ///      needs the sponge in micro-steps, which is not built.
+    ///      is absorbed by the sponge in micro-steps of EvmKeccak.RATE bytes.
     uint256 public constant MAX_DIRECT_KECCAK = 64;
     /// @dev What the calldata tree (EvmTrees.CALLDATA_DEPTH) holds.
     uint256 public constant MAX_CALLDATA_SIZE = 32 << EvmTrees.CALLDATA_DEPTH;
@@ -44,10 +56,11 @@ contract OneStepProver {
     error StackHashMismatch(bytes32 committed, bytes32 computed);
     error LeavesMissing(uint8 tree, uint256 needed, uint256 given);
     error WarmLeafNotBoolean(uint256 slot, bytes32 value);
-    /// @param offset the memory offset KECCAK256 was given
-    /// @param size the range's length, above `max`
-    /// @param max MAX_DIRECT_KECCAK: a longer range needs keccak micro-steps, not built yet
-    error KeccakRangeNotCovered(uint256 offset, uint256 size, uint256 max);
+    /// @param committed the state's microHash
+    /// @param computed the hash of the sponge the proof carries
+    error SpongeMismatch(bytes32 committed, bytes32 computed);
+    /// @param opcode the opcode at pc in a state with a micro-step in progress (only KECCAK256 has them)
+    error MicroStepOpcode(uint8 opcode);
     /// @param calldataSize the committed calldata size
     /// @param max what the depth-11 calldata tree holds
     error CalldataTooLarge(uint256 calldataSize, uint256 max);
@@ -90,6 +103,8 @@ contract OneStepProver {
             if (p.code.length == 0) revert EvmCode.CodeChunksMissing(1, 0);
             op = EvmCode.byteAt(p.code[0], m.codeRoot, m.codeSize, m.pc);
         }
+        // A KECCAK256 in progress: pc still points at it, its gas is paid and its operands popped.
+        if (m.microHash != bytes32(0)) return _absorb(m, p, op);
         bool isLog = op >= 0xa0 && op <= 0xa4;
         // @ethereumjs (as geth) checks the static flag first in SSTORE's and LOG's gas functions,
         // before it reads the stack.
@@ -255,9 +270,9 @@ contract OneStepProver {
         return _finish(m, gas + cost, rest, size, new uint256[](0));
     }
 
-    /// @dev KECCAK256 over at most MAX_DIRECT_KECCAK bytes, from the memory words the range touches.
-    ///      The gas (30 + 6 a word + expansion) is charged before the range is refused, so an
-    ///      out-of-gas long range is provable (it never starts, §5.4).
+    /// @dev KECCAK256: over at most MAX_DIRECT_KECCAK bytes hashed here, from the memory words the
+    ///      range touches; a longer range starts the sponge (§5.4). Either way the whole gas (30 + 6
+    ///      a word + expansion) is charged in this step, so an out-of-gas range never starts.
     function _keccak(
         EvmMachine.Machine memory m,
         StepProof calldata p,
@@ -272,8 +287,15 @@ contract OneStepProver {
         if (!ok) return _fail(m, EvmMachine.OUT_OF_GAS);
         gas += cost + EvmGas.KECCAK_WORD * ((len + 31) / 32);
         if (gas > m.gasLeft) return _fail(m, EvmMachine.OUT_OF_GAS);
-        if (len > MAX_DIRECT_KECCAK) revert KeccakRangeNotCovered(offset, len, MAX_DIRECT_KECCAK);
         m.memoryWords = words;
+        if (len > MAX_DIRECT_KECCAK) {
+            // The first micro-step: pay, pop, expand; pc stays on KECCAK256 until the last block.
+            m = _finish(m, gas, rest, size, new uint256[](0));
+            m.pc -= 1;
+            uint64[25] memory zero;
+            m.microHash = keccak256(abi.encode(zero, offset, offset + len));
+            return m;
+        }
         if (len == 0) return _finish(m, gas, rest, size, _single(uint256(keccak256(""))));
         uint256 first = offset / 32;
         uint256 n = (offset + len - 1) / 32 - first + 1;
@@ -292,6 +314,54 @@ contract OneStepProver {
             h := keccak256(add(add(buf, 0x20), start), len)
         }
         return _finish(m, gas, rest, size, _single(h));
+    }
+
+    /// @dev One micro-step of KECCAK256: absorbs the next block (RATE bytes, fewer when it is the
+    ///      last, padded) from the memory words it touches. After the last block the hash is pushed
+    ///      and pc moves on. A range of a multiple of RATE bytes ends with a block of padding only.
+    function _absorb(EvmMachine.Machine memory m, StepProof calldata p, uint8 op) private pure returns (EvmMachine.Machine memory) {
+        if (op != 0x20) revert MicroStepOpcode(op);
+        Sponge calldata sp = p.sponge;
+        bytes32 h = keccak256(abi.encode(sp.lanes, sp.cursor, sp.end));
+        if (h != m.microHash) revert SpongeMismatch(m.microHash, h);
+        uint256 n = sp.end - sp.cursor;
+        if (n > EvmKeccak.RATE) n = EvmKeccak.RATE;
+        bytes memory blockBytes = new bytes(EvmKeccak.RATE);
+        if (n > 0) {
+            uint256 first = sp.cursor / 32;
+            uint256 count = (sp.cursor + n - 1) / 32 - first + 1;
+            if (p.memoryWords.length != count) revert LeavesMissing(EvmTrees.MEMORY, count, p.memoryWords.length);
+            bytes memory buf = new bytes(32 * count);
+            for (uint256 i; i < count; ++i) {
+                EvmTrees.verify(p.memoryWords[i], EvmTrees.MEMORY, m.memoryRoot, first + i, EvmTrees.MEMORY_DEPTH);
+                bytes32 w = p.memoryWords[i].value;
+                assembly ("memory-safe") {
+                    mstore(add(add(buf, 0x20), mul(i, 0x20)), w)
+                }
+            }
+            uint256 start = sp.cursor % 32;
+            for (uint256 i; i < n; ++i) blockBytes[i] = buf[start + i];
+        } else if (p.memoryWords.length != 0) {
+            revert LeavesMissing(EvmTrees.MEMORY, 0, p.memoryWords.length);
+        }
+        bool last = n < EvmKeccak.RATE;
+        if (last) {
+            // keccak's padding (pad10*1 with the 0x01 domain byte): both may fall in one byte.
+            blockBytes[n] = bytes1(uint8(blockBytes[n]) ^ 0x01);
+            blockBytes[EvmKeccak.RATE - 1] = bytes1(uint8(blockBytes[EvmKeccak.RATE - 1]) ^ 0x80);
+        }
+        uint64[25] memory lanes = sp.lanes;
+        EvmKeccak.absorb(lanes, blockBytes);
+        if (!last) {
+            m.microHash = keccak256(abi.encode(lanes, sp.cursor + EvmKeccak.RATE, sp.end));
+            return m;
+        }
+        m.microHash = bytes32(0);
+        m.pc += 1;
+        // KECCAK256 popped two words and pushes one: no overflow is possible.
+        m.stackHash = keccak256(abi.encode(EvmKeccak.digest(lanes), m.stackHash));
+        m.stackSize += 1;
+        return m;
     }
 
     /// @dev CALLDATALOAD: 32 bytes from `offset`, zero past calldataSize (the tree holds zeros

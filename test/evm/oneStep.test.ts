@@ -7,12 +7,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { toBeHex } from "ethers";
-import { MACHINE_FIELDS, MachineStatus, machineHash, runningMachine } from "../../src/core/evm/machine";
-import { KeccakRangeNotCoveredError, buildStepProof, opcodeClass, type StepProof } from "../../src/core/evm/stepProof";
-import { CODE_DEPTH, treeProof } from "../../src/core/evm/trees";
+import { MACHINE_FIELDS, MachineStatus, machineHash } from "../../src/core/evm/machine";
+import { opcodeClass } from "../../src/core/evm/stepProof";
 import { newEngine, traceErc20Transfer, traceGenerated } from "./engineSetup";
 import { PLAIN_CALL, edgeCases, generateCase, overflowCase } from "./programs";
-import { checkTransition, solMachine, solProof, transitions, type Prover, type Transition } from "./stepChecker";
+import { checkTransition, solMachine, solProof, transitionClass, transitions, type Prover, type Transition } from "./stepChecker";
 
 const GENERATED = 70;
 
@@ -76,9 +75,9 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
       const cov = transitions(trace);
       expect([...cov.uncovered.keys()], `seed ${cases[i].seed}`).to.deep.equal([]);
       for (const t of cov.transitions) {
-        classes.set(opcodeClass(t.op), (classes.get(opcodeClass(t.op)) ?? 0) + 1);
+        classes.set(transitionClass(t), (classes.get(transitionClass(t)) ?? 0) + 1);
         if (t.post.status !== BigInt(MachineStatus.Running)) {
-          const k = `${opcodeClass(t.op)}: ${MachineStatus[Number(t.post.status)]}`;
+          const k = `${transitionClass(t)}: ${MachineStatus[Number(t.post.status)]}`;
           halts.set(k, (halts.get(k) ?? 0) + 1);
         }
       }
@@ -150,42 +149,49 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     }
   });
 
-  it("refuses a KECCAK256 over more than 64 bytes on both sides alike (no keccak micro-steps yet), proves it out of gas, and refuses calldata past its tree", async () => {
-    // PUSH1 65; PUSH0; KECCAK256; STOP: 65 bytes at offset 0.
-    const code = Uint8Array.from([0x60, 65, 0x5f, 0x20, 0x00]);
-    const long = await traceGenerated(await newEngine(), { seed: -3, code, gasLimit: 100_000n, storage: new Map(), ...PLAIN_CALL }, 9_001);
-    expect(long.end?.status).to.equal(MachineStatus.Stopped);
-    expect(transitions(long).uncovered).to.deep.equal(new Map([["0x20 (range over 64 bytes)", 1]]));
-    const at = long.steps[2];
-    expect(at.op).to.equal(0x20);
-    let thrown: unknown;
-    try {
-      buildStepProof(long.frame, at.snapshot);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).to.be.instanceOf(KeccakRangeNotCoveredError);
-    const err = thrown as KeccakRangeNotCoveredError;
-    expect([err.offset, err.size, err.max]).to.deep.equal([0n, 65n, 64n]);
-    // The verifier, given what it reads before the range (the code chunk and the stack), refuses with the same values.
-    const state = runningMachine(long.frame, at.snapshot);
-    const proof: StepProof = { code: [treeProof(long.frame.code.chunks, CODE_DEPTH, 0n)], stack: [0n, 65n], stackRest: 0n, memoryWords: [], storageSlot: [], calldataWords: [] };
+  it("takes a KECCAK256 over more than 64 bytes in micro-steps of 136 bytes that end in the engine's hash, refuses a forged sponge, proves a range without its gas out of gas, and refuses calldata past its tree", async () => {
+    const engine = await newEngine();
     const p = prover as unknown as { step: { staticCall(...a: unknown[]): Promise<string> } };
     const proverAt = (await ethers.getContractFactory("OneStepProver")).attach(await (prover as unknown as { getAddress(): Promise<string> }).getAddress());
-    await expect(p.step.staticCall(toBeHex(machineHash(state), 32), solMachine(state), solProof(proof)))
-      .to.be.revertedWithCustomError(proverAt, "KeccakRangeNotCovered")
-      .withArgs(0n, 65n, 64n);
+    // The range's words filled with distinct values, then KECCAK256 over `size` bytes at `offset`; STOP.
+    const program = (offset: number, size: number): Uint8Array => {
+      const code: number[] = [];
+      for (let w = Math.floor(offset / 32); w < Math.ceil((offset + size) / 32); w++) code.push(0x7f, ...Array.from({ length: 32 }, (_, i) => (w * 37 + i * 11 + 1) & 0xff), 0x61, (w * 32) >> 8, (w * 32) & 0xff, 0x52);
+      code.push(0x61, size >> 8, size & 0xff, 0x61, offset >> 8, offset & 0xff, 0x20, 0x00);
+      return Uint8Array.from(code);
+    };
+    const cases: Array<[number, number]> = [[0, 65], [5, 135], [0, 136], [31, 137], [7, 272], [100, 1000], [1500, 100]];
+    let n = 0;
+    for (const [offset, size] of cases) {
+      const trace = await traceGenerated(engine, { seed: -3, code: program(offset, size), gasLimit: 1_000_000n, storage: new Map(), ...PLAIN_CALL }, 9_001 + n++);
+      expect(trace.end?.status).to.equal(MachineStatus.Stopped);
+      const cov = transitions(trace);
+      const micro = cov.transitions.filter((t) => t.micro !== undefined);
+      // The start, then one block a micro-step: floor(size / 136) full ones and the padded last.
+      // (The other steps are the generated programs' kind; checking the KECCAK256 ones suffices.)
+      expect(micro.length, `${size} bytes at ${offset}`).to.equal(2 + Math.floor(size / 136));
+      expect(await checkAll(prover, micro), `${size} bytes at ${offset}`).to.deep.equal([]);
+    }
 
-    // With too little gas the same range never starts (§5.4): out of gas, proven on both sides.
-    const short = await traceGenerated(await newEngine(), { seed: -4, code, gasLimit: 40n, storage: new Map(), ...PLAIN_CALL }, 9_002);
+    const trace = await traceGenerated(engine, { seed: -3, code: program(3, 300), gasLimit: 1_000_000n, storage: new Map(), ...PLAIN_CALL }, 9_100);
+    const absorb = transitions(trace).transitions.find((t) => t.micro === 2)!;
+    const forged = { ...absorb.proof, sponge: { ...absorb.proof.sponge, cursor: absorb.proof.sponge.cursor + 1n } };
+    await expect(p.step.staticCall(toBeHex(machineHash(absorb.pre), 32), solMachine(absorb.pre), solProof(forged))).to.be.revertedWithCustomError(proverAt, "SpongeMismatch");
+    const forgedWord = { ...absorb.proof, memoryWords: absorb.proof.memoryWords.map((l, i) => (i === 0 ? { ...l, value: l.value ^ 1n } : l)) };
+    await expect(p.step.staticCall(toBeHex(machineHash(absorb.pre), 32), solMachine(absorb.pre), solProof(forgedWord))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");
+
+    // With too little gas the range never starts (§5.4): out of gas, proven on both sides.
+    const code = Uint8Array.from([0x60, 200, 0x5f, 0x20, 0x00]);
+    const short = await traceGenerated(engine, { seed: -4, code, gasLimit: 60n, storage: new Map(), ...PLAIN_CALL }, 9_200);
     expect(short.end?.status).to.equal(MachineStatus.OutOfGas);
     const cov = transitions(short);
     expect(cov.transitions.map((t) => t.op)).to.deep.equal([0x60, 0x5f, 0x20]);
     expect(await checkAll(prover, cov.transitions)).to.deep.equal([]);
 
     // 2^11 words of 32 bytes: one byte more would alias a word index past the calldata tree.
-    const tooLong = { ...state, calldataSize: 65_537n };
-    await expect(p.step.staticCall(toBeHex(machineHash(tooLong), 32), solMachine(tooLong), solProof(proof)))
+    const first = cov.transitions[0];
+    const tooLong = { ...first.pre, calldataSize: 65_537n };
+    await expect(p.step.staticCall(toBeHex(machineHash(tooLong), 32), solMachine(tooLong), solProof(first.proof)))
       .to.be.revertedWithCustomError(proverAt, "CalldataTooLarge")
       .withArgs(65_537n, 65_536n);
   });

@@ -3,8 +3,8 @@
  * straight-line code with forward JUMP/JUMPI to JUMPDESTs (now and then into push data or onto a
  * non-JUMPDEST), unaligned MLOAD/MSTORE, SLOAD/SSTORE over a few slots with repeated writes (the
  * EIP-2200 dirty cases), CALLER/CALLVALUE/CALLDATASIZE and CALLDATALOAD (aligned, unaligned, across
- * and past the calldata's end) over random calldata, KECCAK256 over up to 64 bytes (the most one
- * step hashes, §5.4) and LOG0-4 (memory expansion, now and then past what any gas pays), some
+ * and past the calldata's end) over random calldata, KECCAK256 over up to 64 bytes (one step) and
+ * longer (micro-steps of 136 bytes, §5.4) and LOG0-4 (memory expansion, now and then past what any gas pays), some
  * frames static (their SSTORE and LOG fail), extreme stack values, and gas limits small enough to
  * run out anywhere. Deterministic from a seed, so a failure names its program.
  */
@@ -124,7 +124,8 @@ export function generateCase(seed: number): GeneratedCase {
       items.push(push(offset), { bytes: [0x35] });
       depth++;
     } else if (kind === 14) {
-      const size = BigInt(pick([0, 1, 20, 31, 32, 33, 63, 64]));
+      // Up to 64 bytes in one step; longer ranges in micro-steps of 136 bytes (§5.4).
+      const size = BigInt(r() < 0.7 ? pick([0, 1, 20, 31, 32, 33, 63, 64]) : pick([65, 135, 136, 137, 300]));
       const offset = r() < 0.05 ? pick([1n << 40n, MAX]) : BigInt(int(r() < 0.1 ? 5000 : 160));
       items.push(push(size), push(offset), { bytes: [0x20] });
       depth++;

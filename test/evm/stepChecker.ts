@@ -6,11 +6,11 @@
  */
 import { getAddress, toBeHex } from "ethers";
 import { MACHINE_FIELDS, haltedMachine, machineHash, runningMachine, type Machine } from "../../src/core/evm/machine";
-import { KeccakRangeNotCoveredError, buildStepProof, isCovered, type StepProof } from "../../src/core/evm/stepProof";
+import { buildStepProof, isCovered, keccakMicroSteps, opcodeClass, type StepProof } from "../../src/core/evm/stepProof";
 import type { LeafProof } from "../../src/core/evm/trees";
 import type { FrameTrace } from "./engineTrace";
 
-const BYTES32 = new Set(["codeRoot", "calldataRoot", "stackHash", "memoryRoot", "storageRoot", "originalRoot", "warmRoot"]);
+const BYTES32 = new Set(["codeRoot", "calldataRoot", "stackHash", "memoryRoot", "storageRoot", "originalRoot", "warmRoot", "microHash"]);
 const hex32 = (v: bigint): string => toBeHex(v, 32);
 
 export type SolMachine = Record<(typeof MACHINE_FIELDS)[number], string | bigint | boolean>;
@@ -26,6 +26,7 @@ export interface SolProof {
   memoryWords: SolLeaf[];
   storageSlot: SolLeaf[];
   calldataWords: SolLeaf[];
+  sponge: { lanes: bigint[]; cursor: bigint; end: bigint };
 }
 
 export function solMachine(m: Machine): SolMachine {
@@ -41,7 +42,7 @@ export function solMachine(m: Machine): SolMachine {
 const solLeaf = (l: LeafProof): SolLeaf => ({ value: hex32(l.value), emptyMask: l.emptyMask, siblings: l.siblings.map(hex32) });
 
 export function solProof(p: StepProof): SolProof {
-  return { code: p.code.map(solLeaf), stack: p.stack, stackRest: hex32(p.stackRest), memoryWords: p.memoryWords.map(solLeaf), storageSlot: p.storageSlot.map(solLeaf), calldataWords: p.calldataWords.map(solLeaf) };
+  return { code: p.code.map(solLeaf), stack: p.stack, stackRest: hex32(p.stackRest), memoryWords: p.memoryWords.map(solLeaf), storageSlot: p.storageSlot.map(solLeaf), calldataWords: p.calldataWords.map(solLeaf), sponge: p.sponge };
 }
 
 /** The verifier as the checker calls it (a typed OneStepProver contract satisfies this). */
@@ -53,6 +54,8 @@ export interface Prover {
 /** One provable transition of a trace. */
 export interface Transition {
   index: number;
+  /** Which micro-step of the engine's step `index` (0 starts it), for an opcode taken in several. */
+  micro?: number;
   op: number;
   pre: Machine;
   post: Machine;
@@ -77,16 +80,21 @@ export function transitions(trace: FrameTrace): TraceCoverage {
   trace.steps.forEach((s, i) => {
     const post = i + 1 < states.length ? states[i + 1] : trace.end ? haltedMachine(trace.frame, trace.end) : undefined;
     if (!isCovered(s.op) || !post) return skip(s.op, post ? "" : " (frame end not modelled)");
-    let proof: StepProof;
-    try {
-      proof = buildStepProof(trace.frame, s.snapshot);
-    } catch (e) {
-      if (e instanceof KeccakRangeNotCoveredError) return skip(s.op, " (range over 64 bytes)");
-      throw e;
+    // A KECCAK256 over more than 64 bytes is several steps of the verifier: their states between
+    // are the mirror's, and the last must reach the engine's next state.
+    const micro = keccakMicroSteps(trace.frame, s.snapshot, states[i]);
+    if (micro.length > 0) {
+      micro.forEach((m, j) => out.transitions.push({ index: i, micro: j, op: s.op, pre: m.pre, post: j === micro.length - 1 ? post : m.post, proof: m.proof }));
+      return;
     }
-    out.transitions.push({ index: i, op: s.op, pre: states[i], post, proof });
+    out.transitions.push({ index: i, op: s.op, pre: states[i], post, proof: buildStepProof(trace.frame, s.snapshot) });
   });
   return out;
+}
+
+/** The class a transition's gas is reported under: a KECCAK256 absorbing a block is one of its own. */
+export function transitionClass(t: Pick<Transition, "op" | "micro">): string {
+  return t.micro !== undefined && t.micro > 0 ? "KECCAK256 absorb (micro-step)" : opcodeClass(t.op);
 }
 
 /** Checks one transition; returns a description of the difference, or null when they agree. */
@@ -97,7 +105,7 @@ export async function checkTransition(prover: Prover, t: Transition): Promise<st
   try {
     got = await prover.step.staticCall(hex32(machineHash(t.pre)), pre, proof);
   } catch (e) {
-    return `step ${t.index} (op 0x${t.op.toString(16)}) reverted: ${(e as Error).message.slice(0, 300)}`;
+    return `step ${t.index}${t.micro === undefined ? "" : `.${t.micro}`} (op 0x${t.op.toString(16)}) reverted: ${(e as Error).message.slice(0, 300)}`;
   }
   if (BigInt(got) === machineHash(t.post)) return null;
   const fields = await prover.next.staticCall(pre, proof);

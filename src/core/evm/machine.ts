@@ -40,11 +40,12 @@ export const MACHINE_FIELDS = [
   "warmRoot",
   "returnOffset",
   "returnSize",
+  "microHash",
 ] as const;
 
 export type Machine = Record<(typeof MACHINE_FIELDS)[number], bigint>;
 
-const DOMAIN = toBig(keccak_256(new TextEncoder().encode("cairn:evm-step:slice-2")));
+const DOMAIN = toBig(keccak_256(new TextEncoder().encode("cairn:evm-step:slice-3")));
 
 export function machineHash(m: Machine): bigint {
   return hashWords(DOMAIN, ...MACHINE_FIELDS.map((f) => m[f]));
@@ -171,6 +172,7 @@ export function runningMachine(frame: Frame, s: FrameSnapshot): Machine {
     warmRoot: storageRoot(warmLeaves(s.warm)),
     returnOffset: 0n,
     returnSize: 0n,
+    microHash: 0n, // an engine shows no micro-step: it runs each opcode whole
   };
 }
 
@@ -207,5 +209,6 @@ export function haltedMachine(frame: Frame, end: FrameEnd): Machine {
     warmRoot: 0n,
     returnOffset: out ? out.offset : 0n,
     returnSize: out ? out.size : 0n,
+    microHash: 0n,
   };
 }

@@ -5,9 +5,10 @@
  * opcode; a proof with too little data makes the verifier revert, never compute another state.
  */
 import { CALLDATA_DEPTH, CODE_DEPTH, MEMORY_DEPTH, STORAGE_DEPTH, memoryLeaves, treeProof, type LeafProof } from "./trees";
-import { stackHash, warmLeaves, type Frame, type FrameCode, type FrameSnapshot } from "./machine";
-import { keccakGas } from "./gas";
-import { CairnError } from "../errors";
+import { stackHash, warmLeaves, type Frame, type FrameCode, type FrameSnapshot, type Machine } from "./machine";
+import { expandMemory, keccakGas } from "./gas";
+import { absorbBlock, spongeHash, startSponge, type Sponge } from "./sponge";
+import { hashWords } from "./trees";
 
 export interface StepProof {
   code: LeafProof[];
@@ -17,6 +18,8 @@ export interface StepProof {
   memoryWords: LeafProof[];
   storageSlot: LeafProof[];
   calldataWords: LeafProof[];
+  /** The sponge microHash commits to, in a KECCAK256 micro-step; zero otherwise. */
+  sponge: Sponge;
 }
 
 const CHUNK = 31;
@@ -24,26 +27,11 @@ const CHUNK = 31;
 /** The longest range one step hashes directly (OneStepProver.MAX_DIRECT_KECCAK, §5.4). */
 export const MAX_DIRECT_KECCAK = 64n;
 
-/**
- * A KECCAK256 step over more than 64 bytes that has the gas to run: it needs the keccak sponge in
- * micro-steps (docs/design/evm.md §5.4), which is not built. The verifier refuses the same step with
- * `KeccakRangeNotCovered(offset, size, max)`.
- */
-export class KeccakRangeNotCoveredError extends CairnError {
-  override readonly name = "KeccakRangeNotCoveredError";
-  readonly code = "KECCAK_RANGE_NOT_COVERED";
-  constructor(
-    readonly offset: bigint,
-    readonly size: bigint,
-    readonly max: bigint = MAX_DIRECT_KECCAK,
-  ) {
-    super(`KECCAK256 over ${size} bytes at ${offset}: one step hashes at most ${max}`);
-  }
-}
+const noSponge = (): Sponge => startSponge(0n, 0n);
 
 const isLog = (op: number): boolean => op >= 0xa0 && op <= 0xa4;
 
-/** Opcodes the first slice's verifier covers (KECCAK256 up to MAX_DIRECT_KECCAK bytes). */
+/** Opcodes the first slice's verifier covers. */
 export function isCovered(op: number): boolean {
   return (
     op === 0x20 ||
@@ -100,14 +88,72 @@ function chunkProof(code: FrameCode, index: bigint): LeafProof {
 }
 
 /**
- * The proof of the step from `s`. Throws KeccakRangeNotCoveredError for a KECCAK256 over more than
- * 64 bytes that has its gas (the verifier refuses that step the same way).
+ * The range of a KECCAK256 at `s` that starts micro-steps (over 64 bytes, with the gas to run), with
+ * its charge; undefined for any other step.
+ */
+export function keccakMicroRange(frame: Frame, s: FrameSnapshot): { offset: bigint; size: bigint; gas: bigint } | undefined {
+  if (s.pc >= frame.code.code.length || frame.code.code[s.pc] !== 0x20 || s.stack.length < 2) return undefined;
+  const offset = s.stack[s.stack.length - 1];
+  const size = s.stack[s.stack.length - 2];
+  const gas = keccakGas(BigInt(s.memoryWords), offset, size);
+  if (gas === undefined || gas > s.gasLeft || size <= MAX_DIRECT_KECCAK) return undefined;
+  return { offset, size, gas };
+}
+
+/** One step the mirror computes itself: a micro-step, which no engine shows. */
+export interface MirrorStep {
+  pre: Machine;
+  proof: StepProof;
+  post: Machine;
+}
+
+/**
+ * Every step of a KECCAK256 over more than 64 bytes from `pre` (the state the engine shows at `s`):
+ * the first pays, pops and expands and starts the sponge; each next one absorbs a block of 136
+ * bytes; the last pushes the hash. The last post is the state after the opcode.
+ */
+export function keccakMicroSteps(frame: Frame, s: FrameSnapshot, pre: Machine): MirrorStep[] {
+  const range = keccakMicroRange(frame, s);
+  if (!range) return [];
+  let sponge = startSponge(range.offset, range.size);
+  const first: Machine = {
+    ...pre,
+    gasLeft: pre.gasLeft - range.gas,
+    stackHash: stackHash(s.stack.slice(0, s.stack.length - 2)),
+    stackSize: pre.stackSize - 2n,
+    memoryWords: expandMemory(pre.memoryWords, range.offset, range.size).words,
+    microHash: spongeHash(sponge),
+  };
+  const out: MirrorStep[] = [{ pre, proof: buildStepProof(frame, s), post: first }];
+  const leaves = memoryLeaves(s.memory);
+  const chunk = chunkProof(frame.code, BigInt(Math.floor(s.pc / CHUNK)));
+  let at = first;
+  for (;;) {
+    const n = sponge.end - sponge.cursor < 136n ? sponge.end - sponge.cursor : 136n;
+    const words: LeafProof[] = [];
+    for (let w = sponge.cursor / 32n; n > 0n && w <= (sponge.cursor + n - 1n) / 32n; w++) words.push(treeProof(leaves, MEMORY_DEPTH, w));
+    const proof: StepProof = { code: [chunk], stack: [], stackRest: 0n, memoryWords: words, storageSlot: [], calldataWords: [], sponge };
+    const r = absorbBlock(sponge, s.memory);
+    const post: Machine =
+      r.sponge !== undefined
+        ? { ...at, microHash: spongeHash(r.sponge) }
+        : { ...at, microHash: 0n, pc: at.pc + 1n, stackHash: hashWords(r.digest, at.stackHash), stackSize: at.stackSize + 1n };
+    out.push({ pre: at, proof, post });
+    if (r.sponge === undefined) return out;
+    sponge = r.sponge;
+    at = post;
+  }
+}
+
+/**
+ * The proof of the step from `s` (for a KECCAK256 over more than 64 bytes, of its first micro-step:
+ * keccakMicroSteps has them all).
  */
 export function buildStepProof(frame: Frame, s: FrameSnapshot): StepProof {
   const code = frame.code;
   const size = code.code.length;
   const op = s.pc < size ? code.code[s.pc] : 0;
-  const proof: StepProof = { code: [], stack: [], stackRest: 0n, memoryWords: [], storageSlot: [], calldataWords: [] };
+  const proof: StepProof = { code: [], stack: [], stackRest: 0n, memoryWords: [], storageSlot: [], calldataWords: [], sponge: noSponge() };
   if (s.pc < size) proof.code.push(chunkProof(code, BigInt(Math.floor(s.pc / CHUNK))));
   const k = Math.min(reads(op), s.stack.length);
   const top = s.stack.slice(s.stack.length - k).reverse();
@@ -121,8 +167,8 @@ export function buildStepProof(frame: Frame, s: FrameSnapshot): StepProof {
   if (op === 0x20) {
     const [offset, length] = top;
     const gas = keccakGas(BigInt(s.memoryWords), offset, length);
-    if (gas === undefined || gas > s.gasLeft || length === 0n) return proof; // out of gas, or nothing to read
-    if (length > MAX_DIRECT_KECCAK) throw new KeccakRangeNotCoveredError(offset, length);
+    // Out of gas, nothing to read, or the sponge's first micro-step (it reads no memory).
+    if (gas === undefined || gas > s.gasLeft || length === 0n || length > MAX_DIRECT_KECCAK) return proof;
     const leaves = memoryLeaves(s.memory);
     for (let w = offset / 32n; w <= (offset + length - 1n) / 32n; w++) proof.memoryWords.push(treeProof(leaves, MEMORY_DEPTH, w));
   }
