@@ -22,9 +22,9 @@ contract OneStepProver {
     ///      is written), or every word KECCAK256's range touches (up to three), in order.
     ///      storage: the slot in storageRoot, in warmRoot, and (SSTORE) in originalRoot.
     ///      calldataWords: the word(s) CALLDATALOAD reads inside calldataSize (two when unaligned and the
-    ///      second word starts inside the calldata). sponge: the keccak state microHash commits to,
-    ///      in a KECCAK256 micro-step (zero otherwise); memoryWords then holds the words its block
-    ///      reads.
+    ///      second word starts inside the calldata). sponge: in a KECCAK256 micro-step, the one
+    ///      keccak state microHash commits to (empty otherwise: 27 words every other step would pay
+    ///      for in calldata); memoryWords then holds the words its block reads.
     struct StepProof {
         EvmTrees.Leaf[] code;
         uint256[] stack;
@@ -32,7 +32,7 @@ contract OneStepProver {
         EvmTrees.Leaf[] memoryWords;
         EvmTrees.Leaf[] storageSlot;
         EvmTrees.Leaf[] calldataWords;
-        Sponge sponge;
+        Sponge[] sponge;
     }
 
     /// @notice A KECCAK256 in progress: the 25 lanes of the keccak state, the next memory byte to
@@ -61,6 +61,8 @@ contract OneStepProver {
     error SpongeMismatch(bytes32 committed, bytes32 computed);
     /// @param opcode the opcode at pc in a state with a micro-step in progress (only KECCAK256 has them)
     error MicroStepOpcode(uint8 opcode);
+    /// @param given how many sponges the proof of a micro-step carries (it needs exactly one)
+    error SpongeMissing(uint256 given);
     /// @param calldataSize the committed calldata size
     /// @param max what the depth-11 calldata tree holds
     error CalldataTooLarge(uint256 calldataSize, uint256 max);
@@ -321,7 +323,8 @@ contract OneStepProver {
     ///      and pc moves on. A range of a multiple of RATE bytes ends with a block of padding only.
     function _absorb(EvmMachine.Machine memory m, StepProof calldata p, uint8 op) private pure returns (EvmMachine.Machine memory) {
         if (op != 0x20) revert MicroStepOpcode(op);
-        Sponge calldata sp = p.sponge;
+        if (p.sponge.length != 1) revert SpongeMissing(p.sponge.length);
+        Sponge calldata sp = p.sponge[0];
         bytes32 h = keccak256(abi.encode(sp.lanes, sp.cursor, sp.end));
         if (h != m.microHash) revert SpongeMismatch(m.microHash, h);
         uint256 n = sp.end - sp.cursor;

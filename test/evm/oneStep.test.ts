@@ -175,7 +175,7 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
 
     const trace = await traceGenerated(engine, { seed: -3, code: program(3, 300), gasLimit: 1_000_000n, storage: new Map(), ...PLAIN_CALL }, 9_100);
     const absorb = transitions(trace).transitions.find((t) => t.micro === 2)!;
-    const forged = { ...absorb.proof, sponge: { ...absorb.proof.sponge, cursor: absorb.proof.sponge.cursor + 1n } };
+    const forged = { ...absorb.proof, sponge: { ...absorb.proof.sponge!, cursor: absorb.proof.sponge!.cursor + 1n } };
     await expect(p.step.staticCall(toBeHex(machineHash(absorb.pre), 32), solMachine(absorb.pre), solProof(forged))).to.be.revertedWithCustomError(proverAt, "SpongeMismatch");
     const forgedWord = { ...absorb.proof, memoryWords: absorb.proof.memoryWords.map((l, i) => (i === 0 ? { ...l, value: l.value ^ 1n } : l)) };
     await expect(p.step.staticCall(toBeHex(machineHash(absorb.pre), 32), solMachine(absorb.pre), solProof(forgedWord))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");

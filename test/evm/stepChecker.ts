@@ -26,7 +26,7 @@ export interface SolProof {
   memoryWords: SolLeaf[];
   storageSlot: SolLeaf[];
   calldataWords: SolLeaf[];
-  sponge: { lanes: bigint[]; cursor: bigint; end: bigint };
+  sponge: Array<{ lanes: bigint[]; cursor: bigint; end: bigint }>;
 }
 
 export function solMachine(m: Machine): SolMachine {
@@ -42,7 +42,7 @@ export function solMachine(m: Machine): SolMachine {
 const solLeaf = (l: LeafProof): SolLeaf => ({ value: hex32(l.value), emptyMask: l.emptyMask, siblings: l.siblings.map(hex32) });
 
 export function solProof(p: StepProof): SolProof {
-  return { code: p.code.map(solLeaf), stack: p.stack, stackRest: hex32(p.stackRest), memoryWords: p.memoryWords.map(solLeaf), storageSlot: p.storageSlot.map(solLeaf), calldataWords: p.calldataWords.map(solLeaf), sponge: p.sponge };
+  return { code: p.code.map(solLeaf), stack: p.stack, stackRest: hex32(p.stackRest), memoryWords: p.memoryWords.map(solLeaf), storageSlot: p.storageSlot.map(solLeaf), calldataWords: p.calldataWords.map(solLeaf), sponge: p.sponge ? [p.sponge] : [] };
 }
 
 /** The verifier as the checker calls it (a typed OneStepProver contract satisfies this). */

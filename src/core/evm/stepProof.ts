@@ -18,8 +18,8 @@ export interface StepProof {
   memoryWords: LeafProof[];
   storageSlot: LeafProof[];
   calldataWords: LeafProof[];
-  /** The sponge microHash commits to, in a KECCAK256 micro-step; zero otherwise. */
-  sponge: Sponge;
+  /** The sponge microHash commits to, in a KECCAK256 micro-step; absent otherwise. */
+  sponge?: Sponge;
 }
 
 const CHUNK = 31;
@@ -27,7 +27,6 @@ const CHUNK = 31;
 /** The longest range one step hashes directly (OneStepProver.MAX_DIRECT_KECCAK, §5.4). */
 export const MAX_DIRECT_KECCAK = 64n;
 
-const noSponge = (): Sponge => startSponge(0n, 0n);
 
 const isLog = (op: number): boolean => op >= 0xa0 && op <= 0xa4;
 
@@ -153,7 +152,7 @@ export function buildStepProof(frame: Frame, s: FrameSnapshot): StepProof {
   const code = frame.code;
   const size = code.code.length;
   const op = s.pc < size ? code.code[s.pc] : 0;
-  const proof: StepProof = { code: [], stack: [], stackRest: 0n, memoryWords: [], storageSlot: [], calldataWords: [], sponge: noSponge() };
+  const proof: StepProof = { code: [], stack: [], stackRest: 0n, memoryWords: [], storageSlot: [], calldataWords: [] };
   if (s.pc < size) proof.code.push(chunkProof(code, BigInt(Math.floor(s.pc / CHUNK))));
   const k = Math.min(reads(op), s.stack.length);
   const top = s.stack.slice(s.stack.length - k).reverse();
