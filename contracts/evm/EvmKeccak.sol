@@ -38,34 +38,77 @@ library EvmKeccak {
             0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
             0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008
         ];
-        // Rotation of lane x + 5y.
-        uint8[25] memory r = [
-            0, 1, 62, 28, 27,
-            36, 44, 6, 55, 20,
-            3, 10, 43, 25, 39,
-            41, 45, 15, 21, 8,
-            18, 2, 61, 56, 14
-        ];
-        uint64[5] memory c;
         uint64[25] memory b;
-        for (uint256 round; round < 24; ++round) {
-            for (uint256 x; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-            for (uint256 x; x < 5; ++x) {
-                uint64 d = c[(x + 4) % 5] ^ _rotl(c[(x + 1) % 5], 1);
-                for (uint256 y; y < 25; y += 5) a[x + y] ^= d;
+        // Unrolled over the 25 lanes (a loop with index arithmetic costs ~10x the gas): every lane
+        // is a 64-bit value in a 32-byte word, kept masked, so each expression stays within 64 bits
+        // (and(not(x), y) does as y does). Rotation offsets and the pi permutation are FIPS 202's.
+        assembly ("memory-safe") {
+            for { let round := 0 } lt(round, 24) { round := add(round, 1) } {
+                // theta: the column parities into b[0..4] (b is free until rho and pi)
+                mstore(add(b, 0), xor(xor(xor(xor(mload(add(a, 0)), mload(add(a, 160))), mload(add(a, 320))), mload(add(a, 480))), mload(add(a, 640))))
+                mstore(add(b, 32), xor(xor(xor(xor(mload(add(a, 32)), mload(add(a, 192))), mload(add(a, 352))), mload(add(a, 512))), mload(add(a, 672))))
+                mstore(add(b, 64), xor(xor(xor(xor(mload(add(a, 64)), mload(add(a, 224))), mload(add(a, 384))), mload(add(a, 544))), mload(add(a, 704))))
+                mstore(add(b, 96), xor(xor(xor(xor(mload(add(a, 96)), mload(add(a, 256))), mload(add(a, 416))), mload(add(a, 576))), mload(add(a, 736))))
+                mstore(add(b, 128), xor(xor(xor(xor(mload(add(a, 128)), mload(add(a, 288))), mload(add(a, 448))), mload(add(a, 608))), mload(add(a, 768))))
+                { let d := xor(mload(add(b, 128)), and(or(shl(1, mload(add(b, 32))), shr(63, mload(add(b, 32)))), 0xffffffffffffffff)) mstore(add(a, 0), xor(mload(add(a, 0)), d)) mstore(add(a, 160), xor(mload(add(a, 160)), d)) mstore(add(a, 320), xor(mload(add(a, 320)), d)) mstore(add(a, 480), xor(mload(add(a, 480)), d)) mstore(add(a, 640), xor(mload(add(a, 640)), d)) }
+                { let d := xor(mload(add(b, 0)), and(or(shl(1, mload(add(b, 64))), shr(63, mload(add(b, 64)))), 0xffffffffffffffff)) mstore(add(a, 32), xor(mload(add(a, 32)), d)) mstore(add(a, 192), xor(mload(add(a, 192)), d)) mstore(add(a, 352), xor(mload(add(a, 352)), d)) mstore(add(a, 512), xor(mload(add(a, 512)), d)) mstore(add(a, 672), xor(mload(add(a, 672)), d)) }
+                { let d := xor(mload(add(b, 32)), and(or(shl(1, mload(add(b, 96))), shr(63, mload(add(b, 96)))), 0xffffffffffffffff)) mstore(add(a, 64), xor(mload(add(a, 64)), d)) mstore(add(a, 224), xor(mload(add(a, 224)), d)) mstore(add(a, 384), xor(mload(add(a, 384)), d)) mstore(add(a, 544), xor(mload(add(a, 544)), d)) mstore(add(a, 704), xor(mload(add(a, 704)), d)) }
+                { let d := xor(mload(add(b, 64)), and(or(shl(1, mload(add(b, 128))), shr(63, mload(add(b, 128)))), 0xffffffffffffffff)) mstore(add(a, 96), xor(mload(add(a, 96)), d)) mstore(add(a, 256), xor(mload(add(a, 256)), d)) mstore(add(a, 416), xor(mload(add(a, 416)), d)) mstore(add(a, 576), xor(mload(add(a, 576)), d)) mstore(add(a, 736), xor(mload(add(a, 736)), d)) }
+                { let d := xor(mload(add(b, 96)), and(or(shl(1, mload(add(b, 0))), shr(63, mload(add(b, 0)))), 0xffffffffffffffff)) mstore(add(a, 128), xor(mload(add(a, 128)), d)) mstore(add(a, 288), xor(mload(add(a, 288)), d)) mstore(add(a, 448), xor(mload(add(a, 448)), d)) mstore(add(a, 608), xor(mload(add(a, 608)), d)) mstore(add(a, 768), xor(mload(add(a, 768)), d)) }
+                // rho and pi: lane (x, y) rotated into (y, 2x + 3y)
+                mstore(add(b, 0), mload(add(a, 0)))
+                mstore(add(b, 512), and(or(shl(36, mload(add(a, 160))), shr(28, mload(add(a, 160)))), 0xffffffffffffffff))
+                mstore(add(b, 224), and(or(shl(3, mload(add(a, 320))), shr(61, mload(add(a, 320)))), 0xffffffffffffffff))
+                mstore(add(b, 736), and(or(shl(41, mload(add(a, 480))), shr(23, mload(add(a, 480)))), 0xffffffffffffffff))
+                mstore(add(b, 448), and(or(shl(18, mload(add(a, 640))), shr(46, mload(add(a, 640)))), 0xffffffffffffffff))
+                mstore(add(b, 320), and(or(shl(1, mload(add(a, 32))), shr(63, mload(add(a, 32)))), 0xffffffffffffffff))
+                mstore(add(b, 32), and(or(shl(44, mload(add(a, 192))), shr(20, mload(add(a, 192)))), 0xffffffffffffffff))
+                mstore(add(b, 544), and(or(shl(10, mload(add(a, 352))), shr(54, mload(add(a, 352)))), 0xffffffffffffffff))
+                mstore(add(b, 256), and(or(shl(45, mload(add(a, 512))), shr(19, mload(add(a, 512)))), 0xffffffffffffffff))
+                mstore(add(b, 768), and(or(shl(2, mload(add(a, 672))), shr(62, mload(add(a, 672)))), 0xffffffffffffffff))
+                mstore(add(b, 640), and(or(shl(62, mload(add(a, 64))), shr(2, mload(add(a, 64)))), 0xffffffffffffffff))
+                mstore(add(b, 352), and(or(shl(6, mload(add(a, 224))), shr(58, mload(add(a, 224)))), 0xffffffffffffffff))
+                mstore(add(b, 64), and(or(shl(43, mload(add(a, 384))), shr(21, mload(add(a, 384)))), 0xffffffffffffffff))
+                mstore(add(b, 576), and(or(shl(15, mload(add(a, 544))), shr(49, mload(add(a, 544)))), 0xffffffffffffffff))
+                mstore(add(b, 288), and(or(shl(61, mload(add(a, 704))), shr(3, mload(add(a, 704)))), 0xffffffffffffffff))
+                mstore(add(b, 160), and(or(shl(28, mload(add(a, 96))), shr(36, mload(add(a, 96)))), 0xffffffffffffffff))
+                mstore(add(b, 672), and(or(shl(55, mload(add(a, 256))), shr(9, mload(add(a, 256)))), 0xffffffffffffffff))
+                mstore(add(b, 384), and(or(shl(25, mload(add(a, 416))), shr(39, mload(add(a, 416)))), 0xffffffffffffffff))
+                mstore(add(b, 96), and(or(shl(21, mload(add(a, 576))), shr(43, mload(add(a, 576)))), 0xffffffffffffffff))
+                mstore(add(b, 608), and(or(shl(56, mload(add(a, 736))), shr(8, mload(add(a, 736)))), 0xffffffffffffffff))
+                mstore(add(b, 480), and(or(shl(27, mload(add(a, 128))), shr(37, mload(add(a, 128)))), 0xffffffffffffffff))
+                mstore(add(b, 192), and(or(shl(20, mload(add(a, 288))), shr(44, mload(add(a, 288)))), 0xffffffffffffffff))
+                mstore(add(b, 704), and(or(shl(39, mload(add(a, 448))), shr(25, mload(add(a, 448)))), 0xffffffffffffffff))
+                mstore(add(b, 416), and(or(shl(8, mload(add(a, 608))), shr(56, mload(add(a, 608)))), 0xffffffffffffffff))
+                mstore(add(b, 128), and(or(shl(14, mload(add(a, 768))), shr(50, mload(add(a, 768)))), 0xffffffffffffffff))
+                // chi, then iota
+                mstore(add(a, 0), xor(mload(add(b, 0)), and(not(mload(add(b, 32))), mload(add(b, 64)))))
+                mstore(add(a, 32), xor(mload(add(b, 32)), and(not(mload(add(b, 64))), mload(add(b, 96)))))
+                mstore(add(a, 64), xor(mload(add(b, 64)), and(not(mload(add(b, 96))), mload(add(b, 128)))))
+                mstore(add(a, 96), xor(mload(add(b, 96)), and(not(mload(add(b, 128))), mload(add(b, 0)))))
+                mstore(add(a, 128), xor(mload(add(b, 128)), and(not(mload(add(b, 0))), mload(add(b, 32)))))
+                mstore(add(a, 160), xor(mload(add(b, 160)), and(not(mload(add(b, 192))), mload(add(b, 224)))))
+                mstore(add(a, 192), xor(mload(add(b, 192)), and(not(mload(add(b, 224))), mload(add(b, 256)))))
+                mstore(add(a, 224), xor(mload(add(b, 224)), and(not(mload(add(b, 256))), mload(add(b, 288)))))
+                mstore(add(a, 256), xor(mload(add(b, 256)), and(not(mload(add(b, 288))), mload(add(b, 160)))))
+                mstore(add(a, 288), xor(mload(add(b, 288)), and(not(mload(add(b, 160))), mload(add(b, 192)))))
+                mstore(add(a, 320), xor(mload(add(b, 320)), and(not(mload(add(b, 352))), mload(add(b, 384)))))
+                mstore(add(a, 352), xor(mload(add(b, 352)), and(not(mload(add(b, 384))), mload(add(b, 416)))))
+                mstore(add(a, 384), xor(mload(add(b, 384)), and(not(mload(add(b, 416))), mload(add(b, 448)))))
+                mstore(add(a, 416), xor(mload(add(b, 416)), and(not(mload(add(b, 448))), mload(add(b, 320)))))
+                mstore(add(a, 448), xor(mload(add(b, 448)), and(not(mload(add(b, 320))), mload(add(b, 352)))))
+                mstore(add(a, 480), xor(mload(add(b, 480)), and(not(mload(add(b, 512))), mload(add(b, 544)))))
+                mstore(add(a, 512), xor(mload(add(b, 512)), and(not(mload(add(b, 544))), mload(add(b, 576)))))
+                mstore(add(a, 544), xor(mload(add(b, 544)), and(not(mload(add(b, 576))), mload(add(b, 608)))))
+                mstore(add(a, 576), xor(mload(add(b, 576)), and(not(mload(add(b, 608))), mload(add(b, 480)))))
+                mstore(add(a, 608), xor(mload(add(b, 608)), and(not(mload(add(b, 480))), mload(add(b, 512)))))
+                mstore(add(a, 640), xor(mload(add(b, 640)), and(not(mload(add(b, 672))), mload(add(b, 704)))))
+                mstore(add(a, 672), xor(mload(add(b, 672)), and(not(mload(add(b, 704))), mload(add(b, 736)))))
+                mstore(add(a, 704), xor(mload(add(b, 704)), and(not(mload(add(b, 736))), mload(add(b, 768)))))
+                mstore(add(a, 736), xor(mload(add(b, 736)), and(not(mload(add(b, 768))), mload(add(b, 640)))))
+                mstore(add(a, 768), xor(mload(add(b, 768)), and(not(mload(add(b, 640))), mload(add(b, 672)))))
+                mstore(a, xor(mload(a), mload(add(rc, mul(round, 32)))))
             }
-            for (uint256 x; x < 5; ++x) {
-                for (uint256 y; y < 5; ++y) b[y + 5 * ((2 * x + 3 * y) % 5)] = _rotl(a[x + 5 * y], r[x + 5 * y]);
-            }
-            for (uint256 y; y < 25; y += 5) {
-                for (uint256 x; x < 5; ++x) a[x + y] = b[x + y] ^ (~b[(x + 1) % 5 + y] & b[(x + 2) % 5 + y]);
-            }
-            a[0] ^= rc[round];
         }
-    }
-
-    function _rotl(uint64 v, uint8 n) private pure returns (uint64) {
-        // A shift by the type's width or more gives 0 in Solidity, so n = 0 needs no case.
-        return (v << n) | (v >> (64 - n));
     }
 }
