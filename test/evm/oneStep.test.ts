@@ -72,8 +72,9 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
       const t0 = Date.now();
       const trace = await traceGenerated(engine, cases[i], i);
       if (trace.end) statuses.set(trace.end.status, (statuses.get(trace.end.status) ?? 0) + 1);
-      const cov = transitions(trace);
-      expect([...cov.uncovered.keys()], `seed ${cases[i].seed}`).to.deep.equal([]);
+      const all = transitions(trace);
+      expect([...all.uncovered.keys()], `seed ${cases[i].seed}`).to.deep.equal([]);
+      const cov = { ...all, transitions: all.transitions.filter((t) => t.index >= (cases[i].checkFrom ?? 0)) };
       for (const t of cov.transitions) {
         classes.set(transitionClass(t), (classes.get(transitionClass(t)) ?? 0) + 1);
         if (t.post.status !== BigInt(MachineStatus.Running)) {
@@ -149,7 +150,7 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     }
   });
 
-  it("takes a KECCAK256 over more than 64 bytes in micro-steps of 136 bytes that end in the engine's hash, refuses a forged sponge, proves a range without its gas out of gas, and refuses calldata past its tree", async () => {
+  it("takes a KECCAK256 over more than 64 bytes in micro-steps of 136 bytes that end in the engine's hash, refuses a forged sponge, carries every field, proves a range without its gas out of gas, and refuses calldata past its tree", async () => {
     const engine = await newEngine();
     const p = prover as unknown as { step: { staticCall(...a: unknown[]): Promise<string> } };
     const proverAt = (await ethers.getContractFactory("OneStepProver")).attach(await (prover as unknown as { getAddress(): Promise<string> }).getAddress());
@@ -179,6 +180,17 @@ describe("EVM one-step verifier: step by step against @ethereumjs/vm", function 
     await expect(p.step.staticCall(toBeHex(machineHash(absorb.pre), 32), solMachine(absorb.pre), solProof(forged))).to.be.revertedWithCustomError(proverAt, "SpongeMismatch");
     const forgedWord = { ...absorb.proof, memoryWords: absorb.proof.memoryWords.map((l, i) => (i === 0 ? { ...l, value: l.value ^ 1n } : l)) };
     await expect(p.step.staticCall(toBeHex(machineHash(absorb.pre), 32), solMachine(absorb.pre), solProof(forgedWord))).to.be.revertedWithCustomError(proverAt, "LeafRootMismatch");
+    // Every field is carried by a micro-step too (§6.2), microHash among them.
+    for (const f of MACHINE_FIELDS) {
+      const pre = { ...absorb.pre, [f]: absorb.pre[f] + 1n };
+      let got: bigint | undefined;
+      try {
+        got = BigInt(await p.step.staticCall(toBeHex(machineHash(pre), 32), solMachine(pre), solProof(absorb.proof)));
+      } catch {
+        got = undefined; // refused
+      }
+      expect(got === machineHash(absorb.post), `absorb with ${f} changed`).to.equal(false);
+    }
 
     // With too little gas the range never starts (§5.4): out of gas, proven on both sides.
     const code = Uint8Array.from([0x60, 200, 0x5f, 0x20, 0x00]);
