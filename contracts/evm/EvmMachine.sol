@@ -86,5 +86,6 @@ library EvmMachine {
         m.stackSize = 0;
         m.memoryWords = 0;
         m.warmRoot = bytes32(0);
+        m.microHash = bytes32(0); // no halt comes mid-opcode; zeroed so the halted form is one
     }
 }
