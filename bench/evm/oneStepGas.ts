@@ -2,16 +2,18 @@
  * L1 gas of one-step proofs (contracts/evm/OneStepProver.sol), by opcode class: every covered step
  * of the OpenZeppelin ERC-20 transfer and of generated programs (test/evm/programs.ts) is sent to
  * the verifier as a whole L1 transaction (`eth_estimateGas`: 21,000, the calldata and the step),
- * plus two synthetic worst cases no short trace reaches: an SSTORE whose storage, original-value
- * and warm-set paths have all 256 siblings non-empty, and an unaligned MSTORE into a full 4 MiB
- * memory (both 17-level paths dense).
+ * plus synthetic worst cases no short trace reaches: an SSTORE whose storage, original-value and
+ * warm-set paths have all 256 siblings non-empty, an unaligned MSTORE into a full 4 MiB memory
+ * (both 17-level paths dense), an unaligned 64-byte KECCAK256 in that memory (three dense paths)
+ * an unaligned CALLDATALOAD in 65,000 bytes of calldata (two dense 11-level paths) and a KECCAK256
+ * micro-step absorbing 136 bytes across six words of that memory.
  */
 import hre from "hardhat";
-import { runningMachine, frameCode, machineHash, type FrameSnapshot } from "../../src/core/evm/machine";
-import { buildStepProof, opcodeClass } from "../../src/core/evm/stepProof";
+import { runningMachine, frameCall, frameCode, machineHash, type Frame, type FrameSnapshot } from "../../src/core/evm/machine";
+import { buildStepProof, keccakMicroSteps } from "../../src/core/evm/stepProof";
 import { newEngine, traceErc20Transfer, traceGenerated } from "../../test/evm/engineSetup";
 import { generateCase } from "../../test/evm/programs";
-import { solMachine, solProof, transitions, type Transition } from "../../test/evm/stepChecker";
+import { solMachine, solProof, transitionClass, transitions, type Transition } from "../../test/evm/stepChecker";
 import { toBeHex } from "ethers";
 
 export interface ClassGas {
@@ -29,10 +31,16 @@ async function gasOf(prover: EstimatingProver, t: Pick<Transition, "pre" | "proo
   return Number(await prover.step.estimateGas(toBeHex(machineHash(t.pre), 32), solMachine(t.pre), solProof(t.proof)));
 }
 
-function synthetic(code: number[], s: Omit<FrameSnapshot, "pc" | "gasRefund" | "memoryWords"> & { memoryWords?: number }): Pick<Transition, "pre" | "proof"> {
-  const fc = frameCode(Uint8Array.from(code));
-  const snap: FrameSnapshot = { pc: 0, gasRefund: 0n, memoryWords: s.memoryWords ?? s.memory.length / 32, ...s };
-  return { pre: runningMachine(fc, snap), proof: buildStepProof(fc, snap) };
+type SyntheticSnapshot = Omit<FrameSnapshot, "pc" | "gasRefund" | "memoryWords"> & { memoryWords?: number };
+
+function syntheticFrame(code: number[], s: SyntheticSnapshot, calldata: Uint8Array): { frame: Frame; snap: FrameSnapshot } {
+  const frame: Frame = { code: frameCode(Uint8Array.from(code)), call: frameCall({ caller: 0xca11en, callValue: 0n, isStatic: false, calldata }) };
+  return { frame, snap: { pc: 0, gasRefund: 0n, memoryWords: s.memoryWords ?? s.memory.length / 32, ...s } };
+}
+
+function synthetic(code: number[], s: SyntheticSnapshot, calldata = new Uint8Array(0)): Pick<Transition, "pre" | "proof"> {
+  const { frame, snap } = syntheticFrame(code, s, calldata);
+  return { pre: runningMachine(frame, snap), proof: buildStepProof(frame, snap) };
 }
 
 export async function oneStepProofGas(generatedCases: number): Promise<{ byClass: Record<string, ClassGas>; erc20Steps: number; generatedSteps: number; worst: Record<string, number> }> {
@@ -40,7 +48,7 @@ export async function oneStepProofGas(generatedCases: number): Promise<{ byClass
   const samples = new Map<string, number[]>();
   const measure = async (ts: Transition[]): Promise<void> => {
     for (const t of ts) {
-      const c = opcodeClass(t.op);
+      const c = transitionClass(t);
       if (!samples.has(c)) samples.set(c, []);
       samples.get(c)!.push(await gasOf(prover, t));
     }
@@ -65,6 +73,20 @@ export async function oneStepProofGas(generatedCases: number): Promise<{ byClass
   const sstore = synthetic([0x55], { gasLeft: 1_000_000n, stack: [0n, 0n], memory: new Uint8Array(0), storage: dense, original: dense, warm: new Set(dense.keys()) });
   const memory = new Uint8Array(32 << 17).fill(0xab);
   const mstore = synthetic([0x52], { gasLeft: 1_000_000n, stack: [1n, 32n * 1000n + 5n], memory, storage: new Map(), original: new Map(), warm: new Set() });
-  const worst = { sstoreAllSiblings256: await gasOf(prover, sstore), mstoreUnalignedFullMemory: await gasOf(prover, mstore) };
+  const keccak = synthetic([0x20], { gasLeft: 1_000_000n, stack: [64n, 32n * 1000n + 5n], memory, storage: new Map(), original: new Map(), warm: new Set() });
+  const calldata = new Uint8Array(65_000).fill(0xcd);
+  const cdload = synthetic([0x35], { gasLeft: 1_000_000n, stack: [32n * 1000n + 5n], memory: new Uint8Array(0), storage: new Map(), original: new Map(), warm: new Set() }, calldata);
+  // A KECCAK256 absorb whose 136 bytes start at byte 31 of a word (six 17-level paths, all dense).
+  const long = syntheticFrame([0x20], { gasLeft: 1_000_000n, stack: [136n * 3n, 32n * 1000n + 31n], memory, storage: new Map(), original: new Map(), warm: new Set() }, new Uint8Array(0));
+  const absorbs = keccakMicroSteps(long.frame, long.snap, runningMachine(long.frame, long.snap)).slice(1);
+  let absorbMax = 0;
+  for (const a of absorbs) absorbMax = Math.max(absorbMax, await gasOf(prover, a));
+  const worst = {
+    keccakAbsorbSixWordsFullMemory: absorbMax,
+    sstoreAllSiblings256: await gasOf(prover, sstore),
+    mstoreUnalignedFullMemory: await gasOf(prover, mstore),
+    keccak64UnalignedFullMemory: await gasOf(prover, keccak),
+    calldataloadUnaligned65000: await gasOf(prover, cdload),
+  };
   return { byClass, erc20Steps: erc20.length, generatedSteps, worst };
 }

@@ -13,6 +13,9 @@ library EvmGas {
     uint256 internal constant SSTORE_RESET = 5000 - COLD_SLOAD;
     uint256 internal constant CLEAR_REFUND = 4800; // EIP-3529
     uint256 internal constant SENTRY = 2300; // EIP-2200: SSTORE needs more than a call stipend
+    uint256 internal constant KECCAK_WORD = 6; // KECCAK256: 30 static + 6 a word hashed
+    uint256 internal constant LOG_TOPIC = 375; // LOGn: 375 static + 375 a topic + 8 a byte
+    uint256 internal constant LOG_BYTE = 8;
     /// @dev Memory past 2^17 words costs more than 2^25 gas (3m + m²/512), more than any frame has
     ///      under Cairn's 2^23 transaction cap, so such an expansion is out of gas without arithmetic.
     uint256 internal constant MAX_MEMORY_WORDS = 1 << 17;
@@ -20,6 +23,9 @@ library EvmGas {
     /// @dev The static part (the whole cost for most covered opcodes).
     function staticGas(uint8 op) internal pure returns (uint256) {
         if (op == 0x00 || op == 0x54 || op == 0x55 || op == 0xf3) return 0; // STOP; SLOAD/SSTORE/RETURN: dynamic only
+        if (op == 0x20) return 30; // KECCAK256 (plus 6 a word and the expansion)
+        if (op >= 0xa0 && op <= 0xa4) return 375; // LOG0-4 (plus topics, bytes and the expansion)
+        if (op == 0x33 || op == 0x34 || op == 0x36) return 2; // CALLER, CALLVALUE, CALLDATASIZE
         if (op == 0x5b) return 1; // JUMPDEST
         if (op == 0x50 || op == 0x5f) return 2; // POP, PUSH0
         if (op == 0x56) return 8; // JUMP
@@ -27,7 +33,7 @@ library EvmGas {
         if (op == 0x08 || op == 0x09) return 8; // ADDMOD, MULMOD
         if (op == 0x0a) return 10; // EXP (plus 50 a byte of exponent)
         if (op == 0x02 || (op >= 0x04 && op <= 0x07) || op == 0x0b) return 5; // MUL, DIV, SDIV, MOD, SMOD, SIGNEXTEND
-        return 3; // ADD, SUB, comparison, bitwise, shifts, MLOAD, MSTORE, PUSH1-32, DUP, SWAP
+        return 3; // ADD, SUB, comparison, bitwise, shifts, MLOAD, MSTORE, CALLDATALOAD, PUSH1-32, DUP, SWAP
     }
 
     function expByteGas(uint256 exponent) internal pure returns (uint256 g) {

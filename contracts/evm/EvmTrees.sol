@@ -12,7 +12,7 @@ library EvmTrees {
         bytes32[] siblings; // the non-empty siblings, leaf level first
     }
 
-    /// @param tree which tree (1 code, 2 memory, 3 storage, 4 warm, 5 original) the proof was for
+    /// @param tree which tree (1 code, 2 memory, 3 storage, 4 warm, 5 original, 6 calldata) the proof was for
     error LeafRootMismatch(uint8 tree, uint256 index, bytes32 expected, bytes32 computed);
     error SiblingCount(uint8 tree, uint256 given, uint256 used);
 
@@ -21,9 +21,12 @@ library EvmTrees {
     uint8 internal constant STORAGE = 3;
     uint8 internal constant WARM = 4;
     uint8 internal constant ORIGINAL = 5;
+    uint8 internal constant CALLDATA = 6;
 
     uint256 internal constant CODE_DEPTH = 11;
     uint256 internal constant MEMORY_DEPTH = 17;
+    /// @dev 2^11 words = 65,536 bytes: above the 65,000-byte transaction Cairn's intake accepts.
+    uint256 internal constant CALLDATA_DEPTH = 11;
     uint256 internal constant STORAGE_DEPTH = 256;
 
     /// @dev Checks `leaf.value` at `index` under `root` and returns the root with `newValue` there

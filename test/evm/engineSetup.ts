@@ -61,16 +61,24 @@ export async function traceErc20Transfer(e: Engine): Promise<FrameTrace> {
   const token = bench.token0.toLowerCase();
   const keys = written.get(token) ?? new Set<bigint>();
   const tx = parse(e, erc20.timed[0]);
-  return traceFrame(e.vm, token, keys, () => runTx(e.vm, { tx, block: e.block, skipBlockGasLimitValidation: true }));
+  const call = { caller: BigInt(tx.getSenderAddress().toString()), callValue: tx.value, isStatic: false, calldata: tx.data };
+  return traceFrame(e.vm, token, keys, call, () => runTx(e.vm, { tx, block: e.block, skipBlockGasLimitValidation: true }));
 }
 
-/** Installs a generated program (code and storage) at an address of its own and traces a call to it. */
+/**
+ * Installs a generated program (code and storage) at an address of its own and traces a call to
+ * it from the case's caller (funded for the value), with its calldata, static or not.
+ */
 export async function traceGenerated(e: Engine, c: GeneratedCase, n: number): Promise<FrameTrace> {
   const address = `0x${(0xc0de0000n + BigInt(n)).toString(16).padStart(40, "0")}`;
   const at = createAddressFromString(address);
   await e.vm.stateManager.putAccount(at, new Account(1n, 0n));
   await e.vm.stateManager.putCode(at, c.code);
   for (const [k, v] of c.storage) await e.vm.stateManager.putStorage(at, setLengthLeft(bigIntToBytes(k), 32), bigIntToBytes(v));
-  const caller = createAddressFromString("0x00000000000000000000000000000000000ca11e");
-  return traceFrame(e.vm, address, new Set(c.storage.keys()), () => e.vm.evm.runCall({ to: at, caller, gasLimit: c.gasLimit, block: e.block }));
+  const caller = createAddressFromString(`0x${c.caller.toString(16).padStart(40, "0")}`);
+  await e.vm.stateManager.putAccount(caller, new Account(0n, c.value));
+  const call = { caller: c.caller, callValue: c.value, isStatic: c.isStatic, calldata: c.calldata };
+  return traceFrame(e.vm, address, new Set(c.storage.keys()), call, () =>
+    e.vm.evm.runCall({ to: at, caller, value: c.value, data: c.calldata, isStatic: c.isStatic, gasLimit: c.gasLimit, block: e.block }),
+  );
 }

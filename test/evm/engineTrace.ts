@@ -7,7 +7,7 @@
 import type { VM } from "@ethereumjs/vm";
 import type { EVM, EVMResult, InterpreterStep } from "@ethereumjs/evm";
 import { createAddressFromString, setLengthLeft, bigIntToBytes, type Address } from "@ethereumjs/util";
-import { MachineStatus, frameCode, type FrameCode, type FrameEnd, type FrameSnapshot } from "../../src/core/evm/machine";
+import { MachineStatus, frameCall, frameCode, type Frame, type FrameCallParameters, type FrameEnd, type FrameSnapshot } from "../../src/core/evm/machine";
 import { toBig } from "../../src/core/evm/trees";
 
 export interface TracedStep {
@@ -16,7 +16,7 @@ export interface TracedStep {
 }
 
 export interface FrameTrace {
-  code: FrameCode;
+  frame: Frame;
   steps: TracedStep[];
   /** Undefined when the engine ended the frame some way the slice does not model. */
   end?: FrameEnd;
@@ -29,6 +29,7 @@ const ERRORS: Record<string, FrameEnd["status"]> = {
   "stack underflow": MachineStatus.StackUnderflow,
   "stack overflow": MachineStatus.StackOverflow,
   "invalid JUMP": MachineStatus.InvalidJump,
+  "static state change": MachineStatus.StaticStateChange,
 };
 
 const slotKey = (k: bigint): Uint8Array => setLengthLeft(bigIntToBytes(k), 32);
@@ -45,11 +46,12 @@ async function readStorage(vm: VM, at: Address, keys: ReadonlySet<bigint>): Prom
 /**
  * Runs `run` (a transaction or call whose top frame executes the code at `address`) and records
  * its depth-0 steps. `keys` must hold every slot of the account that is non-zero before the run
- * (the caller saw them written); slots the frame touches are added as it touches them.
+ * (the caller saw them written); slots the frame touches are added as it touches them. `call` is
+ * what the run calls the frame with (caller, value, static flag, calldata).
  */
-export async function traceFrame(vm: VM, address: string, keys: Set<bigint>, run: () => Promise<EVMResult>): Promise<FrameTrace> {
+export async function traceFrame(vm: VM, address: string, keys: Set<bigint>, call: FrameCallParameters, run: () => Promise<EVMResult>): Promise<FrameTrace> {
   const at = createAddressFromString(address);
-  const code = frameCode(await vm.stateManager.getCode(at));
+  const frame: Frame = { code: frameCode(await vm.stateManager.getCode(at)), call: frameCall(call) };
   const steps: TracedStep[] = [];
   const original = await readStorage(vm, at, keys);
   // The VM types its EVM by an interface without the journal's warm-set queries; the class has them.
@@ -102,7 +104,7 @@ export async function traceFrame(vm: VM, address: string, keys: Set<bigint>, run
   }
   if (deeper) throw new Error("traceFrame records one frame; this run entered another");
   const r = result.execResult;
-  const trace: FrameTrace = { code, steps, returnValue: r.returnValue };
+  const trace: FrameTrace = { frame, steps, returnValue: r.returnValue };
   const frameGas = steps.length > 0 ? steps[0].snapshot.gasLeft : 0n;
   const storage = await readStorage(vm, at, keys);
   const last = steps[steps.length - 1];

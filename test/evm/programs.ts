@@ -2,8 +2,11 @@
  * Random programs of the opcodes the first one-step slice covers, for the differential test:
  * straight-line code with forward JUMP/JUMPI to JUMPDESTs (now and then into push data or onto a
  * non-JUMPDEST), unaligned MLOAD/MSTORE, SLOAD/SSTORE over a few slots with repeated writes (the
- * EIP-2200 dirty cases), extreme stack values, and gas limits small enough to run out anywhere.
- * Deterministic from a seed, so a failure names its program.
+ * EIP-2200 dirty cases), CALLER/CALLVALUE/CALLDATASIZE and CALLDATALOAD (aligned, unaligned, across
+ * and past the calldata's end) over random calldata, KECCAK256 over up to 64 bytes (one step) and
+ * longer (micro-steps of 136 bytes, §5.4) and LOG0-4 (memory expansion, now and then past what any gas pays), some
+ * frames static (their SSTORE and LOG fail), extreme stack values, and gas limits small enough to
+ * run out anywhere. Deterministic from a seed, so a failure names its program.
  */
 import { rng } from "../../bench/workload";
 
@@ -13,7 +16,16 @@ export interface GeneratedCase {
   gasLimit: bigint;
   /** Storage before the call (non-zero values only). */
   storage: Map<bigint, bigint>;
+  caller: bigint;
+  value: bigint;
+  isStatic: boolean;
+  calldata: Uint8Array;
+  /** The first step the test checks, when the ones before it repeat another case's (default 0). */
+  checkFrom?: number;
 }
+
+/** The call fields of a case that needs none in particular. */
+export const PLAIN_CALL = { caller: 0xca11en, value: 0n, isStatic: false, calldata: new Uint8Array(0) } as const;
 
 const MAX = (1n << 256n) - 1n;
 const SLOTS = [0n, 1n, 2n, 3n, 1n << 255n, MAX];
@@ -49,13 +61,19 @@ export function generateCase(seed: number): GeneratedCase {
     return { bytes: out };
   };
 
+  const isStatic = r() < 0.15;
+  const calldata = Uint8Array.from({ length: pick([0, 4, 32, 36, 68, 1 + int(100)]) }, () => int(256));
+  let caller = 0n;
+  for (let i = 0; i < 20; i++) caller = (caller << 8n) | BigInt(int(256));
+  const callValue = isStatic || r() < 0.4 ? 0n : BigInt(1 + int(1_000_000)) * 10n ** BigInt(int(12));
+
   const items: Item[] = [];
   let depth = 0; // a model of the stack height, to keep most programs from underflowing at once
   let labels = 0;
   const pending: string[] = [];
   const length = 20 + int(60);
   for (let i = 0; i < length; i++) {
-    const kind = int(12);
+    const kind = int(16);
     if (kind <= 2 || depth < 2) {
       items.push(push(value()));
       depth++;
@@ -100,6 +118,25 @@ export function generateCase(seed: number): GeneratedCase {
       }
     } else if (kind === 10 && pending.length > 0) {
       items.push({ label: pending.shift()! });
+    } else if (kind === 12) {
+      items.push({ bytes: [pick([0x33, 0x34, 0x36])] });
+      depth++;
+    } else if (kind === 13) {
+      const offset = r() < 0.05 ? value() : BigInt(int(calldata.length + 40));
+      items.push(push(offset), { bytes: [0x35] });
+      depth++;
+    } else if (kind === 14) {
+      // Up to 64 bytes in one step; longer ranges in micro-steps of 136 bytes (§5.4).
+      const size = BigInt(r() < 0.7 ? pick([0, 1, 20, 31, 32, 33, 63, 64]) : pick([65, 135, 136, 137, 300]));
+      const offset = r() < 0.05 ? pick([1n << 40n, MAX]) : BigInt(int(r() < 0.1 ? 5000 : 160));
+      items.push(push(size), push(offset), { bytes: [0x20] });
+      depth++;
+    } else if (kind === 15) {
+      const topics = int(5);
+      // Now and then the topics are not pushed: LOG's second underflow (after its gas).
+      if (r() < 0.9) for (let t = 0; t < topics; t++) items.push(push(value()));
+      const size = r() < 0.05 ? pick([2000n, MAX]) : BigInt(int(70));
+      items.push(push(size), push(BigInt(int(r() < 0.1 ? 3000 : 160))), { bytes: [0xa0 + topics] });
     } else {
       items.push(push(0x5bn, 1)); // a JUMPDEST byte that is push data: "bad" jumps land on it
       items.push({ label: "bad-data" });
@@ -110,7 +147,8 @@ export function generateCase(seed: number): GeneratedCase {
   for (const l of pending) items.push({ label: l });
   if (r() < 0.5) items.push({ bytes: [0x00] });
   else items.push(push(BigInt(int(96))), push(BigInt(int(128))), { bytes: [0xf3] });
-  return { seed, code: assemble(items), gasLimit: r() < 0.25 ? BigInt(20 + int(4000)) : 1_000_000n, storage: initialStorage(r) };
+  const gasLimit = r() < 0.25 ? BigInt(20 + int(4000)) : 1_000_000n;
+  return { seed, code: assemble(items), gasLimit, storage: initialStorage(r), caller, value: callValue, isStatic, calldata };
 }
 
 function initialStorage(r: () => number): Map<bigint, bigint> {
@@ -149,5 +187,35 @@ function assemble(items: Item[]): Uint8Array {
 /** 1,024 words and one more: the stack-overflow transition. */
 export function overflowCase(): GeneratedCase {
   const code = [0x5f, ...new Array<number>(1024).fill(0x80), 0x00];
-  return { seed: -1, code: Uint8Array.from(code), gasLimit: 1_000_000n, storage: new Map() };
+  return { seed: -1, code: Uint8Array.from(code), gasLimit: 1_000_000n, storage: new Map(), ...PLAIN_CALL };
+}
+
+/**
+ * The new opcodes' error transitions, each in the order the engine takes them: LOG's offset and
+ * size underflow before its gas and its topics after it (a short stack with too little gas is out
+ * of gas), KECCAK256 underflows before its gas, a static frame's LOG fails before it reads the
+ * stack, and the call-field pushes overflow a full stack.
+ */
+export function edgeCases(): GeneratedCase[] {
+  const c = (seed: number, code: number[], gasLimit: bigint, isStatic = false): GeneratedCase => ({
+    seed,
+    code: Uint8Array.from(code),
+    gasLimit,
+    storage: new Map(),
+    ...PLAIN_CALL,
+    isStatic,
+    calldata: Uint8Array.from({ length: 40 }, (_, i) => i + 1),
+  });
+  return [
+    c(-10, [0x5f, 0x5f, 0x5f, 0xa4, 0x00], 100_000n), // LOG4 on 3 words: underflow after the charge
+    c(-11, [0x5f, 0x5f, 0x5f, 0xa4, 0x00], 1_000n), // the same without 1,875 gas: out of gas first
+    c(-12, [0x5f, 0xa1, 0x00], 10n), // LOG1 on 1 word with too little gas: underflow first
+    c(-13, [0x5f, 0x20, 0x00], 10n), // KECCAK256 on 1 word with too little gas: underflow first
+    c(-14, [0x35, 0x00], 100n), // CALLDATALOAD on an empty stack
+    c(-15, [0xa0, 0x00], 100n, true), // LOG0 on an empty stack in a static frame: the static failure first
+    c(-16, [0x34, 0x00], 1n), // CALLVALUE without its 2 gas
+    // CALLER on a full stack; the 1,024 steps filling it are overflowCase's, checked there.
+    { ...c(-17, [0x5f, ...new Array<number>(1023).fill(0x80), 0x33, 0x00], 1_000_000n), checkFrom: 1024 },
+    c(-18, [0x60, 0x25, 0x35, 0x60, 0x1f, 0x35, 0x60, 0x28, 0x35, 0x00], 100n), // CALLDATALOAD across, at and past the end
+  ];
 }

@@ -4,7 +4,7 @@
  * from what an engine exposes at a step, and its hash.
  */
 import { keccak_256 } from "@noble/hashes/sha3";
-import { CODE_DEPTH, MEMORY_DEPTH, STORAGE_DEPTH, codeLeaves, hashWords, memoryLeaves, toBig, treeRoot, type Leaves } from "./trees";
+import { CALLDATA_DEPTH, CODE_DEPTH, MEMORY_DEPTH, STORAGE_DEPTH, codeLeaves, hashWords, memoryLeaves, toBig, treeRoot, type Leaves } from "./trees";
 
 export enum MachineStatus {
   Running = 0,
@@ -14,12 +14,19 @@ export enum MachineStatus {
   StackUnderflow = 4,
   StackOverflow = 5,
   InvalidJump = 6,
+  /** SSTORE or LOG in a static frame. */
+  StaticStateChange = 7,
 }
 
 /** Field order is the hash's (and the Solidity struct's). */
 export const MACHINE_FIELDS = [
   "codeRoot",
   "codeSize",
+  "caller",
+  "callValue",
+  "isStatic",
+  "calldataRoot",
+  "calldataSize",
   "status",
   "pc",
   "gasLeft",
@@ -33,11 +40,12 @@ export const MACHINE_FIELDS = [
   "warmRoot",
   "returnOffset",
   "returnSize",
+  "microHash",
 ] as const;
 
 export type Machine = Record<(typeof MACHINE_FIELDS)[number], bigint>;
 
-const DOMAIN = toBig(keccak_256(new TextEncoder().encode("cairn:evm-step:slice-1")));
+const DOMAIN = toBig(keccak_256(new TextEncoder().encode("cairn:evm-step:slice-3")));
 
 export function machineHash(m: Machine): bigint {
   return hashWords(DOMAIN, ...MACHINE_FIELDS.map((f) => m[f]));
@@ -53,6 +61,50 @@ export interface FrameCode {
 export function frameCode(code: Uint8Array): FrameCode {
   const chunks = codeLeaves(code);
   return { code, chunks, root: treeRoot(chunks, CODE_DEPTH) };
+}
+
+/**
+ * The call a frame runs for, fixed for its life: what CALLER, CALLVALUE and CALLDATA* read. The
+ * calldata is committed as a reference, a tree of 32-byte words (depth 11) built once at
+ * transaction start (docs/design/evm.md §5.3).
+ */
+export interface FrameCall {
+  caller: bigint;
+  callValue: bigint;
+  isStatic: boolean;
+  calldata: Uint8Array;
+  calldataLeaves: Map<bigint, bigint>;
+  calldataRoot: bigint;
+}
+
+export interface FrameCallParameters {
+  caller: bigint;
+  callValue: bigint;
+  isStatic: boolean;
+  calldata: Uint8Array;
+}
+
+export function frameCall(p: FrameCallParameters): FrameCall {
+  const calldataLeaves = memoryLeaves(p.calldata);
+  return { ...p, calldataLeaves, calldataRoot: treeRoot(calldataLeaves, CALLDATA_DEPTH) };
+}
+
+/** A running frame's fixed parts: its code and its call. */
+export interface Frame {
+  code: FrameCode;
+  call: FrameCall;
+}
+
+function frameFields(f: Frame): Pick<Machine, "codeRoot" | "codeSize" | "caller" | "callValue" | "isStatic" | "calldataRoot" | "calldataSize"> {
+  return {
+    codeRoot: f.code.root,
+    codeSize: BigInt(f.code.code.length),
+    caller: f.call.caller,
+    callValue: f.call.callValue,
+    isStatic: f.call.isStatic ? 1n : 0n,
+    calldataRoot: f.call.calldataRoot,
+    calldataSize: BigInt(f.call.calldata.length),
+  };
 }
 
 /** What the engine shows of a running frame before a step. */
@@ -104,10 +156,9 @@ export function storageRoot(leaves: Leaves): bigint {
   return r;
 }
 
-export function runningMachine(code: FrameCode, s: FrameSnapshot): Machine {
+export function runningMachine(frame: Frame, s: FrameSnapshot): Machine {
   return {
-    codeRoot: code.root,
-    codeSize: BigInt(code.code.length),
+    ...frameFields(frame),
     status: BigInt(MachineStatus.Running),
     pc: BigInt(s.pc),
     gasLeft: s.gasLeft,
@@ -121,6 +172,7 @@ export function runningMachine(code: FrameCode, s: FrameSnapshot): Machine {
     warmRoot: storageRoot(warmLeaves(s.warm)),
     returnOffset: 0n,
     returnSize: 0n,
+    microHash: 0n, // an engine shows no micro-step: it runs each opcode whole
   };
 }
 
@@ -137,13 +189,13 @@ export interface FrameEnd {
 
 /**
  * The halted state. Fields no later step of the frame reads (pc, stack, memory size, warm set)
- * are zero, so each halt has one hash; an exceptional halt keeps no output.
+ * are zero, so each halt has one hash; an exceptional halt keeps no output. The call's fields
+ * are kept: they never change in a frame.
  */
-export function haltedMachine(code: FrameCode, end: FrameEnd): Machine {
+export function haltedMachine(frame: Frame, end: FrameEnd): Machine {
   const out = end.output && end.output.size > 0n ? end.output : undefined;
   return {
-    codeRoot: code.root,
-    codeSize: BigInt(code.code.length),
+    ...frameFields(frame),
     status: BigInt(end.status),
     pc: 0n,
     gasLeft: end.gasLeft,
@@ -157,5 +209,6 @@ export function haltedMachine(code: FrameCode, end: FrameEnd): Machine {
     warmRoot: 0n,
     returnOffset: out ? out.offset : 0n,
     returnSize: out ? out.size : 0n,
+    microHash: 0n,
   };
 }

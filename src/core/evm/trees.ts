@@ -1,6 +1,6 @@
 /**
  * The positional binary trees a one-step proof walks (contracts/evm/EvmTrees.sol): code chunks
- * (depth 11), memory words (17), storage, original storage and the warm-slot set (256). A node is
+ * (depth 11), calldata words (11), memory words (17), storage, original storage and the warm-slot set (256). A node is
  * keccak256(left ‖ right), the empty leaf is 0 and an empty subtree of height h is
  * Z(h) = keccak(Z(h-1) ‖ Z(h-1)). Only non-zero leaves are kept, so a depth-256 tree of a few
  * slots costs a few hundred hashes per slot.
@@ -22,6 +22,8 @@ export interface LeafProof {
 
 export const CODE_DEPTH = 11;
 export const MEMORY_DEPTH = 17;
+/** Calldata words: 2^11 × 32 = 65,536 bytes, above the 65,000-byte transaction intake accepts. */
+export const CALLDATA_DEPTH = 11;
 export const STORAGE_DEPTH = 256;
 
 export function word(v: bigint): Uint8Array {
@@ -105,7 +107,7 @@ export function treeProof(leaves: Leaves, depth: number, index: bigint): LeafPro
   return { value: leaves.get(index) ?? 0n, emptyMask, siblings };
 }
 
-/** Memory bytes as word leaves. */
+/** Memory (or calldata) bytes as word leaves, the last word zero-padded. */
 export function memoryLeaves(memory: Uint8Array): Map<bigint, bigint> {
   const out = new Map<bigint, bigint>();
   for (let i = 0; i < memory.length; i += 32) {
