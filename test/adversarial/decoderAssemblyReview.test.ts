@@ -130,7 +130,6 @@ function rawAmounts(heads: number[], escapeLengths: number[]): Raw[] {
 
 const ALL_HEADS = Array.from({ length: 256 }, (_, i) => i);
 const SOME_HEADS = ALL_HEADS.filter((h) => [0, 1, 2, 30, 31].includes(h & 31));
-const ESCAPES = [0, 1, 6, 7, 8, 31, 32, 33];
 
 describe("decoder in assembly (a33f9af): FraudVerifier against src/core", function () {
   this.timeout(600_000);

@@ -169,7 +169,8 @@ describe("experimental EVM review: hostile users and proposers", function () {
       }
     });
 
-    it("eth_estimateGas does not starve the node's event loop: timers keep firing during a bisecting estimate of ~4M-gas runs", async () => {
+    // Open: a finding of the review, not fixed yet (issue 18); the test is its reproduction.
+    it.skip("open (the engine runs on the main thread): eth_estimateGas does not starve the node's event loop: timers keep firing during a bisecting estimate of ~4M-gas runs", async () => {
       const s = fundedState();
       const burner = "0x" + "14".repeat(20);
       // 150,000 iterations (~3.9M gas), then require(gasleft() > 4,000,000): succeeds only near the cap, so the estimate bisects.
@@ -278,7 +279,8 @@ describe("experimental EVM review: hostile users and proposers", function () {
       expect(seq.totals().eth).to.equal(2n * 10n ** 20n);
     });
 
-    it("SELFDESTRUCT to itself in its creating transaction destroys no L2 ETH (L1 still escrows it)", async () => {
+    // Open: a finding of the review, not fixed yet (issue 18); the test is its reproduction.
+    it.skip("open (ETH burned on L2 stays escrowed on L1): SELFDESTRUCT to itself in its creating transaction destroys no L2 ETH (L1 still escrows it)", async () => {
       const seq = fundedState();
       const replica = fundedState();
       // ADDRESS SELFDESTRUCT
@@ -329,7 +331,8 @@ describe("experimental EVM review: hostile users and proposers", function () {
   });
 
   describe("3. replica determinism", () => {
-    it("an EVM block carrying a wrong block number is refused by the mode's challenger as by the mode's replica", async () => {
+    // Open: a finding of the review, not fixed yet (issue 18); the test is its reproduction.
+    it.skip("open (the mode's challenger does not check EVM block numbers): an EVM block carrying a wrong block number is refused by the mode's challenger as by the mode's replica", async () => {
       const seq = fundedState();
       // Init code: SSTORE(0, NUMBER); returns no code.
       const raw = await sign(alice, 0, { data: "0x4360005500" });
@@ -343,7 +346,8 @@ describe("experimental EVM review: hostile users and proposers", function () {
       expect(asChallenger.verdict.ok, "the mode's challenger accepts a block the mode's replica refuses").to.equal(false);
     });
 
-    it("a sequencer in the mode restarting (or taking over) adopts its own EVM blocks from L1", async () => {
+    // Open: a finding of the review, not fixed yet (issue 18); the test is its reproduction.
+    it.skip("open (no restart onto L1 that holds EVM blocks): a sequencer in the mode restarting (or taking over) adopts its own EVM blocks from L1", async () => {
       const seq = fundedState();
       const raw = await sign(alice, 0, { data: "0x600060005360016000f3" });
       await executeEvmTransaction(seq, parseEvmTransaction(raw, CHAIN_ID), ctx(1));

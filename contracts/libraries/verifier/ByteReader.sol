@@ -22,7 +22,7 @@ library ByteReader {
     /// @return v The integer, or 0 when the cursor is or goes bad.
     function uintN(bytes calldata b, Cursor memory c, uint256 n) internal pure returns (uint256 v) {
         // In assembly: the IR pipeline spends ~100 instructions a read on the struct and checks,
-        // and a commitment is read a few hundred times (decoding 32 fee tuples cost ~120k).
+        // and a commitment is read a few hundred times (32 fee tuples' decoding cost ~120k).
         assembly ("memory-safe") {
             let at := mload(c)
             let end := add(at, n)

@@ -108,7 +108,7 @@ library CommitmentDecoder {
 
     /// @notice Whether the fee list has its one spelling (src/core/commitment.ts checkFeeList):
     ///         distinct tuples, in the order operations first use them, every one used. At most
-    ///         32 entries: each tuple is hashed once and the hashes compared pairwise (496 word
+    ///         16 entries: each tuple is hashed once and the hashes compared pairwise (120 word
     ///         compares; comparing the structs field by field cost ~650 gas a pair, ~320k at 32).
     /// @param fees The fee list.
     /// @param ops The operations.

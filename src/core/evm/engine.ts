@@ -155,6 +155,8 @@ export async function executeEvmTransaction(state: L2State, etx: EvmTransaction,
 export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlockContext): Promise<EvmCallResult> {
   const from = (call.from ?? ZERO_ADDRESS).toLowerCase();
   const index = state.indexOf(from);
+  // Held to the cap intake enforces: past it the library refuses to build the transaction.
+  if ((call.gas ?? MAX_EVM_TX_GAS) > MAX_EVM_TX_GAS) return { success: false, returnData: Buffer.alloc(0), gasUsed: 0n, error: `gas ${call.gas} above the L2 transaction gas cap ${MAX_EVM_TX_GAS}` };
   const tx = createFeeMarket1559Tx(
     {
       nonce: index === undefined ? 0n : state.account(index).nonce,
@@ -183,7 +185,9 @@ export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlo
 
 /**
  * The gas limit a transaction of `call` needs: the least that succeeds (the engine's gas used
- * is a floor; the 63/64 rule and refunds can need more), found by bisection up to the cap.
+ * is a floor; the 63/64 rule and refunds can need more), found as geth does: the gas used, then
+ * its 64/63 (enough for nearly every call), then bisection to within 1.5% — a handful of runs
+ * where a bisection to the unit took ~22, each of them engine time on the node's main thread.
  */
 export async function estimateEvmGas(state: L2State, call: EvmCall, ctx: EvmBlockContext): Promise<EvmCallResult> {
   const cap = call.gas ?? MAX_EVM_TX_GAS;
@@ -193,7 +197,9 @@ export async function estimateEvmGas(state: L2State, call: EvmCall, ctx: EvmBloc
   const atLo = await simulateEvmCall(state, { ...call, gas: lo }, ctx);
   if (atLo.success) return { ...first, gasUsed: lo };
   let hi = cap;
-  while (hi - lo > 1n) {
+  const optimistic = (lo * 64n) / 63n + 1n;
+  if (optimistic < hi && (await simulateEvmCall(state, { ...call, gas: optimistic }, ctx)).success) hi = optimistic;
+  while (hi - lo > 1n && (hi - lo) * 1000n > hi * 15n) {
     const mid = (lo + hi) / 2n;
     if ((await simulateEvmCall(state, { ...call, gas: mid }, ctx)).success) hi = mid;
     else lo = mid;

@@ -11,6 +11,7 @@ import type { L2Backend } from "../../chain/backend";
 import { WITHDRAWAL_PREDEPLOY } from "../../core/constants";
 import { estimateEvmGas, simulateEvmCall, type EvmBlockContext, type EvmCall, type EvmCallResult } from "../../core/evm/engine";
 import { isContract } from "../../core/evm/routing";
+import { MAX_EVM_TX_GAS } from "../../core/evm/evmTransaction";
 import { rpcError, RpcCode } from "../errors";
 import { quantity } from "../format";
 import type { CallRequest } from "../params";
@@ -39,6 +40,9 @@ function nextBlock(backend: L2Backend): EvmBlockContext {
 
 function engineCall(req: CallRequest, raw: unknown): EvmCall {
   const gas = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? p.optionalQuantity((raw as Record<string, unknown>).gas, "gas") : undefined;
+  // Simulation is held to what intake accepts: an answer above the cap could never be sent, and
+  // each unit of gas is engine time on the node's main thread.
+  if (gas !== undefined && gas > MAX_EVM_TX_GAS) throw rpcError(RpcCode.INVALID_PARAMS, `invalid params: gas ${gas} above the L2 transaction gas cap ${MAX_EVM_TX_GAS}`);
   return { from: req.from, to: req.to ?? null, data: req.data, value: req.value, ...(gas !== undefined ? { gas } : {}) };
 }
 
