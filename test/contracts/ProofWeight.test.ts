@@ -4,49 +4,9 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { MAX_PROOF_WEIGHT, MAX_TOKEN_PROOF_WEIGHT, OpKind } from "../../src/core/constants";
 import { openLevels, proofWeight, widestOpenLevels } from "../../src/core/proofWeight";
 import type { Op } from "../../src/core/ops";
+import { toCore, type Raw } from "../helpers/weightOps";
 import { fraudFixture, tokenTransfer } from "../helpers/fraudFixture";
 import { onChainVerdict } from "../../src/core/fraudProof";
-
-const SIG = { r: Buffer.alloc(32, 1), s: Buffer.alloc(32, 1), yParity: 0 as const };
-/** One operation as the harness takes it and as src/core does. */
-interface Raw {
-  kind: number;
-  x: number;
-  from: number;
-  to: number;
-  owner: number;
-  tokenId: number;
-}
-
-function toCore(r: Raw): Op {
-  const base = { feeIndex: r.x, from: r.from, amount: 1n, sig: SIG };
-  const tokenId = r.tokenId;
-  const address = "0x" + (r.to + 1).toString(16).padStart(40, "0");
-  switch (r.kind) {
-    case OpKind.QUEUE:
-      return r.x === 2 ? { kind: OpKind.QUEUE, credit: "existing", index: r.to } : r.x === 1 ? { kind: OpKind.QUEUE, credit: "new" } : { kind: OpKind.QUEUE, credit: "none" };
-    case OpKind.ETH_TRANSFER:
-      return { ...base, kind: OpKind.ETH_TRANSFER, to: r.to };
-    case OpKind.ETH_TRANSFER_NEW:
-      return { ...base, kind: OpKind.ETH_TRANSFER_NEW, to: address };
-    case OpKind.TOKEN_TRANSFER:
-      return { ...base, kind: OpKind.TOKEN_TRANSFER, tokenId, to: r.to };
-    case OpKind.TOKEN_TRANSFER_NEW:
-      return { ...base, kind: OpKind.TOKEN_TRANSFER_NEW, tokenId, to: address };
-    case OpKind.WITHDRAW_ETH:
-      return { ...base, kind: OpKind.WITHDRAW_ETH, l1Recipient: address };
-    case OpKind.WITHDRAW_TOKEN:
-      return { ...base, kind: OpKind.WITHDRAW_TOKEN, tokenId, l1Recipient: address };
-    case OpKind.APPROVE:
-      return { ...base, kind: OpKind.APPROVE, tokenId, spender: r.to };
-    case OpKind.APPROVE_NEW:
-      return { ...base, kind: OpKind.APPROVE_NEW, tokenId, spender: address };
-    case OpKind.TRANSFER_FROM:
-      return { ...base, kind: OpKind.TRANSFER_FROM, tokenId, owner: r.owner, to: r.to };
-    default:
-      return { ...base, kind: OpKind.TRANSFER_FROM_NEW, tokenId, owner: r.owner, to: address };
-  }
-}
 
 describe("ProofWeight.sol: the proof weight, the same as src/core's on any operations", () => {
   const harness = async () => ethers.deployContract("ProofWeightHarness");
