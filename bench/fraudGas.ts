@@ -98,6 +98,11 @@ async function main(): Promise<void> {
   const tokenTransfer = (w: HDNodeWallet, token = l2Token) => tokenTransferTo(w, Wallet.createRandom().address, token);
   /** The filler account halfway between senders i and i + 1 in the tree. */
   const spreadAddress = (i: number) => "0x" + (0x10000000 + i * spacing + Math.floor(spacing / 2)).toString(16).padStart(40, "0");
+  // The filler created right after sender i: its neighbour leaf, which costs the proof weight
+  // nothing (the attack review's shape: heavier than a new, empty account once the cap is hit).
+  const neighbourAddress = (i: number) => "0x" + (0x10000000 + i * spacing).toString(16).padStart(40, "0");
+  /** The bits k where the path to `key` has an open level below `count` (its sibling flips bit k). */
+  const openBits = (key: number, count: number) => Array.from({ length: 24 }, (_, k) => k).filter((k) => (Math.floor(key / 2 ** k) ^ 1) * 2 ** k < count);
   /**
    * Operations i = 0..n−1: `fallback(i)` (to a new account) while the commitment stays within
    * both proof-weight caps, each then turned into `spread(i)` where it still does: the heaviest
@@ -300,13 +305,11 @@ async function main(): Promise<void> {
   {
     const cp = state.checkpoint();
     for (const l1Token of narrowL1) state.registerToken(l1Token);
-    const openBitsOf = (key: number) => Array.from({ length: 24 }, (_, k) => k).filter((k) => (Math.floor(key / 2 ** k) ^ 1) * 2 ** k < state.tokenCount);
-    const neighbour = (i: number) => "0x" + (0x10000000 + i * spacing).toString(16).padStart(40, "0");
     senders.forEach((w, i) => {
       const at = state.indexOf(w.address.toLowerCase())!;
       state.setTokenBalance(at, i, parseEther("10"));
-      for (const other of [at, state.indexOf(spreadAddress(i))!, state.indexOf(neighbour(i))!]) {
-        for (const k of openBitsOf(i)) state.setTokenBalance(other, i ^ (1 << k), 1n);
+      for (const other of [at, state.indexOf(spreadAddress(i))!, state.indexOf(neighbourAddress(i))!]) {
+        for (const k of openBits(i, state.tokenCount)) state.setTokenBalance(other, i ^ (1 << k), 1n);
       }
     });
     const narrowRoot = state.root();
@@ -314,9 +317,9 @@ async function main(): Promise<void> {
     const l2Of = (i: number) => state.token(i)!.l2Address;
     const to = (i: number, recipient: string) =>
       sign(senders[i], { to: l2Of(i), data: erc20.encodeFunctionData("transfer", [recipient, 12n * 10n ** 16n]) }, { gasLimit: 200_000n + BigInt(i % MAX_FEE_ENTRIES) });
-    const narrow = await heaviest(MAX_OPS_PER_COMMITMENT, (i) => to(i, spreadAddress(i)), (i) => to(i, neighbour(i)));
+    const narrow = await heaviest(MAX_OPS_PER_COMMITMENT, (i) => to(i, spreadAddress(i)), (i) => to(i, neighbourAddress(i)));
     // Operation i signed the tuple of gas limit 200,000 + i mod MAX_FEE_ENTRIES: listed in that order.
-    const feeList = await Promise.all(Array.from({ length: Math.min(MAX_FEE_ENTRIES, narrow.ops.length) }, (_, k) => to(k, neighbour(k)).then((x) => x.fee)));
+    const feeList = await Promise.all(Array.from({ length: Math.min(MAX_FEE_ENTRIES, narrow.ops.length) }, (_, k) => to(k, neighbourAddress(k)).then((x) => x.fee)));
     const ops = narrow.ops.map((op, i) => ({ ...op, feeIndex: i % MAX_FEE_ENTRIES }) as Op);
     await prove("post-state-spread-crowded-8-bit-tokens", commitment(ops, feeList, (c) => void (c.postStateRoot = Buffer.alloc(32, 1))), 1n, narrowRoot);
     state.rollback(cp);
@@ -375,12 +378,7 @@ async function main(): Promise<void> {
   const OPEN_LEVELS = Math.floor(MAX_TOKEN_PROOF_WEIGHT / (2 * MAX_OPS_PER_COMMITMENT));
   const CROWDED_TOKENS = WIDE + 2 ** Math.max(5, OPEN_LEVELS - 1);
   while (state.tokenCount < CROWDED_TOKENS) state.registerToken("0x" + "5d".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
-  /** The bits k where the path to `key` has an open level below `count` (its sibling flips bit k). */
-  const openBits = (key: number, count: number) => Array.from({ length: 24 }, (_, k) => k).filter((k) => (Math.floor(key / 2 ** k) ^ 1) * 2 ** k < count);
   const spreadRecipient = (i: number) => state.indexOf(spreadAddress(i))!;
-  // The filler created right after sender i: its neighbour leaf, which costs the proof weight
-  // nothing (the attack review's shape: heavier than a new, empty account once the cap is hit).
-  const neighbourAddress = (i: number) => "0x" + (0x10000000 + i * spacing).toString(16).padStart(40, "0");
   if (state.indexOf(neighbourAddress(0)) !== state.indexOf(senders[0].address.toLowerCase())! + 1) throw new Error("the filler after sender 0 is not its neighbour leaf");
   senders.forEach((w, i) => {
     for (const at of [state.indexOf(w.address.toLowerCase())!, spreadRecipient(i), state.indexOf(neighbourAddress(i))!]) {
