@@ -279,15 +279,20 @@ describe("experimental EVM review: hostile users and proposers", function () {
       expect(seq.totals().eth).to.equal(2n * 10n ** 20n);
     });
 
-    // Open: a finding of the review, not fixed yet (issue 18); the test is its reproduction.
-    it.skip("open (ETH burned on L2 stays escrowed on L1): SELFDESTRUCT to itself in its creating transaction destroys no L2 ETH (L1 still escrows it)", async () => {
+    it("SELFDESTRUCT to itself in its creating transaction destroys no L2 ETH (L1 still escrows it): the fee recipient gets it, and the replica agrees", async () => {
       const seq = fundedState();
       const replica = fundedState();
-      // ADDRESS SELFDESTRUCT
-      await sequenceAndReplay(seq, replica, [await sign(alice, 0, { data: "0x30ff", value: 1000n })]);
+      const c = (n: number): EvmBlockContext => ({ ...ctx(n), feeRecipient: 2 });
+      const raw = await sign(alice, 0, { data: "0x30ff", value: 1000n }); // ADDRESS SELFDESTRUCT
+      const r = await executeEvmTransaction(seq, parseEvmTransaction(raw, CHAIN_ID), c(1));
+      expect(r.status).to.equal(1);
+      const body = encodeEvmBlock({ postStateRoot: seq.root(), timestamp: c(1).timestamp, baseFee: BASE_FEE, feeRecipient: 2, number: 1, rawTx: raw });
+      expect((await replayBody(replica, body, { chainId: CHAIN_ID, queueEntry, expectedNumber: 1 })).verdict).to.deep.equal({ ok: true });
       expect(seq.totals().eth).to.equal(seq.recountTotals().eth);
-      // Held if the L2's ETH total is unchanged; broken (ETH destroyed on L2, still escrowed on L1) otherwise.
       expect(2n * 10n ** 20n - seq.totals().eth, "ETH destroyed on L2").to.equal(0n);
+      // Bob, the fee recipient, got the base fee and tip for the gas, and the 1,000 wei Ethereum would burn.
+      expect(seq.account(2).balance - 10n ** 20n).to.equal(r.gasUsed * r.effectiveGasPrice + 1000n);
+      expect(seq.indexOf(r.contractAddress!)).to.equal(undefined);
     });
 
     it("CREATE2 onto an address that already holds ETH and bridged tokens keeps its index, ETH and tokens; a second CREATE2 there fails; the replica agrees", async () => {

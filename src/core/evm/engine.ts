@@ -16,12 +16,21 @@ import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex, createAddressFromString, createContractAddress, type Address } from "@ethereumjs/util";
 import { EVMError, type CustomPrecompile, type ExecResult } from "@ethereumjs/evm";
 import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../constants";
-import { invalid } from "../errors";
+import { CairnError, invalid } from "../errors";
 import type { Log, TxResult } from "../execute";
 import type { L2State } from "../state";
 import { CairnStateManager } from "./stateManager";
 import { applyWrites } from "./writeBack";
 import { MAX_EVM_TX_GAS, evmCommon, type EvmTransaction } from "./evmTransaction";
+
+/** The engine's writes would add ETH to L2 that L1 does not escrow: a bug, never applied. */
+export class EngineCreatedEthError extends CairnError {
+  override readonly name = "EngineCreatedEthError";
+  readonly code = "ENGINE_CREATED_ETH";
+  constructor(readonly wei: bigint) {
+    super("the engine's writes create ETH", { details: `${wei} wei more on L2 after the transaction than before` });
+  }
+}
 
 /** The L2 block a contract transaction or call runs in. */
 export interface EvmBlockContext {
@@ -126,10 +135,9 @@ export async function executeEvmTransaction(state: L2State, etx: EvmTransaction,
   // All of it or nothing: a write that throws leaves the state as it was.
   const cp = state.checkpoint();
   try {
+    const before = state.totals().eth;
     applyWrites(state, manager.writes());
-    // The engine burned gasUsed × baseFee; Cairn pays it to the fee recipient, as for packed operations.
-    const burned = gasUsed * ctx.baseFee;
-    if (burned > 0n) state.setBalance(ctx.feeRecipient, state.account(ctx.feeRecipient).balance + burned);
+    payDestroyedEth(state, before - state.totals().eth, ctx.feeRecipient);
   } catch (e) {
     state.rollback(cp);
     throw e;
@@ -205,6 +213,17 @@ export async function estimateEvmGas(state: L2State, call: EvmCall, ctx: EvmBloc
     else lo = mid;
   }
   return { ...first, gasUsed: hi };
+}
+
+/**
+ * Every wei the engine destroyed goes to the fee recipient: L1 escrows all L2 ETH, so none may
+ * vanish on L2. That is the base fee (`gasUsed × baseFee`, which Ethereum burns and Cairn pays,
+ * as for packed operations) and ETH a contract self-destructs to itself in its creating
+ * transaction (EIP-6780; Ethereum burns it). The engine never creates ETH.
+ */
+function payDestroyedEth(state: L2State, destroyed: bigint, feeRecipient: number): void {
+  if (destroyed < 0n) throw new EngineCreatedEthError(-destroyed);
+  if (destroyed > 0n) state.setBalance(feeRecipient, state.account(feeRecipient).balance + destroyed);
 }
 
 function logsOf(result: RunTxResult): Log[] {
