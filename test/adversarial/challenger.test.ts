@@ -6,6 +6,9 @@ import { replayCommitment } from "../../src/core/replay";
 import { Challenger } from "../../src/node/challenger/challenger";
 import { silentLogger } from "../../src/shared/logger";
 import { CHAIN_ID, transferTo } from "../helpers/fraudFixture";
+import { executeEvmTransaction, type EvmBlockContext } from "../../src/core/evm/engine";
+import { encodeEvmBlock } from "../../src/core/evm/evmBlock";
+import { parseEvmTransaction } from "../../src/core/evm/evmTransaction";
 import { MaliciousProposer } from "./maliciousProposer";
 import { MAX_UINT256 } from "./rng";
 import { buildWorld, l1Account, CASE_TIMESTAMP } from "./world";
@@ -52,5 +55,53 @@ describe("adversarial: the real Challenger against a malicious proposer's extrem
     const [event] = await world.rollup.queryFilter(world.rollup.filters.FraudProven());
     expect({ kind: Number(event.args.kind), reason: Number(event.args.reason) }).to.deep.equal(onChainVerdict(expected));
     expect(event.args.opIndex).to.equal(0n);
+  });
+
+  it("in --experimental-evm, checks each EVM block's number against L1's block count: a block numbered right passes, one numbered wrong (NUMBER reads it) is proven", async () => {
+    const world = await buildWorld("challenger-evm");
+    const { chain, users } = world;
+    const proposer = new MaliciousProposer(world.deployer, world.addresses.rollup, world.chain);
+    const challenger = new Challenger({
+      l1Provider: ethers.provider,
+      l1Signer: await l1Account("challenger-evm:prover", 10n ** 20n),
+      addresses: world.addresses,
+      startBlock: world.deployBlock,
+      confirmations: 0,
+      chainId: CHAIN_ID,
+      pollMs: 100,
+      logger: silentLogger,
+      experimentalEvm: true,
+    });
+    const alice = chain.state.indexOf(users.alice.address.toLowerCase())!;
+    /** An EVM block of alice's creation `SSTORE(0, NUMBER)` run at block `number`: its body. */
+    const evmBlock = async (number: number): Promise<Buffer> => {
+      const ctx: EvmBlockContext = { chainId: CHAIN_ID, number, timestamp: CASE_TIMESTAMP, baseFee: 1n, feeRecipient: alice };
+      const nonce = Number(chain.state.account(alice).nonce);
+      const raw = await users.alice.signTransaction({ type: 2, chainId: CHAIN_ID, nonce, maxFeePerGas: 1n, maxPriorityFeePerGas: 0n, gasLimit: 100_000n, data: "0x4360005500" });
+      const tx = parseEvmTransaction(Buffer.from(raw.slice(2), "hex"), CHAIN_ID);
+      expect((await executeEvmTransaction(chain.state, tx, ctx)).status).to.equal(1);
+      return encodeEvmBlock({ postStateRoot: chain.state.root(), timestamp: ctx.timestamp, baseFee: ctx.baseFee, feeRecipient: alice, number, rawTx: tx.raw });
+    };
+    const nextBlock = async () => {
+      const last = await world.rollup.getBatch((await world.rollup.batchCount()) - 1n);
+      return Number(last.firstBlock + last.blockCount);
+    };
+    try {
+      const right = await proposer.submitBodies([await evmBlock(await nextBlock())], chain.state.queueIndex);
+      if (!right.ok) expect.fail(`submission refused: ${right.revert.name}`);
+      while (challenger.batchCount < 2) await challenger.poll();
+      expect(challenger.stats.fraudsFound, "frauds found in the rightly numbered block").to.equal(0);
+
+      const cp = chain.state.checkpoint();
+      const wrong = await proposer.submitBodies([await evmBlock((await nextBlock()) + 1)], chain.state.queueIndex);
+      chain.state.rollback(cp);
+      if (!wrong.ok) expect.fail(`submission refused: ${wrong.revert.name}`);
+      for (let poll = 0; poll < 3 && challenger.stats.fraudsProven === 0; poll++) await challenger.poll();
+      expect(challenger.stats.fraudsFound, "frauds found").to.equal(1);
+      expect(challenger.stats.fraudsProven, "frauds proven").to.equal(1);
+      expect(await world.rollup.batchCount()).to.equal(BigInt(wrong.batch.index));
+    } finally {
+      await challenger.stop();
+    }
   });
 });

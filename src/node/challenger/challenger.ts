@@ -242,12 +242,16 @@ export class Challenger implements FollowerRole {
     const preStateRoot = this.state.root();
     if (hex(preStateRoot) !== batch.preStateRoot) throw new ReplayDisagreesWithL1Error(index, `it builds on state root ${batch.preStateRoot}, the challenger holds ${hex(preStateRoot)}`);
     const batchStart = this.state.checkpoint();
+    // The L2 block number each body starts at: L1 counts blocks (Rollup's firstBlock), and an
+    // EVM block must carry its own, as a replica checks (NUMBER reads it).
+    let height = event.claim.firstBlock;
     for (let c = 0; c < bodies.length; c++) {
       const position: BatchPosition = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
       const params = { chainId: this.options.chainId, queueEntry: (i: bigint) => this.queue.entry(i), position };
       const cp = this.state.checkpoint();
-      const { verdict } = this.options.experimentalEvm ? await replayBody(this.state, bodies[c], params) : replayCommitment(this.state, bodies[c], params);
+      const { verdict, emptyRun } = this.options.experimentalEvm ? await replayBody(this.state, bodies[c], { ...params, expectedNumber: height }) : replayCommitment(this.state, bodies[c], params);
       this.stats.commitmentsChecked++;
+      height += emptyRun?.blocks ?? 1;
       if (verdict.ok) {
         this.state.release(cp);
         continue;
