@@ -6,6 +6,7 @@
  */
 import { L2State } from "../core/state";
 import { replayCommitment, type BatchPosition, type ReplayResult } from "../core/replay";
+import { replayBody } from "../core/evm/replayEvm";
 import { commitmentLeaf } from "../core/hashing";
 import type { SealedBlock } from "../core/blockBuilder";
 import { CairnError } from "../core/errors";
@@ -136,6 +137,18 @@ export class ChainState {
     const preStateRoot = this.state.root();
     const replayed = replayCommitment(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position });
     if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(this.chain.latest.number + 1, replayed.verdict);
+    return this.appendReplayed(replayed, body, preStateRoot, this.state.queueIndex);
+  }
+
+  /**
+   * {@link adoptPostedBlock} in experimental EVM mode: an EVM block runs in the engine and must
+   * carry the number it gets here (core/evm/replayEvm.ts); any other body replays as there.
+   */
+  async adoptPostedBody(body: Buffer, position?: BatchPosition): Promise<L2Block> {
+    const preStateRoot = this.state.root();
+    const number = this.chain.latest.number + 1;
+    const replayed = await replayBody(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position, expectedNumber: number });
+    if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(number, replayed.verdict);
     return this.appendReplayed(replayed, body, preStateRoot, this.state.queueIndex);
   }
 

@@ -550,10 +550,10 @@ describe("adversarial review: empty runs end to end (sequencer, submitter, repli
       const head = await ethers.provider.getBlockNumber();
       const batches = await readCurrentBatches(l1, d.deployBlock, head);
       seq.local.queue.learn(await queue());
-      expect(lineUpWithL1(seq, batches, 0)).to.equal(1);
+      expect(await lineUpWithL1(seq, batches, 0)).to.equal(1);
       const fresh = new Sequencer({ chainId: CHAIN_ID, fees: { minBaseFee: DEFAULT_BASE_FEE, l1GasPerByte: 0n }, feeRecipient: deployer.address, logger: silentLogger, now: () => l1Time });
       fresh.local.queue.learn(await queue());
-      expect(lineUpWithL1(fresh, batches, 0)).to.equal(seq.chain.latest.number);
+      expect(await lineUpWithL1(fresh, batches, 0)).to.equal(seq.chain.latest.number);
       await replica.sync();
       const all = view(seq.chain);
       expect(view(fresh.chain)).to.deep.equal(all);

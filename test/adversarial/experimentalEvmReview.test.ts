@@ -350,22 +350,15 @@ describe("experimental EVM review: hostile users and proposers", function () {
       expect(replica.root()).to.deep.equal(fundedState().root());
     });
 
-    // Open: a finding of the review, not fixed yet (issue 18); the test is its reproduction.
-    it.skip("open (no restart onto L1 that holds EVM blocks): a sequencer in the mode restarting (or taking over) adopts its own EVM blocks from L1", async () => {
+    it("a sequencer in the mode adopts an EVM block posted on L1 by running it in the engine: the block's number is checked, and a refusal is an engine verdict, not MALFORMED", async () => {
       const seq = fundedState();
       const raw = await sign(alice, 0, { data: "0x600060005360016000f3" });
       await executeEvmTransaction(seq, parseEvmTransaction(raw, CHAIN_ID), ctx(1));
       const body = encodeEvmBlock({ postStateRoot: seq.root(), timestamp: ctx(1).timestamp, baseFee: BASE_FEE, feeRecipient: 0, number: 1, rawTx: raw });
-      // lineUpWithL1 → Sequencer.adoptPostedBlock → ChainState.adoptPostedBlock, which replays with replayCommitment only.
-      const chain = new ChainState(CHAIN_ID, 1_700_000_000);
-      let thrown: unknown = null;
-      try {
-        chain.adoptPostedBlock(body, { queueLimit: 0n, lastInBatch: true });
-      } catch (e) {
-        thrown = e;
-      }
-      // Broken if the refusal is MALFORMED (it did not even try the engine): a genesis-state refusal would be invalid-operation.
-      expect(thrown instanceof PostedBlockRefusedError ? (thrown as PostedBlockRefusedError).verdict : { ok: true }, "adoptPostedBlock's verdict on an EVM block").to.not.include({ kind: "malformed" });
+      // A genesis chain: alice holds nothing there, so the engine refuses her transaction.
+      const verdictOf = async (chain: ChainState) => chain.adoptPostedBody(body, { queueLimit: 0n, lastInBatch: true }).then(() => ({ ok: true }), (e: unknown) => (e as PostedBlockRefusedError).verdict);
+      expect(await verdictOf(new ChainState(CHAIN_ID, 1_700_000_000))).to.include({ ok: false, kind: "invalid-operation", reason: "insufficient-funds" });
+      // The end-to-end restart onto L1 holding EVM blocks: test/e2e/experimentalEvm.test.ts.
     });
 
     it("BLOCKHASH, BASEFEE, COINBASE, TIMESTAMP, CHAINID in a contract transaction: the replica computes the same root", async () => {

@@ -219,6 +219,30 @@ describe("e2e: --experimental-evm deploys and uses contracts through ethers and 
       await replica.stop();
     }
   });
+
+  it("a sequencer in the mode restarting (or taking over) from L1 alone adopts the posted EVM blocks, running each in the engine, to the same state roots", async () => {
+    await devnet.node.flush();
+    const posted = devnet.node.chain.batches[devnet.node.chain.batches.length - 1].lastBlock;
+    const blocks = devnet.node.chain.blocks.slice(0, posted + 1);
+    const [, , , , , , spare] = await ethers.getSigners();
+    const restarted = new SequencerNode({
+      ...SEQUENCER_DEFAULTS,
+      l1Provider: ethers.provider,
+      l1Signer: spare,
+      addresses: devnet.info.contracts,
+      startBlock: devnet.info.contracts.deployBlock,
+      confirmations: 0,
+      chainId: DEVNET_PARAMS.l2ChainId,
+      feeRecipient: spare.address,
+      l1Beacon: devnet.info.l1.beaconUrl,
+      logger: silentLogger,
+      experimentalEvm: true,
+    });
+    await restarted.syncFromL1();
+    expect(restarted.startup.replayedBlocks, "blocks adopted from L1").to.be.at.least(posted);
+    for (let n = 0; n <= posted; n++) expect(restarted.chain.block(n)?.stateRoot, `state root of block ${n}`).to.equal(blocks[n].stateRoot);
+    expect(restarted.state.contractState.code(restarted.state.indexOf((await token.getAddress()).toLowerCase())!).length, "the token's code").to.be.greaterThan(0);
+  });
 });
 
 describe("e2e: --experimental-evm batches are not fraud-provable: a challenger without the flag reverts them", function () {

@@ -30,6 +30,16 @@ export class EvmIntake {
     });
   }
 
+  /** Runs `task` in its turn: nothing else applies to the state until it settles. */
+  inTurn<T>(task: () => Promise<T>): Promise<T> {
+    return this.oneAtATime(task);
+  }
+
+  /** Validates and applies `raw` now, for a caller already holding the turn ({@link inTurn}); returns its hash. */
+  applyInTurn(raw: string): Promise<string> {
+    return this.apply(raw);
+  }
+
   /** Applies L1 queue entries in their turn. */
   queueEntries(entries: readonly QueueEntry[]): Promise<void> {
     return this.oneAtATime(async () => this.sequencer.addQueueEntries(entries));

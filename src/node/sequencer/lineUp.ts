@@ -42,7 +42,7 @@ export async function storedBatchesStanding(l1: L1Contracts, chain: ChainStore):
  * ChainDivergesFromL1Error where they disagree, PostedBlockRefusedError at a commitment that
  * does not replay.
  */
-export function lineUpWithL1(sequencer: Sequencer, batches: readonly PostedBatch[], from: number): number {
+export async function lineUpWithL1(sequencer: Sequencer, batches: readonly PostedBatch[], from: number, options: { experimentalEvm?: boolean } = {}): Promise<number> {
   const chain = sequencer.chain;
   // Records past what L1 holds were reverted or reorganised away while the node was down.
   if (chain.batches.length > from + batches.length) chain.dropBatchesFrom(from + batches.length);
@@ -64,7 +64,11 @@ export function lineUpWithL1(sequencer: Sequencer, batches: readonly PostedBatch
     }
     // Replayed where it sits in its batch, so a batch wrong only about the queue (consuming past
     // its queue count, or stopping short of it) is refused like any other fraud.
-    bodies.forEach((body, c) => sequencer.adoptPostedBlock(body, { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 }));
+    for (const [c, body] of bodies.entries()) {
+      const position = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
+      if (options.experimentalEvm) await sequencer.adoptPostedBody(body, position);
+      else sequencer.adoptPostedBlock(body, position);
+    }
     replayed += bodies.length;
     chain.recordBatch(record);
   }

@@ -173,6 +173,13 @@ export class Sequencer {
     return this.local.adoptPostedBlock(body, position);
   }
 
+  /** {@link adoptPostedBlock} in experimental EVM mode: EVM blocks run in the engine. */
+  adoptPostedBody(body: Buffer, position?: BatchPosition): Promise<L2Block> {
+    if (this.hasOpenBlock || this.contractRunning) throw new OpenBlockError("adopt a posted block");
+    this.builder = null;
+    return this.local.adoptPostedBody(body, position);
+  }
+
   /** Seals the open block if it holds anything, or an empty one when one is due; null when neither. */
   sealBlock(): L2Block | null {
     // A contract transaction's block is being built (its number taken): nothing may come before it.

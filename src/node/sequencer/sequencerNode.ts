@@ -178,7 +178,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     if (c.dataDir) {
       const raws = this.durability.openJournal(c.dataDir);
       // A refusal here is a transaction already on L1 (nonce used), or no longer valid.
-      const { applied } = this.reapply(raws);
+      const { applied } = await this.reapply(raws);
       if (raws.length) c.logger.info({ journaled: raws.length, reapplied: applied }, "replayed the journal of accepted transactions");
     }
     if (c.autoBond) await this.ensureBond();
@@ -230,27 +230,31 @@ export class SequencerNode implements L2Backend, FollowerRole {
     const from = await storedBatchesStanding(this.l1, this.chain);
     let batches = await readCurrentBatches(this.l1, from > 0 ? this.chain.batches[from - 1].l1Block : start, head, from);
     try {
-      this.startup.replayedBlocks += lineUpWithL1(this.sequencer, batches, from);
+      this.startup.replayedBlocks += await lineUpWithL1(this.sequencer, batches, from, { experimentalEvm: this.config.experimentalEvm });
     } catch (e) {
       if (!(e instanceof ChainDivergesFromL1Error || e instanceof PostedBlockRefusedError) || this.chain.blocks.length <= 1) throw e;
       this.config.logger.warn({ err: e.message }, "the stored chain does not line up with L1; rebuilding from L1");
       this.startup.rebuiltFromL1 = true;
       this.durability.resetToGenesis();
       if (from > 0) batches = await readCurrentBatches(this.l1, start, head);
-      this.startup.replayedBlocks += lineUpWithL1(this.sequencer, batches, 0);
+      this.startup.replayedBlocks += await lineUpWithL1(this.sequencer, batches, 0, { experimentalEvm: this.config.experimentalEvm });
     }
     this.follower.skipTo(head + 1);
     this.sequencer.addQueueEntries([]);
     if (batches.length) this.config.logger.info({ batches: batches.length, l2Block: this.chain.latest.number, stateRoot: this.chain.latest.stateRoot, replayed: this.startup.replayedBlocks }, "synced the chain from L1");
   }
 
-  /** Applies raw transactions accepted before, in order; those that no longer apply are skipped with their reasons. */
-  private reapply(raws: string[]): { applied: number; dropped: string[] } {
+  /**
+   * Applies raw transactions accepted before, in order; those that no longer apply are skipped
+   * with their reasons. In experimental EVM mode the caller holds the intake's turn.
+   */
+  private async reapply(raws: string[]): Promise<{ applied: number; dropped: string[] }> {
     let applied = 0;
     const dropped: string[] = [];
     for (const raw of raws) {
       try {
-        this.sequencer.sendRawTransaction(raw);
+        if (this.evm) await this.evm.applyInTurn(raw);
+        else this.sequencer.sendRawTransaction(raw);
         applied++;
       } catch (e) {
         if (!(e instanceof InvalidOperationError)) throw e;
@@ -276,7 +280,12 @@ export class SequencerNode implements L2Backend, FollowerRole {
    * transaction.
    */
   private resyncWithL1(): Promise<void> {
-    this.resyncing ??= this.resync().finally(() => (this.resyncing = null));
+    // In experimental EVM mode the intake's turn is taken, so that no transaction applies
+    // meanwhile — once the poll under way has settled, since it waits for that turn to apply
+    // queue entries (polls started later wait for the resync).
+    const evm = this.evm;
+    const resync = () => (evm ? this.polling.settled().then(() => evm.inTurn(() => this.resync())) : this.resync());
+    this.resyncing ??= resync().finally(() => (this.resyncing = null));
     return this.resyncing;
   }
 
@@ -286,7 +295,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     const pending = this.chain.unbatched().flatMap((b) => b.transactions.map((t) => "0x" + t.raw.toString("hex")));
     this.durability.resetToGenesis();
     await this.syncFromL1();
-    const { applied, dropped } = this.reapply(pending);
+    const { applied, dropped } = await this.reapply(pending);
     this.sequencer.sealBlock();
     this.config.logger.warn({ l2Block: this.chain.latest.number, reapplied: applied, dropped: dropped.length, reasons: dropped.slice(0, 5) }, "lined the chain up with L1 again and re-applied the unposted transactions");
   }
