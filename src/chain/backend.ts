@@ -28,6 +28,13 @@ export interface L2Backend {
   sendRawTransaction?(raw: string): string | Promise<string>;
   /** Experimental EVM mode: contracts exist, and the RPC answers for them (rpc/methods/evm.ts). */
   readonly experimentalEvm?: boolean;
+  /**
+   * Experimental EVM mode: runs a simulation (eth_call, eth_estimateGas) of the live state in
+   * its turn (chain/stateTurns.ts) — nothing changes the state meanwhile — handing it a pause
+   * that lets the node's other work in while the engine runs. Throws OverloadedError when too
+   * many wait.
+   */
+  simulate?<T>(run: (pause: () => Promise<void>) => Promise<T>): Promise<T>;
   status(): RollupStatus;
   /** Calls `listener` with every new block (subscriptions). */
   onBlock(listener: (block: L2Block) => void): void;

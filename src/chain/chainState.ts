@@ -7,6 +7,7 @@
 import { L2State } from "../core/state";
 import { replayCommitment, type BatchPosition, type ReplayResult } from "../core/replay";
 import { replayBody } from "../core/evm/replayEvm";
+import type { Pause } from "../core/evm/engine";
 import { commitmentLeaf } from "../core/hashing";
 import type { SealedBlock } from "../core/blockBuilder";
 import { CairnError } from "../core/errors";
@@ -144,10 +145,10 @@ export class ChainState {
    * {@link adoptPostedBlock} in experimental EVM mode: an EVM block runs in the engine and must
    * carry the number it gets here (core/evm/replayEvm.ts); any other body replays as there.
    */
-  async adoptPostedBody(body: Buffer, position?: BatchPosition): Promise<L2Block> {
+  async adoptPostedBody(body: Buffer, position?: BatchPosition, pause?: Pause): Promise<L2Block> {
     const preStateRoot = this.state.root();
     const number = this.chain.latest.number + 1;
-    const replayed = await replayBody(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position, expectedNumber: number });
+    const replayed = await replayBody(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position, expectedNumber: number, pause });
     if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(number, replayed.verdict);
     return this.appendReplayed(replayed, body, preStateRoot, this.state.queueIndex);
   }

@@ -14,7 +14,7 @@ import { createVM, runTx, type RunTxResult } from "@ethereumjs/vm";
 import { createBlock, type Block } from "@ethereumjs/block";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex, createAddressFromString, createContractAddress, type Address } from "@ethereumjs/util";
-import { EVMError, type CustomPrecompile, type ExecResult } from "@ethereumjs/evm";
+import { EVMError, type CustomPrecompile, type EVMOpts, type ExecResult } from "@ethereumjs/evm";
 import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../constants";
 import { CairnError, invalid } from "../errors";
 import type { Log, TxResult } from "../execute";
@@ -31,6 +31,25 @@ export class EngineCreatedEthError extends CairnError {
     super("the engine's writes create ETH", { details: `${wei} wei more on L2 after the transaction than before` });
   }
 }
+
+/**
+ * Called between engine steps so that a long run can let other work in (the node yields to its
+ * event loop; core neither knows nor cares when). Whatever it does, the run's result is the same.
+ */
+export type Pause = () => Promise<void>;
+
+/** How a run is driven, not what it computes. */
+export interface EngineOptions {
+  /** Called every {@link JUMPDESTS_PER_PAUSE} JUMPDESTs and at every call frame's start. */
+  pause?: Pause;
+}
+
+/**
+ * Every loop passes a JUMPDEST (a jump lands on nothing else), and a frame without one runs at
+ * most its code's length: pausing at these and at each frame's start bounds the work between
+ * two pauses by a contract's size, not by the gas limit.
+ */
+export const JUMPDESTS_PER_PAUSE = 128;
 
 /** The L2 block a contract transaction or call runs in. */
 export interface EvmBlockContext {
@@ -79,12 +98,28 @@ function blockOf(state: L2State, ctx: EvmBlockContext): Block {
   );
 }
 
-async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"], simulate: boolean): Promise<{ result: RunTxResult; manager: CairnStateManager }> {
+async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"], simulate: boolean, options: EngineOptions): Promise<{ result: RunTxResult; manager: CairnStateManager }> {
   const common = evmCommon(ctx.chainId);
   const manager = new CairnStateManager(state, common);
-  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state) } });
+  const pause = options.pause;
+  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state), ...(pause ? { customOpcodes: [pausingJumpdest(pause)] } : {}) } });
+  // A listener taking a second argument is awaited: the engine goes on once it is called.
+  if (pause) vm.evm.events!.on("beforeMessage", (_message: unknown, resolve?: (result?: unknown) => void) => void pause().then(() => resolve?.()));
   const result = await runTx(vm, { tx, block: blockOf(state, ctx), skipBlockGasLimitValidation: true, skipBalance: simulate, skipNonce: simulate, skipHardForkValidation: true });
   return { result, manager };
+}
+
+/** JUMPDEST as the engine has it (1 gas, no effect) that calls `pause` every {@link JUMPDESTS_PER_PAUSE}th time. */
+function pausingJumpdest(pause: Pause): NonNullable<EVMOpts["customOpcodes"]>[number] {
+  let passed = 0;
+  return {
+    opcode: 0x5b,
+    opcodeName: "JUMPDEST",
+    baseFee: 1,
+    logicFunction: async () => {
+      if (++passed % JUMPDESTS_PER_PAUSE === 0) await pause();
+    },
+  };
 }
 
 /**
@@ -120,11 +155,11 @@ function checkStart(state: L2State, etx: EvmTransaction, ctx: EvmBlockContext): 
  * Throws InvalidOperationError, with the state untouched, when it is invalid as a transaction (a
  * transaction that reverts is valid: it is included with status 0 and pays for its gas).
  */
-export async function executeEvmTransaction(state: L2State, etx: EvmTransaction, ctx: EvmBlockContext): Promise<TxResult> {
+export async function executeEvmTransaction(state: L2State, etx: EvmTransaction, ctx: EvmBlockContext, options: EngineOptions = {}): Promise<TxResult> {
   checkStart(state, etx, ctx);
   let outcome: Awaited<ReturnType<typeof run>>;
   try {
-    outcome = await run(state, ctx, etx.tx, false);
+    outcome = await run(state, ctx, etx.tx, false, options);
   } catch (e) {
     return invalid("malformed", `the engine refused the transaction (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "?"})`);
   }
@@ -160,7 +195,7 @@ export async function executeEvmTransaction(state: L2State, etx: EvmTransaction,
 }
 
 /** Runs `call` on `state` as a transaction would run in block `ctx`, and drops what it changed. */
-export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlockContext): Promise<EvmCallResult> {
+export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlockContext, options: EngineOptions = {}): Promise<EvmCallResult> {
   const from = (call.from ?? ZERO_ADDRESS).toLowerCase();
   const index = state.indexOf(from);
   // Held to the cap intake enforces: past it the library refuses to build the transaction.
@@ -183,7 +218,7 @@ export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlo
   Object.defineProperty(tx, "getSenderAddress", { value: (): Address => sender });
   let result: RunTxResult;
   try {
-    result = (await run(state, ctx, tx, true)).result;
+    result = (await run(state, ctx, tx, true, options)).result;
   } catch (e) {
     return { success: false, returnData: Buffer.alloc(0), gasUsed: 0n, error: e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "refused" };
   }
@@ -195,21 +230,27 @@ export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlo
  * The gas limit a transaction of `call` needs: the least that succeeds (the engine's gas used
  * is a floor; the 63/64 rule and refunds can need more), found as geth does: the gas used, then
  * its 64/63 (enough for nearly every call), then bisection to within 1.5% — a handful of runs
- * where a bisection to the unit took ~22, each of them engine time on the node's main thread.
+ * where a bisection to the unit took ~22.
  */
-export async function estimateEvmGas(state: L2State, call: EvmCall, ctx: EvmBlockContext): Promise<EvmCallResult> {
-  const cap = call.gas ?? MAX_EVM_TX_GAS;
-  const first = await simulateEvmCall(state, { ...call, gas: cap }, ctx);
+export function estimateEvmGas(state: L2State, call: EvmCall, ctx: EvmBlockContext, options: EngineOptions = {}): Promise<EvmCallResult> {
+  return estimateGasBy((gas) => simulateEvmCall(state, { ...call, gas }, ctx, options), call.gas ?? MAX_EVM_TX_GAS);
+}
+
+/**
+ * {@link estimateEvmGas}'s search, over `runWith(gas)`, a simulation of the call with that gas
+ * limit (a node runs each in a turn of its own), up to `cap`.
+ */
+export async function estimateGasBy(runWith: (gas: bigint) => Promise<EvmCallResult>, cap: bigint): Promise<EvmCallResult> {
+  const first = await runWith(cap);
   if (!first.success) return first;
   let lo = first.gasUsed;
-  const atLo = await simulateEvmCall(state, { ...call, gas: lo }, ctx);
-  if (atLo.success) return { ...first, gasUsed: lo };
+  if ((await runWith(lo)).success) return { ...first, gasUsed: lo };
   let hi = cap;
   const optimistic = (lo * 64n) / 63n + 1n;
-  if (optimistic < hi && (await simulateEvmCall(state, { ...call, gas: optimistic }, ctx)).success) hi = optimistic;
+  if (optimistic < hi && (await runWith(optimistic)).success) hi = optimistic;
   while (hi - lo > 1n && (hi - lo) * 1000n > hi * 15n) {
     const mid = (lo + hi) / 2n;
-    if ((await simulateEvmCall(state, { ...call, gas: mid }, ctx)).success) hi = mid;
+    if ((await runWith(mid)).success) hi = mid;
     else lo = mid;
   }
   return { ...first, gasUsed: hi };

@@ -10,13 +10,15 @@ import type { QueueEntry } from "../queueOps";
 import type { L2State } from "../state";
 import { evmBlockOf, type EvmBlock } from "./evmBlock";
 import { parseEvmTransaction } from "./evmTransaction";
-import { executeEvmTransaction } from "./engine";
+import { executeEvmTransaction, type Pause } from "./engine";
 
 export interface EvmReplayParams {
   chainId: bigint;
   position?: BatchPosition;
   /** The L2 block number this block must carry, when the replaying node counts blocks (a replica does). */
   expectedNumber?: number;
+  /** Lets other work in while the engine runs (engine.ts); the verdict is the same. */
+  pause?: Pause;
 }
 
 const refused = (verdict: Verdict, block?: EvmBlock): ReplayResult => ({ verdict, ...(block ? { commitment: headerOf(block) } : {}), results: [], withdrawals: [] });
@@ -35,7 +37,7 @@ export async function replayEvmBlock(state: L2State, block: EvmBlock, params: Ev
   let result;
   try {
     const tx = parseEvmTransaction(block.rawTx, params.chainId);
-    result = await executeEvmTransaction(state, tx, { chainId: params.chainId, number: block.number, timestamp: block.timestamp, baseFee: block.baseFee, feeRecipient: block.feeRecipient });
+    result = await executeEvmTransaction(state, tx, { chainId: params.chainId, number: block.number, timestamp: block.timestamp, baseFee: block.baseFee, feeRecipient: block.feeRecipient }, { pause: params.pause });
   } catch (e) {
     if (!(e instanceof InvalidOperationError)) throw e;
     return refused({ ok: false, kind: "invalid-operation", opIndex: 0, reason: e.reason, details: e.message }, block);

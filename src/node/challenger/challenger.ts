@@ -5,6 +5,7 @@
  * fraudProver.ts) well inside the window.
  */
 import { L2State } from "../../core/state";
+import { yieldingPause } from "../../shared/eventLoop";
 import { type Checkpoint } from "../../core/journal";
 import { replayCommitment, type BatchPosition, type Verdict } from "../../core/replay";
 import { replayBody } from "../../core/evm/replayEvm";
@@ -249,7 +250,7 @@ export class Challenger implements FollowerRole {
       const position: BatchPosition = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
       const params = { chainId: this.options.chainId, queueEntry: (i: bigint) => this.queue.entry(i), position };
       const cp = this.state.checkpoint();
-      const { verdict, emptyRun } = this.options.experimentalEvm ? await replayBody(this.state, bodies[c], { ...params, expectedNumber: height }) : replayCommitment(this.state, bodies[c], params);
+      const { verdict, emptyRun } = this.options.experimentalEvm ? await replayBody(this.state, bodies[c], { ...params, expectedNumber: height, pause: yieldingPause() }) : replayCommitment(this.state, bodies[c], params);
       this.stats.commitmentsChecked++;
       height += emptyRun?.blocks ?? 1;
       if (verdict.ok) {

@@ -9,6 +9,7 @@ import type { QueueEntry } from "../../core/queueOps";
 import type { SignedOp } from "../../core/ops";
 import { replayCommitment, signaturesAhead, type ReplayResult } from "../../core/replay";
 import { replayIfEvmBlock } from "../../core/evm/replayEvm";
+import type { Pause } from "../../core/evm/engine";
 import type { L2State } from "../../core/state";
 import type { RecoveryWorker } from "../recoveryWorker";
 
@@ -32,7 +33,7 @@ export interface ReplayParams {
    * Experimental EVM mode: EVM blocks run in the engine, numbered from `firstBlock` (the next
    * L2 block's number), which each must carry (core/evm/replayEvm.ts).
    */
-  evm?: { firstBlock: number };
+  evm?: { firstBlock: number; pause?: Pause };
 }
 
 type Ahead = Map<SignedOp, { nonce: bigint; signer: string }>;
@@ -60,7 +61,7 @@ export class BatchReplayer {
         const last = i === batch.bodies.length - 1;
         const checkStateRoot = !batch.final || last;
         const position = batch.queueLimit === undefined ? undefined : { queueLimit: batch.queueLimit, lastInBatch: last };
-        const evm = params.evm ? await replayIfEvmBlock(state, batch.bodies[i], { chainId: params.chainId, position, expectedNumber: height }) : null;
+        const evm = params.evm ? await replayIfEvmBlock(state, batch.bodies[i], { chainId: params.chainId, position, expectedNumber: height, pause: params.evm.pause }) : null;
         const r = evm ?? replayCommitment(state, batch.bodies[i], {
           chainId: params.chainId,
           queueEntry: params.queueEntry,

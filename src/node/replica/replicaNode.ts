@@ -6,6 +6,8 @@
  * applied; the replica waits at it until a fraud proof reverts it (and rebuilds when one does).
  */
 import type { Provider } from "ethers";
+import { yieldingPause } from "../../shared/eventLoop";
+import { StateTurns } from "../../chain/stateTurns";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
 import { CairnError } from "../../core/errors";
@@ -64,6 +66,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   /** The chain served. After a fraud proof reverts batches it applied, a new one is built from L1 beside it and then taken over. */
   private readonly local: ChainState;
   private building: ChainState | null = null;
+  /** Simulations (experimental EVM mode) read the state in turns that applying a batch waits for. */
+  private readonly turns = new StateTurns();
   /**
    * Batches L1 holds that are not applied yet, as their events claim them, in index order. Each
    * is read and authenticated just before it is applied: one reverted meanwhile is never read.
@@ -118,6 +122,9 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   get experimentalEvm(): boolean {
     return this.config.experimentalEvm === true;
   }
+  simulate<T>(run: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
+    return this.turns.read(() => run(yieldingPause()));
+  }
 
   status(): RollupStatus {
     return this.local.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
@@ -155,7 +162,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   private async syncOnce(): Promise<void> {
     await this.follower.poll(this);
     await this.applyPending();
-    if (this.building) this.serveRebuilt(this.building);
+    const rebuilt = this.building;
+    if (rebuilt) await this.turns.write(() => this.serveRebuilt(rebuilt));
   }
 
   /**
@@ -216,7 +224,9 @@ export class ReplicaNode implements L2Backend, FollowerRole {
       if (this.stuckAt === claim.index) return;
       // Authenticated here, where it is applied: one that is not fails the sync and is read again at the next.
       const batch = await readBatch(this.l1, claim);
-      const applied = await this.applyBatch(chain, batch, BigInt(batch.index) < this.follower.counts.finalBatchCount);
+      const final = BigInt(batch.index) < this.follower.counts.finalBatchCount;
+      // In its turn: a simulation reading the state (experimental EVM mode) ends first.
+      const applied = await this.turns.write(() => this.applyBatch(chain, batch, final));
       if (applied === false) {
         this.stuckAt = batch.index;
         this.config.logger.warn({ batch: batch.index }, "batch on L1 does not replay; waiting for a fraud proof to revert it");
@@ -240,7 +250,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
       // Each commitment's changes are its block's: kept as it replays (the tree where the replay
       // computed it), dropped again if the batch is not honest.
       afterCommitment: (rootComputed) => local.history.capture(rootComputed),
-      ...(this.config.experimentalEvm ? { evm: { firstBlock: local.chain.latest.number + 1 } } : {}),
+      ...(this.config.experimentalEvm ? { evm: { firstBlock: local.chain.latest.number + 1, pause: yieldingPause() } } : {}),
     });
     const honest = results.length === batch.bodies.length && results.every((r) => r.verdict.ok) && "0x" + state.root().toString("hex") === batch.postStateRoot && preRoot === batch.preStateRoot;
     if (!honest) {

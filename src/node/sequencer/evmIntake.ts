@@ -11,6 +11,8 @@ import { parseEvmTransaction } from "../../core/evm/evmTransaction";
 import { InvalidOperationError } from "../../core/errors";
 import type { QueueEntry } from "../../core/queueOps";
 import type { Recovered, RecoveryRequest } from "../recoveryWorker";
+import type { StateTurns } from "../../chain/stateTurns";
+import { yieldingPause } from "../../shared/eventLoop";
 import type { Sequencer } from "./sequencer";
 
 export class EvmIntake {
@@ -20,6 +22,8 @@ export class EvmIntake {
     private readonly sequencer: Sequencer,
     /** Recovers a packed transaction's signer (the node's worker thread, or here). */
     private readonly recover: (request: RecoveryRequest) => Recovered | Promise<Recovered>,
+    /** Each task changes the state in a turn of its own: simulations of it wait meanwhile. */
+    private readonly turns: StateTurns,
   ) {}
 
   /** Validates and applies `raw` in its turn, after `check` (the node's backpressure); returns its hash. */
@@ -52,7 +56,7 @@ export class EvmIntake {
     if (bytes && isContractTransaction(state, bytes, chainId)) {
       const tx = parseEvmTransaction(bytes, chainId);
       try {
-        return await this.sequencer.sendContractTransaction(tx);
+        return await this.sequencer.sendContractTransaction(tx, yieldingPause());
       } catch (e) {
         // A transaction the chain already holds fails on its nonce; say what wallets expect.
         if (e instanceof InvalidOperationError && e.reason === "nonce-too-low" && this.sequencer.chain.hasTx(tx.hash)) throw new InvalidOperationError("nonce-too-low", "already known");
@@ -69,7 +73,7 @@ export class EvmIntake {
 
   /** Runs `task` once every task handed here before it has settled. */
   private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lane.then(task);
+    const run = this.lane.then(() => this.turns.write(task));
     this.lane = run.catch(() => undefined);
     return run;
   }

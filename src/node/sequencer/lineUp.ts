@@ -4,6 +4,7 @@
  * batch was for. L1's batches are the chain: the node records, checks or adopts each.
  */
 import { CairnError } from "../../core/errors";
+import { yieldingPause } from "../../shared/eventLoop";
 import { blockBodies } from "../../core/commitment";
 import type { ChainStore } from "../../chain/chainStore";
 import type { PostedBatch } from "../l1/batchReader";
@@ -66,7 +67,7 @@ export async function lineUpWithL1(sequencer: Sequencer, batches: readonly Poste
     // its queue count, or stopping short of it) is refused like any other fraud.
     for (const [c, body] of bodies.entries()) {
       const position = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
-      if (options.experimentalEvm) await sequencer.adoptPostedBody(body, position);
+      if (options.experimentalEvm) await sequencer.adoptPostedBody(body, position, yieldingPause());
       else sequencer.adoptPostedBlock(body, position);
     }
     replayed += bodies.length;

@@ -6,7 +6,7 @@
  * to the RPC, the L1 follower and the batch submitter.
  */
 import { BlockBuilder, BlockFullError, type SealedBlock } from "../../core/blockBuilder";
-import { executeEvmTransaction, type EvmBlockContext } from "../../core/evm/engine";
+import { executeEvmTransaction, type EvmBlockContext, type Pause } from "../../core/evm/engine";
 import { encodeEvmBlock } from "../../core/evm/evmBlock";
 import type { EvmTransaction } from "../../core/evm/evmTransaction";
 import { commitmentLeaf } from "../../core/hashing";
@@ -124,18 +124,18 @@ export class Sequencer {
    * InvalidOperationError, with the state untouched. The caller must not change the state while
    * this awaits (SequencerNode runs intake, queue entries and sealing one at a time then).
    */
-  async sendContractTransaction(tx: EvmTransaction): Promise<string> {
+  async sendContractTransaction(tx: EvmTransaction, pause?: Pause): Promise<string> {
     this.sealBlock();
     if (this.hasOpenBlock || this.contractRunning) throw new OpenBlockError("run a contract transaction");
     this.contractRunning = true;
     try {
-      return await this.runContractTransaction(tx);
+      return await this.runContractTransaction(tx, pause);
     } finally {
       this.contractRunning = false;
     }
   }
 
-  private async runContractTransaction(tx: EvmTransaction): Promise<string> {
+  private async runContractTransaction(tx: EvmTransaction, pause?: Pause): Promise<string> {
     const parent = this.chain.latest;
     const ctx: EvmBlockContext = {
       chainId: this.options.chainId,
@@ -145,7 +145,7 @@ export class Sequencer {
       feeRecipient: this.state.indexOf(this.options.feeRecipient.toLowerCase()) ?? 0,
     };
     const preStateRoot = this.state.root();
-    const result = await executeEvmTransaction(this.state, tx, ctx);
+    const result = await executeEvmTransaction(this.state, tx, ctx, { pause });
     const postStateRoot = this.state.root();
     const header = { postStateRoot, withdrawalRoot: null, timestamp: ctx.timestamp, baseFee: ctx.baseFee, feeRecipient: ctx.feeRecipient, fees: [], ops: [] };
     const body = encodeEvmBlock({ ...header, number: ctx.number, rawTx: tx.raw });
@@ -174,10 +174,10 @@ export class Sequencer {
   }
 
   /** {@link adoptPostedBlock} in experimental EVM mode: EVM blocks run in the engine. */
-  adoptPostedBody(body: Buffer, position?: BatchPosition): Promise<L2Block> {
+  adoptPostedBody(body: Buffer, position?: BatchPosition, pause?: Pause): Promise<L2Block> {
     if (this.hasOpenBlock || this.contractRunning) throw new OpenBlockError("adopt a posted block");
     this.builder = null;
-    return this.local.adoptPostedBody(body, position);
+    return this.local.adoptPostedBody(body, position, pause);
   }
 
   /** Seals the open block if it holds anything, or an empty one when one is due; null when neither. */

@@ -21,6 +21,8 @@ import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
 import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
 import { ExperimentalEvmDataDirError, requireLocalL1ForEvm } from "../experimentalEvm";
+import { StateTurns } from "../../chain/stateTurns";
+import { yieldingPause } from "../../shared/eventLoop";
 import { EvmIntake } from "./evmIntake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
@@ -58,6 +60,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   private readonly sealWaiters = new SealWaiters();
   /** Experimental EVM mode's intake; null in the default mode. */
   private readonly evm: EvmIntake | null;
+  /** Experimental EVM mode: simulations read the state in turns the intake's changes wait for. */
+  private readonly turns = new StateTurns();
 
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
@@ -71,7 +75,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.submitter = this.createSubmitter(batchDataPort(config.batchData, this.l1, this.txs, config.logger));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
     this.sequencer.onBlock(() => this.sealWaiters.release());
-    this.evm = config.experimentalEvm ? new EvmIntake(this.sequencer, (r) => (this.recovery ? this.recovery.recover(r) : recoverHere(r))) : null;
+    this.evm = config.experimentalEvm ? new EvmIntake(this.sequencer, (r) => (this.recovery ? this.recovery.recover(r) : recoverHere(r)), this.turns) : null;
   }
 
   /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
@@ -120,6 +124,9 @@ export class SequencerNode implements L2Backend, FollowerRole {
   }
   get experimentalEvm(): boolean {
     return this.config.experimentalEvm === true;
+  }
+  simulate<T>(run: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
+    return this.turns.read(() => run(yieldingPause()));
   }
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);

@@ -9,7 +9,8 @@
  */
 import type { L2Backend } from "../../chain/backend";
 import { WITHDRAWAL_PREDEPLOY } from "../../core/constants";
-import { estimateEvmGas, simulateEvmCall, type EvmBlockContext, type EvmCall, type EvmCallResult } from "../../core/evm/engine";
+import { estimateGasBy, simulateEvmCall, type EngineOptions, type EvmBlockContext, type EvmCall, type EvmCallResult } from "../../core/evm/engine";
+import { OverloadedError } from "../../core/errors";
 import { isContract } from "../../core/evm/routing";
 import { MAX_EVM_TX_GAS } from "../../core/evm/evmTransaction";
 import { rpcError, RpcCode } from "../errors";
@@ -46,6 +47,20 @@ function engineCall(req: CallRequest, raw: unknown): EvmCall {
   return { from: req.from, to: req.to ?? null, data: req.data, value: req.value, ...(gas !== undefined ? { gas } : {}) };
 }
 
+/**
+ * Runs simulation `run` in the engine in the backend's turn, with the next block's context as it
+ * stands when the turn comes; a node too busy to take it answers "limit exceeded".
+ */
+async function inTurn(backend: L2Backend, run: (ctx: EvmBlockContext, options: EngineOptions) => Promise<EvmCallResult>): Promise<EvmCallResult> {
+  if (!backend.simulate) return run(nextBlock(backend), {});
+  try {
+    return await backend.simulate((pause) => run(nextBlock(backend), { pause }));
+  } catch (e) {
+    if (e instanceof OverloadedError) throw rpcError(RpcCode.LIMIT_EXCEEDED, e.message);
+    throw e;
+  }
+}
+
 /** A failed call as geth answers it: a revert with its data (code 3), or the engine's reason. */
 function failure(r: EvmCallResult): never {
   if (r.error === "revert") throw rpcError(RpcCode.EXECUTION_REVERTED, "execution reverted", "0x" + r.returnData.toString("hex"));
@@ -61,7 +76,8 @@ export function evmMethods(backend: L2Backend, base: Methods): Methods {
       const req = p.callRequest(raw);
       if (!toEngine(backend, req)) return fallback("eth_call")(params, context);
       requireLive(backend, p.blockRef(tag));
-      const r = await simulateEvmCall(backend.state, engineCall(req, raw), nextBlock(backend));
+      const call = engineCall(req, raw);
+      const r = await inTurn(backend, (ctx, options) => simulateEvmCall(backend.state, call, ctx, options));
       return r.success ? "0x" + r.returnData.toString("hex") : failure(r);
     },
     eth_estimateGas: async (params, context) => {
@@ -70,7 +86,9 @@ export function evmMethods(backend: L2Backend, base: Methods): Methods {
       if (!toEngine(backend, req)) return fallback("eth_estimateGas")(params, context);
       requireLive(backend, p.blockRef(tag));
       if (req.from && req.value > 0n && (backend.state.accountOf(req.from)?.balance ?? 0n) < req.value) throw rpcError(RpcCode.SERVER, "insufficient funds for transfer");
-      const r = await estimateEvmGas(backend.state, engineCall(req, raw), nextBlock(backend));
+      const call = engineCall(req, raw);
+      // Each run in a turn of its own: a change to the state waits for one run, not the search.
+      const r = await estimateGasBy((gas) => inTurn(backend, (ctx, options) => simulateEvmCall(backend.state, { ...call, gas }, ctx, options)), call.gas ?? MAX_EVM_TX_GAS);
       return r.success ? quantity(r.gasUsed) : failure(r);
     },
     eth_getCode: (params, context) => {
