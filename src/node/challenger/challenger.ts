@@ -14,7 +14,8 @@ import type { QueueEntry } from "../../core/queueOps";
 import { L1Queue } from "../../chain/l1Queue";
 import { L1Contracts, blobSourceFor, type L1NodeConfig } from "../l1/contracts";
 import { L1Follower, type FollowerRole, type L1Span, type RollupEvent } from "../l1/follower";
-import { UnfollowableBatchError, explainStoppedFollowing } from "../l1/batchReader";
+import { explainStoppedFollowing } from "../l1/batchReader";
+import { ReplayDisagreesWithL1Error } from "./replayDisagrees";
 import { readOrProveBlobFraud } from "./blobFraudProver";
 import { L1TxManager, type L1TxManagerOptions } from "../l1/txManager";
 import type { NodeStore, Restored } from "../store/nodeStore";
@@ -22,21 +23,6 @@ import { openStoreForChain } from "../store/openForChain";
 import { proveFraud } from "./fraudProver";
 import type { Logger } from "../../shared/logger";
 import { freshRuns, repeat, type Repeating } from "../../shared/schedule";
-
-/**
- * The challenger's replay of an authenticated batch disagrees with what L1 recorded of it in a
- * way no fraud proof settles: the batch does not build on the state the challenger holds, or
- * every commitment replays right yet the state does not end where the Rollup says. Judging
- * later batches on that state would be judging them on the wrong thing, so following stops.
- */
-export class ReplayDisagreesWithL1Error extends UnfollowableBatchError {
-  override readonly code: string = "REPLAY_DISAGREES_WITH_L1";
-  override readonly name = "ReplayDisagreesWithL1Error";
-
-  constructor(batchIndex: number, details: string) {
-    super(batchIndex, "the challenger's replay of it disagrees with L1", `the replay of batch ${batchIndex} disagrees with L1`, { details });
-  }
-}
 
 export interface ChallengerOptions extends L1NodeConfig {
   pollMs: number;
@@ -243,8 +229,7 @@ export class Challenger implements FollowerRole {
     const preStateRoot = this.state.root();
     if (hex(preStateRoot) !== batch.preStateRoot) throw new ReplayDisagreesWithL1Error(index, `it builds on state root ${batch.preStateRoot}, the challenger holds ${hex(preStateRoot)}`);
     const batchStart = this.state.checkpoint();
-    // The L2 block number each body starts at: L1 counts blocks (Rollup's firstBlock), and an
-    // EVM block must carry its own, as a replica checks (NUMBER reads it).
+    // Where each body's L2 block number starts, from L1's count: an EVM block must carry its own.
     let height = event.claim.firstBlock;
     for (let c = 0; c < bodies.length; c++) {
       const position: BatchPosition = { queueLimit: batch.queueCount, lastInBatch: c === bodies.length - 1 };
