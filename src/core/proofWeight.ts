@@ -156,7 +156,7 @@ export function proofWeight(ops: readonly Op[], feeRecipient: number, accountCou
 }
 
 /** Whether a weight is within MAX_PROOF_WEIGHT and MAX_TOKEN_PROOF_WEIGHT. */
-export const withinCaps = (w: ProofWeight): boolean => w.accounts <= MAX_PROOF_WEIGHT && w.tokens <= MAX_TOKEN_PROOF_WEIGHT;
+export const withinCaps = (w: ProofWeight): boolean => overweight(w) === undefined;
 
 /** Why a weight is over a cap, for a MALFORMED verdict's details (undefined: within both). */
 export function overweight(w: ProofWeight): string | undefined {
