@@ -34,7 +34,7 @@ export interface L2Backend {
    * that lets the node's other work in while the engine runs. Throws OverloadedError when too
    * many wait.
    */
-  simulate?<T>(run: (pause: () => Promise<void>) => Promise<T>): Promise<T>;
+  simulate?<T>(run: (pause: () => Promise<void> | void) => Promise<T>): Promise<T>;
   status(): RollupStatus;
   /** Calls `listener` with every new block (subscriptions). */
   onBlock(listener: (block: L2Block) => void): void;

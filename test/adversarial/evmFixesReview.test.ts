@@ -28,7 +28,7 @@ import { encodeEmptyRun, mergeEmptyRuns } from "../../src/core/commitment";
 import type { QueueEntry } from "../../src/core/queueOps";
 import { encodeEvmBlock } from "../../src/core/evm/evmBlock";
 import { parseEvmTransaction } from "../../src/core/evm/evmTransaction";
-import { EngineCreatedEthError, executeEvmTransaction, simulateEvmCall, type EngineOptions, type EvmBlockContext } from "../../src/core/evm/engine";
+import { EngineCreatedEthError, EnginePauseFailedError, executeEvmTransaction, simulateEvmCall, type EngineOptions, type EvmBlockContext } from "../../src/core/evm/engine";
 import { replayBody } from "../../src/core/evm/replayEvm";
 import { yieldingPause } from "../../src/shared/eventLoop";
 import { StateTurns } from "../../src/chain/stateTurns";
@@ -389,7 +389,8 @@ describe("review of the experimental EVM fixes (f239120..d905d83): hostile users
         (e: unknown) => e,
       );
       expect(s.root(), "the state untouched").to.deep.equal(root);
-      expect((thrown as Error | null)?.message).to.equal("pause failed");
+      expect(thrown).to.be.instanceOf(EnginePauseFailedError);
+      expect(((thrown as Error).cause as Error).message).to.equal("pause failed");
     });
   });
 

@@ -36,20 +36,29 @@ export class EngineCreatedEthError extends CairnError {
  * Called between engine steps so that a long run can let other work in (the node yields to its
  * event loop; core neither knows nor cares when). Whatever it does, the run's result is the same.
  */
-export type Pause = () => Promise<void>;
+export type Pause = () => Promise<void> | void;
 
-/** How a run is driven, not what it computes. */
+/**
+ * How a run is driven, not what it computes. `pause` is called at every JUMPDEST and at every
+ * call frame's start: every loop passes a JUMPDEST (a jump lands on nothing else), and a frame
+ * without one runs at most its code's length, so the work between two pauses is bounded by a
+ * contract's size, not by the gas limit — but for one precompile call, which runs whole.
+ */
 export interface EngineOptions {
-  /** Called every {@link JUMPDESTS_PER_PAUSE} JUMPDESTs and at every call frame's start. */
   pause?: Pause;
 }
 
 /**
- * Every loop passes a JUMPDEST (a jump lands on nothing else), and a frame without one runs at
- * most its code's length: pausing at these and at each frame's start bounds the work between
- * two pauses by a contract's size, not by the gas limit.
+ * A pause failed: the node's failure, not the transaction's, so it is thrown as it is — never
+ * turned into a refusal or a verdict about the transaction.
  */
-export const JUMPDESTS_PER_PAUSE = 128;
+export class EnginePauseFailedError extends CairnError {
+  override readonly name = "EnginePauseFailedError";
+  readonly code = "ENGINE_PAUSE_FAILED";
+  constructor(cause: unknown) {
+    super("the engine's pause failed", { details: cause instanceof Error ? cause.message : String(cause), cause });
+  }
+}
 
 /** The L2 block a contract transaction or call runs in. */
 export interface EvmBlockContext {
@@ -101,25 +110,61 @@ function blockOf(state: L2State, ctx: EvmBlockContext): Block {
 async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"], simulate: boolean, options: EngineOptions): Promise<{ result: RunTxResult; manager: CairnStateManager }> {
   const common = evmCommon(ctx.chainId);
   const manager = new CairnStateManager(state, common);
-  const pause = options.pause;
-  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state), ...(pause ? { customOpcodes: [pausingJumpdest(pause)] } : {}) } });
+  const pausing = options.pause ? new Pausing(options.pause) : null;
+  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state), ...(pausing ? { customOpcodes: [pausing.jumpdest()] } : {}) } });
   // A listener taking a second argument is awaited: the engine goes on once it is called.
-  if (pause) vm.evm.events!.on("beforeMessage", (_message: unknown, resolve?: (result?: unknown) => void) => void pause().then(() => resolve?.()));
-  const result = await runTx(vm, { tx, block: blockOf(state, ctx), skipBlockGasLimitValidation: true, skipBalance: simulate, skipNonce: simulate, skipHardForkValidation: true });
+  if (pausing) vm.evm.events!.on("beforeMessage", (_message: unknown, resolve?: (result?: unknown) => void) => void pausing.atFrameStart().then(() => resolve?.()));
+  let result: RunTxResult;
+  try {
+    result = await runTx(vm, { tx, block: blockOf(state, ctx), skipBlockGasLimitValidation: true, skipBalance: simulate, skipNonce: simulate, skipHardForkValidation: true });
+  } catch (e) {
+    pausing?.rethrowFailure();
+    throw e;
+  }
+  pausing?.rethrowFailure();
   return { result, manager };
 }
 
-/** JUMPDEST as the engine has it (1 gas, no effect) that calls `pause` every {@link JUMPDESTS_PER_PAUSE}th time. */
-function pausingJumpdest(pause: Pause): NonNullable<EVMOpts["customOpcodes"]>[number] {
-  let passed = 0;
-  return {
-    opcode: 0x5b,
-    opcodeName: "JUMPDEST",
-    baseFee: 1,
-    logicFunction: async () => {
-      if (++passed % JUMPDESTS_PER_PAUSE === 0) await pause();
-    },
-  };
+/** A run's pause: at each JUMPDEST and call frame's start; a failure ends the run and is kept to be thrown as it is. */
+class Pausing {
+  private failure: EnginePauseFailedError | null = null;
+
+  constructor(private readonly pause: Pause) {}
+
+  /** JUMPDEST as the engine has it (1 gas, no effect) that pauses first. */
+  jumpdest(): NonNullable<EVMOpts["customOpcodes"]>[number] {
+    return { opcode: 0x5b, opcodeName: "JUMPDEST", baseFee: 1, logicFunction: () => this.now() };
+  }
+
+  /** At a frame's start the engine waits for a listener's callback: it never rejects, so the engine is never left waiting; a failure ends the run at its next JUMPDEST or its end. */
+  async atFrameStart(): Promise<void> {
+    try {
+      await this.now();
+    } catch {
+      // Kept in `failure`.
+    }
+  }
+
+  rethrowFailure(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Pauses; synchronous (no promise made) while the pause does not wait, as at most JUMPDESTs. */
+  private now(): Promise<void> | void {
+    this.rethrowFailure();
+    let waiting: Promise<void> | void;
+    try {
+      waiting = this.pause();
+    } catch (e) {
+      this.fail(e);
+    }
+    if (waiting) return waiting.catch((e: unknown) => this.fail(e));
+  }
+
+  private fail(cause: unknown): never {
+    this.failure = new EnginePauseFailedError(cause);
+    throw this.failure;
+  }
 }
 
 /**
@@ -161,6 +206,7 @@ export async function executeEvmTransaction(state: L2State, etx: EvmTransaction,
   try {
     outcome = await run(state, ctx, etx.tx, false, options);
   } catch (e) {
+    if (e instanceof EnginePauseFailedError) throw e;
     return invalid("malformed", `the engine refused the transaction (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "?"})`);
   }
   const { result, manager } = outcome;
@@ -220,6 +266,7 @@ export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlo
   try {
     result = (await run(state, ctx, tx, true, options)).result;
   } catch (e) {
+    if (e instanceof EnginePauseFailedError) throw e;
     return { success: false, returnData: Buffer.alloc(0), gasUsed: 0n, error: e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "refused" };
   }
   const error = result.execResult.exceptionError?.error;

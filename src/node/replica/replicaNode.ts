@@ -122,7 +122,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   get experimentalEvm(): boolean {
     return this.config.experimentalEvm === true;
   }
-  simulate<T>(run: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
+  simulate<T>(run: (pause: () => Promise<void> | void) => Promise<T>): Promise<T> {
     return this.turns.read(() => run(yieldingPause()));
   }
 
@@ -161,9 +161,11 @@ export class ReplicaNode implements L2Backend, FollowerRole {
 
   private async syncOnce(): Promise<void> {
     await this.follower.poll(this);
-    await this.applyPending();
-    const rebuilt = this.building;
-    if (rebuilt) await this.turns.write(() => this.serveRebuilt(rebuilt));
+    // One write turn for all of it: simulations (experimental EVM mode) wait once, not between batches.
+    await this.turns.write(async () => {
+      await this.applyPending();
+      if (this.building) this.serveRebuilt(this.building);
+    });
   }
 
   /**
@@ -224,9 +226,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
       if (this.stuckAt === claim.index) return;
       // Authenticated here, where it is applied: one that is not fails the sync and is read again at the next.
       const batch = await readBatch(this.l1, claim);
-      const final = BigInt(batch.index) < this.follower.counts.finalBatchCount;
-      // In its turn: a simulation reading the state (experimental EVM mode) ends first.
-      const applied = await this.turns.write(() => this.applyBatch(chain, batch, final));
+      const applied = await this.applyBatch(chain, batch, BigInt(batch.index) < this.follower.counts.finalBatchCount);
       if (applied === false) {
         this.stuckAt = batch.index;
         this.config.logger.warn({ batch: batch.index }, "batch on L1 does not replay; waiting for a fraud proof to revert it");

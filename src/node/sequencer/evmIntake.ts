@@ -16,8 +16,6 @@ import { yieldingPause } from "../../shared/eventLoop";
 import type { Sequencer } from "./sequencer";
 
 export class EvmIntake {
-  private lane: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly sequencer: Sequencer,
     /** Recovers a packed transaction's signer (the node's worker thread, or here). */
@@ -71,10 +69,12 @@ export class EvmIntake {
     return this.sequencer.sendParsedTransaction(parsed);
   }
 
-  /** Runs `task` once every task handed here before it has settled. */
+  /**
+   * Runs `task` once every task handed here before it has settled: in a write turn asked for
+   * now, so that tasks waiting together pass simulations together (write turns are first come,
+   * first served, and reads asked for after a waiting write wait for it).
+   */
   private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lane.then(() => this.turns.write(task));
-    this.lane = run.catch(() => undefined);
-    return run;
+    return this.turns.write(task);
   }
 }

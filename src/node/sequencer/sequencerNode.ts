@@ -125,7 +125,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   get experimentalEvm(): boolean {
     return this.config.experimentalEvm === true;
   }
-  simulate<T>(run: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
+  simulate<T>(run: (pause: () => Promise<void> | void) => Promise<T>): Promise<T> {
     return this.turns.read(() => run(yieldingPause()));
   }
   nonce(address: string, tag: "latest" | "pending") {
