@@ -3,6 +3,7 @@
  * the sequencer, where a transaction goes in). Nodes implement it; the RPC depends on it only.
  */
 import type { TxResult } from "../core/execute";
+import type { EngineOptions } from "../core/evm/engine";
 import type { L2State } from "../core/state";
 import type { ChainStore, L2Block } from "./chainStore";
 import type { TokenMetadata } from "./tokens";
@@ -30,11 +31,11 @@ export interface L2Backend {
   readonly experimentalEvm?: boolean;
   /**
    * Experimental EVM mode: runs a simulation (eth_call, eth_estimateGas) of the live state in
-   * its turn (chain/stateTurns.ts) — nothing changes the state meanwhile — handing it a pause
-   * that lets the node's other work in while the engine runs. Throws OverloadedError when too
-   * many wait.
+   * its turn (chain/stateTurns.ts) — nothing changes the state meanwhile — handing it the
+   * engine options that keep the node's thread free (a pause, precompiles on a worker). Throws
+   * OverloadedError when too many wait.
    */
-  simulate?<T>(run: (pause: () => Promise<void> | void) => Promise<T>): Promise<T>;
+  simulate?<T>(run: (options: EngineOptions) => Promise<T>): Promise<T>;
   status(): RollupStatus;
   /** Calls `listener` with every new block (subscriptions). */
   onBlock(listener: (block: L2Block) => void): void;

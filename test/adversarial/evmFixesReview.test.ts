@@ -31,6 +31,7 @@ import { parseEvmTransaction } from "../../src/core/evm/evmTransaction";
 import { EngineCreatedEthError, EnginePauseFailedError, executeEvmTransaction, simulateEvmCall, type EngineOptions, type EvmBlockContext } from "../../src/core/evm/engine";
 import { replayBody } from "../../src/core/evm/replayEvm";
 import { yieldingPause } from "../../src/shared/eventLoop";
+import { PrecompileWorker } from "../../src/node/precompileWorker";
 import { StateTurns } from "../../src/chain/stateTurns";
 import { ChainState, PostedBlockRefusedError } from "../../src/chain/chainState";
 import type { L2Backend } from "../../src/chain/backend";
@@ -327,7 +328,9 @@ describe("review of the experimental EVM fixes (f239120..d905d83): hostile users
       const pair = word(1) + word(2) + G2.map((x) => word(BigInt(x))).join("");
       const pairing = "0x0000000000000000000000000000000000000008";
       let r: Awaited<ReturnType<typeof simulateEvmCall>> | null = null;
-      const held = await longestWait(async () => (r = await simulateEvmCall(s, { to: pairing, data: hex(pair.repeat(60)), value: 0n }, ctx0, { pause: yieldingPause() })));
+      // As a node's eth_call runs it: with the pause, and precompiles on the node's worker thread (test/node/precompileWorker.test.ts).
+      const worker = new PrecompileWorker();
+      const held = await longestWait(async () => (r = await simulateEvmCall(s, { to: pairing, data: hex(pair.repeat(60)), value: 0n }, ctx0, { pause: yieldingPause(), precompiles: worker.run }))).finally(() => worker.close());
       console.log(`      a 60-pair BN254 pairing in eth_call: the event loop was held ${held.toFixed(0)} ms (gas ${r!.gasUsed})`);
       expect(r!.success).to.equal(true);
       expect(held, "ms the event loop was held").to.be.lessThan(100);
@@ -848,7 +851,7 @@ describe("review of the experimental EVM fixes (f239120..d905d83): hostile users
       const long = send({ to: counter, data: "0x" + word(80_000) }).finally(() => (running = false));
       await sleep(30);
       expect(running, "the contract transaction is in the engine").to.equal(true);
-      const sim = node.simulate!((pause) => simulateEvmCall(node.state, { to: counter, data: hex(word(80_000)), value: 0n }, { chainId, number: before + 1, timestamp: node.chain.latest.timestamp, baseFee: node.baseFee, feeRecipient: 0 }, { pause }));
+      const sim = node.simulate!((options) => simulateEvmCall(node.state, { to: counter, data: hex(word(80_000)), value: 0n }, { chainId, number: before + 1, timestamp: node.chain.latest.timestamp, baseFee: node.baseFee, feeRecipient: 0 }, options));
       const poll = node.pollL1();
       const resync = (node as unknown as { resyncWithL1(): Promise<void> }).resyncWithL1();
       const refused = await send({ to: counter, data: "0x" + word(1) }).then(() => null, (e: Error) => e.name);
@@ -887,12 +890,13 @@ describe("review of the experimental EVM fixes (f239120..d905d83): hostile users
         await node.flush();
         let syncing: Promise<void> | null = null;
         let pauses = 0;
-        const r = await replica.simulate((pause) =>
+        const r = await replica.simulate((options) =>
           simulateEvmCall(replica.state, { to: balances, data: Buffer.alloc(0), value: 0n }, { chainId, number: replica.chain.latest.number + 1, timestamp: replica.chain.latest.timestamp, baseFee: replica.baseFee, feeRecipient: 0 }, {
+            ...options,
             pause: async () => {
               // The second pause is in the loop, after the first BALANCE: the replica syncs meanwhile.
               if (++pauses === 2) syncing = replica.sync();
-              await pause();
+              await options.pause!();
               await immediate();
             },
           }),

@@ -14,7 +14,9 @@ import { createVM, runTx, type RunTxResult } from "@ethereumjs/vm";
 import { createBlock, type Block } from "@ethereumjs/block";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex, createAddressFromString, createContractAddress, type Address } from "@ethereumjs/util";
-import { EVMError, type CustomPrecompile, type EVMOpts, type ExecResult } from "@ethereumjs/evm";
+import { EVMError, type CustomPrecompile, type ExecResult } from "@ethereumjs/evm";
+import { EnginePauseFailedError, Pausing, type Pause } from "./pausing";
+import { elsewhere, type PrecompileRunner } from "./precompilesElsewhere";
 import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../constants";
 import { CairnError, invalid } from "../errors";
 import type { Log, TxResult } from "../execute";
@@ -32,32 +34,21 @@ export class EngineCreatedEthError extends CairnError {
   }
 }
 
-/**
- * Called between engine steps so that a long run can let other work in (the node yields to its
- * event loop; core neither knows nor cares when). Whatever it does, the run's result is the same.
- */
-export type Pause = () => Promise<void> | void;
+
+export type { Pause } from "./pausing";
+export { EnginePauseFailedError } from "./pausing";
+export type { PrecompileOutcome, PrecompileRunner } from "./precompilesElsewhere";
 
 /**
  * How a run is driven, not what it computes. `pause` is called at every JUMPDEST and at every
  * call frame's start: every loop passes a JUMPDEST (a jump lands on nothing else), and a frame
  * without one runs at most its code's length, so the work between two pauses is bounded by a
- * contract's size, not by the gas limit — but for one precompile call, which runs whole.
+ * contract's size, not by the gas limit — but for one precompile call, which runs whole:
+ * `precompiles` runs those elsewhere (a node's worker thread), as the engine would run them here.
  */
 export interface EngineOptions {
   pause?: Pause;
-}
-
-/**
- * A pause failed: the node's failure, not the transaction's, so it is thrown as it is — never
- * turned into a refusal or a verdict about the transaction.
- */
-export class EnginePauseFailedError extends CairnError {
-  override readonly name = "EnginePauseFailedError";
-  readonly code = "ENGINE_PAUSE_FAILED";
-  constructor(cause: unknown) {
-    super("the engine's pause failed", { details: cause instanceof Error ? cause.message : String(cause), cause });
-  }
+  precompiles?: PrecompileRunner;
 }
 
 /** The L2 block a contract transaction or call runs in. */
@@ -111,7 +102,8 @@ async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"
   const common = evmCommon(ctx.chainId);
   const manager = new CairnStateManager(state, common);
   const pausing = options.pause ? new Pausing(options.pause) : null;
-  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles: nativeAddresses(state), ...(pausing ? { customOpcodes: [pausing.jumpdest()] } : {}) } });
+  const customPrecompiles = [...nativeAddresses(state), ...(options.precompiles ? elsewhere(common, options.precompiles) : [])];
+  const vm = await createVM({ common, stateManager: manager, evmOpts: { customPrecompiles, ...(pausing ? { customOpcodes: [pausing.jumpdest()] } : {}) } });
   // A listener taking a second argument is awaited: the engine goes on once it is called.
   if (pausing) vm.evm.events!.on("beforeMessage", (_message: unknown, resolve?: (result?: unknown) => void) => void pausing.atFrameStart().then(() => resolve?.()));
   let result: RunTxResult;
@@ -125,47 +117,7 @@ async function run(state: L2State, ctx: EvmBlockContext, tx: EvmTransaction["tx"
   return { result, manager };
 }
 
-/** A run's pause: at each JUMPDEST and call frame's start; a failure ends the run and is kept to be thrown as it is. */
-class Pausing {
-  private failure: EnginePauseFailedError | null = null;
 
-  constructor(private readonly pause: Pause) {}
-
-  /** JUMPDEST as the engine has it (1 gas, no effect) that pauses first. */
-  jumpdest(): NonNullable<EVMOpts["customOpcodes"]>[number] {
-    return { opcode: 0x5b, opcodeName: "JUMPDEST", baseFee: 1, logicFunction: () => this.now() };
-  }
-
-  /** At a frame's start the engine waits for a listener's callback: it never rejects, so the engine is never left waiting; a failure ends the run at its next JUMPDEST or its end. */
-  async atFrameStart(): Promise<void> {
-    try {
-      await this.now();
-    } catch {
-      // Kept in `failure`.
-    }
-  }
-
-  rethrowFailure(): void {
-    if (this.failure) throw this.failure;
-  }
-
-  /** Pauses; synchronous (no promise made) while the pause does not wait, as at most JUMPDESTs. */
-  private now(): Promise<void> | void {
-    this.rethrowFailure();
-    let waiting: Promise<void> | void;
-    try {
-      waiting = this.pause();
-    } catch (e) {
-      this.fail(e);
-    }
-    if (waiting) return waiting.catch((e: unknown) => this.fail(e));
-  }
-
-  private fail(cause: unknown): never {
-    this.failure = new EnginePauseFailedError(cause);
-    throw this.failure;
-  }
-}
 
 /**
  * Bridged tokens and the withdrawal predeploy are native on Cairn, and have no native code in the

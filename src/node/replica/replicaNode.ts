@@ -7,6 +7,8 @@
  */
 import type { Provider } from "ethers";
 import { yieldingPause } from "../../shared/eventLoop";
+import { PrecompileWorker } from "../precompileWorker";
+import type { EngineOptions } from "../../core/evm/engine";
 import { StateTurns } from "../../chain/stateTurns";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
@@ -68,6 +70,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   private building: ChainState | null = null;
   /** Simulations (experimental EVM mode) read the state in turns that applying a batch waits for. */
   private readonly turns = new StateTurns();
+  /** Simulations' precompile calls, off the main thread (started by the first). */
+  private precompiles: PrecompileWorker | null = null;
   /**
    * Batches L1 holds that are not applied yet, as their events claim them, in index order. Each
    * is read and authenticated just before it is applied: one reverted meanwhile is never read.
@@ -122,8 +126,10 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   get experimentalEvm(): boolean {
     return this.config.experimentalEvm === true;
   }
-  simulate<T>(run: (pause: () => Promise<void> | void) => Promise<T>): Promise<T> {
-    return this.turns.read(() => run(yieldingPause()));
+  simulate<T>(run: (options: EngineOptions) => Promise<T>): Promise<T> {
+    this.precompiles ??= new PrecompileWorker();
+    const precompiles = this.precompiles.run;
+    return this.turns.read(() => run({ pause: yieldingPause(), precompiles }));
   }
 
   status(): RollupStatus {
@@ -148,6 +154,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     await this.syncing.settled();
     await this.endpoint?.stop();
     await this.recovery?.stop();
+    await this.precompiles?.close();
+    this.precompiles = null;
   }
 
   /**

@@ -23,6 +23,8 @@ import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "
 import { ExperimentalEvmDataDirError, requireLocalL1ForEvm } from "../experimentalEvm";
 import { StateTurns } from "../../chain/stateTurns";
 import { yieldingPause } from "../../shared/eventLoop";
+import { PrecompileWorker } from "../precompileWorker";
+import type { EngineOptions } from "../../core/evm/engine";
 import { EvmIntake } from "./evmIntake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
 import type { L2State } from "../../core/state";
@@ -62,6 +64,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
   private readonly evm: EvmIntake | null;
   /** Experimental EVM mode: simulations read the state in turns the intake's changes wait for. */
   private readonly turns = new StateTurns();
+  /** Experimental EVM mode: simulations' precompile calls, off the main thread (started by the first). */
+  private precompiles: PrecompileWorker | null = null;
 
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
@@ -125,8 +129,10 @@ export class SequencerNode implements L2Backend, FollowerRole {
   get experimentalEvm(): boolean {
     return this.config.experimentalEvm === true;
   }
-  simulate<T>(run: (pause: () => Promise<void> | void) => Promise<T>): Promise<T> {
-    return this.turns.read(() => run(yieldingPause()));
+  simulate<T>(run: (options: EngineOptions) => Promise<T>): Promise<T> {
+    this.precompiles ??= new PrecompileWorker();
+    const precompiles = this.precompiles.run;
+    return this.turns.read(() => run({ pause: yieldingPause(), precompiles }));
   }
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);
@@ -215,6 +221,8 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.endpoint = null;
     await this.recovery?.stop();
     this.recovery = null;
+    await this.precompiles?.close();
+    this.precompiles = null;
     await this.durability.close();
   }
 

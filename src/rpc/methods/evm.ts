@@ -54,7 +54,7 @@ function engineCall(req: CallRequest, raw: unknown): EvmCall {
 async function inTurn(backend: L2Backend, run: (ctx: EvmBlockContext, options: EngineOptions) => Promise<EvmCallResult>): Promise<EvmCallResult> {
   if (!backend.simulate) return run(nextBlock(backend), {});
   try {
-    return await backend.simulate((pause) => run(nextBlock(backend), { pause }));
+    return await backend.simulate((options) => run(nextBlock(backend), options));
   } catch (e) {
     if (e instanceof OverloadedError) throw rpcError(RpcCode.LIMIT_EXCEEDED, e.message);
     throw e;
