@@ -40,11 +40,6 @@ export class PrecompileWorkerError extends CairnError {
   }
 }
 
-/** The precompile threw, as it would have on the main thread: its message, word for word. */
-export class PrecompileThrewError extends CairnError {
-  override readonly name = "PrecompileThrewError";
-  readonly code = "PRECOMPILE_THREW";
-}
 
 interface Answer {
   id: number;
@@ -56,6 +51,8 @@ export class PrecompileWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve(o: PrecompileOutcome): void; reject(e: Error): void }>();
   private next = 0;
+  /** Why the worker is gone, once it is. */
+  private gone: string | null = null;
 
   constructor() {
     const workerData = { evm: require.resolve("@ethereumjs/evm"), common: require.resolve("@ethereumjs/common"), hardfork: EVM_HARDFORK };
@@ -67,15 +64,21 @@ export class PrecompileWorker {
       if (!p) return;
       this.pending.delete(m.id);
       if (m.out) p.resolve({ executionGasUsed: BigInt(m.out.executionGasUsed), returnValue: m.out.returnValue, ...(m.out.error !== undefined ? { error: m.out.error } : {}) });
-      else p.reject(new PrecompileThrewError(m.thrown ?? "no answer"));
+      else p.resolve({ thrown: m.thrown ?? "no answer" });
       if (this.pending.size === 0) this.worker.unref();
     });
     this.worker.on("error", (e) => this.failAll(e.message));
     this.worker.on("exit", (code) => this.failAll(`exited with code ${code}`));
   }
 
+  /** Whether the worker has gone (crashed or closed): it answers nothing more; start another. */
+  get dead(): boolean {
+    return this.gone !== null;
+  }
+
   /** Runs the precompile at `address` (40 hex digits, no 0x) on `data` with `gasLimit`, as the engine would. */
   readonly run = (address: string, data: Uint8Array, gasLimit: bigint): Promise<PrecompileOutcome> => {
+    if (this.gone !== null) return Promise.reject(new PrecompileWorkerError(this.gone));
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -86,10 +89,12 @@ export class PrecompileWorker {
   };
 
   async close(): Promise<void> {
+    this.gone ??= "closed";
     await this.worker.terminate();
   }
 
   private failAll(reason: string): void {
+    this.gone ??= reason;
     for (const p of this.pending.values()) p.reject(new PrecompileWorkerError(reason));
     this.pending.clear();
   }

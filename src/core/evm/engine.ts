@@ -15,7 +15,8 @@ import { createBlock, type Block } from "@ethereumjs/block";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex, createAddressFromString, createContractAddress, type Address } from "@ethereumjs/util";
 import { EVMError, type CustomPrecompile, type ExecResult } from "@ethereumjs/evm";
-import { EnginePauseFailedError, Pausing, type Pause } from "./pausing";
+import { Pausing, type Pause } from "./pausing";
+import { EngineDriverError } from "./driverErrors";
 import { elsewhere, type PrecompileRunner } from "./precompilesElsewhere";
 import { BLOCK_GAS_LIMIT, WITHDRAWAL_PREDEPLOY, ZERO_ADDRESS } from "../constants";
 import { CairnError, invalid } from "../errors";
@@ -36,7 +37,7 @@ export class EngineCreatedEthError extends CairnError {
 
 
 export type { Pause } from "./pausing";
-export { EnginePauseFailedError } from "./pausing";
+export { EngineDriverError, EnginePauseFailedError, PrecompileRunnerFailedError } from "./driverErrors";
 export type { PrecompileOutcome, PrecompileRunner } from "./precompilesElsewhere";
 
 /**
@@ -158,7 +159,7 @@ export async function executeEvmTransaction(state: L2State, etx: EvmTransaction,
   try {
     outcome = await run(state, ctx, etx.tx, false, options);
   } catch (e) {
-    if (e instanceof EnginePauseFailedError) throw e;
+    if (e instanceof EngineDriverError) throw e;
     return invalid("malformed", `the engine refused the transaction (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "?"})`);
   }
   const { result, manager } = outcome;
@@ -218,7 +219,7 @@ export async function simulateEvmCall(state: L2State, call: EvmCall, ctx: EvmBlo
   try {
     result = (await run(state, ctx, tx, true, options)).result;
   } catch (e) {
-    if (e instanceof EnginePauseFailedError) throw e;
+    if (e instanceof EngineDriverError) throw e;
     return { success: false, returnData: Buffer.alloc(0), gasUsed: 0n, error: e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : "refused" };
   }
   const error = result.execResult.exceptionError?.error;

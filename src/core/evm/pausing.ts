@@ -4,7 +4,7 @@
  * every call frame's start. A pause that fails ends the run as the node's failure.
  */
 import type { EVMOpts } from "@ethereumjs/evm";
-import { CairnError } from "../errors";
+import { EnginePauseFailedError } from "./driverErrors";
 
 /**
  * Called between engine steps so that a long run can let other work in (the node yields to its
@@ -12,17 +12,6 @@ import { CairnError } from "../errors";
  */
 export type Pause = () => Promise<void> | void;
 
-/**
- * A pause failed: the node's failure, not the transaction's, so it is thrown as it is — never
- * turned into a refusal or a verdict about the transaction.
- */
-export class EnginePauseFailedError extends CairnError {
-  override readonly name = "EnginePauseFailedError";
-  readonly code = "ENGINE_PAUSE_FAILED";
-  constructor(cause: unknown) {
-    super("the engine's pause failed", { details: cause instanceof Error ? cause.message : String(cause), cause });
-  }
-}
 
 /** A run's pause: at each JUMPDEST and call frame's start; a failure ends the run and is kept to be thrown as it is. */
 export class Pausing {

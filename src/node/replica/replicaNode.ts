@@ -127,7 +127,8 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     return this.config.experimentalEvm === true;
   }
   simulate<T>(run: (options: EngineOptions) => Promise<T>): Promise<T> {
-    this.precompiles ??= new PrecompileWorker();
+    // A worker that died answers nothing more: the next simulation gets a new one.
+    if (!this.precompiles || this.precompiles.dead) this.precompiles = new PrecompileWorker();
     const precompiles = this.precompiles.run;
     return this.turns.read(() => run({ pause: yieldingPause(), precompiles }));
   }
