@@ -21,7 +21,7 @@ const evm = createEVM({ common });
 parentPort.on("message", async ({ id, address, data, gasLimit }) => {
   try {
     const run = precompiles.get(address);
-    if (!run) throw new Error("no precompile at " + address);
+    if (!run) return parentPort.postMessage({ id, thrown: "no precompile at " + address });
     const e = await evm;
     const r = await run({ data, gasLimit: BigInt(gasLimit), common, _EVM: e, _debug: undefined, stateManager: e.stateManager });
     parentPort.postMessage({ id, out: { executionGasUsed: r.executionGasUsed.toString(), returnValue: r.returnValue, error: r.exceptionError ? r.exceptionError.error : undefined } });

@@ -7,12 +7,10 @@
  */
 import type { Provider } from "ethers";
 import { yieldingPause } from "../../shared/eventLoop";
-import { PrecompileWorker } from "../precompileWorker";
+import { Simulations } from "../simulations";
 import type { EngineOptions } from "../../core/evm/engine";
-import { StateTurns } from "../../chain/stateTurns";
 import type { L2State } from "../../core/state";
 import type { TxResult } from "../../core/execute";
-import { CairnError } from "../../core/errors";
 import { ChainState } from "../../chain/chainState";
 import type { ChainStore, L2Block } from "../../chain/chainStore";
 import type { TokenMetadata } from "../../chain/tokens";
@@ -24,6 +22,7 @@ import { L1Follower, type FollowerRole, type L1Span } from "../l1/follower";
 import { explainStoppedFollowing, readBatch, type BatchClaim, type PostedBatch } from "../l1/batchReader";
 import { blobBlocksOf } from "../l1/batchClaim";
 import { BatchReplayer } from "./batchReplayer";
+import { MissingBatchError } from "./missingBatch";
 import { requireLocalL1ForEvm } from "../experimentalEvm";
 import { RecoveryWorker } from "../recoveryWorker";
 import type { Logger } from "../../shared/logger";
@@ -47,17 +46,8 @@ export interface ReplicaConfig {
   experimentalEvm?: boolean;
 }
 
-/** L1's batches skip an index: an event the replica should have read is missing. */
-export class MissingBatchError extends CairnError {
-  override readonly name = "MissingBatchError";
-  readonly code = "MISSING_BATCH";
-  constructor(
-    readonly expected: number,
-    readonly next: number,
-  ) {
-    super(`replica missing batch ${expected}`, { details: `the next batch read from L1 is ${next}` });
-  }
-}
+/** Batches read from L1 ahead of one write turn that applies them all. */
+const READ_AHEAD = 16;
 
 export class ReplicaNode implements L2Backend, FollowerRole {
   readonly followsBatches = true;
@@ -68,10 +58,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
   /** The chain served. After a fraud proof reverts batches it applied, a new one is built from L1 beside it and then taken over. */
   private readonly local: ChainState;
   private building: ChainState | null = null;
-  /** Simulations (experimental EVM mode) read the state in turns that applying a batch waits for. */
-  private readonly turns = new StateTurns();
-  /** Simulations' precompile calls, off the main thread (started by the first). */
-  private precompiles: PrecompileWorker | null = null;
+  private readonly simulations = new Simulations();
   /**
    * Batches L1 holds that are not applied yet, as their events claim them, in index order. Each
    * is read and authenticated just before it is applied: one reverted meanwhile is never read.
@@ -127,11 +114,9 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     return this.config.experimentalEvm === true;
   }
   simulate<T>(run: (options: EngineOptions) => Promise<T>): Promise<T> {
-    // A worker that died answers nothing more: the next simulation gets a new one.
-    if (!this.precompiles || this.precompiles.dead) this.precompiles = new PrecompileWorker();
-    const precompiles = this.precompiles.run;
-    return this.turns.read(() => run({ pause: yieldingPause(), precompiles }));
+    return this.simulations.run(run);
   }
+
 
   status(): RollupStatus {
     return this.local.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
@@ -155,8 +140,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     await this.syncing.settled();
     await this.endpoint?.stop();
     await this.recovery?.stop();
-    await this.precompiles?.close();
-    this.precompiles = null;
+    await this.simulations.close();
   }
 
   /**
@@ -170,11 +154,9 @@ export class ReplicaNode implements L2Backend, FollowerRole {
 
   private async syncOnce(): Promise<void> {
     await this.follower.poll(this);
-    // One write turn for all of it: simulations (experimental EVM mode) wait once, not between batches.
-    await this.turns.write(async () => {
-      await this.applyPending();
-      if (this.building) this.serveRebuilt(this.building);
-    });
+    await this.applyPending();
+    const rebuilt = this.building;
+    if (rebuilt) await this.simulations.turns.write(async () => this.serveRebuilt(rebuilt));
   }
 
   /**
@@ -219,32 +201,54 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     return span.to + 1;
   }
 
-  /** Applies pending batches in index order, each final or checked commitment by commitment. */
+  /**
+   * Applies pending batches in index order, each final or checked commitment by commitment: up to
+   * {@link READ_AHEAD} at a time, read and authenticated from L1 first, then applied in one write
+   * turn when the chain is the one served (simulations wait for the replay, not for L1).
+   */
   private async applyPending(): Promise<void> {
     const chain = this.building ?? this.local;
     const total = this.pending.length;
     let txs = 0;
-    while (this.pending.length > 0) {
-      const claim = this.pending[0];
-      const expected = chain.chain.batches.length;
-      if (claim.index < expected) {
-        this.pending.shift(); // an older submission at an index already applied (re-posted after a revert)
-        continue;
-      }
-      if (claim.index > expected) throw new MissingBatchError(expected, claim.index);
-      if (this.stuckAt === claim.index) return;
-      // Authenticated here, where it is applied: one that is not fails the sync and is read again at the next.
-      const batch = await readBatch(this.l1, claim);
-      const applied = await this.applyBatch(chain, batch, BigInt(batch.index) < this.follower.counts.finalBatchCount);
-      if (applied === false) {
-        this.stuckAt = batch.index;
-        this.config.logger.warn({ batch: batch.index }, "batch on L1 does not replay; waiting for a fraud proof to revert it");
-        return;
-      }
-      this.pending.shift();
-      txs += applied;
-      this.config.onProgress?.({ batch: total - this.pending.length, batches: total, l2Block: chain.chain.latest.number, txs });
+    for (;;) {
+      const claims = this.nextClaims(chain);
+      if (claims.length === 0) return;
+      // Authenticated here, before they are applied: one that is not fails the sync and is read again at the next.
+      const batches: PostedBatch[] = [];
+      for (const claim of claims) batches.push(await readBatch(this.l1, claim));
+      const applyAll = async (): Promise<boolean> => {
+        for (const batch of batches) {
+          const applied = await this.applyBatch(chain, batch, BigInt(batch.index) < this.follower.counts.finalBatchCount);
+          if (applied === false) {
+            this.stuckAt = batch.index;
+            this.config.logger.warn({ batch: batch.index }, "batch on L1 does not replay; waiting for a fraud proof to revert it");
+            return false;
+          }
+          this.pending.shift();
+          txs += applied;
+          this.config.onProgress?.({ batch: total - this.pending.length, batches: total, l2Block: chain.chain.latest.number, txs });
+        }
+        return true;
+      };
+      if (!(chain === this.local ? await this.simulations.turns.write(applyAll) : await applyAll())) return;
     }
+  }
+
+  /**
+   * The next pending claims to apply, consecutive from the batch `chain` expects (claims for
+   * batches it holds are dropped: re-posted after a revert), none past the one stuck. Throws
+   * MissingBatchError when the next pending claim is past the one expected.
+   */
+  private nextClaims(chain: ChainState): BatchClaim[] {
+    const expected = chain.chain.batches.length;
+    while (this.pending.length > 0 && this.pending[0].index < expected) this.pending.shift();
+    if (this.pending.length > 0 && this.pending[0].index > expected) throw new MissingBatchError(expected, this.pending[0].index);
+    const claims: BatchClaim[] = [];
+    for (const claim of this.pending) {
+      if (claim.index !== expected + claims.length || claim.index === this.stuckAt || claims.length === READ_AHEAD) break;
+      claims.push(claim);
+    }
+    return claims;
   }
 
   /** Replays one batch; returns the transactions it applied, or false with the state untouched if it is not honest. */

@@ -21,9 +21,7 @@ import { SequencerDurability } from "./durability";
 import type { SequencerNodeConfig } from "../config";
 import { authenticate, decodeRawTransaction, requireWithinBlockGasLimit } from "../../core/intake";
 import { ExperimentalEvmDataDirError, requireLocalL1ForEvm } from "../experimentalEvm";
-import { StateTurns } from "../../chain/stateTurns";
-import { yieldingPause } from "../../shared/eventLoop";
-import { PrecompileWorker } from "../precompileWorker";
+import { Simulations } from "../simulations";
 import type { EngineOptions } from "../../core/evm/engine";
 import { EvmIntake } from "./evmIntake";
 import { InvalidOperationError, OverloadedError } from "../../core/errors";
@@ -62,10 +60,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
   private readonly sealWaiters = new SealWaiters();
   /** Experimental EVM mode's intake; null in the default mode. */
   private readonly evm: EvmIntake | null;
-  /** Experimental EVM mode: simulations read the state in turns the intake's changes wait for. */
-  private readonly turns = new StateTurns();
-  /** Experimental EVM mode: simulations' precompile calls, off the main thread (started by the first). */
-  private precompiles: PrecompileWorker | null = null;
+  private readonly simulations = new Simulations();
 
   constructor(private readonly config: SequencerNodeConfig) {
     // L2 time and the base fee follow L1: the latest L1 block's, as the follower last read it.
@@ -79,7 +74,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.submitter = this.createSubmitter(batchDataPort(config.batchData, this.l1, this.txs, config.logger));
     this.sequencer.onBlock((b) => this.submitter.noteBlock(b));
     this.sequencer.onBlock(() => this.sealWaiters.release());
-    this.evm = config.experimentalEvm ? new EvmIntake(this.sequencer, (r) => (this.recovery ? this.recovery.recover(r) : recoverHere(r)), this.turns) : null;
+    this.evm = config.experimentalEvm ? new EvmIntake(this.sequencer, (r) => (this.recovery ? this.recovery.recover(r) : recoverHere(r)), this.simulations.turns) : null;
   }
 
   /** The sequencer's part of following L1: new queue entries and tokens, applied as they come. */
@@ -130,11 +125,9 @@ export class SequencerNode implements L2Backend, FollowerRole {
     return this.config.experimentalEvm === true;
   }
   simulate<T>(run: (options: EngineOptions) => Promise<T>): Promise<T> {
-    // A worker that died answers nothing more: the next simulation gets a new one.
-    if (!this.precompiles || this.precompiles.dead) this.precompiles = new PrecompileWorker();
-    const precompiles = this.precompiles.run;
-    return this.turns.read(() => run({ pause: yieldingPause(), precompiles }));
+    return this.simulations.run(run);
   }
+
   nonce(address: string, tag: "latest" | "pending") {
     return this.sequencer.nonce(address, tag);
   }
@@ -222,8 +215,7 @@ export class SequencerNode implements L2Backend, FollowerRole {
     this.endpoint = null;
     await this.recovery?.stop();
     this.recovery = null;
-    await this.precompiles?.close();
-    this.precompiles = null;
+    await this.simulations.close();
     await this.durability.close();
   }
 
