@@ -11,7 +11,22 @@ import { encodeEvmBlock } from "../../src/core/evm/evmBlock";
 import { parseEvmTransaction } from "../../src/core/evm/evmTransaction";
 import { MaliciousProposer } from "./maliciousProposer";
 import { MAX_UINT256 } from "./rng";
-import { buildWorld, l1Account, CASE_TIMESTAMP } from "./world";
+import { buildWorld, l1Account, CASE_TIMESTAMP, type World } from "./world";
+
+/** A challenger of `world` from its deployment on, proving with the L1 account `name`. */
+async function challengerOf(world: World, name: string, options: { experimentalEvm?: boolean } = {}): Promise<Challenger> {
+  return new Challenger({
+    l1Provider: ethers.provider,
+    l1Signer: await l1Account(name, 10n ** 20n),
+    addresses: world.addresses,
+    startBlock: world.deployBlock,
+    confirmations: 0,
+    chainId: CHAIN_ID,
+    pollMs: 100,
+    logger: silentLogger,
+    ...options,
+  });
+}
 
 describe("adversarial: the real Challenger against a malicious proposer's extreme values", function () {
   this.timeout(120_000);
@@ -33,16 +48,7 @@ describe("adversarial: the real Challenger against a malicious proposer's extrem
     const sub = await proposer.submitBodies([body], chain.state.queueIndex);
     if (!sub.ok) expect.fail(`submission refused: ${sub.revert.name}`);
 
-    const challenger = new Challenger({
-      l1Provider: ethers.provider,
-      l1Signer: await l1Account("challenger:prover", 10n ** 20n),
-      addresses: world.addresses,
-      startBlock: world.deployBlock,
-      confirmations: 0,
-      chainId: CHAIN_ID,
-      pollMs: 100,
-      logger: silentLogger,
-    });
+    const challenger = await challengerOf(world, "challenger:prover");
     try {
       // One poll finds the batch and proves it; a failed proof is retried at the next ones.
       for (let poll = 0; poll < 3 && challenger.stats.fraudsProven === 0; poll++) await challenger.poll();
@@ -61,17 +67,7 @@ describe("adversarial: the real Challenger against a malicious proposer's extrem
     const world = await buildWorld("challenger-evm");
     const { chain, users } = world;
     const proposer = new MaliciousProposer(world.deployer, world.addresses.rollup, world.chain);
-    const challenger = new Challenger({
-      l1Provider: ethers.provider,
-      l1Signer: await l1Account("challenger-evm:prover", 10n ** 20n),
-      addresses: world.addresses,
-      startBlock: world.deployBlock,
-      confirmations: 0,
-      chainId: CHAIN_ID,
-      pollMs: 100,
-      logger: silentLogger,
-      experimentalEvm: true,
-    });
+    const challenger = await challengerOf(world, "challenger-evm:prover", { experimentalEvm: true });
     const alice = chain.state.indexOf(users.alice.address.toLowerCase())!;
     /** An EVM block of alice's creation `SSTORE(0, NUMBER)` run at block `number`: its body. */
     const evmBlock = async (number: number): Promise<Buffer> => {

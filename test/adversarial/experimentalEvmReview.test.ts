@@ -25,6 +25,7 @@ import { MAX_EVM_TX_GAS, parseEvmTransaction } from "../../src/core/evm/evmTrans
 import { isContractTransaction } from "../../src/core/evm/routing";
 import { estimateEvmGas, executeEvmTransaction, simulateEvmCall, type EngineOptions, type EvmBlockContext } from "../../src/core/evm/engine";
 import { yieldingPause } from "../../src/shared/eventLoop";
+import { longestWait } from "../helpers/evmCode";
 import { replayBody } from "../../src/core/evm/replayEvm";
 import { ChainState, PostedBlockRefusedError } from "../../src/chain/chainState";
 import { BatchReplayer } from "../../src/node/replica/batchReplayer";
@@ -177,21 +178,17 @@ describe("experimental EVM review: hostile users and proposers", function () {
       // more than it uses, so the estimate bisects.
       install(s, burner, "6200c350" + "5b600190038060045750" + "62155cc05a11601c5760006000fd5b00");
       const call = { from: alice.address, to: burner, data: Buffer.alloc(0), value: 0n };
-      const longestWait = async (options: EngineOptions) => {
-        let last = performance.now();
-        let longest = 0;
-        const timer = setInterval(() => {
-          longest = Math.max(longest, performance.now() - last);
-          last = performance.now();
+      const measured = async (options: EngineOptions) => {
+        let gas = 0n;
+        const longest = await longestWait(async () => {
+          const e = await estimateEvmGas(s, call, ctx(1), options);
+          expect(e.success).to.equal(true);
+          gas = e.gasUsed;
         }, 10);
-        const e = await estimateEvmGas(s, call, ctx(1), options);
-        clearInterval(timer);
-        longest = Math.max(longest, performance.now() - last);
-        expect(e.success).to.equal(true);
-        return { gas: e.gasUsed, longest };
+        return { gas, longest };
       };
-      const paused = await longestWait({ pause: yieldingPause() });
-      const blocking = await longestWait({});
+      const paused = await measured({ pause: yieldingPause() });
+      const blocking = await measured({});
       console.log(`      estimate ${paused.gas}: the longest wait of a 10 ms timer was ${paused.longest.toFixed(0)} ms with the pause, ${blocking.longest.toFixed(0)} ms without`);
       expect(paused.gas, "the pause changes nothing computed").to.equal(blocking.gas);
       expect(blocking.longest, "without the pause the loop is held (the reproduction)").to.be.greaterThan(1_000);

@@ -11,10 +11,10 @@ import { evmCommon } from "../../src/core/evm/evmTransaction";
 import { PrecompileWorker } from "../../src/node/precompileWorker";
 import { yieldingPause } from "../../src/shared/eventLoop";
 import { Rng } from "../adversarial/rng";
+import { longestWait, word } from "../helpers/evmCode";
 
 const CHAIN_ID = 1_637_401n;
 const ctx: EvmBlockContext = { chainId: CHAIN_ID, number: 1, timestamp: 1, baseFee: 0n, feeRecipient: 0 };
-const word = (v: bigint | number) => BigInt(v).toString(16).padStart(64, "0");
 // G1's generator (1, 2) and G2's (EIP-197 order): one valid pairing pair.
 const G2 = ["11559732032986387107991004021392285783925812861821192530917403151452391805634", "10857046999023057135944570762232829481370756359578518086990519993285655852781", "4082367875863433681332203403145435568316851327593401208105741076214120093531", "8495653923123431417604973247489272438418190587263600148770280649306958101930"];
 const PAIR = word(1) + word(2) + G2.map((x) => word(BigInt(x))).join("");
@@ -65,20 +65,14 @@ describe("node: precompiles on a worker thread (experimental EVM simulations)", 
   ] as const) {
     it(`an eth_call of ${name} (one precompile call) does not hold the node's event loop: the worker runs it`, async () => {
       const call = { to: "0x" + to.padStart(40, "0"), data, value: 0n };
-      const longestWait = async (options: EngineOptions) => {
-        let last = performance.now();
-        let longest = 0;
-        const timer = setInterval(() => {
-          longest = Math.max(longest, performance.now() - last);
-          last = performance.now();
-        }, 5);
-        const r = await simulateEvmCall(state, call, ctx, options);
-        clearInterval(timer);
-        expect(r.success, r.error).to.equal(true);
-        return { r, longest: Math.max(longest, performance.now() - last) };
+      const measured = async (options: EngineOptions) => {
+        let r: Awaited<ReturnType<typeof simulateEvmCall>> | null = null;
+        const longest = await longestWait(async () => (r = await simulateEvmCall(state, call, ctx, options)));
+        expect(r!.success, r!.error).to.equal(true);
+        return { r: r!, longest };
       };
-      const here = await longestWait({ pause: yieldingPause() });
-      const there = await longestWait({ pause: yieldingPause(), precompiles: worker.run });
+      const here = await measured({ pause: yieldingPause() });
+      const there = await measured({ pause: yieldingPause(), precompiles: worker.run });
       console.log(`      ${name}: the event loop was held ${here.longest.toFixed(0)} ms on the main thread, ${there.longest.toFixed(0)} ms with the worker`);
       expect(there.r).to.deep.equal(here.r);
       expect(here.longest, "held on the main thread (the reproduction)").to.be.greaterThan(300);
