@@ -40,8 +40,10 @@ describe("Token proof weight review (009bb68..29c1f74)", function () {
       const counts = [...boundaries().map(BigInt), BigInt(TOP), BigInt(TOP + 1), 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n];
       for (const key of boundaries()) for (const count of counts) pairs.push([key, count]);
       const mismatches: string[] = [];
-      for (let i = 0; i < pairs.length; i += 400) {
-        const chunk = pairs.slice(i, i + 400);
+      // A few calls in flight at once: Hardhat answers them one by one, and hundreds at once
+      // cost ~4 ms a call against ~1.5 ms for a few (measured on 2 cores).
+      for (let i = 0; i < pairs.length; i += 4) {
+        const chunk = pairs.slice(i, i + 4);
         // A token withdrawal reads one token path; an approve of spender `key` by the spender half
         // of its allowance key (token 0 with no token registered: no open level there).
         const got = await Promise.all(
