@@ -9,7 +9,6 @@
  * src/core's; the verifier accepting it is covered by tokenWeightReview.test.ts).
  */
 import { expect } from "chai";
-import { Wallet, hexlify, randomBytes } from "ethers";
 import { L2State } from "../../src/core/state";
 import { BlockBuilder, BlockFullError } from "../../src/core/blockBuilder";
 import { InvalidOperationError } from "../../src/core/errors";
@@ -20,12 +19,11 @@ import { proofWeight } from "../../src/core/proofWeight";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
 import { approveCalldata, transferCalldata, transferFromCalldata, withdrawCalldata } from "../../src/core/calldata";
 import type { QueueEntry } from "../../src/core/queueOps";
+import { randomWallet } from "../helpers/randomWallet";
 
 const CHAIN_ID = 51730n;
 const BASE_FEE = 1n;
 const hex = (b: Buffer) => "0x" + b.toString("hex");
-/** A random key: Wallet.createRandom() derives one from a new mnemonic (~10 ms of PBKDF2), ~4,000 times a run here. */
-const randomWallet = () => new Wallet(hexlify(randomBytes(32)));
 
 describe("Token proof weight review: the bound on random crowded commitments", function () {
   this.timeout(120_000);
@@ -35,7 +33,7 @@ describe("Token proof weight review: the bound on random crowded commitments", f
     let s = seed;
     const rnd = (n: number) => ((s = (s * 1103515245 + 12345) & 0x7fffffff), (s >>> 12) % n);
     const state = L2State.genesis();
-    const wallets: Wallet[] = Array.from({ length: users }, randomWallet);
+    const wallets = Array.from({ length: users }, randomWallet);
     const idx: number[] = [];
     for (let i = 0; i < users + fillers; i++) {
       if (i % Math.ceil((users + fillers) / users) === 0 && idx.length < users) idx.push(state.createAccount(wallets[idx.length].address.toLowerCase()));
