@@ -20,6 +20,11 @@ import type { QueueEntry } from "../../src/core/queueOps";
 import { SIG, toCore, type Raw } from "../helpers/weightOps";
 
 const TOP = 2 ** 24;
+/**
+ * Random commitments weighed on both sides: 120 in npm test (the same rounds the full run starts
+ * with); `npm run fuzz:token-weight` runs the full 400, TOKEN_WEIGHT_ROUNDS any count.
+ */
+const ROUNDS = Number(process.env.TOKEN_WEIGHT_ROUNDS ?? 120);
 
 /** Every power of two below 2^24 and its neighbours, and the ends. */
 const boundaries = (): number[] => {
@@ -83,13 +88,13 @@ describe("Token proof weight review (009bb68..29c1f74)", function () {
       expect(openLevels(1, 1)).to.equal(1);
       expect(openLevels(2 ** 23, 1)).to.equal(1);
     });
-    it("held: 400 random commitments with both counts anywhere up to 2^64 − 1 (accountCount + k crossing 2^24, spenders past the count, key == count) weigh the same on both sides", async () => {
+    it(`held: ${ROUNDS} random commitments with both counts anywhere up to 2^64 − 1 (accountCount + k crossing 2^24, spenders past the count, key == count) weigh the same on both sides`, async () => {
       const h = await loadFixture(harness);
       let seed = 0xc0ffee;
       const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
       const bound = boundaries();
       const countOf = (): bigint => [0n, 1n, 2n, BigInt(bound[rnd(bound.length)]), BigInt(TOP - rnd(40)), BigInt(TOP), BigInt(TOP + rnd(5)), 2n ** 64n - 1n, BigInt(rnd(TOP))][rnd(9)];
-      for (let round = 0; round < 400; round++) {
+      for (let round = 0; round < ROUNDS; round++) {
         const accountCount = countOf();
         const tokenCount = countOf();
         const near = (c: bigint) => Math.max(0, Math.min(TOP - 1, Number(c > BigInt(TOP) ? BigInt(TOP) : c) - 2 + rnd(5)));
