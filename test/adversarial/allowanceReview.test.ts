@@ -23,6 +23,7 @@ import { ALLOWANCE_ZERO, allowanceKey, allowanceLevels, allowanceRoot } from "..
 import { buildMultiProof } from "../../src/core/multiproof";
 import { ALLOWANCE_TREE_DEPTH } from "../../src/core/constants";
 import type { TestToken } from "../../typechain-types";
+import { randomAddress } from "../helpers/randomWallet";
 
 /**
  * Adversarial review of f898018 (ERC-20 approve / transferFrom as packed operations, kinds 7–10,
@@ -386,7 +387,7 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
       const mk = () => preState(f);
       const E: Who = { key: erin, index: 6 };
       const created = [erin.address];
-      const frank = Wallet.createRandom().address;
+      const frank = randomAddress();
       const ops = [
         approveOp(f, A, 0n, 0, erin.address, 100n, BIG),
         ethOp(A, 1n, 6, E18, BIG, 0, created),
@@ -481,7 +482,7 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
   describe("encoding: head 7 + two bits, index widths with owner and spender, truncations", () => {
     it("the owner, the transferFrom recipient or the approve spender alone sets the commitment's index width: one bit wider is MALFORMED on both sides, the canonical width valid; every truncation of an allowance op agrees", async () => {
       const f = await loadFixture(allowanceFixture);
-      const others = Array.from({ length: 300 }, () => acc(Wallet.createRandom().address, 0n));
+      const others = Array.from({ length: 300 }, () => acc(randomAddress(), 0n));
       const mk = () => preState(f, { extra: others });
       const created = others.map((a) => a.address);
       // Index 300 (9 bits) is the highest index, written once as owner, recipient or spender.
@@ -563,12 +564,12 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
           const choice = rnd(7);
           if (choice <= 1) ops.push(approveOp(f, from, nonce, tokenId, index(), amount, fee(gas), feeIndex, created));
           else if (choice === 2) {
-            const addr = pick([erin.address, ZERO_ADDRESS, bob.address, Wallet.createRandom().address]);
+            const addr = pick([erin.address, ZERO_ADDRESS, bob.address, randomAddress()]);
             ops.push(approveOp(f, from, nonce, tokenId, addr, amount, fee(gas), feeIndex, created));
             if (!created.includes(addr.toLowerCase())) created.push(addr.toLowerCase());
           } else if (choice <= 4) ops.push(transferFromOp(f, from, nonce, tokenId, index(), index(), amount, fee(gas), feeIndex, created));
           else if (choice === 5) {
-            const addr = pick([erin.address, ZERO_ADDRESS, Wallet.createRandom().address]);
+            const addr = pick([erin.address, ZERO_ADDRESS, randomAddress()]);
             ops.push(transferFromOp(f, from, nonce, tokenId, index(), addr, amount, fee(gas), feeIndex, created));
             if (!created.includes(addr.toLowerCase())) created.push(addr.toLowerCase());
           } else ops.push(tokenOp(f, from, nonce, tokenId, index(), amount, fee(gas), feeIndex, created));
@@ -820,7 +821,7 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
       const fx = await loadFixture(fraudFixture);
       const { chain, alice: al, bob: bo, tokenAddress } = fx;
       const l2 = l2TokenAddress(tokenAddress);
-      const frank = Wallet.createRandom().address;
+      const frank = randomAddress();
       const txs = [
         await chain.parsed(al, tokenApprove(l2, bo.address, 500n)),
         await chain.parsed(bo, tokenTransferFrom(l2, al.address, bo.address, 200n)),
@@ -885,12 +886,12 @@ describe("Allowance review (f898018): approve / transferFrom as packed operation
         for (let l = 0; l < spenderBits; l++) neighbours.push([flip(key, l), 1n]);
         for (let l = 0; l < tokenBits; l++) neighbours.push([flip(key, 24 + l), 1n]);
         ownerAt.push(accounts.length);
-        accounts.push(acc(Wallet.createRandom().address, 0n, [[tokenFor(i), 10n ** 20n], ...tokenNeighbours(tokenFor(i))], [[key, 10n ** 20n], ...neighbours]));
+        accounts.push(acc(randomAddress(), 0n, [[tokenFor(i), 10n ** 20n], ...tokenNeighbours(tokenFor(i))], [[key, 10n ** 20n], ...neighbours]));
       }
       for (let i = 0; i < n; i++) {
         filler();
         recipientAt.push(accounts.length);
-        accounts.push(acc(Wallet.createRandom().address, 0n, [[tokenFor(i), 1n], ...tokenNeighbours(tokenFor(i))]));
+        accounts.push(acc(randomAddress(), 0n, [[tokenFor(i), 1n], ...tokenNeighbours(tokenFor(i))]));
       }
       if (approves) {
         // Each sender has given allowances all around the one it changes (to the i-th owner, for its token).

@@ -156,39 +156,55 @@ describe("decoder in assembly (a33f9af): FraudVerifier against src/core", functi
     return core;
   }
 
+  /**
+   * `agree` on every body, two at a time, verdicts in order: each builds its witness before its
+   * call, so the next body's witness is built while Hardhat runs the call before it.
+   */
+  async function agreeAll(f: Awaited<ReturnType<typeof fixture>>, bodies: Array<[Buffer, string]>) {
+    const verdicts: Array<{ kind: number; reason: number }> = [];
+    for (let i = 0; i < bodies.length; i += 2) verdicts.push(...(await Promise.all(bodies.slice(i, i + 2).map(([b, what]) => agree(f, b, what)))));
+    return verdicts;
+  }
+
   it("the base fee: every head byte 0..255 with boundary mantissas, and each spelling cut at every byte (the body ends inside or exactly at it)", async () => {
     const f = await loadFixture(fixture);
     const prefix = 32 + 1 + 5;
+    const bodies: Array<[Buffer, string]> = [];
     for (const raw of rawAmounts(ALL_HEADS, [0, 6, 7, 32, 33])) {
-      await agree(f, body({ baseFee: raw }), `base fee ${raw.toString("hex")}`);
+      bodies.push([body({ baseFee: raw }), `base fee ${raw.toString("hex")}`]);
       const cuts = raw.length <= 2 ? [raw.length - 1] : [1, raw.length - 1];
-      for (const cut of cuts) await agree(f, body({ baseFee: raw, truncateAt: prefix + cut }), `base fee ${raw.toString("hex")} cut at ${cut}`);
+      for (const cut of cuts) bodies.push([body({ baseFee: raw, truncateAt: prefix + cut }), `base fee ${raw.toString("hex")} cut at ${cut}`]);
     }
+    await agreeAll(f, bodies);
   });
 
   it("the escape's length byte 0..255 (exponents 0 and 31), with that many mantissa bytes, and too few", async () => {
     const f = await loadFixture(fixture);
+    const bodies: Array<[Buffer, string]> = [];
     for (const h of [0xe0, 0xff]) for (let L = 0; L < 256; L += L < 40 ? 1 : 17) {
       const m = L === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.of(0x01), Buffer.alloc(L - 1, 0x03)]);
-      await agree(f, body({ baseFee: Buffer.concat([Buffer.of(h, L), m]) }), `escape ${h} length ${L}`);
-      await agree(f, body({ baseFee: Buffer.concat([Buffer.of(h, L), m.subarray(0, Math.max(0, L - 1))]), truncateAt: 38 + 2 + Math.max(0, L - 1) }), `escape ${h} length ${L}, one byte short`);
+      bodies.push([body({ baseFee: Buffer.concat([Buffer.of(h, L), m]) }), `escape ${h} length ${L}`]);
+      bodies.push([body({ baseFee: Buffer.concat([Buffer.of(h, L), m.subarray(0, Math.max(0, L - 1))]), truncateAt: 38 + 2 + Math.max(0, L - 1) }), `escape ${h} length ${L}, one byte short`]);
     }
+    await agreeAll(f, bodies);
   });
 
   it("every fee field (type 2 and legacy) and the operation amount, with boundary amounts", async () => {
     const f = await loadFixture(fixture);
     const raws = rawAmounts(ALL_HEADS.filter((h) => [0, 30, 31].includes(h & 31)), [6, 7, 32, 33]);
     const amt = (v: bigint) => spelled(v);
+    const bodies: Array<[Buffer, string]> = [];
     for (const raw of raws) {
       const t2 = (mp: Buffer, mf: Buffer, gl: Buffer) => Buffer.concat([Buffer.of(2), mp, mf, gl]);
       const t0 = (gp: Buffer, gl: Buffer) => Buffer.concat([Buffer.of(0), gp, gl]);
-      await agree(f, body({ feeBytes: t2(raw, amt(2n * BASE_FEE), amt(100_000n)) }), `max priority ${raw.toString("hex")}`);
-      await agree(f, body({ feeBytes: t2(amt(0n), raw, amt(100_000n)) }), `max fee ${raw.toString("hex")}`);
-      await agree(f, body({ feeBytes: t2(amt(0n), amt(2n * BASE_FEE), raw) }), `gas limit ${raw.toString("hex")}`);
-      await agree(f, body({ feeBytes: t0(raw, amt(100_000n)) }), `gas price ${raw.toString("hex")}`);
-      await agree(f, body({ feeBytes: t0(amt(2n * BASE_FEE), raw) }), `legacy gas limit ${raw.toString("hex")}`);
-      await agree(f, body({ opAmount: raw }), `op amount ${raw.toString("hex")}`);
+      bodies.push([body({ feeBytes: t2(raw, amt(2n * BASE_FEE), amt(100_000n)) }), `max priority ${raw.toString("hex")}`]);
+      bodies.push([body({ feeBytes: t2(amt(0n), raw, amt(100_000n)) }), `max fee ${raw.toString("hex")}`]);
+      bodies.push([body({ feeBytes: t2(amt(0n), amt(2n * BASE_FEE), raw) }), `gas limit ${raw.toString("hex")}`]);
+      bodies.push([body({ feeBytes: t0(raw, amt(100_000n)) }), `gas price ${raw.toString("hex")}`]);
+      bodies.push([body({ feeBytes: t0(amt(2n * BASE_FEE), raw) }), `legacy gas limit ${raw.toString("hex")}`]);
+      bodies.push([body({ opAmount: raw }), `op amount ${raw.toString("hex")}`]);
     }
+    await agreeAll(f, bodies);
     // Values: max fee at the base fee and one below it, gas limit at 21,000 and one below, base
     // fee spelled with every exponent (its value decides FEE_TOO_LOW).
     for (const v of [BASE_FEE - 1n, BASE_FEE, 21_000n - 1n, 21_000n, MAX_UINT256, MAX_UINT256 - 1n, 10n ** 76n, 10n ** 77n]) {
@@ -222,6 +238,8 @@ describe("decoder in assembly (a33f9af): FraudVerifier against src/core", functi
     };
     const amt = (v: bigint) => spelled(v);
     const seen = new Map<string, number>();
+    const bodies: Array<[Buffer, string]> = [];
+    const labels: Array<[string, bigint]> = [];
     for (const { raw, v } of valid) {
       const cases: Array<[string, FeeEntry, Buffer, bigint, Buffer | undefined]> = [
         ["max priority", fee2(100_000n, 2n * BASE_FEE, v), t2b(raw, amt(2n * BASE_FEE), amt(100_000n)), 1n, undefined],
@@ -232,11 +250,16 @@ describe("decoder in assembly (a33f9af): FraudVerifier against src/core", functi
         ["amount", fee2(100_000n), t2b(amt(0n), amt(2n * BASE_FEE), amt(100_000n)), v, raw],
       ];
       for (const [what, fe, feeBytes, value, opAmount] of cases) {
-        const verdict = await agree(f, body({ feeBytes, opAmount, sig: signed(fe, value) }), `${what} ${raw.toString("hex")} = ${v}`);
-        expect(`${verdict.kind}/${verdict.reason}`, `${what} ${v}: src/core must see alice's signature`).to.not.equal("2/1");
-        seen.set(`${what} ${verdict.kind}/${verdict.reason}`, (seen.get(`${what} ${verdict.kind}/${verdict.reason}`) ?? 0) + 1);
+        bodies.push([body({ feeBytes, opAmount, sig: signed(fe, value) }), `${what} ${raw.toString("hex")} = ${v}`]);
+        labels.push([what, v]);
       }
     }
+    const verdicts = await agreeAll(f, bodies);
+    verdicts.forEach((verdict, i) => {
+      const [what, v] = labels[i];
+      expect(`${verdict.kind}/${verdict.reason}`, `${what} ${v}: src/core must see alice's signature`).to.not.equal("2/1");
+      seen.set(`${what} ${verdict.kind}/${verdict.reason}`, (seen.get(`${what} ${verdict.kind}/${verdict.reason}`) ?? 0) + 1);
+    });
     console.log(`      ${valid.length} accepted spellings: ${JSON.stringify([...seen])}`);
   });
 

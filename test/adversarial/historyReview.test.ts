@@ -30,6 +30,7 @@ import { RpcServer } from "../../src/rpc/server";
 import pino from "pino";
 import type { AccountProofResponse } from "../../src/chain/api";
 import { BASE_FEE, CHAIN_ID, erc20, predeploy, signParsed } from "../helpers/coreFixture";
+import { randomAddress } from "../helpers/randomWallet";
 
 /** A deterministic generator, so a failure replays. */
 function rng(seed: number) {
@@ -81,7 +82,7 @@ class Driver {
     while (this.state.queueIndex < BigInt(this.queue.length)) b.addQueueEntry();
     for (let k = 0; k < txs; k++) {
       const w = this.wallets[r.int(this.wallets.length)];
-      const to = r.int(3) === 0 ? Wallet.createRandom().address : this.wallets[r.int(this.wallets.length)].address;
+      const to = r.int(3) === 0 ? randomAddress() : this.wallets[r.int(this.wallets.length)].address;
       const pick = r.int(4);
       const tx =
         pick === 0 && this.state.tokenCount > 0
@@ -191,7 +192,7 @@ describe("adversarial: historical state and eth_getProof under attack", function
         const i = r.int(plain.accountCount);
         const value = r.big(1e12);
         if (pick === 0 || plain.accountCount < 3) {
-          const address = Wallet.createRandom().address.toLowerCase();
+          const address = randomAddress().toLowerCase();
           both((s) => s.createAccount(address));
         } else if (pick <= 4) both((s) => s.setBalance(i, value));
         else if (pick === 5) both((s) => s.setNonce(i, s.account(i).nonce + 1n));
@@ -332,7 +333,7 @@ describe("adversarial: historical state and eth_getProof under attack", function
       return { cs, apply };
     }
 
-    const everyone = (s: L2State) => [...Array.from({ length: s.accountCount }, (_, i) => s.peek(i)!.address), Wallet.createRandom().address.toLowerCase()];
+    const everyone = (s: L2State) => [...Array.from({ length: s.accountCount }, (_, i) => s.peek(i)!.address), randomAddress().toLowerCase()];
 
     it("on a replica: honest, dishonest (a wrong root, a wrong pre-state, a queue count lie) and settled batches, read mid-replay, after each drop and across a sliding 6-block window", async () => {
       const r = rng(21);
@@ -435,7 +436,7 @@ describe("adversarial: historical state and eth_getProof under attack", function
         const block = cs.append(await driver.block(r, r.int(6)), cs.state.queueIndex);
         records.set(block.number, cs.history.persisted(block.number)!.record);
         snaps.push(copyOf(cs.state));
-        if (n % 5 === 0) driver.enqueue(QueueKind.ETH_DEPOSIT, Wallet.createRandom().address, 5n);
+        if (n % 5 === 0) driver.enqueue(QueueKind.ETH_DEPOSIT, randomAddress(), 5n);
       }
       cs.queue.learn(driver.queue);
       await driver.open(r, 6); // the open block: its writes are pending, not a block
@@ -459,7 +460,7 @@ describe("adversarial: historical state and eth_getProof under attack", function
 
       // Two chains with one tip state and different pasts: X deposits in block 1, Y in block 2.
       const [x, y] = [new ChainState(CHAIN_ID), new ChainState(CHAIN_ID)];
-      const alice = Wallet.createRandom().address.toLowerCase();
+      const alice = randomAddress().toLowerCase();
       const deposit = { index: 0n, kind: QueueKind.ETH_DEPOSIT, account: alice, tokenId: 0, amount: 5n };
       const seal = (c: ChainState, drain: boolean, t: number) => {
         c.queue.learn([deposit]);
@@ -492,7 +493,7 @@ describe("adversarial: historical state and eth_getProof under attack", function
     let server: RpcServer;
     let url: string;
     const logged: string[] = [];
-    const someone = Wallet.createRandom().address;
+    const someone = randomAddress();
     before(async () => {
       const r = rng(41);
       const driver = new Driver();

@@ -7,6 +7,7 @@ import { l1Fixture } from "../helpers/l1Fixture";
 import { CHAIN_ID } from "../helpers/fraudFixture";
 import { setBridgeTokenCount, skippedTokenAddress } from "../helpers/tokenCount";
 import { L2State } from "../../src/core/state";
+import type { Checkpoint } from "../../src/core/journal";
 import { tokenRoot } from "../../src/core/tokenTree";
 import { buildFraudWitness, onChainVerdict } from "../../src/core/fraudProof";
 import { encodeCommitment, decodeCommitment, type Commitment } from "../../src/core/commitment";
@@ -67,7 +68,7 @@ async function reviewFixture() {
 type F = Awaited<ReturnType<typeof reviewFixture>>;
 
 /** Accounts: 0 zero, 1 alice (1000 of every token), 2 fee recipient, 3 bob, 4 the L1 signer `f.alice` (1000 of 65,536). */
-function preState(f: F, queueIndex = f.queueLength): L2State {
+function buildPreState(f: F): L2State {
   const acc = (address: string, balance: bigint, tokens: Array<[number, bigint]> = []) => ({ address: address.toLowerCase(), nonce: 0n, balance, tokens });
   return L2State.restore(
     [
@@ -77,8 +78,30 @@ function preState(f: F, queueIndex = f.queueLength): L2State {
       acc(bob.address, 0n),
       acc(f.alice.address, 10n ** 18n, [[65_536, 1000n]]),
     ],
-    { accountCount: 5, tokens: f.meta, queueIndex, withdrawalCount: 0n },
+    { accountCount: 5, tokens: f.meta, queueIndex: f.queueLength, withdrawalCount: 0n },
   );
+}
+
+/**
+ * Restoring 65,565 tokens takes ~0.3 s, and the random test below asks for the pre-state a few
+ * hundred times: it is built once per fixture and each call rolls back to a checkpoint taken
+ * right after, so every call hands out the same pre-state, fresh. That makes the previous call's
+ * state stale: use one before asking for the next (each caller here does).
+ */
+const builtPreStates = new WeakMap<F, { state: L2State; root: Buffer; checkpoint: Checkpoint }>();
+function preState(f: F): L2State {
+  const built = builtPreStates.get(f);
+  if (!built) {
+    const state = buildPreState(f);
+    builtPreStates.set(f, { state, root: state.root(), checkpoint: state.checkpoint() });
+    return state;
+  }
+  const { state, root } = built;
+  state.rollback(built.checkpoint);
+  expect(state.root().equals(root), "the pre-state rolled back to its checkpoint").to.equal(true);
+  expect([state.accountCount, state.tokenCount, state.queueIndex, state.withdrawalCount]).to.deep.equal([5, TOKEN_COUNT, f.queueLength, 0n]);
+  built.checkpoint = state.checkpoint();
+  return state;
 }
 
 function signToken(f: F, tokenId: number, nonce: bigint, amount: bigint, feeEntry: FeeEntry = fee, to = 3): SignedOp {
@@ -126,8 +149,10 @@ function honest(f: F, mk: () => L2State, c: Commitment, queue: QueueFn = () => u
   const s = mk();
   const r = replayCommitment(s, encodeCommitment(c), { chainId: CHAIN_ID, queueEntry: queue, position: { queueLimit: queueLimit ?? s.queueIndex, lastInBatch: false }, checkStateRoot: false });
   expect(r.verdict.ok || r.verdict.kind === "wrong-post-state" || r.verdict.kind === "wrong-withdrawal-root", JSON.stringify(r.verdict, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).to.equal(true);
+  // The root before mk() is called again (it may hand out the same state, rolled back).
+  const postStateRoot = s.root();
   const withdrawalRoot = r.withdrawals.length ? replayWithdrawalRoot(f, mk, c, queue, queueLimit) : null;
-  return { ...c, postStateRoot: s.root(), withdrawalRoot };
+  return { ...c, postStateRoot, withdrawalRoot };
 }
 
 function replayWithdrawalRoot(_f: F, mk: () => L2State, c: Commitment, queue: QueueFn, queueLimit?: bigint): Buffer {

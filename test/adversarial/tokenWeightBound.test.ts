@@ -9,7 +9,6 @@
  * src/core's; the verifier accepting it is covered by tokenWeightReview.test.ts).
  */
 import { expect } from "chai";
-import { Wallet, type HDNodeWallet } from "ethers";
 import { L2State } from "../../src/core/state";
 import { BlockBuilder, BlockFullError } from "../../src/core/blockBuilder";
 import { InvalidOperationError } from "../../src/core/errors";
@@ -20,6 +19,7 @@ import { proofWeight } from "../../src/core/proofWeight";
 import { OpKind, QueueKind, WITHDRAWAL_PREDEPLOY } from "../../src/core/constants";
 import { approveCalldata, transferCalldata, transferFromCalldata, withdrawCalldata } from "../../src/core/calldata";
 import type { QueueEntry } from "../../src/core/queueOps";
+import { randomWallet } from "../helpers/randomWallet";
 
 const CHAIN_ID = 51730n;
 const BASE_FEE = 1n;
@@ -33,7 +33,7 @@ describe("Token proof weight review: the bound on random crowded commitments", f
     let s = seed;
     const rnd = (n: number) => ((s = (s * 1103515245 + 12345) & 0x7fffffff), (s >>> 12) % n);
     const state = L2State.genesis();
-    const wallets: HDNodeWallet[] = Array.from({ length: users }, () => Wallet.createRandom());
+    const wallets = Array.from({ length: users }, randomWallet);
     const idx: number[] = [];
     for (let i = 0; i < users + fillers; i++) {
       if (i % Math.ceil((users + fillers) / users) === 0 && idx.length < users) idx.push(state.createAccount(wallets[idx.length].address.toLowerCase()));
@@ -54,7 +54,7 @@ describe("Token proof weight review: the bound on random crowded commitments", f
     for (let k = 0; k < 24; k++) {
       const r = rnd(5);
       const tokenId = next > tokens && rnd(2) === 0 ? next - 1 - rnd(next - tokens) : rnd(Math.max(1, tokens));
-      const who = rnd(3) === 0 ? Wallet.createRandom().address.toLowerCase() : wallets[rnd(users)].address.toLowerCase();
+      const who = rnd(3) === 0 ? randomWallet().address.toLowerCase() : wallets[rnd(users)].address.toLowerCase();
       if (r === 0 || (tokens === 0 && next === 0)) entries.push({ index: BigInt(entries.length), kind: QueueKind.TOKEN_REGISTRATION, account: "0x" + (0x5b000000 + next).toString(16).padStart(40, "0"), tokenId: next++, amount: 0n });
       else if (r === 1 || r === 2) entries.push({ index: BigInt(entries.length), kind: QueueKind.TOKEN_DEPOSIT, account: who, tokenId, amount: 5n });
       else if (r === 3) entries.push({ index: BigInt(entries.length), kind: QueueKind.FORCED_WITHDRAWAL_TOKEN, account: who, tokenId, amount: 1n });
@@ -71,7 +71,7 @@ describe("Token proof weight review: the bound on random crowded commitments", f
       const w = wallets[u];
       const other = wallets[(u + 1 + rnd(users - 1)) % users].address;
       const t = rnd(Math.max(1, state.tokenCount));
-      const fresh = Wallet.createRandom().address;
+      const fresh = randomWallet().address;
       const choice = rnd(8);
       try {
         if (choice === 0) {

@@ -5,7 +5,6 @@
  * proofs verify against that block's root, and a dropped, pruned or restored history says so.
  */
 import { expect } from "chai";
-import { Wallet } from "ethers";
 import { L2State } from "../../src/core/state";
 import { keccakReady } from "../../src/core/hash";
 import { verifyAccountProof, type AccountProof } from "../../src/core/accountProof";
@@ -17,6 +16,7 @@ import { allowanceKeyParts } from "../../src/core/allowanceTree";
 import { ChainState } from "../../src/chain/chainState";
 import { BlockBuilder } from "../../src/core/blockBuilder";
 import { BASE_FEE, CHAIN_ID } from "../helpers/coreFixture";
+import { randomAddress } from "../helpers/randomWallet";
 
 /** A deterministic generator, so a failure replays. */
 function rng(seed: number) {
@@ -60,7 +60,7 @@ function randomWrites(s: L2State, r: ReturnType<typeof rng>, count: number): voi
   for (let k = 0; k < count; k++) {
     const pick = r.int(12);
     const i = r.int(s.accountCount);
-    if (pick === 0 || s.accountCount < 3) s.createAccount(Wallet.createRandom().address.toLowerCase());
+    if (pick === 0 || s.accountCount < 3) s.createAccount(randomAddress().toLowerCase());
     else if (pick <= 3) s.setBalance(i, r.big(1e15));
     else if (pick === 4) s.setNonce(i, s.account(i).nonce + 1n);
     else if (pick <= 7 && s.tokenCount > 0) s.setTokenBalance(i, r.int(s.tokenCount), r.int(3) === 0 ? 0n : r.big(1e9));
@@ -71,7 +71,7 @@ function randomWrites(s: L2State, r: ReturnType<typeof rng>, count: number): voi
       // Writes undone before the block ends leave no trace in its changes.
       const cp = s.checkpoint();
       s.setBalance(i, 123n);
-      s.createAccount(Wallet.createRandom().address.toLowerCase());
+      s.createAccount(randomAddress().toLowerCase());
       s.rollback(cp);
     }
   }
@@ -131,7 +131,7 @@ describe("chain/history: reads at past blocks equal the state as it was", functi
     }
     return { s, h, snaps, r };
   }
-  const addressesOf = (s: L2State) => [...Array.from({ length: s.accountCount }, (_, i) => s.peek(i)!.address), Wallet.createRandom().address.toLowerCase()];
+  const addressesOf = (s: L2State) => [...Array.from({ length: s.accountCount }, (_, i) => s.peek(i)!.address), randomAddress().toLowerCase()];
 
   it("answers every account, token balance, supply and proof at every block as its snapshot, with an open block's writes pending", () => {
     for (const seed of [1, 2]) {
@@ -278,7 +278,7 @@ describe("chain/history: ChainState keeps it with the chain", function () {
   before(() => keccakReady);
 
   /** L1 queue entries: an ETH deposit to a fresh address each. */
-  const deposits = (amounts: bigint[], from = 0) => amounts.map((amount, i) => ({ index: BigInt(from + i), kind: QueueKind.ETH_DEPOSIT, account: Wallet.createRandom().address.toLowerCase(), tokenId: 0, amount }));
+  const deposits = (amounts: bigint[], from = 0) => amounts.map((amount, i) => ({ index: BigInt(from + i), kind: QueueKind.ETH_DEPOSIT, account: randomAddress().toLowerCase(), tokenId: 0, amount }));
 
   /** One block applying every queue entry `cs` knows and has not applied. */
   function queueBlock(cs: ChainState): void {

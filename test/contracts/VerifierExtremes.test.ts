@@ -98,6 +98,13 @@ function spell(s: Spelling): Buffer {
   return w.toBuffer();
 }
 
+/**
+ * The two random tests' slices in npm test; `npm run fuzz:verifier-extremes` runs the full counts
+ * (400 mutated witnesses, 300 generated cases), and these variables any other.
+ */
+const MUTATED_WITNESSES = Number(process.env.VERIFIER_MUTATED_WITNESSES ?? 120);
+const GENERATED_CASES = Number(process.env.VERIFIER_GENERATED_CASES ?? 100);
+
 const flagsOf = (indexBits: number, tokenClass: number, withdrawals = false) => (tokenClass << 6) | (indexBits << 1) | (withdrawals ? 1 : 0);
 
 describe("FraudVerifier at the extremes, against src/core", function () {
@@ -523,7 +530,7 @@ describe("FraudVerifier at the extremes, against src/core", function () {
       }
     });
 
-    it("400 mutated witnesses (bytes flipped, cut, added; counts changed): both verifiers answer or revert alike", async () => {
+    it(`${MUTATED_WITNESSES} mutated witnesses (bytes flipped, cut, added; counts changed): both verifiers answer or revert alike`, async () => {
       const { users } = world;
       const bodies = [
         await creates(2),
@@ -536,7 +543,7 @@ describe("FraudVerifier at the extremes, against src/core", function () {
       const position = { queueLimit: BigInt(world.chain.queue.length), lastInBatch: false };
       const rng = new Rng("split-review:witness-mutations");
       const kinds: Record<string, number> = {};
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < MUTATED_WITNESSES; i++) {
         const body = rng.pick(bodies);
         const packed = Buffer.from(buildFraudWitness(world.chain.state, body, { chainId: CHAIN_ID, queueEntry: world.chain.queueEntry, position }).packed.slice(2), "hex");
         let m: Buffer = Buffer.from(packed);
@@ -557,12 +564,12 @@ describe("FraudVerifier at the extremes, against src/core", function () {
   });
 
   describe("generated adversarial commitments", () => {
-    it("300 cases of the fuzz generators, every commitment up to the first fraud, judged directly", async () => {
+    it(`${GENERATED_CASES} cases of the fuzz generators, every commitment up to the first fraud, judged directly`, async () => {
       const chain = world.chain;
       const ctx: CaseContext = { world, state: chain.state, queueEntry: chain.queueEntry, queueLength: BigInt(chain.queue.length) };
       const verdicts: Record<string, number> = {};
       const generatorFailures: string[] = [];
-      for (let i = 0; i < 300; i++) {
+      for (let i = 0; i < GENERATED_CASES; i++) {
         let c;
         try {
           c = await generateCase(ctx, Rng.forCase("split-review", i));

@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { HDNodeWallet, Mnemonic, Wallet, parseEther } from "ethers";
+import { HDNodeWallet, Mnemonic, parseEther } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { rpc, startTestNode, testChallengerOptions } from "../helpers/nodeFixture";
 import { withdrawEth } from "../helpers/fraudFixture";
 import { DEVNET_PARAMS } from "../../deploy/params";
 import { Challenger } from "../../src/node/challenger/challenger";
 import { until } from "../helpers/until";
+import { randomAddress } from "../helpers/randomWallet";
 import { ReplicaNode } from "../../src/node/replica/replicaNode";
 import { silentLogger } from "../../src/shared/logger";
 import { jsonRpc } from "../../src/app/jsonRpc";
@@ -30,7 +31,7 @@ async function sendTransfers(t: TestNode, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const w = t.wallets[i % t.wallets.length];
     const nonce = Number(t.node.nonce(w.address, "pending"));
-    const raw = await w.signTransaction({ type: 2, chainId: 51730n, to: Wallet.createRandom().address, value: parseEther("0.01"), nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
+    const raw = await w.signTransaction({ type: 2, chainId: 51730n, to: randomAddress(), value: parseEther("0.01"), nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
     await t.node.sendRawTransaction(raw);
   }
 }
@@ -90,10 +91,10 @@ describe("node/blob batches: posted in blobs, fetched from a beacon API and chec
     const replica = new ReplicaNode({ l1Provider: ethers.provider, addresses: t.addresses, startBlock: t.deployBlock, confirmations: 0, chainId: 51730n, pollMs: 100, l1Beacon: beacon.url, logger: silentLogger });
     try {
       const [w0, w1] = t.wallets;
-      const recipient = Wallet.createRandom().address;
+      const recipient = randomAddress();
       for (let i = 0; i < 300; i++) {
         const w = i % 2 === 0 ? w0 : w1;
-        const call = i === 0 || i === 299 ? withdrawEth(recipient, parseEther("0.5")) : { to: Wallet.createRandom().address, data: "0x" };
+        const call = i === 0 || i === 299 ? withdrawEth(recipient, parseEther("0.5")) : { to: randomAddress(), data: "0x" };
         const value = i === 0 || i === 299 ? 0n : 1n;
         const raw = await w.signTransaction({ type: 2, chainId: 51730n, ...call, value, nonce: Number(t.node.nonce(w.address, "pending")), gasLimit: 100_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
         await t.node.sendRawTransaction(raw);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { Wallet, parseEther } from "ethers";
+import { parseEther } from "ethers";
 import { startTestNode } from "../helpers/nodeFixture";
+import { randomAddress } from "../helpers/randomWallet";
 import { readPostedBatches } from "../../src/node/l1/batchReader";
 import { L2State } from "../../src/core/state";
 import { replayCommitment } from "../../src/core/replay";
@@ -18,7 +19,7 @@ describe("node: the sequencer", function () {
       const w = t.wallets[i % t.wallets.length];
       const nonce = nonces.get(w.address) ?? Number(t.node.nonce(w.address, "pending"));
       nonces.set(w.address, nonce + 1);
-      const raw = await w.signTransaction({ type: 2, chainId: 51730n, to: Wallet.createRandom().address, value: parseEther("0.01"), nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
+      const raw = await w.signTransaction({ type: 2, chainId: 51730n, to: randomAddress(), value: parseEther("0.01"), nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
       hashes.push(await t.node.sendRawTransaction(raw));
     }
     return hashes;
@@ -42,7 +43,7 @@ describe("node: the sequencer", function () {
     const t = await startTestNode(1, { blockTimeMs: 60_000 });
     try {
       const w = t.wallets[0];
-      const sign = (nonce: number, value: bigint) => w.signTransaction({ type: 2, chainId: 51730n, to: Wallet.createRandom().address, value, nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
+      const sign = (nonce: number, value: bigint) => w.signTransaction({ type: 2, chainId: 51730n, to: randomAddress(), value, nonce, gasLimit: 30_000n, maxFeePerGas: 20_000_000n, maxPriorityFeePerGas: 0n });
       const nonce = Number(t.node.nonce(w.address, "pending"));
       const raw = await sign(nonce, 1n);
       await t.node.sendRawTransaction(raw);

@@ -7,6 +7,7 @@ import { ethers } from "hardhat";
 import { SigningKey, Wallet, parseEther } from "ethers";
 import { l1Fixture } from "../../helpers/l1Fixture";
 import { CHAIN_ID } from "../../helpers/fraudFixture";
+import { randomAddress } from "../../helpers/randomWallet";
 import { L1Contracts } from "../../../src/node/l1/contracts";
 import { type L1QueueEntry } from "../../../src/chain/l1Queue";
 import { L2State } from "../../../src/core/state";
@@ -204,7 +205,7 @@ export function preState(world: ExtremeWorld, r: Rand): PreState {
     if (r.chance(0.12) && k !== world.keys[0]) continue;
     if (r.chance(0.2))
       accounts.push({
-        address: Wallet.createRandom().address.toLowerCase(),
+        address: randomAddress().toLowerCase(),
         nonce: 0n,
         balance: edge(),
         tokens: [],
@@ -408,7 +409,7 @@ function signedOp(
       : r.pick([state.accountCount, state.accountCount + 3]);
   const someAddress = () =>
     r.chance(0.6)
-      ? Wallet.createRandom().address.toLowerCase()
+      ? randomAddress().toLowerCase()
       : r.pick([
           ZERO_ADDRESS,
           world.keys[r.int(4)].address,
