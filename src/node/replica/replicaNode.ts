@@ -203,8 +203,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
 
   /**
    * Applies pending batches in index order, each final or checked commitment by commitment: up to
-   * {@link READ_AHEAD} at a time, read and authenticated from L1 first, then applied in one write
-   * turn when the chain is the one served (simulations wait for the replay, not for L1).
+   * {@link READ_AHEAD} read from L1 first, then applied in one write turn if the chain is served.
    */
   private async applyPending(): Promise<void> {
     const chain = this.building ?? this.local;
@@ -213,9 +212,10 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     for (;;) {
       const claims = this.nextClaims(chain);
       if (claims.length === 0) return;
-      // Authenticated here, before they are applied: one that is not fails the sync and is read again at the next.
+      // Authenticated here, before they are applied: one that is not fails the sync (those read
+      // before it are applied first) and is read again at the next.
       const batches: PostedBatch[] = [];
-      for (const claim of claims) batches.push(await readBatch(this.l1, claim));
+      const unread = await (async () => { for (const claim of claims) batches.push(await readBatch(this.l1, claim)); })().then(() => null, (e: unknown) => e);
       const applyAll = async (): Promise<boolean> => {
         for (const batch of batches) {
           const applied = await this.applyBatch(chain, batch, BigInt(batch.index) < this.follower.counts.finalBatchCount);
@@ -231,6 +231,7 @@ export class ReplicaNode implements L2Backend, FollowerRole {
         return true;
       };
       if (!(chain === this.local ? await this.simulations.turns.write(applyAll) : await applyAll())) return;
+      if (unread !== null) throw unread;
     }
   }
 
