@@ -8,9 +8,13 @@ import { decodeCommitment, encodeCommitment, splitBatch } from "../../src/core/c
 import { amountParts } from "../../src/core/amount";
 import { bigintToBytes } from "../../src/core/bytes";
 
-/** The slice npm test runs: deterministic, a few hundred cases (`npm run fuzz:fraud` runs 10,000 and more). */
+/**
+ * The slice npm test runs: deterministic, 150 cases, which still reach every rule in RULES_REACHED
+ * (the last test checks it). `npm run fuzz:fraud` runs the same property over 10,000 cases and
+ * more; FRAUD_PROPERTY_CASES sets this test's count (300 before the suite was trimmed).
+ */
 const SEED = process.env.FRAUD_PROPERTY_SEED ?? "issue-13";
-const CASES = Number(process.env.FRAUD_PROPERTY_CASES ?? 300);
+const CASES = Number(process.env.FRAUD_PROPERTY_CASES ?? 150);
 
 /** The rules the generated cases must reach for the property to mean something (not just "malformed"). */
 const RULES_REACHED = [

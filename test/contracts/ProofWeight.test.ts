@@ -8,14 +8,21 @@ import { toCore, type Raw } from "../helpers/weightOps";
 import { fraudFixture, tokenTransfer } from "../helpers/fraudFixture";
 import { onChainVerdict } from "../../src/core/fraudProof";
 
+/**
+ * Random commitments weighed on both sides: 100 in npm test (20 of each of the five shapes, the
+ * first 100 rounds of the full run); `npm run fuzz:proof-weight` runs the full 300,
+ * PROOF_WEIGHT_ROUNDS any count.
+ */
+const ROUNDS = Number(process.env.PROOF_WEIGHT_ROUNDS ?? 100);
+
 describe("ProofWeight.sol: the proof weight, the same as src/core's on any operations", () => {
   const harness = async () => ethers.deployContract("ProofWeightHarness");
 
-  it("on 300 random commitments (every kind, indices clustered, spread, repeated, in reverse order, accounts created near 2^24; token ids and counts at every boundary) the harness gives src/core's weight, both parts", async () => {
+  it(`on ${ROUNDS} random commitments (every kind, indices clustered, spread, repeated, in reverse order, accounts created near 2^24; token ids and counts at every boundary) the harness gives src/core's weight, both parts`, async () => {
     const h = await loadFixture(harness);
     let seed = 0x5eed;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
-    for (let round = 0; round < 300; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       const shape = round % 5;
       const index = (): number =>
         shape === 0 ? rnd(64) : shape === 1 ? rnd(2 ** 24) : shape === 2 ? [0, 1, 2 ** 23, 2 ** 24 - 1][rnd(4)] : shape === 3 ? 2 ** 24 - 1 - rnd(40) : rnd(2 ** 12) * 4096;
