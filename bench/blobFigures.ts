@@ -3,8 +3,8 @@
  * commitments: the bodies of the ETH-transfer batch, repeated until they fill whole blobs (the
  * Rollup reads claims, never blob bytes, so copies cost L1 what fresh transfers would). Real
  * type-3 transactions are posted — one full blob, then six, the most a transaction carries — so
- * the execution gas is L1's own, divided by the transfers those blobs really hold (pure-JavaScript
- * KZG: ~20 s). The fraud proof is the worst one (a full payload of 256 commitments BatchCodec
+ * the execution gas is L1's own, divided by the transfers those blobs really hold (their KZG: a
+ * few seconds on the KZG workers). The fraud proof is the worst one (a full payload of 256 commitments BatchCodec
  * walks to the end before refusing it, as the last blob of six), with its opening built for real.
  */
 import hre from "hardhat";

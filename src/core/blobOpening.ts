@@ -14,7 +14,8 @@ import { OutOfRangeError } from "./errors";
 
 export const BLS_MODULUS = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
 
-function powMod(base: bigint, exponent: bigint): bigint {
+/** base^exponent in the BLS12-381 scalar field. */
+export function powMod(base: bigint, exponent: bigint): bigint {
   let result = 1n;
   let b = base % BLS_MODULUS;
   for (let e = exponent; e > 0n; e >>= 1n) {
@@ -27,7 +28,8 @@ function powMod(base: bigint, exponent: bigint): bigint {
 /** EIP-4844's root of unity: 7^((r − 1) / 4,096). */
 export const ROOT_OF_UNITY = powMod(7n, (BLS_MODULUS - 1n) / 4096n);
 
-function bitReverse(i: number, bits: number): number {
+/** `i`'s lowest `bits` bits in reverse order: where EIP-4844 puts the element of ω^i in a blob. */
+export function bitReverse(i: number, bits: number): number {
   let r = 0;
   for (let b = 0; b < bits; b++, i >>= 1) r = (r << 1) | (i & 1);
   return r;
@@ -60,7 +62,8 @@ export function blobElements(blob: Uint8Array): bigint[] {
   return Array.from({ length: FIELD_ELEMENTS_PER_BLOB }, (_, i) => BigInt("0x" + Buffer.from(blob.subarray(32 * i, 32 * i + 32)).toString("hex")));
 }
 
-function elementsToBlob(values: bigint[]): Buffer {
+/** A blob of `values` (field elements, in blob order). */
+export function elementsToBlob(values: bigint[]): Buffer {
   const blob = Buffer.alloc(BYTES_PER_BLOB);
   values.forEach((v, i) => blob.write(v.toString(16).padStart(64, "0"), 32 * i, "hex"));
   return blob;

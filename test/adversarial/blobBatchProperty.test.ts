@@ -8,7 +8,7 @@ import { blobStart } from "../../src/core/blobBatch";
 import { blobRollup } from "../helpers/blobFixture";
 import { Rng } from "./rng";
 
-/** Few cases: each posts one to three blobs and builds a proof, ~15–35 s of pure-JavaScript KZG; BLOB_PROPERTY_CASES runs more. */
+/** Few cases: each posts one to three blobs and builds a proof, a few seconds of KZG; BLOB_PROPERTY_CASES runs more. */
 const SEED = process.env.BLOB_PROPERTY_SEED ?? "issue-17-multi";
 const CASES = Number(process.env.BLOB_PROPERTY_CASES ?? 3);
 const FAULT_NUMBER = { layout: 1, envelope: 2, claim: 3 } as const;

@@ -35,7 +35,7 @@ describe("node/beaconClient: a blob is handed out only once it is proven to be t
     const hash = versionedHashOf(commitment);
     const source = new BeaconBlobSource(url);
     // The proof ethers would attach: computed over the real blob.
-    const proof = blobProof(blob, commitment);
+    const proof = await blobProof(blob, commitment);
     sidecars = [{ index: "0", blob: "0x" + blob.toString("hex"), kzg_commitment: commitment, kzg_proof: proof }];
     expect((await source.blobs(1060n, [hash]))[0].equals(blob)).to.equal(true);
 
@@ -56,7 +56,8 @@ describe("node/beaconClient: a blob is handed out only once it is proven to be t
   it("fetches a slot's sidecars once for all the blobs a batch names there, in the order named, repeats included", async () => {
     const blobs = [encodeBlob(Buffer.from("first")), encodeBlob(Buffer.from("second"))];
     const commitments = await Promise.all(blobs.map((b) => blobCommitment(b)));
-    sidecars = blobs.map((b, i) => ({ index: String(i), blob: "0x" + b.toString("hex"), kzg_commitment: commitments[i], kzg_proof: blobProof(b, commitments[i]) }));
+    const proofs = await Promise.all(blobs.map((b, i) => blobProof(b, commitments[i])));
+    sidecars = blobs.map((b, i) => ({ index: String(i), blob: "0x" + b.toString("hex"), kzg_commitment: commitments[i], kzg_proof: proofs[i] }));
     const hashes = commitments.map(versionedHashOf);
     const source = new BeaconBlobSource(url);
     sidecarRequests = 0;

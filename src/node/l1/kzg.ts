@@ -1,63 +1,51 @@
 /**
- * The KZG commitments and proofs of EIP-4844 for the nodes: micro-eth-signer's pure JavaScript
- * KZG over the mainnet trusted setup that viem ships. Loading the setup takes seconds (it checks
- * every point), and a commitment or an opening about a second, checking a blob against its
- * commitment with a blob proof about 0.1 s: the nodes run all of it on the KZG worker
- * (kzgWorker.ts), off the event loop. The calling thread loads its own copy only for what ethers
- * asks when a blob was not prepared (and tests' `blobProof`).
+ * The KZG commitments and proofs of EIP-4844 for the nodes, all computed off the event loop on
+ * KZG worker threads (kzgWorker.ts, kzg-wasm with the ceremony's trusted setup): a commitment or
+ * a blob proof ~0.35 s, checking a blob against its commitment ~15 ms. An opening at a chosen
+ * point is the commitment to a quotient blob that src/core/kzgOpening.ts writes out (kzg-wasm
+ * exports no opening). There is a worker for each core but the one the node runs on, at least
+ * two, and a request goes to the least busy.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { KZG } from "micro-eth-signer/kzg";
+import os from "node:os";
 import type { KzgLibraryLike } from "ethers";
 import { kzgToVersionedHash } from "../../core/versionedHash";
+import { openBlob } from "../../core/kzgOpening";
+import { CairnError } from "../../core/errors";
 import { KzgWorker, type BlobSidecar } from "./kzgWorker";
 
-let instance: KZG | null = null;
-let worker: KzgWorker | null = null;
-/** Sidecars computed ahead on the worker, by blob (hex): what `ethersKzg` answers from. */
-const prepared = new Map<string, BlobSidecar>();
-/** Enough for a six-blob transaction and the one before it. */
-const PREPARED_KEPT = 12;
-
-/** The setup is read by path: viem does not export the file, and its own path helper points into _cjs. */
-function trustedSetupPath(): string {
-  return path.join(path.dirname(require.resolve("viem/package.json")), "trusted-setups", "mainnet.json");
-}
-
-function kzg(): KZG {
-  if (!instance) {
-    const setup = JSON.parse(fs.readFileSync(trustedSetupPath(), "utf8")) as { g1_lagrange: string[]; g2_monomial: string[] };
-    instance = new KZG({ g1_lagrange: setup.g1_lagrange, g2_monomial: setup.g2_monomial });
-  }
-  return instance;
-}
+/** The node's thread mostly waits on KZG while it runs: two workers even on two cores. */
+const WORKERS = Math.min(4, Math.max(2, os.availableParallelism() - 1));
+const workers: KzgWorker[] = [];
 
 const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes).toString("hex");
 
+/** The least busy KZG worker; a dead one is replaced (its own requests have failed). */
 function kzgWorker(): KzgWorker {
-  worker ??= new KzgWorker(trustedSetupPath(), require.resolve("micro-eth-signer/kzg"));
-  return worker;
+  for (let i = 0; i < WORKERS; i++) {
+    if (!workers[i]?.alive) workers[i] = new KzgWorker(require.resolve("kzg-wasm"));
+  }
+  return workers.reduce((best, w) => (w.load < best.load ? w : best));
 }
 
-/** The blob's KZG commitment (48 bytes, hex), computed on the KZG worker. */
+/** The blob's KZG commitment (48 bytes, hex). */
 export function blobCommitment(blob: Uint8Array): Promise<string> {
   return kzgWorker().commitment(hex(blob));
 }
 
-/** The blob proof of `blob` against its commitment, as a sidecar carries it (hex), on the calling thread. */
-export function blobProof(blob: Uint8Array, commitment: string): string {
-  return kzg().computeBlobProof(hex(blob), commitment);
+/** The blob proof of `blob` against its commitment, as a sidecar carries it (hex). */
+export function blobProof(blob: Uint8Array, commitment: string): Promise<string> {
+  return kzgWorker().blobProof(hex(blob), commitment);
 }
 
-/** Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries), checked on the KZG worker. */
+/** Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries). */
 export function verifyBlob(blob: Uint8Array, commitment: string, proof: string): Promise<boolean> {
   return kzgWorker().verify(hex(blob), commitment, proof);
 }
 
-/** The opening of the blob's polynomial at `z`: its value `y` and the proof, both hex, computed on the KZG worker. */
-export function openBlobAt(blob: Uint8Array, z: bigint): Promise<{ proof: string; y: string }> {
-  return kzgWorker().open(hex(blob), z);
+/** The opening of the blob's polynomial at `z`: its value `y` (32 bytes) and the proof (48 bytes), both hex. */
+export async function openBlobAt(blob: Uint8Array, z: bigint): Promise<{ proof: string; y: string }> {
+  const { y, quotient } = openBlob(blob, z);
+  return { proof: await blobCommitment(quotient), y: "0x" + y.toString(16).padStart(64, "0") };
 }
 
 /** The versioned hash `BLOBHASH` gives for a commitment given in hex. */
@@ -65,30 +53,37 @@ export function versionedHashOf(commitment: string): string {
   return kzgToVersionedHash(Buffer.from(commitment.replace(/^0x/, ""), "hex"));
 }
 
-/**
- * Computes the commitments and blob proofs of `blobs` on the KZG worker, off the event loop, so
- * that `ethersKzg` answers from them when the transaction is signed (and signed again, on every
- * re-send). Call it before sending a blob transaction.
- */
-export async function prepareBlobs(blobs: Uint8Array[]): Promise<void> {
-  const todo = blobs.map(hex).filter((b) => !prepared.has(b));
-  if (todo.length === 0) return;
-  const sidecars = await kzgWorker().sidecars(todo);
-  todo.forEach((b, i) => prepared.set(b, sidecars[i]));
-  for (const b of prepared.keys()) if (prepared.size > PREPARED_KEPT) prepared.delete(b);
+/** The commitments and blob proofs of `blobs`, in order, spread over the workers. */
+export function blobSidecars(blobs: Uint8Array[]): Promise<BlobSidecar[]> {
+  return Promise.all(blobs.map((b) => kzgWorker().sidecar(hex(b))));
+}
+
+/** Ethers asked for the KZG of a blob it was not given the sidecar of. */
+export class BlobNotPreparedError extends CairnError {
+  readonly code = "BLOB_NOT_PREPARED";
+  constructor() {
+    super("ethers asked for the KZG commitment or proof of a blob whose sidecar was not computed first (blobSidecars)");
+  }
 }
 
 /**
- * What ethers needs to sign a type-3 transaction with its blobs' commitments and proofs: the
- * sidecars `prepareBlobs` computed, else computed here (on the calling thread).
+ * What ethers needs to sign a type-3 transaction of `blobs`: the sidecars `blobSidecars`
+ * computed for them, answered without computing anything (ethers asks on every signing, and a
+ * re-sent transaction is signed again).
  */
-export function ethersKzg(): KzgLibraryLike {
-  const key = (blob: string) => blob.toLowerCase();
+export function ethersKzg(blobs: Uint8Array[], sidecars: BlobSidecar[]): KzgLibraryLike {
+  const byBlob = new Map(blobs.map((b, i) => [hex(b), sidecars[i]]));
+  const sidecarOf = (blob: string) => {
+    const s = byBlob.get(blob.toLowerCase());
+    if (!s) throw new BlobNotPreparedError();
+    return s;
+  };
   return {
-    blobToKzgCommitment: (blob: string) => prepared.get(key(blob))?.commitment ?? kzg().blobToKzgCommitment(blob),
+    blobToKzgCommitment: (blob: string) => sidecarOf(blob).commitment,
     computeBlobProof: (blob: string, commitment: string) => {
-      const p = prepared.get(key(blob));
-      return p && p.commitment.toLowerCase() === commitment.toLowerCase() ? p.proof : kzg().computeBlobProof(blob, commitment);
+      const s = sidecarOf(blob);
+      if (s.commitment.toLowerCase() !== commitment.toLowerCase()) throw new BlobNotPreparedError();
+      return s.proof;
     },
   };
 }
