@@ -11,6 +11,7 @@
 import hre from "hardhat";
 import { Interface, Wallet, parseEther, type HDNodeWallet } from "ethers";
 import { deployCairn } from "../deploy/cairn";
+import { registerTestTokens } from "../test/helpers/tokenCount";
 import { DEVNET_PARAMS } from "../deploy/params";
 import { L1Contracts } from "../src/node/l1/contracts";
 import { L2State } from "../src/core/state";
@@ -45,12 +46,7 @@ async function main(): Promise<void> {
   // Real L1 queue entries for the deposit kinds: the verifier authenticates them on the Bridge.
   for (let i = 0; i < 2; i++) await d.bridge.connect(funder).depositETH(Wallet.createRandom().address, { value: 1000n });
   // Tokens 1–31 (after the deposits, so the queue indices the cases use stay put): the 8-bit shape.
-  const narrowL1: string[] = [];
-  for (let i = 1; i < MAX_OPS_PER_COMMITMENT; i++) {
-    const t = await hre.ethers.deployContract("TestToken", [`Narrow ${i}`, `N${i}`, 18]);
-    await (await d.bridge.registerToken(t)).wait();
-    narrowL1.push((await t.getAddress()).toLowerCase());
-  }
+  const narrowL1 = await registerTestTokens(d.bridge, "Narrow", "N", MAX_OPS_PER_COMMITMENT - 1, 1);
   await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize * 20n });
   const l1 = new L1Contracts(hre.ethers.provider, d.addresses, deployer);
   const queue = await l1.queueEntries(0, await hre.ethers.provider.getBlockNumber());
@@ -332,12 +328,7 @@ async function main(): Promise<void> {
   const WIDE = 65_536;
   await hre.network.provider.send("hardhat_setStorageAt", [d.addresses.bridge, "0x2", hre.ethers.toBeHex(WIDE, 32)]);
   if ((await d.bridge.tokenCount()) !== BigInt(WIDE)) throw new Error("Bridge._tokens is not at storage slot 2");
-  const wideL1: string[] = [];
-  for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
-    const t = await hre.ethers.deployContract("TestToken", [`Wide ${i}`, `W${i}`, 18]);
-    await (await d.bridge.registerToken(t)).wait();
-    wideL1.push((await t.getAddress()).toLowerCase());
-  }
+  const wideL1 = await registerTestTokens(d.bridge, "Wide", "W", MAX_OPS_PER_COMMITMENT);
   while (state.tokenCount < WIDE) state.registerToken("0x" + "5c".repeat(8) + state.tokenCount.toString(16).padStart(24, "0"));
   for (const l1Token of wideL1) state.registerToken(l1Token);
   senders.forEach((w, i) => {

@@ -137,8 +137,7 @@ export class ChainState {
   adoptPostedBlock(body: Buffer, position?: BatchPosition): L2Block {
     const preStateRoot = this.state.root();
     const replayed = replayCommitment(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position });
-    if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(this.chain.latest.number + 1, replayed.verdict);
-    return this.appendReplayed(replayed, body, preStateRoot, this.state.queueIndex);
+    return this.appendAdopted(replayed, body, preStateRoot);
   }
 
   /**
@@ -147,9 +146,13 @@ export class ChainState {
    */
   async adoptPostedBody(body: Buffer, position?: BatchPosition, pause?: Pause): Promise<L2Block> {
     const preStateRoot = this.state.root();
-    const number = this.chain.latest.number + 1;
-    const replayed = await replayBody(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position, expectedNumber: number, pause });
-    if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(number, replayed.verdict);
+    const replayed = await replayBody(this.state, body, { chainId: this.chainId, queueEntry: (i) => this.queue.entry(i), position, expectedNumber: this.chain.latest.number + 1, pause });
+    return this.appendAdopted(replayed, body, preStateRoot);
+  }
+
+  /** A posted body's replay appended, or refused as the next block if it is not a valid one. */
+  private appendAdopted(replayed: ReplayResult, body: Buffer, preStateRoot: Buffer): L2Block {
+    if (!replayed.verdict.ok || !(replayed.commitment || replayed.emptyRun)) throw new PostedBlockRefusedError(this.chain.latest.number + 1, replayed.verdict);
     return this.appendReplayed(replayed, body, preStateRoot, this.state.queueIndex);
   }
 

@@ -40,6 +40,7 @@ import { type QueueEntry } from "../../src/core/queueOps";
 import type { FeeEntry } from "../../src/core/txSigning";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { fraudFixture } from "../helpers/fraudFixture";
+import { registerTestTokens } from "../helpers/tokenCount";
 import { OpKind } from "../../src/core/constants";
 
 const CHAIN_ID = DEVNET_PARAMS.l2ChainId;
@@ -81,12 +82,7 @@ describe("Token proof weight review: proveFraud gas within both caps", function 
     const token = await hre.ethers.deployContract("TestToken", ["Bench", "B", 18], funder);
     await d.bridge.registerToken(token);
     // Ids 1–31 too, for the 8-bit shape: sender i moves token i on a chain of 32 tokens.
-    const narrowL1: string[] = [(await token.getAddress()).toLowerCase()];
-    for (let i = 1; i < MAX_OPS_PER_COMMITMENT; i++) {
-      const t = await hre.ethers.deployContract("TestToken", [`Narrow ${i}`, `N${i}`, 18]);
-      await (await d.bridge.registerToken(t)).wait();
-      narrowL1.push((await t.getAddress()).toLowerCase());
-    }
+    const narrowL1 = [(await token.getAddress()).toLowerCase(), ...(await registerTestTokens(d.bridge, "Narrow", "N", MAX_OPS_PER_COMMITMENT - 1, 1))];
     await d.rollup.postBond({ value: DEVNET_PARAMS.bondSize * 20n });
     const l1 = new L1Contracts(hre.ethers.provider, d.addresses, deployer);
     const queue = await l1.queueEntries(0, await hre.ethers.provider.getBlockNumber());
@@ -94,12 +90,7 @@ describe("Token proof weight review: proveFraud gas within both caps", function 
     // 32 tokens from id 65,536 on, registered for real (the verifier reads each from the Bridge).
     await hre.network.provider.send("hardhat_setStorageAt", [d.addresses.bridge, "0x2", hre.ethers.toBeHex(WIDE, 32)]);
     expect(await d.bridge.tokenCount()).to.equal(BigInt(WIDE));
-    const wideL1: string[] = [];
-    for (let i = 0; i < MAX_OPS_PER_COMMITMENT; i++) {
-      const t = await hre.ethers.deployContract("TestToken", [`Wide ${i}`, `W${i}`, 18]);
-      await (await d.bridge.registerToken(t)).wait();
-      wideL1.push((await t.getAddress()).toLowerCase());
-    }
+    const wideL1 = await registerTestTokens(d.bridge, "Wide", "W", MAX_OPS_PER_COMMITMENT);
     const senders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
     const spenders: HDNodeWallet[] = Array.from({ length: MAX_OPS_PER_COMMITMENT }, () => Wallet.createRandom());
     const genesisRoot = Buffer.from((await d.rollup.genesisStateRoot()).slice(2), "hex");

@@ -25,3 +25,18 @@ export async function setBridgeTokenCount(bridge: Bridge, count: number): Promis
 export function skippedTokenAddress(id: number): string {
   return "0x" + "5c".repeat(8) + id.toString(16).padStart(24, "0");
 }
+
+/**
+ * Registers `count` fresh TestTokens (18 decimals, named `${name} ${i}`) on `bridge`, one after
+ * another so they take consecutive ids, and gives their L1 addresses in lower case: the chains of
+ * tokens the crowded proof shapes move (test/adversarial/tokenWeightGasReview.test.ts, bench/fraudGas.ts).
+ */
+export async function registerTestTokens(bridge: Bridge, name: string, symbol: string, count: number, from = 0): Promise<string[]> {
+  const addresses: string[] = [];
+  for (let i = from; i < from + count; i++) {
+    const token = await ethers.deployContract("TestToken", [`${name} ${i}`, `${symbol}${i}`, 18]);
+    await (await bridge.registerToken(token)).wait();
+    addresses.push((await token.getAddress()).toLowerCase());
+  }
+  return addresses;
+}
