@@ -11,6 +11,7 @@ import type { KzgLibraryLike } from "ethers";
 import { kzgToVersionedHash } from "../../core/versionedHash";
 import { openBlob } from "../../core/kzgOpening";
 import { CairnError } from "../../core/errors";
+import { BYTES_PER_BLOB } from "../../core/blobLayout";
 import { KzgWorker, type BlobSidecar } from "./kzgWorker";
 
 /** The node's thread mostly waits on KZG while it runs: two workers even on two cores. */
@@ -37,9 +38,18 @@ export function blobProof(blob: Uint8Array, commitment: string): Promise<string>
   return kzgWorker().blobProof(hex(blob), commitment);
 }
 
-/** Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries). */
-export function verifyBlob(blob: Uint8Array, commitment: string, proof: string): Promise<boolean> {
-  return kzgWorker().verify(hex(blob), commitment, proof);
+/** A commitment or proof as versionedHashOf reads one: 48 bytes of hex, 0x or not, any case. */
+const POINT_HEX = /^(0x)?[0-9a-fA-F]{96}$/;
+const pointHex = (h: string) => "0x" + h.replace(/^0x/, "").toLowerCase();
+
+/**
+ * Whether `blob` is the blob `commitment` commits to, by its blob proof (as a sidecar carries).
+ * What is not a blob or 48-byte points is false here: kzg-wasm would read other lengths past
+ * their end, and a megabyte of proof (a beacon API's to choose) would overflow its stack.
+ */
+export async function verifyBlob(blob: Uint8Array, commitment: string, proof: string): Promise<boolean> {
+  if (blob.length !== BYTES_PER_BLOB || !POINT_HEX.test(commitment) || !POINT_HEX.test(proof)) return false;
+  return kzgWorker().verify(hex(blob), pointHex(commitment), pointHex(proof));
 }
 
 /** The opening of the blob's polynomial at `z`: its value `y` (32 bytes) and the proof (48 bytes), both hex. */
@@ -53,9 +63,17 @@ export function versionedHashOf(commitment: string): string {
   return kzgToVersionedHash(Buffer.from(commitment.replace(/^0x/, ""), "hex"));
 }
 
-/** The commitments and blob proofs of `blobs`, in order, spread over the workers. */
+/** A blob as ethers signs it: one shorter than a blob is padded with zeros. */
+function signedBlob(blob: Uint8Array): Uint8Array {
+  if (blob.length >= BYTES_PER_BLOB) return blob;
+  const padded = new Uint8Array(BYTES_PER_BLOB);
+  padded.set(blob);
+  return padded;
+}
+
+/** The commitments and blob proofs of `blobs` (as ethers signs them: padded), in order, spread over the workers. */
 export function blobSidecars(blobs: Uint8Array[]): Promise<BlobSidecar[]> {
-  return Promise.all(blobs.map((b) => kzgWorker().sidecar(hex(b))));
+  return Promise.all(blobs.map((b) => kzgWorker().sidecar(hex(signedBlob(b)))));
 }
 
 /** Ethers asked for the KZG of a blob it was not given the sidecar of. */
@@ -72,7 +90,7 @@ export class BlobNotPreparedError extends CairnError {
  * re-sent transaction is signed again).
  */
 export function ethersKzg(blobs: Uint8Array[], sidecars: BlobSidecar[]): KzgLibraryLike {
-  const byBlob = new Map(blobs.map((b, i) => [hex(b), sidecars[i]]));
+  const byBlob = new Map(blobs.map((b, i) => [hex(signedBlob(b)), sidecars[i]]));
   const sidecarOf = (blob: string) => {
     const s = byBlob.get(blob.toLowerCase());
     if (!s) throw new BlobNotPreparedError();

@@ -9,32 +9,73 @@ import { Worker } from "node:worker_threads";
 import { CairnError } from "../../core/errors";
 
 // Plain JavaScript, so the worker needs no TypeScript loader. Blobs and points travel as hex.
+// kzg-wasm hands c-kzg whatever bytes it is given and ignores c-kzg's refusals: bytes of another
+// length are read past their end, a commitment to what is not a blob is whatever memory held, and
+// a megabyte of argument overflows the WebAssembly stack and leaves the instance failing every
+// call after. So every argument is checked here first, exactly as long and in the field, and an
+// instance that throws anyway is dropped for a fresh one.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { loadKZG } = require(workerData.kzg);
-const loaded = loadKZG();
+const BLOB_HEX = 2 + 2 * 131072;
+const MODULUS_HEX = "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001";
+let loaded = load();
+function load() {
+  const p = loadKZG();
+  p.catch(() => {}); // a load that fails fails the requests that await it
+  return p;
+}
+/** The instance to use: a fresh one if the one awaited was dropped meanwhile. */
+async function instance() {
+  for (;;) {
+    const p = loaded;
+    const kzg = await p;
+    if (p === loaded) return kzg;
+  }
+}
 const lower = (h) => h.toLowerCase();
+const isBlob = (h) => typeof h === "string" && h.length === BLOB_HEX && /^0x[0-9a-fA-F]*$/.test(h);
+const isPoint = (h) => typeof h === "string" && /^0x[0-9a-fA-F]{96}$/.test(h);
+/** The index of the blob's first element not below the modulus, or -1. */
+function notInField(blob) {
+  const h = lower(blob);
+  for (let i = 0; i < 4096; i++) if (h.slice(2 + 64 * i, 66 + 64 * i) >= MODULUS_HEX) return i;
+  return -1;
+}
+/** Why the blob is not one to commit to, or null. */
+function notABlob(blob) {
+  if (!isBlob(blob)) return "not a blob: " + (typeof blob === "string" ? (blob.length - 2) / 2 + " bytes" : typeof blob);
+  const bad = notInField(blob);
+  return bad < 0 ? null : "blob element " + bad + " is not a field element";
+}
 const run = {
   sidecar: (kzg, { blob }) => {
+    const refused = notABlob(blob);
+    if (refused) return { error: refused };
     const commitment = lower(kzg.blobToKZGCommitment(blob));
-    return { commitment, proof: lower(kzg.computeBlobKZGProof(blob, commitment)) };
+    return { out: { commitment, proof: lower(kzg.computeBlobKZGProof(blob, commitment)) } };
   },
-  commitment: (kzg, { blob }) => lower(kzg.blobToKZGCommitment(blob)),
-  blobProof: (kzg, { blob, commitment }) => lower(kzg.computeBlobKZGProof(blob, commitment)),
-  verify: (kzg, { blob, commitment, proof }) => {
-    try {
-      return kzg.verifyBlobKZGProof(blob, commitment, proof);
-    } catch {
-      // Bytes that are not field elements or points: not the blob, whatever the library's reason.
-      return false;
-    }
+  commitment: (kzg, { blob }) => {
+    const refused = notABlob(blob);
+    return refused ? { error: refused } : { out: lower(kzg.blobToKZGCommitment(blob)) };
   },
+  blobProof: (kzg, { blob, commitment }) => {
+    const refused = notABlob(blob) || (isPoint(commitment) ? null : "the commitment is not 48 bytes of hex");
+    if (refused) return { error: refused };
+    const proof = lower(kzg.computeBlobKZGProof(blob, commitment));
+    // c-kzg's refusal of a commitment that is no point, or not this blob's, is lost on the way: check.
+    return kzg.verifyBlobKZGProof(blob, commitment, proof) ? { out: proof } : { error: "the commitment is not this blob's" };
+  },
+  // Bytes that are not a blob, field elements or points: not the blob, whatever the reason.
+  verify: (kzg, { blob, commitment, proof }) => ({ out: isBlob(blob) && isPoint(commitment) && isPoint(proof) && kzg.verifyBlobKZGProof(blob, commitment, proof) }),
 };
 parentPort.on("message", async ({ id, op, args }) => {
   try {
-    const kzg = await loaded;
-    parentPort.postMessage({ id, out: run[op](kzg, args) });
+    const kzg = await instance();
+    parentPort.postMessage({ id, ...run[op](kzg, args) });
   } catch (e) {
+    // Whatever broke inside kzg-wasm (or loading it) may have broken the instance: a new one.
+    loaded = load();
     parentPort.postMessage({ id, error: String((e && e.message) || e) });
   }
 });
@@ -76,8 +117,6 @@ export class KzgWorker {
   /** `kzgModule`: kzg-wasm, resolved. */
   constructor(kzgModule: string) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kzg: kzgModule } });
-    // Idle, it must not keep the process alive.
-    this.worker.unref();
     this.worker.on("message", (m: { id: number; out?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -91,6 +130,8 @@ export class KzgWorker {
       this.exited = true;
       this.failAll(`exited with code ${code}`);
     });
+    // Idle, it must not keep the process alive: after the listeners, as adding a "message" one refs the worker again.
+    this.worker.unref();
   }
 
   /** The commitment and blob proof of `blob` (hex), as a sidecar carries them. */
