@@ -5,8 +5,8 @@
  * 60-pair BN254 pairing ~1 s. Simulations send every precompile call here, to the engine's own
  * implementation (the same package, the same hardfork), and wait without holding the thread.
  */
-import { Worker } from "node:worker_threads";
 import { CairnError } from "../core/errors";
+import { ThreadRequests } from "./threadRequests";
 import { EVM_HARDFORK } from "../core/evm/evmTransaction";
 import type { PrecompileOutcome } from "../core/evm/engine";
 
@@ -40,7 +40,6 @@ export class PrecompileWorkerError extends CairnError {
   }
 }
 
-
 interface Answer {
   id: number;
   out?: { executionGasUsed: string; returnValue: Uint8Array; error?: string };
@@ -48,54 +47,25 @@ interface Answer {
 }
 
 export class PrecompileWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve(o: PrecompileOutcome): void; reject(e: Error): void }>();
-  private next = 0;
-  /** Why the worker is gone, once it is. */
-  private gone: string | null = null;
-
-  constructor() {
-    const workerData = { evm: require.resolve("@ethereumjs/evm"), common: require.resolve("@ethereumjs/common"), hardfork: EVM_HARDFORK };
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    // Idle, it must not keep the process alive.
-    this.worker.unref();
-    this.worker.on("message", (m: Answer) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.out) p.resolve({ executionGasUsed: BigInt(m.out.executionGasUsed), returnValue: m.out.returnValue, ...(m.out.error !== undefined ? { error: m.out.error } : {}) });
-      else p.resolve({ thrown: m.thrown ?? "no answer" });
-      if (this.pending.size === 0) this.worker.unref();
-    });
-    this.worker.on("error", (e) => this.failAll(e.message));
-    this.worker.on("exit", (code) => this.failAll(`exited with code ${code}`));
-  }
+  private readonly thread = new ThreadRequests<Answer>(
+    WORKER_SOURCE,
+    { evm: require.resolve("@ethereumjs/evm"), common: require.resolve("@ethereumjs/common"), hardfork: EVM_HARDFORK },
+    (reason) => new PrecompileWorkerError(reason),
+  );
 
   /** Whether the worker has gone (crashed or closed): it answers nothing more; start another. */
   get dead(): boolean {
-    return this.gone !== null;
+    return this.thread.dead;
   }
 
   /** Runs the precompile at `address` (40 hex digits, no 0x) on `data` with `gasLimit`, as the engine would. */
-  readonly run = (address: string, data: Uint8Array, gasLimit: bigint): Promise<PrecompileOutcome> => {
-    if (this.gone !== null) return Promise.reject(new PrecompileWorkerError(this.gone));
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // Working, it keeps the process alive until it answers.
-      this.worker.ref();
-      this.worker.postMessage({ id, address, data, gasLimit: gasLimit.toString() });
-    });
+  readonly run = async (address: string, data: Uint8Array, gasLimit: bigint): Promise<PrecompileOutcome> => {
+    const { out, thrown } = await this.thread.send({ address, data, gasLimit: gasLimit.toString() });
+    if (!out) return { thrown: thrown ?? "no answer" };
+    return { executionGasUsed: BigInt(out.executionGasUsed), returnValue: out.returnValue, ...(out.error !== undefined ? { error: out.error } : {}) };
   };
 
-  async close(): Promise<void> {
-    this.gone ??= "closed";
-    await this.worker.terminate();
-  }
-
-  private failAll(reason: string): void {
-    this.gone ??= reason;
-    for (const p of this.pending.values()) p.reject(new PrecompileWorkerError(reason));
-    this.pending.clear();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }

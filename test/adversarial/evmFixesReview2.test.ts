@@ -172,7 +172,7 @@ describe("review 2 of the experimental EVM fixes (d40817c..41fafda): the precomp
       try {
         expect(((await w.run("0".repeat(38) + "04", new Uint8Array([1, 2, 3]), 100n)) as { returnValue: Uint8Array }).returnValue).to.deep.equal(new Uint8Array([1, 2, 3]));
         // The worker thread dies (here terminated; a crash or an out-of-memory ends it the same way).
-        await (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+        await (w as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker.terminate();
         await sleep(20);
         const turns = new StateTurns();
         const state = L2State.genesis();

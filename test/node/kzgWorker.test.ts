@@ -115,7 +115,7 @@ describe("node/l1/kzg: a blob transaction's KZG runs on worker threads", functio
       () => expect.fail("answered after it exited"),
       (e: unknown) => expect(e).to.be.instanceOf(KzgWorkerError),
     );
-    expect(worker.alive).to.equal(false);
+    expect(worker.dead).to.equal(true);
     await worker.verify(hexlify(blobOf(14)), "0x00", "0x00").then(
       () => expect.fail("answered after it exited"),
       (e: unknown) => expect(e).to.be.instanceOf(KzgWorkerError),

@@ -12,7 +12,6 @@ import { EnginePauseFailedError } from "./driverErrors";
  */
 export type Pause = () => Promise<void> | void;
 
-
 /** A run's pause: at each JUMPDEST and call frame's start; a failure ends the run and is kept to be thrown as it is. */
 export class Pausing {
   private failure: EnginePauseFailedError | null = null;

@@ -23,7 +23,7 @@ const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes).toString("hex");
 /** The least busy KZG worker; a dead one is replaced (its own requests have failed). */
 function kzgWorker(): KzgWorker {
   for (let i = 0; i < WORKERS; i++) {
-    if (!workers[i]?.alive) workers[i] = new KzgWorker(require.resolve("kzg-wasm"));
+    if (!workers[i] || workers[i].dead) workers[i] = new KzgWorker(require.resolve("kzg-wasm"));
   }
   return workers.reduce((best, w) => (w.load < best.load ? w : best));
 }

@@ -5,8 +5,8 @@
  * follower's check of a sidecar takes ~15 ms. Each worker loads its own copy of the setup
  * (~0.4 s, off the main thread too); kzg.ts keeps a worker for each core it may use.
  */
-import { Worker } from "node:worker_threads";
 import { CairnError } from "../../core/errors";
+import { ThreadRequests } from "../threadRequests";
 
 // Plain JavaScript, so the worker needs no TypeScript loader. Blobs and points travel as hex.
 // kzg-wasm hands c-kzg whatever bytes it is given and ignores c-kzg's refusals: bytes of another
@@ -95,11 +95,6 @@ export class KzgWorkerError extends CairnError {
   }
 }
 
-interface Pending {
-  resolve(out: unknown): void;
-  reject(e: Error): void;
-}
-
 /** What each request answers. */
 interface Requests {
   sidecar: { args: { blob: string }; out: BlobSidecar };
@@ -109,29 +104,11 @@ interface Requests {
 }
 
 export class KzgWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private next = 0;
-  private exited = false;
+  private readonly thread: ThreadRequests<{ id: number; out?: unknown; error?: string }>;
 
   /** `kzgModule`: kzg-wasm, resolved. */
   constructor(kzgModule: string) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kzg: kzgModule } });
-    this.worker.on("message", (m: { id: number; out?: unknown; error?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.error === undefined) p.resolve(m.out);
-      else p.reject(new KzgWorkerError(m.error));
-      if (this.pending.size === 0) this.worker.unref();
-    });
-    this.worker.on("error", (e) => this.failAll(e.message));
-    this.worker.on("exit", (code) => {
-      this.exited = true;
-      this.failAll(`exited with code ${code}`);
-    });
-    // Idle, it must not keep the process alive: after the listeners, as adding a "message" one refs the worker again.
-    this.worker.unref();
+    this.thread = new ThreadRequests(WORKER_SOURCE, { kzg: kzgModule }, (reason) => new KzgWorkerError(reason));
   }
 
   /** The commitment and blob proof of `blob` (hex), as a sidecar carries them. */
@@ -156,31 +133,21 @@ export class KzgWorker {
 
   /** Requests sent and not answered yet: how busy the worker is. */
   get load(): number {
-    return this.pending.size;
+    return this.thread.load;
   }
 
-  /** Whether the thread is still there to answer (a dead one fails every request at once). */
-  get alive(): boolean {
-    return !this.exited;
+  /** Whether the thread has gone (a dead one fails every request at once). */
+  get dead(): boolean {
+    return this.thread.dead;
   }
 
-  private request<K extends keyof Requests>(op: K, args: Requests[K]["args"]): Promise<Requests[K]["out"]> {
-    if (this.exited) return Promise.reject(new KzgWorkerError("the thread has exited"));
-    const id = this.next++;
-    return new Promise<Requests[K]["out"]>((resolve, reject) => {
-      this.pending.set(id, { resolve: (out) => resolve(out as Requests[K]["out"]), reject });
-      // Working, it keeps the process alive until it answers.
-      this.worker.ref();
-      this.worker.postMessage({ id, op, args });
-    });
+  private async request<K extends keyof Requests>(op: K, args: Requests[K]["args"]): Promise<Requests[K]["out"]> {
+    const answer = await this.thread.send({ op, args });
+    if (answer.error !== undefined) throw new KzgWorkerError(answer.error);
+    return answer.out as Requests[K]["out"];
   }
 
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-
-  private failAll(reason: string): void {
-    for (const p of this.pending.values()) p.reject(new KzgWorkerError(reason));
-    this.pending.clear();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
