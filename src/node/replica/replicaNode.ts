@@ -117,7 +117,6 @@ export class ReplicaNode implements L2Backend, FollowerRole {
     return this.simulations.run(run);
   }
 
-
   status(): RollupStatus {
     return this.local.status(this.follower.counts, { bridge: this.config.addresses.bridge, rollup: this.config.addresses.rollup, chainId: this.l1ChainId });
   }
