@@ -18,7 +18,7 @@ import { L2State } from "../src/core/state";
 import { simulateEvmCall, type EngineOptions, type EvmBlockContext } from "../src/core/evm/engine";
 import { yieldingPause } from "../src/shared/eventLoop";
 import { PrecompileWorker } from "../src/node/precompileWorker";
-import { asm, hex, install, longestWait, loop, word } from "../test/helpers/evmCode";
+import { BN254_GENERATOR_PAIR, asm, hex, install, longestWait, loop } from "../test/helpers/evmCode";
 
 const ROUNDS = process.argv.includes("--quick") ? 2 : 5;
 const ctx: EvmBlockContext = { chainId: 31337n, number: 1, timestamp: 1, baseFee: 0n, feeRecipient: 0 };
@@ -75,14 +75,7 @@ async function loopHeld(state: L2State, worker: PrecompileWorker) {
   const wide = "0x" + "3d".repeat(20);
   // 130 turns of 8,000 × (GASPRICE POP): 16 KB between two JUMPDESTs.
   install(state, wide, asm(`130 l: raw:${"3a50".repeat(8_000)} 1 SWAP1 SUB DUP1 @l JUMPI STOP`));
-  // G1's generator (1, 2) and G2's (EIP-197: x_im, x_re, y_im, y_re).
-  const G2 = [
-    "11559732032986387107991004021392285783925812861821192530917403151452391805634",
-    "10857046999023057135944570762232829481370756359578518086990519993285655852781",
-    "4082367875863433681332203403145435568316851327593401208105741076214120093531",
-    "8495653923123431417604973247489272438418190587263600148770280649306958101930",
-  ];
-  const pairing = { to: "0x" + "08".padStart(40, "0"), data: hex((word(1) + word(2) + G2.map((x) => word(BigInt(x))).join("")).repeat(60)), value: 0n };
+  const pairing = { to: "0x" + "08".padStart(40, "0"), data: hex(BN254_GENERATOR_PAIR.repeat(60)), value: 0n };
   const held = (call: Call, options: EngineOptions) => longestWait(() => simulateEvmCall(state, call, ctx, options)).then(round);
   return {
     "16 KB loop body, with the pause": await held({ to: wide, data: Buffer.alloc(0), value: 0n }, { pause: yieldingPause() }),

@@ -50,7 +50,7 @@ import { MaliciousProposer } from "./maliciousProposer";
 import { buildWorld, l1Account, CASE_TIMESTAMP } from "./world";
 import { startTestNode } from "../helpers/nodeFixture";
 import { DEVNET_PARAMS } from "../../deploy/params";
-import { asm, hex, install, longestWait, loop, word } from "../helpers/evmCode";
+import { BN254_GENERATOR_PAIR, asm, hex, install, longestWait, loop, word } from "../helpers/evmCode";
 
 const CHAIN_ID = 1_637_401n;
 const BASE_FEE = 10_000_000n;
@@ -255,9 +255,7 @@ describe("review of the experimental EVM fixes (f239120..d905d83): hostile users
 
     it("an eth_call of one BN254 pairing check of 60 pairs (~2M gas, one precompile call) does not hold the event loop 250 ms (~0.7 s in the thread)", async () => {
       const s = L2State.genesis();
-      // G1's generator (1, 2) and G2's (EIP-197: x_im, x_re, y_im, y_re): valid points, so the pairing is computed.
-      const G2 = ["11559732032986387107991004021392285783925812861821192530917403151452391805634", "10857046999023057135944570762232829481370756359578518086990519993285655852781", "4082367875863433681332203403145435568316851327593401208105741076214120093531", "8495653923123431417604973247489272438418190587263600148770280649306958101930"];
-      const pair = word(1) + word(2) + G2.map((x) => word(BigInt(x))).join("");
+      const pair = BN254_GENERATOR_PAIR;
       const pairing = "0x0000000000000000000000000000000000000008";
       let r: Awaited<ReturnType<typeof simulateEvmCall>> | null = null;
       // As a node's eth_call runs it: with the pause, and precompiles on the node's worker thread (test/node/precompileWorker.test.ts).

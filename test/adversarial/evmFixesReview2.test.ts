@@ -23,7 +23,7 @@ import { evmCommon } from "../../src/core/evm/evmTransaction";
 import { StateTurns } from "../../src/chain/stateTurns";
 import { PrecompileWorker, PrecompileWorkerError } from "../../src/node/precompileWorker";
 import { yieldingPause } from "../../src/shared/eventLoop";
-import { asm, hex, install, loop, word } from "../helpers/evmCode";
+import { BN254_GENERATOR_PAIR, asm, blake2fInput, hex, install, loop, word } from "../helpers/evmCode";
 
 const CHAIN_ID = 1_637_401n;
 const ctx: EvmBlockContext = { chainId: CHAIN_ID, number: 1, timestamp: 1, baseFee: 0n, feeRecipient: 0 };
@@ -33,13 +33,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const within = <T>(p: Promise<T>, ms: number): Promise<T | "still waiting"> => Promise.race([p, sleep(ms).then(() => "still waiting" as const)]);
 
 // Valid (or at least well-formed) inputs per precompile, by its last byte(s).
-const G2 = ["11559732032986387107991004021392285783925812861821192530917403151452391805634", "10857046999023057135944570762232829481370756359578518086990519993285655852781", "4082367875863433681332203403145435568316851327593401208105741076214120093531", "8495653923123431417604973247489272438418190587263600148770280649306958101930"];
-const blake2f = (rounds: number) => {
-  const input = Buffer.alloc(213);
-  input.writeUInt32BE(rounds, 0);
-  input[212] = 1;
-  return input;
-};
 const INPUTS: Record<string, Buffer> = {
   "01": hex("456e9aea5e197a1f1af7a3e85a3212fa4049a3ba34c2289b4c860fc0b0c64ef3" + word(28) + "9242685bf161793cc25603c231bc2f568eb630ea16aa137d2664ac8038825608" + "4f8ae3bd7535248d0bd448298cc2e2071e56992d0774dc340c368ae950852ada"),
   "02": Buffer.alloc(100, 7),
@@ -48,8 +41,8 @@ const INPUTS: Record<string, Buffer> = {
   "05": hex(word(1) + word(1) + word(1) + "03" + "05" + "07"),
   "06": hex(word(1) + word(2) + word(1) + word(2)),
   "07": hex(word(1) + word(2) + word(3)),
-  "08": hex(word(1) + word(2) + G2.map((x) => word(BigInt(x))).join("")),
-  "09": blake2f(12),
+  "08": hex(BN254_GENERATOR_PAIR),
+  "09": blake2fInput(12),
   "0a": Buffer.alloc(192),
   "0b": Buffer.alloc(256),
   "0c": Buffer.alloc(160),
@@ -218,7 +211,7 @@ describe("review 2 of the experimental EVM fixes (d40817c..41fafda): the precomp
       const onUnhandled = (e: unknown) => unhandled.push(e);
       process.on("unhandledRejection", onUnhandled);
       try {
-        const waiting = [w.run("0".repeat(38) + "09", blake2f(2_000_000), 10_000_000n), w.run("0".repeat(38) + "02", new Uint8Array(1), 1_000n)].map((p) => p.then(() => "answered", (e: unknown) => (e instanceof PrecompileWorkerError ? "failed" : String(e))));
+        const waiting = [w.run("0".repeat(38) + "09", blake2fInput(2_000_000), 10_000_000n), w.run("0".repeat(38) + "02", new Uint8Array(1), 1_000n)].map((p) => p.then(() => "answered", (e: unknown) => (e instanceof PrecompileWorkerError ? "failed" : String(e))));
         await sleep(20);
         await w.close();
         expect(await within(Promise.all(waiting), 2_000)).to.deep.equal(["failed", "failed"]);

@@ -75,3 +75,27 @@ export async function longestWait(run: () => Promise<unknown>, everyMs = 5): Pro
   }
   return Math.max(longest, performance.now() - last);
 }
+
+/**
+ * One BN254 pairing pair (hex, no 0x): G1's generator (1, 2) and G2's, in EIP-197's order (x_im,
+ * x_re, y_im, y_re). Valid points, so the pairing precompile (0x08) computes the pairing.
+ */
+export const BN254_GENERATOR_PAIR =
+  word(1) +
+  word(2) +
+  [
+    "11559732032986387107991004021392285783925812861821192530917403151452391805634",
+    "10857046999023057135944570762232829481370756359578518086990519993285655852781",
+    "4082367875863433681332203403145435568316851327593401208105741076214120093531",
+    "8495653923123431417604973247489272438418190587263600148770280649306958101930",
+  ]
+    .map((x) => word(BigInt(x)))
+    .join("");
+
+/** blake2f's (0x09) 213-byte input of `rounds` rounds, final block flag set, all else zero: valid, `rounds` gas. */
+export function blake2fInput(rounds: number): Buffer {
+  const input = Buffer.alloc(213);
+  input.writeUInt32BE(rounds, 0);
+  input[212] = 1;
+  return input;
+}

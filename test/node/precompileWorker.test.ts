@@ -11,19 +11,10 @@ import { evmCommon } from "../../src/core/evm/evmTransaction";
 import { PrecompileWorker } from "../../src/node/precompileWorker";
 import { yieldingPause } from "../../src/shared/eventLoop";
 import { Rng } from "../adversarial/rng";
-import { longestWait, word } from "../helpers/evmCode";
+import { BN254_GENERATOR_PAIR, blake2fInput, longestWait, word } from "../helpers/evmCode";
 
 const CHAIN_ID = 1_637_401n;
 const ctx: EvmBlockContext = { chainId: CHAIN_ID, number: 1, timestamp: 1, baseFee: 0n, feeRecipient: 0 };
-// G1's generator (1, 2) and G2's (EIP-197 order): one valid pairing pair.
-const G2 = ["11559732032986387107991004021392285783925812861821192530917403151452391805634", "10857046999023057135944570762232829481370756359578518086990519993285655852781", "4082367875863433681332203403145435568316851327593401208105741076214120093531", "8495653923123431417604973247489272438418190587263600148770280649306958101930"];
-const PAIR = word(1) + word(2) + G2.map((x) => word(BigInt(x))).join("");
-const blake2f = (rounds: number) => {
-  const input = Buffer.alloc(213);
-  input.writeUInt32BE(rounds, 0);
-  input[212] = 1;
-  return input;
-};
 
 describe("node: precompiles on a worker thread (experimental EVM simulations)", function () {
   this.timeout(120_000);
@@ -38,7 +29,7 @@ describe("node: precompiles on a worker thread (experimental EVM simulations)", 
     const rng = new Rng("precompile-worker");
     const random = (n: number) => rng.bytes(n);
     const modexp = Buffer.from(word(1) + word(1) + word(1) + "03" + "05" + "07", "hex");
-    const inputs = [Buffer.alloc(0), random(32), random(64), random(128), random(160), random(192), random(213), random(384), Buffer.from(PAIR, "hex"), modexp, blake2f(12), random(1_000)];
+    const inputs = [Buffer.alloc(0), random(32), random(64), random(128), random(160), random(192), random(213), random(384), Buffer.from(BN254_GENERATOR_PAIR, "hex"), modexp, blake2fInput(12), random(1_000)];
     let compared = 0;
     const answers = new Set<string>();
     for (const address of addresses) {
@@ -60,8 +51,8 @@ describe("node: precompiles on a worker thread (experimental EVM simulations)", 
   });
 
   for (const [name, to, data] of [
-    ["blake2f of 4,000,000 rounds", "09", blake2f(4_000_000)],
-    ["a 60-pair BN254 pairing", "08", Buffer.from(PAIR.repeat(60), "hex")],
+    ["blake2f of 4,000,000 rounds", "09", blake2fInput(4_000_000)],
+    ["a 60-pair BN254 pairing", "08", Buffer.from(BN254_GENERATOR_PAIR.repeat(60), "hex")],
   ] as const) {
     it(`an eth_call of ${name} (one precompile call) does not hold the node's event loop: the worker runs it`, async () => {
       const call = { to: "0x" + to.padStart(40, "0"), data, value: 0n };
