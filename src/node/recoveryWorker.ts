@@ -16,8 +16,13 @@ import { recoverSigner, type TxSignature } from "../core/txSigning";
 // A request is a run of items: flags (1: the message is already a 32-byte hash; 2: a raw
 // transaction follows), u32 message length, message, 65 signature bytes, [u32 raw length, raw].
 // An answer is, per item: ok (1), address (20), transaction hash (32, zero without a raw).
+// It exits by itself when asked ("stop", and the shared flag it reads between items), never in
+// the middle of a native call: a terminate() landing inside one makes node-addon-api throw a C++
+// exception it cannot hand to JavaScript any more, and the whole process aborts.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+const stopping = new Int32Array(workerData.stop);
+const exitIfStopping = () => Atomics.load(stopping, 0) === 1 && process.exit(0);
 const secp = require(workerData.secp);
 const { createKeccak } = require(workerData.hashWasm);
 const waiting = [];
@@ -30,12 +35,13 @@ createKeccak(256).then((hasher) => {
   };
   for (const m of waiting.splice(0)) answer(m);
 });
-parentPort.on("message", (m) => (keccak ? answer(m) : waiting.push(m)));
+parentPort.on("message", (m) => (m === "stop" ? process.exit(0) : keccak ? answer(m) : waiting.push(m)));
 function answer({ items, count }) {
   const b = Buffer.from(items);
   const out = Buffer.alloc(count * 53);
   let at = 0;
   for (let i = 0; i < count; i++) {
+    exitIfStopping();
     const flags = b[at];
     const length = b.readUInt32LE(at + 1);
     const message = b.subarray(at + 5, at + 5 + length);
@@ -78,10 +84,14 @@ export class RecoveryWorker {
   private readonly inFlight: Pending[][] = [];
   private scheduled = false;
   private failed = false;
+  /** Set to 1 to have the thread exit at its next item. */
+  private readonly stopping = new Int32Array(new SharedArrayBuffer(4));
+  private readonly exited: Promise<void>;
 
   private constructor(workerData: Record<string, string>) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...workerData, stop: this.stopping.buffer } });
     this.worker.unref();
+    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
     this.worker.on("message", (buf: ArrayBuffer) => this.answer(Buffer.from(buf)));
     this.worker.on("error", () => this.fail());
   }
@@ -119,9 +129,12 @@ export class RecoveryWorker {
     return Promise.all(answers);
   }
 
+  /** Recovers whatever waits on the caller's thread, and has the thread exit by itself, between two native calls. */
   async stop(): Promise<void> {
     this.fail();
-    await this.worker.terminate();
+    Atomics.store(this.stopping, 0, 1);
+    this.worker.postMessage("stop");
+    await this.exited;
   }
 
   private flush(): void {

@@ -30,4 +30,26 @@ describe("node/recoveryWorker: the worker answers what the calling thread would,
       await worker?.stop();
     }
   });
+
+  it("stop() while thousands of recoveries are in flight: every request is answered as the calling thread would, and the thread exits by itself between two items — never terminated from outside, which inside a native call aborts the process", async () => {
+    const wallet = Wallet.createRandom();
+    const parsed = await signParsed(wallet, { to: Wallet.createRandom().address, value: 1n, nonce: 0 });
+    const d = decodeRawTransaction("0x" + parsed.raw.toString("hex"), CHAIN_ID);
+    const requests: RecoveryRequest[] = Array.from({ length: 3_000 }, (_, i) => (i % 2 ? { payload: d.signingPayload, sig: d.sig, raw: d.raw } : { payload: d.signingPayload, sig: { ...d.sig, r: Buffer.alloc(32, 0x11) } }));
+    for (const delayMs of [0, 5, 30]) {
+      const worker = RecoveryWorker.start()!;
+      const thread = (worker as unknown as { worker: { terminate(): Promise<number>; threadId: number } }).worker;
+      let terminated = false;
+      thread.terminate = () => ((terminated = true), Promise.resolve(0));
+      const answers = worker.recoverAll(requests);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await worker.stop();
+      expect(terminated, "terminate() called").to.equal(false);
+      expect(thread.threadId, "the thread has exited").to.equal(-1);
+      const got = await answers;
+      expect(got[0]).to.deep.equal(recoverHere(requests[0]));
+      expect(got[1]).to.deep.equal(recoverHere(requests[1]));
+      expect(new Set(got.map((a) => a.from))).to.deep.equal(new Set([null, wallet.address.toLowerCase()]));
+    }
+  });
 });
