@@ -191,7 +191,8 @@ describe("experimental EVM review: hostile users and proposers", function () {
       const blocking = await measured({});
       console.log(`      estimate ${paused.gas}: the longest wait of a 10 ms timer was ${paused.longest.toFixed(0)} ms with the pause, ${blocking.longest.toFixed(0)} ms without`);
       expect(paused.gas, "the pause changes nothing computed").to.equal(blocking.gas);
-      expect(blocking.longest, "without the pause the loop is held (the reproduction)").to.be.greaterThan(1_000);
+      // The reproduction: without the pause the whole estimate is one wait (~0.9–1.1 s here), past the bound the pause keeps under.
+      expect(blocking.longest, "without the pause the loop is held (the reproduction)").to.be.greaterThan(300);
       expect(paused.longest, "with the pause timers keep firing").to.be.lessThan(300);
     });
 
